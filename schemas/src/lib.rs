@@ -1,0 +1,14 @@
+//! Formats of the Hukumati registration station.
+//!
+//! This crate knows formats and nothing of devices, workflows or screens:
+//! - [`iso19794`]: ISO/IEC 19794-4/-5/-6 biometric records (2005 read, 2011 read and write);
+//! - [`jp2k`]: JPEG 2000 lossless images in memory (OpenJPEG);
+//! - [`cbor`]: RFC 8949 core deterministic CBOR;
+//! - [`manifest`]: the enrollment manifest;
+//! - [`bundle`]: sealing and opening an enrollment bundle (COSE signatures, age encryption);
+//! - [`decision`]: the supervisor's signed decision statement;
+//! - [`cbeff`]: CBEFF (ISO/IEC 19785-3) XML for hand-off to an ABIS;
+//! - [`keys`]: Ed25519 signing keys and age identities.
+
+pub mod iso19794;
+pub mod jp2k;
