@@ -10,5 +10,14 @@
 //! - [`cbeff`]: CBEFF (ISO/IEC 19785-3) XML for hand-off to an ABIS;
 //! - [`keys`]: Ed25519 signing keys and age identities.
 
+pub mod bundle;
+pub mod cbeff;
+pub mod cbor;
+pub mod decision;
 pub mod iso19794;
 pub mod jp2k;
+pub mod keys;
+pub mod manifest;
+
+pub use ed25519_dalek::{SigningKey, VerifyingKey};
+pub use age;
