@@ -1,0 +1,286 @@
+//! Simulated devices: deterministic synthetic images for demo mode, training and tests.
+//!
+//! Every image here is made from a seed, so the same seed gives the same bytes on every machine.
+//! They are drawings, not people: a fingerprint is a ridge pattern following an orientation field
+//! (loop, whorl or arch) inside a fingertip shape at 500 ppi; an iris has a pupil, a textured iris
+//! of at least 210 px diameter, eyelids and a specular reflection, cropped to the K3 geometry; a
+//! face is a frontal portrait drawn in RGB with eyes about 100 px apart; a document is an ID-1
+//! card with a photo area, text bars and a machine-readable zone.
+//! Devices built on these say `DeviceKind::Simulated` wherever they are recorded.
+
+use std::f32::consts::PI;
+
+/// An 8-bit image, grey (1 channel) or RGB (3 channels), rows top to bottom.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Image {
+    pub width: u32,
+    pub height: u32,
+    pub channels: u8,
+    pub data: Vec<u8>,
+}
+
+impl std::fmt::Debug for Image {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Image({}x{}x{})", self.width, self.height, self.channels)
+    }
+}
+
+/// SplitMix64: a tiny, well-known deterministic generator for reproducible synthetic images.
+#[derive(Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f32 {
+        (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
+    }
+    pub fn range(&mut self, lo: f32, hi: f32) -> f32 {
+        lo + (hi - lo) * self.unit()
+    }
+}
+
+/// Fingerprint pattern class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    Loop,
+    Whorl,
+    Arch,
+}
+
+/// A 500 ppi single-finger image, `width` x `height` grey, dark ridges on a light background.
+pub fn fingerprint(seed: u64, width: u32, height: u32) -> Image {
+    let mut rng = Rng::new(seed);
+    let pattern = [Pattern::Loop, Pattern::Whorl, Pattern::Arch][(rng.next_u64() % 3) as usize];
+    let (w, h) = (width as f32, height as f32);
+    let cx = w * rng.range(0.45, 0.55);
+    let cy = h * rng.range(0.42, 0.52);
+    // Ridge period of about 9 px at 500 ppi (roughly 0.46 mm).
+    let freq = 2.0 * PI / rng.range(8.5, 10.0);
+    let tilt = rng.range(-0.25, 0.25);
+    let warp: Vec<(f32, f32, f32)> = (0..4).map(|_| (rng.range(0.005, 0.02), rng.range(0.0, 2.0 * PI), rng.range(2.0, 6.0))).collect();
+    let pores = rng.next_u64();
+    let mut data = vec![0u8; (width * height) as usize];
+    for y in 0..height {
+        for x in 0..width {
+            let (fx, fy) = (x as f32 - cx, y as f32 - cy);
+            // Fingertip: an ellipse, a bit wider at the top.
+            let ex = fx / (w * 0.42);
+            let ey = fy / (h * 0.47);
+            let r = ex * ex + ey * ey;
+            let idx = (y * width + x) as usize;
+            if r > 1.0 {
+                data[idx] = 235 + ((x * 7 + y * 13) % 11) as u8;
+                continue;
+            }
+            let (rx, ry) = (fx * tilt.cos() - fy * tilt.sin(), fx * tilt.sin() + fy * tilt.cos());
+            let mut phase = match pattern {
+                Pattern::Whorl => (rx * rx + ry * ry * 1.2).sqrt() * freq,
+                Pattern::Loop => {
+                    let d = (rx * rx + (ry + 20.0).powi(2)).sqrt();
+                    let a = (ry + 20.0).atan2(rx);
+                    if ry < -20.0 { d * freq } else { (d * freq) + 0.3 * a.sin() * (ry + 20.0) * 0.05 + ry * freq * 0.9 }
+                }
+                Pattern::Arch => ry * freq + 18.0 * (-(rx * rx) / (w * w * 0.06)).exp() * (1.0 - ry / h),
+            };
+            for (amp, ph, k) in &warp {
+                phase += amp * w * ((x as f32) * k / w + ph).sin();
+            }
+            let ridge = phase.cos();
+            // Pressure: lighter towards the edge of the fingertip.
+            let pressure = (1.0 - r).sqrt();
+            let mut v = 200.0 - 150.0 * pressure * (0.5 + 0.5 * ridge);
+            // Sparse pores on ridges.
+            let hsh = (x as u64).wrapping_mul(73_856_093) ^ (y as u64).wrapping_mul(19_349_663) ^ pores;
+            if ridge > 0.8 && hsh % 97 == 0 {
+                v += 60.0;
+            }
+            data[idx] = v.clamp(0.0, 255.0) as u8;
+        }
+    }
+    Image { width, height, channels: 1, data }
+}
+
+/// A near-infrared iris image cropped to K3 (iris centred, margins around it), grey.
+/// Returns the image and the iris diameter in pixels.
+pub fn iris(seed: u64, right_eye: bool) -> (Image, u16) {
+    let mut rng = Rng::new(seed ^ if right_eye { 0x5151 } else { 0xa1a1 });
+    let radius = rng.range(112.0, 125.0); // diameter 224-250 px
+    let pupil = radius * rng.range(0.3, 0.45);
+    let (width, height) = ((radius * 4.0) as u32, (radius * 3.0) as u32);
+    let (cx, cy) = (width as f32 / 2.0, height as f32 / 2.0);
+    let (pcx, pcy) = (cx + rng.range(-4.0, 4.0), cy + rng.range(-3.0, 3.0));
+    let spokes: Vec<(f32, f32, f32)> = (0..24).map(|_| (rng.range(6.0, 40.0), rng.range(0.0, 2.0 * PI), rng.range(3.0, 12.0))).collect();
+    let lid_top = cy - radius * rng.range(0.75, 0.9);
+    let lid_bottom = cy + radius * rng.range(0.8, 0.95);
+    let glint = (pcx + pupil * 0.4, pcy - pupil * 0.3);
+    let mut data = vec![0u8; (width * height) as usize];
+    for y in 0..height {
+        for x in 0..width {
+            let (fx, fy) = (x as f32, y as f32);
+            let d = ((fx - cx).powi(2) + (fy - cy).powi(2)).sqrt();
+            let dp = ((fx - pcx).powi(2) + (fy - pcy).powi(2)).sqrt();
+            let a = (fy - cy).atan2(fx - cx);
+            let mut v = if dp < pupil {
+                25.0
+            } else if d < radius {
+                let t = (d - pupil) / (radius - pupil);
+                let mut tex = 0.0;
+                for (k, ph, amp) in &spokes {
+                    tex += amp * (k * a + ph + 6.0 * t).sin() / spokes.len() as f32 * 4.0;
+                }
+                110.0 + 30.0 * (t * 9.0).sin() * 0.3 + tex - 25.0 * t
+            } else {
+                190.0 - 20.0 * ((d - radius) / radius).min(1.0)
+            };
+            // Eyelids: parabolas closing over the top and bottom of the eye.
+            let curve = ((fx - cx) / (width as f32 * 0.6)).powi(2) * radius;
+            if fy < lid_top + curve || fy > lid_bottom - curve {
+                v = 150.0 + 20.0 * ((fx * 0.05).sin());
+            }
+            if ((fx - glint.0).powi(2) + (fy - glint.1).powi(2)).sqrt() < 6.0 {
+                v = 250.0;
+            }
+            data[(y * width + x) as usize] = v.clamp(0.0, 255.0) as u8;
+        }
+    }
+    (Image { width, height, channels: 1, data }, (radius * 2.0) as u16)
+}
+
+fn put(data: &mut [u8], width: u32, x: u32, y: u32, rgb: [u8; 3]) {
+    let i = ((y * width + x) * 3) as usize;
+    data[i..i + 3].copy_from_slice(&rgb);
+}
+
+fn blend(a: [u8; 3], b: [u8; 3], t: f32) -> [u8; 3] {
+    let t = t.clamp(0.0, 1.0);
+    [0, 1, 2].map(|i| (a[i] as f32 * (1.0 - t) + b[i] as f32 * t) as u8)
+}
+
+/// A frontal portrait, RGB, `480x640` (ICAO proportions), plain background.
+pub fn face(seed: u64) -> Image {
+    let mut rng = Rng::new(seed ^ 0xface);
+    let (width, height) = (480u32, 640u32);
+    let tone = rng.range(150.0, 230.0);
+    let skin = [tone as u8, (tone * 0.76) as u8, (tone * 0.62) as u8];
+    let hair = [rng.range(10.0, 80.0) as u8, rng.range(10.0, 60.0) as u8, rng.range(5.0, 40.0) as u8];
+    let background = [205, 212, 220];
+    let (cx, cy) = (240.0f32, 330.0f32);
+    let (fw, fh) = (rng.range(120.0, 140.0), rng.range(165.0, 185.0));
+    let eye_dx = rng.range(50.0, 56.0); // eye distance about 100-112 px
+    let eye_y = cy - fh * 0.12;
+    let mut data = vec![0u8; (width * height * 3) as usize];
+    for y in 0..height {
+        for x in 0..width {
+            let (fx, fy) = (x as f32 - cx, y as f32 - cy);
+            let face_r = (fx / fw).powi(2) + (fy / fh).powi(2);
+            let shoulders = fy > fh * 1.05 && fx.abs() < 60.0 + (fy - fh) * 1.6;
+            let mut c = background;
+            if shoulders {
+                c = [60, 70, 110];
+            }
+            if (fx / (fw * 1.08)).powi(2) + ((fy + fh * 0.12) / (fh * 1.02)).powi(2) < 1.0 && fy < -fh * 0.35 {
+                c = hair;
+            }
+            if face_r < 1.0 {
+                let shade = 1.0 - 0.25 * face_r;
+                c = [0, 1, 2].map(|i| (skin[i] as f32 * shade) as u8);
+                for side in [-1.0f32, 1.0] {
+                    let (ex, ey) = (fx - side * eye_dx, y as f32 - eye_y);
+                    let e = (ex / 20.0).powi(2) + (ey / 9.0).powi(2);
+                    if e < 1.0 {
+                        c = [245, 245, 240];
+                        if (ex * ex + ey * ey).sqrt() < 8.0 {
+                            c = [50, 35, 25];
+                        }
+                    }
+                    let brow = (ex / 26.0).powi(2) + ((ey + 22.0) / 4.0).powi(2);
+                    if brow < 1.0 {
+                        c = hair;
+                    }
+                }
+                let mouth = (fx / 38.0).powi(2) + ((fy - fh * 0.5) / 7.0).powi(2);
+                if mouth < 1.0 {
+                    c = blend(c, [150, 60, 60], 0.8);
+                }
+                if fx.abs() < 6.0 && fy > -fh * 0.05 && fy < fh * 0.25 {
+                    c = blend(c, [0, 0, 0], 0.12);
+                }
+            }
+            put(&mut data, width, x, y, c);
+        }
+    }
+    Image { width, height, channels: 3, data }
+}
+
+/// An ID-1 identity card (85.60 x 53.98 mm) photographed flat at about 300 dpi, RGB, with a
+/// photo area, text bars and a three-line machine-readable zone drawn as blocks.
+pub fn id_card(seed: u64, back_side: bool) -> Image {
+    let mut rng = Rng::new(seed ^ if back_side { 0xbac4 } else { 0xf207 });
+    let (width, height) = (1012u32, 638u32);
+    let paper = [rng.range(225.0, 240.0) as u8, rng.range(230.0, 245.0) as u8, rng.range(215.0, 232.0) as u8];
+    let mut data = vec![0u8; (width * height * 3) as usize];
+    for y in 0..height {
+        for x in 0..width {
+            let mut c = blend(paper, [180, 210, 190], ((x as f32 * 0.02).sin() * (y as f32 * 0.015).cos() * 0.5 + 0.5) * 0.15);
+            if y < 90 {
+                c = [20, 100, 60];
+            }
+            if !back_side && (40..300).contains(&x) && (130..480).contains(&y) {
+                c = [150, 160, 175];
+            }
+            let text_row = (y as i32 - 140) / 50;
+            if !back_side && x > 340 && x < 940 && (0..6).contains(&text_row) && (y as i32 - 140) % 50 < 18 {
+                let len = 400 + ((seed as u32).wrapping_mul(text_row as u32 + 3) % 200);
+                if x < 340 + len && (x / 14) % 7 != 6 {
+                    c = [40, 40, 45];
+                }
+            }
+            if back_side && y > 440 && (y - 440) % 62 < 34 && x > 40 && x < 972 && (x - 40) % 31 < 22 {
+                c = [25, 25, 25];
+            }
+            put(&mut data, width, x, y, c);
+        }
+    }
+    Image { width, height, channels: 3, data }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_deterministic_and_seed_dependent() {
+        assert_eq!(fingerprint(7, 200, 250), fingerprint(7, 200, 250));
+        assert_ne!(fingerprint(7, 200, 250).data, fingerprint(8, 200, 250).data);
+        assert_eq!(face(3), face(3));
+        assert_ne!(iris(1, true).0.data, iris(1, false).0.data);
+    }
+
+    #[test]
+    fn fingerprints_have_ridges_with_contrast() {
+        let f = fingerprint(11, 400, 500);
+        let centre: Vec<u8> = (200..300).map(|x| f.data[(250 * 400 + x) as usize]).collect();
+        let (lo, hi) = (centre.iter().min().unwrap(), centre.iter().max().unwrap());
+        assert!(hi - lo > 80, "ridge contrast {lo}..{hi}");
+        // Dark/light alternations along a row: about one ridge per 9 px.
+        let crossings = centre.windows(2).filter(|w| (w[0] < 128) != (w[1] < 128)).count();
+        assert!((10..=40).contains(&crossings), "{crossings} crossings over 100 px");
+    }
+
+    #[test]
+    fn iris_meets_the_registration_diameter() {
+        let (img, d) = iris(5, true);
+        assert!(d >= 210);
+        assert!(img.width >= d as u32 && img.height >= d as u32);
+    }
+}

@@ -1,0 +1,149 @@
+//! A complete synthetic enrollment, captured from simulated devices: the input of the headless
+//! demo, of `station bundle sample`, and of the benchmarks.
+//!
+//! Ten fingers at 500 ppi, both irises (K3), a face, and the two sides of an ID card, with the
+//! demographics of an invented person. Everything is marked as coming from simulated devices.
+
+use drivers::sim;
+use schemas::bundle::Payload;
+use schemas::iso19794::{CaptureDevice, CaptureTime, Quality, face::FaceImage, finger::FingerView, iris::IrisImage};
+use schemas::jp2k::Pixels;
+use schemas::manifest::*;
+
+/// Quality algorithm ids written for simulated captures (vendor 0xFFFF: not IBIA-registered).
+pub const SIM_QUALITY_VENDOR: u16 = 0xffff;
+pub const SIM_QUALITY_ALGORITHM: u16 = 0x0001;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SampleError {
+    #[error("building a record: {0}")]
+    Iso(#[from] schemas::iso19794::IsoError),
+    #[error("encoding a document image: {0}")]
+    Image(#[from] image::ImageError),
+}
+
+/// Raw captures before encoding: what the devices delivered.
+pub struct Captures {
+    pub fingers: Vec<(Position, Pixels)>,
+    pub irises: Vec<(Position, Pixels, u16)>,
+    pub face: Pixels,
+    pub documents: Vec<Pixels>,
+}
+
+fn pixels(img: sim::Image) -> Pixels {
+    Pixels { width: img.width, height: img.height, channels: img.channels, data: img.data }
+}
+
+/// Captures a synthetic person from simulated devices.
+pub fn capture(seed: u64) -> Captures {
+    Captures {
+        fingers: Position::FINGERS
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                // Thumbs are wider; all at 500 ppi.
+                let (w, h) = if matches!(p, Position::RightThumb | Position::LeftThumb) { (400, 500) } else { (352, 480) };
+                (*p, pixels(sim::fingerprint(seed.wrapping_mul(31).wrapping_add(i as u64), w, h)))
+            })
+            .collect(),
+        irises: [(Position::RightIris, true), (Position::LeftIris, false)]
+            .into_iter()
+            .map(|(p, right)| {
+                let (img, d) = sim::iris(seed, right);
+                (p, pixels(img), d)
+            })
+            .collect(),
+        face: pixels(sim::face(seed)),
+        documents: vec![pixels(sim::id_card(seed, false)), pixels(sim::id_card(seed, true))],
+    }
+}
+
+fn sim_device(kind: &str) -> DeviceRef {
+    DeviceRef {
+        kind: DeviceKind::Simulated,
+        make: "Hukumati".into(),
+        model: format!("simulated {kind}"),
+        serial: "SIM-0000".into(),
+        signed_payload: None,
+    }
+}
+
+/// A toy quality score from image contrast, deterministic; real scoring comes with the quality
+/// issue. Only used for simulated captures.
+fn contrast_score(p: &Pixels) -> u8 {
+    let n = p.data.len().max(1) as f64;
+    let mean = p.data.iter().map(|v| *v as f64).sum::<f64>() / n;
+    let var = p.data.iter().map(|v| (*v as f64 - mean).powi(2)).sum::<f64>() / n;
+    (var.sqrt() * 1.4).clamp(1.0, 100.0) as u8
+}
+
+/// Encodes the captures into ISO records and document JPEGs, and drafts the manifest.
+/// Signers and payload hashes are filled in when sealing.
+pub fn enrollment(c: &Captures, station_id: &str, operator_id: &str, sequence: u64, now_ms: i64) -> Result<(Manifest, Vec<Payload>), SampleError> {
+    let t = Some(CaptureTime::from_unix_millis(now_ms));
+    let dev = CaptureDevice { technology: 0, vendor_id: 0, type_id: 0 };
+    let mut payloads = Vec::new();
+    let mut samples = Vec::new();
+    let q = |score: u8| QualityScore { score, algorithm: "hukumati-sim-contrast/1".into(), vendor_id: SIM_QUALITY_VENDOR, algorithm_id: SIM_QUALITY_ALGORITHM };
+    let iq = |score: u8| vec![Quality { score, algorithm_vendor: SIM_QUALITY_VENDOR, algorithm_id: SIM_QUALITY_ALGORITHM }];
+    let push = |payloads: &mut Vec<Payload>, kind, bytes| {
+        payloads.push(Payload { kind, bytes });
+        Some((payloads.len() - 1) as u32)
+    };
+    for (pos, px) in &c.fingers {
+        let score = contrast_score(px);
+        let rec = FingerView::new_500ppi(pos.iso_finger_code().expect("finger"), px, iq(score), dev, t)?.to_record()?;
+        let payload = push(&mut payloads, PayloadKind::FingerRecord, rec);
+        samples.push(Sample { modality: Modality::Finger, position: *pos, quality: Some(q(score)), device: Some(sim_device("slap scanner")), retries: 0, forced: false, exception: None, payload, captured_at: now_ms });
+    }
+    for (pos, px, d) in &c.irises {
+        let score = contrast_score(px);
+        let rec = IrisImage::new_k3(*pos == Position::RightIris, px, iq(score), dev, t, Some(*d))?.to_record()?;
+        let payload = push(&mut payloads, PayloadKind::IrisRecord, rec);
+        samples.push(Sample { modality: Modality::Iris, position: *pos, quality: Some(q(score)), device: Some(sim_device("iris camera")), retries: 0, forced: false, exception: None, payload, captured_at: now_ms });
+    }
+    let score = contrast_score(&c.face);
+    let rec = FaceImage::new_full_frontal(&c.face, iq(score), dev, t)?.to_record()?;
+    let payload = push(&mut payloads, PayloadKind::FaceRecord, rec);
+    samples.push(Sample { modality: Modality::Face, position: Position::Face, quality: Some(q(score)), device: Some(sim_device("face camera")), retries: 0, forced: false, exception: None, payload, captured_at: now_ms });
+
+    let mut images = Vec::new();
+    for doc in &c.documents {
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode(&doc.data, doc.width, doc.height, image::ExtendedColorType::Rgb8)?;
+        images.push(push(&mut payloads, PayloadKind::Jpeg, jpeg).expect("pushed"));
+    }
+
+    let manifest = Manifest {
+        schema: SCHEMA_VERSION,
+        bundle_id: uuid::Uuid::now_v7().to_string(),
+        station: StationRef { id: station_id.into(), sequence, centre: "RAM-PO-01".into() },
+        operator_id: operator_id.into(),
+        signers: vec![],
+        times: Times { capture_started_at: now_ms - 240_000, capture_ended_at: now_ms - 5_000, signed_at: now_ms, registry_vouched_at: None },
+        applicant: Applicant {
+            name_ar: PersonName { first: "سلمى".into(), father: "يوسف".into(), grandfather: "محمود".into(), family: "الخطيب".into() },
+            name_latin: PersonName { first: "Salma".into(), father: "Yousef".into(), grandfather: "Mahmoud".into(), family: "Al-Khatib".into() },
+            national_id: Some("401234567".into()),
+            date_of_birth: "1990-05-12".into(),
+            sex: Sex::Female,
+            phone: Some("+970599123456".into()),
+            email: Some("salma@example.ps".into()),
+            address: Address { country: "PS".into(), governorate: Some("رام الله والبيرة".into()), locality: "البيرة".into(), street: None },
+            guardian: None,
+        },
+        documents: vec![IdentityDocument {
+            kind: DocumentKind::NationalIdCard,
+            number: "401234567".into(),
+            issuing_state: "PSE".into(),
+            expiry: Some("2031-03-01".into()),
+            mrz: None,
+            images,
+        }],
+        consent: Consent { notice_version: "2026.1".into(), language: "ar".into(), accepted: true, at: now_ms - 250_000 },
+        samples,
+        payloads: vec![],
+        audit: AuditHead { sequence: sequence * 12, head: Bytes32::new([0u8; 32]) },
+    };
+    Ok((manifest, payloads))
+}
