@@ -77,42 +77,65 @@ fn contrast_score(p: &Pixels) -> u8 {
     (var.sqrt() * 1.4).clamp(1.0, 100.0) as u8
 }
 
-/// Encodes the captures into ISO records and document JPEGs, and drafts the manifest.
-/// Signers and payload hashes are filled in when sealing.
-pub fn enrollment(c: &Captures, station_id: &str, operator_id: &str, sequence: u64, now_ms: i64) -> Result<(Manifest, Vec<Payload>), SampleError> {
+/// Encodes the biometric captures into ISO/IEC 19794 2011 records (JPEG 2000 lossless) and
+/// describes each as a manifest sample. Payload indices start at 0.
+pub fn biometrics(c: &Captures, now_ms: i64) -> Result<(Vec<Sample>, Vec<Payload>), SampleError> {
     let t = Some(CaptureTime::from_unix_millis(now_ms));
     let dev = CaptureDevice { technology: 0, vendor_id: 0, type_id: 0 };
     let mut payloads = Vec::new();
     let mut samples = Vec::new();
     let q = |score: u8| QualityScore { score, algorithm: "hukumati-sim-contrast/1".into(), vendor_id: SIM_QUALITY_VENDOR, algorithm_id: SIM_QUALITY_ALGORITHM };
     let iq = |score: u8| vec![Quality { score, algorithm_vendor: SIM_QUALITY_VENDOR, algorithm_id: SIM_QUALITY_ALGORITHM }];
-    let push = |payloads: &mut Vec<Payload>, kind, bytes| {
+    let mut add = |position: Position, kind: PayloadKind, bytes: Vec<u8>, score: u8, device: &str| {
         payloads.push(Payload { kind, bytes });
-        Some((payloads.len() - 1) as u32)
+        samples.push(Sample {
+            modality: position.modality(),
+            position,
+            quality: Some(q(score)),
+            device: Some(sim_device(device)),
+            retries: 0,
+            forced: false,
+            exception: None,
+            payload: Some((payloads.len() - 1) as u32),
+            captured_at: now_ms,
+        });
     };
     for (pos, px) in &c.fingers {
         let score = contrast_score(px);
         let rec = FingerView::new_500ppi(pos.iso_finger_code().expect("finger"), px, iq(score), dev, t)?.to_record()?;
-        let payload = push(&mut payloads, PayloadKind::FingerRecord, rec);
-        samples.push(Sample { modality: Modality::Finger, position: *pos, quality: Some(q(score)), device: Some(sim_device("slap scanner")), retries: 0, forced: false, exception: None, payload, captured_at: now_ms });
+        add(*pos, PayloadKind::FingerRecord, rec, score, "slap scanner");
     }
     for (pos, px, d) in &c.irises {
         let score = contrast_score(px);
         let rec = IrisImage::new_k3(*pos == Position::RightIris, px, iq(score), dev, t, Some(*d))?.to_record()?;
-        let payload = push(&mut payloads, PayloadKind::IrisRecord, rec);
-        samples.push(Sample { modality: Modality::Iris, position: *pos, quality: Some(q(score)), device: Some(sim_device("iris camera")), retries: 0, forced: false, exception: None, payload, captured_at: now_ms });
+        add(*pos, PayloadKind::IrisRecord, rec, score, "iris camera");
     }
     let score = contrast_score(&c.face);
     let rec = FaceImage::new_full_frontal(&c.face, iq(score), dev, t)?.to_record()?;
-    let payload = push(&mut payloads, PayloadKind::FaceRecord, rec);
-    samples.push(Sample { modality: Modality::Face, position: Position::Face, quality: Some(q(score)), device: Some(sim_device("face camera")), retries: 0, forced: false, exception: None, payload, captured_at: now_ms });
+    add(Position::Face, PayloadKind::FaceRecord, rec, score, "face camera");
+    Ok((samples, payloads))
+}
 
-    let mut images = Vec::new();
-    for doc in &c.documents {
-        let mut jpeg = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode(&doc.data, doc.width, doc.height, image::ExtendedColorType::Rgb8)?;
-        images.push(push(&mut payloads, PayloadKind::Jpeg, jpeg).expect("pushed"));
-    }
+/// The document photographs as JPEG, as a document camera delivers them.
+pub fn document_images(c: &Captures) -> Result<Vec<Payload>, SampleError> {
+    c.documents
+        .iter()
+        .map(|doc| {
+            let mut jpeg = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode(&doc.data, doc.width, doc.height, image::ExtendedColorType::Rgb8)?;
+            Ok(Payload { kind: PayloadKind::Jpeg, bytes: jpeg })
+        })
+        .collect()
+}
+
+/// Encodes the captures and drafts the manifest of an invented person. Signers and payload
+/// hashes are filled in when sealing.
+pub fn enrollment(c: &Captures, station_id: &str, operator_id: &str, sequence: u64, now_ms: i64) -> Result<(Manifest, Vec<Payload>), SampleError> {
+    let (samples, mut payloads) = biometrics(c, now_ms)?;
+    let first = payloads.len() as u32;
+    let docs = document_images(c)?;
+    let images = (first..first + docs.len() as u32).collect();
+    payloads.extend(docs);
 
     let manifest = Manifest {
         schema: SCHEMA_VERSION,

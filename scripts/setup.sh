@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what building and testing the station needs on Debian or Ubuntu, skipping what is
+# already there. Safe to run again. Used by scripts/test.sh, scripts/station.sh and .ci/run.
+set -euo pipefail
+
+# System packages:
+#   gcc, pkg-config         build OpenJPEG's C sources (openjpeg-sys) and other -sys crates
+#   age                     the reference age CLI: decrypts our bundles in the interop tests
+#   python3-cbor2/-nacl     the independent bundle verifier (tests/independent/verify_bundle.py)
+#   libopenjp2-tools        opj_decompress: a second JPEG 2000 decoder in the tests
+PACKAGES=(gcc pkg-config age python3 python3-cbor2 python3-nacl libopenjp2-tools ca-certificates)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  if [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  else
+    echo "setup: Rust is missing. Install it with rustup (https://rustup.rs), then run this again." >&2
+    exit 1
+  fi
+fi
+
+# Build output lives outside the checkout so that clones and CI runs share it.
+if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  if mkdir -p /var/cache/hukumati-target 2>/dev/null && [ -w /var/cache/hukumati-target ]; then
+    export CARGO_TARGET_DIR=/var/cache/hukumati-target
+  else
+    export CARGO_TARGET_DIR="$HOME/.cache/hukumati-target"
+  fi
+fi
