@@ -386,7 +386,8 @@ pub struct RecordSummary {
 
 impl Opened {
     /// Parses every sample's ISO record, checks that it is the modality, position and quality the
-    /// manifest states, and (if `decode`) decodes its image. Returns per-sample summaries and,
+    /// manifest states and that it meets the registration rules
+    /// ([`Record::registration_issues`]), and (if `decode`) decodes its image. Returns per-sample summaries and,
     /// when decoding, the pixels.
     pub fn check_records(&self, decode: bool) -> Result<Vec<(RecordSummary, Option<Pixels>)>, BundleError> {
         let mut out = Vec::new();
@@ -396,6 +397,10 @@ impl Opened {
             let fail = |problem: String| BundleError::Record { index, position: s.position, problem };
             let iso = |source| BundleError::Iso { index, position: s.position, source };
             let record = Record::parse(&self.payloads[p]).map_err(iso)?;
+            let issues = record.registration_issues();
+            if !issues.is_empty() {
+                return Err(fail(format!("not registration grade: {}", issues.join("; "))));
+            }
             if record.image_count() != 1 {
                 return Err(fail(format!("{} images in the record, expected 1", record.image_count())));
             }

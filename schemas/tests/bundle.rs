@@ -34,6 +34,10 @@ fn q(score: u8) -> QualityScore {
 
 /// A small but complete enrollment: two fingers, one iris, a face, one document image.
 fn draft() -> (Manifest, Vec<Payload>) {
+    draft_with_iris_diameter(None)
+}
+
+fn draft_with_iris_diameter(diameter: Option<u16>) -> (Manifest, Vec<Payload>) {
     let iq = |s| vec![Quality { score: s, algorithm_vendor: 0xffff, algorithm_id: 1 }];
     let dev = CaptureDevice::default();
     let mut payloads = vec![];
@@ -43,7 +47,7 @@ fn draft() -> (Manifest, Vec<Payload>) {
         payloads.push(Payload { kind: PayloadKind::FingerRecord, bytes: rec.to_record().unwrap() });
         samples.push(Sample { modality: Modality::Finger, position: pos, quality: Some(q(70)), device: None, retries: 0, forced: false, exception: None, payload: Some(i as u32), captured_at: 1_780_000_000_000 });
     }
-    let iris = IrisImage::new_k3(true, &grey(96, 72, 9), iq(80), dev, None, Some(60)).unwrap();
+    let iris = IrisImage::new_k3(true, &grey(96, 72, 9), iq(80), dev, None, diameter).unwrap();
     payloads.push(Payload { kind: PayloadKind::IrisRecord, bytes: iris.to_record().unwrap() });
     samples.push(Sample { modality: Modality::Iris, position: Position::RightIris, quality: Some(q(80)), device: None, retries: 1, forced: false, exception: None, payload: Some(2), captured_at: 1_780_000_000_000 });
     samples.push(Sample {
@@ -126,6 +130,12 @@ fn seal_then_open_round_trips_and_checks_records() {
     let recs = opened.check_records(true).unwrap();
     assert_eq!(recs.len(), 4);
     assert_eq!(recs[0].1.as_ref().unwrap(), &grey(64, 80, 0));
+    // A record below the registration rules is named (here an iris of 60 px stated diameter).
+    let (m, p) = draft_with_iris_diameter(Some(60));
+    let opened = bundle::open(&seal_with(&w, m, &p)[..], &ids(&w), &Trust::default()).unwrap();
+    let e = opened.check_records(false).unwrap_err();
+    assert!(matches!(&e, BundleError::Record { index: 2, position: Position::RightIris, .. }) && e.to_string().contains("iris diameter 60"), "{e}");
+    let (_, p) = draft();
     // The sealed size is the payloads plus a small manifest and age's 16 bytes per 64 KiB.
     let payload_sum: usize = p.iter().map(|x| x.bytes.len()).sum();
     assert!(sealed.len() < payload_sum + 4096, "{} vs {}", sealed.len(), payload_sum);

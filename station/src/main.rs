@@ -181,7 +181,9 @@ fn verify(file: &Path, identity: &Path, signers: Option<&Path>, decision: Option
 fn inspect_iso(file: &Path) -> Result<ExitCode, Failure> {
     let bytes = std::fs::read(file).map_err(|e| Failure::new("تعذّرت قراءة الملف", format!("{}: {e}", file.display())))?;
     let record = schemas::iso19794::Record::parse(&bytes).map_err(|e| Failure::new("سجل ISO 19794 غير صالح", e))?;
-    println!("{}", serde_json::to_string_pretty(&record).expect("json"));
+    let mut v = serde_json::to_value(&record).expect("json");
+    v["registration_issues"] = serde_json::json!(record.registration_issues());
+    println!("{}", serde_json::to_string_pretty(&v).expect("json"));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -122,7 +122,8 @@ fn age_cli_and_python_verify_the_bundle_independently() {
     let plain = d.join("plain.bin");
     let out = run(Command::new("age").args(["-d", "-i", p(&d.join("registry.key")), "-o", p(&plain), p(&d.join("bundle.age"))]));
     assert!(out.status.success(), "age: {}", String::from_utf8_lossy(&out.stderr));
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/independent/verify_bundle.py");
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("run by cargo");
+    let script = Path::new(&manifest_dir).join("../tests/independent/verify_bundle.py");
     let images = d.join("img");
     let out = run(Command::new("/usr/bin/python3").args([
         p(&script), p(&plain), p(&d.join("signers.json")), "--extract", p(&images), "--decision", p(&d.join("decision.cose")),
@@ -239,8 +240,14 @@ fn inspect_iso_reads_real_mosip_records_and_refuses_garbage() {
         assert_eq!(r["views"][0]["position"], 7);
         assert_eq!(r["views"][0]["compression"], "jpeg2000_lossless");
         assert_eq!(r["views"][0]["image"]["codec"], "jpeg2000");
+        assert_eq!(r["registration_issues"], serde_json::json!([]));
+        assert!(r["views"][0]["warnings"][0].as_str().unwrap().contains("image data length"));
         let out = station(&["bundle", "inspect-iso", p(&dir.join("0001Right_Iris.iso"))]);
         assert_eq!(json(&out)["images"][0]["eye"], "right");
+        let old = fixtures::mosip_2005_dir().unwrap().join("Sample_IRIS.iso");
+        let r = json(&station(&["bundle", "inspect-iso", p(&old)]));
+        assert_eq!(r["edition"], "2005");
+        assert!(r["registration_issues"][0].as_str().unwrap().contains("2011 edition"));
     }
     let d = tempdir("garbage");
     std::fs::write(d.join("x.iso"), b"FIR\0020\0\0\0\0\x40").unwrap();

@@ -179,6 +179,88 @@ impl Record {
         }
     }
 
+    /// What keeps this record from being accepted for registration by MOSIP's validators (2011
+    /// editions; finger 500 ppi native within 490-1010, 8-bit, JPEG 2000 lossless; iris K3
+    /// cropped, mono JPEG 2000, lossless history, iris diameter 210 px or more when stated; face
+    /// 24-bit RGB, JPEG 2000 lossless; quality 0-100). Empty when it passes. Header rules only:
+    /// the images themselves are checked by decoding them.
+    pub fn registration_issues(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.edition() != Edition::E2011 {
+            out.push("2005 edition: registration requires the 2011 edition".into());
+            return out;
+        }
+        let quality = |q: &[Quality], out: &mut Vec<String>| {
+            if q.is_empty() {
+                out.push("no quality block".into());
+            }
+            for b in q {
+                if b.score > 100 {
+                    out.push(format!("quality score {} is not 0-100", b.score));
+                }
+            }
+        };
+        match self {
+            Record::Finger(r) => {
+                for v in &r.views {
+                    if v.scale_units != 1 {
+                        out.push(format!("scale units {} (pixels per inch required)", v.scale_units));
+                    }
+                    for (what, rate) in [("capture", v.capture_sampling_rate), ("image", v.image_sampling_rate)] {
+                        if rate.iter().any(|r| !(490..=1010).contains(r)) {
+                            out.push(format!("{what} sampling rate {}x{} ppi outside 490-1010", rate[0], rate[1]));
+                        }
+                    }
+                    if v.bit_depth != 8 {
+                        out.push(format!("bit depth {} (8 required)", v.bit_depth));
+                    }
+                    if v.compression != finger::Compression::Jpeg2000Lossless {
+                        out.push(format!("compression {:?} (JPEG 2000 lossless required)", v.compression));
+                    }
+                    if !(1..=10).contains(&v.position) {
+                        out.push(format!("finger position {} (one finger, 1-10, per record)", v.position));
+                    }
+                    quality(&v.quality, &mut out);
+                }
+            }
+            Record::Iris(r) => {
+                for i in &r.images {
+                    if i.image_type != Some(iris::IMAGE_TYPE_CROPPED) {
+                        out.push(format!("image type {:?} (3, K3 cropped, required)", i.image_type));
+                    }
+                    if i.image_format != iris::FORMAT_MONO_JPEG2000 as u16 {
+                        out.push(format!("image format {:#04x} (0x0a, mono JPEG 2000, required)", i.image_format));
+                    }
+                    if (i.properties >> 6) & 0b11 != 1 {
+                        out.push("compression history is not lossless".into());
+                    }
+                    if i.bit_depth != 8 {
+                        out.push(format!("bit depth {} (8 required)", i.bit_depth));
+                    }
+                    if let Some([_, largest]) = i.iris_diameter
+                        && largest != 0
+                        && largest < 210
+                    {
+                        out.push(format!("iris diameter {largest} px (210 or more required)"));
+                    }
+                    quality(&i.quality, &mut out);
+                }
+            }
+            Record::Face(r) => {
+                for f in &r.images {
+                    if f.colour_space != face::COLOUR_SPACE_RGB24 {
+                        out.push(format!("colour space {} (1, 24-bit RGB, required)", f.colour_space));
+                    }
+                    if f.image_data_type != face::DATA_TYPE_JPEG2000_LOSSLESS {
+                        out.push(format!("image data type {} (2, JPEG 2000 lossless, required)", f.image_data_type));
+                    }
+                    quality(&f.quality, &mut out);
+                }
+            }
+        }
+        out
+    }
+
     /// Decodes every image in the record, checking it against the header's geometry.
     pub fn decode_images(&self) -> Result<Vec<Pixels>, IsoError> {
         match self {
@@ -541,6 +623,39 @@ mod tests {
         let Record::Face(r) = Record::parse(&fa.to_record().unwrap()).unwrap() else { panic!() };
         assert_eq!(r.images[0], fa);
         assert_eq!(r.images[0].decode_image().unwrap(), rgb);
+    }
+
+    #[test]
+    fn registration_rules_accept_ours_and_mosips_and_name_what_is_wrong() {
+        let grey = Pixels::new(64, 64, 1, vec![100; 64 * 64]).unwrap();
+        let rgb = Pixels::new(20, 20, 3, vec![100; 1200]).unwrap();
+        let q = vec![Quality { score: 60, algorithm_vendor: 1, algorithm_id: 1 }];
+        let d = CaptureDevice::default();
+        let ours = [
+            finger::FingerView::new_500ppi(4, &grey, q.clone(), d, None).unwrap().to_record().unwrap(),
+            iris::IrisImage::new_k3(true, &grey, q.clone(), d, None, Some(230)).unwrap().to_record().unwrap(),
+            face::FaceImage::new_full_frontal(&rgb, q.clone(), d, None).unwrap().to_record().unwrap(),
+        ];
+        for rec in &ours {
+            assert_eq!(Record::parse(rec).unwrap().registration_issues(), Vec::<String>::new());
+        }
+        if let Some(dir) = fixtures::mosip_registration_dir() {
+            for name in ["0001Right_Thumb.iso", "0001Left_Iris.iso", "0001Face.iso"] {
+                let r = Record::parse(&fixtures::read(&dir.join(name))).unwrap();
+                assert_eq!(r.registration_issues(), Vec::<String>::new(), "{name}");
+            }
+        }
+        if let Some(dir) = fixtures::mosip_2005_dir() {
+            let r = Record::parse(&fixtures::read(&dir.join("Sample_IRIS.iso"))).unwrap();
+            assert!(r.registration_issues()[0].contains("2005 edition"));
+        }
+        let mut v = finger::FingerView::new_500ppi(4, &grey, q.clone(), d, None).unwrap();
+        v.image_sampling_rate = [300, 300];
+        v.compression = finger::Compression::Wsq;
+        let issues = Record::parse(&v.to_record().unwrap()).unwrap().registration_issues();
+        assert_eq!(issues.len(), 2, "{issues:?}");
+        let small = iris::IrisImage::new_k3(true, &grey, q, d, None, Some(150)).unwrap();
+        assert!(Record::parse(&small.to_record().unwrap()).unwrap().registration_issues()[0].contains("iris diameter 150"));
     }
 
     #[test]
