@@ -4,11 +4,12 @@
 set -euo pipefail
 
 # System packages:
+#   curl                    fetches rustup when Rust is missing
 #   gcc, pkg-config         build OpenJPEG's C sources (openjpeg-sys) and other -sys crates
 #   age                     the reference age CLI: decrypts our bundles in the interop tests
 #   python3-cbor2/-nacl     the independent bundle verifier (tests/independent/verify_bundle.py)
 #   libopenjp2-tools        opj_decompress: a second JPEG 2000 decoder in the tests
-PACKAGES=(gcc pkg-config age python3 python3-cbor2 python3-nacl libopenjp2-tools ca-certificates)
+PACKAGES=(curl gcc pkg-config age python3 python3-cbor2 python3-nacl libopenjp2-tools ca-certificates)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -25,8 +26,12 @@ fi
 if ! command -v cargo >/dev/null 2>&1; then
   if [ -x "$HOME/.cargo/bin/cargo" ]; then
     export PATH="$HOME/.cargo/bin:$PATH"
+  elif command -v curl >/dev/null 2>&1; then
+    echo "setup: installing the Rust toolchain with rustup"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+    export PATH="$HOME/.cargo/bin:$PATH"
   else
-    echo "setup: Rust is missing. Install it with rustup (https://rustup.rs), then run this again." >&2
+    echo "setup: Rust is missing and curl is not installed. Install Rust with rustup, then run this again." >&2
     exit 1
   fi
 fi
