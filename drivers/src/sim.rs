@@ -101,7 +101,7 @@ pub fn fingerprint(seed: u64, width: u32, height: u32) -> Image {
             let mut v = 200.0 - 150.0 * pressure * (0.5 + 0.5 * ridge);
             // Sparse pores on ridges.
             let hsh = (x as u64).wrapping_mul(73_856_093) ^ (y as u64).wrapping_mul(19_349_663) ^ pores;
-            if ridge > 0.8 && hsh % 97 == 0 {
+            if ridge > 0.8 && hsh.is_multiple_of(97) {
                 v += 60.0;
             }
             data[idx] = v.clamp(0.0, 255.0) as u8;

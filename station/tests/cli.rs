@@ -250,7 +250,7 @@ fn inspect_iso_reads_real_mosip_records_and_refuses_garbage() {
         assert!(r["registration_issues"][0].as_str().unwrap().contains("2011 edition"));
     }
     let d = tempdir("garbage");
-    std::fs::write(d.join("x.iso"), b"FIR\0020\0\0\0\0\x40").unwrap();
+    std::fs::write(d.join("x.iso"), b"FIR\x00020\x00\0\0\0\x40").unwrap();
     let out = station(&["bundle", "inspect-iso", p(&d.join("x.iso"))]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

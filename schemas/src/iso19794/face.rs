@@ -127,14 +127,11 @@ impl FaceImage {
 
     /// Writes this image as a one-representation ISO/IEC 19794-5:2011 record (2D).
     pub fn to_record(&self) -> Result<Vec<u8>, IsoError> {
-        let mut w = Writer::default();
-        w.bytes(b"FAC\0030\0");
-        w.u32(0);
+        let mut w = Writer::record(b"FAC\x00030\x00");
         w.u16(1); // one representation
         w.u8(0); // no certification blocks
         w.u16(0); // temporal semantics: not a sequence
-        let rep_start = w.buf.len();
-        w.u32(0);
+        let rep_start = w.begin_representation();
         w.preamble_2011(self.capture_time, &self.device, &self.quality)?;
         w.u16(fits_u16("number of landmark points", self.landmarks.len() as u32)?);
         w.u8(self.gender);
@@ -165,10 +162,7 @@ impl FaceImage {
         w.u8(self.colour_space);
         w.u32(fits_u32("image length", self.image.0.len())?);
         w.bytes(&self.image.0);
-        let total = fits_u32("record length", w.buf.len())?;
-        w.patch_u32(8, total);
-        w.patch_u32(rep_start, total - rep_start as u32);
-        Ok(w.buf)
+        w.finish(rep_start)
     }
 }
 

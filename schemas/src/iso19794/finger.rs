@@ -172,14 +172,11 @@ impl FingerView {
 
     /// Writes this view as a one-representation ISO/IEC 19794-4:2011 record.
     pub fn to_record(&self) -> Result<Vec<u8>, IsoError> {
-        let mut w = Writer::default();
-        w.bytes(b"FIR\0020\0");
-        w.u32(0); // record length, patched below
+        let mut w = Writer::record(b"FIR\x00020\x00");
         w.u16(1); // one representation
         w.u8(0); // no certification blocks
         w.u8(1); // one distinct finger
-        let rep_start = w.buf.len();
-        w.u32(0); // representation length, patched below
+        let rep_start = w.begin_representation();
         w.preamble_2011(self.capture_time, &self.device, &self.quality)?;
         w.u8(self.position);
         w.u8(self.view_number);
@@ -195,10 +192,7 @@ impl FingerView {
         w.u16(self.height);
         w.u32(fits_u32("image data length", self.image.0.len())?);
         w.bytes(&self.image.0);
-        let total = fits_u32("record length", w.buf.len())?;
-        w.patch_u32(8, total);
-        w.patch_u32(rep_start, total - rep_start as u32);
-        Ok(w.buf)
+        w.finish(rep_start)
     }
 }
 

@@ -131,14 +131,11 @@ impl IrisImage {
             .map_err(|_| IsoError::InvalidValue { field: "image format", value: self.image_format as u64 })?;
         let properties = u8::try_from(self.properties)
             .map_err(|_| IsoError::InvalidValue { field: "image properties", value: self.properties as u64 })?;
-        let mut w = Writer::default();
-        w.bytes(b"IIR\0020\0");
-        w.u32(0);
+        let mut w = Writer::record(b"IIR\x00020\x00");
         w.u16(1); // one representation
         w.u8(0); // no certification blocks
         w.u8(1); // one eye
-        let rep_start = w.buf.len();
-        w.u32(0);
+        let rep_start = w.begin_representation();
         w.preamble_2011(self.capture_time, &self.device, &self.quality)?;
         w.u16(self.representation_number);
         w.u8(self.eye.code());
@@ -159,10 +156,7 @@ impl IrisImage {
         }
         w.u32(fits_u32("image length", self.image.0.len())?);
         w.bytes(&self.image.0);
-        let total = fits_u32("record length", w.buf.len())?;
-        w.patch_u32(8, total);
-        w.patch_u32(rep_start, total - rep_start as u32);
-        Ok(w.buf)
+        w.finish(rep_start)
     }
 }
 

@@ -453,6 +453,30 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
+    /// Starts a record: format identifier and version (8 bytes), then the record length,
+    /// filled in by [`Writer::finish`].
+    pub fn record(identifier_and_version: &[u8; 8]) -> Writer {
+        let mut w = Writer::default();
+        w.bytes(identifier_and_version);
+        w.u32(0);
+        w
+    }
+
+    /// Starts the (single) representation; returns where its length goes.
+    pub fn begin_representation(&mut self) -> usize {
+        let at = self.buf.len();
+        self.u32(0);
+        at
+    }
+
+    /// Fills in the record and representation lengths and returns the record.
+    pub fn finish(mut self, representation_start: usize) -> Result<Vec<u8>, IsoError> {
+        let total = fits_u32("record length", self.buf.len())?;
+        self.patch_u32(8, total);
+        self.patch_u32(representation_start, total - representation_start as u32);
+        Ok(self.buf)
+    }
+
     pub fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
