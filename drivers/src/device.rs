@@ -1,0 +1,169 @@
+//! What every capture device offers the station, whatever its backend (simulated, USB, SBI,
+//! camera): identity, status, live preview frames, capture, and errors that say what went wrong.
+
+use std::time::Duration;
+
+use crate::sim::Image;
+
+/// How a device is reached. A simulated device says so wherever it is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Simulated,
+    Usb,
+    Sbi,
+    Camera,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceInfo {
+    pub backend: Backend,
+    pub make: String,
+    pub model: String,
+    pub serial: String,
+    pub firmware: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceStatus {
+    Ready,
+    Busy,
+    NotReady,
+    Disconnected,
+}
+
+/// Why a device operation failed.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum DeviceError {
+    #[error("the device was unplugged")]
+    Disconnected,
+    #[error("no capture within {0:?}")]
+    Timeout(Duration),
+    #[error("the device is not ready: {0}")]
+    NotReady(String),
+    #[error("the device answered something unexpected: {0}")]
+    Protocol(String),
+    #[error("this device cannot {0}")]
+    Unsupported(&'static str),
+}
+
+/// Fingers, in ISO/IEC 19794-4 position order (1 right thumb ... 10 left little).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Finger {
+    RightThumb = 1,
+    RightIndex,
+    RightMiddle,
+    RightRing,
+    RightLittle,
+    LeftThumb,
+    LeftIndex,
+    LeftMiddle,
+    LeftRing,
+    LeftLittle,
+}
+
+impl Finger {
+    pub const ALL: [Finger; 10] = [
+        Finger::RightThumb,
+        Finger::RightIndex,
+        Finger::RightMiddle,
+        Finger::RightRing,
+        Finger::RightLittle,
+        Finger::LeftThumb,
+        Finger::LeftIndex,
+        Finger::LeftMiddle,
+        Finger::LeftRing,
+        Finger::LeftLittle,
+    ];
+
+    /// ISO/IEC 19794-4 finger position code.
+    pub fn iso_code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_iso_code(code: u8) -> Option<Finger> {
+        Self::ALL.get((code as usize).checked_sub(1)?).copied()
+    }
+
+    pub fn is_thumb(self) -> bool {
+        matches!(self, Finger::RightThumb | Finger::LeftThumb)
+    }
+}
+
+/// The three placements of a 4-4-2 slap capture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slap {
+    RightFour,
+    LeftFour,
+    Thumbs,
+}
+
+impl Slap {
+    pub const ALL: [Slap; 3] = [Slap::RightFour, Slap::LeftFour, Slap::Thumbs];
+
+    pub fn fingers(self) -> &'static [Finger] {
+        match self {
+            Slap::RightFour => &[Finger::RightIndex, Finger::RightMiddle, Finger::RightRing, Finger::RightLittle],
+            Slap::LeftFour => &[Finger::LeftIndex, Finger::LeftMiddle, Finger::LeftRing, Finger::LeftLittle],
+            Slap::Thumbs => &[Finger::RightThumb, Finger::LeftThumb],
+        }
+    }
+}
+
+/// One finger image as a scanner delivers it: 8-bit grey at `ppi`, with the device's own quality
+/// score (NFIQ 2 for certified devices) when it gives one.
+#[derive(Debug, Clone)]
+pub struct FingerCapture {
+    pub finger: Finger,
+    pub image: Image,
+    pub ppi: u16,
+    pub device_quality: Option<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Eye {
+    Right,
+    Left,
+}
+
+#[derive(Debug, Clone)]
+pub struct IrisCapture {
+    pub eye: Eye,
+    /// Near-infrared 8-bit grey, cropped to K3 (iris centred with margins).
+    pub image: Image,
+    pub iris_diameter: Option<u16>,
+    pub device_quality: Option<u8>,
+}
+
+/// A live preview frame (8-bit grey or RGB).
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub image: Image,
+    pub sequence: u64,
+}
+
+/// A fingerprint scanner: single fingers, 4-4-2 slaps, or both.
+pub trait FingerprintScanner: Send {
+    fn info(&self) -> DeviceInfo;
+    fn status(&self) -> DeviceStatus;
+    fn preview(&mut self) -> Result<Frame, DeviceError>;
+    /// One finger on a single-finger platen.
+    fn capture_finger(&mut self, finger: Finger, timeout: Duration) -> Result<FingerCapture, DeviceError>;
+    /// A slap, segmented into its fingers; `absent` fingers are known missing and not expected.
+    fn capture_slap(&mut self, slap: Slap, absent: &[Finger], timeout: Duration) -> Result<Vec<FingerCapture>, DeviceError>;
+}
+
+/// An iris camera, one or both eyes per capture.
+pub trait IrisCamera: Send {
+    fn info(&self) -> DeviceInfo;
+    fn status(&self) -> DeviceStatus;
+    fn preview(&mut self) -> Result<Frame, DeviceError>;
+    fn capture(&mut self, eyes: &[Eye], timeout: Duration) -> Result<Vec<IrisCapture>, DeviceError>;
+}
+
+/// A face or document camera.
+pub trait Camera: Send {
+    fn info(&self) -> DeviceInfo;
+    fn status(&self) -> DeviceStatus;
+    fn preview(&mut self) -> Result<Frame, DeviceError>;
+    fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError>;
+}
