@@ -147,7 +147,7 @@ pub fn enrollment(c: &Captures, station_id: &str, operator_id: &str, sequence: u
         applicant: Applicant {
             name_ar: PersonName { first: "سلمى".into(), father: "يوسف".into(), grandfather: "محمود".into(), family: "الخطيب".into() },
             name_latin: PersonName { first: "Salma".into(), father: "Yousef".into(), grandfather: "Mahmoud".into(), family: "Al-Khatib".into() },
-            national_id: Some("401234567".into()),
+            national_id: Some("401234562".into()),
             date_of_birth: "1990-05-12".into(),
             sex: Sex::Female,
             phone: Some("+970599123456".into()),
@@ -157,7 +157,7 @@ pub fn enrollment(c: &Captures, station_id: &str, operator_id: &str, sequence: u
         },
         documents: vec![IdentityDocument {
             kind: DocumentKind::NationalIdCard,
-            number: "401234567".into(),
+            number: "401234562".into(),
             issuing_state: "PSE".into(),
             expiry: Some("2031-03-01".into()),
             mrz: None,
