@@ -185,15 +185,28 @@ pub fn seal<W: Write>(
     out: W,
 ) -> Result<Sealed, BundleError> {
     let (cose, manifest_sha256) = sign_manifest(&mut manifest, payloads, station, operator)?;
+    encrypt(&cose, manifest.bundle_id, manifest_sha256, payloads, recipient, out)
+}
+
+/// Encrypts an already signed manifest (from [`sign_manifest`]) and its payloads to the
+/// registry's recipient: the second half of [`seal`], for when approval comes after signing.
+pub fn encrypt<W: Write>(
+    cose: &[u8],
+    bundle_id: String,
+    manifest_sha256: [u8; 32],
+    payloads: &[Payload],
+    recipient: &age::x25519::Recipient,
+    out: W,
+) -> Result<Sealed, BundleError> {
     let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
         .map_err(|e| BundleError::Encrypt(e.to_string()))?;
     let mut counted = HashingWriter { inner: out, hasher: Sha256::new(), count: 0 };
     let mut w = encryptor.wrap_output(&mut counted).map_err(|e| BundleError::Encrypt(e.to_string()))?;
-    let plaintext_len = write_plaintext(&mut w, &cose, payloads)?;
+    let plaintext_len = write_plaintext(&mut w, cose, payloads)?;
     w.finish().map_err(|e| BundleError::Encrypt(e.to_string()))?;
     counted.flush()?;
     Ok(Sealed {
-        bundle_id: manifest.bundle_id,
+        bundle_id,
         manifest_sha256,
         ciphertext_sha256: counted.hasher.finalize().into(),
         ciphertext_len: counted.count,

@@ -1,14 +1,26 @@
 //! The Hukumati registration station: headless core.
 //!
 //! The egui kiosk (a later issue) is a thin layer over this library:
+//! - [`core`]: the station and every operation on it (set-up, enrollments, approval, outbox);
+//! - [`workflow`]: the stages of an enrollment and what each completed step records;
+//! - [`capture`]: driving the devices with retries, thresholds and exceptions;
 //! - [`validate`]: what a clerk types, checked, with reasons in Arabic and English;
+//! - [`operators`]: accounts, passwords, keys, lockout, sessions;
+//! - [`store`]: the power-cut-safe SQLite store and the audit hash chain;
 //! - [`vault`]: keys and encryption of everything that touches the disk;
-//! - [`sample`]: a complete synthetic enrollment from simulated devices;
+//! - [`script`]: scripted enrollments against simulated devices (headless runs and tests);
+//! - [`sample`]: a complete synthetic enrollment for `bundle sample` and benchmarks;
 //! - [`report`]: opening and verifying a sealed bundle into a JSON report;
-//! - [`messages`]: what a person reads when something fails, in Arabic and English.
+//! - [`messages`]: what a person reads when a bundle fails, in Arabic and English.
 
+pub mod capture;
+pub mod core;
 pub mod messages;
+pub mod operators;
 pub mod report;
 pub mod sample;
+pub mod script;
+pub mod store;
 pub mod validate;
 pub mod vault;
+pub mod workflow;

@@ -34,6 +34,149 @@ enum Command {
         #[command(subcommand)]
         command: BundleCommand,
     },
+    /// Set up a new station and its first administrator (password on standard input).
+    Init {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        station_id: String,
+        #[arg(long)]
+        centre: String,
+        /// User name of the first administrator.
+        #[arg(long)]
+        admin: String,
+        /// The registry's age recipient (age1...), from its master data.
+        #[arg(long)]
+        registry_recipient: String,
+    },
+    /// Set up a DEMO station: admin `admin1`, clerk `clerk1`, supervisor `super1`, password
+    /// `demo`, and an embedded demo registry key. Only on a new data directory.
+    DemoSeed {
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Operator accounts.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+    /// Run (or resume) a scripted enrollment against simulated devices, up to the operator's
+    /// signature (the operator's password on standard input).
+    Enroll {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        script: PathBuf,
+        #[arg(long)]
+        operator: String,
+    },
+    /// Approve enrollments awaiting the supervisor and seal them into the outbox (password on
+    /// standard input).
+    Approve {
+        #[arg(long)]
+        data: PathBuf,
+        /// Every enrollment awaiting approval (an end-of-day batch).
+        #[arg(long, conflicts_with = "id")]
+        all: bool,
+        /// One enrollment.
+        id: Option<String>,
+        #[arg(long)]
+        operator: String,
+    },
+    /// Reject an enrollment with a reason; it is sealed with the rejection so the registry sees it.
+    Reject {
+        #[arg(long)]
+        data: PathBuf,
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        operator: String,
+    },
+    /// Sealed bundles waiting for the registry.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Station identity and counts, as JSON.
+    Status {
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Add an operator: standard input gives the administrator's password, then the new one's.
+    Add {
+        #[arg(long)]
+        data: PathBuf,
+        /// The administrator doing it.
+        #[arg(long)]
+        operator: String,
+        #[arg(long)]
+        username: String,
+        /// clerk, supervisor or admin.
+        #[arg(long)]
+        role: String,
+    },
+    /// List operators as JSON.
+    List {
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Lock an account (administrator's password on standard input).
+    Lock {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        operator: String,
+        #[arg(long)]
+        username: String,
+    },
+    /// Unlock an account (administrator's password on standard input).
+    Unlock {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        operator: String,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// List sealed bundles.
+    List {
+        #[arg(long)]
+        data: PathBuf,
+        /// JSON output (the only format for now).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy one sealed bundle and its decision out: DIR/BUNDLE_ID.age and DIR/BUNDLE_ID.decision.cose.
+    Export {
+        #[arg(long)]
+        data: PathBuf,
+        id: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain; non-zero exit if any entry was edited or deleted.
+    Verify {
+        #[arg(long)]
+        data: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -76,8 +219,10 @@ enum BundleCommand {
     },
 }
 
+mod ops;
+
 /// An error for the person at the terminal, in Arabic and English.
-struct Failure {
+pub(crate) struct Failure {
     ar: String,
     en: String,
 }
@@ -85,6 +230,18 @@ struct Failure {
 impl Failure {
     fn new(ar: &str, en: impl std::fmt::Display) -> Self {
         Failure { ar: format!("{ar}: {en}"), en: en.to_string() }
+    }
+}
+
+impl From<station::core::CoreError> for Failure {
+    fn from(e: station::core::CoreError) -> Self {
+        Failure { ar: e.ar(), en: e.to_string() }
+    }
+}
+
+impl From<station::script::RunError> for Failure {
+    fn from(e: station::script::RunError) -> Self {
+        Failure { ar: e.ar(), en: e.to_string() }
     }
 }
 
@@ -98,6 +255,23 @@ fn main() -> ExitCode {
             BundleCommand::InspectIso { file } => inspect_iso(&file),
             BundleCommand::ExportCbeff { file, identity, out } => export_cbeff(&file, &identity, out.as_deref()),
         },
+        Command::Init { data, station_id, centre, admin, registry_recipient } => ops::init(&data, &station_id, &centre, &admin, &registry_recipient),
+        Command::DemoSeed { data } => ops::demo_seed(&data),
+        Command::Operator { command } => match command {
+            OperatorCommand::Add { data, operator, username, role } => ops::operator_add(&data, &operator, &username, &role),
+            OperatorCommand::List { data } => ops::operator_list(&data),
+            OperatorCommand::Lock { data, operator, username } => ops::operator_lock(&data, &operator, &username, true),
+            OperatorCommand::Unlock { data, operator, username } => ops::operator_lock(&data, &operator, &username, false),
+        },
+        Command::Enroll { data, script, operator } => ops::enroll(&data, &script, &operator),
+        Command::Approve { data, all, id, operator } => ops::approve(&data, all, id.as_deref(), &operator),
+        Command::Reject { data, id, reason, operator } => ops::reject(&data, &id, &reason, &operator),
+        Command::Outbox { command } => match command {
+            OutboxCommand::List { data, json: _ } => ops::outbox_list(&data),
+            OutboxCommand::Export { data, id, out } => ops::outbox_export(&data, &id, &out),
+        },
+        Command::Audit { command: AuditCommand::Verify { data } } => ops::audit_verify(&data),
+        Command::Status { data } => ops::status(&data),
     };
     match result {
         Ok(code) => code,
@@ -108,7 +282,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 

@@ -270,12 +270,12 @@ pub fn demographics(input: &DemographicsInput, today: Date) -> Result<Demographi
     let national_id = input.national_id.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| check_national_id("national_id", v, &mut out));
     let dob_text = normalize_digits(&input.date_of_birth);
     let born = Date::parse(&dob_text, time::macros::format_description!("[year]-[month]-[day]")).ok();
-    let mut age = 0;
+    let mut age = None;
     match born {
         None => out.push(err("date_of_birth", "تاريخ الميلاد بالشكل سنة-شهر-يوم، مثل ‎1990-05-12‎", "the date of birth is year-month-day, e.g. 1990-05-12")),
         Some(b) if b > today => out.push(err("date_of_birth", "تاريخ الميلاد في المستقبل", "the date of birth is in the future")),
         Some(b) if age_on(b, today) > 130 => out.push(err("date_of_birth", "تاريخ الميلاد قبل أكثر من ١٣٠ سنة", "the date of birth is more than 130 years ago")),
-        Some(b) => age = age_on(b, today),
+        Some(b) => age = Some(age_on(b, today)),
     }
     let sex = match input.sex.trim() {
         "male" | "ذكر" => Some(Sex::Male),
@@ -288,7 +288,7 @@ pub fn demographics(input: &DemographicsInput, today: Date) -> Result<Demographi
     let phone = input.phone.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| phone(v, &mut out));
     let email = input.email.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| email(v, &mut out));
     let address = address(&input.address, &mut out);
-    let guardian = match (&input.guardian, born.is_some() && age < FACE_ONLY_BELOW_AGE) {
+    let guardian = match (&input.guardian, age.is_some_and(|a| a < FACE_ONLY_BELOW_AGE)) {
         (None, true) => {
             out.push(err("guardian", "الطفل دون الخامسة يُسجَّل مع وليّ أمر: رقم هويته أو رقم تسجيله مطلوب", "a child under 5 is enrolled with a guardian: their ID number or enrollment id is required"));
             None
@@ -330,7 +330,7 @@ pub fn demographics(input: &DemographicsInput, today: Date) -> Result<Demographi
             address,
             guardian,
         },
-        age,
+        age: age.expect("a valid date of birth"),
     })
 }
 

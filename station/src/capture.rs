@@ -1,0 +1,304 @@
+//! Capturing with retries: drives the devices for one workflow step and turns what they deliver
+//! into ISO/IEC 19794 records with their quality, retries, and exceptions.
+//!
+//! Per position: capture, score, and retry up to the configured number of retries while below the
+//! threshold, keeping the best. Then, if still below, the clerk decides: accept the best (marked
+//! as forced) or record an exception with a reason and an exception photo. Positions known to be
+//! missing (amputated) are declared up front and not captured.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use drivers::device::{Camera, DeviceError, DeviceInfo, Eye, Finger, FingerCapture, FingerprintScanner, IrisCamera, IrisCapture, Slap};
+use drivers::sim::Image;
+use schemas::iso19794::{CaptureDevice, CaptureTime, Quality, face::FaceImage, finger::FingerView, iris::IrisImage};
+use schemas::jp2k::Pixels;
+use schemas::manifest::{BiometricException, DeviceKind, DeviceRef, Position, QualityScore};
+
+use crate::workflow::CapturedSample;
+
+/// The devices of one station.
+pub struct Devices {
+    pub fingerprint: Box<dyn FingerprintScanner>,
+    pub iris: Box<dyn IrisCamera>,
+    pub face: Box<dyn Camera>,
+    pub document: Box<dyn Camera>,
+}
+
+/// Quality thresholds and retries (MOSIP's registration defaults: slaps and thumbs 40, iris 60,
+/// 3 retries).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct CapturePolicy {
+    pub finger_threshold: u8,
+    pub thumb_threshold: u8,
+    pub iris_threshold: u8,
+    pub face_threshold: u8,
+    pub max_retries: u8,
+    pub timeout_ms: u64,
+}
+
+impl Default for CapturePolicy {
+    fn default() -> Self {
+        CapturePolicy { finger_threshold: 40, thumb_threshold: 40, iris_threshold: 60, face_threshold: 30, max_retries: 3, timeout_ms: 10_000 }
+    }
+}
+
+/// What the clerk decides for a position still below the threshold after the last retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterRetries {
+    AcceptBest,
+    Exception(BiometricException),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("{0}")]
+    Device(#[from] DeviceError),
+    #[error("{position:?} was not captured and no exception was recorded for it")]
+    Undecided { position: Position },
+    #[error("building the record: {0}")]
+    Record(#[from] schemas::iso19794::IsoError),
+    #[error("encoding a document image: {0}")]
+    Image(#[from] image::ImageError),
+}
+
+pub fn finger_position(f: Finger) -> Position {
+    Position::from_iso_finger_code(f.iso_code()).expect("fingers 1-10")
+}
+
+pub fn eye_position(e: Eye) -> Position {
+    match e {
+        Eye::Right => Position::RightIris,
+        Eye::Left => Position::LeftIris,
+    }
+}
+
+fn pixels(img: &Image) -> Pixels {
+    Pixels { width: img.width, height: img.height, channels: img.channels, data: img.data.clone() }
+}
+
+fn device_ref(info: &DeviceInfo) -> DeviceRef {
+    DeviceRef {
+        kind: match info.backend {
+            drivers::device::Backend::Simulated => DeviceKind::Simulated,
+            drivers::device::Backend::Usb => DeviceKind::Usb,
+            drivers::device::Backend::Sbi => DeviceKind::Sbi,
+            drivers::device::Backend::Camera => DeviceKind::Camera,
+        },
+        make: info.make.clone(),
+        model: info.model.clone(),
+        serial: info.serial.clone(),
+        signed_payload: None,
+    }
+}
+
+/// The device's own score, recorded as such (vendor 0xFFFF: not an IBIA-registered algorithm).
+fn device_quality(score: u8) -> (QualityScore, Vec<Quality>) {
+    (
+        QualityScore { score, algorithm: "device-reported".into(), vendor_id: 0xffff, algorithm_id: 0x0001 },
+        vec![Quality { score, algorithm_vendor: 0xffff, algorithm_id: 0x0001 }],
+    )
+}
+
+/// Contrast-based stand-in score for images whose device gives none (face camera); replaced by
+/// the quality module's ICAO checks.
+pub fn contrast_score(img: &Image) -> u8 {
+    let n = img.data.len().max(1) as f64;
+    let mean = img.data.iter().map(|v| *v as f64).sum::<f64>() / n;
+    let var = img.data.iter().map(|v| (*v as f64 - mean).powi(2)).sum::<f64>() / n;
+    (var.sqrt() * 1.4).clamp(1.0, 100.0) as u8
+}
+
+fn timeout(p: &CapturePolicy) -> Duration {
+    Duration::from_millis(p.timeout_ms)
+}
+
+/// Captures one slap of the 4-4-2 sequence.
+pub fn slap(
+    dev: &mut Devices,
+    slap: Slap,
+    policy: &CapturePolicy,
+    declared: &HashMap<Position, BiometricException>,
+    decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries,
+    now_ms: i64,
+) -> Result<Vec<CapturedSample>, CaptureError> {
+    let info = dev.fingerprint.info();
+    let mut best: HashMap<Finger, FingerCapture> = HashMap::new();
+    let mut tries: HashMap<Finger, u8> = HashMap::new();
+    let threshold = |f: Finger| if f.is_thumb() { policy.thumb_threshold } else { policy.finger_threshold };
+    let excepted: Vec<Finger> = slap.fingers().iter().copied().filter(|f| declared.contains_key(&finger_position(*f))).collect();
+    for attempt in 0..=policy.max_retries {
+        // Only fingers still short of the threshold go back on the platen.
+        let done: Vec<Finger> = slap
+            .fingers()
+            .iter()
+            .copied()
+            .filter(|f| excepted.contains(f) || best.get(f).is_some_and(|c| c.device_quality.unwrap_or(0) >= threshold(*f)))
+            .collect();
+        if done.len() == slap.fingers().len() {
+            break;
+        }
+        let wanted: Vec<Finger> = slap.fingers().iter().copied().filter(|f| !done.contains(f)).collect();
+        for f in &wanted {
+            tries.insert(*f, attempt);
+        }
+        let caps = match dev.fingerprint.capture_slap(slap, &done, timeout(policy)) {
+            Ok(c) => c,
+            // Nothing on the platen: every wanted finger is missing this time.
+            Err(DeviceError::NotReady(_)) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        for c in caps {
+            let better = best.get(&c.finger).is_none_or(|b| c.device_quality.unwrap_or(0) > b.device_quality.unwrap_or(0));
+            if better {
+                best.insert(c.finger, c);
+            }
+        }
+    }
+    let t = Some(CaptureTime::from_unix_millis(now_ms));
+    let mut out = Vec::new();
+    for f in slap.fingers() {
+        let position = finger_position(*f);
+        let retries = tries.get(f).copied().unwrap_or(0);
+        if let Some(e) = declared.get(&position) {
+            out.push(CapturedSample { position, quality: None, device: None, retries: 0, forced: false, exception: Some(e.clone()), record: None, captured_at: now_ms });
+            continue;
+        }
+        let got = best.get(f);
+        let score = got.and_then(|c| c.device_quality);
+        let below = score.is_none_or(|s| s < threshold(*f));
+        let decision = if below { Some(decide(position, score)) } else { None };
+        match (got, decision) {
+            (_, Some(AfterRetries::Exception(e))) => {
+                out.push(CapturedSample { position, quality: None, device: None, retries, forced: false, exception: Some(e), record: None, captured_at: now_ms });
+            }
+            (None, _) => return Err(CaptureError::Undecided { position }),
+            (Some(c), decision) => {
+                let (q, iq) = device_quality(c.device_quality.unwrap_or(0));
+                let record = FingerView::new_500ppi(f.iso_code(), &pixels(&c.image), iq, CaptureDevice::default(), t)?.to_record()?;
+                out.push(CapturedSample {
+                    position,
+                    quality: Some(q),
+                    device: Some(device_ref(&info)),
+                    retries,
+                    forced: decision == Some(AfterRetries::AcceptBest),
+                    exception: None,
+                    record: Some(record),
+                    captured_at: now_ms,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Captures both irises.
+pub fn irises(
+    dev: &mut Devices,
+    policy: &CapturePolicy,
+    declared: &HashMap<Position, BiometricException>,
+    decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries,
+    now_ms: i64,
+) -> Result<Vec<CapturedSample>, CaptureError> {
+    let info = dev.iris.info();
+    let eyes = [Eye::Right, Eye::Left];
+    let mut best: HashMap<Eye, IrisCapture> = HashMap::new();
+    let mut tries: HashMap<Eye, u8> = HashMap::new();
+    for attempt in 0..=policy.max_retries {
+        let wanted: Vec<Eye> = eyes
+            .iter()
+            .copied()
+            .filter(|e| !declared.contains_key(&eye_position(*e)) && best.get(e).is_none_or(|c| c.device_quality.unwrap_or(0) < policy.iris_threshold))
+            .collect();
+        if wanted.is_empty() {
+            break;
+        }
+        for e in &wanted {
+            tries.insert(*e, attempt);
+        }
+        for c in dev.iris.capture(&wanted, timeout(policy))? {
+            if best.get(&c.eye).is_none_or(|b| c.device_quality.unwrap_or(0) > b.device_quality.unwrap_or(0)) {
+                best.insert(c.eye, c);
+            }
+        }
+    }
+    let t = Some(CaptureTime::from_unix_millis(now_ms));
+    let mut out = Vec::new();
+    for e in eyes {
+        let position = eye_position(e);
+        if let Some(x) = declared.get(&position) {
+            out.push(CapturedSample { position, quality: None, device: None, retries: 0, forced: false, exception: Some(x.clone()), record: None, captured_at: now_ms });
+            continue;
+        }
+        let retries = tries.get(&e).copied().unwrap_or(0);
+        let got = best.get(&e);
+        let score = got.and_then(|c| c.device_quality);
+        let decision = if score.is_none_or(|s| s < policy.iris_threshold) { Some(decide(position, score)) } else { None };
+        match (got, decision) {
+            (_, Some(AfterRetries::Exception(x))) => {
+                out.push(CapturedSample { position, quality: None, device: None, retries, forced: false, exception: Some(x), record: None, captured_at: now_ms });
+            }
+            (None, _) => return Err(CaptureError::Undecided { position }),
+            (Some(c), decision) => {
+                let (q, iq) = device_quality(c.device_quality.unwrap_or(0));
+                let record = IrisImage::new_k3(e == Eye::Right, &pixels(&c.image), iq, CaptureDevice::default(), t, c.iris_diameter)?.to_record()?;
+                out.push(CapturedSample {
+                    position,
+                    quality: Some(q),
+                    device: Some(device_ref(&info)),
+                    retries,
+                    forced: decision == Some(AfterRetries::AcceptBest),
+                    exception: None,
+                    record: Some(record),
+                    captured_at: now_ms,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Captures the face (or, with `position` ExceptionPhoto, the photo documenting an exception).
+pub fn face(dev: &mut Devices, policy: &CapturePolicy, position: Position, decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries, now_ms: i64) -> Result<CapturedSample, CaptureError> {
+    let info = dev.face.info();
+    let mut best: Option<(Image, u8)> = None;
+    let mut retries = 0;
+    for attempt in 0..=policy.max_retries {
+        retries = attempt;
+        let img = dev.face.capture(timeout(policy))?;
+        let score = contrast_score(&img);
+        if best.as_ref().is_none_or(|(_, s)| score > *s) {
+            best = Some((img, score));
+        }
+        if best.as_ref().is_some_and(|(_, s)| *s >= policy.face_threshold) {
+            break;
+        }
+    }
+    let (img, score) = best.expect("at least one capture");
+    let forced = if score < policy.face_threshold {
+        match decide(position, Some(score)) {
+            AfterRetries::AcceptBest => true,
+            // A face cannot be excepted: without one there is no enrollment.
+            AfterRetries::Exception(_) => return Err(CaptureError::Undecided { position }),
+        }
+    } else {
+        false
+    };
+    let q = QualityScore { score, algorithm: "hukumati-contrast/1".into(), vendor_id: 0xffff, algorithm_id: 0x0002 };
+    let iq = vec![Quality { score, algorithm_vendor: 0xffff, algorithm_id: 0x0002 }];
+    let record = FaceImage::new_full_frontal(&pixels(&img), iq, CaptureDevice::default(), Some(CaptureTime::from_unix_millis(now_ms)))?.to_record()?;
+    Ok(CapturedSample { position, quality: Some(q), device: Some(device_ref(&info)), retries, forced, exception: None, record: Some(record), captured_at: now_ms })
+}
+
+/// Photographs `pages` pages of a document, as JPEG.
+pub fn document_pages(dev: &mut Devices, policy: &CapturePolicy, pages: u8) -> Result<Vec<Vec<u8>>, CaptureError> {
+    (0..pages)
+        .map(|_| {
+            let img = dev.document.capture(timeout(policy))?;
+            let mut jpeg = Vec::new();
+            let colour = if img.channels == 3 { image::ExtendedColorType::Rgb8 } else { image::ExtendedColorType::L8 };
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode(&img.data, img.width, img.height, colour)?;
+            Ok(jpeg)
+        })
+        .collect()
+}

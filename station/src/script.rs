@@ -1,0 +1,366 @@
+//! Scripted enrollments: one JSON file says who the applicant is, what they present, and what the
+//! simulated devices do wrong; [`run`] drives the whole workflow against simulated devices, as a
+//! clerk would, saving each step. Running the same script again resumes its enrollment where the
+//! last completed step left it.
+//!
+//! Example scripts live in `fixtures/enrollments/`.
+
+use std::collections::HashMap;
+
+use drivers::device::{Finger, Slap};
+use drivers::simdev::{Fault, Faults, SimCamera, SimFingerprintScanner, SimIrisCamera, Target};
+use schemas::manifest::{BiometricException, DocumentKind, ExceptionKind, Position};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::capture::{self, AfterRetries, CaptureError, Devices};
+use crate::core::{CoreError, Station};
+use crate::operators::Session;
+use crate::validate::{self, DemographicsInput, FieldError};
+use crate::workflow::*;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Script {
+    /// Seed of the simulated person (their fingers, irises, face and documents).
+    pub seed: u64,
+    pub consent: ConsentInput,
+    pub applicant: DemographicsInput,
+    #[serde(default)]
+    pub documents: Vec<DocumentInput>,
+    /// Faults of the simulated devices, per position ("right_index", "left_iris", "face",
+    /// "document").
+    #[serde(default)]
+    pub faults: Vec<FaultInput>,
+    /// Positions known missing before capture (amputated, bandaged ...), not captured.
+    #[serde(default)]
+    pub exceptions: HashMap<String, ExceptionInput>,
+    /// What to do with a position still below the threshold after the last retry.
+    #[serde(default)]
+    pub after_retries: HashMap<String, AfterRetriesInput>,
+    pub review: ReviewInput,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    pub language: String,
+    pub accepted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentInput {
+    pub kind: DocumentKind,
+    pub number: String,
+    pub issuing_state: String,
+    #[serde(default)]
+    pub expiry: Option<String>,
+    pub pages: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultInput {
+    pub target: String,
+    /// One fault per capture attempt, in order.
+    #[serde(default)]
+    pub next: Vec<FaultName>,
+    /// A fault on every attempt.
+    #[serde(default)]
+    pub always: Option<FaultName>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultName {
+    LowQuality,
+    Absent,
+    Unplug,
+    Timeout,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionInput {
+    pub kind: ExceptionKind,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum AfterRetriesInput {
+    AcceptBest,
+    Exception(ExceptionInput),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewInput {
+    pub confirmed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("the script: {0}")]
+    Script(String),
+    #[error("the demographics were refused: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.en)).collect::<Vec<_>>().join("; "))]
+    Demographics(Vec<FieldError>),
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error("capture at {stage:?}: {source}")]
+    Capture { stage: Stage, source: CaptureError },
+}
+
+impl RunError {
+    pub fn ar(&self) -> String {
+        match self {
+            RunError::Script(e) => format!("ملف السيناريو غير صالح: {e}"),
+            RunError::Demographics(errs) => format!("رُفضت البيانات الشخصية: {}", errs.iter().map(|e| e.ar.clone()).collect::<Vec<_>>().join("؛ ")),
+            RunError::Core(e) => e.ar(),
+            RunError::Capture { stage, source } => format!("تعذّر الالتقاط في مرحلة «{}»: {source}", stage.name_ar()),
+        }
+    }
+}
+
+/// What a run achieved.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub enrollment: String,
+    pub stage: Stage,
+    pub resumed_from: Option<Stage>,
+    pub sequence: Option<u64>,
+    pub steps_done: Vec<Stage>,
+    pub device_events: Vec<String>,
+}
+
+impl Script {
+    pub fn parse(text: &str) -> Result<(Script, String), RunError> {
+        let s: Script = serde_json::from_str(text).map_err(|e| RunError::Script(e.to_string()))?;
+        let hash = hex::encode(Sha256::digest(text.as_bytes()));
+        s.check()?;
+        Ok((s, hash))
+    }
+
+    fn position(name: &str) -> Result<Position, RunError> {
+        crate::core::position_from_name(name).ok_or_else(|| RunError::Script(format!("unknown position '{name}'")))
+    }
+
+    fn check(&self) -> Result<(), RunError> {
+        for f in &self.faults {
+            self.target(&f.target)?;
+        }
+        for k in self.exceptions.keys().chain(self.after_retries.keys()) {
+            Self::position(k)?;
+        }
+        Ok(())
+    }
+
+    fn target(&self, name: &str) -> Result<Target, RunError> {
+        Ok(match name {
+            "face" => Target::Face,
+            "document" => Target::Document,
+            other => match Self::position(other)? {
+                Position::RightIris => Target::Eye(drivers::device::Eye::Right),
+                Position::LeftIris => Target::Eye(drivers::device::Eye::Left),
+                p => Target::Finger(p.iso_finger_code().and_then(Finger::from_iso_code).ok_or_else(|| RunError::Script(format!("no device fault for '{other}'")))?),
+            },
+        })
+    }
+
+    fn devices(&self) -> Result<(Devices, Faults), RunError> {
+        let faults = Faults::default();
+        let conv = |f: FaultName| match f {
+            FaultName::LowQuality => Fault::LowQuality,
+            FaultName::Absent => Fault::Absent,
+            FaultName::Unplug => Fault::Unplug,
+            FaultName::Timeout => Fault::Timeout,
+        };
+        for f in &self.faults {
+            let t = self.target(&f.target)?;
+            faults.queue(t, &f.next.iter().map(|x| conv(*x)).collect::<Vec<_>>());
+            if let Some(a) = f.always {
+                faults.always(t, conv(a));
+            }
+        }
+        let devices = Devices {
+            fingerprint: Box::new(SimFingerprintScanner::new(self.seed, faults.clone())),
+            iris: Box::new(SimIrisCamera::new(self.seed, faults.clone())),
+            face: Box::new(SimCamera::face(self.seed, faults.clone())),
+            document: Box::new(SimCamera::document(self.seed, faults.clone())),
+        };
+        Ok((devices, faults))
+    }
+
+    fn declared(&self) -> Result<HashMap<Position, BiometricException>, RunError> {
+        self.exceptions.iter().map(|(k, e)| Ok((Self::position(k)?, BiometricException { kind: e.kind, reason: e.reason.clone() }))).collect()
+    }
+}
+
+/// How many times a step is tried again after an unplug or a timeout before the run stops.
+const DEVICE_RETRIES: u32 = 3;
+
+/// Runs (or resumes) the script's enrollment as `clerk`, up to the operator's signature.
+/// `now` gives the clock, so tests can control it.
+pub fn run(station: &mut Station, clerk: &Session, script: &Script, script_hash: &str, now: &dyn Fn() -> i64) -> Result<Outcome, RunError> {
+    let (id, mut stage, resumed_from) = match station.find_by_script(&clerk.username, script_hash)? {
+        Some((id, stage)) => (id, stage, Some(stage)),
+        None => {
+            if !script.consent.accepted {
+                return Err(CoreError::NoConsent.into());
+            }
+            (station.start(clerk, Some(script_hash), now())?, Stage::Consent, None)
+        }
+    };
+    let (mut devices, faults) = script.devices()?;
+    let declared = script.declared()?;
+    let policy = station.config.capture.clone();
+    let mut decide = |p: Position, best: Option<u8>| -> AfterRetries {
+        let name = serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        match script.after_retries.get(&name) {
+            Some(AfterRetriesInput::AcceptBest) if best.is_some() => AfterRetries::AcceptBest,
+            Some(AfterRetriesInput::Exception(e)) => AfterRetries::Exception(BiometricException { kind: e.kind, reason: e.reason.clone() }),
+            // Nothing captured at all and no decision: the position stays undecided (an error).
+            _ => AfterRetries::Exception(BiometricException { kind: ExceptionKind::Other, reason: String::new() }),
+        }
+    };
+    let mut face_only = false;
+    if let Some(d) = station.load_step::<DemographicsData>(clerk, &id, Stage::Demographics)? {
+        face_only = d.age < validate::FACE_ONLY_BELOW_AGE;
+    }
+    let mut steps_done = Vec::new();
+    let mut events = Vec::new();
+    let mut exception_photo_taken = has_exception_photo(station, clerk, &id)?;
+    let mut sequence = None;
+
+    while stage.is_capture_step() || stage == Stage::Sign {
+        let t = now();
+        let mut attempt = 0;
+        let result: Result<Stage, RunError> = loop {
+            let r = step(station, clerk, &id, stage, script, &mut devices, &policy, &declared, &mut decide, &mut exception_photo_taken, &mut face_only, t);
+            match r {
+                Err(RunError::Capture { source: CaptureError::Device(e), .. }) if attempt < DEVICE_RETRIES => {
+                    attempt += 1;
+                    events.push(format!("{}: {e}; reconnected and retried", stage.as_str()));
+                    // What a clerk does: plug the device back in, press retry.
+                    faults.replug();
+                }
+                other => break other,
+            }
+        };
+        let next = result?;
+        steps_done.push(stage);
+        if stage == Stage::Sign {
+            sequence = station.stage(&id).ok().and_then(|_| station.store.conn.query_row("SELECT sequence FROM enrollments WHERE id = ?1", [&id], |r| r.get::<_, Option<i64>>(0)).ok().flatten().map(|s| s as u64));
+        }
+        stage = next;
+    }
+    Ok(Outcome { enrollment: id, stage, resumed_from, sequence, steps_done, device_events: events })
+}
+
+fn has_exception_photo(station: &Station, clerk: &Session, id: &str) -> Result<bool, RunError> {
+    for s in [Stage::RightFour, Stage::LeftFour, Stage::Thumbs, Stage::Irises] {
+        if let Some(c) = station.load_step::<CaptureData>(clerk, id, s)?
+            && c.exception_photo.is_some()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn step(
+    station: &mut Station,
+    clerk: &Session,
+    id: &str,
+    stage: Stage,
+    script: &Script,
+    devices: &mut Devices,
+    policy: &capture::CapturePolicy,
+    declared: &HashMap<Position, BiometricException>,
+    decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries,
+    exception_photo_taken: &mut bool,
+    face_only: &mut bool,
+    now: i64,
+) -> Result<Stage, RunError> {
+    let cap = |source| RunError::Capture { stage, source };
+    let capture_step = |station: &mut Station, samples: Vec<CapturedSample>, exception_photo_taken: &mut bool, devices: &mut Devices| -> Result<Stage, RunError> {
+        if let Some(bad) = samples.iter().find(|s| s.exception.as_ref().is_some_and(|e| e.reason.trim().is_empty())) {
+            return Err(RunError::Capture { stage, source: CaptureError::Undecided { position: bad.position } });
+        }
+        let mut exception_photo = None;
+        if !*exception_photo_taken && samples.iter().any(|s| s.exception.is_some()) {
+            let mut accept = |_: Position, _: Option<u8>| AfterRetries::AcceptBest;
+            exception_photo = Some(capture::face(devices, policy, Position::ExceptionPhoto, &mut accept, now).map_err(cap)?);
+        }
+        let next = station.save_step(clerk, id, stage, &CaptureData { samples, exception_photo: exception_photo.clone() }, *face_only, now)?;
+        if exception_photo.is_some() {
+            *exception_photo_taken = true;
+        }
+        Ok(next)
+    };
+    match stage {
+        Stage::Consent => {
+            let c = &script.consent;
+            if !c.accepted {
+                return Err(CoreError::NoConsent.into());
+            }
+            if !matches!(c.language.as_str(), "ar" | "en") {
+                return Err(RunError::Script(format!("consent language '{}' (ar or en)", c.language)));
+            }
+            let data = ConsentData { notice_version: station.config.consent_notice_version.clone(), language: c.language.clone(), accepted: true, at: now };
+            Ok(station.save_step(clerk, id, stage, &data, false, now)?)
+        }
+        Stage::Demographics => {
+            let today = time::OffsetDateTime::from_unix_timestamp(now / 1000).map_err(|e| RunError::Script(e.to_string()))?.date();
+            let d = validate::demographics(&script.applicant, today).map_err(RunError::Demographics)?;
+            *face_only = d.face_only();
+            Ok(station.save_step(clerk, id, stage, &DemographicsData { applicant: d.applicant, age: d.age }, *face_only, now)?)
+        }
+        Stage::Documents => {
+            let mut documents = Vec::new();
+            for d in &script.documents {
+                let number = validate::normalize_digits(&d.number);
+                documents.push(DocumentData {
+                    kind: d.kind,
+                    number,
+                    issuing_state: d.issuing_state.clone(),
+                    expiry: d.expiry.as_deref().map(validate::normalize_digits),
+                    mrz: None,
+                    pages: capture::document_pages(devices, policy, d.pages).map_err(cap)?,
+                });
+            }
+            Ok(station.save_step(clerk, id, stage, &DocumentsData { documents }, *face_only, now)?)
+        }
+        Stage::Face => {
+            let face = capture::face(devices, policy, Position::Face, decide, now).map_err(cap)?;
+            capture_step(station, vec![face], exception_photo_taken, devices)
+        }
+        Stage::RightFour | Stage::LeftFour | Stage::Thumbs => {
+            let slap = match stage {
+                Stage::RightFour => Slap::RightFour,
+                Stage::LeftFour => Slap::LeftFour,
+                _ => Slap::Thumbs,
+            };
+            let samples = capture::slap(devices, slap, policy, declared, decide, now).map_err(cap)?;
+            capture_step(station, samples, exception_photo_taken, devices)
+        }
+        Stage::Irises => {
+            let samples = capture::irises(devices, policy, declared, decide, now).map_err(cap)?;
+            capture_step(station, samples, exception_photo_taken, devices)
+        }
+        Stage::Review => {
+            if !script.review.confirmed {
+                return Err(CoreError::NotConfirmed.into());
+            }
+            let data = ReviewData { confirmed: true, language: script.consent.language.clone(), at: now };
+            Ok(station.save_step(clerk, id, stage, &data, *face_only, now)?)
+        }
+        Stage::Sign => {
+            station.sign(clerk, id, now)?;
+            Ok(Stage::AwaitingApproval)
+        }
+        other => Ok(other),
+    }
+}
