@@ -301,6 +301,12 @@ impl Station {
         Ok((Stage::parse(&s).ok_or(StoreError::Corrupt("enrollment stage"))?, op))
     }
 
+    /// The station sequence number an enrollment got when its operator signed.
+    pub fn sequence_of(&self, id: &str) -> Result<Option<u64>, CoreError> {
+        let seq: Option<Option<i64>> = self.store.conn.query_row("SELECT sequence FROM enrollments WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        Ok(seq.flatten().map(|s| s as u64))
+    }
+
     /// Saves a completed step and moves the enrollment on, in one durable transaction.
     pub fn save_step<T: Serialize>(&mut self, clerk: &Session, id: &str, step: Stage, data: &T, face_only: bool, now_ms: i64) -> Result<Stage, CoreError> {
         let (current, operator) = self.stage(id)?;
@@ -407,7 +413,9 @@ impl Station {
             station: StationRef { id: self.station_id.clone(), sequence, centre: self.centre.clone() },
             operator_id: clerk.username.clone(),
             signers: vec![],
-            times: Times { capture_started_at: started, capture_ended_at: review.at, signed_at: now_ms, registry_vouched_at: vouched },
+            // Station clock. A clock set back mid-enrollment (an NTP step, a flat RTC battery)
+            // must not make the record unsignable, so the times are kept in order.
+            times: Times { capture_started_at: started, capture_ended_at: review.at.max(started), signed_at: now_ms.max(review.at).max(started), registry_vouched_at: vouched },
             applicant: demo.applicant,
             documents,
             consent: manifest::Consent { notice_version: consent.notice_version, language: consent.language, accepted: consent.accepted, at: consent.at },

@@ -231,7 +231,6 @@ pub fn run(station: &mut Station, clerk: &Session, script: &Script, script_hash:
     let mut steps_done = Vec::new();
     let mut events = Vec::new();
     let mut exception_photo_taken = has_exception_photo(station, clerk, &id)?;
-    let mut sequence = None;
 
     while stage.is_capture_step() || stage == Stage::Sign {
         let t = now();
@@ -250,11 +249,9 @@ pub fn run(station: &mut Station, clerk: &Session, script: &Script, script_hash:
         };
         let next = result?;
         steps_done.push(stage);
-        if stage == Stage::Sign {
-            sequence = station.stage(&id).ok().and_then(|_| station.store.conn.query_row("SELECT sequence FROM enrollments WHERE id = ?1", [&id], |r| r.get::<_, Option<i64>>(0)).ok().flatten().map(|s| s as u64));
-        }
         stage = next;
     }
+    let sequence = station.sequence_of(&id)?;
     Ok(Outcome { enrollment: id, stage, resumed_from, sequence, steps_done, device_events: events })
 }
 

@@ -3,59 +3,10 @@
 //! `opj_decompress` and the pure-Rust `hayro-jpeg2000` decode the images, Python's ElementTree
 //! reads the CBEFF XML. `scripts/test.sh` installs these tools; a missing one fails the test.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
-use serde_json::Value;
-
-const STATION: &str = env!("CARGO_BIN_EXE_station");
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e} (scripts/test.sh installs the tools these tests use)"))
-}
-
-fn station(args: &[&str]) -> Output {
-    run(Command::new(STATION).args(args))
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
-}
-
-/// A scratch folder removed when the test ends (it holds registry keys and plaintext).
-struct TempDir(PathBuf);
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn tempdir(name: &str) -> TempDir {
-    let d = std::env::temp_dir().join(format!("hukumati-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    TempDir(d)
-}
-
-fn sample(dir: &Path) {
-    let out = station(&["bundle", "sample", "--out", dir.to_str().unwrap(), "--seed", "1"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for f in ["bundle.age", "registry.key", "signers.json", "decision.cose"] {
-        assert!(dir.join(f).is_file(), "{f} missing");
-    }
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+use crate::common::*;
 
 #[test]
 fn sample_bundle_verifies_with_our_reader() {
