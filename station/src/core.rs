@@ -203,6 +203,7 @@ impl Station {
             return Err(StoreError::NotInitialised.into());
         }
         let config: Config = serde_json::from_slice(&store.meta("config")?.ok_or(StoreError::Corrupt("config"))?).map_err(|e| CoreError::Config(e.to_string()))?;
+        store.checkpoint()?;
         Ok(Station {
             station_id: store.meta_text("station_id")?,
             centre: store.meta_text("centre")?,
@@ -449,6 +450,7 @@ impl Station {
         set_meta(&tx, "next_sequence", (sequence + 1).to_string().as_bytes())?;
         audit_append(&tx, now_ms, &clerk.username, "enrollment:sign", Some(id))?;
         tx.commit()?;
+        self.store.checkpoint()?;
         Ok(sequence)
     }
 
@@ -511,6 +513,7 @@ impl Station {
         tx.execute("UPDATE enrollments SET stage = ?2, updated_at = ?3 WHERE id = ?1", params![id, final_stage.as_str(), now_ms])?;
         audit_append(&tx, now_ms, &supervisor.username, &format!("enrollment:{verdict_text}"), Some(id))?;
         tx.commit()?;
+        self.store.checkpoint()?;
         Ok(OutboxEntry {
             bundle_id: id.into(),
             sequence: signed.sequence,

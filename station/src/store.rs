@@ -110,6 +110,9 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "secure_delete", "ON")?;
+        // No automatic checkpoints: a checkpoint inside a capture step would add fsyncs to it.
+        // The station checkpoints at moments that are not capture steps ([`Store::checkpoint`]).
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         migrate(&mut conn)?;
         Ok(Store { conn, dir: dir.to_path_buf() })
     }
@@ -125,6 +128,14 @@ impl Store {
 
     pub fn meta_i64(&self, key: &'static str) -> Result<i64, StoreError> {
         self.meta_text(key)?.parse().map_err(|_| StoreError::Corrupt(key))
+    }
+
+    /// Copies the write-ahead log into the database file (PASSIVE: never waits for another
+    /// process, so a busy station just checkpoints later). Called at start-up,
+    /// after signing and after sealing, never inside a capture step.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
