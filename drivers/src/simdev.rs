@@ -127,11 +127,13 @@ pub struct SimFingerprintScanner {
     seed: u64,
     faults: Faults,
     frames: u64,
+    /// The person's fingers, drawn once: the same finger has the same ridges on every attempt.
+    drawn: HashMap<Finger, Image>,
 }
 
 impl SimFingerprintScanner {
     pub fn new(person_seed: u64, faults: Faults) -> Self {
-        SimFingerprintScanner { seed: person_seed, faults, frames: 0 }
+        SimFingerprintScanner { seed: person_seed, faults, frames: 0, drawn: HashMap::new() }
     }
 
     fn one(&mut self, finger: Finger, timeout: Duration) -> Result<Option<FingerCapture>, DeviceError> {
@@ -145,8 +147,8 @@ impl SimFingerprintScanner {
             _ => {}
         }
         let (w, h) = if finger.is_thumb() { (400, 500) } else { (352, 480) };
-        // The same finger of the same person has the same ridges on every attempt.
-        let mut image = sim::fingerprint(self.seed.wrapping_mul(31).wrapping_add(finger.iso_code() as u64 - 1), w, h);
+        let seed = self.seed.wrapping_mul(31).wrapping_add(finger.iso_code() as u64 - 1);
+        let mut image = self.drawn.entry(finger).or_insert_with(|| sim::fingerprint(seed, w, h)).clone();
         let quality = if fault == Some(Fault::LowQuality) {
             degrade(&mut image, &mut rng);
             poor_quality(&mut rng)

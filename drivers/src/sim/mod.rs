@@ -1,7 +1,7 @@
 //! Simulated devices: deterministic synthetic images for demo mode, training and tests.
 //!
 //! Every image here is made from a seed, so the same seed gives the same bytes on every machine.
-//! They are drawings, not people: a fingerprint is a ridge pattern following an orientation field
+//! They are made, not captured: a fingerprint is grown from an orientation field (see [`finger`]);
 //! (loop, whorl or arch) inside a fingertip shape at 500 ppi; an iris has a pupil, a textured iris
 //! of at least 210 px diameter, eyelids and a specular reflection, cropped to the K3 geometry; a
 //! face is a frontal portrait drawn in RGB with eyes about 100 px apart; a document is an ID-1
@@ -9,6 +9,9 @@
 //! Devices built on these say `DeviceKind::Simulated` wherever they are recorded.
 
 use std::f32::consts::PI;
+
+mod finger;
+pub use finger::{Pattern, fingerprint};
 
 /// An 8-bit image, grey (1 channel) or RGB (3 channels), rows top to bottom.
 #[derive(Clone, PartialEq, Eq)]
@@ -47,67 +50,6 @@ impl Rng {
     pub fn range(&mut self, lo: f32, hi: f32) -> f32 {
         lo + (hi - lo) * self.unit()
     }
-}
-
-/// Fingerprint pattern class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pattern {
-    Loop,
-    Whorl,
-    Arch,
-}
-
-/// A 500 ppi single-finger image, `width` x `height` grey, dark ridges on a light background.
-pub fn fingerprint(seed: u64, width: u32, height: u32) -> Image {
-    let mut rng = Rng::new(seed);
-    let pattern = [Pattern::Loop, Pattern::Whorl, Pattern::Arch][(rng.next_u64() % 3) as usize];
-    let (w, h) = (width as f32, height as f32);
-    let cx = w * rng.range(0.45, 0.55);
-    let cy = h * rng.range(0.42, 0.52);
-    // Ridge period of about 9 px at 500 ppi (roughly 0.46 mm).
-    let freq = 2.0 * PI / rng.range(8.5, 10.0);
-    let tilt = rng.range(-0.25, 0.25);
-    let warp: Vec<(f32, f32, f32)> = (0..4).map(|_| (rng.range(0.005, 0.02), rng.range(0.0, 2.0 * PI), rng.range(2.0, 6.0))).collect();
-    let pores = rng.next_u64();
-    let mut data = vec![0u8; (width * height) as usize];
-    for y in 0..height {
-        for x in 0..width {
-            let (fx, fy) = (x as f32 - cx, y as f32 - cy);
-            // Fingertip: an ellipse, a bit wider at the top.
-            let ex = fx / (w * 0.42);
-            let ey = fy / (h * 0.47);
-            let r = ex * ex + ey * ey;
-            let idx = (y * width + x) as usize;
-            if r > 1.0 {
-                data[idx] = 235 + ((x * 7 + y * 13) % 11) as u8;
-                continue;
-            }
-            let (rx, ry) = (fx * tilt.cos() - fy * tilt.sin(), fx * tilt.sin() + fy * tilt.cos());
-            let mut phase = match pattern {
-                Pattern::Whorl => (rx * rx + ry * ry * 1.2).sqrt() * freq,
-                Pattern::Loop => {
-                    let d = (rx * rx + (ry + 20.0).powi(2)).sqrt();
-                    let a = (ry + 20.0).atan2(rx);
-                    if ry < -20.0 { d * freq } else { (d * freq) + 0.3 * a.sin() * (ry + 20.0) * 0.05 + ry * freq * 0.9 }
-                }
-                Pattern::Arch => ry * freq + 18.0 * (-(rx * rx) / (w * w * 0.06)).exp() * (1.0 - ry / h),
-            };
-            for (amp, ph, k) in &warp {
-                phase += amp * w * ((x as f32) * k / w + ph).sin();
-            }
-            let ridge = phase.cos();
-            // Pressure: lighter towards the edge of the fingertip.
-            let pressure = (1.0 - r).sqrt();
-            let mut v = 200.0 - 150.0 * pressure * (0.5 + 0.5 * ridge);
-            // Sparse pores on ridges.
-            let hsh = (x as u64).wrapping_mul(73_856_093) ^ (y as u64).wrapping_mul(19_349_663) ^ pores;
-            if ridge > 0.8 && hsh.is_multiple_of(97) {
-                v += 60.0;
-            }
-            data[idx] = v.clamp(0.0, 255.0) as u8;
-        }
-    }
-    Image { width, height, channels: 1, data }
 }
 
 /// A near-infrared iris image cropped to K3 (iris centred, margins around it), grey.
@@ -267,14 +209,21 @@ mod tests {
     }
 
     #[test]
-    fn fingerprints_have_ridges_with_contrast() {
-        let f = fingerprint(11, 400, 500);
-        let centre: Vec<u8> = (200..300).map(|x| f.data[(250 * 400 + x) as usize]).collect();
-        let (lo, hi) = (centre.iter().min().unwrap(), centre.iter().max().unwrap());
-        assert!(hi - lo > 80, "ridge contrast {lo}..{hi}");
-        // Dark/light alternations along a row: about one ridge per 9 px.
-        let crossings = centre.windows(2).filter(|w| (w[0] < 128) != (w[1] < 128)).count();
-        assert!((10..=40).contains(&crossings), "{crossings} crossings over 100 px");
+    fn fingerprints_have_ridges_at_500_ppi_spacing() {
+        for seed in 0..10 {
+            let f = fingerprint(seed, 400, 500);
+            let row: Vec<u8> = (150..250).map(|x| f.data[(250 * 400 + x) as usize]).collect();
+            let col: Vec<u8> = (200..300).map(|y| f.data[(y * 400 + 200) as usize]).collect();
+            let mut best = 0;
+            for line in [&row, &col] {
+                let (lo, hi) = (*line.iter().min().unwrap() as u32, *line.iter().max().unwrap() as u32);
+                assert!(hi - lo > 80, "seed {seed}: ridge contrast {lo}..{hi}");
+                let mid = ((lo + hi) / 2) as u8;
+                best = best.max(line.windows(2).filter(|w| (w[0] < mid) != (w[1] < mid)).count());
+            }
+            // Across the ridges, a period of 8.5-10 px gives about 20-24 crossings per 100 px.
+            assert!((12..=32).contains(&best), "seed {seed}: {best} crossings over 100 px");
+        }
     }
 
     #[test]
