@@ -13,6 +13,7 @@ fn main() {
     }
     save("iris.png", drivers::sim::iris(seed, true).0);
     save("face.png", drivers::sim::face(seed));
-    save("id-front.png", drivers::sim::id_card(seed, false));
-    save("id-back.png", drivers::sim::id_card(seed, true));
+    save("id-front.png", drivers::sim::id_card(seed, false, None));
+    let mrz = ["IDPSE4012345624<<<<<<<<<<<<<<<".to_string(), "9005125F3103012PSE<<<<<<<<<<<8".to_string(), "AL<KHATIB<<SALMA<<<<<<<<<<<<<<".to_string()];
+    save("id-back.png", drivers::sim::id_card(seed, true, Some(&mrz)));
 }

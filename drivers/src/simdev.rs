@@ -244,14 +244,21 @@ pub struct SimCamera {
     faults: Faults,
     target: Target,
     frames: u64,
+    mrz: Option<Vec<String>>,
 }
 
 impl SimCamera {
     pub fn face(person_seed: u64, faults: Faults) -> Self {
-        SimCamera { seed: person_seed, faults, target: Target::Face, frames: 0 }
+        SimCamera { seed: person_seed, faults, target: Target::Face, frames: 0, mrz: None }
     }
+    /// A document camera photographing the person's ID card, front then back.
     pub fn document(person_seed: u64, faults: Faults) -> Self {
-        SimCamera { seed: person_seed, faults, target: Target::Document, frames: 0 }
+        SimCamera { seed: person_seed, faults, target: Target::Document, frames: 0, mrz: None }
+    }
+    /// The machine-readable zone printed on the back of the simulated card.
+    pub fn with_mrz(mut self, lines: Vec<String>) -> Self {
+        self.mrz = Some(lines);
+        self
     }
 }
 
@@ -268,7 +275,7 @@ impl Camera for SimCamera {
     fn preview(&mut self) -> Result<Frame, DeviceError> {
         self.faults.check_plugged()?;
         self.frames += 1;
-        Ok(Frame { image: if self.target == Target::Face { sim::face(self.seed) } else { sim::id_card(self.seed, false) }, sequence: self.frames })
+        Ok(Frame { image: if self.target == Target::Face { sim::face(self.seed) } else { sim::id_card(self.seed, false, None) }, sequence: self.frames })
     }
     fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError> {
         self.faults.check_plugged()?;
@@ -279,7 +286,7 @@ impl Camera for SimCamera {
             Some(Fault::Absent) => Err(DeviceError::NotReady("nothing in front of the camera".into())),
             _ if self.target == Target::Face => Ok(sim::face(self.seed)),
             // Document pages alternate front, back.
-            _ => Ok(sim::id_card(self.seed, attempt % 2 == 0)),
+            _ => Ok(sim::id_card(self.seed, attempt % 2 == 0, self.mrz.as_deref())),
         }
     }
 }

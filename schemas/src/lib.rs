@@ -8,7 +8,8 @@
 //! - [`bundle`]: sealing and opening an enrollment bundle (COSE signatures, age encryption);
 //! - [`decision`]: the supervisor's signed decision statement;
 //! - [`cbeff`]: CBEFF (ISO/IEC 19785-3) XML for hand-off to an ABIS;
-//! - [`keys`]: Ed25519 signing keys and age identities.
+//! - [`keys`]: Ed25519 signing keys and age identities;
+//! - [`mrz`]: machine-readable zones of ID cards and passports (ICAO 9303 TD1, TD3).
 
 pub mod bundle;
 pub mod cbeff;
@@ -18,6 +19,7 @@ pub mod iso19794;
 pub mod jp2k;
 pub mod keys;
 pub mod manifest;
+pub mod mrz;
 
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
 pub use age;

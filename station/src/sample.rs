@@ -54,7 +54,7 @@ pub fn capture(seed: u64) -> Captures {
             })
             .collect(),
         face: pixels(sim::face(seed)),
-        documents: vec![pixels(sim::id_card(seed, false)), pixels(sim::id_card(seed, true))],
+        documents: vec![pixels(sim::id_card(seed, false, None)), pixels(sim::id_card(seed, true, None))],
     }
 }
 

@@ -187,9 +187,40 @@ impl Script {
             fingerprint: Box::new(SimFingerprintScanner::new(self.seed, faults.clone())),
             iris: Box::new(SimIrisCamera::new(self.seed, faults.clone())),
             face: Box::new(SimCamera::face(self.seed, faults.clone())),
-            document: Box::new(SimCamera::document(self.seed, faults.clone())),
+            document: Box::new(match self.mrz() {
+                Some(lines) => SimCamera::document(self.seed, faults.clone()).with_mrz(lines),
+                None => SimCamera::document(self.seed, faults.clone()),
+            }),
         };
         Ok((devices, faults))
+    }
+
+    /// The TD1 zone printed on the back of the simulated ID card, from what the script says of
+    /// the applicant (none when there is no ID card or the data does not fit an MRZ).
+    fn mrz(&self) -> Option<Vec<String>> {
+        let card = self.documents.iter().find(|d| d.kind == DocumentKind::NationalIdCard)?;
+        let yymmdd = |d: &str| {
+            let d = validate::normalize_digits(d);
+            (d.len() == 10).then(|| format!("{}{}{}", &d[2..4], &d[5..7], &d[8..10]))
+        };
+        let a = &self.applicant;
+        let data = schemas::mrz::MrzData {
+            document_code: "ID".into(),
+            issuing_state: card.issuing_state.clone(),
+            document_number: validate::normalize_digits(&card.number),
+            surname: a.name_latin.family.clone(),
+            given_names: a.name_latin.first.clone(),
+            nationality: card.issuing_state.clone(),
+            birth_date: yymmdd(&a.date_of_birth)?,
+            sex: match a.sex.as_str() {
+                "male" => 'M',
+                "female" => 'F',
+                _ => '<',
+            },
+            expiry_date: yymmdd(card.expiry.as_deref()?)?,
+            optional: String::new(),
+        };
+        data.td1().ok().map(|l| l.to_vec())
     }
 
     fn declared(&self) -> Result<HashMap<Position, BiometricException>, RunError> {

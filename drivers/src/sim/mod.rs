@@ -1,15 +1,17 @@
 //! Simulated devices: deterministic synthetic images for demo mode, training and tests.
 //!
 //! Every image here is made from a seed, so the same seed gives the same bytes on every machine.
-//! They are made, not captured: a fingerprint is grown from an orientation field (see [`finger`]);
-//! (loop, whorl or arch) inside a fingertip shape at 500 ppi; an iris has a pupil, a textured iris
+//! They are made, not captured: a fingerprint is grown from an orientation field (loop, whorl,
+//! arch) inside a fingertip shape at 500 ppi; an iris has a pupil, a textured iris
 //! of at least 210 px diameter, eyelids and a specular reflection, cropped to the K3 geometry; a
-//! face is a frontal portrait drawn in RGB with eyes about 100 px apart; a document is an ID-1
-//! card with a photo area, text bars and a machine-readable zone.
+//! face is a real, public-domain portrait varied per seed; a document is an ID-1 card with the
+//! holder's photograph and a machine-readable zone printed in OCR-B.
 //! Devices built on these say `DeviceKind::Simulated` wherever they are recorded.
 
 use std::f32::consts::PI;
 
+mod document;
+mod face;
 mod finger;
 pub use finger::{Pattern, fingerprint};
 
@@ -98,102 +100,17 @@ pub fn iris(seed: u64, right_eye: bool) -> (Image, u16) {
     (Image { width, height, channels: 1, data }, (radius * 2.0) as u16)
 }
 
-fn put(data: &mut [u8], width: u32, x: u32, y: u32, rgb: [u8; 3]) {
-    let i = ((y * width + x) * 3) as usize;
-    data[i..i + 3].copy_from_slice(&rgb);
-}
-
-fn blend(a: [u8; 3], b: [u8; 3], t: f32) -> [u8; 3] {
-    let t = t.clamp(0.0, 1.0);
-    [0, 1, 2].map(|i| (a[i] as f32 * (1.0 - t) + b[i] as f32 * t) as u8)
-}
-
-/// A frontal portrait, RGB, `480x640` (ICAO proportions), plain background.
+/// A frontal portrait, RGB, 480x640 (ICAO proportions), from a real photograph (see
+/// `fixtures/faces/`), varied per seed: framing, mirror image, exposure and white balance.
 pub fn face(seed: u64) -> Image {
-    let mut rng = Rng::new(seed ^ 0xface);
-    let (width, height) = (480u32, 640u32);
-    let tone = rng.range(150.0, 230.0);
-    let skin = [tone as u8, (tone * 0.76) as u8, (tone * 0.62) as u8];
-    let hair = [rng.range(10.0, 80.0) as u8, rng.range(10.0, 60.0) as u8, rng.range(5.0, 40.0) as u8];
-    let background = [205, 212, 220];
-    let (cx, cy) = (240.0f32, 330.0f32);
-    let (fw, fh) = (rng.range(120.0, 140.0), rng.range(165.0, 185.0));
-    let eye_dx = rng.range(50.0, 56.0); // eye distance about 100-112 px
-    let eye_y = cy - fh * 0.12;
-    let mut data = vec![0u8; (width * height * 3) as usize];
-    for y in 0..height {
-        for x in 0..width {
-            let (fx, fy) = (x as f32 - cx, y as f32 - cy);
-            let face_r = (fx / fw).powi(2) + (fy / fh).powi(2);
-            let shoulders = fy > fh * 1.05 && fx.abs() < 60.0 + (fy - fh) * 1.6;
-            let mut c = background;
-            if shoulders {
-                c = [60, 70, 110];
-            }
-            if (fx / (fw * 1.08)).powi(2) + ((fy + fh * 0.12) / (fh * 1.02)).powi(2) < 1.0 && fy < -fh * 0.35 {
-                c = hair;
-            }
-            if face_r < 1.0 {
-                let shade = 1.0 - 0.25 * face_r;
-                c = [0, 1, 2].map(|i| (skin[i] as f32 * shade) as u8);
-                for side in [-1.0f32, 1.0] {
-                    let (ex, ey) = (fx - side * eye_dx, y as f32 - eye_y);
-                    let e = (ex / 20.0).powi(2) + (ey / 9.0).powi(2);
-                    if e < 1.0 {
-                        c = [245, 245, 240];
-                        if (ex * ex + ey * ey).sqrt() < 8.0 {
-                            c = [50, 35, 25];
-                        }
-                    }
-                    let brow = (ex / 26.0).powi(2) + ((ey + 22.0) / 4.0).powi(2);
-                    if brow < 1.0 {
-                        c = hair;
-                    }
-                }
-                let mouth = (fx / 38.0).powi(2) + ((fy - fh * 0.5) / 7.0).powi(2);
-                if mouth < 1.0 {
-                    c = blend(c, [150, 60, 60], 0.8);
-                }
-                if fx.abs() < 6.0 && fy > -fh * 0.05 && fy < fh * 0.25 {
-                    c = blend(c, [0, 0, 0], 0.12);
-                }
-            }
-            put(&mut data, width, x, y, c);
-        }
-    }
-    Image { width, height, channels: 3, data }
+    face::portrait(seed, 480, 640)
 }
 
-/// An ID-1 identity card (85.60 x 53.98 mm) photographed flat at about 300 dpi, RGB, with a
-/// photo area, text bars and a three-line machine-readable zone drawn as blocks.
-pub fn id_card(seed: u64, back_side: bool) -> Image {
-    let mut rng = Rng::new(seed ^ if back_side { 0xbac4 } else { 0xf207 });
-    let (width, height) = (1012u32, 638u32);
-    let paper = [rng.range(225.0, 240.0) as u8, rng.range(230.0, 245.0) as u8, rng.range(215.0, 232.0) as u8];
-    let mut data = vec![0u8; (width * height * 3) as usize];
-    for y in 0..height {
-        for x in 0..width {
-            let mut c = blend(paper, [180, 210, 190], ((x as f32 * 0.02).sin() * (y as f32 * 0.015).cos() * 0.5 + 0.5) * 0.15);
-            if y < 90 {
-                c = [20, 100, 60];
-            }
-            if !back_side && (40..300).contains(&x) && (130..480).contains(&y) {
-                c = [150, 160, 175];
-            }
-            let text_row = (y as i32 - 140) / 50;
-            if !back_side && x > 340 && x < 940 && (0..6).contains(&text_row) && (y as i32 - 140) % 50 < 18 {
-                let len = 400 + ((seed as u32).wrapping_mul(text_row as u32 + 3) % 200);
-                if x < 340 + len && (x / 14) % 7 != 6 {
-                    c = [40, 40, 45];
-                }
-            }
-            if back_side && y > 440 && (y - 440) % 62 < 34 && x > 40 && x < 972 && (x - 40) % 31 < 22 {
-                c = [25, 25, 25];
-            }
-            put(&mut data, width, x, y, c);
-        }
-    }
-    Image { width, height, channels: 3, data }
+/// An ID-1 identity card (85.60 x 53.98 mm) photographed flat at about 300 dpi, RGB: the front
+/// with the holder's photograph, the back with the machine-readable zone `mrz` printed in OCR-B
+/// (or blank lines of filler when none is given).
+pub fn id_card(seed: u64, back_side: bool, mrz: Option<&[String]>) -> Image {
+    document::id_card(seed, back_side, mrz)
 }
 
 #[cfg(test)]
@@ -224,6 +141,27 @@ mod tests {
             // Across the ridges, a period of 8.5-10 px gives about 20-24 crossings per 100 px.
             assert!((12..=32).contains(&best), "seed {seed}: {best} crossings over 100 px");
         }
+    }
+
+    #[test]
+    fn faces_are_the_photograph_varied_per_seed() {
+        let a = face(1);
+        assert_eq!((a.width, a.height, a.channels), (480, 640, 3));
+        assert_eq!(a, face(1));
+        assert_ne!(a.data, face(2).data);
+        // A real photograph: many distinct colours, unlike a drawing.
+        let distinct: std::collections::HashSet<_> = a.data.chunks(3).map(|p| (p[0], p[1], p[2])).collect();
+        assert!(distinct.len() > 5000, "{}", distinct.len());
+    }
+
+    #[test]
+    fn id_card_back_prints_the_given_mrz() {
+        let mrz = ["I<UTOD231458907<<<<<<<<<<<<<<<".to_string(), "7408122F1204159UTO<<<<<<<<<<<6".to_string(), "ERIKSSON<<ANNA<MARIA<<<<<<<<<<".to_string()];
+        let dark = |img: &Image| img.data.chunks(3).skip((440 * 1012) as usize).filter(|p| p[0] < 80 && p[1] < 80).count();
+        let printed = id_card(3, true, Some(&mrz));
+        let blank = id_card(3, true, Some(&["<".repeat(30), "<".repeat(30), "<".repeat(30)]));
+        assert!(dark(&printed) > dark(&blank) + 2000, "{} vs {}", dark(&printed), dark(&blank));
+        assert_ne!(id_card(3, false, None).data, printed.data);
     }
 
     #[test]
