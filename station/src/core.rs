@@ -36,7 +36,7 @@ impl Default for Config {
             max_awaiting_sync: 1000,
             max_days_without_registry: 5,
             capture: CapturePolicy::default(),
-            consent_notice_version: "2026.1".into(),
+            consent_notice_version: crate::consent::CURRENT_VERSION.into(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! The egui kiosk (a later issue) is a thin layer over this library:
 //! - [`core`]: the station and every operation on it (set-up, enrollments, approval, outbox);
+//! - [`consent`]: the versioned consent notice in Arabic and English;
 //! - [`workflow`]: the stages of an enrollment and what each completed step records;
 //! - [`capture`]: driving the devices with retries, thresholds and exceptions;
 //! - [`validate`]: what a clerk types, checked, with reasons in Arabic and English;
@@ -14,6 +15,7 @@
 //! - [`messages`]: what a person reads when a bundle fails, in Arabic and English.
 
 pub mod capture;
+pub mod consent;
 pub mod core;
 pub mod messages;
 pub mod operators;

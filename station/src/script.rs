@@ -334,8 +334,9 @@ fn step(
             if !c.accepted {
                 return Err(CoreError::NoConsent.into());
             }
-            if !matches!(c.language.as_str(), "ar" | "en") {
-                return Err(RunError::Script(format!("consent language '{}' (ar or en)", c.language)));
+            // The notice must exist in the language chosen: what was shown is what is recorded.
+            if crate::consent::notice(&station.config.consent_notice_version, &c.language).is_none() {
+                return Err(RunError::Script(format!("no consent notice {} in language '{}' (ar or en)", station.config.consent_notice_version, c.language)));
             }
             let data = ConsentData { notice_version: station.config.consent_notice_version.clone(), language: c.language.clone(), accepted: true, at: now };
             Ok(station.save_step(clerk, id, stage, &data, false, now)?)
