@@ -1,6 +1,7 @@
 //! The Hukumati registration station: headless core.
 //!
 //! The egui kiosk (a later issue) is a thin layer over this library:
+//! - [`bidi`]: the one bidirectional text path for every string shown or printed;
 //! - [`core`]: the station and every operation on it (set-up, enrollments, approval, outbox);
 //! - [`consent`]: the versioned consent notice in Arabic and English;
 //! - [`workflow`]: the stages of an enrollment and what each completed step records;
@@ -14,6 +15,7 @@
 //! - [`report`]: opening and verifying a sealed bundle into a JSON report;
 //! - [`messages`]: what a person reads when a bundle fails, in Arabic and English.
 
+pub mod bidi;
 pub mod capture;
 pub mod consent;
 pub mod core;
