@@ -2,6 +2,7 @@
 //!
 //! The egui kiosk (a later issue) is a thin layer over this library:
 //! - [`bidi`]: the one bidirectional text path for every string shown or printed;
+//! - [`i18n`]: the interface texts (Fluent files), plural forms from ICU4X;
 //! - [`core`]: the station and every operation on it (set-up, enrollments, approval, outbox);
 //! - [`consent`]: the versioned consent notice in Arabic and English;
 //! - [`workflow`]: the stages of an enrollment and what each completed step records;
@@ -19,6 +20,7 @@ pub mod bidi;
 pub mod capture;
 pub mod consent;
 pub mod core;
+pub mod i18n;
 pub mod messages;
 pub mod operators;
 pub mod report;
