@@ -9,7 +9,13 @@ set -euo pipefail
 #   age                     the reference age CLI: decrypts our bundles in the interop tests
 #   python3-cbor2/-nacl     the independent bundle verifier (tests/independent/verify_bundle.py)
 #   libopenjp2-tools        opj_decompress: a second JPEG 2000 decoder in the tests
-PACKAGES=(curl gcc pkg-config age python3 python3-cbor2 python3-nacl libopenjp2-tools ca-certificates)
+#   mesa-vulkan-drivers     software Vulkan (lavapipe): the kiosk's snapshot tests render with it
+PACKAGES=(curl gcc pkg-config age python3 python3-cbor2 python3-nacl libopenjp2-tools ca-certificates mesa-vulkan-drivers)
+# What the kiosk window needs at run time (OpenGL through Mesa, X11 input): scripts/station.sh
+# asks for these with HUKUMATI_SETUP_UI=1.
+if [ "${HUKUMATI_SETUP_UI:-0}" = 1 ]; then
+  PACKAGES+=(libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

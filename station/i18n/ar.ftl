@@ -29,3 +29,6 @@ applicant-id = رقم الهوية: { $id }
 applicant-born = تاريخ الميلاد: { $date }
 applicant-phone = رقم الهاتف: { $phone }
 enrollment-sealed = خُتم التسجيل { $id } ووُضع في صندوق الإرسال.
+welcome = أهلًا { $user } ({ $role })
+today = تاريخ اليوم { $date } حسب ساعة المحطة
+logout = تسجيل الخروج

@@ -8,12 +8,10 @@ login-password = Password
 login-submit = Log in
 station-status = Station { $station } at { $centre }
 awaiting-approval = { PLURAL($count) ->
-    [zero] No enrollments await approval
     [one] One enrollment awaits approval
    *[other] { $count } enrollments await approval
 }
 fingers-left = { PLURAL($count) ->
-    [zero] No fingers left
     [one] One finger left
    *[other] { $count } fingers left
 }
@@ -22,3 +20,6 @@ applicant-id = ID number: { $id }
 applicant-born = Date of birth: { $date }
 applicant-phone = Phone: { $phone }
 enrollment-sealed = Enrollment { $id } is sealed and in the outbox.
+welcome = Welcome, { $user } ({ $role })
+today = Today is { $date } by the station clock
+logout = Log out

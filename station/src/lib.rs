@@ -13,6 +13,7 @@
 //! - [`vault`]: keys and encryption of everything that touches the disk;
 //! - [`script`]: scripted enrollments against simulated devices (headless runs and tests);
 //! - [`sample`]: a complete synthetic enrollment for `bundle sample` and benchmarks;
+//! - [`ui`]: the egui kiosk, a thin layer over all of the above;
 //! - [`report`]: opening and verifying a sealed bundle into a JSON report;
 //! - [`messages`]: what a person reads when a bundle fails, in Arabic and English.
 
@@ -27,6 +28,7 @@ pub mod report;
 pub mod sample;
 pub mod script;
 pub mod store;
+pub mod ui;
 pub mod validate;
 pub mod vault;
 pub mod workflow;

@@ -23,7 +23,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Enroll a simulated person headlessly, seal, verify, and print the report (the default).
+    /// Open the kiosk on a station's data directory.
+    Ui {
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Enroll a simulated person headlessly, seal, verify, and print the report (the default
+    /// when there is no display).
     Demo {
         /// Keep the sealed bundle and keys here (default: a temporary folder, removed after).
         #[arg(long)]
@@ -247,7 +253,49 @@ impl From<station::script::RunError> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command.unwrap_or(Command::Demo { out: None }) {
+    let result = match cli.command {
+        None => default_run(),
+        Some(c) => run(c),
+    };
+    match result {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln!("خطأ: {}\nerror: {}", f.ar, f.en);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Without a subcommand: the kiosk on a DEMO station (made on first use) when a display is
+/// present, otherwise the headless demo, saying which and why.
+fn default_run() -> Result<ExitCode, Failure> {
+    let display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if !display {
+        eprintln!("لا توجد شاشة: تشغيل العرض التجريبي دون واجهة\nno display: running the headless demo");
+        return demo(None);
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .ok_or_else(|| Failure::new("لا يُعرف مجلد البيانات", "neither XDG_DATA_HOME nor HOME is set; use `station ui --data DIR`"))?;
+    let data = base.join("hukumati/demo-station");
+    if !data.join(station::store::DB_FILE).exists() {
+        ops::demo_seed(&data)?;
+    }
+    eprintln!("وضع تجريبي: محطة تجريبية في {0}\nDEMO mode: demo station in {0} (clerk1 / super1, password demo)", data.display());
+    ui(&data)
+}
+
+fn ui(data: &Path) -> Result<ExitCode, Failure> {
+    let station = station::core::Station::open(data)?;
+    let model = station::ui::Model::new(station, Box::new(now_ms));
+    station::ui::run_native(model).map_err(|e| Failure::new("تعذّر فتح نافذة المحطة", e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(command: Command) -> Result<ExitCode, Failure> {
+    match command {
+        Command::Ui { data } => ui(&data),
         Command::Demo { out } => demo(out),
         Command::Bundle { command } => match command {
             BundleCommand::Sample { out, seed } => write_sample(&out, seed).map(|_| ExitCode::SUCCESS),
@@ -272,13 +320,6 @@ fn main() -> ExitCode {
         },
         Command::Audit { command: AuditCommand::Verify { data } } => ops::audit_verify(&data),
         Command::Status { data } => ops::status(&data),
-    };
-    match result {
-        Ok(code) => code,
-        Err(f) => {
-            eprintln!("خطأ: {}\nerror: {}", f.ar, f.en);
-            ExitCode::from(2)
-        }
     }
 }
 

@@ -47,9 +47,18 @@ fn kernels(period: f32) -> Vec<[f32; 81]> {
         .collect()
 }
 
-/// Ridge orientation (radians, modulo pi) at (x, y).
-fn orientation(pattern: Pattern, cores: &[(f32, f32)], deltas: &[(f32, f32)], x: f32, y: f32, w: f32, h: f32, tilt: f32) -> f32 {
-    match pattern {
+/// Singular points of a print, and its overall rotation.
+struct Singularities {
+    pattern: Pattern,
+    cores: Vec<(f32, f32)>,
+    deltas: Vec<(f32, f32)>,
+    tilt: f32,
+}
+
+/// Ridge orientation (radians, modulo pi) at (x, y) of a `w` x `h` print.
+fn orientation(s: &Singularities, x: f32, y: f32, w: f32, h: f32) -> f32 {
+    let (cores, deltas, tilt) = (&s.cores, &s.deltas, s.tilt);
+    match s.pattern {
         Pattern::Arch => {
             // Ridges flowing across the finger, bulging upwards in the middle.
             let cx = w * 0.5;
@@ -78,14 +87,14 @@ pub fn fingerprint(seed: u64, width: u32, height: u32) -> Image {
     let (w, h) = (width as f32, height as f32);
     let (cx, cy) = (w * rng.range(0.45, 0.55), h * rng.range(0.4, 0.5));
     let side = rng.range(0.18, 0.26) * w;
-    let (cores, deltas): (Vec<(f32, f32)>, Vec<(f32, f32)>) = match pattern {
+    let (cores, deltas) = match pattern {
         Pattern::LeftLoop => (vec![(cx, cy)], vec![(cx + side, cy + h * 0.22)]),
         Pattern::RightLoop => (vec![(cx, cy)], vec![(cx - side, cy + h * 0.22)]),
         Pattern::Whorl => (vec![(cx, cy - 14.0), (cx + 4.0, cy + 14.0)], vec![(cx - side * 1.2, cy + h * 0.25), (cx + side * 1.2, cy + h * 0.25)]),
         Pattern::TentedArch => (vec![(cx, cy)], vec![(cx, cy + h * 0.12)]),
         Pattern::Arch => (vec![], vec![]),
     };
-    let tilt = rng.range(-0.15, 0.15);
+    let singular = Singularities { pattern, cores, deltas, tilt: rng.range(-0.15, 0.15) };
     let period = rng.range(8.5, 10.0);
     let bank = kernels(period);
 
@@ -101,12 +110,12 @@ pub fn fingerprint(seed: u64, width: u32, height: u32) -> Image {
             let i = (y * wi + x) as usize;
             let r = ((x as f32 - ecx) / ex).powi(2) + ((y as f32 - ecy) / ey).powi(2);
             pressure[i] = ((1.0 - r) * 4.0).clamp(0.0, 1.0);
-            let theta = orientation(pattern, &cores, &deltas, x as f32, y as f32, w, h, tilt).rem_euclid(PI);
+            let theta = orientation(&singular, x as f32, y as f32, w, h).rem_euclid(PI);
             bin[i] = ((theta / PI * ORIENTATIONS as f32).round() as usize % ORIENTATIONS) as u8;
         }
     }
     // Random seeds, grown into ridges by oriented Gabor filtering.
-    let mut img: Vec<f32> = (0..n).map(|i| if pressure[i] > 0.0 && rng.next_u64() % 40 == 0 { if rng.next_u64() % 2 == 0 { 1.0 } else { -1.0 } } else { 0.0 }).collect();
+    let mut img: Vec<f32> = (0..n).map(|i| if pressure[i] > 0.0 && rng.next_u64().is_multiple_of(40) { if rng.next_u64().is_multiple_of(2) { 1.0 } else { -1.0 } } else { 0.0 }).collect();
     let mut next = vec![0f32; n];
     for _ in 0..ITERATIONS {
         for y in 0..hi {

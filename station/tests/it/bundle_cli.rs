@@ -210,7 +210,7 @@ fn inspect_iso_reads_real_mosip_records_and_refuses_garbage() {
 
 #[test]
 fn headless_demo_runs_and_verifies() {
-    let out = station(&[]);
+    let out = station(&["demo"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("DEMO MODE"));
     let r = json(&out);

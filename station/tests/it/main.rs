@@ -5,3 +5,4 @@ mod bundle_cli;
 mod common;
 mod core;
 mod crash;
+mod ui;
