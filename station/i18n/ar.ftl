@@ -32,3 +32,76 @@ enrollment-sealed = خُتم التسجيل { $id } ووُضع في صندوق �
 welcome = أهلًا { $user } ({ $role })
 today = تاريخ اليوم { $date } حسب ساعة المحطة
 logout = تسجيل الخروج
+new-enrollment = تسجيل جديد
+back-home = العودة إلى الرئيسية
+next = التالي
+consent-accept = يوافق المتقدم
+consent-refuse = لا يوافق
+consent-refused = لم يوافق المتقدم؛ لم يُسجَّل شيء سوى الرفض.
+field-name-ar-first = الاسم الأول
+field-name-ar-father = اسم الأب
+field-name-ar-grandfather = اسم الجد
+field-name-ar-family = اسم العائلة
+field-name-latin-first = الاسم الأول بالأحرف اللاتينية
+field-name-latin-father = اسم الأب بالأحرف اللاتينية
+field-name-latin-grandfather = اسم الجد بالأحرف اللاتينية
+field-name-latin-family = اسم العائلة بالأحرف اللاتينية
+field-national-id = رقم الهوية
+field-date-of-birth = تاريخ الميلاد (سنة-شهر-يوم)
+field-sex = الجنس
+sex-male = ذكر
+sex-female = أنثى
+field-phone = رقم الهاتف
+field-email = البريد الإلكتروني
+field-country = الدولة (رمز من حرفين)
+field-governorate = المحافظة
+field-locality = البلدة أو المدينة
+field-document-number = رقم وثيقة الهوية
+field-document-expiry = تاريخ انتهاء الوثيقة
+photograph-document = تصوير الوثيقة
+capture = التقاط
+captured-line = { $position }: الجودة { $quality }، المحاولات الإضافية { $retries }
+excepted-line = { $position }: استثناء — { $reason }
+review-summary = { $name } — رقم الهوية { $id } — مواليد { $date }
+review-confirm = أكّد المتقدم صحة البيانات
+sign = توقيع الموظف
+signed = وُقّع التسجيل رقم { $sequence } وهو بانتظار اعتماد المشرف.
+queue-title = تسجيلات بانتظار الاعتماد
+queue-line = التسجيل رقم { $sequence } من { $operator } — استثناءات { $exceptions }
+approve-all = اعتماد الكل
+sealed-count = { PLURAL($count) ->
+    [zero] لم يُختم أي تسجيل
+    [one] خُتم تسجيل واحد ووُضع في صندوق الإرسال
+    [two] خُتم تسجيلان ووُضعا في صندوق الإرسال
+    [few] خُتمت { $count } تسجيلات ووُضعت في صندوق الإرسال
+    [many] خُتم { $count } تسجيلًا ووُضعت في صندوق الإرسال
+   *[other] خُتم { $count } تسجيل ووُضعت في صندوق الإرسال
+}
+stage-consent = الموافقة
+stage-demographics = البيانات الشخصية
+stage-documents = وثائق الهوية
+stage-face = صورة الوجه
+stage-right_four = أصابع اليد اليمنى الأربعة
+stage-left_four = أصابع اليد اليسرى الأربعة
+stage-thumbs = الإبهامان
+stage-irises = قزحيتا العينين
+stage-review = المراجعة مع المتقدم
+stage-sign = توقيع الموظف
+stage-awaiting_approval = بانتظار اعتماد المشرف
+stage-approved = معتمد ومختوم
+stage-rejected = مرفوض ومختوم
+step-of = الخطوة { $n } من { $total }: { $stage }
+pos-right_thumb = إبهام اليد اليمنى
+pos-right_index = سبابة اليد اليمنى
+pos-right_middle = وسطى اليد اليمنى
+pos-right_ring = بنصر اليد اليمنى
+pos-right_little = خنصر اليد اليمنى
+pos-left_thumb = إبهام اليد اليسرى
+pos-left_index = سبابة اليد اليسرى
+pos-left_middle = وسطى اليد اليسرى
+pos-left_ring = بنصر اليد اليسرى
+pos-left_little = خنصر اليد اليسرى
+pos-right_iris = قزحية العين اليمنى
+pos-left_iris = قزحية العين اليسرى
+pos-face = الوجه
+pos-exception_photo = صورة الاستثناء

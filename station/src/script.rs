@@ -231,6 +231,56 @@ impl Script {
 /// How many times a step is tried again after an unplug or a timeout before the run stops.
 const DEVICE_RETRIES: u32 = 3;
 
+/// Drives one enrollment stage by stage with the inputs of a [`Script`] (from a file, or filled
+/// in by the kiosk's forms) against simulated devices. Both `station enroll` and the kiosk use
+/// it, so a step means the same thing in both.
+pub struct Runner {
+    devices: Devices,
+    faults: Faults,
+    declared: HashMap<Position, BiometricException>,
+    exception_photo_taken: bool,
+    face_only: bool,
+    /// What happened with the devices (unplugs, timeouts) and how it was recovered.
+    pub events: Vec<String>,
+}
+
+impl Runner {
+    /// Prepares the devices and reads what the enrollment `id` already has.
+    pub fn new(station: &Station, clerk: &Session, id: &str, script: &Script) -> Result<Runner, RunError> {
+        let (devices, faults) = script.devices()?;
+        let face_only = station.load_step::<DemographicsData>(clerk, id, Stage::Demographics)?.is_some_and(|d| d.age < validate::FACE_ONLY_BELOW_AGE);
+        Ok(Runner { devices, faults, declared: script.declared()?, exception_photo_taken: has_exception_photo(station, clerk, id)?, face_only, events: Vec::new() })
+    }
+
+    /// Performs `stage` and saves it; returns the next stage. An unplugged device or a timeout is
+    /// reported, the device reconnected, and the capture tried again (up to three times).
+    pub fn advance(&mut self, station: &mut Station, clerk: &Session, id: &str, stage: Stage, script: &Script, now: i64) -> Result<Stage, RunError> {
+        let policy = station.config.capture.clone();
+        let mut decide = |p: Position, best: Option<u8>| -> AfterRetries {
+            let name = serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            match script.after_retries.get(&name) {
+                Some(AfterRetriesInput::AcceptBest) if best.is_some() => AfterRetries::AcceptBest,
+                Some(AfterRetriesInput::Exception(e)) => AfterRetries::Exception(BiometricException { kind: e.kind, reason: e.reason.clone() }),
+                // No decision given: the position stays undecided (an error naming it).
+                _ => AfterRetries::Exception(BiometricException { kind: ExceptionKind::Other, reason: String::new() }),
+            }
+        };
+        let mut attempt = 0;
+        loop {
+            let r = step(station, clerk, id, stage, script, &mut self.devices, &policy, &self.declared, &mut decide, &mut self.exception_photo_taken, &mut self.face_only, now);
+            match r {
+                Err(RunError::Capture { source: CaptureError::Device(e), .. }) if attempt < DEVICE_RETRIES => {
+                    attempt += 1;
+                    self.events.push(format!("{}: {e}; reconnected and retried", stage.as_str()));
+                    // What a clerk does: plug the device back in, press retry.
+                    self.faults.replug();
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
 /// Runs (or resumes) the script's enrollment as `clerk`, up to the operator's signature.
 /// `now` gives the clock, so tests can control it.
 pub fn run(station: &mut Station, clerk: &Session, script: &Script, script_hash: &str, now: &dyn Fn() -> i64) -> Result<Outcome, RunError> {
@@ -243,47 +293,15 @@ pub fn run(station: &mut Station, clerk: &Session, script: &Script, script_hash:
             (station.start(clerk, Some(script_hash), now())?, Stage::Consent, None)
         }
     };
-    let (mut devices, faults) = script.devices()?;
-    let declared = script.declared()?;
-    let policy = station.config.capture.clone();
-    let mut decide = |p: Position, best: Option<u8>| -> AfterRetries {
-        let name = serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        match script.after_retries.get(&name) {
-            Some(AfterRetriesInput::AcceptBest) if best.is_some() => AfterRetries::AcceptBest,
-            Some(AfterRetriesInput::Exception(e)) => AfterRetries::Exception(BiometricException { kind: e.kind, reason: e.reason.clone() }),
-            // Nothing captured at all and no decision: the position stays undecided (an error).
-            _ => AfterRetries::Exception(BiometricException { kind: ExceptionKind::Other, reason: String::new() }),
-        }
-    };
-    let mut face_only = false;
-    if let Some(d) = station.load_step::<DemographicsData>(clerk, &id, Stage::Demographics)? {
-        face_only = d.age < validate::FACE_ONLY_BELOW_AGE;
-    }
+    let mut runner = Runner::new(station, clerk, &id, script)?;
     let mut steps_done = Vec::new();
-    let mut events = Vec::new();
-    let mut exception_photo_taken = has_exception_photo(station, clerk, &id)?;
-
     while stage.is_capture_step() || stage == Stage::Sign {
-        let t = now();
-        let mut attempt = 0;
-        let result: Result<Stage, RunError> = loop {
-            let r = step(station, clerk, &id, stage, script, &mut devices, &policy, &declared, &mut decide, &mut exception_photo_taken, &mut face_only, t);
-            match r {
-                Err(RunError::Capture { source: CaptureError::Device(e), .. }) if attempt < DEVICE_RETRIES => {
-                    attempt += 1;
-                    events.push(format!("{}: {e}; reconnected and retried", stage.as_str()));
-                    // What a clerk does: plug the device back in, press retry.
-                    faults.replug();
-                }
-                other => break other,
-            }
-        };
-        let next = result?;
+        let next = runner.advance(station, clerk, &id, stage, script, now())?;
         steps_done.push(stage);
         stage = next;
     }
     let sequence = station.sequence_of(&id)?;
-    Ok(Outcome { enrollment: id, stage, resumed_from, sequence, steps_done, device_events: events })
+    Ok(Outcome { enrollment: id, stage, resumed_from, sequence, steps_done, device_events: runner.events })
 }
 
 fn has_exception_photo(station: &Station, clerk: &Session, id: &str) -> Result<bool, RunError> {

@@ -11,9 +11,13 @@ use egui::{Align, Layout, TextEdit, Ui};
 use fluent_bundle::FluentValue;
 
 use crate::bidi::{Base, isolate};
-use crate::core::Station;
+use crate::core::{Pending, Station};
 use crate::i18n::{Lang, Translations};
 use crate::operators::{Role, Session};
+use crate::script::{ConsentInput, DocumentInput, ReviewInput, Runner, RunError, Script};
+use crate::validate::{AddressInput, DemographicsInput, FieldError};
+use crate::workflow::{CaptureData, Stage};
+use schemas::decision::Verdict;
 use text::Style;
 
 /// The screens built so far.
@@ -21,14 +25,71 @@ use text::Style;
 pub enum Screen {
     Login,
     Home,
+    Enroll,
 }
 
-/// What the clerk asked for.
+/// What the clerk or supervisor asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     SetLang(Lang),
     LogIn,
     LogOut,
+    NewEnrollment,
+    Consent(bool),
+    /// Perform the current stage with what the forms hold.
+    Advance,
+    SetSex(&'static str),
+    ApproveAll,
+    Home,
+}
+
+/// The demographics and document form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    pub name_ar: [String; 4],
+    pub name_latin: [String; 4],
+    pub national_id: String,
+    pub date_of_birth: String,
+    pub sex: String,
+    pub phone: String,
+    pub email: String,
+    pub country: String,
+    pub governorate: String,
+    pub locality: String,
+    pub document_number: String,
+    pub document_expiry: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+impl Form {
+    fn demographics(&self) -> DemographicsInput {
+        let n = |a: &[String; 4]| crate::validate::NameInput { first: a[0].clone(), father: a[1].clone(), grandfather: a[2].clone(), family: a[3].clone() };
+        DemographicsInput {
+            name_ar: n(&self.name_ar),
+            name_latin: n(&self.name_latin),
+            national_id: opt(&self.national_id),
+            date_of_birth: self.date_of_birth.clone(),
+            sex: self.sex.clone(),
+            phone: opt(&self.phone),
+            email: opt(&self.email),
+            address: AddressInput { country: self.country.clone(), governorate: opt(&self.governorate), locality: self.locality.clone(), street: None },
+            guardian: None,
+        }
+    }
+}
+
+/// An enrollment being captured at this station.
+pub struct Enrolling {
+    pub id: String,
+    pub stage: Stage,
+    pub input: Script,
+    runner: Runner,
+    /// What the last capture step recorded, for the clerk to see.
+    pub last: Vec<String>,
 }
 
 /// The interface state, without any drawing.
@@ -41,12 +102,136 @@ pub struct Model {
     pub password: String,
     /// The last refusal, in both languages.
     pub message: Option<(String, String)>,
+    /// Field-by-field refusals of the demographics form.
+    pub field_errors: Vec<FieldError>,
+    /// The last thing done, in both languages (a confirmation, not an error).
+    pub notice: Option<(String, String)>,
+    pub form: Form,
+    pub enrolling: Option<Enrolling>,
+    pub pending: Vec<Pending>,
     pub clock: Box<dyn Fn() -> i64>,
+    /// Seed of the next simulated applicant.
+    pub next_seed: u64,
 }
 
 impl Model {
     pub fn new(station: Station, clock: Box<dyn Fn() -> i64>) -> Model {
-        Model { station, lang: Lang::Ar, screen: Screen::Login, session: None, username: String::new(), password: String::new(), message: None, clock }
+        Model {
+            station,
+            lang: Lang::Ar,
+            screen: Screen::Login,
+            session: None,
+            username: String::new(),
+            password: String::new(),
+            message: None,
+            field_errors: Vec::new(),
+            notice: None,
+            form: Form { country: "PS".into(), ..Form::default() },
+            enrolling: None,
+            pending: Vec::new(),
+            clock,
+            next_seed: 1,
+        }
+    }
+
+    fn refuse(&mut self, ar: String, en: String) {
+        self.message = Some((ar, en));
+    }
+
+    fn refresh_pending(&mut self) {
+        self.pending = match &self.session {
+            Some(s) if s.role == Role::Supervisor => self.station.pending(s).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+    }
+
+    fn new_enrollment(&mut self) {
+        let Some(s) = &self.session else { return };
+        let now = (self.clock)();
+        let id = match self.station.start(s, None, now) {
+            Ok(id) => id,
+            Err(e) => return self.refuse(e.ar(), e.to_string()),
+        };
+        let input = Script {
+            seed: self.next_seed,
+            consent: ConsentInput { language: self.lang.code().into(), accepted: false },
+            applicant: DemographicsInput::default(),
+            documents: Vec::new(),
+            faults: Vec::new(),
+            exceptions: Default::default(),
+            after_retries: Default::default(),
+            review: ReviewInput { confirmed: false },
+        };
+        self.next_seed += 1;
+        match Runner::new(&self.station, s, &id, &input) {
+            Ok(runner) => {
+                self.enrolling = Some(Enrolling { id, stage: Stage::Consent, input, runner, last: Vec::new() });
+                self.form = Form { country: "PS".into(), ..Form::default() };
+                self.screen = Screen::Enroll;
+            }
+            Err(e) => self.refuse(e.ar(), e.to_string()),
+        }
+    }
+
+    /// Performs the current stage with the form's contents.
+    fn advance(&mut self) {
+        let now = (self.clock)();
+        let (Some(s), Some(e)) = (&self.session, &mut self.enrolling) else { return };
+        self.message = None;
+        self.field_errors.clear();
+        e.input.applicant = self.form.demographics();
+        e.input.documents = vec![DocumentInput {
+            kind: schemas::manifest::DocumentKind::NationalIdCard,
+            number: if self.form.document_number.trim().is_empty() { self.form.national_id.clone() } else { self.form.document_number.clone() },
+            issuing_state: "PSE".into(),
+            expiry: opt(&self.form.document_expiry),
+            pages: 2,
+        }];
+        if e.stage == Stage::Review {
+            e.input.review.confirmed = true;
+        }
+        let stage = e.stage;
+        match e.runner.advance(&mut self.station, s, &e.id, stage, &e.input, now) {
+            Ok(next) => {
+                e.last = match self.station.load_step::<CaptureData>(s, &e.id, stage) {
+                    Ok(Some(c)) => c.samples.iter().chain(c.exception_photo.iter()).map(|x| {
+                        let pos = serde_json::to_value(x.position).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                        match (&x.quality, &x.exception) {
+                            (_, Some(ex)) => format!("x|{pos}|{}", ex.reason),
+                            (Some(q), None) => format!("q|{pos}|{}|{}", q.score, x.retries),
+                            (None, None) => format!("q|{pos}|-|{}", x.retries),
+                        }
+                    }).collect(),
+                    _ => Vec::new(),
+                };
+                e.stage = next;
+                if next == Stage::AwaitingApproval {
+                    let seq = self.station.sequence_of(&e.id).ok().flatten().unwrap_or(0);
+                    self.notice = Some((format!("signed:{seq}"), String::new()));
+                    self.enrolling = None;
+                    self.screen = Screen::Home;
+                }
+            }
+            Err(RunError::Demographics(errors)) => self.field_errors = errors,
+            Err(err) => self.refuse(err.ar(), err.to_string()),
+        }
+    }
+
+    fn approve_all(&mut self) {
+        let now = (self.clock)();
+        let Some(s) = &self.session else { return };
+        let ids: Vec<String> = self.pending.iter().map(|p| p.id.clone()).collect();
+        let mut sealed = 0;
+        for id in ids {
+            match self.station.decide(s, &id, Verdict::Approve, None, now) {
+                Ok(_) => sealed += 1,
+                Err(e) => {
+                    self.message = Some((e.ar(), e.to_string()));
+                }
+            }
+        }
+        self.notice = Some((format!("sealed:{sealed}"), String::new()));
+        self.refresh_pending();
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -59,6 +244,7 @@ impl Model {
                         self.session = Some(s);
                         self.screen = Screen::Home;
                         self.message = None;
+                        self.refresh_pending();
                     }
                     Err(e) => self.message = Some((e.ar(), e.to_string())),
                 }
@@ -67,8 +253,31 @@ impl Model {
             }
             Action::LogOut => {
                 self.session = None;
+                self.enrolling = None;
+                self.notice = None;
+                self.message = None;
                 self.screen = Screen::Login;
                 self.username.clear();
+            }
+            Action::NewEnrollment => self.new_enrollment(),
+            Action::Consent(true) => {
+                if let Some(e) = &mut self.enrolling {
+                    e.input.consent = ConsentInput { language: self.lang.code().into(), accepted: true };
+                }
+                self.advance();
+            }
+            Action::Consent(false) => {
+                // Nothing else is recorded; the enrollment stays at its consent step unused.
+                self.enrolling = None;
+                self.notice = Some(("consent-refused".into(), String::new()));
+                self.screen = Screen::Home;
+            }
+            Action::Advance => self.advance(),
+            Action::SetSex(s) => self.form.sex = s.into(),
+            Action::ApproveAll => self.approve_all(),
+            Action::Home => {
+                self.enrolling = None;
+                self.screen = Screen::Home;
             }
         }
     }
@@ -124,6 +333,11 @@ impl App {
                 match self.model.screen {
                     Screen::Login => self.login(ui, &mut actions),
                     Screen::Home => self.home(ui, &mut actions),
+                    Screen::Enroll => {
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            ui.with_layout(Layout::top_down(if rtl { Align::Max } else { Align::Min }), |ui| self.enroll(ui, &mut actions));
+                        });
+                    }
                 }
             });
         });
@@ -178,9 +392,145 @@ impl App {
             .map(|t| t.date().to_string())
             .unwrap_or_default();
         text::paragraph(ui, &self.t("today", &[("date", FluentValue::from(isolate(&today)))]), base, Style::body(ui));
+        if let Some((key, _)) = &self.model.notice {
+            let msg = match key.split_once(':') {
+                Some(("signed", n)) => self.t("signed", &[("sequence", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
+                Some(("sealed", n)) => self.t("sealed-count", &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
+                _ => self.t(key, &[]),
+            };
+            text::paragraph(ui, &msg, base, Style { size: 18.0, color: egui::Color32::from_rgb(60, 170, 90) });
+        }
+        self.refusal(ui);
+        ui.add_space(12.0);
+        match self.model.session.as_ref().map(|s| s.role) {
+            Some(Role::Clerk) if text::button(ui, &self.t("new-enrollment", &[]), base, Style::body(ui)).clicked() => {
+                actions.push(Action::NewEnrollment);
+            }
+            Some(Role::Supervisor) => {
+                text::paragraph(ui, &self.t("queue-title", &[]), base, Style::heading(ui));
+                for p in &self.model.pending {
+                    let line = self.t("queue-line", &[("sequence", FluentValue::from(p.sequence)), ("operator", FluentValue::from(p.operator.as_str())), ("exceptions", FluentValue::from(p.exceptions))]);
+                    text::paragraph(ui, &line, base, Style::body(ui));
+                }
+                if !self.model.pending.is_empty() && text::button(ui, &self.t("approve-all", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::ApproveAll);
+                }
+            }
+            _ => {}
+        }
         ui.add_space(12.0);
         if text::button(ui, &self.t("logout", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::LogOut);
+        }
+    }
+
+    fn refusal(&self, ui: &mut Ui) {
+        if let Some((ar, en)) = &self.model.message {
+            let msg = if self.model.lang.rtl() { ar } else { en };
+            text::paragraph(ui, msg, self.model.base(), Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) });
+        }
+    }
+
+    fn field(&mut self, ui: &mut Ui, label_id: &str, value: impl Fn(&mut Form) -> &mut String) {
+        let label = text::paragraph(ui, &self.t(label_id, &[]), self.model.base(), Style::body(ui));
+        ui.add(TextEdit::singleline(value(&mut self.model.form)).desired_width(360.0).min_size(egui::vec2(360.0, 40.0))).labelled_by(label.id);
+    }
+
+    fn enroll(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        let Some(e) = &self.model.enrolling else { return };
+        let stage = e.stage;
+        let steps = [Stage::Consent, Stage::Demographics, Stage::Documents, Stage::Face, Stage::RightFour, Stage::LeftFour, Stage::Thumbs, Stage::Irises, Stage::Review, Stage::Sign];
+        let n = steps.iter().position(|s| *s == stage).map(|i| i + 1).unwrap_or(steps.len());
+        let stage_name = self.t(&format!("stage-{}", stage.as_str()), &[]);
+        let header = self.t("step-of", &[("n", FluentValue::from(n)), ("total", FluentValue::from(steps.len())), ("stage", FluentValue::from(stage_name))]);
+        text::paragraph(ui, &header, base, Style::heading(ui));
+        let last: Vec<String> = e.last.clone();
+        for l in last {
+            let parts: Vec<&str> = l.split('|').collect();
+            let pos = self.t(&format!("pos-{}", parts.get(1).unwrap_or(&"")), &[]);
+            let line = match parts.as_slice() {
+                ["x", _, reason] => self.t("excepted-line", &[("position", FluentValue::from(pos)), ("reason", FluentValue::from(*reason))]),
+                ["q", _, q, r] => self.t("captured-line", &[("position", FluentValue::from(pos)), ("quality", FluentValue::from(*q)), ("retries", FluentValue::from(*r))]),
+                _ => continue,
+            };
+            text::paragraph(ui, &line, base, Style::body(ui));
+        }
+        self.refusal(ui);
+        for err in self.model.field_errors.clone() {
+            let msg = if self.model.lang.rtl() { err.ar } else { err.en };
+            text::paragraph(ui, &msg, base, Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) });
+        }
+        match stage {
+            Stage::Consent => {
+                let version = self.model.station.config.consent_notice_version.clone();
+                let notice = crate::consent::notice(&version, self.model.lang.code()).unwrap_or_default();
+                text::paragraph(ui, notice, base, Style::body(ui));
+                if text::button(ui, &self.t("consent-accept", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Consent(true));
+                }
+                if text::button(ui, &self.t("consent-refuse", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Consent(false));
+                }
+            }
+            Stage::Demographics => {
+                self.field(ui, "field-name-ar-first", |f| &mut f.name_ar[0]);
+                self.field(ui, "field-name-ar-father", |f| &mut f.name_ar[1]);
+                self.field(ui, "field-name-ar-grandfather", |f| &mut f.name_ar[2]);
+                self.field(ui, "field-name-ar-family", |f| &mut f.name_ar[3]);
+                self.field(ui, "field-name-latin-first", |f| &mut f.name_latin[0]);
+                self.field(ui, "field-name-latin-father", |f| &mut f.name_latin[1]);
+                self.field(ui, "field-name-latin-grandfather", |f| &mut f.name_latin[2]);
+                self.field(ui, "field-name-latin-family", |f| &mut f.name_latin[3]);
+                self.field(ui, "field-national-id", |f| &mut f.national_id);
+                self.field(ui, "field-date-of-birth", |f| &mut f.date_of_birth);
+                text::paragraph(ui, &self.t("field-sex", &[]), base, Style::body(ui));
+                for (key, value) in [("sex-female", "female"), ("sex-male", "male")] {
+                    let chosen = self.model.form.sex == value;
+                    let caption = if chosen { format!("• {} •", self.t(key, &[])) } else { self.t(key, &[]) };
+                    if text::button(ui, &caption, base, Style::body(ui)).clicked() {
+                        actions.push(Action::SetSex(value));
+                    }
+                }
+                self.field(ui, "field-phone", |f| &mut f.phone);
+                self.field(ui, "field-email", |f| &mut f.email);
+                self.field(ui, "field-country", |f| &mut f.country);
+                self.field(ui, "field-governorate", |f| &mut f.governorate);
+                self.field(ui, "field-locality", |f| &mut f.locality);
+                if text::button(ui, &self.t("next", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Advance);
+                }
+            }
+            Stage::Documents => {
+                self.field(ui, "field-document-number", |f| &mut f.document_number);
+                self.field(ui, "field-document-expiry", |f| &mut f.document_expiry);
+                if text::button(ui, &self.t("photograph-document", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Advance);
+                }
+            }
+            Stage::Review => {
+                let f = &self.model.form;
+                let name = f.name_ar.join(" ");
+                let summary = self.t("review-summary", &[("name", FluentValue::from(name)), ("id", FluentValue::from(isolate(&crate::validate::normalize_digits(&f.national_id)))), ("date", FluentValue::from(isolate(&crate::validate::normalize_digits(&f.date_of_birth))))]);
+                text::paragraph(ui, &summary, base, Style::body(ui));
+                if text::button(ui, &self.t("review-confirm", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Advance);
+                }
+            }
+            Stage::Sign => {
+                if text::button(ui, &self.t("sign", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Advance);
+                }
+            }
+            _ => {
+                if text::button(ui, &self.t("capture", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Advance);
+                }
+            }
+        }
+        ui.add_space(8.0);
+        if text::button(ui, &self.t("back-home", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::Home);
         }
     }
 }

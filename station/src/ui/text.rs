@@ -20,8 +20,15 @@ pub fn fonts() -> FontDefinitions {
     let mut f = FontDefinitions::default();
     f.font_data.insert("naskh".into(), Arc::new(FontData::from_static(include_bytes!("../../assets/fonts/NotoNaskhArabic-Regular.ttf"))));
     f.font_data.insert("noto-sans".into(), Arc::new(FontData::from_static(include_bytes!("../../assets/fonts/NotoSans-Regular.ttf"))));
-    f.families.insert(FontFamily::Name(ARABIC.into()), vec!["naskh".into(), "noto-sans".into()]);
-    f.families.insert(FontFamily::Name(LATIN.into()), vec!["noto-sans".into(), "naskh".into()]);
+    // egui's bundled symbol fonts (emoji, icons) stay as the last fallbacks of every family.
+    let symbols: Vec<String> = f.families.get(&FontFamily::Proportional).cloned().unwrap_or_default();
+    let family = |first: &str, second: &str| {
+        let mut v = vec![first.to_string(), second.to_string()];
+        v.extend(symbols.iter().filter(|n| n.contains("moji") || n.contains("icon")).cloned());
+        v
+    };
+    f.families.insert(FontFamily::Name(ARABIC.into()), family("naskh", "noto-sans"));
+    f.families.insert(FontFamily::Name(LATIN.into()), family("noto-sans", "naskh"));
     // egui's own widgets (text fields) use the proportional family: Latin first, Arabic after.
     let proportional = f.families.entry(FontFamily::Proportional).or_default();
     proportional.insert(0, "noto-sans".into());

@@ -28,8 +28,12 @@ fn app(name: &str) -> (TempDir, App) {
 }
 
 fn harness(app: App) -> Harness<'static, App> {
+    harness_sized(app, 640.0)
+}
+
+fn harness_sized(app: App, height: f32) -> Harness<'static, App> {
     Harness::builder()
-        .with_size(egui::vec2(900.0, 640.0))
+        .with_size(egui::vec2(900.0, height))
         .with_context_setup(App::setup)
         .wgpu()
         .build_ui_state(|ui, app: &mut App| app.draw(ui), app)
@@ -83,4 +87,88 @@ fn login_home_and_language_switch_in_arabic_and_english() {
     assert_eq!(h.state().model.screen, Screen::Login);
     h.get_by_label("User name");
     h.snapshot("login_en");
+}
+
+fn click(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_role_and_label(Role::Button, label).click();
+    h.run();
+}
+
+fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, label).type_text(text);
+    h.run();
+}
+
+/// A clerk enrolls a simulated person through every step in the kiosk, typing Eastern Arabic
+/// digits; a different operator, the supervisor, approves; the sealed bundle is in the outbox.
+#[test]
+fn enroll_through_every_step_then_supervisor_approves() {
+    let (_dir, mut app) = app("ui-enroll");
+    {
+        let admin = app.model.station.login("admin1", "demo", T0).unwrap();
+        app.model.station.add_operator(&admin, "super1", OperatorRole::Supervisor, "demo", T0).unwrap();
+    }
+    // Tall enough for the whole demographics form.
+    let mut h = harness_sized(app, 2600.0);
+    h.run();
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "clerk1", "demo");
+    click(&mut h, "تسجيل جديد");
+    h.get_by_label("الخطوة 1 من 10: الموافقة");
+    h.get_by_label_contains("بصمات أصابعك العشر");
+    click(&mut h, "يوافق المتقدم");
+    h.get_by_label("الخطوة 2 من 10: البيانات الشخصية");
+
+    // An empty form: each field's refusal is shown, in Arabic.
+    click(&mut h, "التالي");
+    h.get_by_label("الاسم الأول بالعربية مطلوب");
+    assert!(h.query_by_label_contains("رقم الهوية").is_some());
+    for (label, value) in [
+        ("الاسم الأول", "سلمى"),
+        ("اسم الأب", "يوسف"),
+        ("اسم الجد", "محمود"),
+        ("اسم العائلة", "الخطيب"),
+        ("الاسم الأول بالأحرف اللاتينية", "Salma"),
+        ("اسم الأب بالأحرف اللاتينية", "Yousef"),
+        ("اسم الجد بالأحرف اللاتينية", "Mahmoud"),
+        ("اسم العائلة بالأحرف اللاتينية", "Al-Khatib"),
+        ("رقم الهوية", "٤٠١٢٣٤٥٦٢"),
+        ("تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩٠-٠٥-١٢"),
+        ("رقم الهاتف", "+970 599 123 456"),
+        ("المحافظة", "رام الله والبيرة"),
+        ("البلدة أو المدينة", "البيرة"),
+    ] {
+        type_into(&mut h, label, value);
+    }
+    click(&mut h, "أنثى");
+    h.snapshot("enroll_demographics_ar");
+    click(&mut h, "التالي");
+    assert!(h.state().model.field_errors.is_empty(), "{:?}", h.state().model.field_errors);
+    h.get_by_label("الخطوة 3 من 10: وثائق الهوية");
+    type_into(&mut h, "تاريخ انتهاء الوثيقة", "2031-03-01");
+    click(&mut h, "تصوير الوثيقة");
+    for n in 4..=8 {
+        h.get_by_label_contains(&format!("الخطوة {n} من 10"));
+        click(&mut h, "التقاط");
+    }
+    // The last capture step's results are listed.
+    h.get_by_label_contains("قزحية العين اليمنى: الجودة");
+    h.get_by_label("الخطوة 9 من 10: المراجعة مع المتقدم");
+    // The ID number and the date read left to right inside the Arabic summary.
+    h.get_by_label("سلمى يوسف محمود الخطيب — رقم الهوية 401234562 — مواليد 1990-05-12");
+    h.snapshot("enroll_review_ar");
+    click(&mut h, "أكّد المتقدم صحة البيانات");
+    click(&mut h, "توقيع الموظف");
+    h.get_by_label("وُقّع التسجيل رقم 1 وهو بانتظار اعتماد المشرف.");
+    click(&mut h, "تسجيل الخروج");
+
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "super1", "demo");
+    h.get_by_label_contains("التسجيل رقم 1 من clerk1");
+    click(&mut h, "اعتماد الكل");
+    h.get_by_label("خُتم تسجيل واحد ووُضع في صندوق الإرسال");
+    let outbox = h.state().model.station.outbox().unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].verdict, "approve");
+    h.snapshot("supervisor_sealed_ar");
 }
