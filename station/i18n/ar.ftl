@@ -105,3 +105,4 @@ pos-right_iris = قزحية العين اليمنى
 pos-left_iris = قزحية العين اليسرى
 pos-face = الوجه
 pos-exception_photo = صورة الاستثناء
+resume = متابعة تسجيل متوقف ({ $n }) عند «{ $stage }»

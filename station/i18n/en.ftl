@@ -92,3 +92,4 @@ pos-right_iris = Right iris
 pos-left_iris = Left iris
 pos-face = Face
 pos-exception_photo = Exception photograph
+resume = Resume interrupted enrollment ({ $n }) at “{ $stage }”

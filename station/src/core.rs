@@ -302,6 +302,16 @@ impl Station {
         Ok((Stage::parse(&s).ok_or(StoreError::Corrupt("enrollment stage"))?, op))
     }
 
+    /// Enrollments this clerk started and has not signed yet (interrupted ones to resume), oldest
+    /// first.
+    pub fn in_progress(&self, clerk: &Session) -> Result<Vec<(String, Stage)>, CoreError> {
+        let mut stmt = self.store.conn.prepare(
+            "SELECT id, stage FROM enrollments WHERE operator = ?1 AND stage NOT IN ('awaiting_approval', 'approved', 'rejected') ORDER BY created_at",
+        )?;
+        let rows: Vec<(String, String)> = stmt.query_map([&clerk.username], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        rows.into_iter().map(|(id, s)| Ok((id, Stage::parse(&s).ok_or(StoreError::Corrupt("enrollment stage"))?))).collect()
+    }
+
     /// The station sequence number an enrollment got when its operator signed.
     pub fn sequence_of(&self, id: &str) -> Result<Option<u64>, CoreError> {
         let seq: Option<Option<i64>> = self.store.conn.query_row("SELECT sequence FROM enrollments WHERE id = ?1", [id], |r| r.get(0)).optional()?;

@@ -41,6 +41,8 @@ pub enum Action {
     SetSex(&'static str),
     ApproveAll,
     Home,
+    /// Continue an interrupted enrollment.
+    Resume(String),
 }
 
 /// The demographics and document form, as typed.
@@ -109,6 +111,8 @@ pub struct Model {
     pub form: Form,
     pub enrolling: Option<Enrolling>,
     pub pending: Vec<Pending>,
+    /// This clerk's interrupted enrollments.
+    pub in_progress: Vec<(String, Stage)>,
     pub clock: Box<dyn Fn() -> i64>,
     /// Seed of the next simulated applicant.
     pub next_seed: u64,
@@ -129,6 +133,7 @@ impl Model {
             form: Form { country: "PS".into(), ..Form::default() },
             enrolling: None,
             pending: Vec::new(),
+            in_progress: Vec::new(),
             clock,
             next_seed: 1,
         }
@@ -143,6 +148,62 @@ impl Model {
             Some(s) if s.role == Role::Supervisor => self.station.pending(s).unwrap_or_default(),
             _ => Vec::new(),
         };
+        self.in_progress = match &self.session {
+            Some(s) if s.role == Role::Clerk => self.station.in_progress(s).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+    }
+
+    /// Reopens an interrupted enrollment at its stage, with the form refilled from its drafts.
+    fn resume(&mut self, id: &str) {
+        let Some(s) = &self.session else { return };
+        let stage = match self.station.stage(id) {
+            Ok((st, _)) => st,
+            Err(e) => return self.refuse(e.ar(), e.to_string()),
+        };
+        let mut form = Form { country: "PS".into(), ..Form::default() };
+        let mut applicant = DemographicsInput::default();
+        if let Ok(Some(d)) = self.station.load_step::<crate::workflow::DemographicsData>(s, id, Stage::Demographics) {
+            let a = &d.applicant;
+            let parts = |n: &schemas::manifest::PersonName| [n.first.clone(), n.father.clone(), n.grandfather.clone(), n.family.clone()];
+            form = Form {
+                name_ar: parts(&a.name_ar),
+                name_latin: parts(&a.name_latin),
+                national_id: a.national_id.clone().unwrap_or_default(),
+                date_of_birth: a.date_of_birth.clone(),
+                sex: match a.sex {
+                    schemas::manifest::Sex::Male => "male".into(),
+                    schemas::manifest::Sex::Female => "female".into(),
+                },
+                phone: a.phone.clone().unwrap_or_default(),
+                email: a.email.clone().unwrap_or_default(),
+                country: a.address.country.clone(),
+                governorate: a.address.governorate.clone().unwrap_or_default(),
+                locality: a.address.locality.clone(),
+                document_number: String::new(),
+                document_expiry: String::new(),
+            };
+            applicant = form.demographics();
+        }
+        let input = Script {
+            seed: self.next_seed,
+            consent: ConsentInput { language: self.lang.code().into(), accepted: true },
+            applicant,
+            documents: Vec::new(),
+            faults: Vec::new(),
+            exceptions: Default::default(),
+            after_retries: Default::default(),
+            review: ReviewInput { confirmed: false },
+        };
+        self.next_seed += 1;
+        match Runner::new(&self.station, s, id, &input) {
+            Ok(runner) => {
+                self.form = form;
+                self.enrolling = Some(Enrolling { id: id.to_string(), stage, input, runner, last: Vec::new() });
+                self.screen = Screen::Enroll;
+            }
+            Err(e) => self.refuse(e.ar(), e.to_string()),
+        }
     }
 
     fn new_enrollment(&mut self) {
@@ -210,6 +271,7 @@ impl Model {
                     self.notice = Some((format!("signed:{seq}"), String::new()));
                     self.enrolling = None;
                     self.screen = Screen::Home;
+                    self.refresh_pending();
                 }
             }
             Err(RunError::Demographics(errors)) => self.field_errors = errors,
@@ -278,7 +340,9 @@ impl Model {
             Action::Home => {
                 self.enrolling = None;
                 self.screen = Screen::Home;
+                self.refresh_pending();
             }
+            Action::Resume(id) => self.resume(&id),
         }
     }
 
@@ -403,8 +467,17 @@ impl App {
         self.refusal(ui);
         ui.add_space(12.0);
         match self.model.session.as_ref().map(|s| s.role) {
-            Some(Role::Clerk) if text::button(ui, &self.t("new-enrollment", &[]), base, Style::body(ui)).clicked() => {
-                actions.push(Action::NewEnrollment);
+            Some(Role::Clerk) => {
+                if text::button(ui, &self.t("new-enrollment", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::NewEnrollment);
+                }
+                for (i, (id, stage)) in self.model.in_progress.iter().enumerate() {
+                    let stage_name = self.t(&format!("stage-{}", stage.as_str()), &[]);
+                    let caption = self.t("resume", &[("n", FluentValue::from(i + 1)), ("stage", FluentValue::from(stage_name))]);
+                    if text::button(ui, &caption, base, Style::body(ui)).clicked() {
+                        actions.push(Action::Resume(id.clone()));
+                    }
+                }
             }
             Some(Role::Supervisor) => {
                 text::paragraph(ui, &self.t("queue-title", &[]), base, Style::heading(ui));

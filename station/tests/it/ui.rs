@@ -172,3 +172,61 @@ fn enroll_through_every_step_then_supervisor_approves() {
     assert_eq!(outbox[0].verdict, "approve");
     h.snapshot("supervisor_sealed_ar");
 }
+
+/// In English: an enrollment interrupted after the demographics (the kiosk closed, as in a power
+/// cut) is found again after a restart and resumed at its next step, with its data.
+#[test]
+fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
+    let (dir, app) = app("ui-resume");
+    let mut h = harness_sized(app, 2600.0);
+    h.run();
+    click(&mut h, "English");
+    log_in(&mut h, "User name", "Password", "Log in", "clerk1", "demo");
+    click(&mut h, "New enrollment");
+    h.get_by_label("Step 1 of 10: Consent");
+    h.get_by_label_contains("ten fingerprints");
+    click(&mut h, "The applicant agrees");
+    for (label, value) in [
+        ("First name (Arabic)", "خالد"),
+        ("Father's name (Arabic)", "عمر"),
+        ("Grandfather's name (Arabic)", "حسن"),
+        ("Family name (Arabic)", "النجار"),
+        ("First name (Latin letters)", "Khaled"),
+        ("Father's name (Latin letters)", "Omar"),
+        ("Grandfather's name (Latin letters)", "Hasan"),
+        ("Family name (Latin letters)", "Al-Najjar"),
+        ("ID number", "852314475"),
+        ("Date of birth (year-month-day)", "1978-11-02"),
+        ("Phone", "+962 79 123 4567"),
+        ("Country (two-letter code)", ""),
+        ("Locality or city", "Amman"),
+    ] {
+        type_into(&mut h, label, value);
+    }
+    // Abroad: the country field starts as PS; make it JO.
+    h.state_mut().model.form.country = "JO".into();
+    click(&mut h, "Male");
+    click(&mut h, "Next");
+    h.get_by_label("Step 3 of 10: Identity documents");
+    drop(h); // the kiosk goes away mid-enrollment
+
+    let station = Station::open(&dir.join("data")).unwrap();
+    let mut model = Model::new(station, Box::new(|| T0));
+    model.lang = Lang::En;
+    let mut h = harness_sized(App::new(model, Translations::load().unwrap()), 2600.0);
+    h.run();
+    log_in(&mut h, "User name", "Password", "Log in", "clerk1", "demo");
+    click(&mut h, "Resume interrupted enrollment (1) at “Identity documents”");
+    h.get_by_label("Step 3 of 10: Identity documents");
+    click(&mut h, "Photograph the document");
+    for n in 4..=8 {
+        h.get_by_label_contains(&format!("Step {n} of 10"));
+        click(&mut h, "Capture");
+    }
+    h.get_by_label("خالد عمر حسن النجار — ID number 852314475 — born 1978-11-02");
+    h.snapshot("enroll_review_en");
+    click(&mut h, "The applicant confirms the data");
+    click(&mut h, "Operator signs");
+    h.get_by_label("Enrollment number 1 is signed and awaits the supervisor.");
+    assert!(h.state().model.in_progress.is_empty());
+}
