@@ -252,6 +252,12 @@ impl Runner {
         Ok(Runner { devices, faults, declared: script.declared()?, exception_photo_taken: has_exception_photo(station, clerk, id)?, face_only, events: Vec::new() })
     }
 
+    /// The simulated devices' fault script, for training sessions and tests that want a device
+    /// to misbehave now.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
     /// Performs `stage` and saves it; returns the next stage. An unplugged device or a timeout is
     /// reported, the device reconnected, and the capture tried again (up to three times).
     pub fn advance(&mut self, station: &mut Station, clerk: &Session, id: &str, stage: Stage, script: &Script, now: i64) -> Result<Stage, RunError> {

@@ -43,6 +43,10 @@ pub enum Action {
     Home,
     /// Continue an interrupted enrollment.
     Resume(String),
+    /// After the last retry: keep the best capture of the undecided position (marked forced).
+    AcceptBest,
+    /// After the last retry: record an exception of this kind with the typed reason.
+    Except(schemas::manifest::ExceptionKind),
 }
 
 /// The demographics and document form, as typed.
@@ -113,6 +117,10 @@ pub struct Model {
     pub pending: Vec<Pending>,
     /// This clerk's interrupted enrollments.
     pub in_progress: Vec<(String, Stage)>,
+    /// A position still short after the last retry, waiting for the clerk's decision.
+    pub undecided: Option<schemas::manifest::Position>,
+    /// The reason typed for an exception.
+    pub exception_reason: String,
     pub clock: Box<dyn Fn() -> i64>,
     /// Seed of the next simulated applicant.
     pub next_seed: u64,
@@ -134,9 +142,16 @@ impl Model {
             enrolling: None,
             pending: Vec::new(),
             in_progress: Vec::new(),
+            undecided: None,
+            exception_reason: String::new(),
             clock,
             next_seed: 1,
         }
+    }
+
+    /// The simulated devices' fault script of the enrollment being captured (training and tests).
+    pub fn faults(&self) -> Option<&drivers::simdev::Faults> {
+        self.enrolling.as_ref().map(|e| e.runner.faults())
     }
 
     fn refuse(&mut self, ar: String, en: String) {
@@ -275,6 +290,7 @@ impl Model {
                 }
             }
             Err(RunError::Demographics(errors)) => self.field_errors = errors,
+            Err(RunError::Capture { source: crate::capture::CaptureError::Undecided { position }, .. }) => self.undecided = Some(position),
             Err(err) => self.refuse(err.ar(), err.to_string()),
         }
     }
@@ -297,7 +313,7 @@ impl Model {
     }
 
     pub fn apply(&mut self, action: Action) {
-        match action {
+        match action.clone() {
             Action::SetLang(l) => self.lang = l,
             Action::LogIn => {
                 let now = (self.clock)();
@@ -343,6 +359,23 @@ impl Model {
                 self.refresh_pending();
             }
             Action::Resume(id) => self.resume(&id),
+            Action::AcceptBest | Action::Except(_) => {
+                let (Some(pos), Some(e)) = (self.undecided, &mut self.enrolling) else { return };
+                let name = serde_json::to_value(pos).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let decision = match action {
+                    Action::Except(kind) => {
+                        if self.exception_reason.trim().is_empty() {
+                            return self.refuse("سبب الاستثناء مطلوب".into(), "an exception needs a reason".into());
+                        }
+                        crate::script::AfterRetriesInput::Exception(crate::script::ExceptionInput { kind, reason: self.exception_reason.trim().to_string() })
+                    }
+                    _ => crate::script::AfterRetriesInput::AcceptBest,
+                };
+                e.input.after_retries.insert(name, decision);
+                self.undecided = None;
+                self.exception_reason.clear();
+                self.advance();
+            }
         }
     }
 
@@ -533,6 +566,23 @@ impl App {
         for err in self.model.field_errors.clone() {
             let msg = if self.model.lang.rtl() { err.ar } else { err.en };
             text::paragraph(ui, &msg, base, Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) });
+        }
+        if let Some(pos) = self.model.undecided {
+            let pos_name = serde_json::to_value(pos).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let position = self.t(&format!("pos-{pos_name}"), &[]);
+            text::paragraph(ui, &self.t("undecided", &[("position", FluentValue::from(position))]), base, Style::body(ui));
+            if text::button(ui, &self.t("accept-best", &[]), base, Style::body(ui)).clicked() {
+                actions.push(Action::AcceptBest);
+            }
+            let label = text::paragraph(ui, &self.t("exception-reason", &[]), base, Style::body(ui));
+            ui.add(TextEdit::singleline(&mut self.model.exception_reason).desired_width(360.0).min_size(egui::vec2(360.0, 40.0))).labelled_by(label.id);
+            use schemas::manifest::ExceptionKind as K;
+            for (key, kind) in [("exception-missing", K::Missing), ("exception-amputated", K::Amputated), ("exception-bandaged", K::Bandaged), ("exception-unusable", K::Unusable)] {
+                if text::button(ui, &self.t(key, &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Except(kind));
+                }
+            }
+            return;
         }
         match stage {
             Stage::Consent => {

@@ -13,6 +13,8 @@ use crate::bidi::{self, Base, Line};
 
 pub const ARABIC: &str = "arabic";
 pub const LATIN: &str = "latin";
+/// The Arabic font alone, to ask which characters it covers.
+const NASKH_ONLY: &str = "naskh-only";
 
 /// The vendored fonts (OFL, see `station/assets/fonts/README.md`), without any system font, so
 /// the look is the same on every machine.
@@ -28,6 +30,7 @@ pub fn fonts() -> FontDefinitions {
         v
     };
     f.families.insert(FontFamily::Name(ARABIC.into()), family("naskh", "noto-sans"));
+    f.families.insert(FontFamily::Name(NASKH_ONLY.into()), vec!["naskh".into()]);
     f.families.insert(FontFamily::Name(LATIN.into()), family("noto-sans", "naskh"));
     // egui's own widgets (text fields) use the proportional family: Latin first, Arabic after.
     let proportional = f.families.entry(FontFamily::Proportional).or_default();
@@ -90,6 +93,26 @@ fn piece(ui: &Ui, run: &bidi::Run, style: Style) -> Piece {
     if run.rtl { Piece { before: trail, galley, after: lead } } else { Piece { before: lead, galley, after: trail } }
 }
 
+/// Splits a right-to-left run where the Arabic font lacks a character (an em dash, say), in
+/// visual order. egui places the pieces of a run that changes font left to right in typing
+/// order, which would scramble the run; each piece is drawn on its own instead.
+fn split_rtl_by_font(ui: &Ui, run: &bidi::Run, size: f32) -> Vec<bidi::Run> {
+    let naskh = FontId::new(size, FontFamily::Name(NASKH_ONLY.into()));
+    let covered: Vec<bool> = ui.ctx().fonts_mut(|f| run.text.chars().map(|c| c.is_whitespace() || f.has_glyph(&naskh, c)).collect());
+    let mut pieces: Vec<bidi::Run> = Vec::new();
+    let mut last: Option<bool> = None;
+    for (c, cov) in run.text.chars().zip(covered) {
+        match pieces.last_mut() {
+            Some(p) if last == Some(cov) => p.text.push(c),
+            _ => pieces.push(bidi::Run { text: c.to_string(), rtl: cov }),
+        }
+        last = Some(cov);
+    }
+    // Pieces the Arabic font cannot draw are neutral marks: drawn in the Latin font.
+    pieces.reverse();
+    pieces
+}
+
 fn lay_out_lines(ui: &Ui, text: &str, base: Base, style: Style, max_width: f32) -> Vec<LaidLine> {
     let measure = |s: &str| {
         let rtl = bidi::lay_out(s, Base::Auto).rtl;
@@ -98,7 +121,12 @@ fn lay_out_lines(ui: &Ui, text: &str, base: Base, style: Style, max_width: f32) 
     bidi::wrap(text, base, max_width, &measure)
         .into_iter()
         .map(|line: Line| {
-            let pieces: Vec<Piece> = line.runs.iter().map(|r| piece(ui, r, style)).collect();
+            let pieces: Vec<Piece> = line
+                .runs
+                .iter()
+                .flat_map(|r| if r.rtl { split_rtl_by_font(ui, r, style.size) } else { vec![r.clone()] })
+                .map(|r| piece(ui, &r, style))
+                .collect();
             let width = pieces.iter().map(Piece::width).sum();
             let height = pieces.iter().map(|p| p.galley.size().y).fold(style.size * 1.3, f32::max);
             LaidLine { pieces, width, height, rtl: line.rtl }

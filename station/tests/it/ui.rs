@@ -89,6 +89,26 @@ fn login_home_and_language_switch_in_arabic_and_english() {
     h.snapshot("login_en");
 }
 
+fn fill_arabic_form(h: &mut Harness<'_, App>) {
+    for (label, value) in [
+        ("الاسم الأول", "سلمى"),
+        ("اسم الأب", "يوسف"),
+        ("اسم الجد", "محمود"),
+        ("اسم العائلة", "الخطيب"),
+        ("الاسم الأول بالأحرف اللاتينية", "Salma"),
+        ("اسم الأب بالأحرف اللاتينية", "Yousef"),
+        ("اسم الجد بالأحرف اللاتينية", "Mahmoud"),
+        ("اسم العائلة بالأحرف اللاتينية", "Al-Khatib"),
+        ("رقم الهوية", "٤٠١٢٣٤٥٦٢"),
+        ("تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩٠-٠٥-١٢"),
+        ("رقم الهاتف", "+970 599 123 456"),
+        ("المحافظة", "رام الله والبيرة"),
+        ("البلدة أو المدينة", "البيرة"),
+    ] {
+        type_into(h, label, value);
+    }
+}
+
 fn click(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_role_and_label(Role::Button, label).click();
     h.run();
@@ -124,23 +144,7 @@ fn enroll_through_every_step_then_supervisor_approves() {
     click(&mut h, "التالي");
     h.get_by_label("الاسم الأول بالعربية مطلوب");
     assert!(h.query_by_label_contains("رقم الهوية").is_some());
-    for (label, value) in [
-        ("الاسم الأول", "سلمى"),
-        ("اسم الأب", "يوسف"),
-        ("اسم الجد", "محمود"),
-        ("اسم العائلة", "الخطيب"),
-        ("الاسم الأول بالأحرف اللاتينية", "Salma"),
-        ("اسم الأب بالأحرف اللاتينية", "Yousef"),
-        ("اسم الجد بالأحرف اللاتينية", "Mahmoud"),
-        ("اسم العائلة بالأحرف اللاتينية", "Al-Khatib"),
-        ("رقم الهوية", "٤٠١٢٣٤٥٦٢"),
-        ("تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩٠-٠٥-١٢"),
-        ("رقم الهاتف", "+970 599 123 456"),
-        ("المحافظة", "رام الله والبيرة"),
-        ("البلدة أو المدينة", "البيرة"),
-    ] {
-        type_into(&mut h, label, value);
-    }
+    fill_arabic_form(&mut h);
     click(&mut h, "أنثى");
     h.snapshot("enroll_demographics_ar");
     click(&mut h, "التالي");
@@ -229,4 +233,46 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     click(&mut h, "Operator signs");
     h.get_by_label("Enrollment number 1 is signed and awaits the supervisor.");
     assert!(h.state().model.in_progress.is_empty());
+}
+
+/// A finger that is not there: after the retries the clerk records an amputation with a reason;
+/// the exception and an exception photograph are in the signed enrollment.
+#[test]
+fn a_missing_finger_is_recorded_as_an_exception() {
+    use drivers::device::Finger;
+    use drivers::simdev::{Fault, Target};
+    let (_dir, app) = app("ui-exception");
+    let mut h = harness_sized(app, 2600.0);
+    h.run();
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "clerk1", "demo");
+    click(&mut h, "تسجيل جديد");
+    click(&mut h, "يوافق المتقدم");
+    fill_arabic_form(&mut h);
+    click(&mut h, "أنثى");
+    click(&mut h, "التالي");
+    click(&mut h, "تصوير الوثيقة");
+    click(&mut h, "التقاط"); // face
+    click(&mut h, "التقاط"); // right four
+    h.state().model.faults().unwrap().always(Target::Finger(Finger::LeftRing), Fault::Absent);
+    click(&mut h, "التقاط"); // left four: the ring finger never shows
+    h.get_by_label_contains("لم يُلتقط بنصر اليد اليسرى");
+    // No reason typed: refused.
+    click(&mut h, "استثناء: مبتور");
+    h.get_by_label("سبب الاستثناء مطلوب");
+    type_into(&mut h, "سبب الاستثناء", "بُتر عام 2003");
+    click(&mut h, "استثناء: مبتور");
+    h.get_by_label("بنصر اليد اليسرى: استثناء — بُتر عام 2003");
+    h.get_by_label_contains("صورة الاستثناء: الجودة");
+    h.snapshot("enroll_exception_ar");
+    click(&mut h, "التقاط"); // thumbs
+    click(&mut h, "التقاط"); // irises
+    click(&mut h, "أكّد المتقدم صحة البيانات");
+    click(&mut h, "توقيع الموظف");
+    let station = &mut h.state_mut().model.station;
+    let admin = station.login("admin1", "demo", T0).unwrap();
+    station.add_operator(&admin, "super9", OperatorRole::Supervisor, "demo", T0).unwrap();
+    let sup = station.login("super9", "demo", T0).unwrap();
+    let pending = station.pending(&sup).unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].exceptions, 1);
 }
