@@ -113,6 +113,48 @@ fn timeout(p: &CapturePolicy) -> Duration {
     Duration::from_millis(p.timeout_ms)
 }
 
+/// Builds the ISO record of a position's best capture, given its quality blocks.
+type RecordBuilder<'a> = &'a dyn Fn(Vec<Quality>) -> Result<Vec<u8>, CaptureError>;
+
+/// Turns what was captured of one position into its sample: the declared exception if there is
+/// one; otherwise, below the threshold, the clerk's decision (an exception, or the best capture
+/// marked forced); otherwise the record. `record` builds the ISO record of the best capture.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    position: Position,
+    declared: Option<&BiometricException>,
+    score: Option<u8>,
+    threshold: u8,
+    retries: u8,
+    decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries,
+    info: &DeviceInfo,
+    now_ms: i64,
+    record: Option<RecordBuilder<'_>>,
+) -> Result<CapturedSample, CaptureError> {
+    let excepted = |exception: BiometricException, retries| CapturedSample { position, quality: None, device: None, retries, forced: false, exception: Some(exception), record: None, captured_at: now_ms };
+    if let Some(e) = declared {
+        return Ok(excepted(e.clone(), 0));
+    }
+    let decision = if score.is_none_or(|s| s < threshold) { Some(decide(position, score)) } else { None };
+    match (record, decision) {
+        (_, Some(AfterRetries::Exception(e))) => Ok(excepted(e, retries)),
+        (None, _) => Err(CaptureError::Undecided { position }),
+        (Some(record), decision) => {
+            let (q, iq) = device_quality(score.unwrap_or(0));
+            Ok(CapturedSample {
+                position,
+                quality: Some(q),
+                device: Some(device_ref(info)),
+                retries,
+                forced: decision == Some(AfterRetries::AcceptBest),
+                exception: None,
+                record: Some(record(iq)?),
+                captured_at: now_ms,
+            })
+        }
+    }
+}
+
 /// Captures one slap of the 4-4-2 sequence.
 pub fn slap(
     dev: &mut Devices,
@@ -159,35 +201,13 @@ pub fn slap(
     let mut out = Vec::new();
     for f in slap.fingers() {
         let position = finger_position(*f);
-        let retries = tries.get(f).copied().unwrap_or(0);
-        if let Some(e) = declared.get(&position) {
-            out.push(CapturedSample { position, quality: None, device: None, retries: 0, forced: false, exception: Some(e.clone()), record: None, captured_at: now_ms });
-            continue;
-        }
         let got = best.get(f);
-        let score = got.and_then(|c| c.device_quality);
-        let below = score.is_none_or(|s| s < threshold(*f));
-        let decision = if below { Some(decide(position, score)) } else { None };
-        match (got, decision) {
-            (_, Some(AfterRetries::Exception(e))) => {
-                out.push(CapturedSample { position, quality: None, device: None, retries, forced: false, exception: Some(e), record: None, captured_at: now_ms });
-            }
-            (None, _) => return Err(CaptureError::Undecided { position }),
-            (Some(c), decision) => {
-                let (q, iq) = device_quality(c.device_quality.unwrap_or(0));
-                let record = FingerView::new_500ppi(f.iso_code(), &pixels(&c.image), iq, CaptureDevice::default(), t)?.to_record()?;
-                out.push(CapturedSample {
-                    position,
-                    quality: Some(q),
-                    device: Some(device_ref(&info)),
-                    retries,
-                    forced: decision == Some(AfterRetries::AcceptBest),
-                    exception: None,
-                    record: Some(record),
-                    captured_at: now_ms,
-                });
-            }
-        }
+        let build = |iq: Vec<Quality>| -> Result<Vec<u8>, CaptureError> {
+            let c = got.expect("only called with a capture");
+            Ok(FingerView::new_500ppi(f.iso_code(), &pixels(&c.image), iq, CaptureDevice::default(), t)?.to_record()?)
+        };
+        let record: Option<RecordBuilder<'_>> = if got.is_some() { Some(&build) } else { None };
+        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), threshold(*f), tries.get(f).copied().unwrap_or(0), decide, &info, now_ms, record)?);
     }
     Ok(out)
 }
@@ -226,34 +246,13 @@ pub fn irises(
     let mut out = Vec::new();
     for e in eyes {
         let position = eye_position(e);
-        if let Some(x) = declared.get(&position) {
-            out.push(CapturedSample { position, quality: None, device: None, retries: 0, forced: false, exception: Some(x.clone()), record: None, captured_at: now_ms });
-            continue;
-        }
-        let retries = tries.get(&e).copied().unwrap_or(0);
         let got = best.get(&e);
-        let score = got.and_then(|c| c.device_quality);
-        let decision = if score.is_none_or(|s| s < policy.iris_threshold) { Some(decide(position, score)) } else { None };
-        match (got, decision) {
-            (_, Some(AfterRetries::Exception(x))) => {
-                out.push(CapturedSample { position, quality: None, device: None, retries, forced: false, exception: Some(x), record: None, captured_at: now_ms });
-            }
-            (None, _) => return Err(CaptureError::Undecided { position }),
-            (Some(c), decision) => {
-                let (q, iq) = device_quality(c.device_quality.unwrap_or(0));
-                let record = IrisImage::new_k3(e == Eye::Right, &pixels(&c.image), iq, CaptureDevice::default(), t, c.iris_diameter)?.to_record()?;
-                out.push(CapturedSample {
-                    position,
-                    quality: Some(q),
-                    device: Some(device_ref(&info)),
-                    retries,
-                    forced: decision == Some(AfterRetries::AcceptBest),
-                    exception: None,
-                    record: Some(record),
-                    captured_at: now_ms,
-                });
-            }
-        }
+        let build = |iq: Vec<Quality>| -> Result<Vec<u8>, CaptureError> {
+            let c = got.expect("only called with a capture");
+            Ok(IrisImage::new_k3(e == Eye::Right, &pixels(&c.image), iq, CaptureDevice::default(), t, c.iris_diameter)?.to_record()?)
+        };
+        let record: Option<RecordBuilder<'_>> = if got.is_some() { Some(&build) } else { None };
+        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), policy.iris_threshold, tries.get(&e).copied().unwrap_or(0), decide, &info, now_ms, record)?);
     }
     Ok(out)
 }

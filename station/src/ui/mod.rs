@@ -200,17 +200,8 @@ impl Model {
             };
             applicant = form.demographics();
         }
-        let input = Script {
-            seed: self.next_seed,
-            consent: ConsentInput { language: self.lang.code().into(), accepted: true },
-            applicant,
-            documents: Vec::new(),
-            faults: Vec::new(),
-            exceptions: Default::default(),
-            after_retries: Default::default(),
-            review: ReviewInput { confirmed: false },
-        };
-        self.next_seed += 1;
+        let input = self.blank_input(true, applicant);
+        let Some(s) = &self.session else { return };
         match Runner::new(&self.station, s, id, &input) {
             Ok(runner) => {
                 self.form = form;
@@ -221,6 +212,21 @@ impl Model {
         }
     }
 
+    /// The inputs of a new or resumed enrollment, with the next simulated applicant.
+    fn blank_input(&mut self, consented: bool, applicant: DemographicsInput) -> Script {
+        self.next_seed += 1;
+        Script {
+            seed: self.next_seed - 1,
+            consent: ConsentInput { language: self.lang.code().into(), accepted: consented },
+            applicant,
+            documents: Vec::new(),
+            faults: Vec::new(),
+            exceptions: Default::default(),
+            after_retries: Default::default(),
+            review: ReviewInput { confirmed: false },
+        }
+    }
+
     fn new_enrollment(&mut self) {
         let Some(s) = &self.session else { return };
         let now = (self.clock)();
@@ -228,17 +234,8 @@ impl Model {
             Ok(id) => id,
             Err(e) => return self.refuse(e.ar(), e.to_string()),
         };
-        let input = Script {
-            seed: self.next_seed,
-            consent: ConsentInput { language: self.lang.code().into(), accepted: false },
-            applicant: DemographicsInput::default(),
-            documents: Vec::new(),
-            faults: Vec::new(),
-            exceptions: Default::default(),
-            after_retries: Default::default(),
-            review: ReviewInput { confirmed: false },
-        };
-        self.next_seed += 1;
+        let input = self.blank_input(false, DemographicsInput::default());
+        let Some(s) = &self.session else { return };
         match Runner::new(&self.station, s, &id, &input) {
             Ok(runner) => {
                 self.enrolling = Some(Enrolling { id, stage: Stage::Consent, input, runner, last: Vec::new() });
