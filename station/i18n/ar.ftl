@@ -113,3 +113,6 @@ exception-missing = استثناء: مفقود
 exception-amputated = استثناء: مبتور
 exception-bandaged = استثناء: مضمّد
 exception-unusable = استثناء: غير صالح
+reject-one = رفض التسجيل رقم { $sequence }
+reject-reason = سبب الرفض
+rejected-notice = رُفض التسجيل وخُتم مع سبب الرفض.

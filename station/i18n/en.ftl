@@ -100,3 +100,6 @@ exception-missing = Exception: missing
 exception-amputated = Exception: amputated
 exception-bandaged = Exception: bandaged
 exception-unusable = Exception: unusable
+reject-one = Reject enrollment { $sequence }
+reject-reason = Reason for rejecting
+rejected-notice = The enrollment was rejected and sealed with the reason.

@@ -47,6 +47,8 @@ pub enum Action {
     AcceptBest,
     /// After the last retry: record an exception of this kind with the typed reason.
     Except(schemas::manifest::ExceptionKind),
+    /// The supervisor rejects one enrollment with the typed reason.
+    Reject(String),
 }
 
 /// The demographics and document form, as typed.
@@ -121,6 +123,8 @@ pub struct Model {
     pub undecided: Option<schemas::manifest::Position>,
     /// The reason typed for an exception.
     pub exception_reason: String,
+    /// The reason typed for a rejection.
+    pub reject_reason: String,
     pub clock: Box<dyn Fn() -> i64>,
     /// Seed of the next simulated applicant.
     pub next_seed: u64,
@@ -144,6 +148,7 @@ impl Model {
             in_progress: Vec::new(),
             undecided: None,
             exception_reason: String::new(),
+            reject_reason: String::new(),
             clock,
             next_seed: 1,
         }
@@ -310,6 +315,17 @@ impl Model {
     }
 
     pub fn apply(&mut self, action: Action) {
+        let now = (self.clock)();
+        // An idle session locks itself: the next action finds it gone.
+        if let Some(s) = &mut self.session
+            && s.touch(now, &self.station.login_policy).is_err()
+        {
+            let e = crate::operators::OperatorError::Idle;
+            self.session = None;
+            self.apply(Action::LogOut);
+            self.message = Some((e.ar(), e.to_string()));
+            return;
+        }
         match action.clone() {
             Action::SetLang(l) => self.lang = l,
             Action::LogIn => {
@@ -356,6 +372,18 @@ impl Model {
                 self.refresh_pending();
             }
             Action::Resume(id) => self.resume(&id),
+            Action::Reject(id) => {
+                let Some(s) = &self.session else { return };
+                match self.station.decide(s, &id, Verdict::Reject, Some(&self.reject_reason), now) {
+                    Ok(_) => {
+                        self.reject_reason.clear();
+                        self.message = None;
+                        self.notice = Some(("rejected-notice".into(), String::new()));
+                    }
+                    Err(e) => self.refuse(e.ar(), e.to_string()),
+                }
+                self.refresh_pending();
+            }
             Action::AcceptBest | Action::Except(_) => {
                 let (Some(pos), Some(e)) = (self.undecided, &mut self.enrolling) else { return };
                 let name = serde_json::to_value(pos).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
@@ -511,12 +539,19 @@ impl App {
             }
             Some(Role::Supervisor) => {
                 text::paragraph(ui, &self.t("queue-title", &[]), base, Style::heading(ui));
-                for p in &self.model.pending {
+                for p in self.model.pending.clone() {
                     let line = self.t("queue-line", &[("sequence", FluentValue::from(p.sequence)), ("operator", FluentValue::from(p.operator.as_str())), ("exceptions", FluentValue::from(p.exceptions))]);
                     text::paragraph(ui, &line, base, Style::body(ui));
+                    if text::button(ui, &self.t("reject-one", &[("sequence", FluentValue::from(p.sequence))]), base, Style::body(ui)).clicked() {
+                        actions.push(Action::Reject(p.id.clone()));
+                    }
                 }
-                if !self.model.pending.is_empty() && text::button(ui, &self.t("approve-all", &[]), base, Style::body(ui)).clicked() {
-                    actions.push(Action::ApproveAll);
+                if !self.model.pending.is_empty() {
+                    let label = text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
+                    ui.add(TextEdit::singleline(&mut self.model.reject_reason).desired_width(360.0).min_size(egui::vec2(360.0, 40.0))).labelled_by(label.id);
+                    if text::button(ui, &self.t("approve-all", &[]), base, Style::body(ui)).clicked() {
+                        actions.push(Action::ApproveAll);
+                    }
                 }
             }
             _ => {}

@@ -108,9 +108,33 @@ fn split_rtl_by_font(ui: &Ui, run: &bidi::Run, size: f32) -> Vec<bidi::Run> {
         }
         last = Some(cov);
     }
-    // Pieces the Arabic font cannot draw are neutral marks: drawn in the Latin font.
+    // Pieces the Arabic font cannot draw are neutral marks, drawn in the Latin font; inside a
+    // right-to-left run, paired marks show mirrored (UAX #9 rule L4), which the shaper no longer
+    // does for a piece drawn on its own.
+    for p in pieces.iter_mut().filter(|p| !p.rtl) {
+        p.text = p.text.chars().map(mirror).collect();
+    }
     pieces.reverse();
     pieces
+}
+
+/// The mirrored form of a paired mark (Bidi_Mirroring_Glyph for the common ones).
+fn mirror(c: char) -> char {
+    match c {
+        '(' => ')',
+        ')' => '(',
+        '[' => ']',
+        ']' => '[',
+        '{' => '}',
+        '}' => '{',
+        '<' => '>',
+        '>' => '<',
+        '«' => '»',
+        '»' => '«',
+        '‹' => '›',
+        '›' => '‹',
+        other => other,
+    }
 }
 
 fn lay_out_lines(ui: &Ui, text: &str, base: Base, style: Style, max_width: f32) -> Vec<LaidLine> {

@@ -276,3 +276,41 @@ fn a_missing_finger_is_recorded_as_an_exception() {
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].exceptions, 1);
 }
+
+/// The supervisor rejects with a reason (refused without one); an idle session locks itself.
+#[test]
+fn supervisor_rejects_with_a_reason_and_idle_sessions_lock() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let (dir, app) = app("ui-reject");
+    drop(app);
+    let clock = Arc::new(AtomicI64::new(T0));
+    let mut station = Station::open(&dir.join("data")).unwrap();
+    {
+        let admin = station.login("admin1", "demo", T0).unwrap();
+        station.add_operator(&admin, "super1", OperatorRole::Supervisor, "demo", T0).unwrap();
+        let clerk = station.login("clerk1", "demo", T0).unwrap();
+        let (sc, hash) = station::script::Script::parse(&std::fs::read_to_string(script("child-under-5")).unwrap()).unwrap();
+        station::script::run(&mut station, &clerk, &sc, &hash, &|| T0).unwrap();
+    }
+    let c = clock.clone();
+    let model = Model::new(station, Box::new(move || c.load(Ordering::SeqCst)));
+    let mut h = harness_sized(App::new(model, Translations::load().unwrap()), 1000.0);
+    h.run();
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "super1", "demo");
+    h.get_by_label_contains("التسجيل رقم 1 من clerk1");
+    click(&mut h, "رفض التسجيل رقم 1");
+    h.get_by_label("الرفض يتطلب ذكر السبب");
+    type_into(&mut h, "سبب الرفض", "وليّ الأمر لم يحضر");
+    click(&mut h, "رفض التسجيل رقم 1");
+    h.get_by_label("رُفض التسجيل وخُتم مع سبب الرفض.");
+    let outbox = h.state().model.station.outbox().unwrap();
+    assert_eq!(outbox[0].verdict, "reject");
+    // Sixteen minutes without a touch: the next action finds the session locked, and is not done.
+    clock.fetch_add(16 * 60_000, Ordering::SeqCst);
+    click(&mut h, "English");
+    assert_eq!(h.state().model.screen, Screen::Login);
+    assert!(h.state().model.session.is_none());
+    assert_eq!(h.state().model.lang, Lang::Ar);
+    h.get_by_label("أُقفلت الجلسة بعد فترة خمول؛ سجّل الدخول مجددًا");
+}
