@@ -27,6 +27,9 @@ enum Command {
     Ui {
         #[arg(long)]
         data: PathBuf,
+        /// Fullscreen, no window decorations, closable only while an administrator is logged in.
+        #[arg(long)]
+        kiosk: bool,
     },
     /// Enroll a simulated person headlessly, seal, verify, and print the report (the default
     /// when there is no display).
@@ -283,19 +286,19 @@ fn default_run() -> Result<ExitCode, Failure> {
         ops::demo_seed(&data)?;
     }
     eprintln!("وضع تجريبي: محطة تجريبية في {0}\nDEMO mode: demo station in {0} (clerk1 / super1, password demo)", data.display());
-    ui(&data)
+    ui(&data, false)
 }
 
-fn ui(data: &Path) -> Result<ExitCode, Failure> {
+fn ui(data: &Path, kiosk: bool) -> Result<ExitCode, Failure> {
     let station = station::core::Station::open(data)?;
     let model = station::ui::Model::new(station, Box::new(now_ms));
-    station::ui::run_native(model).map_err(|e| Failure::new("تعذّر فتح نافذة المحطة", e))?;
+    station::ui::run_native(model, kiosk).map_err(|e| Failure::new("تعذّر فتح نافذة المحطة", e))?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn run(command: Command) -> Result<ExitCode, Failure> {
     match command {
-        Command::Ui { data } => ui(&data),
+        Command::Ui { data, kiosk } => ui(&data, kiosk),
         Command::Demo { out } => demo(out),
         Command::Bundle { command } => match command {
             BundleCommand::Sample { out, seed } => write_sample(&out, seed).map(|_| ExitCode::SUCCESS),

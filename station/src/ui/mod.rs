@@ -413,11 +413,13 @@ impl Model {
 pub struct App {
     pub model: Model,
     tr: Translations,
+    /// Fullscreen, undecorated, and closable only by an administrator.
+    pub kiosk: bool,
 }
 
 impl App {
     pub fn new(model: Model, tr: Translations) -> App {
-        App { model, tr }
+        App { model, tr, kiosk: false }
     }
 
     /// Installs the vendored fonts; call once on the context.
@@ -690,27 +692,39 @@ impl App {
     }
 }
 
+impl Model {
+    /// In kiosk mode the window closes only while an administrator is logged in.
+    pub fn may_close(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| s.role == Role::Admin)
+    }
+}
+
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        if self.kiosk && ui.ctx().input(|i| i.viewport().close_requested()) && !self.model.may_close() {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
         self.draw(ui);
     }
 }
 
 /// Runs the kiosk in a native window (glow renderer: under software rendering it keeps a 720p
 /// camera preview near 30 frames per second where wgpu did not).
-pub fn run_native(model: Model) -> Result<(), String> {
+pub fn run_native(model: Model, kiosk: bool) -> Result<(), String> {
     let tr = Translations::load().map_err(|e| e.to_string())?;
-    let options = eframe::NativeOptions {
-        renderer: eframe::Renderer::Glow,
-        viewport: egui::ViewportBuilder::default().with_title("Hukumati").with_inner_size([1280.0, 800.0]).with_app_id("ps.hukumati.station"),
-        ..Default::default()
-    };
+    let mut viewport = egui::ViewportBuilder::default().with_title("Hukumati").with_inner_size([1280.0, 800.0]).with_app_id("ps.hukumati.station");
+    if kiosk {
+        viewport = viewport.with_fullscreen(true).with_decorations(false).with_close_button(false);
+    }
+    let options = eframe::NativeOptions { renderer: eframe::Renderer::Glow, viewport, ..Default::default() };
     eframe::run_native(
         "Hukumati",
         options,
         Box::new(move |cc| {
             App::setup(&cc.egui_ctx);
-            Ok(Box::new(App::new(model, tr)))
+            let mut app = App::new(model, tr);
+            app.kiosk = kiosk;
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| e.to_string())

@@ -313,4 +313,8 @@ fn supervisor_rejects_with_a_reason_and_idle_sessions_lock() {
     assert!(h.state().model.session.is_none());
     assert_eq!(h.state().model.lang, Lang::Ar);
     h.get_by_label("أُقفلت الجلسة بعد فترة خمول؛ سجّل الدخول مجددًا");
+    // The kiosk window closes only under an administrator.
+    assert!(!h.state().model.may_close());
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "admin1", "demo");
+    assert!(h.state().model.may_close());
 }
