@@ -119,6 +119,8 @@ pub struct Model {
     pub pending: Vec<Pending>,
     /// This clerk's interrupted enrollments.
     pub in_progress: Vec<(String, Stage)>,
+    /// Enrollments awaiting approval at this station, read after every action (not every frame).
+    pub awaiting_approval: u64,
     /// A position still short after the last retry, waiting for the clerk's decision.
     pub undecided: Option<schemas::manifest::Position>,
     /// The reason typed for an exception.
@@ -132,7 +134,7 @@ pub struct Model {
 
 impl Model {
     pub fn new(station: Station, clock: Box<dyn Fn() -> i64>) -> Model {
-        Model {
+        let mut m = Model {
             station,
             lang: Lang::Ar,
             screen: Screen::Login,
@@ -146,12 +148,15 @@ impl Model {
             enrolling: None,
             pending: Vec::new(),
             in_progress: Vec::new(),
+            awaiting_approval: 0,
             undecided: None,
             exception_reason: String::new(),
             reject_reason: String::new(),
             clock,
             next_seed: 1,
-        }
+        };
+        m.refresh_pending();
+        m
     }
 
     /// The simulated devices' fault script of the enrollment being captured (training and tests).
@@ -164,6 +169,7 @@ impl Model {
     }
 
     fn refresh_pending(&mut self) {
+        self.awaiting_approval = self.station.status().ok().and_then(|s| s["awaiting_approval"].as_u64()).unwrap_or(0);
         self.pending = match &self.session {
             Some(s) if s.role == Role::Supervisor => self.station.pending(s).unwrap_or_default(),
             _ => Vec::new(),
@@ -475,7 +481,7 @@ impl App {
         let st = &self.model.station;
         let line = self.t("station-status", &[("station", FluentValue::from(st.station_id.as_str())), ("centre", FluentValue::from(st.centre.as_str()))]);
         text::paragraph(ui, &line, base, Style::body(ui));
-        let waiting = st.status().ok().and_then(|s| s["awaiting_approval"].as_u64()).unwrap_or(0);
+        let waiting = self.model.awaiting_approval;
         text::paragraph(ui, &self.t("awaiting-approval", &[("count", FluentValue::from(waiting))]), base, Style::body(ui));
     }
 
