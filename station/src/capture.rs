@@ -102,10 +102,10 @@ fn device_quality(score: u8) -> (QualityScore, Vec<Quality>) {
 
 /// Contrast-based stand-in score for images whose device gives none (face camera); replaced by
 /// the quality module's ICAO checks.
-pub fn contrast_score(img: &Image) -> u8 {
-    let n = img.data.len().max(1) as f64;
-    let mean = img.data.iter().map(|v| *v as f64).sum::<f64>() / n;
-    let var = img.data.iter().map(|v| (*v as f64 - mean).powi(2)).sum::<f64>() / n;
+pub fn contrast_score(samples: &[u8]) -> u8 {
+    let n = samples.len().max(1) as f64;
+    let mean = samples.iter().map(|v| *v as f64).sum::<f64>() / n;
+    let var = samples.iter().map(|v| (*v as f64 - mean).powi(2)).sum::<f64>() / n;
     (var.sqrt() * 1.4).clamp(1.0, 100.0) as u8
 }
 
@@ -265,7 +265,7 @@ pub fn face(dev: &mut Devices, policy: &CapturePolicy, position: Position, decid
     for attempt in 0..=policy.max_retries {
         retries = attempt;
         let img = dev.face.capture(timeout(policy))?;
-        let score = contrast_score(&img);
+        let score = contrast_score(&img.data);
         if best.as_ref().is_none_or(|(_, s)| score > *s) {
             best = Some((img, score));
         }

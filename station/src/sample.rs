@@ -10,6 +10,8 @@ use schemas::iso19794::{CaptureDevice, CaptureTime, Quality, face::FaceImage, fi
 use schemas::jp2k::Pixels;
 use schemas::manifest::*;
 
+use crate::capture::contrast_score;
+
 /// Quality algorithm ids written for simulated captures (vendor 0xFFFF: not IBIA-registered).
 pub const SIM_QUALITY_VENDOR: u16 = 0xffff;
 pub const SIM_QUALITY_ALGORITHM: u16 = 0x0001;
@@ -68,14 +70,6 @@ fn sim_device(kind: &str) -> DeviceRef {
     }
 }
 
-/// A toy quality score from image contrast, deterministic; real scoring comes with the quality
-/// issue. Only used for simulated captures.
-fn contrast_score(p: &Pixels) -> u8 {
-    let n = p.data.len().max(1) as f64;
-    let mean = p.data.iter().map(|v| *v as f64).sum::<f64>() / n;
-    let var = p.data.iter().map(|v| (*v as f64 - mean).powi(2)).sum::<f64>() / n;
-    (var.sqrt() * 1.4).clamp(1.0, 100.0) as u8
-}
 
 /// Encodes the biometric captures into ISO/IEC 19794 2011 records (JPEG 2000 lossless) and
 /// describes each as a manifest sample. Payload indices start at 0.
@@ -101,16 +95,16 @@ pub fn biometrics(c: &Captures, now_ms: i64) -> Result<(Vec<Sample>, Vec<Payload
         });
     };
     for (pos, px) in &c.fingers {
-        let score = contrast_score(px);
+        let score = contrast_score(&px.data);
         let rec = FingerView::new_500ppi(pos.iso_finger_code().expect("finger"), px, iq(score), dev, t)?.to_record()?;
         add(*pos, PayloadKind::FingerRecord, rec, score, "slap scanner");
     }
     for (pos, px, d) in &c.irises {
-        let score = contrast_score(px);
+        let score = contrast_score(&px.data);
         let rec = IrisImage::new_k3(*pos == Position::RightIris, px, iq(score), dev, t, Some(*d))?.to_record()?;
         add(*pos, PayloadKind::IrisRecord, rec, score, "iris camera");
     }
-    let score = contrast_score(&c.face);
+    let score = contrast_score(&c.face.data);
     let rec = FaceImage::new_full_frontal(&c.face, iq(score), dev, t)?.to_record()?;
     add(Position::Face, PayloadKind::FaceRecord, rec, score, "face camera");
     Ok((samples, payloads))
