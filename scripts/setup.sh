@@ -10,7 +10,9 @@ set -euo pipefail
 #   python3-cbor2/-nacl     the independent bundle verifier (tests/independent/verify_bundle.py)
 #   libopenjp2-tools        opj_decompress: a second JPEG 2000 decoder in the tests
 #   mesa-vulkan-drivers     software Vulkan (lavapipe): the kiosk's snapshot tests render with it
-PACKAGES=(curl gcc pkg-config age python3 python3-cbor2 python3-nacl libopenjp2-tools ca-certificates mesa-vulkan-drivers)
+#   poppler-utils           pdftotext/pdftoppm: the tests read the printed slip back
+#   zbar-tools              zbarimg: the tests decode the slip's QR code from the rendered page
+PACKAGES=(curl gcc pkg-config age python3 python3-cbor2 python3-nacl libopenjp2-tools ca-certificates mesa-vulkan-drivers poppler-utils zbar-tools)
 # What the kiosk window needs at run time (OpenGL through Mesa, X11 input): scripts/station.sh
 # asks for these with HUKUMATI_SETUP_UI=1.
 if [ "${HUKUMATI_SETUP_UI:-0}" = 1 ]; then

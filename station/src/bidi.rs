@@ -107,6 +107,48 @@ fn runs_of(info: &ParagraphBidiInfo<'_>, text: &str, line: std::ops::Range<usize
     out
 }
 
+/// Splits a right-to-left run into pieces the Arabic font can draw (`covered`) and pieces it
+/// cannot (an em dash, say, drawn in the Latin font), in visual order (left to right), so each
+/// piece can be shaped and placed on its own. Inside a right-to-left run, paired marks show
+/// mirrored (UAX #9 rule L4); a shaper does that for a whole run, not for a mark drawn alone, so
+/// the uncovered pieces get their mirrored characters here.
+pub fn split_by_font(run: &Run, covered: &mut dyn FnMut(char) -> bool) -> Vec<Run> {
+    let mut pieces: Vec<Run> = Vec::new();
+    let mut last: Option<bool> = None;
+    for c in run.text.chars() {
+        let cov = c.is_whitespace() || covered(c);
+        match pieces.last_mut() {
+            Some(p) if last == Some(cov) => p.text.push(c),
+            _ => pieces.push(Run { text: c.to_string(), rtl: cov }),
+        }
+        last = Some(cov);
+    }
+    for p in pieces.iter_mut().filter(|p| !p.rtl) {
+        p.text = p.text.chars().map(mirror).collect();
+    }
+    pieces.reverse();
+    pieces
+}
+
+/// The mirrored form of a paired mark (Bidi_Mirroring_Glyph for the common ones).
+pub fn mirror(c: char) -> char {
+    match c {
+        '(' => ')',
+        ')' => '(',
+        '[' => ']',
+        ']' => '[',
+        '{' => '}',
+        '}' => '{',
+        '<' => '>',
+        '>' => '<',
+        '«' => '»',
+        '»' => '«',
+        '‹' => '›',
+        '›' => '‹',
+        other => other,
+    }
+}
+
 /// Lays out one paragraph on one line.
 pub fn lay_out(text: &str, base: Base) -> Line {
     let info = ParagraphBidiInfo::new(text, level(base));

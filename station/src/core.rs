@@ -478,6 +478,26 @@ impl Station {
         Ok(out)
     }
 
+    /// An enrollment signed by its operator and not yet decided, opened from its encrypted draft
+    /// with both signatures checked (the station's and the operator's keys): what the supervisor
+    /// reviews and what the acknowledgement slip is printed from is exactly what was signed.
+    pub fn signed_enrollment(&self, session: &Session, id: &str) -> Result<bundle::Opened, CoreError> {
+        let (stage, operator) = self.stage(id)?;
+        if stage != Stage::AwaitingApproval {
+            return Err(CoreError::WrongStage { id: id.into(), expected: Stage::AwaitingApproval, found: stage });
+        }
+        if session.role != Role::Supervisor && session.username != operator {
+            return Err(OperatorError::NotAllowed("a supervisor or the operator who captured this enrollment").into());
+        }
+        let signed: SignedData = self.need(session, id, Stage::Sign)?;
+        let payloads: Vec<Payload> = signed.payload_kinds.iter().zip(signed.payloads).map(|(k, b)| Payload { kind: *k, bytes: b }).collect();
+        let mut plain = zeroize::Zeroizing::new(Vec::new());
+        bundle::write_plaintext(&mut *plain, &signed.cose, &payloads)?;
+        let station_key = schemas::keys::parse_public_key(&self.station_public_key()?).map_err(|e| CoreError::Config(e.to_string()))?;
+        let trust = bundle::Trust { station: Some(station_key), operator: Some(operators::public_key(&self.store, &operator)?) };
+        Ok(bundle::open_plaintext(plain.as_slice(), &trust)?)
+    }
+
     /// The supervisor approves or rejects: the decision is signed, the enrollment sealed to the
     /// registry into the outbox, and its draft erased, in one transaction.
     pub fn decide(&mut self, supervisor: &Session, id: &str, verdict: Verdict, reason: Option<&str>, now_ms: i64) -> Result<OutboxEntry, CoreError> {

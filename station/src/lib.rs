@@ -1,6 +1,6 @@
 //! The Hukumati registration station: headless core.
 //!
-//! The egui kiosk (a later issue) is a thin layer over this library:
+//! The egui kiosk ([`ui`]) is a thin layer over this library:
 //! - [`bidi`]: the one bidirectional text path for every string shown or printed;
 //! - [`i18n`]: the interface texts (Fluent files), plural forms from ICU4X;
 //! - [`core`]: the station and every operation on it (set-up, enrollments, approval, outbox);
@@ -13,6 +13,8 @@
 //! - [`vault`]: keys and encryption of everything that touches the disk;
 //! - [`script`]: scripted enrollments against simulated devices (headless runs and tests);
 //! - [`sample`]: a complete synthetic enrollment for `bundle sample` and benchmarks;
+//! - [`slip`]: the acknowledgement slip the applicant takes home (PDF with a QR code);
+//! - [`fonts`]: the vendored fonts of the kiosk and the slip;
 //! - [`ui`]: the egui kiosk, a thin layer over all of the above;
 //! - [`report`]: opening and verifying a sealed bundle into a JSON report;
 //! - [`messages`]: what a person reads when a bundle fails, in Arabic and English.
@@ -21,12 +23,14 @@ pub mod bidi;
 pub mod capture;
 pub mod consent;
 pub mod core;
+pub mod fonts;
 pub mod i18n;
 pub mod messages;
 pub mod operators;
 pub mod report;
 pub mod sample;
 pub mod script;
+pub mod slip;
 pub mod store;
 pub mod ui;
 pub mod validate;

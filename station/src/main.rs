@@ -92,6 +92,21 @@ enum Command {
         #[arg(long)]
         operator: String,
     },
+    /// The acknowledgement slip of a signed enrollment as PDF (the operator who captured it or a
+    /// supervisor; password on standard input). Written only where asked, or sent to the printer.
+    Slip {
+        #[arg(long)]
+        data: PathBuf,
+        id: String,
+        #[arg(long)]
+        operator: String,
+        /// Where to write the PDF.
+        #[arg(long, required_unless_present = "print")]
+        out: Option<PathBuf>,
+        /// Send it to the default printer (CUPS `lp`) instead.
+        #[arg(long)]
+        print: bool,
+    },
     /// Reject an enrollment with a reason; it is sealed with the rejection so the registry sees it.
     Reject {
         #[arg(long)]
@@ -248,6 +263,12 @@ impl From<station::core::CoreError> for Failure {
     }
 }
 
+impl From<station::slip::SlipError> for Failure {
+    fn from(e: station::slip::SlipError) -> Self {
+        Failure { ar: e.ar(), en: e.to_string() }
+    }
+}
+
 impl From<station::script::RunError> for Failure {
     fn from(e: station::script::RunError) -> Self {
         Failure { ar: e.ar(), en: e.to_string() }
@@ -316,6 +337,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         },
         Command::Enroll { data, script, operator } => ops::enroll(&data, &script, &operator),
         Command::Approve { data, all, id, operator } => ops::approve(&data, all, id.as_deref(), &operator),
+        Command::Slip { data, id, operator, out, print } => ops::slip(&data, &id, &operator, out.as_deref(), print),
         Command::Reject { data, id, reason, operator } => ops::reject(&data, &id, &reason, &operator),
         Command::Outbox { command } => match command {
             OutboxCommand::List { data, json: _ } => ops::outbox_list(&data),

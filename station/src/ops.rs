@@ -175,3 +175,19 @@ pub fn status(data: &Path) -> Result<ExitCode, Failure> {
     print_json(&station.status()?);
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn slip(data: &Path, id: &str, user: &str, out: Option<&Path>, print: bool) -> Result<ExitCode, Failure> {
+    let mut station = open(data)?;
+    let session = login(&mut station, user)?;
+    let opened = station.signed_enrollment(&session, id)?;
+    let tr = station::i18n::Translations::load().map_err(|e| Failure::new("تعذّر تحميل ملفات الترجمة", e))?;
+    let slip = station::slip::Slip::from_manifest(&opened.manifest);
+    let pdf = slip.pdf(&tr)?;
+    if print {
+        station::slip::print(&pdf)?;
+    }
+    if let Some(out) = out {
+        std::fs::write(out, &pdf).map_err(|e| Failure::new("تعذّرت كتابة ملف الإيصال", format!("{}: {e}", out.display())))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

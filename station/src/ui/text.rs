@@ -20,8 +20,8 @@ const NASKH_ONLY: &str = "naskh-only";
 /// the look is the same on every machine.
 pub fn fonts() -> FontDefinitions {
     let mut f = FontDefinitions::default();
-    f.font_data.insert("naskh".into(), Arc::new(FontData::from_static(include_bytes!("../../assets/fonts/NotoNaskhArabic-Regular.ttf"))));
-    f.font_data.insert("noto-sans".into(), Arc::new(FontData::from_static(include_bytes!("../../assets/fonts/NotoSans-Regular.ttf"))));
+    f.font_data.insert("naskh".into(), Arc::new(FontData::from_static(crate::fonts::ARABIC)));
+    f.font_data.insert("noto-sans".into(), Arc::new(FontData::from_static(crate::fonts::LATIN)));
     // egui's bundled symbol fonts (emoji, icons) stay as the last fallbacks of every family.
     let symbols: Vec<String> = f.families.get(&FontFamily::Proportional).cloned().unwrap_or_default();
     let family = |first: &str, second: &str| {
@@ -93,48 +93,12 @@ fn piece(ui: &Ui, run: &bidi::Run, style: Style) -> Piece {
     if run.rtl { Piece { before: trail, galley, after: lead } } else { Piece { before: lead, galley, after: trail } }
 }
 
-/// Splits a right-to-left run where the Arabic font lacks a character (an em dash, say), in
-/// visual order. egui places the pieces of a run that changes font left to right in typing
-/// order, which would scramble the run; each piece is drawn on its own instead.
+/// Splits a right-to-left run where the Arabic font lacks a character (see
+/// [`bidi::split_by_font`]): egui would place the pieces of a run that changes font left to
+/// right in typing order, scrambling it.
 fn split_rtl_by_font(ui: &Ui, run: &bidi::Run, size: f32) -> Vec<bidi::Run> {
     let naskh = FontId::new(size, FontFamily::Name(NASKH_ONLY.into()));
-    let covered: Vec<bool> = ui.ctx().fonts_mut(|f| run.text.chars().map(|c| c.is_whitespace() || f.has_glyph(&naskh, c)).collect());
-    let mut pieces: Vec<bidi::Run> = Vec::new();
-    let mut last: Option<bool> = None;
-    for (c, cov) in run.text.chars().zip(covered) {
-        match pieces.last_mut() {
-            Some(p) if last == Some(cov) => p.text.push(c),
-            _ => pieces.push(bidi::Run { text: c.to_string(), rtl: cov }),
-        }
-        last = Some(cov);
-    }
-    // Pieces the Arabic font cannot draw are neutral marks, drawn in the Latin font; inside a
-    // right-to-left run, paired marks show mirrored (UAX #9 rule L4), which the shaper no longer
-    // does for a piece drawn on its own.
-    for p in pieces.iter_mut().filter(|p| !p.rtl) {
-        p.text = p.text.chars().map(mirror).collect();
-    }
-    pieces.reverse();
-    pieces
-}
-
-/// The mirrored form of a paired mark (Bidi_Mirroring_Glyph for the common ones).
-fn mirror(c: char) -> char {
-    match c {
-        '(' => ')',
-        ')' => '(',
-        '[' => ']',
-        ']' => '[',
-        '{' => '}',
-        '}' => '{',
-        '<' => '>',
-        '>' => '<',
-        '«' => '»',
-        '»' => '«',
-        '‹' => '›',
-        '›' => '‹',
-        other => other,
-    }
+    ui.ctx().fonts_mut(|f| bidi::split_by_font(run, &mut |c| f.has_glyph(&naskh, c)))
 }
 
 fn lay_out_lines(ui: &Ui, text: &str, base: Base, style: Style, max_width: f32) -> Vec<LaidLine> {

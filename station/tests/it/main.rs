@@ -5,4 +5,5 @@ mod bundle_cli;
 mod common;
 mod core;
 mod crash;
+mod slip;
 mod ui;
