@@ -164,6 +164,8 @@ pub trait IrisCamera: Send {
 pub trait Camera: Send {
     fn info(&self) -> DeviceInfo;
     fn status(&self) -> DeviceStatus;
+    /// The latest live frame, without waiting for the sensor (a real camera keeps a capture
+    /// thread; the UI calls this once per screen refresh).
     fn preview(&mut self) -> Result<Frame, DeviceError>;
     fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError>;
 }

@@ -129,11 +129,12 @@ pub struct SimFingerprintScanner {
     frames: u64,
     /// The person's fingers, drawn once: the same finger has the same ridges on every attempt.
     drawn: HashMap<Finger, Image>,
+    preview_still: Option<Image>,
 }
 
 impl SimFingerprintScanner {
     pub fn new(person_seed: u64, faults: Faults) -> Self {
-        SimFingerprintScanner { seed: person_seed, faults, frames: 0, drawn: HashMap::new() }
+        SimFingerprintScanner { seed: person_seed, faults, frames: 0, drawn: HashMap::new(), preview_still: None }
     }
 
     fn one(&mut self, finger: Finger, timeout: Duration) -> Result<Option<FingerCapture>, DeviceError> {
@@ -169,7 +170,9 @@ impl FingerprintScanner for SimFingerprintScanner {
     fn preview(&mut self) -> Result<Frame, DeviceError> {
         self.faults.check_plugged()?;
         self.frames += 1;
-        Ok(Frame { image: sim::fingerprint(self.seed ^ self.frames, 160, 200), sequence: self.frames })
+        let seed = self.seed;
+        let still = self.preview_still.get_or_insert_with(|| sim::fingerprint(seed, 160, 200));
+        Ok(Frame { image: sim::sway(still, self.frames), sequence: self.frames })
     }
     fn capture_finger(&mut self, finger: Finger, timeout: Duration) -> Result<FingerCapture, DeviceError> {
         self.one(finger, timeout)?.ok_or_else(|| DeviceError::NotReady("no finger on the platen".into()))
@@ -193,11 +196,12 @@ pub struct SimIrisCamera {
     seed: u64,
     faults: Faults,
     frames: u64,
+    preview_still: Option<Image>,
 }
 
 impl SimIrisCamera {
     pub fn new(person_seed: u64, faults: Faults) -> Self {
-        SimIrisCamera { seed: person_seed, faults, frames: 0 }
+        SimIrisCamera { seed: person_seed, faults, frames: 0, preview_still: None }
     }
 }
 
@@ -211,7 +215,9 @@ impl IrisCamera for SimIrisCamera {
     fn preview(&mut self) -> Result<Frame, DeviceError> {
         self.faults.check_plugged()?;
         self.frames += 1;
-        Ok(Frame { image: sim::iris(self.seed, true).0, sequence: self.frames })
+        let seed = self.seed;
+        let still = self.preview_still.get_or_insert_with(|| sim::iris(seed, true).0);
+        Ok(Frame { image: sim::sway(still, self.frames), sequence: self.frames })
     }
     fn capture(&mut self, eyes: &[Eye], timeout: Duration) -> Result<Vec<IrisCapture>, DeviceError> {
         self.faults.check_plugged()?;
@@ -245,15 +251,17 @@ pub struct SimCamera {
     target: Target,
     frames: u64,
     mrz: Option<Vec<String>>,
+    /// The scene the preview shows, made once (a 1280x720 face scene, or the card's front).
+    preview_still: Option<Image>,
 }
 
 impl SimCamera {
     pub fn face(person_seed: u64, faults: Faults) -> Self {
-        SimCamera { seed: person_seed, faults, target: Target::Face, frames: 0, mrz: None }
+        SimCamera { seed: person_seed, faults, target: Target::Face, frames: 0, mrz: None, preview_still: None }
     }
     /// A document camera photographing the person's ID card, front then back.
     pub fn document(person_seed: u64, faults: Faults) -> Self {
-        SimCamera { seed: person_seed, faults, target: Target::Document, frames: 0, mrz: None }
+        SimCamera { seed: person_seed, faults, target: Target::Document, frames: 0, mrz: None, preview_still: None }
     }
     /// The machine-readable zone printed on the back of the simulated card.
     pub fn with_mrz(mut self, lines: Vec<String>) -> Self {
@@ -275,7 +283,9 @@ impl Camera for SimCamera {
     fn preview(&mut self) -> Result<Frame, DeviceError> {
         self.faults.check_plugged()?;
         self.frames += 1;
-        Ok(Frame { image: if self.target == Target::Face { sim::face(self.seed) } else { sim::id_card(self.seed, false, None) }, sequence: self.frames })
+        let (seed, face) = (self.seed, self.target == Target::Face);
+        let still = self.preview_still.get_or_insert_with(|| if face { sim::face_scene(seed) } else { sim::id_card(seed, false, None) });
+        Ok(Frame { image: sim::sway(still, self.frames), sequence: self.frames })
     }
     fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError> {
         self.faults.check_plugged()?;

@@ -125,3 +125,81 @@ slip-next = احتفظ بهذا الإيصال. يُفتح حسابك في ال�
 slip-print = طباعة الإيصال
 slip-printed = أُرسل الإيصال إلى الطابعة.
 slip-done = تم، العودة إلى الرئيسية
+role-clerk = موظف تسجيل
+role-supervisor = مشرف
+role-admin = مدير المركز
+sync-status = { PLURAL($count) ->
+    [zero] صندوق الإرسال فارغ: كل الحزم أُرسلت
+    [one] حزمة واحدة بانتظار الإرسال إلى السجل المركزي ({ $size } ميغابايت)
+    [two] حزمتان بانتظار الإرسال إلى السجل المركزي ({ $size } ميغابايت)
+    [few] { $count } حزم بانتظار الإرسال إلى السجل المركزي ({ $size } ميغابايت)
+    [many] { $count } حزمة بانتظار الإرسال إلى السجل المركزي ({ $size } ميغابايت)
+   *[other] { $count } حزمة بانتظار الإرسال إلى السجل المركزي ({ $size } ميغابايت)
+}
+open-one = فتح التسجيل رقم { $sequence } وعيناته
+daily-report = تقرير اليوم
+admin-open = الموظفون والإعدادات والأجهزة
+instr-too-dark = الإضاءة خافتة: زد الإضاءة
+instr-too-bright = الإضاءة ساطعة أو فيها وهج: خفّفها
+instr-hold-still = اثبت في مكانك
+instr-ready = جاهز للالتقاط
+retries-allowed = { PLURAL($count) ->
+    [zero] لا محاولات إضافية بعد الأولى
+    [one] محاولة إضافية واحدة لكل إصبع دون الحد
+    [two] محاولتان إضافيتان لكل إصبع دون الحد
+    [few] { $count } محاولات إضافية لكل إصبع دون الحد
+    [many] { $count } محاولة إضافية لكل إصبع دون الحد
+   *[other] { $count } محاولة إضافية لكل إصبع دون الحد
+}
+slip-qr = رمز QR لرقم الطلب
+review-title = التسجيل رقم { $sequence } من { $operator }
+approve-one = اعتماد هذا التسجيل
+reject-this = رفض هذا التسجيل
+quality-line = { $position }: الجودة { $quality }
+forced-line = { $position }: الجودة { $quality } (قُبل أفضل التقاط)
+report-title = تقرير يوم { $date }
+report-empty = لم يُوقَّع أي تسجيل اليوم.
+report-line = { $operator }: وقّع { $signed }، اعتُمد { $approved }، رُفض { $rejected }، ينتظر { $awaiting }؛ الاستثناءات { $exceptions }؛ متوسط الجودة { $quality }
+admin-operators = الموظفون
+operator-line = { $user } ({ $role })
+operator-line-locked = { $user } ({ $role }) — موقوف
+lock-operator = إيقاف { $user }
+unlock-operator = إعادة تفعيل { $user }
+admin-add-operator = إضافة موظف
+admin-username = اسم المستخدم الجديد
+admin-password = كلمة مروره الأولى
+admin-add = إضافة
+admin-settings = إعدادات المحطة
+setting-finger = أدنى جودة للأصابع (٠–١٠٠)
+setting-thumb = أدنى جودة للإبهامين (٠–١٠٠)
+setting-iris = أدنى جودة للقزحية (٠–١٠٠)
+setting-face = أدنى جودة للوجه (٠–١٠٠)
+setting-retries = عدد المحاولات الإضافية
+setting-registry = عنوان السجل المركزي (فارغ: السجل المدمج التجريبي)
+admin-save = حفظ الإعدادات
+admin-devices = الأجهزة
+device-line = { $model } — الرقم التسلسلي { $serial } — { $status }
+device-simulated-ready = محاكاة، جاهز
+device-simulated-busy = محاكاة، مشغول
+device-simulated-notready = محاكاة، غير جاهز
+device-simulated-disconnected = محاكاة، مفصول
+device-device-ready = جاهز
+device-device-busy = مشغول
+device-device-notready = غير جاهز
+device-device-disconnected = مفصول
+operator-added = أُضيف الموظف.
+settings-saved = حُفظت الإعدادات.
+applicant-title = حكومتي — شاشة المتقدم
+applicant-welcome = أهلًا بك. سيرشدك الموظف خطوة بخطوة.
+applicant-consent = اقرأ إشعار الموافقة مع الموظف
+applicant-demographics = يُدخل الموظف بياناتك الشخصية
+applicant-documents = ضع وثيقة هويتك تحت الكاميرا
+applicant-face = انظر إلى الكاميرا بوجه محايد
+applicant-right_four = ضع أصابع يدك اليمنى الأربعة على الماسح
+applicant-left_four = ضع أصابع يدك اليسرى الأربعة على الماسح
+applicant-thumbs = ضع الإبهامين معًا على الماسح
+applicant-irises = انظر إلى كاميرا القزحية ولا تغمض عينيك
+applicant-review = راجع بياناتك
+applicant-check = إن كان في بياناتك خطأ فأخبر الموظف قبل التأكيد.
+applicant-sign = يوقّع الموظف تسجيلك
+applicant-thanks = شكرًا لك. خذ إيصالك، ففيه رقم طلبك.

@@ -112,3 +112,75 @@ slip-next = Keep this receipt. Your portal account opens once the central regist
 slip-print = Print the receipt
 slip-printed = The receipt was sent to the printer.
 slip-done = Done, back to the start
+role-clerk = clerk
+role-supervisor = supervisor
+role-admin = centre administrator
+sync-status = { PLURAL($count) ->
+    [zero] The outbox is empty: every bundle has been sent
+    [one] One bundle waits to be sent to the registry ({ $size } MB)
+   *[other] { $count } bundles wait to be sent to the registry ({ $size } MB)
+}
+open-one = Open enrollment number { $sequence } and its samples
+daily-report = Today's report
+admin-open = Operators, settings and devices
+instr-too-dark = Too dark: add light
+instr-too-bright = Too bright or glare: soften the light
+instr-hold-still = Hold still
+instr-ready = Ready to capture
+retries-allowed = { PLURAL($count) ->
+    [zero] No retries after the first attempt
+    [one] One retry for each finger below the threshold
+   *[other] { $count } retries for each finger below the threshold
+}
+slip-qr = QR code of the enrollment number
+review-title = Enrollment number { $sequence } by { $operator }
+approve-one = Approve this enrollment
+reject-this = Reject this enrollment
+quality-line = { $position }: quality { $quality }
+forced-line = { $position }: quality { $quality } (best capture kept)
+report-title = Report for { $date }
+report-empty = No enrollment was signed today.
+report-line = { $operator }: signed { $signed }, approved { $approved }, rejected { $rejected }, waiting { $awaiting }; exceptions { $exceptions }; average quality { $quality }
+admin-operators = Operators
+operator-line = { $user } ({ $role })
+operator-line-locked = { $user } ({ $role }) — locked
+lock-operator = Lock { $user }
+unlock-operator = Unlock { $user }
+admin-add-operator = Add an operator
+admin-username = New user name
+admin-password = Their first password
+admin-add = Add
+admin-settings = Station settings
+setting-finger = Lowest finger quality (0-100)
+setting-thumb = Lowest thumb quality (0-100)
+setting-iris = Lowest iris quality (0-100)
+setting-face = Lowest face quality (0-100)
+setting-retries = Retries
+setting-registry = Registry address (empty: the embedded demo registry)
+admin-save = Save the settings
+admin-devices = Devices
+device-line = { $model } — serial { $serial } — { $status }
+device-simulated-ready = simulated, ready
+device-simulated-busy = simulated, busy
+device-simulated-notready = simulated, not ready
+device-simulated-disconnected = simulated, unplugged
+device-device-ready = ready
+device-device-busy = busy
+device-device-notready = not ready
+device-device-disconnected = unplugged
+operator-added = The operator was added.
+settings-saved = The settings were saved.
+applicant-title = Hukumati — applicant's screen
+applicant-welcome = Welcome. The clerk will guide you step by step.
+applicant-consent = Read the consent notice with the clerk
+applicant-demographics = The clerk types your personal data
+applicant-documents = Place your identity document under the camera
+applicant-face = Look at the camera with a neutral expression
+applicant-right_four = Place the four fingers of your right hand on the scanner
+applicant-left_four = Place the four fingers of your left hand on the scanner
+applicant-thumbs = Place both thumbs together on the scanner
+applicant-irises = Look into the iris camera and keep your eyes open
+applicant-review = Check your data
+applicant-check = If anything is wrong, tell the clerk before confirming.
+applicant-sign = The clerk signs your enrollment
+applicant-thanks = Thank you. Take your receipt: it has your enrollment number.

@@ -27,6 +27,9 @@ pub struct Config {
     pub max_days_without_registry: u32,
     pub capture: CapturePolicy,
     pub consent_notice_version: String,
+    /// Where the sync worker reaches the registry (empty: the embedded demo registry).
+    #[serde(default)]
+    pub registry_url: String,
 }
 
 impl Default for Config {
@@ -37,6 +40,7 @@ impl Default for Config {
             max_days_without_registry: 5,
             capture: CapturePolicy::default(),
             consent_notice_version: crate::consent::CURRENT_VERSION.into(),
+            registry_url: String::new(),
         }
     }
 }
@@ -140,6 +144,19 @@ pub struct Pending {
     pub forced: u32,
     pub lowest_quality: Option<u8>,
     pub signed_at: i64,
+}
+
+/// One operator's line of the daily report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OperatorDay {
+    pub operator: String,
+    pub signed: u64,
+    pub approved: u64,
+    pub rejected: u64,
+    pub awaiting: u64,
+    pub exceptions: u64,
+    pub forced: u64,
+    pub mean_quality: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -456,7 +473,12 @@ impl Station {
         let tx = self.store.conn.transaction()?;
         tx.execute("DELETE FROM drafts WHERE enrollment = ?1", [id])?;
         tx.execute("INSERT INTO drafts (enrollment, step, blob) VALUES (?1, 'sign', ?2)", params![id, blob])?;
-        tx.execute("UPDATE enrollments SET stage = 'awaiting_approval', sequence = ?2, updated_at = ?3 WHERE id = ?1", params![id, sequence as i64, now_ms])?;
+        let scores: Vec<f64> = m.samples.iter().filter(|s| s.modality != Modality::ExceptionPhoto).filter_map(|s| s.quality.as_ref().map(|q| q.score as f64)).collect();
+        let mean_quality = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+        tx.execute(
+            "UPDATE enrollments SET stage = 'awaiting_approval', sequence = ?2, updated_at = ?3, signed_at = ?3, exceptions = ?4, forced = ?5, mean_quality = ?6 WHERE id = ?1",
+            params![id, sequence as i64, now_ms, signed.exceptions, signed.forced, mean_quality],
+        )?;
         set_meta(&tx, "next_sequence", (sequence + 1).to_string().as_bytes())?;
         audit_append(&tx, now_ms, &clerk.username, "enrollment:sign", Some(id))?;
         tx.commit()?;
@@ -496,6 +518,33 @@ impl Station {
         let station_key = schemas::keys::parse_public_key(&self.station_public_key()?).map_err(|e| CoreError::Config(e.to_string()))?;
         let trust = bundle::Trust { station: Some(station_key), operator: Some(operators::public_key(&self.store, &operator)?) };
         Ok(bundle::open_plaintext(plain.as_slice(), &trust)?)
+    }
+
+    /// The day's work per operator: enrollments signed between `from_ms` and `to_ms` (station
+    /// clock), how many were approved, rejected or still wait, their exceptions and forced
+    /// captures, and their average sample quality. For supervisors and administrators.
+    pub fn daily_report(&self, session: &Session, from_ms: i64, to_ms: i64) -> Result<Vec<OperatorDay>, CoreError> {
+        if session.role == Role::Clerk {
+            return Err(OperatorError::NotAllowed("a supervisor or an administrator").into());
+        }
+        let mut stmt = self.store.conn.prepare(
+            "SELECT operator, count(*), sum(stage = 'approved'), sum(stage = 'rejected'), sum(stage = 'awaiting_approval'), \
+             coalesce(sum(exceptions), 0), coalesce(sum(forced), 0), avg(mean_quality) \
+             FROM enrollments WHERE signed_at >= ?1 AND signed_at < ?2 GROUP BY operator ORDER BY operator",
+        )?;
+        let rows = stmt.query_map(params![from_ms, to_ms], |r| {
+            Ok(OperatorDay {
+                operator: r.get(0)?,
+                signed: r.get::<_, i64>(1)? as u64,
+                approved: r.get::<_, i64>(2)? as u64,
+                rejected: r.get::<_, i64>(3)? as u64,
+                awaiting: r.get::<_, i64>(4)? as u64,
+                exceptions: r.get::<_, i64>(5)? as u64,
+                forced: r.get::<_, i64>(6)? as u64,
+                mean_quality: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The supervisor approves or rejects: the decision is signed, the enrollment sealed to the

@@ -8,6 +8,7 @@
 //! - [`workflow`]: the stages of an enrollment and what each completed step records;
 //! - [`capture`]: driving the devices with retries, thresholds and exceptions;
 //! - [`validate`]: what a clerk types, checked, with reasons in Arabic and English;
+//! - [`quality`]: live verdicts on preview frames (exposure, motion, the ICAO head guide);
 //! - [`operators`]: accounts, passwords, keys, lockout, sessions;
 //! - [`store`]: the power-cut-safe SQLite store and the audit hash chain;
 //! - [`vault`]: keys and encryption of everything that touches the disk;
@@ -27,6 +28,7 @@ pub mod fonts;
 pub mod i18n;
 pub mod messages;
 pub mod operators;
+pub mod quality;
 pub mod report;
 pub mod sample;
 pub mod script;

@@ -168,7 +168,8 @@ impl Script {
         })
     }
 
-    fn devices(&self) -> Result<(Devices, Faults), RunError> {
+    /// The simulated devices of this script's applicant, with its faults queued.
+    pub fn devices(&self) -> Result<(Devices, Faults), RunError> {
         let faults = Faults::default();
         let conv = |f: FaultName| match f {
             FaultName::LowQuality => Fault::LowQuality,
@@ -256,6 +257,18 @@ impl Runner {
     /// to misbehave now.
     pub fn faults(&self) -> &Faults {
         &self.faults
+    }
+
+    /// The live frame of the device `stage` uses (none for the stages without a device).
+    pub fn preview(&mut self, stage: Stage) -> Option<Result<drivers::device::Frame, drivers::device::DeviceError>> {
+        let d = &mut self.devices;
+        Some(match stage {
+            Stage::Documents => d.document.preview(),
+            Stage::Face => d.face.preview(),
+            Stage::RightFour | Stage::LeftFour | Stage::Thumbs => d.fingerprint.preview(),
+            Stage::Irises => d.iris.preview(),
+            _ => return None,
+        })
     }
 
     /// Performs `stage` and saves it; returns the next stage. An unplugged device or a timeout is

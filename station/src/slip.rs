@@ -232,7 +232,7 @@ mod tests {
         let pdf = slip().pdf(&tr).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         let text = String::from_utf8_lossy(&pdf);
-        assert_eq!(text.matches("/Type /Page").count() - text.matches("/Type /Pages").count(), 1, "one page");
+        assert!(text.contains("/Type/Pages/Count 1/"), "one page");
         assert!(text.contains("NotoNaskhArabic"), "the Arabic font is embedded");
         assert!(text.contains("NotoSans"), "the Latin font is embedded");
     }

@@ -86,6 +86,15 @@ const MIGRATIONS: &[&str] = &[
         hash BLOB NOT NULL
     ) STRICT;
     "#,
+    // 2: per-enrollment figures for the supervisor's daily report (counts and a score, nothing
+    // of the person), recorded when the operator signs.
+    r#"
+    ALTER TABLE enrollments ADD COLUMN signed_at INTEGER;
+    ALTER TABLE enrollments ADD COLUMN exceptions INTEGER;
+    ALTER TABLE enrollments ADD COLUMN forced INTEGER;
+    ALTER TABLE enrollments ADD COLUMN mean_quality REAL;
+    CREATE INDEX enrollments_signed_at ON enrollments(signed_at);
+    "#,
 ];
 
 pub const DB_FILE: &str = "station.db";

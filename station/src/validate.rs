@@ -21,8 +21,13 @@ fn err(field: &'static str, ar: impl Into<String>, en: impl Into<String>) -> Fie
 
 /// Replaces Eastern Arabic and Persian digits with ASCII digits and trims.
 pub fn normalize_digits(s: &str) -> String {
-    s.trim()
-        .chars()
+    western_digits(s.trim())
+}
+
+/// Eastern Arabic (and Persian) digits replaced by 0-9, nothing else touched; one character for
+/// one, so a text cursor keeps its place.
+pub fn western_digits(s: &str) -> String {
+    s.chars()
         .map(|c| match c {
             '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
             '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),

@@ -106,6 +106,46 @@ pub fn face(seed: u64) -> Image {
     face::portrait(seed, 480, 640)
 }
 
+/// What a 1280x720 face camera sees: the portrait at 540 px high in front of a plain wall.
+pub fn face_scene(seed: u64) -> Image {
+    let (w, h) = (1280u32, 720u32);
+    let p = face::portrait(seed, 405, 540);
+    let mut data = vec![0u8; (w * h * 3) as usize];
+    for (i, px) in data.chunks_exact_mut(3).enumerate() {
+        let y = i as u32 / w;
+        // A wall lit from above: a gentle vertical gradient.
+        let v = 200 - (y * 40 / h) as u8;
+        px.copy_from_slice(&[v, v, v.saturating_sub(6)]);
+    }
+    let (x0, y0) = ((w - p.width) / 2, (h - p.height) / 2 + 40);
+    for row in 0..p.height {
+        let src = &p.data[(row * p.width * 3) as usize..((row + 1) * p.width * 3) as usize];
+        let at = (((y0 + row) * w + x0) * 3) as usize;
+        data[at..at + src.len()].copy_from_slice(src);
+    }
+    Image { width: w, height: h, channels: 3, data }
+}
+
+/// A live frame: `still` shifted sideways by a few pixels that change with `sequence`, as a
+/// person in front of a camera sways (every frame differs, as from a real sensor).
+pub fn sway(still: &Image, sequence: u64) -> Image {
+    let dx = ((sequence as f32 * 0.21).sin() * 6.0).round() as i64;
+    let c = still.channels as usize;
+    let w = still.width as usize;
+    let mut data = vec![0u8; still.data.len()];
+    for (src, dst) in still.data.chunks_exact(w * c).zip(data.chunks_exact_mut(w * c)) {
+        let d = dx.unsigned_abs() as usize;
+        if dx >= 0 {
+            dst[d * c..].copy_from_slice(&src[..(w - d) * c]);
+            dst[..d * c].copy_from_slice(&src[..d * c]);
+        } else {
+            dst[..(w - d) * c].copy_from_slice(&src[d * c..]);
+            dst[(w - d) * c..].copy_from_slice(&src[(w - d) * c..]);
+        }
+    }
+    Image { width: still.width, height: still.height, channels: still.channels, data }
+}
+
 /// An ID-1 identity card (85.60 x 53.98 mm) photographed flat at about 300 dpi, RGB: the front
 /// with the holder's photograph, the back with the machine-readable zone `mrz` printed in OCR-B
 /// (or blank lines of filler when none is given).

@@ -5,13 +5,18 @@
 //! what the clerk does into actions. Every text comes from the translation files and goes through
 //! the bidi path ([`text`]). The layout mirrors for Arabic (right to left).
 
+pub mod admin;
+pub mod applicant;
+pub mod live;
+pub mod supervisor;
 pub mod text;
 
-use egui::{Align, Layout, TextEdit, Ui};
+use egui::{Align, Layout, Ui};
+use egui::Role as Role2;
 use fluent_bundle::FluentValue;
 
 use crate::bidi::{Base, isolate};
-use crate::core::{Pending, Station};
+use crate::core::{OperatorDay, Pending, Station};
 use crate::i18n::{Lang, Translations};
 use crate::operators::{Role, Session};
 use crate::script::{ConsentInput, DocumentInput, ReviewInput, Runner, RunError, Script};
@@ -20,12 +25,20 @@ use crate::workflow::{CaptureData, Stage};
 use schemas::decision::Verdict;
 use text::Style;
 
-/// The screens built so far.
+/// The screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Login,
     Home,
     Enroll,
+    /// The acknowledgement slip, after the operator signed.
+    Slip,
+    /// One enrollment awaiting approval, with its samples (supervisor).
+    Review,
+    /// The day's work per operator (supervisor, administrator).
+    Report,
+    /// Operators, settings and devices (administrator).
+    Admin,
 }
 
 /// What the clerk or supervisor asked for.
@@ -49,6 +62,22 @@ pub enum Action {
     Except(schemas::manifest::ExceptionKind),
     /// The supervisor rejects one enrollment with the typed reason.
     Reject(String),
+    /// The supervisor approves one enrollment.
+    Approve(String),
+    /// Open one enrollment of the queue with its samples.
+    OpenReview(String),
+    /// The day's report.
+    Report,
+    /// Send the acknowledgement slip to the printer.
+    PrintSlip,
+    /// The administrator's screen.
+    Admin,
+    SetLocked(String, bool),
+    AddOperator,
+    SetNewRole(Role),
+    SaveSettings,
+    /// The language of the applicant's screen.
+    SetApplicantLang(Lang),
 }
 
 /// The demographics and document form, as typed.
@@ -130,6 +159,20 @@ pub struct Model {
     pub clock: Box<dyn Fn() -> i64>,
     /// Seed of the next simulated applicant.
     pub next_seed: u64,
+    /// The live frame of the current capture step and its verdict.
+    pub live: Option<live::Live>,
+    /// What each finger has so far in this enrollment, for the hand diagram.
+    pub fingers: Vec<(schemas::manifest::Position, live::Mark)>,
+    /// The slip of the enrollment just signed.
+    pub slip: Option<crate::slip::Slip>,
+    /// The enrollment the supervisor has open.
+    pub review: Option<supervisor::ReviewView>,
+    pub report: Vec<OperatorDay>,
+    pub admin: admin::AdminForms,
+    /// The applicant's screen has its own language.
+    pub applicant_lang: Lang,
+    /// Bundles in the outbox: waiting to be sent, their bytes, and all.
+    pub outbox: (u64, u64, u64),
 }
 
 impl Model {
@@ -154,6 +197,14 @@ impl Model {
             reject_reason: String::new(),
             clock,
             next_seed: 1,
+            live: None,
+            fingers: Vec::new(),
+            slip: None,
+            review: None,
+            report: Vec::new(),
+            admin: admin::AdminForms::default(),
+            applicant_lang: Lang::Ar,
+            outbox: (0, 0, 0),
         };
         m.refresh_pending();
         m
@@ -170,6 +221,10 @@ impl Model {
 
     fn refresh_pending(&mut self) {
         self.awaiting_approval = self.station.status().ok().and_then(|s| s["awaiting_approval"].as_u64()).unwrap_or(0);
+        if let Ok(o) = self.station.outbox() {
+            let waiting: Vec<_> = o.iter().filter(|e| e.synced_at.is_none()).collect();
+            self.outbox = (waiting.len() as u64, waiting.iter().map(|e| e.bytes).sum(), o.len() as u64);
+        }
         self.pending = match &self.session {
             Some(s) if s.role == Role::Supervisor => self.station.pending(s).unwrap_or_default(),
             _ => Vec::new(),
@@ -289,12 +344,24 @@ impl Model {
                     _ => Vec::new(),
                 };
                 e.stage = next;
+                self.live = None;
                 if next == Stage::AwaitingApproval {
                     let seq = self.station.sequence_of(&e.id).ok().flatten().unwrap_or(0);
                     self.notice = Some((format!("signed:{seq}"), String::new()));
+                    let id = e.id.clone();
                     self.enrolling = None;
+                    self.fingers.clear();
                     self.screen = Screen::Home;
+                    match self.station.signed_enrollment(s, &id) {
+                        Ok(opened) => {
+                            self.slip = Some(crate::slip::Slip::from_manifest(&opened.manifest));
+                            self.screen = Screen::Slip;
+                        }
+                        Err(err) => self.refuse(err.ar(), err.to_string()),
+                    }
                     self.refresh_pending();
+                } else {
+                    self.refresh_fingers();
                 }
             }
             Err(RunError::Demographics(errors)) => self.field_errors = errors,
@@ -351,6 +418,11 @@ impl Model {
             Action::LogOut => {
                 self.session = None;
                 self.enrolling = None;
+                self.slip = None;
+                self.review = None;
+                self.live = None;
+                self.report.clear();
+                self.admin = admin::AdminForms::default();
                 self.notice = None;
                 self.message = None;
                 self.screen = Screen::Login;
@@ -374,10 +446,41 @@ impl Model {
             Action::ApproveAll => self.approve_all(),
             Action::Home => {
                 self.enrolling = None;
+                self.slip = None;
+                self.review = None;
+                self.live = None;
                 self.screen = Screen::Home;
                 self.refresh_pending();
             }
             Action::Resume(id) => self.resume(&id),
+            Action::Approve(id) => {
+                let Some(s) = &self.session else { return };
+                match self.station.decide(s, &id, Verdict::Approve, None, now) {
+                    Ok(_) => {
+                        self.notice = Some(("sealed:1".into(), String::new()));
+                        self.review = None;
+                        self.screen = Screen::Home;
+                    }
+                    Err(e) => self.refuse(e.ar(), e.to_string()),
+                }
+                self.refresh_pending();
+            }
+            Action::OpenReview(id) => self.open_review(&id),
+            Action::Report => self.open_report(),
+            Action::PrintSlip => {
+                let Some(slip) = &self.slip else { return };
+                let printed = Translations::load().map_err(|e| crate::slip::SlipError::Pdf(e.to_string())).and_then(|tr| slip.pdf(&tr)).and_then(|pdf| crate::slip::print(&pdf));
+                match printed {
+                    Ok(()) => self.notice = Some(("slip-printed".into(), String::new())),
+                    Err(e) => self.refuse(e.ar(), e.to_string()),
+                }
+            }
+            Action::Admin => self.open_admin(),
+            Action::SetLocked(user, locked) => self.set_locked(&user, locked),
+            Action::AddOperator => self.add_operator(),
+            Action::SetNewRole(r) => self.admin.role = Some(r),
+            Action::SaveSettings => self.save_settings(),
+            Action::SetApplicantLang(l) => self.applicant_lang = l,
             Action::Reject(id) => {
                 let Some(s) = &self.session else { return };
                 match self.station.decide(s, &id, Verdict::Reject, Some(&self.reject_reason), now) {
@@ -385,6 +488,8 @@ impl Model {
                         self.reject_reason.clear();
                         self.message = None;
                         self.notice = Some(("rejected-notice".into(), String::new()));
+                        self.review = None;
+                        self.screen = Screen::Home;
                     }
                     Err(e) => self.refuse(e.ar(), e.to_string()),
                 }
@@ -415,17 +520,44 @@ impl Model {
     }
 }
 
+/// A position's name as the translation ids use it (`pos-right_thumb`, ...).
+pub fn position_name(p: schemas::manifest::Position) -> String {
+    serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
 /// The egui application.
 pub struct App {
     pub model: Model,
     tr: Translations,
     /// Fullscreen, undecorated, and closable only by an administrator.
     pub kiosk: bool,
+    /// Ask for the next frame while a preview runs (a real window; tests step frames themselves).
+    pub live_refresh: bool,
+    /// Open the applicant's second window (a real window).
+    pub applicant_window: bool,
+    preview: live::PreviewTexture,
+    review_textures: supervisor::ReviewTextures,
 }
 
 impl App {
     pub fn new(model: Model, tr: Translations) -> App {
-        App { model, tr, kiosk: false }
+        App { model, tr, kiosk: false, live_refresh: false, applicant_window: false, preview: Default::default(), review_textures: Default::default() }
+    }
+
+    fn role_name(&self, r: Role) -> String {
+        self.t(&format!("role-{}", r.as_str()), &[])
+    }
+
+    /// The last confirmation, in the interface language.
+    fn notice(&self, ui: &mut Ui) {
+        if let Some((key, _)) = &self.model.notice {
+            let msg = match key.split_once(':') {
+                Some(("signed", n)) => self.t("signed", &[("sequence", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
+                Some(("sealed", n)) => self.t("sealed-count", &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
+                _ => self.t(key, &[]),
+            };
+            text::paragraph(ui, &msg, self.model.base(), Style { size: 18.0, color: egui::Color32::from_rgb(60, 170, 90) });
+        }
     }
 
     /// Installs the vendored fonts; call once on the context.
@@ -444,6 +576,12 @@ impl App {
     /// Draws one frame.
     pub fn draw(&mut self, ui: &mut Ui) {
         let mut actions = Vec::new();
+        if self.model.screen == Screen::Enroll {
+            self.model.poll_live();
+            if self.live_refresh && self.model.live.is_some() {
+                ui.ctx().request_repaint_after(std::time::Duration::from_millis(33));
+            }
+        }
         let rtl = self.model.lang.rtl();
         // Right to left for Arabic: widgets hug the right edge.
         let column = Layout::top_down(if rtl { Align::Max } else { Align::Min });
@@ -468,6 +606,18 @@ impl App {
                             ui.with_layout(Layout::top_down(if rtl { Align::Max } else { Align::Min }), |ui| self.enroll(ui, &mut actions));
                         });
                     }
+                    Screen::Slip => self.slip(ui, &mut actions),
+                    Screen::Review => {
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            ui.with_layout(Layout::top_down(if rtl { Align::Max } else { Align::Min }), |ui| self.review(ui, &mut actions));
+                        });
+                    }
+                    Screen::Report => self.report(ui, &mut actions),
+                    Screen::Admin => {
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            ui.with_layout(Layout::top_down(if rtl { Align::Max } else { Align::Min }), |ui| self.admin(ui, &mut actions));
+                        });
+                    }
                 }
             });
         });
@@ -483,6 +633,14 @@ impl App {
         text::paragraph(ui, &line, base, Style::body(ui));
         let waiting = self.model.awaiting_approval;
         text::paragraph(ui, &self.t("awaiting-approval", &[("count", FluentValue::from(waiting))]), base, Style::body(ui));
+        // Sync: what waits in the outbox; the bar shows the share of sealed bundles sent.
+        let (unsent, bytes, all) = self.model.outbox;
+        let megabytes = format!("{:.1}", bytes as f64 / 1e6);
+        text::paragraph(ui, &self.t("sync-status", &[("count", FluentValue::from(unsent)), ("size", FluentValue::from(isolate(&megabytes)))]), base, Style::body(ui));
+        if all > 0 {
+            let sent = (all - unsent) as f32 / all as f32;
+            ui.add(egui::ProgressBar::new(sent).desired_width(320.0));
+        }
     }
 
     fn login(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -491,9 +649,9 @@ impl App {
         ui.add_space(12.0);
         text::paragraph(ui, &self.t("login-title", &[]), base, Style::heading(ui));
         let user_label = text::paragraph(ui, &self.t("login-username", &[]), base, Style::body(ui));
-        ui.add(TextEdit::singleline(&mut self.model.username).desired_width(320.0).min_size(egui::vec2(320.0, 44.0))).labelled_by(user_label.id);
+        text::field(ui, &mut self.model.username, 320.0, false).labelled_by(user_label.id);
         let pw_label = text::paragraph(ui, &self.t("login-password", &[]), base, Style::body(ui));
-        let pw = ui.add(TextEdit::singleline(&mut self.model.password).password(true).desired_width(320.0).min_size(egui::vec2(320.0, 44.0))).labelled_by(pw_label.id);
+        let pw = text::field(ui, &mut self.model.password, 320.0, true).labelled_by(pw_label.id);
         let enter = pw.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if text::button(ui, &self.t("login-submit", &[]), base, Style::body(ui)).clicked() || enter {
             actions.push(Action::LogIn);
@@ -507,12 +665,7 @@ impl App {
     fn home(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let base = self.model.base();
         if let Some(s) = &self.model.session {
-            let role = match (s.role, self.model.lang) {
-                (r, Lang::Ar) => r.name_ar().to_string(),
-                (Role::Clerk, Lang::En) => "clerk".into(),
-                (Role::Supervisor, Lang::En) => "supervisor".into(),
-                (Role::Admin, Lang::En) => "centre administrator".into(),
-            };
+            let role = self.role_name(s.role);
             let welcome = self.t("welcome", &[("user", FluentValue::from(s.username.as_str())), ("role", FluentValue::from(role))]);
             text::paragraph(ui, &welcome, base, Style::heading(ui));
         }
@@ -522,14 +675,7 @@ impl App {
             .map(|t| t.date().to_string())
             .unwrap_or_default();
         text::paragraph(ui, &self.t("today", &[("date", FluentValue::from(isolate(&today)))]), base, Style::body(ui));
-        if let Some((key, _)) = &self.model.notice {
-            let msg = match key.split_once(':') {
-                Some(("signed", n)) => self.t("signed", &[("sequence", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
-                Some(("sealed", n)) => self.t("sealed-count", &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
-                _ => self.t(key, &[]),
-            };
-            text::paragraph(ui, &msg, base, Style { size: 18.0, color: egui::Color32::from_rgb(60, 170, 90) });
-        }
+        self.notice(ui);
         self.refusal(ui);
         ui.add_space(12.0);
         match self.model.session.as_ref().map(|s| s.role) {
@@ -550,19 +696,33 @@ impl App {
                 for p in self.model.pending.clone() {
                     let line = self.t("queue-line", &[("sequence", FluentValue::from(p.sequence)), ("operator", FluentValue::from(p.operator.as_str())), ("exceptions", FluentValue::from(p.exceptions))]);
                     text::paragraph(ui, &line, base, Style::body(ui));
+                    if text::button(ui, &self.t("open-one", &[("sequence", FluentValue::from(p.sequence))]), base, Style::body(ui)).clicked() {
+                        actions.push(Action::OpenReview(p.id.clone()));
+                    }
                     if text::button(ui, &self.t("reject-one", &[("sequence", FluentValue::from(p.sequence))]), base, Style::body(ui)).clicked() {
                         actions.push(Action::Reject(p.id.clone()));
                     }
                 }
                 if !self.model.pending.is_empty() {
                     let label = text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
-                    ui.add(TextEdit::singleline(&mut self.model.reject_reason).desired_width(360.0).min_size(egui::vec2(360.0, 40.0))).labelled_by(label.id);
+                    text::field(ui, &mut self.model.reject_reason, 360.0, false).labelled_by(label.id);
                     if text::button(ui, &self.t("approve-all", &[]), base, Style::body(ui)).clicked() {
                         actions.push(Action::ApproveAll);
                     }
                 }
+                if text::button(ui, &self.t("daily-report", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Report);
+                }
             }
-            _ => {}
+            Some(Role::Admin) => {
+                if text::button(ui, &self.t("admin-open", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Admin);
+                }
+                if text::button(ui, &self.t("daily-report", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Report);
+                }
+            }
+            None => {}
         }
         ui.add_space(12.0);
         if text::button(ui, &self.t("logout", &[]), base, Style::body(ui)).clicked() {
@@ -579,7 +739,7 @@ impl App {
 
     fn field(&mut self, ui: &mut Ui, label_id: &str, value: impl Fn(&mut Form) -> &mut String) {
         let label = text::paragraph(ui, &self.t(label_id, &[]), self.model.base(), Style::body(ui));
-        ui.add(TextEdit::singleline(value(&mut self.model.form)).desired_width(360.0).min_size(egui::vec2(360.0, 40.0))).labelled_by(label.id);
+        text::field(ui, value(&mut self.model.form), 360.0, false).labelled_by(label.id);
     }
 
     fn enroll(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -615,7 +775,7 @@ impl App {
                 actions.push(Action::AcceptBest);
             }
             let label = text::paragraph(ui, &self.t("exception-reason", &[]), base, Style::body(ui));
-            ui.add(TextEdit::singleline(&mut self.model.exception_reason).desired_width(360.0).min_size(egui::vec2(360.0, 40.0))).labelled_by(label.id);
+            text::field(ui, &mut self.model.exception_reason, 360.0, false).labelled_by(label.id);
             use schemas::manifest::ExceptionKind as K;
             for (key, kind) in [("exception-missing", K::Missing), ("exception-amputated", K::Amputated), ("exception-bandaged", K::Bandaged), ("exception-unusable", K::Unusable)] {
                 if text::button(ui, &self.t(key, &[]), base, Style::body(ui)).clicked() {
@@ -689,10 +849,56 @@ impl App {
                 if text::button(ui, &self.t("capture", &[]), base, Style::body(ui)).clicked() {
                     actions.push(Action::Advance);
                 }
+                if let Some(live) = &self.model.live {
+                    let instruction = self.t(&format!("instr-{}", live.verdict.instruction.key()), &[]);
+                    text::paragraph(ui, &instruction, base, Style { size: 22.0, color: egui::Color32::from_rgb(30, 90, 200) });
+                    let tex = self.preview.update(ui, live).clone();
+                    live::preview(ui, &tex, live, egui::vec2(480.0, 300.0));
+                }
+                if matches!(stage, Stage::RightFour | Stage::LeftFour | Stage::Thumbs) {
+                    let threshold = self.model.station.config.capture.finger_threshold;
+                    live::hand_diagram(ui, &self.model.fingers, live::fingers_of(stage), threshold);
+                    let retries = self.model.station.config.capture.max_retries;
+                    text::paragraph(ui, &self.t("retries-allowed", &[("count", FluentValue::from(retries))]), base, Style::body(ui));
+                }
             }
         }
         ui.add_space(8.0);
         if text::button(ui, &self.t("back-home", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::Home);
+        }
+    }
+}
+
+impl App {
+    fn slip(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        self.notice(ui);
+        self.refusal(ui);
+        let Some(slip) = self.model.slip.clone() else { return };
+        for (i, line) in slip.lines(&self.tr, self.model.lang).iter().enumerate() {
+            let style = if i == 0 { Style::heading(ui) } else { Style::body(ui) };
+            text::paragraph(ui, line, base, style);
+        }
+        if let Ok((n, dark)) = slip.qr() {
+            let module = 5.0;
+            let side = (n as f32 + 8.0) * module;
+            let (rect, response) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+            let painter = ui.painter_at(rect);
+            painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
+            for (i, d) in dark.iter().enumerate() {
+                if *d {
+                    let min = rect.min + egui::vec2((4 + i % n) as f32 * module, (4 + i / n) as f32 * module);
+                    painter.rect_filled(egui::Rect::from_min_size(min, egui::vec2(module, module)), 0.0, egui::Color32::BLACK);
+                }
+            }
+            let label = self.t("slip-qr", &[]);
+            response.widget_info(|| egui::WidgetInfo::labeled(Role2::Image, true, &label));
+        }
+        if text::button(ui, &self.t("slip-print", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::PrintSlip);
+        }
+        if text::button(ui, &self.t("slip-done", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::Home);
         }
     }
@@ -711,6 +917,11 @@ impl eframe::App for App {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
         self.draw(ui);
+        if self.applicant_window {
+            // The applicant's screen: its own window, on a second monitor where there is one.
+            let builder = egui::ViewportBuilder::default().with_title("Hukumati — applicant").with_inner_size([900.0, 700.0]);
+            ui.ctx().show_viewport_immediate(egui::ViewportId::from_hash_of("applicant"), builder, |ui, _class| self.draw_applicant(ui));
+        }
     }
 }
 
@@ -730,6 +941,8 @@ pub fn run_native(model: Model, kiosk: bool) -> Result<(), String> {
             App::setup(&cc.egui_ctx);
             let mut app = App::new(model, tr);
             app.kiosk = kiosk;
+            app.live_refresh = true;
+            app.applicant_window = true;
             Ok(Box::new(app))
         }),
     )

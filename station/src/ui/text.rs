@@ -101,6 +101,23 @@ fn split_rtl_by_font(ui: &Ui, run: &bidi::Run, size: f32) -> Vec<bidi::Run> {
     ui.ctx().fonts_mut(|f| bidi::split_by_font(run, &mut |c| f.has_glyph(&naskh, c)))
 }
 
+/// Splits a left-to-right run so that each Eastern Arabic digit stands alone: egui would shape a
+/// run of them right to left (it guesses the direction from the Arabic script) and reverse the
+/// number; one digit per piece, placed left to right, reads right.
+fn split_eastern_digits(run: &bidi::Run) -> Vec<bidi::Run> {
+    if !run.text.chars().any(is_eastern_digit) {
+        return vec![run.clone()];
+    }
+    let mut out: Vec<bidi::Run> = Vec::new();
+    for c in run.text.chars() {
+        match out.last_mut() {
+            Some(last) if !is_eastern_digit(c) && !last.text.chars().any(is_eastern_digit) => last.text.push(c),
+            _ => out.push(bidi::Run { text: c.to_string(), rtl: false }),
+        }
+    }
+    out
+}
+
 fn lay_out_lines(ui: &Ui, text: &str, base: Base, style: Style, max_width: f32) -> Vec<LaidLine> {
     let measure = |s: &str| {
         let rtl = bidi::lay_out(s, Base::Auto).rtl;
@@ -112,7 +129,7 @@ fn lay_out_lines(ui: &Ui, text: &str, base: Base, style: Style, max_width: f32) 
             let pieces: Vec<Piece> = line
                 .runs
                 .iter()
-                .flat_map(|r| if r.rtl { split_rtl_by_font(ui, r, style.size) } else { vec![r.clone()] })
+                .flat_map(|r| if r.rtl { split_rtl_by_font(ui, r, style.size) } else { split_eastern_digits(r) })
                 .map(|r| piece(ui, &r, style))
                 .collect();
             let width = pieces.iter().map(Piece::width).sum();
@@ -162,4 +179,35 @@ pub fn button(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response {
     let logical = text.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect::<String>();
     response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &logical));
     response
+}
+
+/// A one-line text field at least 40 px high. Eastern Arabic digits typed into it become 0-9 as
+/// they are typed (not in a password): egui's shaper guesses a right-to-left direction for a run of Eastern Arabic
+/// digits and shows "٤٠١٢٣٤٥٦٧" as "٧٦٥٤٣٢١٠٤", so the field shows (and the station stores)
+/// the digits the applicant's documents print, in an order that reads right.
+pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Response {
+    let response = ui.add(egui::TextEdit::singleline(value).password(password).desired_width(width).min_size(Vec2::new(width, 40.0)));
+    // Passwords are taken as typed (they are never shown).
+    if response.changed() && !password && value.chars().any(is_eastern_digit) {
+        *value = crate::validate::western_digits(value);
+    }
+    response
+}
+
+fn is_eastern_digit(c: char) -> bool {
+    matches!(c, '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eastern_digits_stand_alone_in_order_and_the_rest_stays_whole() {
+        let run = bidi::Run { text: "(١٠٠ ab".into(), rtl: false };
+        let pieces: Vec<String> = split_eastern_digits(&run).into_iter().map(|r| r.text).collect();
+        assert_eq!(pieces, ["(", "١", "٠", "٠", " ab"]);
+        let plain = bidi::Run { text: "2026-11-27".into(), rtl: false };
+        assert_eq!(split_eastern_digits(&plain), vec![plain.clone()]);
+    }
 }

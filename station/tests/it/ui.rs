@@ -145,6 +145,10 @@ fn enroll_through_every_step_then_supervisor_approves() {
     h.get_by_label("الاسم الأول بالعربية مطلوب");
     assert!(h.query_by_label_contains("رقم الهوية").is_some());
     fill_arabic_form(&mut h);
+    // Eastern Arabic digits are taken, and shown as the digits the ID card prints (egui would
+    // draw a run of Eastern digits reversed).
+    assert_eq!(h.state().model.form.national_id, "401234562");
+    assert_eq!(h.state().model.form.date_of_birth, "1990-05-12");
     click(&mut h, "أنثى");
     h.snapshot("enroll_demographics_ar");
     click(&mut h, "التالي");
@@ -152,7 +156,22 @@ fn enroll_through_every_step_then_supervisor_approves() {
     h.get_by_label("الخطوة 3 من 10: وثائق الهوية");
     type_into(&mut h, "تاريخ انتهاء الوثيقة", "2031-03-01");
     click(&mut h, "تصوير الوثيقة");
-    for n in 4..=8 {
+    // The face camera's live preview, judged: a well-lit still face is ready; the frame and the
+    // ICAO head guide are drawn over it.
+    h.get_by_label("الخطوة 4 من 10: صورة الوجه");
+    h.get_by_label("جاهز للالتقاط");
+    let seq = h.state().model.live.as_ref().unwrap().frame.sequence;
+    h.run();
+    assert!(h.state().model.live.as_ref().unwrap().frame.sequence > seq, "the preview advances frame by frame");
+    assert_eq!(h.state().model.live.as_ref().unwrap().frame.image.width, 1280);
+    h.snapshot("enroll_face_ar");
+    click(&mut h, "التقاط");
+    click(&mut h, "التقاط"); // right four
+    // The hand diagram: the right hand's four fingers captured with their quality, the left
+    // hand's outlined as the current step.
+    assert_eq!(h.state().model.fingers.len(), 4);
+    h.snapshot("enroll_fingers_ar");
+    for n in 6..=8 {
         h.get_by_label_contains(&format!("الخطوة {n} من 10"));
         click(&mut h, "التقاط");
     }
@@ -164,17 +183,40 @@ fn enroll_through_every_step_then_supervisor_approves() {
     h.snapshot("enroll_review_ar");
     click(&mut h, "أكّد المتقدم صحة البيانات");
     click(&mut h, "توقيع الموظف");
+    // The acknowledgement slip, from the signed manifest, with its QR code.
     h.get_by_label("وُقّع التسجيل رقم 1 وهو بانتظار اعتماد المشرف.");
+    h.get_by_label("الاسم: سلمى يوسف محمود الخطيب");
+    h.get_by_label("تاريخ التسجيل: 2026-11-18");
+    h.get_by_label("رمز QR لرقم الطلب");
+    let id = h.state().model.slip.as_ref().unwrap().enrollment_id.clone();
+    h.get_by_label(&format!("رقم الطلب: {id}"));
+    h.snapshot("slip_ar");
+    click(&mut h, "تم، العودة إلى الرئيسية");
     click(&mut h, "تسجيل الخروج");
 
     log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "super1", "demo");
     h.get_by_label_contains("التسجيل رقم 1 من clerk1");
-    click(&mut h, "اعتماد الكل");
+    // The supervisor opens it: every sample decoded from the signed records, with its quality.
+    click(&mut h, "فتح التسجيل رقم 1 وعيناته");
+    h.get_by_label("التسجيل رقم 1 من clerk1");
+    assert_eq!(h.state().model.review.as_ref().unwrap().samples.iter().filter(|s| s.image.is_some()).count(), 13);
+    h.get_by_label_contains("سبابة اليد اليمنى: الجودة");
+    h.snapshot("supervisor_review_ar");
+    click(&mut h, "اعتماد هذا التسجيل");
     h.get_by_label("خُتم تسجيل واحد ووُضع في صندوق الإرسال");
     let outbox = h.state().model.station.outbox().unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].verdict, "approve");
+    // The outbox shows on the start screen, waiting for sync.
+    h.get_by_label_contains("حزمة واحدة بانتظار الإرسال إلى السجل المركزي");
     h.snapshot("supervisor_sealed_ar");
+    // The day's report: one enrollment by clerk1, approved.
+    click(&mut h, "تقرير اليوم");
+    h.get_by_label_contains("clerk1: وقّع 1، اعتُمد 1، رُفض 0، ينتظر 0؛ الاستثناءات 0؛ متوسط الجودة");
+    h.snapshot("report_ar");
+    click(&mut h, "English");
+    h.get_by_label_contains("clerk1: signed 1, approved 1, rejected 0, waiting 0; exceptions 0; average quality");
+    h.snapshot("report_en");
 }
 
 /// In English: an enrollment interrupted after the demographics (the kiosk closed, as in a power
@@ -232,6 +274,9 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     click(&mut h, "The applicant confirms the data");
     click(&mut h, "Operator signs");
     h.get_by_label("Enrollment number 1 is signed and awaits the supervisor.");
+    h.get_by_label("Name: Khaled Omar Hasan Al-Najjar");
+    h.snapshot("slip_en");
+    click(&mut h, "Done, back to the start");
     assert!(h.state().model.in_progress.is_empty());
 }
 
@@ -317,4 +362,74 @@ fn supervisor_rejects_with_a_reason_and_idle_sessions_lock() {
     assert!(!h.state().model.may_close());
     log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "admin1", "demo");
     assert!(h.state().model.may_close());
+}
+
+/// The administrator adds an operator, locks one, and changes the thresholds (typed in Eastern
+/// Arabic digits; nonsense refused and nothing saved); the devices are listed as simulated.
+#[test]
+fn administrator_manages_operators_settings_and_sees_devices() {
+    let (dir, app) = app("ui-admin");
+    let mut h = harness_sized(app, 2200.0);
+    h.run();
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "admin1", "demo");
+    click(&mut h, "الموظفون والإعدادات والأجهزة");
+    h.get_by_label("clerk1 (موظف تسجيل)");
+    h.get_by_label_contains("SIM-CAM-FACE — محاكاة، جاهز");
+    type_into(&mut h, "اسم المستخدم الجديد", "super2");
+    h.get_by_role_and_label(Role::PasswordInput, "كلمة مروره الأولى").click();
+    h.run();
+    h.get_by_role_and_label(Role::PasswordInput, "كلمة مروره الأولى").type_text("a-long-pass");
+    h.run();
+    click(&mut h, "مشرف");
+    click(&mut h, "إضافة");
+    h.get_by_label("أُضيف الموظف.");
+    h.get_by_label("super2 (مشرف)");
+    assert!(h.state().model.admin.password.is_empty());
+    click(&mut h, "إيقاف clerk1");
+    h.get_by_label("clerk1 (موظف تسجيل) — موقوف");
+
+    // A threshold that is not a number: refused, nothing saved.
+    h.state_mut().model.admin.finger = "خمسون".into();
+    click(&mut h, "حفظ الإعدادات");
+    h.get_by_label_contains("حد جودة الأصابع: عدد من 0 إلى 100");
+    assert_eq!(h.state().model.station.config.capture.finger_threshold, 40);
+    h.state_mut().model.admin.finger.clear();
+    type_into(&mut h, "أدنى جودة للأصابع (٠–١٠٠)", "٥٥");
+    click(&mut h, "حفظ الإعدادات");
+    h.get_by_label("حُفظت الإعدادات.");
+    h.snapshot("admin_ar");
+    drop(h);
+    // Saved in the station: a restart reads it back; the locked clerk cannot log in.
+    let mut station = Station::open(&dir.join("data")).unwrap();
+    assert_eq!(station.config.capture.finger_threshold, 55);
+    assert!(station.login("clerk1", "demo", T0).is_err());
+    assert!(station.login("super2", "a-long-pass", T0).is_ok());
+}
+
+/// The applicant's window follows the capture in its own language (English here while the clerk
+/// works in Arabic), with the live preview and one plain instruction.
+#[test]
+fn applicant_screen_mirrors_the_capture_in_its_own_language() {
+    let (_dir, app) = app("ui-applicant");
+    let mut h = harness_sized(app, 2600.0);
+    h.run();
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "clerk1", "demo");
+    click(&mut h, "تسجيل جديد");
+    click(&mut h, "يوافق المتقدم");
+    fill_arabic_form(&mut h);
+    click(&mut h, "أنثى");
+    click(&mut h, "التالي");
+    click(&mut h, "تصوير الوثيقة");
+    h.get_by_label("الخطوة 4 من 10: صورة الوجه");
+    // Hand the same app to a harness that draws the applicant's window.
+    let app = std::mem::replace(h.state_mut(), App::new(Model::new(Station::open(&_dir.join("data")).unwrap(), Box::new(|| T0)), Translations::load().unwrap()));
+    drop(h);
+    let mut a = Harness::builder().with_size(egui::vec2(900.0, 700.0)).with_context_setup(App::setup).wgpu().build_ui_state(|ui, app: &mut App| app.draw_applicant(ui), app);
+    a.run();
+    a.get_by_label("انظر إلى الكاميرا بوجه محايد");
+    click(&mut a, "English");
+    a.get_by_label("Look at the camera with a neutral expression");
+    a.get_by_label("Ready to capture");
+    assert_eq!(a.state().model.lang, Lang::Ar, "the clerk's language is unchanged");
+    a.snapshot("applicant_face_en");
 }
