@@ -62,6 +62,18 @@ pub fn plural_rules(lang: Lang) -> Result<PluralRules, I18nError> {
     PluralRules::try_new_cardinal(locale.into()).map_err(|e| I18nError::Plurals(lang.code(), e.to_string()))
 }
 
+thread_local! {
+    /// The translations, loaded once per thread for code that has none at hand (refusals built
+    /// in the model; Fluent bundles are not shareable between threads). The files are compiled
+    /// in and checked by the tests: failing to load them is a build defect.
+    static LOADED: Translations = Translations::load().expect("the compiled-in translation files load");
+}
+
+/// A message in both languages (Arabic, English), for refusals shown in either.
+pub fn both(id: &str, args: &[(&str, FluentValue<'_>)]) -> (String, String) {
+    LOADED.with(|t| (t.text(Lang::Ar, id, args), t.text(Lang::En, id, args)))
+}
+
 /// All the interface's translations.
 pub struct Translations {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,

@@ -93,17 +93,21 @@ impl Model {
     /// Checks every number typed (Eastern Arabic digits accepted) before anything is saved.
     pub(super) fn save_settings(&mut self) {
         let now = (self.clock)();
-        let number = |v: &str, max: u8, ar: &str, en: &str| -> Result<u8, (String, String)> {
-            normalize_digits(v.trim()).parse::<u8>().ok().filter(|n| *n <= max).ok_or_else(|| (format!("{ar}: عدد من 0 إلى {max}"), format!("{en}: a number from 0 to {max}")))
+        let number = |v: &str, max: u8, setting: &str| -> Result<u8, (String, String)> {
+            normalize_digits(v.trim()).parse::<u8>().ok().filter(|n| *n <= max).ok_or_else(|| {
+                let (ar, en) = crate::i18n::both(setting, &[]);
+                let (ar_msg, en_msg) = crate::i18n::both("setting-not-a-number", &[("max", FluentValue::from(max))]);
+                (format!("{ar}: {ar_msg}"), format!("{en}: {en_msg}"))
+            })
         };
         let f = &self.admin;
         let parsed = (|| {
             Ok::<_, (String, String)>((
-                number(&f.finger, 100, "حد جودة الأصابع", "finger quality threshold")?,
-                number(&f.thumb, 100, "حد جودة الإبهامين", "thumb quality threshold")?,
-                number(&f.iris, 100, "حد جودة القزحية", "iris quality threshold")?,
-                number(&f.face, 100, "حد جودة الوجه", "face quality threshold")?,
-                number(&f.retries, 10, "عدد المحاولات الإضافية", "retries")?,
+                number(&f.finger, 100, "setting-finger-name")?,
+                number(&f.thumb, 100, "setting-thumb-name")?,
+                number(&f.iris, 100, "setting-iris-name")?,
+                number(&f.face, 100, "setting-face-name")?,
+                number(&f.retries, 10, "setting-retries-name")?,
             ))
         })();
         let (finger, thumb, iris, face, retries) = match parsed {
@@ -112,7 +116,8 @@ impl Model {
         };
         let url = f.registry_url.trim().to_string();
         if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost")) {
-            return self.refuse("عنوان السجل يجب أن يبدأ بـ https://".into(), "the registry address must start with https:// (plain http only on this machine)".into());
+            let (ar, en) = crate::i18n::both("setting-registry-https", &[]);
+            return self.refuse(ar, en);
         }
         let mut config = self.station.config.clone();
         config.capture.finger_threshold = finger;

@@ -50,10 +50,7 @@ impl Model {
                 self.live = Some(Live { frame, verdict, grid });
             }
             Some(Err(err)) => {
-                let ar = format!("الجهاز لا يستجيب: {err}");
-                if self.message.as_ref().map(|m| &m.0) != Some(&ar) {
-                    self.message = Some((ar, format!("the device does not answer: {err}")));
-                }
+                self.message = Some(crate::i18n::both("device-not-answering", &[("error", fluent_bundle::FluentValue::from(err.to_string()))]));
             }
         }
     }

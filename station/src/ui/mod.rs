@@ -501,7 +501,8 @@ impl Model {
                 let decision = match action {
                     Action::Except(kind) => {
                         if self.exception_reason.trim().is_empty() {
-                            return self.refuse("سبب الاستثناء مطلوب".into(), "an exception needs a reason".into());
+                            let (ar, en) = crate::i18n::both("exception-reason-missing", &[]);
+                            return self.refuse(ar, en);
                         }
                         crate::script::AfterRetriesInput::Exception(crate::script::ExceptionInput { kind, reason: self.exception_reason.trim().to_string() })
                     }
@@ -573,14 +574,19 @@ impl App {
         self.tr.text(self.model.lang, id, args)
     }
 
-    /// Draws one frame.
-    pub fn draw(&mut self, ui: &mut Ui) {
-        let mut actions = Vec::new();
+    /// One screen refresh: takes the live device frame, then draws.
+    pub fn frame(&mut self, ui: &mut Ui) {
         if self.model.screen == Screen::Enroll {
             self.model.poll_live();
-            if self.live_refresh && self.model.live.is_some() {
-                ui.ctx().request_repaint_after(std::time::Duration::from_millis(33));
-            }
+        }
+        self.draw(ui);
+    }
+
+    /// Draws the current screen (the UI's own work of a frame).
+    pub fn draw(&mut self, ui: &mut Ui) {
+        let mut actions = Vec::new();
+        if self.live_refresh && self.model.live.is_some() {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(33));
         }
         let rtl = self.model.lang.rtl();
         // Right to left for Arabic: widgets hug the right edge.
@@ -916,7 +922,7 @@ impl eframe::App for App {
         if self.kiosk && ui.ctx().input(|i| i.viewport().close_requested()) && !self.model.may_close() {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
-        self.draw(ui);
+        self.frame(ui);
         if self.applicant_window {
             // The applicant's screen: its own window, on a second monitor where there is one.
             let builder = egui::ViewportBuilder::default().with_title("Hukumati — applicant").with_inner_size([900.0, 700.0]);

@@ -13,6 +13,8 @@ use station::ui::{App, Model, Screen};
 use crate::common::*;
 
 const T0: i64 = 1_795_000_000_000;
+/// The enrollment id the slip snapshots show.
+const FIXED_ID: &str = "019a9a3e-6c00-7000-8000-000000000001";
 
 fn app(name: &str) -> (TempDir, App) {
     let dir = tempdir(name);
@@ -36,7 +38,7 @@ fn harness_sized(app: App, height: f32) -> Harness<'static, App> {
         .with_size(egui::vec2(900.0, height))
         .with_context_setup(App::setup)
         .wgpu()
-        .build_ui_state(|ui, app: &mut App| app.draw(ui), app)
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
 fn log_in(h: &mut Harness<'_, App>, user_label: &str, pw_label: &str, button: &str, user: &str, password: &str) {
@@ -190,6 +192,10 @@ fn enroll_through_every_step_then_supervisor_approves() {
     h.get_by_label("رمز QR لرقم الطلب");
     let id = h.state().model.slip.as_ref().unwrap().enrollment_id.clone();
     h.get_by_label(&format!("رقم الطلب: {id}"));
+    // Enrollment ids are UUIDv7 (random bits): the snapshot shows a fixed one so that its pixels
+    // (and its QR code) are the same on every run.
+    h.state_mut().model.slip.as_mut().unwrap().enrollment_id = FIXED_ID.into();
+    h.run();
     h.snapshot("slip_ar");
     click(&mut h, "تم، العودة إلى الرئيسية");
     click(&mut h, "تسجيل الخروج");
@@ -275,6 +281,8 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     click(&mut h, "Operator signs");
     h.get_by_label("Enrollment number 1 is signed and awaits the supervisor.");
     h.get_by_label("Name: Khaled Omar Hasan Al-Najjar");
+    h.state_mut().model.slip.as_mut().unwrap().enrollment_id = FIXED_ID.into();
+    h.run();
     h.snapshot("slip_en");
     click(&mut h, "Done, back to the start");
     assert!(h.state().model.in_progress.is_empty());
