@@ -111,6 +111,18 @@ fn fill_arabic_form(h: &mut Harness<'_, App>) {
     }
 }
 
+/// clerk1 logs in, starts an enrollment, records consent, fills the form in Arabic and
+/// photographs the document: the face step is next.
+fn clerk_to_the_face_step(h: &mut Harness<'_, App>) {
+    log_in(h, "اسم المستخدم", "كلمة المرور", "دخول", "clerk1", "demo");
+    click(h, "تسجيل جديد");
+    click(h, "يوافق المتقدم");
+    fill_arabic_form(h);
+    click(h, "أنثى");
+    click(h, "التالي");
+    click(h, "تصوير الوثيقة");
+}
+
 fn click(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_role_and_label(Role::Button, label).click();
     h.run();
@@ -297,13 +309,7 @@ fn a_missing_finger_is_recorded_as_an_exception() {
     let (_dir, app) = app("ui-exception");
     let mut h = harness_sized(app, 2600.0);
     h.run();
-    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "clerk1", "demo");
-    click(&mut h, "تسجيل جديد");
-    click(&mut h, "يوافق المتقدم");
-    fill_arabic_form(&mut h);
-    click(&mut h, "أنثى");
-    click(&mut h, "التالي");
-    click(&mut h, "تصوير الوثيقة");
+    clerk_to_the_face_step(&mut h);
     click(&mut h, "التقاط"); // face
     click(&mut h, "التقاط"); // right four
     h.state().model.faults().unwrap().always(Target::Finger(Finger::LeftRing), Fault::Absent);
@@ -421,13 +427,7 @@ fn applicant_screen_mirrors_the_capture_in_its_own_language() {
     let (_dir, app) = app("ui-applicant");
     let mut h = harness_sized(app, 2600.0);
     h.run();
-    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "clerk1", "demo");
-    click(&mut h, "تسجيل جديد");
-    click(&mut h, "يوافق المتقدم");
-    fill_arabic_form(&mut h);
-    click(&mut h, "أنثى");
-    click(&mut h, "التالي");
-    click(&mut h, "تصوير الوثيقة");
+    clerk_to_the_face_step(&mut h);
     h.get_by_label("الخطوة 4 من 10: صورة الوجه");
     // Hand the same app to a harness that draws the applicant's window.
     let app = std::mem::replace(h.state_mut(), App::new(Model::new(Station::open(&_dir.join("data")).unwrap(), Box::new(|| T0)), Translations::load().unwrap()));
