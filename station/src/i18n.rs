@@ -28,10 +28,11 @@ impl Lang {
     pub fn rtl(self) -> bool {
         self == Lang::Ar
     }
-    fn source(self) -> &'static str {
+    /// The interface texts, then the messages of the core (refusals and errors).
+    fn sources(self) -> [&'static str; 2] {
         match self {
-            Lang::Ar => include_str!("../i18n/ar.ftl"),
-            Lang::En => include_str!("../i18n/en.ftl"),
+            Lang::Ar => [include_str!("../i18n/ar.ftl"), include_str!("../i18n/ar-messages.ftl")],
+            Lang::En => [include_str!("../i18n/en.ftl"), include_str!("../i18n/en-messages.ftl")],
         }
     }
 }
@@ -74,6 +75,22 @@ pub fn both(id: &str, args: &[(&str, FluentValue<'_>)]) -> (String, String) {
     LOADED.with(|t| (t.text(Lang::Ar, id, args), t.text(Lang::En, id, args)))
 }
 
+/// A message in one language.
+pub fn text(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    LOADED.with(|t| t.text(lang, id, args))
+}
+
+/// A message in both languages whose arguments are themselves translated (`args` gives them per
+/// language).
+pub fn both_with(id: &str, args: &dyn Fn(Lang) -> Vec<(&'static str, String)>) -> (String, String) {
+    let one = |lang: Lang| {
+        let a = args(lang);
+        let values: Vec<(&str, FluentValue<'_>)> = a.iter().map(|(k, v)| (*k, FluentValue::from(v.as_str()))).collect();
+        text(lang, id, &values)
+    };
+    (one(Lang::Ar), one(Lang::En))
+}
+
 /// All the interface's translations.
 pub struct Translations {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,
@@ -84,7 +101,6 @@ impl Translations {
     pub fn load() -> Result<Translations, I18nError> {
         let mut bundles = HashMap::new();
         for lang in [Lang::Ar, Lang::En] {
-            let resource = FluentResource::try_new(lang.source().to_string()).map_err(|(_, errs)| I18nError::File { lang: lang.code(), problem: format!("{errs:?}") })?;
             let id: LanguageIdentifier = lang.code().parse().map_err(|e| I18nError::File { lang: lang.code(), problem: format!("{e}") })?;
             let mut bundle = FluentBundle::new(vec![id]);
             let rules = plural_rules(lang)?;
@@ -94,7 +110,10 @@ impl Translations {
                     _ => FluentValue::from("other"),
                 })
                 .map_err(|e| I18nError::File { lang: lang.code(), problem: e.to_string() })?;
-            bundle.add_resource(resource).map_err(|errs| I18nError::File { lang: lang.code(), problem: format!("{errs:?}") })?;
+            for source in lang.sources() {
+                let resource = FluentResource::try_new(source.to_string()).map_err(|(_, errs)| I18nError::File { lang: lang.code(), problem: format!("{errs:?}") })?;
+                bundle.add_resource(resource).map_err(|errs| I18nError::File { lang: lang.code(), problem: format!("{errs:?}") })?;
+            }
             bundles.insert(lang, bundle);
         }
         Ok(Translations { bundles })
@@ -119,7 +138,7 @@ impl Translations {
     /// Message ids of one language missing from another.
     pub fn missing(&self, from: Lang, to: Lang) -> Vec<String> {
         let ids = |lang: Lang| -> Vec<String> {
-            lang.source().lines().filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string())).filter(|id| !id.starts_with('#') && !id.is_empty() && !id.contains(' ')).collect()
+            lang.sources().iter().flat_map(|s| s.lines()).filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string())).filter(|id| !id.starts_with('#') && !id.is_empty() && !id.contains(' ')).collect()
         };
         let have = ids(to);
         ids(from).into_iter().filter(|id| !have.contains(id)).collect()

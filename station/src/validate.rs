@@ -15,8 +15,21 @@ pub struct FieldError {
     pub en: String,
 }
 
-fn err(field: &'static str, ar: impl Into<String>, en: impl Into<String>) -> FieldError {
-    FieldError { field, ar: ar.into(), en: en.into() }
+/// A refusal of `field` with the message `id` of the translation files, in both languages.
+fn err(field: &'static str, id: &str, args: &[(&'static str, Part)]) -> FieldError {
+    let (ar, en) = crate::i18n::both_with(id, &|lang| args.iter().map(|(k, part)| (*k, part.text(lang))).collect());
+    FieldError { field, ar, en }
+}
+
+/// A message id that names something inside another message (a part of a name), translated
+/// into the language of the message around it.
+#[derive(Debug, Clone, Copy)]
+struct Part(&'static str);
+
+impl Part {
+    fn text(self, lang: crate::i18n::Lang) -> String {
+        crate::i18n::text(lang, self.0, &[])
+    }
 }
 
 /// Replaces Eastern Arabic and Persian digits with ASCII digits and trims.
@@ -138,26 +151,26 @@ fn is_arabic_letter(c: char) -> bool {
         || matches!(c, '\u{064B}'..='\u{0652}' | '\u{0640}')
 }
 
-fn check_name_ar(field: &'static str, what_ar: &str, what_en: &str, v: &str, out: &mut Vec<FieldError>) -> String {
+fn check_name_ar(field: &'static str, what: Part, v: &str, out: &mut Vec<FieldError>) -> String {
     let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
     if v.is_empty() {
-        out.push(err(field, format!("{what_ar} بالعربية مطلوب"), format!("the {what_en} in Arabic is required")));
+        out.push(err(field, "v-name-ar-required", &[("what", what)]));
     } else if !v.chars().all(|c| c == ' ' || is_arabic_letter(c)) {
-        out.push(err(field, format!("{what_ar} بالعربية يُكتب بحروف عربية فقط"), format!("the {what_en} in Arabic must use Arabic letters only")));
+        out.push(err(field, "v-name-ar-letters", &[("what", what)]));
     } else if v.chars().count() > 40 {
-        out.push(err(field, format!("{what_ar} أطول من ٤٠ حرفًا"), format!("the {what_en} is longer than 40 characters")));
+        out.push(err(field, "v-name-too-long", &[("what", what)]));
     }
     v
 }
 
-fn check_name_latin(field: &'static str, what_ar: &str, what_en: &str, v: &str, out: &mut Vec<FieldError>) -> String {
+fn check_name_latin(field: &'static str, what: Part, v: &str, out: &mut Vec<FieldError>) -> String {
     let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
     if v.is_empty() {
-        out.push(err(field, format!("{what_ar} بالأحرف اللاتينية مطلوب"), format!("the {what_en} in Latin letters is required")));
+        out.push(err(field, "v-name-latin-required", &[("what", what)]));
     } else if !v.chars().all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | '-' | '\'')) {
-        out.push(err(field, format!("{what_ar} بالأحرف اللاتينية يقبل الحروف A-Z والشرطة والفاصلة العليا فقط"), format!("the {what_en} in Latin letters accepts A-Z, hyphen and apostrophe only")));
+        out.push(err(field, "v-name-latin-letters", &[("what", what)]));
     } else if v.len() > 40 {
-        out.push(err(field, format!("{what_ar} أطول من ٤٠ حرفًا"), format!("the {what_en} is longer than 40 characters")));
+        out.push(err(field, "v-name-too-long", &[("what", what)]));
     }
     v
 }
@@ -166,20 +179,20 @@ fn names(input: &NameInput, arabic: bool, out: &mut Vec<FieldError>) -> PersonNa
     let check = if arabic { check_name_ar } else { check_name_latin };
     let f = |field_ar, field_lat| if arabic { field_ar } else { field_lat };
     PersonName {
-        first: check(f("name_ar.first", "name_latin.first"), "الاسم الأول", "first name", &input.first, out),
-        father: check(f("name_ar.father", "name_latin.father"), "اسم الأب", "father's name", &input.father, out),
-        grandfather: check(f("name_ar.grandfather", "name_latin.grandfather"), "اسم الجد", "grandfather's name", &input.grandfather, out),
-        family: check(f("name_ar.family", "name_latin.family"), "اسم العائلة", "family name", &input.family, out),
+        first: check(f("name_ar.first", "name_latin.first"), Part("v-part-first"), &input.first, out),
+        father: check(f("name_ar.father", "name_latin.father"), Part("v-part-father"), &input.father, out),
+        grandfather: check(f("name_ar.grandfather", "name_latin.grandfather"), Part("v-part-grandfather"), &input.grandfather, out),
+        family: check(f("name_ar.family", "name_latin.family"), Part("v-part-family"), &input.family, out),
     }
 }
 
 fn check_national_id(field: &'static str, v: &str, out: &mut Vec<FieldError>) -> Option<String> {
     let id: String = normalize_digits(v).chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     if id.len() != 9 || !id.bytes().all(|b| b.is_ascii_digit()) {
-        out.push(err(field, "رقم الهوية يتكون من ٩ أرقام", "the ID number has 9 digits"));
+        out.push(err(field, "v-the-id-number-has-9-digits", &[]));
         None
     } else if !valid_national_id(&id) {
-        out.push(err(field, "رقم الهوية غير صحيح: رقم التحقق لا يطابق", "the ID number is not valid: its check digit does not match"));
+        out.push(err(field, "v-the-id-number-is-not-valid", &[]));
         None
     } else {
         Some(id)
@@ -190,11 +203,11 @@ fn phone(v: &str, out: &mut Vec<FieldError>) -> Option<String> {
     let p: String = normalize_digits(v).chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
     let p = if let Some(rest) = p.strip_prefix("00") { format!("+{rest}") } else { p };
     let Some(digits) = p.strip_prefix('+') else {
-        out.push(err("phone", "رقم الهاتف يبدأ برمز الدولة، مثل ‎+970‎", "the phone number starts with the country code, e.g. +970"));
+        out.push(err("phone", "v-the-phone-number-starts-with-the", &[]));
         return None;
     };
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        out.push(err("phone", "رقم الهاتف يقبل الأرقام فقط", "the phone number accepts digits only"));
+        out.push(err("phone", "v-the-phone-number-accepts-digits-only", &[]));
         return None;
     }
     let local_ok = match digits.get(..3) {
@@ -202,11 +215,7 @@ fn phone(v: &str, out: &mut Vec<FieldError>) -> Option<String> {
         _ => (8..=15).contains(&digits.len()) && !digits.starts_with('0'),
     };
     if !local_ok {
-        out.push(err(
-            "phone",
-            "رقم الهاتف غير صحيح: بعد ‎+970‎ أو ‎+972‎ تأتي ٩ أرقام، وفي الدول الأخرى من ٨ إلى ١٥ رقمًا مع رمز الدولة",
-            "the phone number is not valid: +970 or +972 is followed by 9 digits; other countries have 8 to 15 digits with the country code",
-        ));
+        out.push(err("phone", "v-the-phone-number-is-not-valid", &[]));
         return None;
     }
     Some(p)
@@ -220,7 +229,7 @@ fn email(v: &str, out: &mut Vec<FieldError>) -> Option<String> {
             !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains("..")
         });
     if !valid {
-        out.push(err("email", "البريد الإلكتروني غير صحيح", "the e-mail address is not valid"));
+        out.push(err("email", "v-the-email-address-is-not-valid", &[]));
         return None;
     }
     Some(e.to_string())
@@ -232,24 +241,24 @@ fn address(a: &AddressInput, out: &mut Vec<FieldError>) -> Address {
     let mut governorate = None;
     if country == "PS" {
         match a.governorate.as_deref().map(str::trim) {
-            None | Some("") => out.push(err("address.governorate", "المحافظة مطلوبة", "the governorate is required")),
+            None | Some("") => out.push(err("address.governorate", "v-the-governorate-is-required", &[])),
             Some(g) => match GOVERNORATES.iter().find(|(ar, en)| *ar == g || en.eq_ignore_ascii_case(g)) {
                 Some((ar, _)) => governorate = Some(ar.to_string()),
-                None => out.push(err("address.governorate", "المحافظة غير معروفة", "unknown governorate")),
+                None => out.push(err("address.governorate", "v-unknown-governorate", &[])),
             },
         }
         if locality.is_empty() {
-            out.push(err("address.locality", "البلدة أو المدينة مطلوبة", "the locality is required"));
+            out.push(err("address.locality", "v-the-locality-is-required", &[]));
         }
     } else if country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()) {
         if a.governorate.as_deref().is_some_and(|g| !g.trim().is_empty()) {
-            out.push(err("address.governorate", "المحافظة تخص العناوين داخل فلسطين فقط", "a governorate applies to addresses in Palestine only"));
+            out.push(err("address.governorate", "v-a-governorate-applies-to-addresses-in", &[]));
         }
         if locality.is_empty() {
-            out.push(err("address.locality", "المدينة مطلوبة", "the city is required"));
+            out.push(err("address.locality", "v-the-city-is-required", &[]));
         }
     } else {
-        out.push(err("address.country", "رمز الدولة حرفان لاتينيان، مثل PS أو JO", "the country is a two-letter code such as PS or JO"));
+        out.push(err("address.country", "v-the-country-is-a-twoletter-code", &[]));
     }
     Address { country, governorate, locality, street: a.street.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) }
 }
@@ -277,16 +286,16 @@ pub fn demographics(input: &DemographicsInput, today: Date) -> Result<Demographi
     let born = Date::parse(&dob_text, time::macros::format_description!("[year]-[month]-[day]")).ok();
     let mut age = None;
     match born {
-        None => out.push(err("date_of_birth", "تاريخ الميلاد بالشكل سنة-شهر-يوم، مثل ‎1990-05-12‎", "the date of birth is year-month-day, e.g. 1990-05-12")),
-        Some(b) if b > today => out.push(err("date_of_birth", "تاريخ الميلاد في المستقبل", "the date of birth is in the future")),
-        Some(b) if age_on(b, today) > 130 => out.push(err("date_of_birth", "تاريخ الميلاد قبل أكثر من ١٣٠ سنة", "the date of birth is more than 130 years ago")),
+        None => out.push(err("date_of_birth", "v-the-date-of-birth-is-yearmonthday", &[])),
+        Some(b) if b > today => out.push(err("date_of_birth", "v-the-date-of-birth-is-in", &[])),
+        Some(b) if age_on(b, today) > 130 => out.push(err("date_of_birth", "v-the-date-of-birth-is-more", &[])),
         Some(b) => age = Some(age_on(b, today)),
     }
     let sex = match input.sex.trim() {
         "male" | "ذكر" => Some(Sex::Male),
         "female" | "أنثى" => Some(Sex::Female),
         _ => {
-            out.push(err("sex", "الجنس: ذكر أو أنثى", "sex: male or female"));
+            out.push(err("sex", "v-sex-male-or-female", &[]));
             None
         }
     };
@@ -295,27 +304,27 @@ pub fn demographics(input: &DemographicsInput, today: Date) -> Result<Demographi
     let address = address(&input.address, &mut out);
     let guardian = match (&input.guardian, age.is_some_and(|a| a < FACE_ONLY_BELOW_AGE)) {
         (None, true) => {
-            out.push(err("guardian", "الطفل دون الخامسة يُسجَّل مع وليّ أمر: رقم هويته أو رقم تسجيله مطلوب", "a child under 5 is enrolled with a guardian: their ID number or enrollment id is required"));
+            out.push(err("guardian", "v-a-child-under-5-is-enrolled", &[]));
             None
         }
         (None, false) => None,
         (Some(g), _) => {
             let relation = g.relation.trim().to_string();
             if relation.is_empty() {
-                out.push(err("guardian.relation", "صلة القرابة بوليّ الأمر مطلوبة", "the guardian's relation is required"));
+                out.push(err("guardian.relation", "v-the-guardians-relation-is-required", &[]));
             }
             let gid = g.national_id.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| check_national_id("guardian.national_id", v, &mut out));
             let bundle_id = g.bundle_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
             if let Some(b) = &bundle_id
                 && uuid::Uuid::parse_str(b).is_err()
             {
-                out.push(err("guardian.bundle_id", "رقم تسجيل وليّ الأمر غير صحيح", "the guardian's enrollment id is not valid"));
+                out.push(err("guardian.bundle_id", "v-the-guardians-enrollment-id-is-not", &[]));
             }
             if gid.is_none() && bundle_id.is_none() && g.national_id.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                out.push(err("guardian", "رقم هوية وليّ الأمر أو رقم تسجيله مطلوب", "the guardian's ID number or enrollment id is required"));
+                out.push(err("guardian", "v-the-guardians-id-number-or-enrollment", &[]));
             }
             if gid.is_some() && gid == national_id {
-                out.push(err("guardian.national_id", "وليّ الأمر لا يكون صاحب الطلب نفسه", "the guardian cannot be the applicant"));
+                out.push(err("guardian.national_id", "v-the-guardian-cannot-be-the-applicant", &[]));
             }
             Some(Guardian { relation, national_id: gid, bundle_id })
         }
