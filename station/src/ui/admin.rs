@@ -115,7 +115,7 @@ impl Model {
             Err((ar, en)) => return self.refuse(ar, en),
         };
         let url = f.registry_url.trim().to_string();
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost")) {
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost")) {
             let (ar, en) = crate::i18n::both("setting-registry-https", &[]);
             return self.refuse(ar, en);
         }
