@@ -75,6 +75,11 @@ pub fn both(id: &str, args: &[(&str, FluentValue<'_>)]) -> (String, String) {
     LOADED.with(|t| (t.text(Lang::Ar, id, args), t.text(Lang::En, id, args)))
 }
 
+/// Runs `f` with this thread's loaded translations.
+pub fn with<R>(f: impl FnOnce(&Translations) -> R) -> R {
+    LOADED.with(f)
+}
+
 /// A message in one language.
 pub fn text(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
     LOADED.with(|t| t.text(lang, id, args))

@@ -334,7 +334,7 @@ impl Model {
             Ok(next) => {
                 e.last = match self.station.load_step::<CaptureData>(s, &e.id, stage) {
                     Ok(Some(c)) => c.samples.iter().chain(c.exception_photo.iter()).map(|x| {
-                        let pos = serde_json::to_value(x.position).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                        let pos = position_name(x.position);
                         match (&x.quality, &x.exception) {
                             (_, Some(ex)) => format!("x|{pos}|{}", ex.reason),
                             (Some(q), None) => format!("q|{pos}|{}|{}", q.score, x.retries),
@@ -469,7 +469,7 @@ impl Model {
             Action::Report => self.open_report(),
             Action::PrintSlip => {
                 let Some(slip) = &self.slip else { return };
-                let printed = Translations::load().map_err(|e| crate::slip::SlipError::Pdf(e.to_string())).and_then(|tr| slip.pdf(&tr)).and_then(|pdf| crate::slip::print(&pdf));
+                let printed = crate::i18n::with(|tr| slip.pdf(tr)).and_then(|pdf| crate::slip::print(&pdf));
                 match printed {
                     Ok(()) => self.notice = Some(("slip-printed".into(), String::new())),
                     Err(e) => self.refuse(e.ar(), e.to_string()),
@@ -497,7 +497,7 @@ impl Model {
             }
             Action::AcceptBest | Action::Except(_) => {
                 let (Some(pos), Some(e)) = (self.undecided, &mut self.enrolling) else { return };
-                let name = serde_json::to_value(pos).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let name = position_name(pos);
                 let decision = match action {
                     Action::Except(kind) => {
                         if self.exception_reason.trim().is_empty() {
@@ -774,7 +774,7 @@ impl App {
             text::paragraph(ui, &msg, base, Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) });
         }
         if let Some(pos) = self.model.undecided {
-            let pos_name = serde_json::to_value(pos).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let pos_name = position_name(pos);
             let position = self.t(&format!("pos-{pos_name}"), &[]);
             text::paragraph(ui, &self.t("undecided", &[("position", FluentValue::from(position))]), base, Style::body(ui));
             if text::button(ui, &self.t("accept-best", &[]), base, Style::body(ui)).clicked() {
