@@ -106,6 +106,11 @@ fn status(faults: &Faults) -> DeviceStatus {
 }
 
 /// Lowers contrast and adds blotches: what a dry or smudged finger or a blurred eye gives.
+/// Preview frame number `sequence`: the device's still scene (made on the first call) swayed.
+fn live_frame(still: &mut Option<Image>, sequence: u64, make: impl FnOnce() -> Image) -> Frame {
+    Frame { image: sim::sway(still.get_or_insert_with(make), sequence), sequence }
+}
+
 fn degrade(img: &mut Image, rng: &mut Rng) {
     for (i, v) in img.data.iter_mut().enumerate() {
         let blotch = ((i as f32 * 0.0007).sin() * 40.0) as i32;
@@ -171,8 +176,7 @@ impl FingerprintScanner for SimFingerprintScanner {
         self.faults.check_plugged()?;
         self.frames += 1;
         let seed = self.seed;
-        let still = self.preview_still.get_or_insert_with(|| sim::fingerprint(seed, 160, 200));
-        Ok(Frame { image: sim::sway(still, self.frames), sequence: self.frames })
+        Ok(live_frame(&mut self.preview_still, self.frames, || sim::fingerprint(seed, 160, 200)))
     }
     fn capture_finger(&mut self, finger: Finger, timeout: Duration) -> Result<FingerCapture, DeviceError> {
         self.one(finger, timeout)?.ok_or_else(|| DeviceError::NotReady("no finger on the platen".into()))
@@ -216,8 +220,7 @@ impl IrisCamera for SimIrisCamera {
         self.faults.check_plugged()?;
         self.frames += 1;
         let seed = self.seed;
-        let still = self.preview_still.get_or_insert_with(|| sim::iris(seed, true).0);
-        Ok(Frame { image: sim::sway(still, self.frames), sequence: self.frames })
+        Ok(live_frame(&mut self.preview_still, self.frames, || sim::iris(seed, true).0))
     }
     fn capture(&mut self, eyes: &[Eye], timeout: Duration) -> Result<Vec<IrisCapture>, DeviceError> {
         self.faults.check_plugged()?;
@@ -284,8 +287,7 @@ impl Camera for SimCamera {
         self.faults.check_plugged()?;
         self.frames += 1;
         let (seed, face) = (self.seed, self.target == Target::Face);
-        let still = self.preview_still.get_or_insert_with(|| if face { sim::face_scene(seed) } else { sim::id_card(seed, false, None) });
-        Ok(Frame { image: sim::sway(still, self.frames), sequence: self.frames })
+        Ok(live_frame(&mut self.preview_still, self.frames, || if face { sim::face_scene(seed) } else { sim::id_card(seed, false, None) }))
     }
     fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError> {
         self.faults.check_plugged()?;

@@ -83,6 +83,13 @@ pub struct PersonName {
     pub family: String,
 }
 
+impl PersonName {
+    /// The four parts in order, separated by single spaces, empty parts left out.
+    pub fn full(&self) -> String {
+        [&self.first, &self.father, &self.grandfather, &self.family].iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {

@@ -57,15 +57,12 @@ impl SlipError {
 impl Slip {
     /// The slip of a signed enrollment, from its manifest.
     pub fn from_manifest(m: &Manifest) -> Slip {
-        let join = |n: &schemas::manifest::PersonName| {
-            [&n.first, &n.father, &n.grandfather, &n.family].iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
-        };
         let date = time::OffsetDateTime::from_unix_timestamp(m.times.signed_at.div_euclid(1000)).map(|t| t.date().to_string()).unwrap_or_default();
         Slip {
             enrollment_id: m.bundle_id.clone(),
             sequence: m.station.sequence,
-            name_ar: join(&m.applicant.name_ar),
-            name_latin: join(&m.applicant.name_latin),
+            name_ar: m.applicant.name_ar.full(),
+            name_latin: m.applicant.name_latin.full(),
             date,
             centre: m.station.centre.clone(),
             station: m.station.id.clone(),

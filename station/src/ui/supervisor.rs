@@ -47,7 +47,6 @@ impl Model {
             }
         };
         let m = &opened.manifest;
-        let join = |n: &schemas::manifest::PersonName| [&n.first, &n.father, &n.grandfather, &n.family].map(|s| s.as_str()).join(" ");
         let mut samples = Vec::new();
         for sample in &m.samples {
             let image = decoded.iter().find(|(r, _)| r.position == sample.position).and_then(|(_, px)| px.as_ref()).map(|p| (p.width, p.height, p.channels, p.data.clone()));
@@ -63,8 +62,8 @@ impl Model {
             id: id.to_string(),
             sequence: m.station.sequence,
             operator: m.operator_id.clone(),
-            name_ar: join(&m.applicant.name_ar),
-            name_latin: join(&m.applicant.name_latin),
+            name_ar: m.applicant.name_ar.full(),
+            name_latin: m.applicant.name_latin.full(),
             national_id: m.applicant.national_id.clone().unwrap_or_default(),
             date_of_birth: m.applicant.date_of_birth.clone(),
             samples,
