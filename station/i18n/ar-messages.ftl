@@ -31,3 +31,6 @@ v-part-first = الاسم الأول
 v-part-father = اسم الأب
 v-part-grandfather = اسم الجد
 v-part-family = اسم العائلة
+
+# Devices (ui/live.rs)
+device-bad-frame = أرسل الجهاز صورة معاينة تالفة ({ $detail })؛ تُعرض آخر صورة سليمة

@@ -31,3 +31,6 @@ v-part-first = first name
 v-part-father = father's name
 v-part-grandfather = grandfather's name
 v-part-family = family name
+
+# Devices (ui/live.rs)
+device-bad-frame = the device sent a damaged preview frame ({ $detail }); the last good one is shown

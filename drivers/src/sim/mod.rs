@@ -24,6 +24,14 @@ pub struct Image {
     pub data: Vec<u8>,
 }
 
+impl Image {
+    /// Grey or RGB, with exactly width x height x channels bytes: what a frame from a device
+    /// must be before anyone draws it.
+    pub fn is_well_formed(&self) -> bool {
+        matches!(self.channels, 1 | 3) && self.data.len() as u64 == self.width as u64 * self.height as u64 * self.channels as u64
+    }
+}
+
 impl std::fmt::Debug for Image {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Image({}x{}x{})", self.width, self.height, self.channels)
@@ -134,7 +142,7 @@ pub fn sway(still: &Image, sequence: u64) -> Image {
     let w = still.width as usize;
     let mut data = vec![0u8; still.data.len()];
     for (src, dst) in still.data.chunks_exact(w * c).zip(data.chunks_exact_mut(w * c)) {
-        let d = dx.unsigned_abs() as usize;
+        let d = (dx.unsigned_abs() as usize).min(w);
         if dx >= 0 {
             dst[d * c..].copy_from_slice(&src[..(w - d) * c]);
             dst[..d * c].copy_from_slice(&src[..d * c]);
@@ -156,6 +164,20 @@ pub fn id_card(seed: u64, back_side: bool, mrz: Option<&[String]>) -> Image {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sway_keeps_the_shape_even_of_tiny_images_and_bad_frames_are_recognised() {
+        let tiny = Image { width: 2, height: 1, channels: 1, data: vec![10, 20] };
+        for n in 0..40 {
+            let f = sway(&tiny, n);
+            assert!(f.is_well_formed());
+        }
+        let scene = face_scene(1);
+        assert!(scene.is_well_formed() && sway(&scene, 5).is_well_formed());
+        assert_ne!(sway(&scene, 5).data, sway(&scene, 9).data, "frames differ");
+        assert!(!Image { width: 4, height: 4, channels: 3, data: vec![0; 47] }.is_well_formed());
+        assert!(!Image { width: 1, height: 1, channels: 2, data: vec![0; 2] }.is_well_formed());
+    }
 
     #[test]
     fn images_are_deterministic_and_seed_dependent() {

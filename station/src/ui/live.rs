@@ -44,6 +44,11 @@ impl Model {
         let stage = e.stage;
         match e.runner.preview(stage) {
             None => self.live = None,
+            Some(Ok(frame)) if !frame.image.is_well_formed() => {
+                // A real device may send a short or odd frame: say so, keep the last good one.
+                let detail = format!("{}x{}x{}, {} bytes", frame.image.width, frame.image.height, frame.image.channels, frame.image.data.len());
+                self.message = Some(crate::i18n::both("device-bad-frame", &[("detail", fluent_bundle::FluentValue::from(detail))]));
+            }
             Some(Ok(frame)) => {
                 let previous = self.live.as_ref().map(|l| l.grid.as_slice());
                 let (verdict, grid) = quality::judge(&frame.image, stage == Stage::Face, previous);
