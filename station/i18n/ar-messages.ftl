@@ -34,3 +34,140 @@ v-part-family = اسم العائلة
 
 # Devices (ui/live.rs)
 device-bad-frame = أرسل الجهاز صورة معاينة تالفة ({ $detail })؛ تُعرض آخر صورة سليمة
+
+# نواة المحطة (core.rs, store.rs, vault.rs)
+store-sql = تعذّر العمل على قاعدة بيانات المحطة: { $detail }
+store-dir = لا يمكن استعمال مجلد البيانات { $path }: { $detail }
+store-too-new = قاعدة بيانات المحطة من إصدار أحدث من البرنامج (المخطط { $found }، وهذا البرنامج يعرف { $known }): ثبّت الإصدار الأحدث
+store-not-initialised = لم تُعدّ هذه المحطة بعد: شغّل ‎station init‎ أولًا (أو ‎station demo-seed‎ لمحطة تجريبية)
+store-corrupt = قيمة محفوظة مفقودة أو تالفة: { $detail }
+vault-error = تعذّر فتح الأسرار المحفوظة في المحطة: { $detail }
+already-initialised = المحطة مُعدّة مسبقًا في مجلد البيانات هذا
+too-many-awaiting-approval = { PLURAL($count) ->
+    [one] تسجيل واحد بانتظار المشرف (الحد { $limit }): اعتمده أو ارفضه أولًا
+    [two] تسجيلان بانتظار المشرف (الحد { $limit }): اعتمدهما أو ارفضهما أولًا
+    [few] { $count } تسجيلات بانتظار المشرف (الحد { $limit }): اعتمدها أو ارفضها أولًا
+    [many] { $count } تسجيلًا بانتظار المشرف (الحد { $limit }): اعتمدها أو ارفضها أولًا
+   *[other] { $count } تسجيل بانتظار المشرف (الحد { $limit }): اعتمدها أو ارفضها أولًا
+}
+too-many-awaiting-sync = { PLURAL($count) ->
+    [one] حزمة واحدة بانتظار الإرسال (الحد { $limit }): زامن المحطة أولًا
+    [two] حزمتان بانتظار الإرسال (الحد { $limit }): زامن المحطة أولًا
+    [few] { $count } حزم بانتظار الإرسال (الحد { $limit }): زامن المحطة أولًا
+    [many] { $count } حزمةً بانتظار الإرسال (الحد { $limit }): زامن المحطة أولًا
+   *[other] { $count } حزمة بانتظار الإرسال (الحد { $limit }): زامن المحطة أولًا
+}
+registry-too-long-ago = لم يُتصل بالسجل المركزي منذ { PLURAL($days) ->
+    [one] يوم واحد
+    [two] يومين
+    [few] { $days } أيام
+    [many] { $days } يومًا
+   *[other] { $days } يوم
+} (الحد { $limit }): اتصل وزامن أولًا
+no-such-enrollment = لا يوجد تسجيل برقم { $id }
+wrong-stage = التسجيل في مرحلة «{ $found }» وليس «{ $expected }»
+four-eyes = لا يعتمد المشرف تسجيلًا التقطه بنفسه (مبدأ العينين الأربع)
+reason-missing = الرفض يتطلب ذكر السبب
+no-consent = لم يوافق المتقدم؛ لا يُسجَّل شيء سوى الرفض
+not-confirmed = لم يؤكد المتقدم صحة البيانات عند المراجعة
+draft-missing = الخطوة المحفوظة «{ $stage }» مفقودة أو تالفة
+config-invalid = إعدادات المحطة غير صالحة: { $detail }
+
+# الموظفون (operators.rs)
+op-bad-credentials = اسم المستخدم أو كلمة المرور غير صحيحة
+op-locked-out = الحساب مقفل مدة { PLURAL($minutes) ->
+    [one] دقيقة واحدة
+    [two] دقيقتين
+    [few] { $minutes } دقائق
+    [many] { $minutes } دقيقةً
+   *[other] { $minutes } دقيقة
+} بعد محاولات دخول فاشلة متكررة
+op-locked-by-admin = الحساب مقفل من قبل مدير المركز
+op-bad-username = اسم المستخدم من ٣ إلى ٣٢ حرفًا لاتينيًا أو رقمًا أو ‎. - _‎
+op-weak-password = كلمة المرور قصيرة: { $min } أحرف على الأقل
+op-exists = يوجد مستخدم باسم { $name } مسبقًا
+op-unknown = لا يوجد مستخدم باسم { $name }
+op-not-allowed = هذه العملية تتطلب صلاحية «{ $role }»
+op-idle = أُقفلت الجلسة بعد فترة خمول؛ سجّل الدخول مجددًا
+op-key-storage = تعذّر حفظ مفاتيح الموظف: { $detail }
+
+# التسجيل بالسيناريو والالتقاط (script.rs, capture.rs)
+script-invalid = ملف السيناريو غير صالح: { $detail }
+demographics-refused = رُفضت البيانات الشخصية: { $reasons }
+capture-failed = تعذّر الالتقاط في مرحلة «{ $stage }»: { $reason }
+capture-undecided = لم يُلتقط { $position } ولم يُسجَّل له استثناء
+capture-record = تعذّر إنشاء السجل البيومتري: { $detail }
+capture-image = تعذّر ترميز صورة الوثيقة: { $detail }
+device-disconnected = فُصل الجهاز: أعد توصيله
+device-timeout = لم يلتقط الجهاز شيئًا خلال { PLURAL($seconds) ->
+    [one] ثانية واحدة
+    [two] ثانيتين
+    [few] { $seconds } ثوانٍ
+    [many] { $seconds } ثانيةً
+   *[other] { $seconds } ثانية
+}
+device-not-ready = الجهاز غير جاهز: { $detail }
+device-protocol = أجاب الجهاز بما لا يُتوقع: { $detail }
+device-unsupported = لا يستطيع هذا الجهاز: { $detail }
+
+# إيصال الاستلام (slip.rs)
+slip-qr-failed = تعذّر إنشاء رمز QR للإيصال: { $detail }
+slip-pdf-failed = تعذّرت كتابة ملف PDF للإيصال: { $detail }
+slip-print-failed = تعذّرت الطباعة: { $detail }
+
+# الحزم وقرارات المشرف (messages.rs)
+bundle-decrypt = تعذّر فك تشفير الحزمة: المفتاح غير صحيح أو الملف تالف ({ $detail })
+bundle-encrypt = تعذّر تشفير الحزمة ({ $detail })
+bundle-not-a-bundle = الملف ليس حزمة تسجيل ({ $detail })
+bundle-manifest-cbor = بيان الحزمة تالف أو غير مرمّز بالشكل المحدد ({ $detail })
+bundle-unsupported-schema = إصدار بيان الحزمة غير مدعوم في هذا الإصدار من البرنامج ({ $detail })
+bundle-manifest = بيان الحزمة غير متسق ({ $detail })
+bundle-signature = توقيع غير صالح على الحزمة ({ $detail })
+bundle-untrusted-signer = الحزمة موقّعة بمفتاح غير موثوق ({ $detail })
+bundle-payload = أحد محتويات الحزمة مفقود أو معدّل ({ $detail })
+bundle-trailing-data = بيانات زائدة بعد نهاية الحزمة ({ $detail })
+bundle-record = سجل بيومتري لا يطابق ما في البيان ({ $detail })
+bundle-io = خطأ في القراءة أو الكتابة ({ $detail })
+decision-malformed = قرار المشرف تالف ({ $detail })
+decision-bad-signature = توقيع المشرف على القرار غير صالح
+decision-wrong-bundle = القرار صادر لحزمة أخرى ({ $detail })
+decision-untrusted-supervisor = القرار موقّع بمفتاح مشرف غير موثوق
+input-file = لا يمكن استعمال الملف { $path }: { $detail }
+sample-failed = تعذّر إعداد التسجيل النموذجي: { $detail }
+
+# سطر الأوامر (main.rs, ops.rs)
+cli-error = خطأ: { $message }
+cli-no-display = لا توجد شاشة: تشغيل العرض التجريبي دون واجهة
+cli-demo-mode = وضع تجريبي: محطة تجريبية في { $path } (‏clerk1 أو super1، كلمة المرور demo)
+cli-demo-banner = وضع العرض التجريبي: أجهزة محاكاة، ومفتاح سجل مركزي مؤقت
+cli-demo-station = محطة تجريبية { $station }
+cli-no-data-dir = لا يُعرف مجلد البيانات (لم يُضبط ‎XDG_DATA_HOME‎ ولا ‎HOME‎): استعمل ‎station ui --data DIR‎ ({ $detail })
+cli-window = تعذّر فتح نافذة المحطة: { $detail }
+cli-write-file = تعذّرت كتابة الملف: { $detail }
+cli-read-file = تعذّرت قراءة الملف: { $detail }
+cli-make-dir = تعذّر إنشاء المجلد: { $detail }
+cli-new-key = تعذّر إنشاء مفتاح جديد: { $detail }
+cli-sample = تعذّر إعداد التسجيل النموذجي: { $detail }
+cli-seal = تعذّر ختم الحزمة: { $detail }
+cli-sign-decision = تعذّر توقيع قرار المشرف: { $detail }
+cli-keys-file = ملف المفاتيح غير صالح: { $detail }
+cli-inputs = تعذّرت قراءة المدخلات: { $detail }
+cli-iso-record = سجل ISO/IEC 19794 غير صالح: { $detail }
+cli-verify-failed = الحزمة لم تجتز التحقق؛ لم يُصدَّر شيء ({ $detail })
+cli-cbeff = تعذّر إنشاء مستند CBEFF: { $detail }
+cli-read-password = تعذّرت قراءة كلمة المرور: { $detail }
+cli-password-missing = كلمة مرور { $detail } مطلوبة على المدخل القياسي، في سطر واحد
+cli-demo-seed-used = مجلد البيانات مستخدم: التهيئة التجريبية تعمل على مجلد جديد فقط ({ $detail })
+cli-demo-registry-key = تعذّرت كتابة مفتاح السجل التجريبي: { $detail }
+cli-unknown-role = الدور { $detail } غير معروف: clerk أو supervisor أو admin
+cli-read-script = تعذّرت قراءة ملف السيناريو: { $detail }
+cli-id-or-all = حدّد رقم التسجيل أو ‎--all‎ ({ $detail })
+cli-translations = تعذّر تحميل ملفات الترجمة: { $detail }
+cli-write-slip = تعذّرت كتابة ملف الإيصال: { $detail }
+audit-broken = سجل التدقيق معدّل أو ناقص عند القيد { $sequence } ({ $detail })
+cli-set-up = أُعدّت المحطة { $station } في { $path }
+cli-demo-seeded = محطة تجريبية { $station } في { $path }: ‏admin1 وclerk1 وsuper1 (كلمة المرور demo)؛ مفتاح السجل التجريبي { $key }
+cli-operator-added = أُضيف الموظف { $name } بصفة «{ $role }»
+cli-operator-locked = أُقفل حساب الموظف { $name }
+cli-operator-unlocked = فُتح حساب الموظف { $name }
+cli-sample-sealed = خُتمت الحزمة { $id } ({ $bytes } بايت، { $payloads } من المحتويات) في { $path }

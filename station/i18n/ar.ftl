@@ -2,6 +2,8 @@
 # which takes the category from ICU4X (Arabic has six: zero, one, two, few, many, other).
 
 app-title = محطة تسجيل حكومتي
+switch-language = English
+consent-notice-unknown = لا يوجد في هذه المحطة إشعار الموافقة بالإصدار { $version }: راجع مدير المركز
 demo-banner = وضع تجريبي — أجهزة محاكاة
 login-title = تسجيل الدخول
 login-username = اسم المستخدم

@@ -34,3 +34,113 @@ v-part-family = family name
 
 # Devices (ui/live.rs)
 device-bad-frame = the device sent a damaged preview frame ({ $detail }); the last good one is shown
+
+# The station core (core.rs, store.rs, vault.rs)
+store-sql = the station's database failed: { $detail }
+store-dir = the data folder { $path } cannot be used: { $detail }
+store-too-new = the station's database comes from a newer version of the program (schema { $found }, this program knows { $known }): install the newer version
+store-not-initialised = this station is not set up yet: run `station init` (or `station demo-seed` for a demo station) first
+store-corrupt = a stored value is missing or damaged: { $detail }
+vault-error = the station's stored secrets could not be opened: { $detail }
+already-initialised = a station is already set up in this data folder
+too-many-awaiting-approval = { $count } enrollments await the supervisor (the limit is { $limit }): approve or reject them first
+too-many-awaiting-sync = { $count } sealed bundles await sending (the limit is { $limit }): sync the station first
+registry-too-long-ago = the central registry has not been reached for { $days } days (the limit is { $limit }): connect and sync first
+no-such-enrollment = there is no enrollment { $id }
+wrong-stage = the enrollment is at the step “{ $found }”, not “{ $expected }”
+four-eyes = a supervisor cannot approve an enrollment they captured themselves (four-eyes rule)
+reason-missing = a rejection needs a reason
+no-consent = the applicant did not agree; nothing is recorded but the refusal
+not-confirmed = the applicant did not confirm the data at the review
+draft-missing = the saved step “{ $stage }” is missing or damaged
+config-invalid = the station's settings are not valid: { $detail }
+
+# Operators (operators.rs)
+op-bad-credentials = wrong user name or password
+op-locked-out = the account is locked for { PLURAL($minutes) ->
+    [one] one minute
+   *[other] { $minutes } minutes
+} after repeated failed log-ins
+op-locked-by-admin = the account is locked by the centre's administrator
+op-bad-username = a user name has 3 to 32 Latin letters, digits, or . - _
+op-weak-password = the password is too short: at least { $min } characters
+op-exists = an operator named { $name } already exists
+op-unknown = there is no operator named { $name }
+op-not-allowed = this needs the role { $role }
+op-idle = the session locked itself after a period without activity; log in again
+op-key-storage = the operator's keys could not be kept: { $detail }
+
+# Scripted enrollments and capture (script.rs, capture.rs)
+script-invalid = the enrollment script is not valid: { $detail }
+demographics-refused = the personal data were refused: { $reasons }
+capture-failed = capture failed at the step “{ $stage }”: { $reason }
+capture-undecided = { $position } was not captured and no exception was recorded for it
+capture-record = the biometric record could not be built: { $detail }
+capture-image = the document image could not be encoded: { $detail }
+device-disconnected = the device was unplugged: plug it in again
+device-timeout = the device gave no capture within { $seconds } seconds
+device-not-ready = the device is not ready: { $detail }
+device-protocol = the device answered something unexpected: { $detail }
+device-unsupported = this device cannot { $detail }
+
+# The acknowledgement slip (slip.rs)
+slip-qr-failed = the slip's QR code could not be made: { $detail }
+slip-pdf-failed = the slip's PDF could not be written: { $detail }
+slip-print-failed = printing failed: { $detail }
+
+# Bundles and decisions (messages.rs)
+bundle-decrypt = the bundle could not be decrypted: wrong key, or the file is damaged ({ $detail })
+bundle-encrypt = the bundle could not be encrypted ({ $detail })
+bundle-not-a-bundle = the file is not an enrollment bundle ({ $detail })
+bundle-manifest-cbor = the bundle's manifest is damaged or not encoded as specified ({ $detail })
+bundle-unsupported-schema = this version of the program does not know the bundle's manifest version ({ $detail })
+bundle-manifest = the bundle's manifest is not consistent ({ $detail })
+bundle-signature = a signature on the bundle is not valid ({ $detail })
+bundle-untrusted-signer = the bundle is signed with a key that is not trusted ({ $detail })
+bundle-payload = a part of the bundle is missing or was changed ({ $detail })
+bundle-trailing-data = there is data after the end of the bundle ({ $detail })
+bundle-record = a biometric record does not match the manifest ({ $detail })
+bundle-io = reading or writing failed ({ $detail })
+decision-malformed = the supervisor's decision is damaged ({ $detail })
+decision-bad-signature = the supervisor's signature on the decision is not valid
+decision-wrong-bundle = the decision was made for another bundle ({ $detail })
+decision-untrusted-supervisor = the decision is signed by a supervisor key that is not trusted
+input-file = the file { $path } cannot be used: { $detail }
+sample-failed = the sample enrollment could not be built: { $detail }
+
+# The command line (main.rs, ops.rs)
+cli-error = error: { $message }
+cli-no-display = no display: running the headless demo
+cli-demo-mode = DEMO mode: a demo station in { $path } (clerk1 / super1, password demo)
+cli-demo-banner = DEMO MODE: simulated devices, a throw-away registry key
+cli-demo-station = DEMO station { $station }
+cli-no-data-dir = the data folder is not known (neither XDG_DATA_HOME nor HOME is set): use `station ui --data DIR` ({ $detail })
+cli-window = the station's window could not be opened: { $detail }
+cli-write-file = the file could not be written: { $detail }
+cli-read-file = the file could not be read: { $detail }
+cli-make-dir = the folder could not be made: { $detail }
+cli-new-key = a new key could not be made: { $detail }
+cli-sample = the sample enrollment could not be prepared: { $detail }
+cli-seal = the bundle could not be sealed: { $detail }
+cli-sign-decision = the supervisor's decision could not be signed: { $detail }
+cli-keys-file = the keys file is not valid: { $detail }
+cli-inputs = the inputs could not be read: { $detail }
+cli-iso-record = not a valid ISO/IEC 19794 record: { $detail }
+cli-verify-failed = the bundle failed verification; nothing was exported ({ $detail })
+cli-cbeff = the CBEFF document could not be made: { $detail }
+cli-read-password = the password could not be read: { $detail }
+cli-password-missing = the password of { $detail } is expected on standard input, one line
+cli-demo-seed-used = this data folder already holds a station; demo-seed only sets up a new folder ({ $detail })
+cli-demo-registry-key = the demo registry key could not be written: { $detail }
+cli-unknown-role = unknown role { $detail }: clerk, supervisor or admin
+cli-read-script = the enrollment script could not be read: { $detail }
+cli-id-or-all = give an enrollment id or --all ({ $detail })
+cli-translations = the translation files could not be loaded: { $detail }
+cli-write-slip = the slip's file could not be written: { $detail }
+audit-broken = the audit log was changed or is incomplete at entry { $sequence } ({ $detail })
+cli-set-up = station { $station } is set up in { $path }
+cli-demo-seeded = DEMO station { $station } in { $path }: admin1, clerk1, super1 (password demo); the demo registry key is { $key }
+cli-operator-added = operator { $name } added as { $role }
+cli-operator-locked = operator { $name } is locked
+cli-operator-unlocked = operator { $name } is unlocked
+cli-sample-sealed = sealed bundle { $id } ({ $bytes } bytes, { $payloads } payloads) in { $path }

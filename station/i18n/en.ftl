@@ -1,6 +1,8 @@
 # The station's interface in English.
 
 app-title = Hukumati registration station
+switch-language = العربية
+consent-notice-unknown = This station does not have the consent notice version { $version }: ask the administrator
 demo-banner = DEMO — simulated devices
 login-title = Log in
 login-username = User name

@@ -15,6 +15,7 @@ use schemas::iso19794::{CaptureDevice, CaptureTime, Quality, face::FaceImage, fi
 use schemas::jp2k::Pixels;
 use schemas::manifest::{BiometricException, DeviceKind, DeviceRef, Position, QualityScore};
 
+use crate::messages::{Explain, Message};
 use crate::workflow::CapturedSample;
 
 /// The devices of one station.
@@ -60,6 +61,17 @@ pub enum CaptureError {
     Record(#[from] schemas::iso19794::IsoError),
     #[error("encoding a document image: {0}")]
     Image(#[from] image::ImageError),
+}
+
+impl Explain for CaptureError {
+    fn explain(&self) -> Message {
+        match self {
+            CaptureError::Device(e) => e.explain(),
+            CaptureError::Undecided { position } => Message::new("capture-undecided").nested("position", crate::workflow::position_message(*position)),
+            CaptureError::Record(e) => Message::new("capture-record").detail(e),
+            CaptureError::Image(e) => Message::new("capture-image").detail(e),
+        }
+    }
 }
 
 pub fn finger_position(f: Finger) -> Position {

@@ -10,6 +10,7 @@ use schemas::manifest::{self, AuditHead as ManifestAudit, Bytes32, Manifest, Mod
 use serde::{Deserialize, Serialize};
 
 use crate::capture::CapturePolicy;
+use crate::messages::{Explain, Message};
 use crate::operators::{self, LoginPolicy, OperatorError, Role, Session};
 use crate::store::{AuditBreak, Store, StoreError, audit_append, audit_head, audit_verify, set_meta};
 use crate::vault::{Key, VaultError};
@@ -90,26 +91,26 @@ impl From<rusqlite::Error> for CoreError {
     }
 }
 
-impl CoreError {
-    pub fn ar(&self) -> String {
+impl Explain for CoreError {
+    fn explain(&self) -> Message {
         match self {
-            CoreError::Store(e) => format!("خطأ في قاعدة البيانات: {e}"),
-            CoreError::Operator(e) => e.ar(),
-            CoreError::Vault(e) => format!("تعذّر فتح الأسرار المحفوظة: {e}"),
-            CoreError::AlreadyInitialised => "المحطة مُعدّة مسبقًا في مجلد البيانات هذا".into(),
-            CoreError::TooManyAwaitingApproval { count, limit } => format!("‏{count} تسجيلًا بانتظار المشرف (الحد {limit}): اعتمدها أو ارفضها أولًا"),
-            CoreError::TooManyAwaitingSync { count, limit } => format!("‏{count} حزمة بانتظار الإرسال (الحد {limit}): زامن المحطة أولًا"),
-            CoreError::RegistryTooLongAgo { days, limit } => format!("لم يُتصل بالسجل المركزي منذ {days} يومًا (الحد {limit}): اتصل وزامن أولًا"),
-            CoreError::NoSuchEnrollment(id) => format!("لا يوجد تسجيل برقم ‎{id}‎"),
-            CoreError::WrongStage { found, expected, .. } => format!("التسجيل في مرحلة «{}» وليس «{}»", found.name_ar(), expected.name_ar()),
-            CoreError::FourEyes => "لا يعتمد المشرف تسجيلًا التقطه بنفسه (مبدأ العينين الأربع)".into(),
-            CoreError::ReasonMissing => "الرفض يتطلب ذكر السبب".into(),
-            CoreError::NoConsent => "لم يوافق المتقدم؛ لا يُسجَّل شيء سوى الرفض".into(),
-            CoreError::NotConfirmed => "لم يؤكد المتقدم صحة البيانات عند المراجعة".into(),
-            CoreError::DraftMissing(s) => format!("مسودة خطوة «{}» مفقودة أو تالفة", s.name_ar()),
-            CoreError::Bundle(e) => crate::messages::bundle_error(e).ar,
-            CoreError::Decision(e) => format!("قرار المشرف: {e}"),
-            CoreError::Config(e) => format!("إعدادات غير صالحة: {e}"),
+            CoreError::Store(e) => e.explain(),
+            CoreError::Operator(e) => e.explain(),
+            CoreError::Vault(e) => e.explain(),
+            CoreError::AlreadyInitialised => Message::new("already-initialised"),
+            CoreError::TooManyAwaitingApproval { count, limit } => Message::new("too-many-awaiting-approval").number("count", *count as i64).number("limit", *limit as i64),
+            CoreError::TooManyAwaitingSync { count, limit } => Message::new("too-many-awaiting-sync").number("count", *count as i64).number("limit", *limit as i64),
+            CoreError::RegistryTooLongAgo { days, limit } => Message::new("registry-too-long-ago").number("days", *days).number("limit", *limit as i64),
+            CoreError::NoSuchEnrollment(id) => Message::new("no-such-enrollment").with("id", id),
+            CoreError::WrongStage { found, expected, .. } => Message::new("wrong-stage").nested("found", found.message()).nested("expected", expected.message()),
+            CoreError::FourEyes => Message::new("four-eyes"),
+            CoreError::ReasonMissing => Message::new("reason-missing"),
+            CoreError::NoConsent => Message::new("no-consent"),
+            CoreError::NotConfirmed => Message::new("not-confirmed"),
+            CoreError::DraftMissing(s) => Message::new("draft-missing").nested("stage", s.message()),
+            CoreError::Bundle(e) => e.explain(),
+            CoreError::Decision(e) => e.explain(),
+            CoreError::Config(e) => Message::new("config-invalid").detail(e),
         }
     }
 }

@@ -25,14 +25,21 @@ impl Lang {
             Lang::En => "en",
         }
     }
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "ar" => Some(Lang::Ar),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
     pub fn rtl(self) -> bool {
         self == Lang::Ar
     }
-    /// The interface texts, then the messages of the core (refusals and errors).
-    fn sources(self) -> [&'static str; 2] {
+    /// The interface texts, the messages of the core (refusals and errors), the consent notices.
+    fn sources(self) -> [&'static str; 3] {
         match self {
-            Lang::Ar => [include_str!("../i18n/ar.ftl"), include_str!("../i18n/ar-messages.ftl")],
-            Lang::En => [include_str!("../i18n/en.ftl"), include_str!("../i18n/en-messages.ftl")],
+            Lang::Ar => [include_str!("../i18n/ar.ftl"), include_str!("../i18n/ar-messages.ftl"), include_str!("../i18n/ar-consent.ftl")],
+            Lang::En => [include_str!("../i18n/en.ftl"), include_str!("../i18n/en-messages.ftl"), include_str!("../i18n/en-consent.ftl")],
         }
     }
 }
@@ -138,6 +145,11 @@ impl Translations {
         let mut errors = Vec::new();
         let s = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
         if errors.is_empty() { s.into_owned() } else { format!("[{id}: {errors:?}]") }
+    }
+
+    /// Whether `lang` has a message `id` with a value.
+    pub fn has(&self, lang: Lang, id: &str) -> bool {
+        self.bundles[&lang].get_message(id).and_then(|m| m.value()).is_some()
     }
 
     /// Message ids of one language missing from another.

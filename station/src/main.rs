@@ -12,6 +12,7 @@ use schemas::bundle::{self, Signer};
 use schemas::decision::{self, Decision, Verdict};
 use schemas::manifest::Bytes32;
 use station::report::{self, PinnedKeys};
+use station::messages::{Explain, Message};
 use station::sample;
 
 #[derive(Parser)]
@@ -245,34 +246,27 @@ enum BundleCommand {
 
 mod ops;
 
-/// An error for the person at the terminal, in Arabic and English.
-pub(crate) struct Failure {
-    ar: String,
-    en: String,
-}
+/// An error for the person at the terminal, told in Arabic and English from the translation
+/// files.
+pub(crate) struct Failure(Message);
 
 impl Failure {
-    fn new(ar: &str, en: impl std::fmt::Display) -> Self {
-        Failure { ar: format!("{ar}: {en}"), en: en.to_string() }
+    /// The failure `id` of the translation files with its technical detail.
+    fn new(id: &'static str, detail: impl std::fmt::Display) -> Self {
+        Failure(Message::new(id).detail(detail))
     }
 }
 
-impl From<station::core::CoreError> for Failure {
-    fn from(e: station::core::CoreError) -> Self {
-        Failure { ar: e.ar(), en: e.to_string() }
+impl<E: Explain> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.explain())
     }
 }
 
-impl From<station::slip::SlipError> for Failure {
-    fn from(e: station::slip::SlipError) -> Self {
-        Failure { ar: e.ar(), en: e.to_string() }
-    }
-}
-
-impl From<station::script::RunError> for Failure {
-    fn from(e: station::script::RunError) -> Self {
-        Failure { ar: e.ar(), en: e.to_string() }
-    }
+/// Tells the person at the terminal, on standard error, in Arabic and then English.
+pub(crate) fn say(m: &Message) {
+    let b = m.both();
+    eprintln!("{}\n{}", b.ar, b.en);
 }
 
 fn main() -> ExitCode {
@@ -284,7 +278,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(f) => {
-            eprintln!("خطأ: {}\nerror: {}", f.ar, f.en);
+            say(&Message::new("cli-error").nested("message", f.0));
             ExitCode::from(2)
         }
     }
@@ -295,25 +289,25 @@ fn main() -> ExitCode {
 fn default_run() -> Result<ExitCode, Failure> {
     let display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     if !display {
-        eprintln!("لا توجد شاشة: تشغيل العرض التجريبي دون واجهة\nno display: running the headless demo");
+        say(&Message::new("cli-no-display"));
         return demo(None);
     }
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .ok_or_else(|| Failure::new("لا يُعرف مجلد البيانات", "neither XDG_DATA_HOME nor HOME is set; use `station ui --data DIR`"))?;
+        .ok_or_else(|| Failure::new("cli-no-data-dir", "XDG_DATA_HOME, HOME"))?;
     let data = base.join("hukumati/demo-station");
     if !data.join(station::store::DB_FILE).exists() {
         ops::demo_seed(&data)?;
     }
-    eprintln!("وضع تجريبي: محطة تجريبية في {0}\nDEMO mode: demo station in {0} (clerk1 / super1, password demo)", data.display());
+    say(&Message::new("cli-demo-mode").with("path", data.display()));
     ui(&data, false)
 }
 
 fn ui(data: &Path, kiosk: bool) -> Result<ExitCode, Failure> {
     let station = station::core::Station::open(data)?;
     let model = station::ui::Model::new(station, Box::new(now_ms));
-    station::ui::run_native(model, kiosk).map_err(|e| Failure::new("تعذّر فتح نافذة المحطة", e))?;
+    station::ui::run_native(model, kiosk).map_err(|e| Failure::new("cli-window", e))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -353,19 +347,19 @@ pub(crate) fn now_ms() -> i64 {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    std::fs::write(path, bytes).map_err(|e| Failure::new("تعذّرت كتابة الملف", format!("{}: {e}", path.display())))
+    std::fs::write(path, bytes).map_err(|e| Failure::new("cli-write-file", format!("{}: {e}", path.display())))
 }
 
 /// Seals a synthetic enrollment into `dir`, with fresh keys, and a supervisor approval.
 fn write_sample(dir: &Path, seed: u64) -> Result<(), Failure> {
-    std::fs::create_dir_all(dir).map_err(|e| Failure::new("تعذّر إنشاء المجلد", format!("{}: {e}", dir.display())))?;
-    let key = |role| schemas::keys::new_signing_key().map_err(|e| Failure::new(role, e));
-    let (station_key, operator_key, supervisor_key) = (key("مفتاح المحطة")?, key("مفتاح الموظف")?, key("مفتاح المشرف")?);
+    std::fs::create_dir_all(dir).map_err(|e| Failure::new("cli-make-dir", format!("{}: {e}", dir.display())))?;
+    let key = |role: &str| schemas::keys::new_signing_key().map_err(|e| Failure::new("cli-new-key", format!("{role}: {e}")));
+    let (station_key, operator_key, supervisor_key) = (key("station")?, key("operator")?, key("supervisor")?);
     let registry = schemas::keys::new_registry_identity();
     let (station_id, operator_id, supervisor_id) = ("ST-RAM-0001", "op-0017", "sup-0003");
 
     let captures = sample::capture(seed);
-    let (manifest, payloads) = sample::enrollment(&captures, station_id, operator_id, 1, now_ms()).map_err(|e| Failure::new("تعذّر إعداد التسجيل", e))?;
+    let (manifest, payloads) = sample::enrollment(&captures, station_id, operator_id, 1, now_ms()).map_err(|e| Failure::new("cli-sample", e))?;
     let mut sealed_bytes = Vec::new();
     let sealed = bundle::seal(
         manifest,
@@ -375,7 +369,7 @@ fn write_sample(dir: &Path, seed: u64) -> Result<(), Failure> {
         &registry.to_public(),
         &mut sealed_bytes,
     )
-    .map_err(|e| Failure::new("تعذّر ختم الحزمة", e))?;
+    .map_err(|e| Failure::new("cli-seal", e))?;
     let decision = Decision {
         bundle_id: sealed.bundle_id.clone(),
         manifest_sha256: Bytes32::new(sealed.manifest_sha256),
@@ -385,7 +379,7 @@ fn write_sample(dir: &Path, seed: u64) -> Result<(), Failure> {
         supervisor_id: supervisor_id.into(),
         supervisor_ed25519: Bytes32::new(supervisor_key.verifying_key().to_bytes()),
     };
-    let decision_bytes = decision::sign(&decision, &supervisor_key).map_err(|e| Failure::new("تعذّر توقيع قرار المشرف", e))?;
+    let decision_bytes = decision::sign(&decision, &supervisor_key).map_err(|e| Failure::new("cli-sign-decision", e))?;
     let signers = serde_json::json!({
         "station": hex::encode(station_key.verifying_key().to_bytes()),
         "operator": hex::encode(operator_key.verifying_key().to_bytes()),
@@ -398,29 +392,23 @@ fn write_sample(dir: &Path, seed: u64) -> Result<(), Failure> {
     write_file(&dir.join("registry.key"), schemas::keys::identity_file_text(&registry).as_bytes())?;
     write_file(&dir.join("signers.json"), serde_json::to_string_pretty(&signers).expect("json").as_bytes())?;
     write_file(&dir.join("decision.cose"), &decision_bytes)?;
-    eprintln!(
-        "sealed bundle {} ({} bytes, {} payloads) in {}",
-        sealed.bundle_id,
-        sealed.ciphertext_len,
-        payloads.len(),
-        dir.display()
-    );
+    say(&Message::new("cli-sample-sealed").with("id", &sealed.bundle_id).number("bytes", sealed.ciphertext_len as i64).number("payloads", payloads.len() as i64).with("path", dir.display()));
     Ok(())
 }
 
 fn verify(file: &Path, identity: &Path, signers: Option<&Path>, decision: Option<&Path>, decode: bool) -> Result<ExitCode, Failure> {
     let pinned = match signers {
-        Some(p) => PinnedKeys::from_file(p).map_err(|e| Failure::new("ملف المفاتيح غير صالح", e))?,
+        Some(p) => PinnedKeys::from_file(p).map_err(|e| Failure::new("cli-keys-file", e))?,
         None => PinnedKeys::default(),
     };
-    let v = report::verify(file, identity, &pinned, decision, decode).map_err(|e| Failure::new("تعذّرت قراءة المدخلات", e))?;
+    let v = report::verify(file, identity, &pinned, decision, decode).map_err(|e| Failure::new("cli-inputs", e))?;
     println!("{}", serde_json::to_string_pretty(&v.report).expect("json"));
     Ok(if v.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn inspect_iso(file: &Path) -> Result<ExitCode, Failure> {
-    let bytes = std::fs::read(file).map_err(|e| Failure::new("تعذّرت قراءة الملف", format!("{}: {e}", file.display())))?;
-    let record = schemas::iso19794::Record::parse(&bytes).map_err(|e| Failure::new("سجل ISO 19794 غير صالح", e))?;
+    let bytes = std::fs::read(file).map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", file.display())))?;
+    let record = schemas::iso19794::Record::parse(&bytes).map_err(|e| Failure::new("cli-iso-record", e))?;
     let mut v = serde_json::to_value(&record).expect("json");
     v["registration_issues"] = serde_json::json!(record.registration_issues());
     println!("{}", serde_json::to_string_pretty(&v).expect("json"));
@@ -428,12 +416,12 @@ fn inspect_iso(file: &Path) -> Result<ExitCode, Failure> {
 }
 
 fn export_cbeff(file: &Path, identity: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
-    let v = report::verify(file, identity, &PinnedKeys::default(), None, false).map_err(|e| Failure::new("تعذّرت قراءة المدخلات", e))?;
+    let v = report::verify(file, identity, &PinnedKeys::default(), None, false).map_err(|e| Failure::new("cli-inputs", e))?;
     let Some(opened) = v.opened else {
         eprintln!("{}", serde_json::to_string_pretty(&v.report).expect("json"));
-        return Err(Failure::new("الحزمة لم تجتز التحقق", "the bundle failed verification; nothing exported"));
+        return Err(Failure::new("cli-verify-failed", file.display()));
     };
-    let xml = schemas::cbeff::to_xml(&opened).map_err(|e| Failure::new("تعذّر إنشاء CBEFF", e))?;
+    let xml = schemas::cbeff::to_xml(&opened).map_err(|e| Failure::new("cli-cbeff", e))?;
     match out {
         Some(p) => write_file(p, xml.as_bytes())?,
         None => print!("{xml}"),
@@ -446,11 +434,11 @@ fn demo(out: Option<PathBuf>) -> Result<ExitCode, Failure> {
         Some(d) => (d, false),
         None => (std::env::temp_dir().join(format!("hukumati-demo-{}", std::process::id())), true),
     };
-    eprintln!("وضع العرض التجريبي: أجهزة محاكاة، وسجل مركزي مؤقت\nDEMO MODE: simulated devices, throw-away registry key\n");
+    say(&Message::new("cli-demo-banner"));
     write_sample(&dir, 1)?;
-    let pinned = PinnedKeys::from_file(&dir.join("signers.json")).map_err(|e| Failure::new("ملف المفاتيح غير صالح", e))?;
+    let pinned = PinnedKeys::from_file(&dir.join("signers.json")).map_err(|e| Failure::new("cli-keys-file", e))?;
     let v = report::verify(&dir.join("bundle.age"), &dir.join("registry.key"), &pinned, Some(&dir.join("decision.cose")), true)
-        .map_err(|e| Failure::new("تعذّرت قراءة المدخلات", e))?;
+        .map_err(|e| Failure::new("cli-inputs", e))?;
     println!("{}", serde_json::to_string_pretty(&v.report).expect("json"));
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);

@@ -12,6 +12,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use schemas::SigningKey;
 use serde::Serialize;
 
+use crate::messages::{Explain, Message};
 use crate::store::{Store, StoreError, audit_append};
 use crate::vault::{self, ARGON2_LANES, ARGON2_MEMORY_KIB, ARGON2_PASSES, Key, VaultError};
 
@@ -68,8 +69,8 @@ impl Default for LoginPolicy {
 pub enum OperatorError {
     #[error("wrong user name or password")]
     BadCredentials,
-    #[error("the account is locked after repeated failures until {until_ms} (ms since epoch)")]
-    LockedOut { until_ms: i64 },
+    #[error("the account is locked after repeated failures until {until_ms} (ms since epoch), {minutes_left} more minutes")]
+    LockedOut { until_ms: i64, minutes_left: i64 },
     #[error("the account is locked by an administrator")]
     LockedByAdmin,
     #[error("the user name must be 3-32 letters, digits, '.', '-' or '_'")]
@@ -102,21 +103,20 @@ impl From<rusqlite::Error> for OperatorError {
     }
 }
 
-impl OperatorError {
-    /// The message in Arabic.
-    pub fn ar(&self) -> String {
+impl Explain for OperatorError {
+    fn explain(&self) -> Message {
         match self {
-            OperatorError::BadCredentials => "اسم المستخدم أو كلمة المرور غير صحيحة".into(),
-            OperatorError::LockedOut { .. } => "الحساب مقفل مؤقتًا بعد محاولات دخول فاشلة متكررة".into(),
-            OperatorError::LockedByAdmin => "الحساب مقفل من قبل مدير المركز".into(),
-            OperatorError::BadUsername => "اسم المستخدم من ٣ إلى ٣٢ حرفًا لاتينيًا أو رقمًا أو . - _".into(),
-            OperatorError::WeakPassword { min } => format!("كلمة المرور قصيرة: {min} أحرف على الأقل"),
-            OperatorError::Exists(n) => format!("يوجد مستخدم باسم ‎{n}‎ مسبقًا"),
-            OperatorError::Unknown(n) => format!("لا يوجد مستخدم باسم ‎{n}‎"),
-            OperatorError::NotAllowed(role) => format!("هذه العملية تتطلب صلاحية ‎{role}‎"),
-            OperatorError::Idle => "أُقفلت الجلسة بعد فترة خمول؛ سجّل الدخول مجددًا".into(),
-            OperatorError::Vault(e) => format!("خطأ في حفظ المفاتيح: {e}"),
-            OperatorError::Store(e) => format!("خطأ في قاعدة البيانات: {e}"),
+            OperatorError::BadCredentials => Message::new("op-bad-credentials"),
+            OperatorError::LockedOut { minutes_left, .. } => Message::new("op-locked-out").number("minutes", *minutes_left),
+            OperatorError::LockedByAdmin => Message::new("op-locked-by-admin"),
+            OperatorError::BadUsername => Message::new("op-bad-username"),
+            OperatorError::WeakPassword { min } => Message::new("op-weak-password").number("min", *min as i64),
+            OperatorError::Exists(n) => Message::new("op-exists").with("name", n),
+            OperatorError::Unknown(n) => Message::new("op-unknown").with("name", n),
+            OperatorError::NotAllowed(role) => Message::new("op-not-allowed").nested("role", Message::new(format!("role-{role}"))),
+            OperatorError::Idle => Message::new("op-idle"),
+            OperatorError::Vault(e) => Message::new("op-key-storage").detail(e),
+            OperatorError::Store(e) => Message::new("store-sql").detail(e),
         }
     }
 }
@@ -220,7 +220,7 @@ pub fn login(store: &mut Store, username: &str, password: &str, policy: &LoginPo
     if let Some(until) = locked_until
         && until > now_ms
     {
-        return Err(OperatorError::LockedOut { until_ms: until });
+        return Err(OperatorError::LockedOut { until_ms: until, minutes_left: (until - now_ms + 59_999) / 60_000 });
     }
     let parsed = PasswordHash::new(&hash).map_err(|e| OperatorError::Store(format!("stored password hash: {e}")))?;
     if hasher().verify_password(password.as_bytes(), &parsed).is_err() {

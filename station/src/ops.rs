@@ -10,15 +10,17 @@ use station::core::{InitParams, Station};
 use station::operators::{self, Role, Session};
 use station::script::{self, Script};
 
-use crate::{Failure, now_ms};
+use station::messages::{Explain, Message};
+
+use crate::{Failure, now_ms, say};
 
 /// Reads one password line from standard input.
 fn read_password(what: &str) -> Result<String, Failure> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::new("تعذّرت قراءة كلمة المرور", e))?;
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::new("cli-read-password", e))?;
     let pw = line.trim_end_matches(['\n', '\r']).to_string();
     if pw.is_empty() {
-        return Err(Failure::new("كلمة المرور مطلوبة على المدخل القياسي", format!("the {what} password is expected on standard input")));
+        return Err(Failure::new("cli-password-missing", what));
     }
     Ok(pw)
 }
@@ -43,14 +45,14 @@ fn login(station: &mut Station, user: &str) -> Result<Session, Failure> {
 
 fn demo_banner(station: &Station) {
     if station.demo {
-        eprintln!("محطة تجريبية — DEMO station {}", station.station_id);
+        say(&Message::new("cli-demo-station").with("station", &station.station_id));
     }
 }
 
 pub fn init(data: &Path, station_id: &str, centre: &str, admin: &str, recipient: &str) -> Result<ExitCode, Failure> {
     let pw = read_password(admin)?;
     Station::init(data, &InitParams { station_id, centre, registry_recipient: recipient, admin, admin_password: &pw, demo: false }, now_ms())?;
-    eprintln!("station {station_id} set up in {}", data.display());
+    say(&Message::new("cli-set-up").with("station", station_id).with("path", data.display()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -59,11 +61,11 @@ pub const DEMO_REGISTRY_KEY: &str = "demo-registry.key";
 
 pub fn demo_seed(data: &Path) -> Result<ExitCode, Failure> {
     if data.join(station::store::DB_FILE).exists() {
-        return Err(Failure::new("مجلد البيانات مستخدم: التهيئة التجريبية تعمل على مجلد جديد فقط", format!("{} already holds a station; demo-seed only runs on a new data directory", data.display())));
+        return Err(Failure::new("cli-demo-seed-used", data.display()));
     }
-    std::fs::create_dir_all(data).map_err(|e| Failure::new("تعذّر إنشاء المجلد", e))?;
+    std::fs::create_dir_all(data).map_err(|e| Failure::new("cli-make-dir", e))?;
     let registry = schemas::keys::new_registry_identity();
-    std::fs::write(data.join(DEMO_REGISTRY_KEY), schemas::keys::identity_file_text(&registry)).map_err(|e| Failure::new("تعذّرت كتابة مفتاح السجل التجريبي", e))?;
+    std::fs::write(data.join(DEMO_REGISTRY_KEY), schemas::keys::identity_file_text(&registry)).map_err(|e| Failure::new("cli-demo-registry-key", e))?;
     let now = now_ms();
     let station_id = "DEMO-ST-0001";
     Station::init(data, &InitParams { station_id, centre: "DEMO-CENTRE", registry_recipient: &registry.to_public().to_string(), admin: "admin1", admin_password: "demo", demo: true }, now)?;
@@ -71,17 +73,17 @@ pub fn demo_seed(data: &Path) -> Result<ExitCode, Failure> {
     let admin = station.login("admin1", "demo", now)?;
     station.add_operator(&admin, "clerk1", Role::Clerk, "demo", now)?;
     station.add_operator(&admin, "super1", Role::Supervisor, "demo", now)?;
-    eprintln!("DEMO station {station_id} in {}: admin1, clerk1, super1 (password: demo); demo registry key {}", data.display(), DEMO_REGISTRY_KEY);
+    say(&Message::new("cli-demo-seeded").with("station", station_id).with("path", data.display()).with("key", DEMO_REGISTRY_KEY));
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn operator_add(data: &Path, admin: &str, username: &str, role: &str) -> Result<ExitCode, Failure> {
-    let role = Role::parse(role).ok_or_else(|| Failure::new("الدور: clerk أو supervisor أو admin", format!("unknown role '{role}' (clerk, supervisor or admin)")))?;
+    let role = Role::parse(role).ok_or_else(|| Failure::new("cli-unknown-role", role))?;
     let mut station = open(data)?;
     let session = login(&mut station, admin)?;
     let pw = read_password(username)?;
     station.add_operator(&session, username, role, &pw, now_ms())?;
-    eprintln!("operator {username} ({}) added", role.as_str());
+    say(&Message::new("cli-operator-added").with("name", username).nested("role", Message::new(format!("role-{}", role.as_str()))));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -96,12 +98,12 @@ pub fn operator_lock(data: &Path, admin: &str, username: &str, lock: bool) -> Re
     let mut station = open(data)?;
     let session = login(&mut station, admin)?;
     operators::set_locked(&mut station.store, &session, username, lock, now_ms()).map_err(station::core::CoreError::from)?;
-    eprintln!("operator {username} {}", if lock { "locked" } else { "unlocked" });
+    say(&Message::new(if lock { "cli-operator-locked" } else { "cli-operator-unlocked" }).with("name", username));
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn enroll(data: &Path, script_path: &Path, operator: &str) -> Result<ExitCode, Failure> {
-    let text = std::fs::read_to_string(script_path).map_err(|e| Failure::new("تعذّرت قراءة ملف السيناريو", format!("{}: {e}", script_path.display())))?;
+    let text = std::fs::read_to_string(script_path).map_err(|e| Failure::new("cli-read-script", format!("{}: {e}", script_path.display())))?;
     let (script, hash) = Script::parse(&text)?;
     let mut station = open(data)?;
     demo_banner(&station);
@@ -118,14 +120,14 @@ pub fn approve(data: &Path, all: bool, id: Option<&str>, supervisor: &str) -> Re
     let ids: Vec<String> = match (all, id) {
         (true, _) => station.pending(&session)?.into_iter().map(|p| p.id).collect(),
         (false, Some(id)) => vec![id.to_string()],
-        (false, None) => return Err(Failure::new("حدّد رقم التسجيل أو ‎--all‎", "give an enrollment id or --all")),
+        (false, None) => return Err(Failure::new("cli-id-or-all", "approve")),
     };
     let mut sealed = Vec::new();
     let mut refused = Vec::new();
     for id in ids {
         match station.decide(&session, &id, Verdict::Approve, None, now_ms()) {
             Ok(entry) => sealed.push(entry),
-            Err(e) => refused.push(serde_json::json!({ "id": id, "error": { "ar": e.ar(), "en": e.to_string() } })),
+            Err(e) => refused.push(serde_json::json!({ "id": id, "error": e.bilingual() })),
         }
     }
     print_json(&serde_json::json!({ "sealed": sealed, "refused": refused }));
@@ -150,9 +152,9 @@ pub fn outbox_list(data: &Path) -> Result<ExitCode, Failure> {
 pub fn outbox_export(data: &Path, id: &str, out: &Path) -> Result<ExitCode, Failure> {
     let station = Station::open(data)?;
     let (bundle, decision) = station.outbox_bundle(id)?;
-    std::fs::create_dir_all(out).map_err(|e| Failure::new("تعذّر إنشاء المجلد", e))?;
-    std::fs::write(out.join(format!("{id}.age")), bundle).map_err(|e| Failure::new("تعذّرت الكتابة", e))?;
-    std::fs::write(out.join(format!("{id}.decision.cose")), decision).map_err(|e| Failure::new("تعذّرت الكتابة", e))?;
+    std::fs::create_dir_all(out).map_err(|e| Failure::new("cli-make-dir", e))?;
+    std::fs::write(out.join(format!("{id}.age")), bundle).map_err(|e| Failure::new("cli-write-file", e))?;
+    std::fs::write(out.join(format!("{id}.decision.cose")), decision).map_err(|e| Failure::new("cli-write-file", e))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -164,7 +166,7 @@ pub fn audit_verify(data: &Path) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Err(b) => {
-            print_json(&serde_json::json!({ "ok": false, "broken_at": b.sequence, "problem": b.problem, "error": { "ar": format!("سجل التدقيق معدّل أو ناقص عند القيد {}", b.sequence), "en": b.to_string() } }));
+            print_json(&serde_json::json!({ "ok": false, "broken_at": b.sequence, "problem": b.problem, "error": Message::new("audit-broken").number("sequence", b.sequence as i64).detail(&b.problem).both() }));
             Ok(ExitCode::FAILURE)
         }
     }
@@ -180,14 +182,14 @@ pub fn slip(data: &Path, id: &str, user: &str, out: Option<&Path>, print: bool) 
     let mut station = open(data)?;
     let session = login(&mut station, user)?;
     let opened = station.signed_enrollment(&session, id)?;
-    let tr = station::i18n::Translations::load().map_err(|e| Failure::new("تعذّر تحميل ملفات الترجمة", e))?;
+    let tr = station::i18n::Translations::load().map_err(|e| Failure::new("cli-translations", e))?;
     let slip = station::slip::Slip::from_manifest(&opened.manifest);
     let pdf = slip.pdf(&tr)?;
     if print {
         station::slip::print(&pdf)?;
     }
     if let Some(out) = out {
-        std::fs::write(out, &pdf).map_err(|e| Failure::new("تعذّرت كتابة ملف الإيصال", format!("{}: {e}", out.display())))?;
+        std::fs::write(out, &pdf).map_err(|e| Failure::new("cli-write-slip", format!("{}: {e}", out.display())))?;
     }
     Ok(ExitCode::SUCCESS)
 }

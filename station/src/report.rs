@@ -23,6 +23,13 @@ pub enum InputError {
     File { path: String, problem: String },
 }
 
+impl messages::Explain for InputError {
+    fn explain(&self) -> messages::Message {
+        let InputError::File { path, problem } = self;
+        messages::Message::new("input-file").with("path", path).detail(problem)
+    }
+}
+
 fn file_err(path: &Path, problem: impl ToString) -> InputError {
     InputError::File { path: path.display().to_string(), problem: problem.to_string() }
 }
@@ -82,12 +89,12 @@ pub fn verify(bundle_path: &Path, identity_file: &Path, pinned: &PinnedKeys, dec
     let file = std::fs::File::open(bundle_path).map_err(|e| file_err(bundle_path, e))?;
     let opened = match bundle::open(std::io::BufReader::new(file), &identities, &pinned.trust) {
         Ok(o) => o,
-        Err(e) => return Ok(failure(vec![], messages::bundle_error(&e))),
+        Err(e) => return Ok(failure(vec![], messages::Explain::bilingual(&e))),
     };
     let mut checks = opened.checks.clone();
     let records = match opened.check_records(decode_images) {
         Ok(r) => r,
-        Err(e) => return Ok(failure(checks, messages::bundle_error(&e))),
+        Err(e) => return Ok(failure(checks, messages::Explain::bilingual(&e))),
     };
     checks.push(Check {
         name: "iso records".into(),

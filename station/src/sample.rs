@@ -24,6 +24,12 @@ pub enum SampleError {
     Image(#[from] image::ImageError),
 }
 
+impl crate::messages::Explain for SampleError {
+    fn explain(&self) -> crate::messages::Message {
+        crate::messages::Message::new("sample-failed").detail(self)
+    }
+}
+
 /// Raw captures before encoding: what the devices delivered.
 pub struct Captures {
     pub fingers: Vec<(Position, Pixels)>,

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::capture::{self, AfterRetries, CaptureError, Devices};
 use crate::core::{CoreError, Station};
+use crate::messages::{Bilingual, Explain, Message};
 use crate::operators::Session;
 use crate::validate::{self, DemographicsInput, FieldError};
 use crate::workflow::*;
@@ -112,13 +113,16 @@ pub enum RunError {
     Capture { stage: Stage, source: CaptureError },
 }
 
-impl RunError {
-    pub fn ar(&self) -> String {
+impl Explain for RunError {
+    fn explain(&self) -> Message {
         match self {
-            RunError::Script(e) => format!("ملف السيناريو غير صالح: {e}"),
-            RunError::Demographics(errs) => format!("رُفضت البيانات الشخصية: {}", errs.iter().map(|e| e.ar.clone()).collect::<Vec<_>>().join("؛ ")),
-            RunError::Core(e) => e.ar(),
-            RunError::Capture { stage, source } => format!("تعذّر الالتقاط في مرحلة «{}»: {source}", stage.name_ar()),
+            RunError::Script(e) => Message::new("script-invalid").detail(e),
+            RunError::Demographics(errs) => {
+                let reasons = Bilingual { ar: errs.iter().map(|e| e.ar.as_str()).collect::<Vec<_>>().join("؛ "), en: errs.iter().map(|e| e.en.as_str()).collect::<Vec<_>>().join("; ") };
+                Message::new("demographics-refused").both_langs("reasons", reasons)
+            }
+            RunError::Core(e) => e.explain(),
+            RunError::Capture { stage, source } => Message::new("capture-failed").nested("stage", stage.message()).nested("reason", source.explain()),
         }
     }
 }
@@ -372,7 +376,7 @@ fn step(
                 return Err(CoreError::NoConsent.into());
             }
             // The notice must exist in the language chosen: what was shown is what is recorded.
-            if crate::consent::notice(&station.config.consent_notice_version, &c.language).is_none() {
+            if crate::i18n::Lang::parse(&c.language).and_then(|l| crate::consent::notice(&station.config.consent_notice_version, l)).is_none() {
                 return Err(RunError::Script(format!("no consent notice {} in language '{}' (ar or en)", station.config.consent_notice_version, c.language)));
             }
             let data = ConsentData { notice_version: station.config.consent_notice_version.clone(), language: c.language.clone(), accepted: true, at: now };

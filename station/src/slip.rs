@@ -19,6 +19,7 @@ use krilla::text::{Font, TextDirection};
 
 use crate::bidi::{self, Base, isolate};
 use crate::i18n::{Lang, Translations};
+use crate::messages::{Explain, Message};
 use schemas::manifest::Manifest;
 
 /// What the slip says.
@@ -44,12 +45,12 @@ pub enum SlipError {
     Print(String),
 }
 
-impl SlipError {
-    pub fn ar(&self) -> String {
+impl Explain for SlipError {
+    fn explain(&self) -> Message {
         match self {
-            SlipError::Qr(e) => format!("تعذّر إنشاء رمز QR للإيصال: {e}"),
-            SlipError::Pdf(e) => format!("تعذّرت كتابة ملف PDF للإيصال: {e}"),
-            SlipError::Print(e) => format!("تعذّرت الطباعة: {e}"),
+            SlipError::Qr(e) => Message::new("slip-qr-failed").detail(e),
+            SlipError::Pdf(e) => Message::new("slip-pdf-failed").detail(e),
+            SlipError::Print(e) => Message::new("slip-print-failed").detail(e),
         }
     }
 }

@@ -29,6 +29,19 @@ pub enum StoreError {
     Corrupt(&'static str),
 }
 
+impl crate::messages::Explain for StoreError {
+    fn explain(&self) -> crate::messages::Message {
+        use crate::messages::Message;
+        match self {
+            StoreError::Sql(e) => Message::new("store-sql").detail(e),
+            StoreError::Dir { path, problem } => Message::new("store-dir").with("path", path).detail(problem),
+            StoreError::TooNew { found, known } => Message::new("store-too-new").number("found", *found).number("known", *known),
+            StoreError::NotInitialised => Message::new("store-not-initialised"),
+            StoreError::Corrupt(what) => Message::new("store-corrupt").detail(what),
+        }
+    }
+}
+
 /// Schema migrations, applied in order; `user_version` is the number applied.
 const MIGRATIONS: &[&str] = &[
     // 1: the first schema.

@@ -30,6 +30,12 @@ pub enum VaultError {
     Open(&'static str),
 }
 
+impl crate::messages::Explain for VaultError {
+    fn explain(&self) -> crate::messages::Message {
+        crate::messages::Message::new("vault-error").detail(self)
+    }
+}
+
 /// A 256-bit symmetric key, wiped from memory when dropped.
 #[derive(Clone)]
 pub struct Key(Zeroizing<[u8; 32]>);

@@ -69,22 +69,9 @@ impl Stage {
         Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    pub fn name_ar(self) -> &'static str {
-        match self {
-            Stage::Consent => "الموافقة",
-            Stage::Demographics => "البيانات الشخصية",
-            Stage::Documents => "وثائق الهوية",
-            Stage::Face => "صورة الوجه",
-            Stage::RightFour => "أصابع اليد اليمنى الأربعة",
-            Stage::LeftFour => "أصابع اليد اليسرى الأربعة",
-            Stage::Thumbs => "الإبهامان",
-            Stage::Irises => "قزحيتا العينين",
-            Stage::Review => "المراجعة مع المتقدم",
-            Stage::Sign => "توقيع الموظف",
-            Stage::AwaitingApproval => "بانتظار اعتماد المشرف",
-            Stage::Approved => "معتمد ومختوم",
-            Stage::Rejected => "مرفوض ومختوم",
-        }
+    /// The stage's name as a message of the translation files (`stage-consent`, ...).
+    pub fn message(self) -> crate::messages::Message {
+        crate::messages::Message::new(format!("stage-{}", self.as_str()))
     }
 
     /// The stage after this one completes; `face_only` for children under five.
@@ -209,6 +196,16 @@ mod vec_of_bytes {
     }
 }
 
+/// A position's name as the manifest and the translation ids spell it (`right_thumb`, ...).
+pub fn position_name(p: schemas::manifest::Position) -> String {
+    serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// A position's name as a message of the translation files (`pos-right_thumb`, ...).
+pub fn position_message(p: schemas::manifest::Position) -> crate::messages::Message {
+    crate::messages::Message::new(format!("pos-{}", position_name(p)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,7 +225,8 @@ mod tests {
         assert_eq!(Stage::Approved.next(false), None);
         for st in Stage::ALL {
             assert_eq!(Stage::parse(st.as_str()), Some(st));
-            assert!(!st.name_ar().is_empty());
+            let name = st.message().both();
+            assert!(!name.ar.starts_with('[') && !name.en.starts_with('['), "{name:?}");
         }
     }
 }

@@ -69,7 +69,7 @@ impl Model {
         let Some(s) = &self.session else { return };
         match crate::operators::set_locked(&mut self.station.store, s, user, locked, now) {
             Ok(()) => self.admin.operators = crate::operators::list(&self.station.store).unwrap_or_default(),
-            Err(e) => self.refuse(e.ar(), e.to_string()),
+            Err(e) => self.refuse_err(&e),
         }
     }
 
@@ -84,7 +84,7 @@ impl Model {
                 self.admin.username.clear();
                 self.admin.operators = crate::operators::list(&self.station.store).unwrap_or_default();
             }
-            Err(e) => self.refuse(e.ar(), e.to_string()),
+            Err(e) => self.refuse_err(&e),
         }
         // Never kept beyond the attempt.
         self.admin.password.clear();
@@ -132,7 +132,7 @@ impl Model {
                 self.message = None;
                 self.notice = Some(("settings-saved".into(), String::new()));
             }
-            Err(e) => self.refuse(e.ar(), e.to_string()),
+            Err(e) => self.refuse_err(&e),
         }
     }
 }

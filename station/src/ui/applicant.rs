@@ -26,8 +26,9 @@ impl App {
             ui.set_min_size(ui.available_size());
             ui.with_layout(column, |ui| {
                 text::paragraph(ui, &self.ta("applicant-title", &[]), base, Style::heading(ui));
-                let (other, caption) = if lang.rtl() { (Lang::En, "English") } else { (Lang::Ar, "العربية") };
-                if text::button(ui, caption, Base::Auto, Style::body(ui)).clicked() {
+                let other = if lang.rtl() { Lang::En } else { Lang::Ar };
+                let caption = self.ta("switch-language", &[]);
+                if text::button(ui, &caption, Base::Auto, Style::body(ui)).clicked() {
                     actions.push(Action::SetApplicantLang(other));
                 }
                 ui.add_space(12.0);

@@ -18,6 +18,7 @@ use fluent_bundle::FluentValue;
 use crate::bidi::{Base, isolate};
 use crate::core::{OperatorDay, Pending, Station};
 use crate::i18n::{Lang, Translations};
+use crate::messages::Explain;
 use crate::operators::{Role, Session};
 use crate::script::{ConsentInput, DocumentInput, ReviewInput, Runner, RunError, Script};
 use crate::validate::{AddressInput, DemographicsInput, FieldError};
@@ -219,6 +220,11 @@ impl Model {
         self.message = Some((ar, en));
     }
 
+    /// Shows why `e` happened, in both languages, from the translation files.
+    fn refuse_err(&mut self, e: &impl Explain) {
+        self.message = Some(e.bilingual().pair());
+    }
+
     fn refresh_pending(&mut self) {
         self.awaiting_approval = self.station.status().ok().and_then(|s| s["awaiting_approval"].as_u64()).unwrap_or(0);
         if let Ok(o) = self.station.outbox() {
@@ -240,7 +246,7 @@ impl Model {
         let Some(s) = &self.session else { return };
         let stage = match self.station.stage(id) {
             Ok((st, _)) => st,
-            Err(e) => return self.refuse(e.ar(), e.to_string()),
+            Err(e) => return self.refuse_err(&e),
         };
         let mut form = Form { country: "PS".into(), ..Form::default() };
         let mut applicant = DemographicsInput::default();
@@ -274,7 +280,7 @@ impl Model {
                 self.enrolling = Some(Enrolling { id: id.to_string(), stage, input, runner, last: Vec::new() });
                 self.screen = Screen::Enroll;
             }
-            Err(e) => self.refuse(e.ar(), e.to_string()),
+            Err(e) => self.refuse_err(&e),
         }
     }
 
@@ -298,7 +304,7 @@ impl Model {
         let now = (self.clock)();
         let id = match self.station.start(s, None, now) {
             Ok(id) => id,
-            Err(e) => return self.refuse(e.ar(), e.to_string()),
+            Err(e) => return self.refuse_err(&e),
         };
         let input = self.blank_input(false, DemographicsInput::default());
         let Some(s) = &self.session else { return };
@@ -308,7 +314,7 @@ impl Model {
                 self.form = Form { country: "PS".into(), ..Form::default() };
                 self.screen = Screen::Enroll;
             }
-            Err(e) => self.refuse(e.ar(), e.to_string()),
+            Err(e) => self.refuse_err(&e),
         }
     }
 
@@ -357,7 +363,7 @@ impl Model {
                             self.slip = Some(crate::slip::Slip::from_manifest(&opened.manifest));
                             self.screen = Screen::Slip;
                         }
-                        Err(err) => self.refuse(err.ar(), err.to_string()),
+                        Err(err) => self.refuse_err(&err),
                     }
                     self.refresh_pending();
                 } else {
@@ -366,7 +372,7 @@ impl Model {
             }
             Err(RunError::Demographics(errors)) => self.field_errors = errors,
             Err(RunError::Capture { source: crate::capture::CaptureError::Undecided { position }, .. }) => self.undecided = Some(position),
-            Err(err) => self.refuse(err.ar(), err.to_string()),
+            Err(err) => self.refuse_err(&err),
         }
     }
 
@@ -379,7 +385,7 @@ impl Model {
             match self.station.decide(s, &id, Verdict::Approve, None, now) {
                 Ok(_) => sealed += 1,
                 Err(e) => {
-                    self.message = Some((e.ar(), e.to_string()));
+                    self.message = Some(e.bilingual().pair());
                 }
             }
         }
@@ -396,7 +402,7 @@ impl Model {
             let e = crate::operators::OperatorError::Idle;
             self.session = None;
             self.apply(Action::LogOut);
-            self.message = Some((e.ar(), e.to_string()));
+            self.message = Some(e.bilingual().pair());
             return;
         }
         match action.clone() {
@@ -410,7 +416,7 @@ impl Model {
                         self.message = None;
                         self.refresh_pending();
                     }
-                    Err(e) => self.message = Some((e.ar(), e.to_string())),
+                    Err(e) => self.message = Some(e.bilingual().pair()),
                 }
                 // The password never stays in memory longer than the attempt.
                 self.password.clear();
@@ -461,7 +467,7 @@ impl Model {
                         self.review = None;
                         self.screen = Screen::Home;
                     }
-                    Err(e) => self.refuse(e.ar(), e.to_string()),
+                    Err(e) => self.refuse_err(&e),
                 }
                 self.refresh_pending();
             }
@@ -472,7 +478,7 @@ impl Model {
                 let printed = crate::i18n::with(|tr| slip.pdf(tr)).and_then(|pdf| crate::slip::print(&pdf));
                 match printed {
                     Ok(()) => self.notice = Some(("slip-printed".into(), String::new())),
-                    Err(e) => self.refuse(e.ar(), e.to_string()),
+                    Err(e) => self.refuse_err(&e),
                 }
             }
             Action::Admin => self.open_admin(),
@@ -491,7 +497,7 @@ impl Model {
                         self.review = None;
                         self.screen = Screen::Home;
                     }
-                    Err(e) => self.refuse(e.ar(), e.to_string()),
+                    Err(e) => self.refuse_err(&e),
                 }
                 self.refresh_pending();
             }
@@ -521,10 +527,7 @@ impl Model {
     }
 }
 
-/// A position's name as the translation ids use it (`pos-right_thumb`, ...).
-pub fn position_name(p: schemas::manifest::Position) -> String {
-    serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
+pub use crate::workflow::position_name;
 
 /// The egui application.
 pub struct App {
@@ -599,8 +602,8 @@ impl App {
                     text::paragraph(ui, &self.t("demo-banner", &[]), self.model.base(), Style { size: 18.0, color: egui::Color32::from_rgb(220, 90, 20) });
                 }
                 let other = if rtl { Lang::En } else { Lang::Ar };
-                let switch = if rtl { "English" } else { "العربية" };
-                if text::button(ui, switch, Base::Auto, Style::body(ui)).clicked() {
+                let switch = self.t("switch-language", &[]);
+                if text::button(ui, &switch, Base::Auto, Style::body(ui)).clicked() {
                     actions.push(Action::SetLang(other));
                 }
                 ui.add_space(12.0);
@@ -793,8 +796,8 @@ impl App {
         match stage {
             Stage::Consent => {
                 let version = self.model.station.config.consent_notice_version.clone();
-                let notice = crate::consent::notice(&version, self.model.lang.code()).unwrap_or_default();
-                text::paragraph(ui, notice, base, Style::body(ui));
+                let notice = crate::consent::notice(&version, self.model.lang).unwrap_or_else(|| self.t("consent-notice-unknown", &[("version", FluentValue::from(version.clone()))]));
+                text::paragraph(ui, &notice, base, Style::body(ui));
                 if text::button(ui, &self.t("consent-accept", &[]), base, Style::body(ui)).clicked() {
                     actions.push(Action::Consent(true));
                 }

@@ -36,13 +36,13 @@ impl Model {
         let Some(s) = &self.session else { return };
         let opened = match self.station.signed_enrollment(s, id) {
             Ok(o) => o,
-            Err(e) => return self.refuse(e.ar(), e.to_string()),
+            Err(e) => return self.refuse_err(&e),
         };
         // Every record is parsed and decoded: what the supervisor sees is what was signed.
         let decoded = match opened.check_records(true) {
             Ok(d) => d,
             Err(e) => {
-                let m = crate::messages::bundle_error(&e);
+                let m = crate::messages::Explain::bilingual(&e);
                 return self.refuse(m.ar, m.en);
             }
         };
@@ -82,7 +82,7 @@ impl Model {
                 self.report = r;
                 self.screen = Screen::Report;
             }
-            Err(e) => self.refuse(e.ar(), e.to_string()),
+            Err(e) => self.refuse_err(&e),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use schemas::bundle::Trust;
 use schemas::decision::Verdict;
+use station::messages::Explain;
 use station::core::{CoreError, InitParams, Station};
 use station::operators::{OperatorError, Role, Session};
 use station::script::{self, RunError, Script};
@@ -145,7 +146,7 @@ fn invalid_demographics_are_refused_field_by_field_and_resume_after_correction()
         assert!(!e.ar.is_empty() && !e.en.is_empty());
         assert!(e.ar.chars().any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch)), "{}", e.ar);
     }
-    assert!(err.ar().starts_with("رُفضت البيانات الشخصية"));
+    assert!(err.bilingual().ar.starts_with("رُفضت البيانات الشخصية"));
     // The consent step is kept; the same script, corrected, resumes at demographics.
     let (mut sc, hash) = load("invalid-demographics");
     let (good, _) = load("adult");
@@ -167,7 +168,7 @@ fn stages_run_in_order_and_only_for_their_operator() {
     // Skipping ahead is refused, naming both stages.
     let e = f.station.save_step(&c, &id, Stage::Face, &consent, false, T0).unwrap_err();
     assert!(matches!(e, CoreError::WrongStage { expected: Stage::Face, found: Stage::Consent, .. }), "{e}");
-    assert!(e.ar().contains("الموافقة"));
+    assert!(e.bilingual().ar.contains("الموافقة"));
     // Another clerk cannot continue it.
     let c2 = f.station.login("clerk2", "clerk2 password", T0).unwrap();
     assert!(matches!(f.station.save_step(&c2, &id, Stage::Consent, &consent, false, T0), Err(CoreError::Operator(OperatorError::NotAllowed(_)))));
@@ -189,7 +190,7 @@ fn rejection_needs_a_reason_and_is_sealed_with_it() {
     let s = supervisor(&mut f);
     let e = f.station.decide(&s, &out.enrollment, Verdict::Reject, Some("   "), T0).unwrap_err();
     assert!(matches!(e, CoreError::ReasonMissing));
-    assert_eq!(e.ar(), "الرفض يتطلب ذكر السبب");
+    assert_eq!(e.bilingual().ar, "الرفض يتطلب ذكر السبب");
     let entry = f.station.decide(&s, &out.enrollment, Verdict::Reject, Some("photo does not match the ID card"), T0).unwrap();
     assert_eq!(entry.verdict, "reject");
     let (bundle, decision) = f.station.outbox_bundle(&out.enrollment).unwrap();
@@ -212,7 +213,7 @@ fn limits_stop_new_enrollments() {
     run(&mut f, &c, "child-under-5").unwrap();
     let e = f.station.start(&c, None, T0).unwrap_err();
     assert!(matches!(e, CoreError::TooManyAwaitingApproval { count: 1, limit: 1 }), "{e}");
-    assert!(e.ar().contains("بانتظار المشرف"));
+    assert!(e.bilingual().ar.contains("بانتظار المشرف"));
 
     let mut f = fixture("core-limits-registry");
     let c = clerk(&mut f);
@@ -233,7 +234,7 @@ fn lockout_admin_lock_and_idle_sessions() {
     assert!(f.station.login("clerk1", "wrong", T0).is_err());
     let e = f.station.login("clerk1", "clerk password", T0 + 1000).unwrap_err();
     assert!(matches!(e, CoreError::Operator(OperatorError::LockedOut { .. })), "{e}");
-    assert!(e.ar().contains("مقفل"));
+    assert!(e.bilingual().ar.contains("مقفل"));
     // After the lockout period it opens again.
     f.station.login("clerk1", "clerk password", T0 + 16 * 60_000).unwrap();
     // Unknown users read the same as wrong passwords.
@@ -344,7 +345,8 @@ fn commands_demo_seed_operators_approve_reject_outbox_audit() {
     assert!(station_in(&["operator", "lock", "--data", data, "--operator", "admin1", "--username", "clerk1"], "demo\n").status.success());
     let out = station_in(&["enroll", "--data", data, "--script", p(&script("adult")), "--operator", "clerk1"], "demo\n");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("locked by an administrator"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("locked by the centre's administrator") && err.contains("مقفل من قبل مدير المركز"), "{err}");
     // Edit one audit entry behind the station's back: detected.
     {
         let conn = rusqlite::Connection::open(std::path::Path::new(data).join("station.db")).unwrap();

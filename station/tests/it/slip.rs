@@ -91,5 +91,8 @@ fn slip_reads_right_in_both_languages_and_its_qr_holds_the_id() {
     assert!(station_in(&["approve", "--all", "--data", p(&data), "--operator", "super1"], "demo\n").status.success());
     let out = station_in(&["slip", &id, "--data", p(&data), "--operator", "clerk1", "--out", p(&d.join("late.pdf"))], "demo\n");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("awaiting_approval") || String::from_utf8_lossy(&out.stderr).contains("AwaitingApproval"));
+    // The refusal names the stage it found and the one it needed, in both languages.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Approved and sealed") && err.contains("Awaiting the supervisor"), "{err}");
+    assert!(err.contains("معتمد ومختوم") && err.contains("بانتظار اعتماد المشرف"), "{err}");
 }
