@@ -149,6 +149,37 @@ pub fn mirror(c: char) -> char {
     }
 }
 
+/// A directional run of a one-line text with its place in the logical text, for editing: the
+/// caret is placed and moved by where each character stands on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// Byte range in the logical text.
+    pub range: std::ops::Range<usize>,
+    pub rtl: bool,
+}
+
+/// The runs of one line from left to right on screen, each with its logical byte range (controls
+/// are kept: a field shows what was typed), and whether the paragraph is right to left.
+pub fn spans(text: &str, base: Base) -> (Vec<Span>, bool) {
+    let info = ParagraphBidiInfo::new(text, level(base));
+    let rtl = info.paragraph_level.is_rtl();
+    if text.is_empty() {
+        return (Vec::new(), rtl);
+    }
+    let (levels, runs) = info.visual_runs(0..text.len());
+    (runs.into_iter().map(|r| Span { rtl: levels[r.start].is_rtl(), range: r }).collect(), rtl)
+}
+
+/// The direction of the first letter of `text` (right to left or not), `None` when it has no
+/// letter at all (only digits, punctuation, spaces).
+pub fn first_strong(text: &str) -> Option<bool> {
+    match unicode_bidi::get_base_direction(text) {
+        unicode_bidi::Direction::Ltr => Some(false),
+        unicode_bidi::Direction::Rtl => Some(true),
+        unicode_bidi::Direction::Mixed => None,
+    }
+}
+
 /// Lays out one paragraph on one line.
 pub fn lay_out(text: &str, base: Base) -> Line {
     let info = ParagraphBidiInfo::new(text, level(base));
@@ -186,6 +217,21 @@ mod tests {
 
     fn runs(line: &Line) -> Vec<(&str, bool)> {
         line.runs.iter().map(|r| (r.text.as_str(), r.rtl)).collect()
+    }
+
+    #[test]
+    fn spans_keep_their_logical_ranges_in_visual_order() {
+        let text = "عدد 123 مرحبا";
+        let (spans, rtl) = spans(text, Base::Auto);
+        assert!(rtl);
+        // On screen from the left: the last Arabic word, the number, then the first word.
+        let parts: Vec<(&str, bool)> = spans.iter().map(|s| (&text[s.range.clone()], s.rtl)).collect();
+        assert_eq!(parts, [(" مرحبا", true), ("123", false), ("عدد ", true)]);
+        let covered: usize = spans.iter().map(|s| s.range.len()).sum();
+        assert_eq!(covered, text.len());
+        assert_eq!(super::spans("", Base::Rtl), (Vec::new(), true));
+        let (latin, rtl) = super::spans("Ahmad", Base::Auto);
+        assert!(!rtl && latin.len() == 1 && !latin[0].rtl);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod applicant;
+pub mod field;
 pub mod live;
 pub mod supervisor;
 pub mod text;

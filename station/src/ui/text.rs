@@ -61,14 +61,14 @@ fn galley(ui: &Ui, text: &str, rtl: bool, style: Style) -> Arc<Galley> {
 }
 
 /// A run ready to paint: space before it, its glyphs, space after it (left to right).
-struct Piece {
-    before: f32,
-    galley: Arc<Galley>,
-    after: f32,
+pub(super) struct Piece {
+    pub(super) before: f32,
+    pub(super) galley: Arc<Galley>,
+    pub(super) after: f32,
 }
 
 impl Piece {
-    fn width(&self) -> f32 {
+    pub(super) fn width(&self) -> f32 {
         self.before + self.galley.size().x + self.after
     }
 }
@@ -83,7 +83,7 @@ struct LaidLine {
 /// Lays out one run. Spaces at a run's ends become explicit gaps on the correct side (egui
 /// drops the leading spaces of a right-to-left run), so words on either side of a direction
 /// change keep their space.
-fn piece(ui: &Ui, run: &bidi::Run, style: Style) -> Piece {
+pub(super) fn piece(ui: &Ui, run: &bidi::Run, style: Style) -> Piece {
     let lead = run.text.len() - run.text.trim_start().len();
     let trail = run.text.len() - run.text.trim_end().len();
     let core = run.text.trim();
@@ -118,6 +118,23 @@ fn split_eastern_digits(run: &bidi::Run) -> Vec<bidi::Run> {
     out
 }
 
+/// The pieces one run is drawn as, left to right: a right-to-left run split where the Arabic
+/// font lacks a character, a left-to-right run with each Eastern Arabic digit alone.
+pub(super) fn run_pieces(ui: &Ui, run: &bidi::Run, style: Style) -> Vec<Piece> {
+    let parts = if run.rtl { split_rtl_by_font(ui, run, style.size) } else { split_eastern_digits(run) };
+    parts.iter().map(|r| piece(ui, r, style)).collect()
+}
+
+/// Paints pieces left to right from `x` on the line whose top is `y` and height `height`.
+pub(super) fn paint_pieces(painter: &egui::Painter, pieces: &[Piece], mut x: f32, y: f32, height: f32) {
+    for p in pieces {
+        x += p.before;
+        let pos = egui::pos2(x, y + (height - p.galley.size().y) / 2.0);
+        painter.galley(pos, p.galley.clone(), Color32::PLACEHOLDER);
+        x += p.galley.size().x + p.after;
+    }
+}
+
 fn lay_out_lines(ui: &Ui, text: &str, base: Base, style: Style, max_width: f32) -> Vec<LaidLine> {
     let measure = |s: &str| {
         let rtl = bidi::lay_out(s, Base::Auto).rtl;
@@ -126,12 +143,7 @@ fn lay_out_lines(ui: &Ui, text: &str, base: Base, style: Style, max_width: f32) 
     bidi::wrap(text, base, max_width, &measure)
         .into_iter()
         .map(|line: Line| {
-            let pieces: Vec<Piece> = line
-                .runs
-                .iter()
-                .flat_map(|r| if r.rtl { split_rtl_by_font(ui, r, style.size) } else { split_eastern_digits(r) })
-                .map(|r| piece(ui, &r, style))
-                .collect();
+            let pieces: Vec<Piece> = line.runs.iter().flat_map(|r| run_pieces(ui, r, style)).collect();
             let width = pieces.iter().map(Piece::width).sum();
             let height = pieces.iter().map(|p| p.galley.size().y).fold(style.size * 1.3, f32::max);
             LaidLine { pieces, width, height, rtl: line.rtl }
@@ -142,13 +154,8 @@ fn lay_out_lines(ui: &Ui, text: &str, base: Base, style: Style, max_width: f32) 
 fn paint_lines(ui: &Ui, lines: &[LaidLine], rect: egui::Rect) {
     let mut y = rect.top();
     for l in lines {
-        let mut x = if l.rtl { rect.right() - l.width } else { rect.left() };
-        for p in &l.pieces {
-            x += p.before;
-            let pos = egui::pos2(x, y + (l.height - p.galley.size().y) / 2.0);
-            ui.painter().galley(pos, p.galley.clone(), Color32::PLACEHOLDER);
-            x += p.galley.size().x + p.after;
-        }
+        let x = if l.rtl { rect.right() - l.width } else { rect.left() };
+        paint_pieces(ui.painter(), &l.pieces, x, y, l.height);
         y += l.height;
     }
 }
@@ -181,20 +188,9 @@ pub fn button(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response {
     response
 }
 
-/// A one-line text field at least 40 px high. Eastern Arabic digits typed into it become 0-9 as
-/// they are typed (not in a password): egui's shaper guesses a right-to-left direction for a run of Eastern Arabic
-/// digits and shows "٤٠١٢٣٤٥٦٧" as "٧٦٥٤٣٢١٠٤", so the field shows (and the station stores)
-/// the digits the applicant's documents print, in an order that reads right.
-pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Response {
-    let response = ui.add(egui::TextEdit::singleline(value).password(password).desired_width(width).min_size(Vec2::new(width, 40.0)));
-    // Passwords are taken as typed (they are never shown).
-    if response.changed() && !password && value.chars().any(is_eastern_digit) {
-        *value = crate::validate::western_digits(value);
-    }
-    response
-}
+pub use super::field::field;
 
-fn is_eastern_digit(c: char) -> bool {
+pub(super) fn is_eastern_digit(c: char) -> bool {
     matches!(c, '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}')
 }
 
