@@ -18,7 +18,7 @@
 //! - [`fonts`]: the vendored fonts of the kiosk and the slip;
 //! - [`ui`]: the egui kiosk, a thin layer over all of the above;
 //! - [`report`]: opening and verifying a sealed bundle into a JSON report;
-//! - [`messages`]: what a person reads when a bundle fails, in Arabic and English.
+//! - [`messages`]: what a person reads when something is refused or fails, from the Fluent files.
 
 pub mod bidi;
 pub mod capture;

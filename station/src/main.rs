@@ -264,9 +264,12 @@ impl<E: Explain> From<E> for Failure {
 }
 
 /// Tells the person at the terminal, on standard error, in Arabic and then English.
+/// The English line loses the invisible isolation marks around values, which terminals without
+/// bidirectional support show as boxes; the Arabic line keeps them for those that have it.
 pub(crate) fn say(m: &Message) {
     let b = m.both();
-    eprintln!("{}\n{}", b.ar, b.en);
+    let en: String = b.en.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect();
+    eprintln!("{}\n{en}", b.ar);
 }
 
 fn main() -> ExitCode {

@@ -144,8 +144,8 @@ impl Slip {
 struct PdfFonts {
     arabic: Font,
     latin: Font,
-    arabic_face: rustybuzz::Face<'static>,
-    latin_face: rustybuzz::Face<'static>,
+    arabic_face: &'static rustybuzz::Face<'static>,
+    latin_face: &'static rustybuzz::Face<'static>,
 }
 
 impl PdfFonts {
@@ -154,8 +154,8 @@ impl PdfFonts {
         Ok(PdfFonts {
             arabic: Font::new(crate::fonts::ARABIC.into(), 0).ok_or_else(|| bad("Arabic"))?,
             latin: Font::new(crate::fonts::LATIN.into(), 0).ok_or_else(|| bad("Latin"))?,
-            arabic_face: rustybuzz::Face::from_slice(crate::fonts::ARABIC, 0).ok_or_else(|| bad("Arabic"))?,
-            latin_face: rustybuzz::Face::from_slice(crate::fonts::LATIN, 0).ok_or_else(|| bad("Latin"))?,
+            arabic_face: crate::fonts::face(true).ok_or_else(|| bad("Arabic"))?,
+            latin_face: crate::fonts::face(false).ok_or_else(|| bad("Latin"))?,
         })
     }
 
@@ -166,7 +166,7 @@ impl PdfFonts {
     }
 
     fn piece_width(&self, run: &bidi::Run, size: f32) -> f32 {
-        let (face, dir) = if run.rtl { (&self.arabic_face, rustybuzz::Direction::RightToLeft) } else { (&self.latin_face, rustybuzz::Direction::LeftToRight) };
+        let (face, dir) = if run.rtl { (self.arabic_face, rustybuzz::Direction::RightToLeft) } else { (self.latin_face, rustybuzz::Direction::LeftToRight) };
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(&run.text);
         buf.set_direction(dir);

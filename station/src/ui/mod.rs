@@ -928,9 +928,21 @@ impl eframe::App for App {
         }
         self.frame(ui);
         if self.applicant_window {
-            // The applicant's screen: its own window, on a second monitor where there is one.
-            let builder = egui::ViewportBuilder::default().with_title("Hukumati — applicant").with_inner_size([900.0, 700.0]);
-            ui.ctx().show_viewport_immediate(egui::ViewportId::from_hash_of("applicant"), builder, |ui, _class| self.draw_applicant(ui));
+            // The applicant's screen: its own window; in kiosk mode fullscreen on the second
+            // monitor (the one facing the applicant). Without a second monitor winit leaves it
+            // an ordinary window on the first.
+            let mut builder = egui::ViewportBuilder::default().with_title("Hukumati — applicant").with_inner_size([900.0, 700.0]);
+            if self.kiosk {
+                builder = builder.with_monitor(1).with_decorations(false).with_close_button(false);
+            }
+            let kiosk = self.kiosk;
+            ui.ctx().show_viewport_immediate(egui::ViewportId::from_hash_of("applicant"), builder, |ui, _class| {
+                // The applicant cannot close their window either.
+                if kiosk && ui.ctx().input(|i| i.viewport().close_requested()) {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                }
+                self.draw_applicant(ui)
+            });
         }
     }
 }
@@ -941,7 +953,7 @@ pub fn run_native(model: Model, kiosk: bool) -> Result<(), String> {
     let tr = Translations::load().map_err(|e| e.to_string())?;
     let mut viewport = egui::ViewportBuilder::default().with_title("Hukumati").with_inner_size([1280.0, 800.0]).with_app_id("ps.hukumati.station");
     if kiosk {
-        viewport = viewport.with_fullscreen(true).with_decorations(false).with_close_button(false);
+        viewport = viewport.with_monitor(0).with_fullscreen(true).with_decorations(false).with_close_button(false);
     }
     let options = eframe::NativeOptions { renderer: eframe::Renderer::Glow, viewport, ..Default::default() };
     eframe::run_native(
