@@ -12,7 +12,8 @@ set -euo pipefail
 #   mesa-vulkan-drivers     software Vulkan (lavapipe): the kiosk's snapshot tests render with it
 #   poppler-utils           pdftotext/pdftoppm: the tests read the printed slip back
 #   zbar-tools              zbarimg: the tests decode the slip's QR code from the rendered page
-PACKAGES=(curl gcc pkg-config age python3 python3-cbor2 python3-nacl libopenjp2-tools ca-certificates mesa-vulkan-drivers poppler-utils zbar-tools)
+#   python3-venv            a Python environment for moto (an S3 server) and schemathesis (an API fuzzer)
+PACKAGES=(curl gcc pkg-config age python3 python3-cbor2 python3-nacl python3-venv libopenjp2-tools ca-certificates mesa-vulkan-drivers poppler-utils zbar-tools)
 # What the kiosk window needs at run time (OpenGL through Mesa, X11 input): scripts/station.sh
 # asks for these with HUKUMATI_SETUP_UI=1.
 if [ "${HUKUMATI_SETUP_UI:-0}" = 1 ]; then
@@ -42,6 +43,24 @@ if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: Rust is missing and curl is not installed. Install Rust with rustup, then run this again." >&2
     exit 1
   fi
+fi
+
+# Python tools the registry's tests run, in their own environment outside the checkout:
+# moto's S3 server (the object store of the PostgreSQL + S3 tests) and schemathesis (fuzzes the
+# intake from its OpenAPI description). Versions pinned; installed once.
+PY_TOOLS=("moto[server]==5.2.5" "schemathesis==4.32.5")
+if [ -z "${HUKUMATI_VENV:-}" ]; then
+  if mkdir -p /var/cache/hukumati-venv 2>/dev/null && [ -w /var/cache/hukumati-venv ]; then
+    export HUKUMATI_VENV=/var/cache/hukumati-venv
+  else
+    export HUKUMATI_VENV="$HOME/.cache/hukumati-venv"
+  fi
+fi
+if [ ! -x "$HUKUMATI_VENV/bin/moto_server" ] || [ ! -x "$HUKUMATI_VENV/bin/schemathesis" ] || [ "$(cat "$HUKUMATI_VENV/.tools" 2>/dev/null)" != "${PY_TOOLS[*]}" ]; then
+  echo "setup: installing ${PY_TOOLS[*]} into $HUKUMATI_VENV"
+  /usr/bin/python3 -m venv "$HUKUMATI_VENV"
+  "$HUKUMATI_VENV/bin/pip" install -q "${PY_TOOLS[@]}"
+  echo "${PY_TOOLS[*]}" > "$HUKUMATI_VENV/.tools"
 fi
 
 # Build output lives outside the checkout so that clones and CI runs share it.

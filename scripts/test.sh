@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-echo "test: target dir $CARGO_TARGET_DIR"
+# The registry's tests use a PostgreSQL server (the machine's, or a private one made here).
+source scripts/postgres.sh
+echo "test: target dir $CARGO_TARGET_DIR; PostgreSQL $HUKUMATI_PG; tools $HUKUMATI_VENV"
 cargo test --workspace --locked "$@"

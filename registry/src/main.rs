@@ -1,10 +1,15 @@
-//! `registry`: the reference central intake. For now it makes the registry's age identity, the
-//! key stations seal bundles to; the intake service comes with the sync issue.
+//! `registry`: the reference central intake's command. `registry init` sets up a registry in a
+//! folder; `registry serve` runs it; the other commands are the administrators' (onboarding and
+//! revoking stations and operators, recording decisions, importing removable media, checking
+//! the receipt log) and work on its database directly.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use registry::config::Config;
+use registry::meta::Meta;
+use registry::{AnyIntake, ServeError, with_intake};
 
 #[derive(Parser)]
 #[command(name = "registry", version, about = "Hukumati central registry intake (reference)")]
@@ -15,27 +20,211 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Make a new registry identity: writes the age identity file and prints its recipient.
+    /// Set up a new registry in DIR: keys, and a configuration on SQLite and a local folder.
+    Init {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: String,
+    },
+    /// Make a new age identity (the key stations seal bundles to) and print its recipient.
     Keygen {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Serve the intake.
+    Serve {
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Stations: onboard, revoke.
+    Station {
+        #[command(subcommand)]
+        command: StationCommand,
+    },
+    /// Revoke a station's operator.
+    OperatorRevoke {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        station: String,
+        #[arg(long)]
+        username: String,
+    },
+    /// Record a later decision about a received bundle (accepted, rejected, duplicate_identity, resend).
+    Status {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        bundle: String,
+        #[arg(long)]
+        status: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Import bundles a station exported to removable media; writes receipts beside them.
+    Import {
+        dir: PathBuf,
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Replay the receipt log from its start and check every link.
+    LogVerify {
+        #[arg(long)]
+        config: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum StationCommand {
+    Add {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        id: String,
+        /// The station's Ed25519 public key, hex (`station status` prints it).
+        #[arg(long)]
+        key: String,
+        #[arg(long)]
+        centre: String,
+    },
+    Revoke {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        id: String,
+    },
+}
+
+/// A failure, told in Arabic (what kind) and English (exactly what).
+struct Failure {
+    ar: &'static str,
+    en: String,
+}
+
+impl From<ServeError> for Failure {
+    fn from(e: ServeError) -> Failure {
+        let ar = match e {
+            ServeError::Config(_) => "ملف إعدادات السجل أو أحد مفاتيحه غير صالح",
+            ServeError::Meta(_) => "تعذّر العمل على قاعدة بيانات السجل",
+            ServeError::Objects(_) => "تعذّر العمل على مخزن الحزم",
+            ServeError::Other(_) => "تعذّر تشغيل السجل",
+        };
+        Failure { ar, en: e.to_string() }
+    }
+}
+
+impl From<registry::error::ApiError> for Failure {
+    fn from(e: registry::error::ApiError) -> Failure {
+        Failure { ar: "رُفض الطلب", en: e.to_string() }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Runtime::new().map_err(|e| Failure { ar: "تعذّر تشغيل السجل", en: e.to_string() })
+}
+
+fn open(rt: &tokio::runtime::Runtime, config: &Path) -> Result<AnyIntake, Failure> {
+    let c = Config::load(config).map_err(ServeError::from)?;
+    Ok(rt.block_on(registry::open(&c, registry::intake::system_clock()))?)
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    registry::install_tls_provider();
+    let rt = runtime()?;
+    match command {
+        Command::Init { dir, listen } => {
+            let made = registry::config::init(&dir, &listen).map_err(ServeError::from)?;
+            println!("{}", serde_json::json!({
+                "config": made.config,
+                "recipient": made.recipient,
+                "root_key": made.root_public,
+                "admin_token_file": dir.join("keys/admin.token"),
+            }));
+        }
+        Command::Keygen { out } => {
+            if out.exists() {
+                return Err(Failure { ar: "الملف موجود مسبقًا", en: format!("refusing to overwrite {}", out.display()) });
+            }
+            let id = schemas::keys::new_registry_identity();
+            std::fs::write(&out, schemas::keys::identity_file_text(&id)).map_err(|e| Failure { ar: "تعذّرت كتابة الملف", en: format!("{}: {e}", out.display()) })?;
+            println!("{}", id.to_public());
+        }
+        Command::Serve { config } => {
+            let c = Config::load(&config).map_err(ServeError::from)?;
+            rt.block_on(async {
+                let intake = registry::open(&c, registry::intake::system_clock()).await?;
+                let listener = tokio::net::TcpListener::bind(c.listen).await.map_err(|e| ServeError::Other(format!("{}: {e}", c.listen)))?;
+                eprintln!("registry listening on http://{}", listener.local_addr().map_err(|e| ServeError::Other(e.to_string()))?);
+                registry::serve(&intake, listener, async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+            })?;
+        }
+        Command::Station { command: StationCommand::Add { config, id, key, centre } } => {
+            let i = open(&rt, &config)?;
+            let created = rt.block_on(async { with_intake!(&i, |x| x.add_station(sync::api::NewStation { id: id.clone(), ed25519: key, centre }).await) })?;
+            eprintln!("station {id} {}", if created { "onboarded" } else { "was already onboarded with this key" });
+        }
+        Command::Station { command: StationCommand::Revoke { config, id } } => {
+            let i = open(&rt, &config)?;
+            rt.block_on(async { with_intake!(&i, |x| x.revoke_station(&id).await) })?;
+            eprintln!("station {id} revoked");
+        }
+        Command::OperatorRevoke { config, station, username } => {
+            let i = open(&rt, &config)?;
+            rt.block_on(async { with_intake!(&i, |x| x.revoke_operator(&station, &username).await) })?;
+            eprintln!("operator {username} of {station} revoked");
+        }
+        Command::Status { config, bundle, status, reason } => {
+            let status = sync::status::BundleStatus::parse(&status).ok_or_else(|| Failure { ar: "حالة غير معروفة", en: format!("unknown status {status}: accepted, rejected, duplicate_identity or resend") })?;
+            let i = open(&rt, &config)?;
+            let cursor = rt.block_on(async { with_intake!(&i, |x| x.set_status(&bundle, sync::api::NewStatus { status, reason }).await) })?;
+            println!("{}", serde_json::json!({ "cursor": cursor }));
+        }
+        Command::Import { dir, config } => {
+            let i = open(&rt, &config)?;
+            let report = rt.block_on(async { with_intake!(&i, |x| registry::media::import(x, &dir).await) })?;
+            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        }
+        Command::LogVerify { config } => {
+            let i = open(&rt, &config)?;
+            let (entries, keys) = rt.block_on(async {
+                with_intake!(&i, |x| {
+                    let mut all = Vec::new();
+                    let mut from = 1;
+                    loop {
+                        let page = x.meta.log(from, 500).await.map_err(ServeError::from)?;
+                        let Some(last) = page.last().map(|e| e.0) else { break };
+                        from = last + 1;
+                        all.extend(page);
+                    }
+                    Ok::<_, ServeError>((all, x.keys.receipt_infos()))
+                })
+            })?;
+            let receipts: Vec<&[u8]> = entries.iter().map(|(_, r, _)| r.as_slice()).collect();
+            match sync::receipt::verify_log(receipts, &keys) {
+                Ok((n, head)) => {
+                    let stored = entries.last().map(|e| e.2).unwrap_or(sync::receipt::LOG_GENESIS);
+                    if stored != head {
+                        return Err(Failure { ar: "سجل الإيصالات معدّل", en: format!("the stored head {} is not the replayed {}", hex::encode(stored), hex::encode(head)) });
+                    }
+                    println!("{}", serde_json::json!({ "ok": true, "entries": n, "head": hex::encode(head) }));
+                }
+                Err((i, problem)) => return Err(Failure { ar: "سجل الإيصالات معدّل أو ناقص", en: format!("entry {i}: {problem}") }),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Keygen { out } => {
-            if out.exists() {
-                eprintln!("refusing to overwrite {}", out.display());
-                return ExitCode::from(2);
-            }
-            let id = schemas::keys::new_registry_identity();
-            if let Err(e) = std::fs::write(&out, schemas::keys::identity_file_text(&id)) {
-                eprintln!("cannot write {}: {e}", out.display());
-                return ExitCode::from(2);
-            }
-            println!("{}", id.to_public());
-            ExitCode::SUCCESS
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("خطأ: {}\nerror: {}", f.ar, f.en);
+            ExitCode::from(2)
         }
     }
 }

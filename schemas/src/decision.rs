@@ -4,11 +4,11 @@
 //! It is separate from the bundle because approval may come hours later (an end-of-day batch);
 //! it binds to one exact manifest through the manifest's SHA-256.
 
-use coset::{CoseSign1, CoseSign1Builder, TaggedCborSerializable, HeaderBuilder, iana};
-use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
+use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use crate::cbor::{self, CborError};
+use crate::cose;
 use crate::manifest::{Bytes32, Manifest};
 
 /// COSE content type of a decision statement.
@@ -62,42 +62,20 @@ pub fn sign(decision: &Decision, key: &SigningKey) -> Result<Vec<u8>, DecisionEr
         return Err(DecisionError::ReasonMissing);
     }
     let payload = cbor::to_vec(decision)?;
-    CoseSign1Builder::new()
-        .protected(
-            HeaderBuilder::new()
-                .algorithm(iana::Algorithm::EdDSA)
-                .content_type(DECISION_CONTENT_TYPE.to_string())
-                .build(),
-        )
-        .unprotected(HeaderBuilder::new().key_id(decision.supervisor_id.as_bytes().to_vec()).build())
-        .payload(payload)
-        .create_signature(b"", |data| key.sign(data).to_bytes().to_vec())
-        .build()
-        .to_tagged_vec()
-        .map_err(|e| DecisionError::Malformed(e.to_string()))
+    cose::sign1(DECISION_CONTENT_TYPE, decision.supervisor_id.as_bytes(), payload, key).map_err(|e| DecisionError::Malformed(e.to_string()))
 }
 
 /// Verifies a decision statement against the manifest it must belong to.
 pub fn verify(bytes: &[u8], manifest: &Manifest, manifest_sha256: &[u8; 32], trusted: Option<&VerifyingKey>) -> Result<Decision, DecisionError> {
-    let s = CoseSign1::from_tagged_slice(bytes).map_err(|e| DecisionError::Malformed(e.to_string()))?;
-    if s.protected.header.alg != Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) {
-        return Err(DecisionError::Malformed("algorithm is not EdDSA (-8)".into()));
-    }
-    if s.protected.header.content_type != Some(coset::ContentType::Text(DECISION_CONTENT_TYPE.into())) {
-        return Err(DecisionError::Malformed(format!("content type is not {DECISION_CONTENT_TYPE}")));
-    }
-    let payload = s.payload.as_ref().ok_or(DecisionError::Malformed("no payload".into()))?;
-    let d: Decision = cbor::from_slice(payload)?;
+    let s = cose::parse1(bytes, DECISION_CONTENT_TYPE).map_err(|e| DecisionError::Malformed(e.to_string()))?;
+    let d: Decision = cbor::from_slice(&s.payload)?;
     let key = VerifyingKey::from_bytes(&d.supervisor_ed25519).map_err(|_| DecisionError::BadSignature)?;
     if let Some(t) = trusted
         && *t != key
     {
         return Err(DecisionError::UntrustedSupervisor);
     }
-    s.verify_signature(b"", |sig, data| {
-        let sig = Signature::from_slice(sig).map_err(|_| DecisionError::BadSignature)?;
-        key.verify_strict(data, &sig).map_err(|_| DecisionError::BadSignature)
-    })?;
+    s.verify(&key).map_err(|_| DecisionError::BadSignature)?;
     if d.bundle_id != manifest.bundle_id {
         return Err(DecisionError::WrongBundle { expected: manifest.bundle_id.clone(), found: d.bundle_id });
     }

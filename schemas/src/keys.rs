@@ -20,12 +20,29 @@ pub enum KeyError {
     Recipient(String),
     #[error("not a hex Ed25519 public key: {0}")]
     PublicKey(String),
+    #[error("not an Ed25519 key file (a line of 64 hex digits): {0}")]
+    SecretKey(String),
 }
 
 /// A fresh Ed25519 signing key from the operating system's randomness.
 pub fn new_signing_key() -> Result<SigningKey, KeyError> {
     let mut seed = zeroize::Zeroizing::new([0u8; 32]);
     getrandom::fill(seed.as_mut()).map_err(|e| KeyError::Random(e.to_string()))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+/// A signing key in its file form: comment lines, then the 32-byte seed in hex.
+pub fn signing_key_file_text(key: &SigningKey, what: &str) -> String {
+    format!("# {what}\n# public key: {}\n{}\n", hex::encode(key.verifying_key().to_bytes()), hex::encode(key.to_bytes()))
+}
+
+/// Reads a signing key file written by [`signing_key_file_text`].
+pub fn parse_signing_key_file(text: &str) -> Result<SigningKey, KeyError> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).ok_or(KeyError::NoIdentity)?;
+    let seed: [u8; 32] = hex::decode(line)
+        .map_err(|e| KeyError::SecretKey(e.to_string()))?
+        .try_into()
+        .map_err(|_| KeyError::SecretKey("not 32 bytes".into()))?;
     Ok(SigningKey::from_bytes(&seed))
 }
 
@@ -83,6 +100,15 @@ mod tests {
         assert_eq!(parse_identity_file(&text).unwrap().len(), 1);
         assert!(matches!(parse_identity_file("# nothing here\n"), Err(KeyError::NoIdentity)));
         assert!(parse_identity_file("AGE-SECRET-KEY-1BROKEN\n").is_err());
+    }
+
+    #[test]
+    fn signing_key_files_round_trip() {
+        let k = new_signing_key().unwrap();
+        let text = signing_key_file_text(&k, "receipt key r1");
+        assert_eq!(parse_signing_key_file(&text).unwrap().to_bytes(), k.to_bytes());
+        assert!(parse_signing_key_file("# nothing\n").is_err());
+        assert!(parse_signing_key_file("abcd\n").is_err());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! - [`cbor`]: RFC 8949 core deterministic CBOR;
 //! - [`manifest`]: the enrollment manifest;
 //! - [`bundle`]: sealing and opening an enrollment bundle (COSE signatures, age encryption);
+//! - [`cose`]: single-signer COSE_Sign1 statements (EdDSA), shared by decisions and the sync protocol;
 //! - [`decision`]: the supervisor's signed decision statement;
 //! - [`cbeff`]: CBEFF (ISO/IEC 19785-3) XML for hand-off to an ABIS;
 //! - [`keys`]: Ed25519 signing keys and age identities;
@@ -14,6 +15,7 @@
 pub mod bundle;
 pub mod cbeff;
 pub mod cbor;
+pub mod cose;
 pub mod decision;
 pub mod iso19794;
 pub mod jp2k;

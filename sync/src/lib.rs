@@ -1,65 +1,70 @@
-//! Protocol types shared by the station's sync worker and the registry's intake.
+//! The sync protocol between a station and the central registry: the types both sides share.
 //!
-//! For now: the ticket a station announces for each sealed bundle before uploading it. The
-//! transport (signed requests, resumable uploads, receipts, status feed) comes with the sync issue.
+//! Everything either side relies on is signed (COSE_Sign1, Ed25519, see [`schemas::cose`]):
+//! - [`ticket`]: what a station announces about one sealed bundle (signed by the station);
+//! - [`token`]: the per-request proof that a request comes from a station (a CWT, RFC 8392,
+//!   bound to the method, the path and the body's SHA-256, fresh and used once);
+//! - [`receipt`]: the registry's signed acknowledgement that it holds a bundle, and the hash
+//!   chain its receipts are appended to;
+//! - [`master`]: the registry's signed master data (operators, keys, revocations, settings);
+//! - [`status`]: the registry's signed pages of later decisions about bundles;
+//! - [`media`]: the folder layout of bundles carried on removable media;
+//! - [`api`]: the JSON bodies, paths and headers of the HTTP API, and the refusal codes.
+//!
+//! The HTTP API is described in `docs/openapi.json`; `docs/sync-protocol.md` explains it.
 
-use serde::{Deserialize, Serialize};
+pub mod api;
+pub mod master;
+pub mod media;
+pub mod receipt;
+pub mod status;
+pub mod ticket;
+pub mod token;
 
-/// What a station tells the registry about one sealed bundle before sending it. The registry
-/// answers per ticket: have it, send it, or refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ticket {
-    pub bundle_id: String,
-    pub station_id: String,
-    pub station_sequence: u64,
-    /// SHA-256 of the age file: the bundle's content address.
-    pub ciphertext_sha256: String,
-    pub ciphertext_len: u64,
-    /// SHA-256 of the signed manifest, which the supervisor's decision binds to.
-    pub manifest_sha256: String,
-    /// The supervisor's COSE_Sign1 decision statement, hex.
-    pub decision: String,
+pub use api::Code;
+
+/// Why a signed document of the protocol could not be read or trusted.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ProtocolError {
+    #[error("{what}: {problem}")]
+    Malformed { what: &'static str, problem: String },
+    #[error("{what}: signed by an unknown key ({kid})")]
+    UnknownKey { what: &'static str, kid: String },
+    #[error("{what}: the signature does not verify")]
+    BadSignature { what: &'static str },
+    #[error("{0}")]
+    Mismatch(String),
 }
 
-impl Ticket {
-    /// The ticket for a bundle just sealed by [`schemas::bundle::seal`].
-    pub fn for_sealed(sealed: &schemas::bundle::Sealed, station_id: &str, sequence: u64, decision: &[u8]) -> Ticket {
-        Ticket {
-            bundle_id: sealed.bundle_id.clone(),
-            station_id: station_id.to_string(),
-            station_sequence: sequence,
-            ciphertext_sha256: hex::encode(sealed.ciphertext_sha256),
-            ciphertext_len: sealed.ciphertext_len,
-            manifest_sha256: hex::encode(sealed.manifest_sha256),
-            decision: hex::encode(decision),
-        }
-    }
-
-    /// Checks that `ciphertext` is the bundle this ticket announces.
-    pub fn matches(&self, ciphertext: &[u8]) -> bool {
-        use sha2::Digest;
-        ciphertext.len() as u64 == self.ciphertext_len && hex::encode(sha2::Sha256::digest(ciphertext)) == self.ciphertext_sha256
+impl ProtocolError {
+    pub(crate) fn malformed(what: &'static str, problem: impl ToString) -> ProtocolError {
+        ProtocolError::Malformed { what, problem: problem.to_string() }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Parses and verifies a signed document of `content_type` whose key is found from its key id.
+pub(crate) fn open_signed<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    bytes: &[u8],
+    content_type: &str,
+    key_of: &dyn Fn(&str) -> Option<schemas::VerifyingKey>,
+) -> Result<(T, String), ProtocolError> {
+    let s = schemas::cose::parse1(bytes, content_type).map_err(|e| ProtocolError::malformed(what, e))?;
+    let kid = s.kid_text();
+    let key = key_of(&kid).ok_or_else(|| ProtocolError::UnknownKey { what, kid: kid.clone() })?;
+    s.verify(&key).map_err(|_| ProtocolError::BadSignature { what })?;
+    let value = schemas::cbor::from_slice(&s.payload).map_err(|e| ProtocolError::malformed(what, e))?;
+    Ok((value, kid))
+}
 
-    #[test]
-    fn ticket_matches_only_its_ciphertext() {
-        let data = b"an age file".to_vec();
-        use sha2::Digest;
-        let sealed = schemas::bundle::Sealed {
-            bundle_id: "b".into(),
-            manifest_sha256: [1; 32],
-            ciphertext_sha256: sha2::Sha256::digest(&data).into(),
-            ciphertext_len: data.len() as u64,
-            plaintext_len: 0,
-        };
-        let t = Ticket::for_sealed(&sealed, "ST-1", 5, b"\xd2");
-        assert!(t.matches(&data));
-        assert!(!t.matches(b"an age filf"));
-        assert!(!t.matches(b"an age file!"));
-    }
+/// Encodes and signs a document.
+pub(crate) fn sign<T: serde::Serialize>(value: &T, content_type: &str, kid: &str, key: &schemas::SigningKey) -> Vec<u8> {
+    let payload = schemas::cbor::to_vec(value).expect("protocol documents are plain data");
+    schemas::cose::sign1(content_type, kid.as_bytes(), payload, key).expect("COSE encoding of plain data")
+}
+
+/// SHA-256 of `bytes`.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
 }

@@ -1,0 +1,157 @@
+//! The reference central intake of the Hukumati identity registry.
+//!
+//! Stations announce sealed bundles with signed tickets, upload them (resumable, content
+//! addressed), and get a signed receipt once the registry has verified and durably stored them;
+//! they pull their master data and the later decisions about their bundles. The protocol's types
+//! are in the `sync` crate, shared with the station.
+//!
+//! - [`config`]: the configuration file and the keys it names; `registry init` writes one;
+//! - [`meta`]: the metadata store behind one trait, on PostgreSQL or SQLite;
+//! - [`objects`]: bundle bytes in an object store (S3-compatible, or a local folder);
+//! - [`intake`]: the logic (authentication, tickets, uploads, verification, receipts, feeds);
+//! - [`http`]: the axum API over it;
+//! - [`error`]: the one error type;
+//! - [`media`]: bundles carried on removable media by stations without a link;
+//! - this module: building a registry from its configuration and serving it, in its own process
+//!   or embedded in another (a demo station's).
+//!
+//! The registry keeps no state of its own: several instances against the same PostgreSQL
+//! database and object store can stand behind one load balancer (docs/sync-protocol.md).
+
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod intake;
+pub mod media;
+pub mod meta;
+pub mod objects;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use config::{Config, MetadataConfig, ObjectsConfig};
+use intake::{Clock, Intake};
+use meta::Meta;
+use objects::Objects;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Meta(#[from] meta::MetaError),
+    #[error(transparent)]
+    Objects(#[from] objects::ObjectError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The registry's metadata store, whichever the configuration names.
+pub enum AnyIntake {
+    Sqlite(Arc<Intake<meta::sqlite::SqliteMeta>>),
+    #[cfg(feature = "postgres")]
+    Postgres(Arc<Intake<meta::postgres::PgMeta>>),
+}
+
+/// Runs `$body` with `$i` bound to the intake, whichever store it uses.
+#[macro_export]
+macro_rules! with_intake {
+    ($any:expr, |$i:ident| $body:expr) => {
+        match $any {
+            $crate::AnyIntake::Sqlite($i) => $body,
+            #[cfg(feature = "postgres")]
+            $crate::AnyIntake::Postgres($i) => $body,
+        }
+    };
+}
+
+fn objects_of(c: &Config) -> Result<Objects, ServeError> {
+    Ok(match &c.objects {
+        ObjectsConfig::Local(p) => Objects::local(p)?,
+        #[cfg(feature = "s3")]
+        ObjectsConfig::S3(l) => Objects::s3(l)?,
+        #[cfg(not(feature = "s3"))]
+        ObjectsConfig::S3(_) => return Err(ServeError::Other("this build of the registry has no S3 support (feature `s3`)".into())),
+    })
+}
+
+fn intake_of<M: Meta>(c: &Config, meta: M, clock: Clock) -> Result<Arc<Intake<M>>, ServeError> {
+    Ok(Arc::new(Intake { meta, objects: objects_of(c)?, keys: c.load_keys()?, limits: c.limits.clone(), centres: c.centres.clone(), settings: c.settings.clone(), clock }))
+}
+
+/// Opens the registry a configuration describes (migrating its database).
+pub async fn open(c: &Config, clock: Clock) -> Result<AnyIntake, ServeError> {
+    Ok(match &c.metadata {
+        MetadataConfig::Sqlite(p) => {
+            let m = meta::sqlite::SqliteMeta::open(p)?;
+            m.migrate().await?;
+            AnyIntake::Sqlite(intake_of(c, m, clock)?)
+        }
+        #[cfg(feature = "postgres")]
+        MetadataConfig::Postgres { url, pool } => {
+            let m = meta::postgres::PgMeta::connect(url, *pool)?;
+            m.migrate().await?;
+            AnyIntake::Postgres(intake_of(c, m, clock)?)
+        }
+        #[cfg(not(feature = "postgres"))]
+        MetadataConfig::Postgres { .. } => return Err(ServeError::Other("this build of the registry has no PostgreSQL support (feature `postgres`)".into())),
+    })
+}
+
+impl AnyIntake {
+    pub fn router(&self) -> axum::Router {
+        with_intake!(self, |i| http::router(i.clone()))
+    }
+}
+
+/// Installs rustls's ring provider as the process's TLS crypto (once; later calls do nothing).
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Serves `intake` on `listener` until `shutdown` resolves.
+pub async fn serve(intake: &AnyIntake, listener: tokio::net::TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+    axum::serve(listener, intake.router()).with_graceful_shutdown(shutdown).await.map_err(|e| ServeError::Other(e.to_string()))
+}
+
+/// A registry running inside another process (a demo station's), on a loopback port.
+pub struct Embedded {
+    pub url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Embedded {
+    /// Starts the registry configured in `config` on 127.0.0.1 (a free port), on its own thread.
+    pub fn start(config: &Path) -> Result<Embedded, ServeError> {
+        let c = Config::load(config)?;
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| ServeError::Other(e.to_string()))?;
+        let (intake, listener) = rt.block_on(async {
+            let intake = open(&c, intake::system_clock()).await?;
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| ServeError::Other(e.to_string()))?;
+            Ok::<_, ServeError>((intake, listener))
+        })?;
+        let url = format!("http://{}", listener.local_addr().map_err(|e| ServeError::Other(e.to_string()))?);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("embedded-registry".into())
+            .spawn(move || {
+                let _ = rt.block_on(serve(&intake, listener, async {
+                    let _ = rx.await;
+                }));
+            })
+            .map_err(|e| ServeError::Other(e.to_string()))?;
+        Ok(Embedded { url, stop: Some(tx), thread: Some(thread) })
+    }
+}
+
+impl Drop for Embedded {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
