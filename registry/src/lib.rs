@@ -114,6 +114,18 @@ pub async fn serve(intake: &AnyIntake, listener: tokio::net::TcpListener, shutdo
     axum::serve(listener, intake.router()).with_graceful_shutdown(shutdown).await.map_err(|e| ServeError::Other(e.to_string()))
 }
 
+/// Onboards a station into the registry configured in `config`, directly on its database (for
+/// a demo station's embedded registry, and the `registry station add` command). `false` if it
+/// was onboarded already with the same key.
+pub fn onboard(config: &Path, station: sync::api::NewStation) -> Result<bool, ServeError> {
+    let c = Config::load(config)?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| ServeError::Other(e.to_string()))?;
+    rt.block_on(async {
+        let intake = open(&c, intake::system_clock()).await?;
+        with_intake!(&intake, |i| i.add_station(station).await).map_err(|e| ServeError::Other(e.to_string()))
+    })
+}
+
 /// A registry running inside another process (a demo station's), on a loopback port.
 pub struct Embedded {
     pub url: String,

@@ -45,6 +45,9 @@ pub async fn import<M: Meta>(intake: &Arc<Intake<M>>, dir: &Path) -> Result<Impo
             }
             continue;
         };
+        // The master data goes back with the receipts: the station verifies them with its keys.
+        let mpath = sync::media::master_data_path(dir, &station.id);
+        std::fs::write(&mpath, intake.master_data(&station).await?).map_err(|e| io(&mpath, e))?;
         for tpath in tickets {
             let signed = std::fs::read(&tpath).map_err(|e| io(&tpath, e))?;
             let answer = match intake.announce(&station, AnnounceRequest { tickets: vec![b64(&signed)] }).await {

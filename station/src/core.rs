@@ -31,6 +31,17 @@ pub struct Config {
     /// Where the sync worker reaches the registry (empty: the embedded demo registry).
     #[serde(default)]
     pub registry_url: String,
+    /// The most the sync worker may send, in kilobits a second (0: no limit), for links shared
+    /// with the post office's counter.
+    #[serde(default)]
+    pub sync_limit_kbit: u32,
+}
+
+impl Config {
+    /// The upload limit in bytes a second, if any.
+    pub fn sync_limit_bytes(&self) -> Option<u64> {
+        (self.sync_limit_kbit > 0).then(|| self.sync_limit_kbit as u64 * 1000 / 8)
+    }
 }
 
 impl Default for Config {
@@ -42,6 +53,7 @@ impl Default for Config {
             capture: CapturePolicy::default(),
             consent_notice_version: crate::consent::CURRENT_VERSION.into(),
             registry_url: String::new(),
+            sync_limit_kbit: 0,
         }
     }
 }
@@ -83,6 +95,8 @@ pub enum CoreError {
     Decision(#[from] schemas::decision::DecisionError),
     #[error("settings: {0}")]
     Config(String),
+    #[error("the registry has revoked this station: it may not enroll")]
+    StationRevoked,
 }
 
 impl From<rusqlite::Error> for CoreError {
@@ -111,6 +125,7 @@ impl Explain for CoreError {
             CoreError::Bundle(e) => e.explain(),
             CoreError::Decision(e) => e.explain(),
             CoreError::Config(e) => Message::new("config-invalid").detail(e),
+            CoreError::StationRevoked => Message::new("station-revoked"),
         }
     }
 }
@@ -253,6 +268,9 @@ impl Station {
 
     /// Checks the limits that stop new enrollments.
     pub fn check_limits(&self, now_ms: i64) -> Result<(), CoreError> {
+        if self.store.meta("station_revoked")?.is_some_and(|v| v == b"1") {
+            return Err(CoreError::StationRevoked);
+        }
         let awaiting = self.count("SELECT count(*) FROM enrollments WHERE stage = 'awaiting_approval'")?;
         if awaiting >= self.config.max_awaiting_approval {
             return Err(CoreError::TooManyAwaitingApproval { count: awaiting, limit: self.config.max_awaiting_approval });
@@ -275,6 +293,12 @@ impl Station {
         let tx = self.store.conn.transaction()?;
         set_meta(&tx, "last_registry_contact", now_ms.to_string().as_bytes())?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Reads the settings again (another connection, the sync worker, may have changed them).
+    pub fn reload_config(&mut self) -> Result<(), CoreError> {
+        self.config = serde_json::from_slice(&self.store.meta("config")?.ok_or(StoreError::Corrupt("config"))?).map_err(|e| CoreError::Config(e.to_string()))?;
         Ok(())
     }
 
@@ -367,7 +391,7 @@ impl Station {
         self.load_step(s, id, step)?.ok_or(CoreError::DraftMissing(step))
     }
 
-    fn station_signing_key(&self, session: &Session) -> Result<schemas::SigningKey, CoreError> {
+    pub(crate) fn station_signing_key(&self, session: &Session) -> Result<schemas::SigningKey, CoreError> {
         let wrapped = self.store.meta("station_signing_key")?.ok_or(StoreError::Corrupt("station_signing_key"))?;
         let seed = session.data_key.unwrap_key(&station_key_aad(&self.station_id), &wrapped, "the station signing key")?;
         Ok(schemas::SigningKey::from_bytes(seed.bytes()))
@@ -591,7 +615,9 @@ impl Station {
         tx.execute("DELETE FROM drafts WHERE enrollment = ?1", [id])?;
         let final_stage = if verdict == Verdict::Approve { Stage::Approved } else { Stage::Rejected };
         tx.execute("UPDATE enrollments SET stage = ?2, updated_at = ?3 WHERE id = ?1", params![id, final_stage.as_str(), now_ms])?;
-        audit_append(&tx, now_ms, &supervisor.username, &format!("enrollment:{verdict_text}"), Some(id))?;
+        let head = audit_append(&tx, now_ms, &supervisor.username, &format!("enrollment:{verdict_text}"), Some(id))?;
+        // The ticket that announces this bundle names the audit chain as it stood at sealing.
+        tx.execute("UPDATE outbox SET audit_seq = ?2, audit_head = ?3 WHERE bundle_id = ?1", params![id, head.sequence as i64, &head.hash[..]])?;
         tx.commit()?;
         self.store.checkpoint()?;
         Ok(OutboxEntry {

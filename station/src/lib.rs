@@ -16,6 +16,8 @@
 //! - [`sample`]: a complete synthetic enrollment for `bundle sample` and benchmarks;
 //! - [`slip`]: the acknowledgement slip the applicant takes home (PDF with a QR code);
 //! - [`fonts`]: the vendored fonts of the kiosk and the slip;
+//! - [`uplink`]: sync with the central registry (tickets, resumable uploads, receipts, master
+//!   data, the status feed, removable media) and its background worker;
 //! - [`ui`]: the egui kiosk, a thin layer over all of the above;
 //! - [`report`]: opening and verifying a sealed bundle into a JSON report;
 //! - [`messages`]: what a person reads when something is refused or fails, from the Fluent files.
@@ -35,6 +37,7 @@ pub mod script;
 pub mod slip;
 pub mod store;
 pub mod ui;
+pub mod uplink;
 pub mod validate;
 pub mod vault;
 pub mod workflow;

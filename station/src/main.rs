@@ -58,6 +58,32 @@ enum Command {
         /// The registry's age recipient (age1...), from its master data.
         #[arg(long)]
         registry_recipient: String,
+        /// The registry's address (https://...), for sync.
+        #[arg(long, requires = "registry_key")]
+        registry_url: Option<String>,
+        /// The registry's root public key (hex), which its master data is signed with.
+        #[arg(long)]
+        registry_key: Option<String>,
+    },
+    /// Sync with the registry now: master data, operators, waiting bundles (announce, upload,
+    /// receipts), the status feed; a JSON report (any operator's password on standard input:
+    /// it opens the station's key).
+    Sync {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        operator: String,
+    },
+    /// Removable media, for a station with no link: `export --out DIR` writes the waiting
+    /// bundles and their tickets; `import DIR` reads back the receipts the registry wrote.
+    Media {
+        #[command(subcommand)]
+        command: MediaCommand,
+    },
+    /// Where the registry is: `set --url URL --key HEX` (administrators).
+    Registry {
+        #[command(subcommand)]
+        command: RegistryCommand,
     },
     /// Set up a DEMO station: admin `admin1`, clerk `clerk1`, supervisor `super1`, password
     /// `demo`, and an embedded demo registry key. Only on a new data directory.
@@ -172,6 +198,42 @@ enum OperatorCommand {
         operator: String,
         #[arg(long)]
         username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MediaCommand {
+    Export {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        operator: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    Import {
+        dir: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        operator: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegistryCommand {
+    Set {
+        #[arg(long)]
+        data: PathBuf,
+        /// The administrator doing it.
+        #[arg(long)]
+        operator: String,
+        /// The registry's address; empty for a demo station's embedded registry.
+        #[arg(long, default_value = "")]
+        url: String,
+        /// The registry's root public key, hex.
+        #[arg(long)]
+        key: String,
     },
 }
 
@@ -324,7 +386,11 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             BundleCommand::InspectIso { file } => inspect_iso(&file),
             BundleCommand::ExportCbeff { file, identity, out } => export_cbeff(&file, &identity, out.as_deref()),
         },
-        Command::Init { data, station_id, centre, admin, registry_recipient } => ops::init(&data, &station_id, &centre, &admin, &registry_recipient),
+        Command::Init { data, station_id, centre, admin, registry_recipient, registry_url, registry_key } => ops::init(&data, &station_id, &centre, &admin, &registry_recipient, registry_url.as_deref(), registry_key.as_deref()),
+        Command::Sync { data, operator } => ops::sync(&data, &operator),
+        Command::Media { command: MediaCommand::Export { data, operator, out } } => ops::media_export(&data, &operator, &out),
+        Command::Media { command: MediaCommand::Import { dir, data, operator } } => ops::media_import(&data, &operator, &dir),
+        Command::Registry { command: RegistryCommand::Set { data, operator, url, key } } => ops::registry_set(&data, &operator, &url, &key),
         Command::DemoSeed { data } => ops::demo_seed(&data),
         Command::Operator { command } => match command {
             OperatorCommand::Add { data, operator, username, role } => ops::operator_add(&data, &operator, &username, &role),

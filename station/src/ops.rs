@@ -49,31 +49,83 @@ fn demo_banner(station: &Station) {
     }
 }
 
-pub fn init(data: &Path, station_id: &str, centre: &str, admin: &str, recipient: &str) -> Result<ExitCode, Failure> {
+pub fn init(data: &Path, station_id: &str, centre: &str, admin: &str, recipient: &str, registry_url: Option<&str>, registry_key: Option<&str>) -> Result<ExitCode, Failure> {
     let pw = read_password(admin)?;
     Station::init(data, &InitParams { station_id, centre, registry_recipient: recipient, admin, admin_password: &pw, demo: false }, now_ms())?;
+    let mut station = Station::open(data)?;
+    if let Some(key) = registry_key {
+        let session = station.login(admin, &pw, now_ms())?;
+        station.set_registry(&session, registry_url.unwrap_or(""), key, now_ms())?;
+    }
     say(&Message::new("cli-set-up").with("station", station_id).with("path", data.display()));
+    // The registry's administrators onboard the station with its public key.
+    print_json(&serde_json::json!({ "station_id": station_id, "centre": centre, "station_key": station.station_public_key()? }));
     Ok(ExitCode::SUCCESS)
 }
 
-/// The demo registry's identity, kept beside a demo station's database.
-pub const DEMO_REGISTRY_KEY: &str = "demo-registry.key";
+pub fn registry_set(data: &Path, admin: &str, url: &str, key: &str) -> Result<ExitCode, Failure> {
+    let mut station = open(data)?;
+    let session = login(&mut station, admin)?;
+    station.set_registry(&session, url, key, now_ms())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One sync cycle now, with the station's embedded registry if it is a demo station.
+pub fn sync(data: &Path, user: &str) -> Result<ExitCode, Failure> {
+    use station::uplink;
+    let mut station = open(data)?;
+    demo_banner(&station);
+    let session = login(&mut station, user)?;
+    let id = station.sync_identity(&session)?;
+    let target = uplink::Target::of(&station)?;
+    let root = station.registry_root_key()?.ok_or(uplink::UplinkError::NotConfigured("no registry root key (`station registry set`)"))?;
+    let client = uplink::Client::new(&target.url, id, root, station.config.sync_limit_bytes(), std::sync::Arc::new(now_ms))?;
+    let progress = uplink::SharedProgress::default();
+    let report = uplink::cycle(&mut station, &client, &progress, &std::sync::atomic::AtomicBool::new(false), &now_ms)?;
+    print_json(&report);
+    Ok(if report.refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+pub fn media_export(data: &Path, user: &str, out: &Path) -> Result<ExitCode, Failure> {
+    let mut station = open(data)?;
+    let session = login(&mut station, user)?;
+    let id = station.sync_identity(&session)?;
+    print_json(&station.export_to(&id, out)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn media_import(data: &Path, user: &str, dir: &Path) -> Result<ExitCode, Failure> {
+    let mut station = open(data)?;
+    let session = login(&mut station, user)?;
+    let id = station.sync_identity(&session)?;
+    let r = station.import_receipts(&id, dir, now_ms())?;
+    print_json(&r);
+    Ok(if r.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// A demo station's embedded registry lives in this folder of its data directory; its age
+/// identity (which opens the station's bundles) is `keys/registry.age` there.
+pub const DEMO_REGISTRY: &str = "demo-registry";
 
 pub fn demo_seed(data: &Path) -> Result<ExitCode, Failure> {
     if data.join(station::store::DB_FILE).exists() {
         return Err(Failure::new("cli-demo-seed-used", data.display()));
     }
     std::fs::create_dir_all(data).map_err(|e| Failure::new("cli-make-dir", e))?;
-    let registry = schemas::keys::new_registry_identity();
-    std::fs::write(data.join(DEMO_REGISTRY_KEY), schemas::keys::identity_file_text(&registry)).map_err(|e| Failure::new("cli-demo-registry-key", e))?;
+    // The embedded registry: keys and a configuration on SQLite and a folder, beside the station.
+    let made = registry::config::init(&data.join(DEMO_REGISTRY), "127.0.0.1:0").map_err(|e| Failure::new("cli-demo-registry", e))?;
     let now = now_ms();
     let station_id = "DEMO-ST-0001";
-    Station::init(data, &InitParams { station_id, centre: "DEMO-CENTRE", registry_recipient: &registry.to_public().to_string(), admin: "admin1", admin_password: "demo", demo: true }, now)?;
+    let centre = "DEMO-CENTRE";
+    Station::init(data, &InitParams { station_id, centre, registry_recipient: &made.recipient, admin: "admin1", admin_password: "demo", demo: true }, now)?;
     let mut station = Station::open(data)?;
     let admin = station.login("admin1", "demo", now)?;
     station.add_operator(&admin, "clerk1", Role::Clerk, "demo", now)?;
     station.add_operator(&admin, "super1", Role::Supervisor, "demo", now)?;
-    say(&Message::new("cli-demo-seeded").with("station", station_id).with("path", data.display()).with("key", DEMO_REGISTRY_KEY));
+    station.set_registry(&admin, "", &made.root_public, now)?;
+    let onboard = sync::api::NewStation { id: station_id.into(), ed25519: station.station_public_key()?, centre: centre.into() };
+    registry::onboard(&made.config, onboard).map_err(|e| Failure::new("cli-demo-registry", e))?;
+    say(&Message::new("cli-demo-seeded").with("station", station_id).with("path", data.display()).with("key", format!("{DEMO_REGISTRY}/keys/registry.age")));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -32,3 +32,8 @@ pub fn bundle_for_ticket(ticket: &Path) -> Option<PathBuf> {
     let name = ticket.file_name()?.to_str()?.strip_suffix(".ticket")?;
     Some(ticket.parent()?.parent()?.join("bundles").join(format!("{name}.age")))
 }
+
+/// The station's master data as the registry signed it at import, for verifying the receipts.
+pub fn master_data_path(dir: &Path, station: &str) -> PathBuf {
+    station_dir(dir, station).join("master-data.cose")
+}

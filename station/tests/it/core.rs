@@ -335,7 +335,7 @@ fn commands_demo_seed_operators_approve_reject_outbox_audit() {
     // The sealed bundle opens with the demo registry key and verifies.
     let out_dir = d.join("export");
     assert!(station(&["outbox", "export", "--data", data, &first, "--out", p(&out_dir)]).status.success());
-    let v = station(&["bundle", "verify", p(&out_dir.join(format!("{first}.age"))), "--identity", p(&d.join("data/demo-registry.key")), "--decision", p(&out_dir.join(format!("{first}.decision.cose")))]);
+    let v = station(&["bundle", "verify", p(&out_dir.join(format!("{first}.age"))), "--identity", p(&d.join("data/demo-registry/keys/registry.age")), "--decision", p(&out_dir.join(format!("{first}.decision.cose")))]);
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
     assert_eq!(json(&v)["station"]["id"], "DEMO-ST-0001");
 

@@ -1,0 +1,352 @@
+//! Sync with the central registry: the station's side.
+//!
+//! - [`outbox`]: the sync state in the station's store (waiting bundles and their tickets,
+//!   receipts, refusals, the registry's decisions and master data);
+//! - [`client`]: the signed HTTP client, with resumable, bandwidth-limited uploads;
+//! - [`media`]: export to and receipts from removable media, for stations with no link;
+//! - this module: one sync cycle ([`cycle`]) and the background [`Worker`] that runs cycles
+//!   with backoff and jitter, and reports its progress (bytes, bundles, time left) to the UI.
+//!
+//! A bundle's bytes are erased only in the transaction that stores its verified receipt.
+//! A cycle can be cut anywhere (power, link, a kill): the next one announces the same tickets,
+//! the registry answers with the offset it holds, and the upload goes on from there.
+
+pub mod client;
+pub mod media;
+pub mod outbox;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use sync::api::{Action, unb64};
+
+use crate::core::Station;
+use crate::messages::{Bilingual, Explain};
+
+pub use client::{Client, UplinkError, Uploaded};
+pub use outbox::SyncIdentity;
+
+/// The most tickets announced at once.
+pub const BATCH: usize = 50;
+
+/// What the worker is doing, for the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    #[default]
+    Idle,
+    MasterData,
+    Announcing,
+    Uploading,
+    Status,
+    /// Waiting before trying again after a failure.
+    Backoff,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Progress {
+    pub phase: Phase,
+    /// The batch being sent: bundles in it, bundles done.
+    pub batch_bundles: u32,
+    pub batch_done: u32,
+    pub batch_bytes: u64,
+    pub bytes_sent: u64,
+    /// Upload speed in this batch, bytes a second.
+    pub rate: f64,
+    /// Seconds left in this batch at that speed.
+    pub eta_s: Option<u64>,
+    /// Bundles the registry refused in the last cycle.
+    pub refused: u32,
+    pub last_error: Option<Bilingual>,
+    /// Station clock, ms.
+    pub last_success_at: Option<i64>,
+    pub cycles: u64,
+}
+
+pub type SharedProgress = Arc<Mutex<Progress>>;
+
+fn update(p: &SharedProgress, f: impl FnOnce(&mut Progress)) {
+    if let Ok(mut g) = p.lock() {
+        f(&mut g);
+    }
+}
+
+/// What one cycle did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub operators_registered: u32,
+    pub announced: u32,
+    pub receipted: Vec<String>,
+    pub refused: Vec<(String, String, String)>,
+    /// Bytes sent in upload bodies (some of them again after a cut).
+    pub bytes_sent: u64,
+    pub status_events: u32,
+    /// Bundles left waiting (sequence gaps, the batch size, refusals).
+    pub still_waiting: u32,
+}
+
+/// The registry a station syncs with: its address, and whether it is the embedded demo one.
+pub struct Target {
+    pub url: String,
+    _embedded: Option<registry::Embedded>,
+}
+
+impl Target {
+    /// The configured registry, or for a demo station without one, its embedded registry
+    /// (started here, stopped when this is dropped).
+    pub fn of(station: &Station) -> Result<Target, UplinkError> {
+        if !station.config.registry_url.is_empty() {
+            return Ok(Target { url: station.config.registry_url.clone(), _embedded: None });
+        }
+        let cfg = embedded_config(&station.store.dir);
+        if station.demo && cfg.exists() {
+            let e = registry::Embedded::start(&cfg).map_err(|e| UplinkError::Network(format!("the embedded demo registry: {e}")))?;
+            return Ok(Target { url: e.url.clone(), _embedded: Some(e) });
+        }
+        Err(UplinkError::NotConfigured("no registry address (`station registry set`)"))
+    }
+}
+
+/// Where a demo station keeps its embedded registry.
+pub fn embedded_config(data: &Path) -> PathBuf {
+    data.join("demo-registry").join("registry.toml")
+}
+
+/// One sync cycle: master data, operators, the waiting bundles (announce, upload, receipt), the
+/// status feed. Stops at the first failure of the link; refusals are recorded and reported.
+pub fn cycle(station: &mut Station, client: &Client, progress: &SharedProgress, stop: &AtomicBool, now: &dyn Fn() -> i64) -> Result<Report, UplinkError> {
+    let mut report = Report::default();
+    update(progress, |p| p.phase = Phase::MasterData);
+    let m = client.master_data()?;
+    station.apply_master_data(&m, now())?;
+    for op in station.unregistered_operators()? {
+        client.register_operator(&op.username, op.role.as_str(), &op.ed25519)?;
+        station.mark_registered(&op.username, now())?;
+        report.operators_registered += 1;
+    }
+    let id = client_identity(client);
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let waiting = station.waiting(&id, BATCH)?;
+        let fresh: Vec<_> = waiting.into_iter().filter(|w| !report.refused.iter().any(|r| r.0 == w.ticket.bundle_id)).collect();
+        if fresh.is_empty() {
+            break;
+        }
+        update(progress, |p| {
+            p.phase = Phase::Announcing;
+            p.batch_bundles = fresh.len() as u32;
+            p.batch_done = 0;
+            p.batch_bytes = fresh.iter().map(|w| w.bundle.len() as u64).sum();
+            p.bytes_sent = 0;
+            p.rate = 0.0;
+            p.eta_s = None;
+        });
+        let signed: Vec<Vec<u8>> = fresh.iter().map(|w| w.ticket.sign(&id.key)).collect();
+        let answers = client.announce(&signed)?;
+        report.announced += answers.len() as u32;
+        let started = Instant::now();
+        let mut sent_before = 0u64;
+        let mut progressed = false;
+        for (w, a) in fresh.into_iter().zip(answers) {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            if a.bundle_id != w.ticket.bundle_id {
+                return Err(UplinkError::Protocol(format!("an answer for {} where {} was announced", a.bundle_id, w.ticket.bundle_id)));
+            }
+            let receipt = match a.action {
+                Action::Have => unb64(a.receipt.as_deref().unwrap_or("")).map_err(UplinkError::Protocol)?,
+                Action::Refused => {
+                    let r = a.refusal.unwrap_or(sync::api::Refusal { code: sync::Code::BadTicket, detail: String::new() });
+                    station.record_refusal(&w.ticket.bundle_id, r.code.as_str(), &r.detail)?;
+                    report.refused.push((w.ticket.bundle_id.clone(), r.code.as_str().into(), r.detail));
+                    // Later numbers cannot pass one that was refused.
+                    break;
+                }
+                Action::Send => {
+                    update(progress, |p| p.phase = Phase::Uploading);
+                    let len = w.bundle.len() as u64;
+                    let bundle = Arc::new(w.bundle);
+                    let mut from = a.offset.unwrap_or(0);
+                    let mut tries = 0;
+                    loop {
+                        let base = sent_before;
+                        let p2 = progress.clone();
+                        let start = from;
+                        let batch_started = started;
+                        let on_progress: Arc<dyn Fn(u64) + Send + Sync> = Arc::new(move |pos: u64| {
+                            update(&p2, |p| {
+                                p.bytes_sent = base + (pos - start);
+                                let secs = batch_started.elapsed().as_secs_f64();
+                                if secs > 0.5 {
+                                    p.rate = p.bytes_sent as f64 / secs;
+                                    p.eta_s = (p.rate > 0.0).then(|| ((p.batch_bytes.saturating_sub(p.bytes_sent)) as f64 / p.rate) as u64);
+                                }
+                            })
+                        });
+                        let outcome = client.upload(&w.ticket.ciphertext_sha256, bundle.clone(), from, on_progress);
+                        report.bytes_sent += match &outcome {
+                            Ok(_) => len - from,
+                            Err(_) => 0,
+                        };
+                        match outcome {
+                            Ok(Uploaded::Done(r)) => break r,
+                            Ok(Uploaded::Partial(at)) => from = at,
+                            Err(e) if e.transient() && tries < 3 => {
+                                tries += 1;
+                                std::thread::sleep(Duration::from_millis(300 * tries));
+                                from = client.offset(&w.ticket.ciphertext_sha256)?;
+                            }
+                            Err(UplinkError::Refused(r)) => {
+                                station.record_refusal(&w.ticket.bundle_id, r.code.as_str(), &r.detail)?;
+                                report.refused.push((w.ticket.bundle_id.clone(), r.code.as_str().into(), r.detail.clone()));
+                                break Vec::new();
+                            }
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+            };
+            if receipt.is_empty() {
+                break;
+            }
+            station.store_receipt(&w.ticket, &receipt, now())?;
+            report.receipted.push(w.ticket.bundle_id.clone());
+            progressed = true;
+            sent_before += w.ticket.ciphertext_len;
+            update(progress, |p| {
+                p.batch_done += 1;
+                p.bytes_sent = sent_before;
+            });
+        }
+        if !progressed {
+            break;
+        }
+    }
+    update(progress, |p| p.phase = Phase::Status);
+    let keys = station.receipt_keys()?;
+    loop {
+        let after = station.status_cursor()?;
+        let page = client.status(&keys, after)?;
+        if page.events.is_empty() {
+            break;
+        }
+        report.status_events += page.events.len() as u32;
+        station.apply_status(&page.events)?;
+    }
+    station.registry_contact(now())?;
+    report.still_waiting = station.waiting(&id, usize::MAX)?.len() as u32;
+    Ok(report)
+}
+
+fn client_identity(client: &Client) -> SyncIdentity {
+    client.identity().clone()
+}
+
+/// How long to wait before the `n`th try again (from 1): doubling from 2 s up to 5 minutes,
+/// drawn at random below that (full jitter), so that stations coming back together spread out.
+pub fn backoff(n: u32) -> Duration {
+    let cap = 2_000u64.saturating_mul(1 << n.min(8)).min(300_000);
+    let mut r = [0u8; 8];
+    let _ = getrandom::fill(&mut r);
+    Duration::from_millis(u64::from_le_bytes(r) % (cap + 1))
+}
+
+/// The sync worker: cycles in the background, every `interval` when all went well, after a
+/// backoff when not; stops when asked (at the next step) or dropped.
+pub struct Worker {
+    pub progress: SharedProgress,
+    stop: Arc<AtomicBool>,
+    wake: std::sync::mpsc::Sender<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Starts syncing the station in `data` with its own connection to the store.
+    pub fn start(data: PathBuf, id: SyncIdentity, interval: Duration, now: Arc<dyn Fn() -> i64 + Send + Sync>) -> Worker {
+        let progress: SharedProgress = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (wake, woken) = std::sync::mpsc::channel::<()>();
+        let (p, s) = (progress.clone(), stop.clone());
+        let thread = std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || run(&data, &id, interval, &p, &s, &woken, &*now))
+            .ok();
+        Worker { progress, stop, wake, thread }
+    }
+
+    /// Asks for a cycle now (a bundle was just sealed).
+    pub fn wake(&self) {
+        let _ = self.wake.send(());
+    }
+
+    pub fn progress(&self) -> Progress {
+        self.progress.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.wake.send(());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn run(data: &Path, id: &SyncIdentity, interval: Duration, progress: &SharedProgress, stop: &AtomicBool, woken: &std::sync::mpsc::Receiver<()>, now: &dyn Fn() -> i64) {
+    let mut failures = 0u32;
+    let mut target: Option<(Target, Client)> = None;
+    while !stop.load(Ordering::SeqCst) {
+        let result = (|| -> Result<Report, UplinkError> {
+            let mut station = Station::open(data)?;
+            if target.is_none() {
+                let t = Target::of(&station)?;
+                let root = station.registry_root_key()?.ok_or(UplinkError::NotConfigured("no registry root key (`station registry set`)"))?;
+                let limit = station.config.sync_limit_bytes();
+                let clock: Arc<dyn Fn() -> i64 + Send + Sync> = Arc::new(crate::uplink::system_ms);
+                let c = Client::new(&t.url, id.clone(), root, limit, clock)?;
+                target = Some((t, c));
+            }
+            let (_, client) = target.as_ref().expect("set above");
+            cycle(&mut station, client, progress, stop, now)
+        })();
+        let wait = match result {
+            Ok(report) => {
+                failures = 0;
+                update(progress, |p| {
+                    p.phase = Phase::Idle;
+                    p.last_error = None;
+                    p.last_success_at = Some(now());
+                    p.refused = report.refused.len() as u32;
+                    p.cycles += 1;
+                });
+                interval
+            }
+            Err(e) => {
+                failures += 1;
+                if matches!(e, UplinkError::NotConfigured(_)) {
+                    target = None;
+                }
+                update(progress, |p| {
+                    p.phase = Phase::Backoff;
+                    p.last_error = Some(e.bilingual());
+                    p.cycles += 1;
+                });
+                backoff(failures)
+            }
+        };
+        let _ = woken.recv_timeout(wait);
+    }
+}
+
+/// The system clock in ms since the epoch.
+pub fn system_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
