@@ -161,7 +161,19 @@ impl<M: Meta> Intake<M> {
 
     /// Receives bytes of an announced bundle from `offset`. A body cut off mid-way keeps its whole
     /// blocks; the last bytes complete the bundle, which is then verified, stored and receipted.
-    pub async fn upload<S, E>(self: &Arc<Self>, station: &StationRow, sha: [u8; 32], offset: u64, mut body: S) -> Result<UploadOutcome, ApiError>
+    pub async fn upload<S, E>(self: &Arc<Self>, station: &StationRow, sha: [u8; 32], offset: u64, body: S) -> Result<UploadOutcome, ApiError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + Unpin + 'static,
+        E: Send + 'static,
+    {
+        // The whole upload runs on its own task: when a link drops mid-body the HTTP server drops
+        // the request's handler, but the bytes that did arrive must still be kept.
+        let this = self.clone();
+        let station = station.clone();
+        tokio::spawn(async move { this.receive_upload(&station, sha, offset, body).await }).await.map_err(|e| bad(Code::Unavailable, format!("the upload's task failed: {e}")))?
+    }
+
+    async fn receive_upload<S, E>(&self, station: &StationRow, sha: [u8; 32], offset: u64, mut body: S) -> Result<UploadOutcome, ApiError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
     {
@@ -194,13 +206,7 @@ impl<M: Meta> Intake<M> {
                 }
             }
         }
-        // The rest runs on its own task: a client that went away must not leave it half done.
-        let this = self.clone();
-        let ticket = t.clone();
-        let station = station.clone();
-        tokio::spawn(async move { this.finish_upload(&station, ticket, offset, buf, cut).await })
-            .await
-            .map_err(|e| bad(Code::Unavailable, format!("the upload's task failed: {e}")))?
+        self.finish_upload(station, t, offset, buf, cut).await
     }
 
     /// The ticket an upload from `offset` continues, or the finished outcome if it is done.

@@ -53,14 +53,25 @@ pub enum AnyIntake {
     Postgres(Arc<Intake<meta::postgres::PgMeta>>),
 }
 
-/// Runs `$body` with `$i` bound to the intake, whichever store it uses.
+/// Runs `$body` with `$i` bound to the intake, whichever store it uses. (Two definitions, so
+/// that the expansion in another crate carries no `cfg` of this one.)
+#[cfg(feature = "postgres")]
 #[macro_export]
 macro_rules! with_intake {
     ($any:expr, |$i:ident| $body:expr) => {
         match $any {
             $crate::AnyIntake::Sqlite($i) => $body,
-            #[cfg(feature = "postgres")]
             $crate::AnyIntake::Postgres($i) => $body,
+        }
+    };
+}
+
+#[cfg(not(feature = "postgres"))]
+#[macro_export]
+macro_rules! with_intake {
+    ($any:expr, |$i:ident| $body:expr) => {
+        match $any {
+            $crate::AnyIntake::Sqlite($i) => $body,
         }
     };
 }

@@ -45,6 +45,21 @@ pub async fn import<M: Meta>(intake: &Arc<Intake<M>>, dir: &Path) -> Result<Impo
             }
             continue;
         };
+        // The station's operators first: their bundles are verified against them.
+        let opath = sync::media::operators_path(dir, &station.id);
+        if let Ok(bytes) = std::fs::read(&opath) {
+            let key = schemas::VerifyingKey::from_bytes(&station.ed25519).map_err(|e| ApiError::new(Code::Unavailable, e.to_string()))?;
+            match sync::media::OperatorList::open(&bytes, &station.id, &key) {
+                Ok(list) => {
+                    for op in list.operators {
+                        if let Err(e) = intake.register_operator(&station, op.clone()).await {
+                            report.refused.push((format!("operator {}", op.username), e.code, e.detail));
+                        }
+                    }
+                }
+                Err(e) => report.refused.push((opath.display().to_string(), Code::BadTicket, e.to_string())),
+            }
+        }
         // The master data goes back with the receipts: the station verifies them with its keys.
         let mpath = sync::media::master_data_path(dir, &station.id);
         std::fs::write(&mpath, intake.master_data(&station).await?).map_err(|e| io(&mpath, e))?;

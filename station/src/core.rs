@@ -615,9 +615,7 @@ impl Station {
         tx.execute("DELETE FROM drafts WHERE enrollment = ?1", [id])?;
         let final_stage = if verdict == Verdict::Approve { Stage::Approved } else { Stage::Rejected };
         tx.execute("UPDATE enrollments SET stage = ?2, updated_at = ?3 WHERE id = ?1", params![id, final_stage.as_str(), now_ms])?;
-        let head = audit_append(&tx, now_ms, &supervisor.username, &format!("enrollment:{verdict_text}"), Some(id))?;
-        // The ticket that announces this bundle names the audit chain as it stood at sealing.
-        tx.execute("UPDATE outbox SET audit_seq = ?2, audit_head = ?3 WHERE bundle_id = ?1", params![id, head.sequence as i64, &head.hash[..]])?;
+        audit_append(&tx, now_ms, &supervisor.username, &format!("enrollment:{verdict_text}"), Some(id))?;
         tx.commit()?;
         self.store.checkpoint()?;
         Ok(OutboxEntry {

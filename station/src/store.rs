@@ -108,13 +108,10 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE enrollments ADD COLUMN mean_quality REAL;
     CREATE INDEX enrollments_signed_at ON enrollments(signed_at);
     "#,
-    // 3: sync with the registry. Each sealed bundle keeps the audit head it was sealed at (its
-    // ticket names it), its receipt once the registry has it (the bundle's bytes are then
-    // erased), a refusal if the registry refused it, and the registry's later decision.
-    // Operators are registered with the registry once.
+    // 3: sync with the registry. Each sealed bundle keeps its receipt once the registry has it
+    // (the bundle's bytes are then erased), a refusal if the registry refused it, and the
+    // registry's later decision. Operators are registered with the registry once.
     r#"
-    ALTER TABLE outbox ADD COLUMN audit_seq INTEGER;
-    ALTER TABLE outbox ADD COLUMN audit_head BLOB;
     ALTER TABLE outbox ADD COLUMN receipt BLOB;
     ALTER TABLE outbox ADD COLUMN refusal_code TEXT;
     ALTER TABLE outbox ADD COLUMN refusal_detail TEXT;

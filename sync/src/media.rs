@@ -37,3 +37,32 @@ pub fn bundle_for_ticket(ticket: &Path) -> Option<PathBuf> {
 pub fn master_data_path(dir: &Path, station: &str) -> PathBuf {
     station_dir(dir, station).join("master-data.cose")
 }
+
+/// The station's operators, signed by the station, for the registry to register before it
+/// verifies their bundles (a station with no link never registered them).
+pub fn operators_path(dir: &Path, station: &str) -> PathBuf {
+    station_dir(dir, station).join("operators.cose")
+}
+
+pub const OPERATORS_CONTENT_TYPE: &str = "application/vnd.hukumati.operators+cbor";
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorList {
+    pub station_id: String,
+    pub operators: Vec<crate::api::OperatorRegistration>,
+}
+
+impl OperatorList {
+    pub fn sign(&self, key: &schemas::SigningKey) -> Vec<u8> {
+        crate::sign(self, OPERATORS_CONTENT_TYPE, &self.station_id, key)
+    }
+
+    pub fn open(bytes: &[u8], station: &str, key: &schemas::VerifyingKey) -> Result<OperatorList, crate::ProtocolError> {
+        let (l, _): (OperatorList, String) = crate::open_signed("operator list", bytes, OPERATORS_CONTENT_TYPE, &|kid| (kid == station).then_some(*key))?;
+        if l.station_id != station {
+            return Err(crate::ProtocolError::Mismatch(format!("operators of {} in the folder of {station}", l.station_id)));
+        }
+        Ok(l)
+    }
+}

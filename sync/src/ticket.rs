@@ -24,7 +24,8 @@ pub struct Ticket {
     /// The supervisor's decision statement (COSE_Sign1), as signed.
     #[serde(with = "serde_bytes")]
     pub decision: Vec<u8>,
-    /// The station's audit chain head when the bundle was sealed.
+    /// The station's audit chain head when the ticket was made (at sending): the registry
+    /// checks that it never goes back, and that it is past the manifest's.
     pub audit: AuditHead,
     /// When the bundle was sealed (station clock, ms since the epoch).
     pub sealed_at: i64,

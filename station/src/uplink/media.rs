@@ -45,6 +45,13 @@ impl Station {
     /// Writes every waiting bundle (in sequence order, up to the first gap) with its ticket.
     pub fn export_to(&self, id: &SyncIdentity, dir: &Path) -> Result<Exported, CoreError> {
         let mut out = Exported::default();
+        let operators = crate::operators::list(&self.store)
+            .map_err(CoreError::from)?
+            .into_iter()
+            .map(|o| sync::api::OperatorRegistration { username: o.username, role: o.role.as_str().into(), ed25519: o.public_key })
+            .collect();
+        let list = sync::media::OperatorList { station_id: id.station_id.clone(), operators };
+        write_synced(&sync::media::operators_path(dir, &id.station_id), &list.sign(&id.key))?;
         for w in self.waiting(id, usize::MAX)? {
             let t = &w.ticket;
             write_synced(&sync::media::bundle_path(dir, &t.station_id, t.station_sequence, &t.bundle_id), &w.bundle)?;

@@ -112,25 +112,21 @@ impl Station {
     /// `id`; at most `limit`, and stopping before a number that is not there yet (sequence
     /// numbers must reach the registry without gaps).
     pub fn waiting(&self, id: &SyncIdentity, limit: usize) -> Result<Vec<Waiting>, CoreError> {
-        let mut stmt = self.store.conn.prepare(
-            "SELECT bundle_id, sequence, bundle, ciphertext_sha256, manifest_sha256, decision, sealed_at, audit_seq, audit_head FROM outbox WHERE receipt IS NULL ORDER BY sequence",
-        )?;
-        type Row = (String, i64, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, i64, Option<i64>, Option<Vec<u8>>);
-        let rows: Vec<Row> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)))?.collect::<Result<_, _>>()?;
+        let mut stmt = self.store.conn.prepare("SELECT bundle_id, sequence, bundle, ciphertext_sha256, manifest_sha256, decision, sealed_at FROM outbox WHERE receipt IS NULL ORDER BY sequence")?;
+        type Row = (String, i64, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, i64);
+        let rows: Vec<Row> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?.collect::<Result<_, _>>()?;
         let unsealed_before: Option<i64> = self.store.conn.query_row("SELECT min(sequence) FROM enrollments WHERE stage = 'awaiting_approval'", [], |r| r.get(0))?;
-        let current_head = audit_head(&self.store.conn)?;
+        // Every ticket names the audit chain as it stands now: the registry sees the chain only
+        // grow from one announcement to the next.
+        let head = audit_head(&self.store.conn)?;
+        let audit = AuditHead { sequence: head.sequence, head: Bytes32::new(head.hash) };
         let mut out = Vec::new();
         let mut expected = None;
-        for (bundle_id, sequence, bundle, sha, manifest, decision, sealed_at, audit_seq, audit_hash) in rows {
+        for (bundle_id, sequence, bundle, sha, manifest, decision, sealed_at) in rows {
             if out.len() >= limit || unsealed_before.is_some_and(|u| u < sequence) || expected.is_some_and(|e| e != sequence) {
                 break;
             }
             expected = Some(sequence + 1);
-            // Bundles sealed before the audit head was kept with them name the head of now.
-            let audit = match (audit_seq, audit_hash) {
-                (Some(s), Some(h)) => AuditHead { sequence: s as u64, head: Bytes32::new(hash32(h, "outbox audit head")?) },
-                _ => AuditHead { sequence: current_head.sequence, head: Bytes32::new(current_head.hash) },
-            };
             let ticket = Ticket {
                 bundle_id,
                 station_id: id.station_id.clone(),
@@ -139,7 +135,7 @@ impl Station {
                 ciphertext_len: bundle.len() as u64,
                 manifest_sha256: Bytes32::new(hash32(manifest, "outbox manifest hash")?),
                 decision,
-                audit,
+                audit: audit.clone(),
                 sealed_at,
             };
             out.push(Waiting { ticket, bundle });

@@ -8,4 +8,5 @@ mod core;
 mod crash;
 mod field;
 mod slip;
+mod sync;
 mod ui;
