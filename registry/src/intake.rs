@@ -55,6 +55,21 @@ fn bad(code: Code, detail: impl Into<String>) -> ApiError {
     ApiError::new(code, detail)
 }
 
+/// An identifier as the registry keeps them: 1 to 64 Latin letters, digits, `.`, `-` or `_`.
+fn plain_id(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+}
+
+/// A UUID in its lower-case hyphenated form (a bundle id).
+fn bundle_id_ok(s: &str) -> bool {
+    s.len() == 36 && s.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_digit() || ('a'..='f').contains(&c) })
+}
+
+/// Free text a person wrote (a centre's name, a reason): no control characters, not too long.
+fn plain_text(s: &str, max: usize) -> bool {
+    s.chars().count() <= max && !s.chars().any(char::is_control)
+}
+
 fn key_of(bytes: &[u8; 32], what: &str) -> Result<schemas::VerifyingKey, ApiError> {
     schemas::VerifyingKey::from_bytes(bytes).map_err(|e| bad(Code::Unavailable, format!("stored {what} key is not a curve point: {e}")))
 }
@@ -68,6 +83,9 @@ impl<M: Meta> Intake<M> {
     /// spent (a second request with it is a replay).
     pub async fn authenticate(&self, authorization: Option<&str>, line: &RequestLine<'_>) -> Result<StationRow, ApiError> {
         let unverified = token::parse(authorization).map_err(|e| bad(Code::BadToken, e.to_string()))?;
+        if !plain_id(&unverified.station) {
+            return Err(bad(Code::BadToken, "the token's issuer is not a station id"));
+        }
         let station = self.meta.station(&unverified.station).await?.ok_or_else(|| bad(Code::UnknownStation, format!("no station {} is onboarded", unverified.station)))?;
         if station.revoked_at.is_some() {
             return Err(bad(Code::RevokedStation, format!("station {} is revoked", station.id)));
@@ -114,6 +132,9 @@ impl<M: Meta> Intake<M> {
             Ok(t) => t,
             Err(e) => return Ok(refused(String::new(), Code::BadTicket, e.to_string())),
         };
+        if !bundle_id_ok(&t.bundle_id) {
+            return Ok(refused(String::new(), Code::BadTicket, "the ticket's bundle id is not a UUID".into()));
+        }
         if t.ciphertext_len == 0 || t.ciphertext_len > self.limits.max_bundle_bytes {
             return Ok(refused(t.bundle_id, Code::TooLarge, format!("{} bytes; the registry takes 1 to {}", t.ciphertext_len, self.limits.max_bundle_bytes)));
         }
@@ -349,8 +370,7 @@ impl<M: Meta> Intake<M> {
     // Administrators.
 
     pub async fn add_station(&self, s: NewStation) -> Result<bool, ApiError> {
-        let valid = !s.id.is_empty() && s.id.len() <= 64 && s.id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-        if !valid || s.centre.trim().is_empty() {
+        if !plain_id(&s.id) || s.centre.trim().is_empty() || !plain_text(&s.centre, 128) {
             return Err(bad(Code::BadRequest, "a station id is 1 to 64 Latin letters, digits, or - _ . and a centre is named"));
         }
         let key = schemas::keys::parse_public_key(&s.ed25519).map_err(|e| bad(Code::BadRequest, e.to_string()))?;
@@ -359,7 +379,7 @@ impl<M: Meta> Intake<M> {
     }
 
     pub async fn revoke_station(&self, id: &str) -> Result<(), ApiError> {
-        if self.meta.station(id).await?.is_none() {
+        if !plain_id(id) || self.meta.station(id).await?.is_none() {
             return Err(bad(Code::UnknownStation, format!("no station {id}")));
         }
         self.meta.revoke_station(id, self.now()).await?;
@@ -367,7 +387,7 @@ impl<M: Meta> Intake<M> {
     }
 
     pub async fn revoke_operator(&self, station: &str, username: &str) -> Result<(), ApiError> {
-        if !self.meta.operators(station).await?.iter().any(|o| o.username == username) {
+        if !plain_id(station) || !plain_id(username) || !self.meta.operators(station).await?.iter().any(|o| o.username == username) {
             return Err(bad(Code::UnknownOperator, format!("no operator {username} at station {station}")));
         }
         self.meta.revoke_operator(station, username, self.now()).await?;
@@ -381,6 +401,12 @@ impl<M: Meta> Intake<M> {
         }
         if matches!(s.status, B::Rejected | B::Resend) && s.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             return Err(bad(Code::BadRequest, "a rejection or a resend needs a reason"));
+        }
+        if s.reason.as_deref().is_some_and(|r| !plain_text(r, 1000)) {
+            return Err(bad(Code::BadRequest, "a reason is at most 1000 characters, without control characters"));
+        }
+        if !bundle_id_ok(bundle_id) {
+            return Err(bad(Code::UnknownBundle, format!("{bundle_id:?} is not a bundle id")));
         }
         self.meta.add_status(bundle_id, s.status, s.reason.as_deref(), self.now()).await?.ok_or_else(|| bad(Code::UnknownBundle, format!("no received bundle {bundle_id}")))
     }

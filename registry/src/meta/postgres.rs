@@ -71,8 +71,13 @@ pub struct PgMeta {
     pool: Pool,
 }
 
-fn db(e: impl std::fmt::Display) -> MetaError {
-    MetaError::Db(e.to_string())
+fn db(e: impl std::fmt::Display + std::error::Error + 'static) -> MetaError {
+    // tokio-postgres shows only "db error"; the server's own message says what.
+    let any: &(dyn std::error::Error + 'static) = &e;
+    match any.downcast_ref::<tokio_postgres::Error>().and_then(|p| p.as_db_error()) {
+        Some(d) => MetaError::Db(format!("{}: {}", d.code().code(), d.message())),
+        None => MetaError::Db(e.to_string()),
+    }
 }
 
 const TICKET_COLUMNS: &str = "bundle_id, station, sequence, ciphertext_sha256, ciphertext_len, manifest_sha256, audit_sequence, signed, announced_at, state, upload_offset, receipt, refusal_code, refusal_detail";

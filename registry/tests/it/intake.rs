@@ -246,6 +246,13 @@ async fn bad_requests_get_a_reason_not_a_crash(storage: Storage) {
     assert_eq!(r.status(), 404);
     check(c.post(format!("{}/v1/admin/stations", reg.url)).bearer_auth("wrong").json(&serde_json::json!({})).send().await.unwrap(), 401, "not_admin").await;
     check(reg.admin("/v1/admin/stations", serde_json::json!({ "id": "x y", "ed25519": "00", "centre": "" })).await, 400, "bad_request").await;
+    // Text PostgreSQL cannot hold (a NUL byte), found by the fuzzer: a refusal, not a 503.
+    let r = c.post(format!("{}/v1/admin/stations/ST%00X/revoke", reg.url)).bearer_auth(&reg.admin_token).send().await.unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let r = reg.admin("/v1/admin/stations", serde_json::json!({ "id": "ST-0009", "ed25519": hex::encode([7u8; 32]), "centre": "a\u{0}b" })).await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let r = c.post(format!("{}/v1/admin/bundles/x%00y/status", reg.url)).bearer_auth(&reg.admin_token).json(&serde_json::json!({ "status": "accepted" })).send().await.unwrap();
+    assert_eq!(r.status(), 404);
     let r = c.get(format!("{}/openapi.json", reg.url)).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let spec: serde_json::Value = r.json().await.unwrap();
