@@ -214,3 +214,25 @@ setting-retries-name = عدد المحاولات الإضافية
 setting-registry-https = عنوان السجل يجب أن يبدأ بـ https://‎ (ويُقبل http على هذا الجهاز فقط)
 device-not-answering = الجهاز لا يستجيب: { $error }
 exception-reason-missing = سبب الاستثناء مطلوب
+setting-sync-limit = أقصى سرعة إرسال للمزامنة بالكيلوبت في الثانية (٠: بلا حد)
+setting-sync-limit-name = أقصى سرعة إرسال للمزامنة
+sync-sending = جارٍ إرسال دفعة من التسجيلات: { $done } من { $total }، { $sent } من { $size } ميغابايت، يتبقى نحو { PLURAL($eta) ->
+    [zero] أقل من ثانية
+    [one] ثانية واحدة
+    [two] ثانيتين
+    [few] { $eta } ثوانٍ
+    [many] { $eta } ثانية
+   *[other] { $eta } ثانية
+}
+sync-sending-no-eta = جارٍ إرسال دفعة من التسجيلات: { $done } من { $total }، { $sent } من { $size } ميغابايت
+sync-failed = تعذّرت المزامنة الأخيرة: { $reason }. تعيد المحطة المحاولة من تلقاء نفسها.
+sync-last = آخر مزامنة مع السجل المركزي: { $when }
+registry-news-title = ما قاله السجل المركزي
+registry-news-line = التسجيل رقم { $sequence }: { $what }
+registry-news-line-reason = التسجيل رقم { $sequence }: { $what } — { $reason }
+registry-refused = رفضه السجل المركزي — { $reason }
+registry-status-received = وصل إلى السجل المركزي
+registry-status-accepted = قبله السجل المركزي
+registry-status-rejected = رفضه السجل المركزي
+registry-status-duplicate_identity = وجد السجل المركزي أن المتقدم مسجَّل من قبل
+registry-status-resend = يطلب السجل المركزي إعادة التسجيل: على المتقدم الحضور مجددًا

@@ -1,5 +1,6 @@
 //! The centre administrator's screen: operators (add, lock, unlock), station settings (quality
-//! thresholds, retries, registry address) and the devices the station sees.
+//! thresholds, retries, registry address, the sync upload limit) and the devices the station
+//! sees.
 
 use egui::Ui;
 use fluent_bundle::FluentValue;
@@ -22,6 +23,8 @@ pub struct AdminForms {
     pub face: String,
     pub retries: String,
     pub registry_url: String,
+    /// The sync upload limit, kbit/s (0: none).
+    pub sync_limit: String,
     /// Model, serial and status of each device, one line each.
     pub devices: Vec<(String, String, String)>,
 }
@@ -57,6 +60,7 @@ impl Model {
             face: c.capture.face_threshold.to_string(),
             retries: c.capture.max_retries.to_string(),
             registry_url: c.registry_url.clone(),
+            sync_limit: c.sync_limit_kbit.to_string(),
             devices,
             ..AdminForms::default()
         };
@@ -114,6 +118,14 @@ impl Model {
             Ok(v) => v,
             Err((ar, en)) => return self.refuse(ar, en),
         };
+        let sync_limit = match normalize_digits(f.sync_limit.trim()).parse::<u32>().ok().filter(|n| *n <= 1_000_000) {
+            Some(n) => n,
+            None => {
+                let (ar, en) = crate::i18n::both("setting-sync-limit-name", &[]);
+                let (ar_msg, en_msg) = crate::i18n::both("setting-not-a-number", &[("max", FluentValue::from(1_000_000))]);
+                return self.refuse(format!("{ar}: {ar_msg}"), format!("{en}: {en_msg}"));
+            }
+        };
         let url = f.registry_url.trim().to_string();
         if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost")) {
             let (ar, en) = crate::i18n::both("setting-registry-https", &[]);
@@ -126,6 +138,7 @@ impl Model {
         config.capture.face_threshold = face;
         config.capture.max_retries = retries;
         config.registry_url = url;
+        config.sync_limit_kbit = sync_limit;
         let Some(s) = &self.session else { return };
         match self.station.set_config(s, config, now) {
             Ok(()) => {
@@ -177,6 +190,7 @@ impl App {
         self.admin_field(ui, "setting-face", |f| &mut f.face, false);
         self.admin_field(ui, "setting-retries", |f| &mut f.retries, false);
         self.admin_field(ui, "setting-registry", |f| &mut f.registry_url, false);
+        self.admin_field(ui, "setting-sync-limit", |f| &mut f.sync_limit, false);
         if text::button(ui, &self.t("admin-save", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::SaveSettings);
         }

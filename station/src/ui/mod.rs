@@ -175,6 +175,18 @@ pub struct Model {
     pub applicant_lang: Lang,
     /// Bundles in the outbox: waiting to be sent, their bytes, and all.
     pub outbox: (u64, u64, u64),
+    /// Start syncing with the registry at log-in (a real window; tests that want it set it).
+    pub sync_enabled: bool,
+    /// The background sync, while an operator is logged in (their session opens the station's key).
+    pub sync: Option<crate::uplink::Worker>,
+    /// What the registry said about this station's bundles that a supervisor must see:
+    /// refusals and decisions other than acceptance.
+    pub registry_news: Vec<crate::uplink::outbox::RegistryView>,
+    /// How long the worker waits between cycles when all went well, and its clock.
+    pub sync_interval: std::time::Duration,
+    pub sync_clock: std::sync::Arc<dyn Fn() -> i64 + Send + Sync>,
+    /// The worker's cycle count when the counts were last read.
+    sync_seen: u64,
 }
 
 impl Model {
@@ -207,6 +219,12 @@ impl Model {
             admin: admin::AdminForms::default(),
             applicant_lang: Lang::Ar,
             outbox: (0, 0, 0),
+            sync_enabled: false,
+            sync: None,
+            registry_news: Vec::new(),
+            sync_interval: std::time::Duration::from_secs(60),
+            sync_clock: std::sync::Arc::new(crate::uplink::system_ms),
+            sync_seen: 0,
         };
         m.refresh_pending();
         m
@@ -226,7 +244,38 @@ impl Model {
         self.message = Some(e.bilingual().pair());
     }
 
+    /// Starts the sync worker with the logged-in operator's session (it opens the station key).
+    fn start_sync(&mut self) {
+        if !self.sync_enabled || self.sync.is_some() {
+            return;
+        }
+        let Some(s) = &self.session else { return };
+        match self.station.sync_identity(s) {
+            Ok(id) => self.sync = Some(crate::uplink::Worker::start(self.station.store.dir.clone(), id, self.sync_interval, self.sync_clock.clone())),
+            Err(e) => self.refuse_err(&e),
+        }
+    }
+
+    /// Asks the sync worker for a cycle now (a bundle was sealed).
+    fn wake_sync(&self) {
+        if let Some(w) = &self.sync {
+            w.wake();
+        }
+    }
+
     fn refresh_pending(&mut self) {
+        // The sync worker may have applied the registry's settings meanwhile.
+        let _ = self.station.reload_config();
+        self.registry_news = match &self.session {
+            Some(s) if s.role == Role::Supervisor => self
+                .station
+                .registry_view()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|v| v.refusal.is_some() || v.status.as_ref().is_some_and(|(st, _)| !matches!(st.as_str(), "received" | "accepted")))
+                .collect(),
+            _ => Vec::new(),
+        };
         self.awaiting_approval = self.station.status().ok().and_then(|s| s["awaiting_approval"].as_u64()).unwrap_or(0);
         if let Ok(o) = self.station.outbox() {
             let waiting: Vec<_> = o.iter().filter(|e| e.synced_at.is_none()).collect();
@@ -391,6 +440,7 @@ impl Model {
             }
         }
         self.notice = Some((format!("sealed:{sealed}"), String::new()));
+        self.wake_sync();
         self.refresh_pending();
     }
 
@@ -415,6 +465,7 @@ impl Model {
                         self.session = Some(s);
                         self.screen = Screen::Home;
                         self.message = None;
+                        self.start_sync();
                         self.refresh_pending();
                     }
                     Err(e) => self.message = Some(e.bilingual().pair()),
@@ -423,6 +474,8 @@ impl Model {
                 self.password.clear();
             }
             Action::LogOut => {
+                // The worker finishes the step it is on, then stops; the next log-in starts it again.
+                self.sync = None;
                 self.session = None;
                 self.enrolling = None;
                 self.slip = None;
@@ -467,6 +520,7 @@ impl Model {
                         self.notice = Some(("sealed:1".into(), String::new()));
                         self.review = None;
                         self.screen = Screen::Home;
+                        self.wake_sync();
                     }
                     Err(e) => self.refuse_err(&e),
                 }
@@ -497,6 +551,7 @@ impl Model {
                         self.notice = Some(("rejected-notice".into(), String::new()));
                         self.review = None;
                         self.screen = Screen::Home;
+                        self.wake_sync();
                     }
                     Err(e) => self.refuse_err(&e),
                 }
@@ -583,6 +638,13 @@ impl App {
         if self.model.screen == Screen::Enroll {
             self.model.poll_live();
         }
+        // After each sync cycle the counts and the registry's news are read again.
+        if let Some(cycles) = self.model.sync.as_ref().map(|w| w.progress().cycles)
+            && cycles != self.model.sync_seen
+        {
+            self.model.sync_seen = cycles;
+            self.model.refresh_pending();
+        }
         self.draw(ui);
     }
 
@@ -591,6 +653,11 @@ impl App {
         let mut actions = Vec::new();
         if self.live_refresh && self.model.live.is_some() {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(33));
+        }
+        // While the worker sends, its progress is drawn twice a second; otherwise every few seconds.
+        if let Some(w) = &self.model.sync {
+            let busy = !matches!(w.progress().phase, crate::uplink::Phase::Idle | crate::uplink::Phase::Backoff);
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(if busy { 500 } else { 5000 }));
         }
         let rtl = self.model.lang.rtl();
         // Right to left for Arabic: widgets hug the right edge.
@@ -650,6 +717,47 @@ impl App {
         if all > 0 {
             let sent = (all - unsent) as f32 / all as f32;
             ui.add(egui::ProgressBar::new(sent).desired_width(320.0));
+        }
+        self.sync_lines(ui);
+    }
+
+    /// The sync worker's state: the batch being sent (bundles, bytes, time left) with its bar,
+    /// the last failure and when the registry was last reached.
+    fn sync_lines(&self, ui: &mut Ui) {
+        use crate::uplink::Phase;
+        let Some(w) = &self.model.sync else { return };
+        let base = self.model.base();
+        let p = w.progress();
+        let mb = |b: u64| isolate(&format!("{:.1}", b as f64 / 1e6));
+        if matches!(p.phase, Phase::Announcing | Phase::Uploading) && p.batch_bundles > 0 {
+            let mut args = vec![
+                ("done", FluentValue::from(p.batch_done)),
+                ("total", FluentValue::from(p.batch_bundles)),
+                ("sent", FluentValue::from(mb(p.bytes_sent))),
+                ("size", FluentValue::from(mb(p.batch_bytes))),
+            ];
+            let key = match p.eta_s {
+                Some(eta) => {
+                    args.push(("eta", FluentValue::from(eta)));
+                    "sync-sending"
+                }
+                None => "sync-sending-no-eta",
+            };
+            let line = self.t(key, &args);
+            text::paragraph(ui, &line, base, Style::body(ui));
+            let share = if p.batch_bytes > 0 { p.bytes_sent as f32 / p.batch_bytes as f32 } else { 0.0 };
+            ui.add(egui::ProgressBar::new(share.clamp(0.0, 1.0)).desired_width(320.0));
+        }
+        if let Some(e) = &p.last_error {
+            let reason = e.get(self.model.lang).to_string();
+            text::paragraph(ui, &self.t("sync-failed", &[("reason", FluentValue::from(reason))]), base, Style { size: 18.0, color: egui::Color32::from_rgb(190, 120, 30) });
+        }
+        if let Some(at) = p.last_success_at {
+            let when = time::OffsetDateTime::from_unix_timestamp(at / 1000)
+                .ok()
+                .and_then(|t| t.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
+                .unwrap_or_default();
+            text::paragraph(ui, &self.t("sync-last", &[("when", FluentValue::from(isolate(&format!("{when} UTC"))))]), base, Style::body(ui));
         }
     }
 
@@ -723,6 +831,7 @@ impl App {
                 if text::button(ui, &self.t("daily-report", &[]), base, Style::body(ui)).clicked() {
                     actions.push(Action::Report);
                 }
+                self.registry_news(ui);
             }
             Some(Role::Admin) => {
                 if text::button(ui, &self.t("admin-open", &[]), base, Style::body(ui)).clicked() {
@@ -737,6 +846,26 @@ impl App {
         ui.add_space(12.0);
         if text::button(ui, &self.t("logout", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::LogOut);
+        }
+    }
+
+    /// The registry's refusals and decisions about this station's bundles, for the supervisor.
+    fn registry_news(&self, ui: &mut Ui) {
+        if self.model.registry_news.is_empty() {
+            return;
+        }
+        let base = self.model.base();
+        text::paragraph(ui, &self.t("registry-news-title", &[]), base, Style::heading(ui));
+        for v in &self.model.registry_news {
+            let what = match (&v.refusal, &v.status) {
+                (Some((code, _)), _) => self.t("registry-refused", &[("reason", FluentValue::from(self.t(&format!("code-{code}"), &[])))]),
+                (None, Some((status, _))) => self.t(&format!("registry-status-{status}"), &[]),
+                (None, None) => continue,
+            };
+            let reason = v.status.as_ref().and_then(|s| s.1.clone()).filter(|r| !r.trim().is_empty());
+            let key = if reason.is_some() { "registry-news-line-reason" } else { "registry-news-line" };
+            let line = self.t(key, &[("sequence", FluentValue::from(v.sequence)), ("what", FluentValue::from(what)), ("reason", FluentValue::from(reason.unwrap_or_default()))]);
+            text::paragraph(ui, &line, base, Style::body(ui));
         }
     }
 
@@ -965,6 +1094,7 @@ pub fn run_native(model: Model, kiosk: bool) -> Result<(), String> {
             app.kiosk = kiosk;
             app.live_refresh = true;
             app.applicant_window = true;
+            app.model.sync_enabled = true;
             Ok(Box::new(app))
         }),
     )

@@ -290,13 +290,23 @@ impl Worker {
     }
 }
 
-impl Drop for Worker {
-    fn drop(&mut self) {
+impl Worker {
+    /// Stops and waits until the current step is done.
+    pub fn stop(mut self) {
         self.stop.store(true, Ordering::SeqCst);
         let _ = self.wake.send(());
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+impl Drop for Worker {
+    /// Asks the worker to stop after its current step, without waiting (an upload on a slow
+    /// link must not freeze the screen of an operator logging out).
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.wake.send(());
     }
 }
 

@@ -441,3 +441,69 @@ fn applicant_screen_mirrors_the_capture_in_its_own_language() {
     assert_eq!(a.state().model.lang, Lang::Ar, "the clerk's language is unchanged");
     a.snapshot("applicant_face_en");
 }
+
+/// The kiosk syncs in the background with a demo station's embedded registry while an operator
+/// is logged in; the supervisor sees the registry's later decision on the home screen.
+#[test]
+fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry() {
+    let d = demo_station("ui-sync");
+    let data = d.join("data");
+    assert!(station_in(&["enroll", "--data", p(&data), "--script", p(&script("child-under-5")), "--operator", "clerk1"], "demo\n").status.success());
+    assert!(station_in(&["approve", "--all", "--data", p(&data), "--operator", "super1"], "demo\n").status.success());
+    let mut model = Model::new(Station::open(&data).unwrap(), Box::new(|| T0));
+    model.sync_enabled = true;
+    // Cycles when asked (a sealed bundle, or `wake`), so that what is shown stays still.
+    model.sync_interval = std::time::Duration::from_secs(3600);
+    model.sync_clock = std::sync::Arc::new(|| T0);
+    let mut h = harness(App::new(model, Translations::load().unwrap()));
+    h.run();
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "super1", "demo");
+    let wait = |h: &mut Harness<'_, App>, what: &str, done: &dyn Fn(&App) -> bool| {
+        for _ in 0..300 {
+            h.run();
+            if done(h.state()) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{what} did not happen in 30 s: {:?}", h.state().model.sync.as_ref().map(|w| w.progress()));
+    };
+    wait(&mut h, "the first sync", &|a| a.model.outbox.0 == 0 && a.model.sync.as_ref().is_some_and(|w| w.progress().last_success_at.is_some()));
+    h.get_by_label_contains("صندوق الإرسال فارغ");
+    h.get_by_label("آخر مزامنة مع السجل المركزي: 2026-11-18 11:06 UTC");
+
+    // The registry's operators reject the enrollment; the next cycle brings the news.
+    let bundle = h.state().model.station.outbox().unwrap()[0].bundle_id.clone();
+    let cfg = registry::config::Config::load(&station::uplink::embedded_config(&data)).unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let i = registry::open(&cfg, registry::intake::system_clock()).await.unwrap();
+        let status = sync::api::NewStatus { status: sync::status::BundleStatus::Rejected, reason: Some("الصورة لا تطابق الوثيقة".into()) };
+        registry::with_intake!(&i, |x| x.set_status(&bundle, status).await.unwrap());
+    });
+    h.state().model.sync.as_ref().unwrap().wake();
+    wait(&mut h, "the registry's news", &|a| !a.model.registry_news.is_empty());
+    h.get_by_label("التسجيل رقم 1: رفضه السجل المركزي — الصورة لا تطابق الوثيقة");
+    h.snapshot("home_supervisor_registry_ar");
+    h.get_by_role_and_label(Role::Button, "English").click();
+    h.run();
+    h.get_by_label("Enrollment 1: rejected by the registry — الصورة لا تطابق الوثيقة");
+    h.get_by_label("Last sync with the registry: 2026-11-18 11:06 UTC");
+    h.snapshot("home_supervisor_registry_en");
+
+    // A batch on its way, as the worker reports it: counts, megabytes and seconds read right
+    // inside the Arabic sentence, and the bar shows the share sent.
+    {
+        let w = h.state().model.sync.as_ref().unwrap();
+        let mut p = w.progress.lock().unwrap();
+        p.phase = station::uplink::Phase::Uploading;
+        (p.batch_done, p.batch_bundles, p.bytes_sent, p.batch_bytes, p.eta_s) = (3, 10, 1_234_567, 4_500_000, Some(40));
+    }
+    h.get_by_role_and_label(Role::Button, "العربية").click();
+    h.run();
+    h.get_by_label("جارٍ إرسال دفعة من التسجيلات: 3 من 10، 1.2 من 4.5 ميغابايت، يتبقى نحو 40 ثانية");
+    assert_eq!(h.query_all_by_role(Role::ProgressIndicator).count(), 2, "the outbox's bar and the batch's");
+    h.snapshot("home_supervisor_sending_ar");
+    if let Some(w) = h.state_mut().model.sync.take() {
+        w.stop();
+    }
+}
