@@ -71,7 +71,7 @@ pub struct PgMeta {
     pool: Pool,
 }
 
-fn db(e: impl std::fmt::Display + std::error::Error + 'static) -> MetaError {
+fn db(e: impl std::error::Error + 'static) -> MetaError {
     // tokio-postgres shows only "db error"; the server's own message says what.
     let any: &(dyn std::error::Error + 'static) = &e;
     match any.downcast_ref::<tokio_postgres::Error>().and_then(|p| p.as_db_error()) {

@@ -25,6 +25,8 @@ pub const T0: i64 = 1_800_000_000_000;
 pub enum Storage {
     Embedded,
     PostgresS3,
+    /// PostgreSQL and the local folder (the intake benchmark).
+    PostgresFs,
 }
 
 /// A moto S3 server for one test, on a free port, stopped when dropped.
@@ -137,6 +139,11 @@ impl Registry {
         let made = registry::config::init(&dir.join("registry"), "127.0.0.1:0").unwrap();
         let mut config = Config::load(&made.config).unwrap();
         let (mut s3, mut pg) = (None, None);
+        if storage == Storage::PostgresFs {
+            let db = PgDatabase::create().await;
+            config.metadata = MetadataConfig::Postgres { url: db.url.clone(), pool: 16 };
+            pg = Some(db);
+        }
         if storage == Storage::PostgresS3 {
             let db = PgDatabase::create().await;
             config.metadata = MetadataConfig::Postgres { url: db.url.clone(), pool: 8 };
@@ -231,9 +238,37 @@ impl Station {
         self.seal_as(sequence, side, &self.clerk.clone(), "clerk1", &self.supervisor.clone(), "super1")
     }
 
+    /// The next enrollment with a photographed document of `document` bytes (a bundle of about
+    /// that size; the photo's bytes are random, so they do not compress).
+    pub fn seal_with_document(&mut self, document: usize) -> Sealed {
+        let sequence = self.next;
+        self.next += 1;
+        self.audit += 3;
+        let (clerk, supervisor) = (self.clerk.clone(), self.supervisor.clone());
+        self.seal_full(sequence, 32, document, &clerk, "clerk1", &supervisor, "super1")
+    }
+
     pub fn seal_as(&self, sequence: u64, side: u32, clerk: &SigningKey, clerk_id: &str, supervisor: &SigningKey, supervisor_id: &str) -> Sealed {
+        self.seal_full(sequence, side, 0, clerk, clerk_id, supervisor, supervisor_id)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn seal_full(&self, sequence: u64, side: u32, document: usize, clerk: &SigningKey, clerk_id: &str, supervisor: &SigningKey, supervisor_id: &str) -> Sealed {
         let face = FaceImage::new_full_frontal(&grey(side, side, sequence), vec![Quality { score: 70, algorithm_vendor: 0xffff, algorithm_id: 1 }], CaptureDevice::default(), None).unwrap();
-        let payloads = vec![Payload { kind: PayloadKind::FaceRecord, bytes: face.to_record().unwrap() }];
+        let mut payloads = vec![Payload { kind: PayloadKind::FaceRecord, bytes: face.to_record().unwrap() }];
+        let mut documents = vec![];
+        if document > 0 {
+            let mut photo = vec![0u8; document];
+            let mut x = sequence.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            for b in photo.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = x as u8;
+            }
+            payloads.push(Payload { kind: PayloadKind::Jpeg, bytes: photo });
+            documents.push(IdentityDocument { kind: DocumentKind::BirthCertificate, number: format!("BC-{sequence}"), issuing_state: "PSE".into(), expiry: None, mrz: None, images: vec![1] });
+        }
         let name = |a: &str| PersonName { first: a.into(), father: "Khalil".into(), grandfather: "Omar".into(), family: "Haddad".into() };
         let m = Manifest {
             schema: 0,
@@ -253,7 +288,7 @@ impl Station {
                 address: Address { country: "PS".into(), governorate: Some("Ramallah".into()), locality: "Al-Bireh".into(), street: None },
                 guardian: Some(Guardian { relation: "mother".into(), national_id: Some("401234567".into()), bundle_id: None }),
             },
-            documents: vec![],
+            documents,
             consent: Consent { notice_version: "2026.1".into(), language: "ar".into(), accepted: true, at: T0 - 100_000 },
             samples: vec![Sample { modality: Modality::Face, position: Position::Face, quality: Some(QualityScore { score: 70, algorithm: "test/1".into(), vendor_id: 0xffff, algorithm_id: 1 }), device: None, retries: 0, forced: false, exception: None, payload: Some(0), captured_at: T0 - 60_000 }],
             payloads: vec![],

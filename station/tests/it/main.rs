@@ -9,4 +9,5 @@ mod crash;
 mod field;
 mod slip;
 mod sync;
+mod syncworld;
 mod ui;

@@ -3,102 +3,17 @@
 //! connections, delays, a slow line. Nothing may be lost, nothing accepted twice, and no bundle
 //! may leave a station's disk before its receipt is there.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use fixtures::netem::{Faults, Proxy};
-use schemas::decision::Verdict;
-use station::core::{InitParams, Station};
-use station::operators::{Role, Session};
-use station::script::{self, Script};
-use station::uplink::{self, Client, SharedProgress, SyncIdentity, UplinkError};
+use station::core::Station;
+use station::uplink::{self, Client, SharedProgress, UplinkError};
 use sync::master::KeyInfo;
 use sync::receipt::Receipt;
 
 use crate::common::*;
-
-fn now() -> i64 {
-    uplink::system_ms()
-}
-
-/// A registry set up as `registry init` does, served in this process.
-struct Reg {
-    config: PathBuf,
-    made: registry::config::Initialised,
-    server: registry::Embedded,
-}
-
-impl Reg {
-    fn start(dir: &Path) -> Reg {
-        registry::install_tls_provider();
-        let made = registry::config::init(&dir.join("registry"), "127.0.0.1:0").unwrap();
-        let server = registry::Embedded::start(&made.config).unwrap();
-        Reg { config: made.config.clone(), made, server }
-    }
-
-    fn addr(&self) -> std::net::SocketAddr {
-        self.server.url.trim_start_matches("http://").parse().unwrap()
-    }
-
-    fn admin(&self) -> reqwest::blocking::Client {
-        reqwest::blocking::Client::new()
-    }
-
-    /// The whole receipt log, as the registry's administrators see it.
-    fn log(&self) -> Vec<Vec<u8>> {
-        let mut out = Vec::new();
-        loop {
-            let page: Vec<sync::api::LogEntry> = self.admin().get(format!("{}/v1/admin/log?from={}", self.server.url, out.len() + 1)).bearer_auth(&self.made.admin_token).send().unwrap().json().unwrap();
-            if page.is_empty() {
-                return out;
-            }
-            out.extend(page.into_iter().map(|e| sync::api::unb64(&e.receipt).unwrap()));
-        }
-    }
-}
-
-struct St {
-    station: Station,
-    clerk: Session,
-    supervisor: Session,
-    id: SyncIdentity,
-    data: PathBuf,
-}
-
-/// A station onboarded at `reg`, reaching it at `url`.
-fn station(reg: &Reg, dir: &Path, station_id: &str, url: &str) -> St {
-    let data = dir.join(station_id);
-    Station::init(&data, &InitParams { station_id, centre: "HEB-PO-03", registry_recipient: &reg.made.recipient, admin: "admin1", admin_password: "correct horse", demo: false }, now()).unwrap();
-    let mut station = Station::open(&data).unwrap();
-    let admin = station.login("admin1", "correct horse", now()).unwrap();
-    station.add_operator(&admin, "clerk1", Role::Clerk, "battery staple", now()).unwrap();
-    station.add_operator(&admin, "super1", Role::Supervisor, "tr0ub4dor&3", now()).unwrap();
-    station.set_registry(&admin, url, &reg.made.root_public, now()).unwrap();
-    assert!(registry::onboard(&reg.config, sync::api::NewStation { id: station_id.into(), ed25519: station.station_public_key().unwrap(), centre: "HEB-PO-03".into() }).unwrap());
-    let clerk = station.login("clerk1", "battery staple", now()).unwrap();
-    let supervisor = station.login("super1", "tr0ub4dor&3", now()).unwrap();
-    let id = station.sync_identity(&clerk).unwrap();
-    St { station, clerk, supervisor, id, data }
-}
-
-/// Enrolls `n` children (face only: small bundles, quick to make) and approves them all.
-fn enroll(st: &mut St, n: u64, seed: u64) {
-    let text = std::fs::read_to_string(script("child-under-5")).unwrap();
-    for i in 0..n {
-        let t = text.replacen("\"seed\": 303", &format!("\"seed\": {}", seed + i), 1);
-        let (s, hash): (Script, String) = Script::parse(&t).unwrap();
-        script::run(&mut st.station, &st.clerk, &s, &hash, &now).unwrap();
-    }
-    for p in st.station.pending(&st.supervisor).unwrap() {
-        st.station.decide(&st.supervisor, &p.id, Verdict::Approve, None, now()).unwrap();
-    }
-}
-
-fn client(st: &St, url: &str) -> Client {
-    Client::new(url, st.id.clone(), st.station.registry_root_key().unwrap().unwrap(), st.station.config.sync_limit_bytes(), Arc::new(now)).unwrap()
-}
+use crate::syncworld::*;
 
 fn cycle(st: &mut St, c: &Client) -> Result<uplink::Report, UplinkError> {
     uplink::cycle(&mut st.station, c, &SharedProgress::default(), &AtomicBool::new(false), &now)
@@ -129,7 +44,7 @@ fn a_station_syncs_and_hears_back_from_the_registry() {
     let d = tempdir("sync-basic");
     let reg = Reg::start(&d);
     let url = reg.server.url.clone();
-    let mut st = station(&reg, &d, "ST-HEB-0001", &url);
+    let mut st = onboarded_station(&reg, &d, "ST-HEB-0001", &url);
     enroll(&mut st, 3, 1);
     assert_eq!(waiting(&st), 3);
     let c = client(&st, &url);
@@ -182,7 +97,7 @@ fn two_hundred_bundles_from_three_stations_arrive_exactly_once_over_a_bad_link()
             .map(|(i, n)| {
                 let (reg, d, url) = (&reg, &d, &url);
                 scope.spawn(move || {
-                    let mut st = station(reg, d, &format!("ST-{:04}", i + 1), url);
+                    let mut st = onboarded_station(reg, d, &format!("ST-{:04}", i + 1), url);
                     enroll(&mut st, *n, 1000 * (i as u64 + 1));
                     st
                 })
@@ -243,7 +158,7 @@ fn a_sync_killed_mid_upload_resumes_where_the_registry_stopped() {
     let d = tempdir("sync-kill");
     let reg = Reg::start(&d);
     let proxy = Proxy::start(reg.addr(), Faults::none()).unwrap();
-    let mut st = station(&reg, &d, "ST-KILL-01", &proxy.url());
+    let mut st = onboarded_station(&reg, &d, "ST-KILL-01", &proxy.url());
     enroll(&mut st, 1, 77);
     // The station sends no faster than 1,280 kbit/s (its administrator's limit), so the kill
     // falls inside the upload of its one bundle.
@@ -292,7 +207,7 @@ fn a_sync_killed_mid_upload_resumes_where_the_registry_stopped() {
 fn removable_media_carry_bundles_one_way_and_receipts_the_other() {
     let d = tempdir("sync-media");
     let reg = Reg::start(&d);
-    let mut st = station(&reg, &d, "ST-USB-01", "https://registry.invalid");
+    let mut st = onboarded_station(&reg, &d, "ST-USB-01", "https://registry.invalid");
     enroll(&mut st, 2, 500);
     let usb = d.join("usb");
     let exported = st.station.export_to(&st.id, &usb).unwrap();
