@@ -671,6 +671,8 @@ impl Station {
             "station_id": self.station_id,
             "centre": self.centre,
             "demo": self.demo,
+            // What the registry's administrators onboard the station with.
+            "station_key": self.station_public_key()?,
             "in_progress": self.count("SELECT count(*) FROM enrollments WHERE stage NOT IN ('awaiting_approval', 'approved', 'rejected')")?,
             "awaiting_approval": self.count("SELECT count(*) FROM enrollments WHERE stage = 'awaiting_approval'")?,
             "outbox_unsynced": self.count("SELECT count(*) FROM outbox WHERE synced_at IS NULL")?,
