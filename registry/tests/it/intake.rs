@@ -94,7 +94,8 @@ async fn an_upload_cut_off_resumes_and_wrong_offsets_are_told_where_to_go(storag
     let reg = Registry::start(&format!("resume-{storage:?}"), storage).await;
     let mut st = Station::new("ST-0002", &reg);
     st.join(&reg).await;
-    let s = st.seal(400);
+    // A bundle with a photographed document: 350 kB that do not compress.
+    let s = st.seal_with_document(350_000);
     assert!(s.bundle.len() > 300_000, "{}", s.bundle.len());
     st.announce(&[&s], reg.now()).await;
     // The link drops after 150,000 bytes of the body: the registry keeps 2 blocks (131,072 bytes).

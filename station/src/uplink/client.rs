@@ -231,3 +231,29 @@ impl Client {
 fn header_u64(r: &Response, name: &str) -> Option<u64> {
     r.headers().get(name)?.to_str().ok()?.parse().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upload_body_keeps_to_the_bandwidth_limit_and_reports_its_position() {
+        let data = Arc::new(vec![7u8; 120_000]);
+        let seen = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let s2 = seen.clone();
+        let mut body = Throttled { data, pos: 20_000, start_pos: 20_000, limit: Some(200_000), started: Instant::now(), progress: Arc::new(move |p| s2.store(p, std::sync::atomic::Ordering::SeqCst)) };
+        let t = Instant::now();
+        let mut out = Vec::new();
+        body.read_to_end(&mut out).unwrap();
+        let took = t.elapsed().as_secs_f64();
+        // 100,000 bytes at 200,000 bytes a second: half a second, not much less.
+        assert_eq!(out.len(), 100_000);
+        assert!(took >= 0.45, "{took} s");
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 120_000);
+        // Without a limit it is immediate.
+        let mut free = Throttled { data: Arc::new(vec![1u8; 1_000_000]), pos: 0, start_pos: 0, limit: None, started: Instant::now(), progress: Arc::new(|_| {}) };
+        let t = Instant::now();
+        std::io::copy(&mut free, &mut std::io::sink()).unwrap();
+        assert!(t.elapsed().as_secs_f64() < 0.2);
+    }
+}

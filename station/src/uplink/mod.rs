@@ -360,3 +360,22 @@ fn run(data: &Path, id: &SyncIdentity, interval: Duration, progress: &SharedProg
 pub fn system_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_five_minutes_and_is_spread_at_random() {
+        for n in 1..20 {
+            let cap = (2_000u64 << n.min(8)).min(300_000);
+            for _ in 0..50 {
+                assert!(backoff(n).as_millis() as u64 <= cap);
+            }
+        }
+        // Full jitter: stations coming back together do not all wait the same.
+        let waits: std::collections::HashSet<u128> = (0..20).map(|_| backoff(6).as_millis()).collect();
+        assert!(waits.len() > 10, "{waits:?}");
+        assert!((0..200).map(|_| backoff(20).as_millis()).max().unwrap() > 150_000, "the cap is reached over time");
+    }
+}
