@@ -3,11 +3,12 @@
 //! This crate knows devices and nothing of enrollments:
 //! - [`device`]: the traits every backend implements (identity, status, preview, capture, errors);
 //! - [`simdev`]: simulated devices behind those traits, driven by a scriptable fault list;
-//! - [`sim`]: the deterministic synthetic images the simulated devices deliver.
-//!
-//! Real backends (USB fingerprint reader over nusb, UVC cameras, SBI scanners) come with the
-//! real-device issue.
+//! - [`sim`]: the deterministic synthetic images the simulated devices deliver;
+//! - [`usb`]: devices spoken to directly over USB (nusb), and recordings played back;
+//! - [`uru4500`]: the DigitalPersona U.are.U 4500 single-finger reader.
 
 pub mod device;
 pub mod sim;
 pub mod simdev;
+pub mod uru4500;
+pub mod usb;

@@ -202,3 +202,4 @@ code-unknown_bundle = ليس لدى السجل المركزي حزمة كهذه
 code-not_admin = يلزم رمز مدير
 code-unavailable = السجل المركزي غير متاح الآن
 cli-demo-registry = تعذّر إعداد السجل المركزي المدمج في المحطة التجريبية: { $detail }
+cli-not-a-recording = الملف ليس تسجيلًا لحركة USB بصيغة ‎usbmon‎ ‏(pcapng، نوع الرابط 220): { $detail }

@@ -175,3 +175,4 @@ code-unknown_bundle = the registry has no such bundle
 code-not_admin = an administrator's token is required
 code-unavailable = the registry is not available right now
 cli-demo-registry = the demo station's embedded registry could not be set up: { $detail }
+cli-not-a-recording = the file is not a usbmon recording (pcapng, link type 220): { $detail }

@@ -159,6 +159,22 @@ enum Command {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Capture devices: `replay RECORDING.pcapng --out IMAGE.png` decodes a usbmon recording of
+    /// a U.are.U 4500 session to the picture captured (support in the field); `list` shows the
+    /// devices the station sees.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    Replay {
+        recording: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -408,11 +424,22 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         },
         Command::Audit { command: AuditCommand::Verify { data } } => ops::audit_verify(&data),
         Command::Status { data } => ops::status(&data),
+        Command::Device { command: DeviceCommand::Replay { recording, out } } => device_replay(&recording, &out),
     }
 }
 
 pub(crate) fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Decodes a recorded U.are.U 4500 session to its picture (PNG, 8-bit grey).
+fn device_replay(recording: &Path, out: &Path) -> Result<ExitCode, Failure> {
+    let bytes = std::fs::read(recording).map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", recording.display())))?;
+    drivers::usb::usbmon::read(&bytes).map_err(|e| Failure::new("cli-not-a-recording", format!("{}: {e}", recording.display())))?;
+    let image = drivers::uru4500::replay(&bytes)?;
+    image::save_buffer(out, &image.data, image.width, image.height, image::ExtendedColorType::L8).map_err(|e| Failure::new("cli-write-file", format!("{}: {e}", out.display())))?;
+    println!("{}", serde_json::json!({ "width": image.width, "height": image.height, "out": out }));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {

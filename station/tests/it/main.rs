@@ -6,6 +6,7 @@ mod bundle_cli;
 mod common;
 mod core;
 mod crash;
+mod device;
 mod field;
 mod slip;
 mod sync;

@@ -1,0 +1,4 @@
+//! The drivers' integration tests (one test binary): real devices' protocols against
+//! recordings of them.
+
+mod uru4500;
