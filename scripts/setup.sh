@@ -12,8 +12,9 @@ set -euo pipefail
 #   mesa-vulkan-drivers     software Vulkan (lavapipe): the kiosk's snapshot tests render with it
 #   poppler-utils           pdftotext/pdftoppm: the tests read the printed slip back
 #   zbar-tools              zbarimg: the tests decode the slip's QR code from the rendered page
+#   python3-cryptography    the mock SBI service (tests/mock-sbi) signs as MOSIP's demo devices
 #   python3-venv            a Python environment for moto (an S3 server) and schemathesis (an API fuzzer)
-PACKAGES=(curl gcc pkg-config age python3 python3-cbor2 python3-nacl python3-venv libopenjp2-tools ca-certificates mesa-vulkan-drivers poppler-utils zbar-tools)
+PACKAGES=(curl gcc pkg-config age python3 python3-cbor2 python3-nacl python3-cryptography python3-venv libopenjp2-tools ca-certificates mesa-vulkan-drivers poppler-utils zbar-tools)
 # What the kiosk window needs at run time (OpenGL through Mesa, X11 input): scripts/station.sh
 # asks for these with HUKUMATI_SETUP_UI=1.
 if [ "${HUKUMATI_SETUP_UI:-0}" = 1 ]; then

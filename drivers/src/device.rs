@@ -44,6 +44,19 @@ pub enum DeviceError {
     Protocol(String),
     #[error("this device cannot {0}")]
     Unsupported(&'static str),
+    #[error("the device cannot be trusted: {0}")]
+    Untrusted(String),
+}
+
+/// What a certified device signed about one capture (SBI): the ISO/IEC 19794 record exactly as
+/// signed, the signed statement (a JWS whose payload carries the record), and the capture's link
+/// in the hash chain of its transaction. Kept in the bundle as evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    pub record: Vec<u8>,
+    pub jws: String,
+    pub previous_hash: String,
+    pub hash: String,
 }
 
 /// Fingers, in ISO/IEC 19794-4 position order (1 right thumb ... 10 left little).
@@ -117,6 +130,8 @@ pub struct FingerCapture {
     pub image: Image,
     pub ppi: u16,
     pub device_quality: Option<u8>,
+    /// The device's signed record, when it signs (SBI).
+    pub signed: Option<Signed>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -132,6 +147,7 @@ pub struct IrisCapture {
     pub image: Image,
     pub iris_diameter: Option<u16>,
     pub device_quality: Option<u8>,
+    pub signed: Option<Signed>,
 }
 
 /// A live preview frame (8-bit grey or RGB).
@@ -150,6 +166,9 @@ pub trait FingerprintScanner: Send {
     fn capture_finger(&mut self, finger: Finger, timeout: Duration) -> Result<FingerCapture, DeviceError>;
     /// A slap, segmented into its fingers; `absent` fingers are known missing and not expected.
     fn capture_slap(&mut self, slap: Slap, absent: &[Finger], timeout: Duration) -> Result<Vec<FingerCapture>, DeviceError>;
+    /// Starts a new capture transaction (one enrollment). Devices that chain their captures
+    /// (SBI) start a new chain, so that two enrollments are never linked.
+    fn new_transaction(&mut self) {}
 }
 
 /// An iris camera, one or both eyes per capture.
@@ -158,6 +177,9 @@ pub trait IrisCamera: Send {
     fn status(&self) -> DeviceStatus;
     fn preview(&mut self) -> Result<Frame, DeviceError>;
     fn capture(&mut self, eyes: &[Eye], timeout: Duration) -> Result<Vec<IrisCapture>, DeviceError>;
+    /// Starts a new capture transaction (one enrollment). Devices that chain their captures
+    /// (SBI) start a new chain, so that two enrollments are never linked.
+    fn new_transaction(&mut self) {}
 }
 
 /// A face or document camera.
@@ -168,4 +190,11 @@ pub trait Camera: Send {
     /// thread; the UI calls this once per screen refresh).
     fn preview(&mut self) -> Result<Frame, DeviceError>;
     fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError>;
+    /// A capture with what the device signed about it, if it signs (SBI face cameras).
+    fn capture_signed(&mut self, timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+        Ok((self.capture(timeout)?, None))
+    }
+    /// Starts a new capture transaction (one enrollment). Devices that chain their captures
+    /// (SBI) start a new chain, so that two enrollments are never linked.
+    fn new_transaction(&mut self) {}
 }

@@ -5,9 +5,13 @@
 //! - [`simdev`]: simulated devices behind those traits, driven by a scriptable fault list;
 //! - [`sim`]: the deterministic synthetic images the simulated devices deliver;
 //! - [`usb`]: devices spoken to directly over USB (nusb), and recordings played back;
-//! - [`uru4500`]: the DigitalPersona U.are.U 4500 single-finger reader.
+//! - [`uru4500`]: the DigitalPersona U.are.U 4500 single-finger reader;
+//! - [`sbi`]: certified slap scanners, iris and face cameras through MOSIP's SBI services;
+//! - [`latest`]: the one-frame mailbox between capture threads and the UI.
 
 pub mod device;
+pub mod latest;
+pub mod sbi;
 pub mod sim;
 pub mod simdev;
 pub mod uru4500;

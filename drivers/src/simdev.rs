@@ -161,7 +161,7 @@ impl SimFingerprintScanner {
         } else {
             good_quality(&mut rng)
         };
-        Ok(Some(FingerCapture { finger, image, ppi: 500, device_quality: Some(quality) }))
+        Ok(Some(FingerCapture { finger, image, ppi: 500, device_quality: Some(quality), signed: None }))
     }
 }
 
@@ -241,7 +241,7 @@ impl IrisCamera for SimIrisCamera {
             } else {
                 good_quality(&mut rng)
             };
-            out.push(IrisCapture { eye: *eye, image, iris_diameter: Some(d), device_quality: Some(quality) });
+            out.push(IrisCapture { eye: *eye, image, iris_diameter: Some(d), device_quality: Some(quality), signed: None });
         }
         Ok(out)
     }

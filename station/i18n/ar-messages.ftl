@@ -109,6 +109,7 @@ device-timeout = لم يلتقط الجهاز شيئًا خلال { PLURAL($seco
 device-not-ready = الجهاز غير جاهز: { $detail }
 device-protocol = أجاب الجهاز بما لا يُتوقع: { $detail }
 device-unsupported = لا يستطيع هذا الجهاز: { $detail }
+device-untrusted = لا يمكن الوثوق بالجهاز، فلا يُستخدم شيء مما التقطه: { $detail }
 
 # إيصال الاستلام (slip.rs)
 slip-qr-failed = تعذّر إنشاء رمز QR للإيصال: { $detail }

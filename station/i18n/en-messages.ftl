@@ -82,6 +82,7 @@ device-timeout = the device gave no capture within { $seconds } seconds
 device-not-ready = the device is not ready: { $detail }
 device-protocol = the device answered something unexpected: { $detail }
 device-unsupported = this device cannot { $detail }
+device-untrusted = the device cannot be trusted, so nothing it captured is used: { $detail }
 
 # The acknowledgement slip (slip.rs)
 slip-qr-failed = the slip's QR code could not be made: { $detail }

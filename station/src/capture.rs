@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use drivers::device::{Camera, DeviceError, DeviceInfo, Eye, Finger, FingerCapture, FingerprintScanner, IrisCamera, IrisCapture, Slap};
+use drivers::device::{Camera, DeviceError, DeviceInfo, Eye, Finger, FingerCapture, FingerprintScanner, IrisCamera, IrisCapture, Signed, Slap};
 use drivers::sim::Image;
 use schemas::iso19794::{CaptureDevice, CaptureTime, Quality, face::FaceImage, finger::FingerView, iris::IrisImage};
 use schemas::jp2k::Pixels;
@@ -89,7 +89,8 @@ fn pixels(img: &Image) -> Pixels {
     Pixels { width: img.width, height: img.height, channels: img.channels, data: img.data.clone() }
 }
 
-fn device_ref(info: &DeviceInfo) -> DeviceRef {
+/// The device as recorded with a sample; `signed` is what a certified device signed about it.
+fn device_ref(info: &DeviceInfo, signed: Option<&Signed>) -> DeviceRef {
     DeviceRef {
         kind: match info.backend {
             drivers::device::Backend::Simulated => DeviceKind::Simulated,
@@ -100,7 +101,7 @@ fn device_ref(info: &DeviceInfo) -> DeviceRef {
         make: info.make.clone(),
         model: info.model.clone(),
         serial: info.serial.clone(),
-        signed_payload: None,
+        signed_payload: signed.map(|s| s.jws.clone()),
     }
 }
 
@@ -140,6 +141,7 @@ fn finish(
     retries: u8,
     decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries,
     info: &DeviceInfo,
+    signed: Option<&Signed>,
     now_ms: i64,
     record: Option<RecordBuilder<'_>>,
 ) -> Result<CapturedSample, CaptureError> {
@@ -156,11 +158,15 @@ fn finish(
             Ok(CapturedSample {
                 position,
                 quality: Some(q),
-                device: Some(device_ref(info)),
+                device: Some(device_ref(info, signed)),
                 retries,
                 forced: decision == Some(AfterRetries::AcceptBest),
                 exception: None,
-                record: Some(record(iq)?),
+                // A signed record is kept byte for byte, so its signature still holds.
+                record: Some(match signed {
+                    Some(s) => s.record.clone(),
+                    None => record(iq)?,
+                }),
                 captured_at: now_ms,
             })
         }
@@ -219,7 +225,8 @@ pub fn slap(
             Ok(FingerView::new_500ppi(f.iso_code(), &pixels(&c.image), iq, CaptureDevice::default(), t)?.to_record()?)
         };
         let record: Option<RecordBuilder<'_>> = if got.is_some() { Some(&build) } else { None };
-        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), threshold(*f), tries.get(f).copied().unwrap_or(0), decide, &info, now_ms, record)?);
+        let signed = got.and_then(|c| c.signed.as_ref());
+        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), threshold(*f), tries.get(f).copied().unwrap_or(0), decide, &info, signed, now_ms, record)?);
     }
     Ok(out)
 }
@@ -264,7 +271,8 @@ pub fn irises(
             Ok(IrisImage::new_k3(e == Eye::Right, &pixels(&c.image), iq, CaptureDevice::default(), t, c.iris_diameter)?.to_record()?)
         };
         let record: Option<RecordBuilder<'_>> = if got.is_some() { Some(&build) } else { None };
-        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), policy.iris_threshold, tries.get(&e).copied().unwrap_or(0), decide, &info, now_ms, record)?);
+        let signed = got.and_then(|c| c.signed.as_ref());
+        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), policy.iris_threshold, tries.get(&e).copied().unwrap_or(0), decide, &info, signed, now_ms, record)?);
     }
     Ok(out)
 }
@@ -272,20 +280,20 @@ pub fn irises(
 /// Captures the face (or, with `position` ExceptionPhoto, the photo documenting an exception).
 pub fn face(dev: &mut Devices, policy: &CapturePolicy, position: Position, decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries, now_ms: i64) -> Result<CapturedSample, CaptureError> {
     let info = dev.face.info();
-    let mut best: Option<(Image, u8)> = None;
+    let mut best: Option<(Image, u8, Option<Signed>)> = None;
     let mut retries = 0;
     for attempt in 0..=policy.max_retries {
         retries = attempt;
-        let img = dev.face.capture(timeout(policy))?;
+        let (img, signed) = dev.face.capture_signed(timeout(policy))?;
         let score = contrast_score(&img.data);
-        if best.as_ref().is_none_or(|(_, s)| score > *s) {
-            best = Some((img, score));
+        if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
+            best = Some((img, score, signed));
         }
-        if best.as_ref().is_some_and(|(_, s)| *s >= policy.face_threshold) {
+        if best.as_ref().is_some_and(|(_, s, _)| *s >= policy.face_threshold) {
             break;
         }
     }
-    let (img, score) = best.expect("at least one capture");
+    let (img, score, signed) = best.expect("at least one capture");
     let forced = if score < policy.face_threshold {
         match decide(position, Some(score)) {
             AfterRetries::AcceptBest => true,
@@ -297,8 +305,11 @@ pub fn face(dev: &mut Devices, policy: &CapturePolicy, position: Position, decid
     };
     let q = QualityScore { score, algorithm: "hukumati-contrast/1".into(), vendor_id: 0xffff, algorithm_id: 0x0002 };
     let iq = vec![Quality { score, algorithm_vendor: 0xffff, algorithm_id: 0x0002 }];
-    let record = FaceImage::new_full_frontal(&pixels(&img), iq, CaptureDevice::default(), Some(CaptureTime::from_unix_millis(now_ms)))?.to_record()?;
-    Ok(CapturedSample { position, quality: Some(q), device: Some(device_ref(&info)), retries, forced, exception: None, record: Some(record), captured_at: now_ms })
+    let record = match &signed {
+        Some(s) => s.record.clone(),
+        None => FaceImage::new_full_frontal(&pixels(&img), iq, CaptureDevice::default(), Some(CaptureTime::from_unix_millis(now_ms)))?.to_record()?,
+    };
+    Ok(CapturedSample { position, quality: Some(q), device: Some(device_ref(&info, signed.as_ref())), retries, forced, exception: None, record: Some(record), captured_at: now_ms })
 }
 
 /// Photographs `pages` pages of a document, as JPEG.

@@ -163,6 +163,7 @@ impl Explain for drivers::device::DeviceError {
             D::NotReady(d) => Message::new("device-not-ready").detail(d),
             D::Protocol(d) => Message::new("device-protocol").detail(d),
             D::Unsupported(d) => Message::new("device-unsupported").detail(d),
+            D::Untrusted(d) => Message::new("device-untrusted").detail(d),
         }
     }
 }

@@ -186,7 +186,7 @@ impl<T: Transport> FingerprintScanner for Uru4500<T> {
 
     fn capture_finger(&mut self, finger: Finger, timeout: Duration) -> Result<FingerCapture, DeviceError> {
         let image = self.capture(timeout)?;
-        Ok(FingerCapture { finger, image, ppi: PPI, device_quality: None })
+        Ok(FingerCapture { finger, image, ppi: PPI, device_quality: None, signed: None })
     }
 
     fn capture_slap(&mut self, _slap: Slap, _absent: &[Finger], _timeout: Duration) -> Result<Vec<FingerCapture>, DeviceError> {
