@@ -6,6 +6,7 @@
 //! - [`sim`]: the deterministic synthetic images the simulated devices deliver;
 //! - [`usb`]: devices spoken to directly over USB (nusb), and recordings played back;
 //! - [`uru4500`]: the DigitalPersona U.are.U 4500 single-finger reader;
+//! - [`uvc`]: document, face and iris cameras through OpenCV's V4L2 capture;
 //! - [`sbi`]: certified slap scanners, iris and face cameras through MOSIP's SBI services;
 //! - [`latest`]: the one-frame mailbox between capture threads and the UI.
 
@@ -16,3 +17,4 @@ pub mod sim;
 pub mod simdev;
 pub mod uru4500;
 pub mod usb;
+pub mod uvc;

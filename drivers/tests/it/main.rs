@@ -1,5 +1,7 @@
 //! The drivers' integration tests (one test binary): real devices' protocols against
-//! recordings of them.
+//! recordings of them (U.are.U 4500), a mock service on real device data (SBI), and virtual
+//! camera sources opened like real ones (UVC).
 
 mod sbi;
 mod uru4500;
+mod uvc;
