@@ -46,6 +46,8 @@ pub enum DeviceError {
     Unsupported(&'static str),
     #[error("the device cannot be trusted: {0}")]
     Untrusted(String),
+    #[error("no such device is attached")]
+    Absent,
 }
 
 /// What a certified device signed about one capture (SBI): the ISO/IEC 19794 record exactly as

@@ -110,6 +110,12 @@ device-not-ready = الجهاز غير جاهز: { $detail }
 device-protocol = أجاب الجهاز بما لا يُتوقع: { $detail }
 device-unsupported = لا يستطيع هذا الجهاز: { $detail }
 device-untrusted = لا يمكن الوثوق بالجهاز، فلا يُستخدم شيء مما التقطه: { $detail }
+device-absent = لا يوجد جهاز موصول لهذه الخطوة: وصّله، أو اطلب من المسؤول مراجعة قائمة الأجهزة
+device-detail-sbi = خدمة SBI على المنفذ { $port }، الجهاز { $id } ({ $level })، مفتاح { $signer } صادر عن { $anchor }
+device-detail-camera = الكاميرا { $node }، USB { $usb }
+device-detail-usb = ناقل USB رقم { $bus }، العنوان { $address }
+device-detail-refused = رُفضت خدمة SBI على المنفذ { $port }: { $detail }
+device-detail-simulated = محطة تجريبية: لا جهاز موصول، ويحل محله جهاز محاكاة
 
 # إيصال الاستلام (slip.rs)
 slip-qr-failed = تعذّر إنشاء رمز QR للإيصال: { $detail }
@@ -204,3 +210,4 @@ code-not_admin = يلزم رمز مدير
 code-unavailable = السجل المركزي غير متاح الآن
 cli-demo-registry = تعذّر إعداد السجل المركزي المدمج في المحطة التجريبية: { $detail }
 cli-not-a-recording = الملف ليس تسجيلًا لحركة USB بصيغة ‎usbmon‎ ‏(pcapng، نوع الرابط 220): { $detail }
+cli-not-a-certificate = ليست شهادة PEM: { $detail }

@@ -83,6 +83,12 @@ device-not-ready = the device is not ready: { $detail }
 device-protocol = the device answered something unexpected: { $detail }
 device-unsupported = this device cannot { $detail }
 device-untrusted = the device cannot be trusted, so nothing it captured is used: { $detail }
+device-absent = no device for this step is attached: connect it, or ask the administrator to check the device list
+device-detail-sbi = SBI service on port { $port }, device { $id } ({ $level }), key of { $signer } issued by { $anchor }
+device-detail-camera = camera { $node }, USB { $usb }
+device-detail-usb = USB bus { $bus }, address { $address }
+device-detail-refused = SBI service on port { $port } refused: { $detail }
+device-detail-simulated = demo station: no device attached, a simulated one stands in
 
 # The acknowledgement slip (slip.rs)
 slip-qr-failed = the slip's QR code could not be made: { $detail }
@@ -177,3 +183,4 @@ code-not_admin = an administrator's token is required
 code-unavailable = the registry is not available right now
 cli-demo-registry = the demo station's embedded registry could not be set up: { $detail }
 cli-not-a-recording = the file is not a usbmon recording (pcapng, link type 220): { $detail }
+cli-not-a-certificate = not a PEM certificate: { $detail }

@@ -113,6 +113,22 @@ fn device_quality(score: u8) -> (QualityScore, Vec<Quality>) {
     )
 }
 
+/// The quality a signed record states for itself (its first quality block): a signed record
+/// cannot change, so the manifest repeats what it says, naming where the score came from.
+fn signed_quality(record: &[u8]) -> Option<QualityScore> {
+    let q = match schemas::iso19794::Record::parse(record).ok()? {
+        schemas::iso19794::Record::Finger(r) => r.views.first()?.quality.first().copied(),
+        schemas::iso19794::Record::Iris(r) => r.images.first()?.quality.first().copied(),
+        schemas::iso19794::Record::Face(r) => r.images.first()?.quality.first().copied(),
+    }?;
+    Some(QualityScore {
+        score: q.score,
+        algorithm: format!("device-signed record quality block (vendor {:#06x}, algorithm {:#06x})", q.algorithm_vendor, q.algorithm_id),
+        vendor_id: q.algorithm_vendor,
+        algorithm_id: q.algorithm_id,
+    })
+}
+
 /// Contrast-based stand-in score for images whose device gives none (face camera); replaced by
 /// the quality module's ICAO checks.
 pub fn contrast_score(samples: &[u8]) -> u8 {
@@ -154,7 +170,10 @@ fn finish(
         (_, Some(AfterRetries::Exception(e))) => Ok(excepted(e, retries)),
         (None, _) => Err(CaptureError::Undecided { position }),
         (Some(record), decision) => {
-            let (q, iq) = device_quality(score.unwrap_or(0));
+            let (mut q, iq) = device_quality(score.unwrap_or(0));
+            if let Some(sq) = signed.and_then(|s| signed_quality(&s.record)) {
+                q = sq;
+            }
             Ok(CapturedSample {
                 position,
                 quality: Some(q),
@@ -305,6 +324,7 @@ pub fn face(dev: &mut Devices, policy: &CapturePolicy, position: Position, decid
     };
     let q = QualityScore { score, algorithm: "hukumati-contrast/1".into(), vendor_id: 0xffff, algorithm_id: 0x0002 };
     let iq = vec![Quality { score, algorithm_vendor: 0xffff, algorithm_id: 0x0002 }];
+    let q = signed.as_ref().and_then(|s| signed_quality(&s.record)).unwrap_or(q);
     let record = match &signed {
         Some(s) => s.record.clone(),
         None => FaceImage::new_full_frontal(&pixels(&img), iq, CaptureDevice::default(), Some(CaptureTime::from_unix_millis(now_ms)))?.to_record()?,

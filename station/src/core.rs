@@ -35,6 +35,9 @@ pub struct Config {
     /// with the post office's counter.
     #[serde(default)]
     pub sync_limit_kbit: u32,
+    /// Where devices are looked for, and which CAs vouch for SBI devices.
+    #[serde(default)]
+    pub devices: crate::devices::DeviceSettings,
 }
 
 impl Config {
@@ -54,6 +57,7 @@ impl Default for Config {
             consent_notice_version: crate::consent::CURRENT_VERSION.into(),
             registry_url: String::new(),
             sync_limit_kbit: 0,
+            devices: crate::devices::DeviceSettings::default(),
         }
     }
 }

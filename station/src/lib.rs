@@ -7,6 +7,8 @@
 //! - [`consent`]: the versioned consent notice in Arabic and English;
 //! - [`workflow`]: the stages of an enrollment and what each completed step records;
 //! - [`capture`]: driving the devices with retries, thresholds and exceptions;
+//! - [`devices`]: which devices are attached (hotplug), which one captures each modality, and
+//!   the simulated ones in demo mode only;
 //! - [`validate`]: what a clerk types, checked, with reasons in Arabic and English;
 //! - [`quality`]: live verdicts on preview frames (exposure, motion, the ICAO head guide);
 //! - [`operators`]: accounts, passwords, keys, lockout, sessions;
@@ -26,6 +28,7 @@ pub mod bidi;
 pub mod capture;
 pub mod consent;
 pub mod core;
+pub mod devices;
 pub mod fonts;
 pub mod i18n;
 pub mod messages;

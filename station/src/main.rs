@@ -175,6 +175,20 @@ enum DeviceCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Look for devices once and print what each modality would capture with (JSON).
+    List {
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Trust SBI devices whose certificates chain to this CA (a PEM file from the device
+    /// provider); standard input gives the administrator's password.
+    Trust {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        operator: String,
+        certificate: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -387,8 +401,13 @@ fn default_run() -> Result<ExitCode, Failure> {
 
 fn ui(data: &Path, kiosk: bool) -> Result<ExitCode, Failure> {
     let station = station::core::Station::open(data)?;
-    let model = station::ui::Model::new(station, Box::new(now_ms));
+    // Devices are looked for while the window is open: every few seconds, and at once on USB
+    // hotplug.
+    let watcher = station::devices::Watcher::start(station.config.devices.clone(), std::time::Duration::from_secs(5));
+    let mut model = station::ui::Model::new(station, Box::new(now_ms));
+    model.devices = Some(watcher.attached.clone());
     station::ui::run_native(model, kiosk).map_err(|e| Failure::new("cli-window", e))?;
+    drop(watcher);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -425,6 +444,8 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Audit { command: AuditCommand::Verify { data } } => ops::audit_verify(&data),
         Command::Status { data } => ops::status(&data),
         Command::Device { command: DeviceCommand::Replay { recording, out } } => device_replay(&recording, &out),
+        Command::Device { command: DeviceCommand::List { data } } => ops::device_list(&data),
+        Command::Device { command: DeviceCommand::Trust { data, operator, certificate } } => ops::device_trust(&data, &operator, &certificate),
     }
 }
 

@@ -164,6 +164,7 @@ impl Explain for drivers::device::DeviceError {
             D::Protocol(d) => Message::new("device-protocol").detail(d),
             D::Unsupported(d) => Message::new("device-unsupported").detail(d),
             D::Untrusted(d) => Message::new("device-untrusted").detail(d),
+            D::Absent => Message::new("device-absent"),
         }
     }
 }

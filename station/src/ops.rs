@@ -70,6 +70,30 @@ pub fn registry_set(data: &Path, admin: &str, url: &str, key: &str) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
+/// Looks for devices once and prints the device list.
+pub fn device_list(data: &Path) -> Result<ExitCode, Failure> {
+    let station = open(data)?;
+    let settings = &station.config.devices;
+    let mut attached = station::devices::Attached::default();
+    attached.apply(station::devices::discover(settings), settings);
+    print_json(&serde_json::json!({ "demo": station.demo, "devices": attached.inventory(station.demo), "problems": attached.problems() }));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Adds a device provider's CA to the SBI trust anchors, after checking it is a certificate.
+pub fn device_trust(data: &Path, admin: &str, certificate: &Path) -> Result<ExitCode, Failure> {
+    let pem = std::fs::read_to_string(certificate).map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", certificate.display())))?;
+    drivers::sbi::TrustAnchors::from_bytes(pem.as_bytes()).map_err(|e| Failure::new("cli-not-a-certificate", format!("{}: {e}", certificate.display())))?;
+    let mut station = open(data)?;
+    let session = login(&mut station, admin)?;
+    let mut config = station.config.clone();
+    if !config.devices.sbi_trust_anchors.contains(&pem) {
+        config.devices.sbi_trust_anchors.push(pem);
+    }
+    station.set_config(&session, config, now_ms())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// One sync cycle now, with the station's embedded registry if it is a demo station.
 pub fn sync(data: &Path, user: &str) -> Result<ExitCode, Failure> {
     use station::uplink;

@@ -252,7 +252,18 @@ pub struct Runner {
 impl Runner {
     /// Prepares the devices and reads what the enrollment `id` already has.
     pub fn new(station: &Station, clerk: &Session, id: &str, script: &Script) -> Result<Runner, RunError> {
-        let (devices, faults) = script.devices()?;
+        Self::with_devices(station, clerk, id, script, None)
+    }
+
+    /// Like [`Runner::new`], capturing with the station's attached devices: for each modality the
+    /// attached device, else (demo stations only) the script's simulated one, else none (every
+    /// capture then says the device is absent).
+    pub fn with_devices(station: &Station, clerk: &Session, id: &str, script: &Script, attached: Option<&crate::devices::Attached>) -> Result<Runner, RunError> {
+        let (sims, faults) = script.devices()?;
+        let devices = match attached {
+            Some(a) => a.assemble(station.demo, sims),
+            None => sims,
+        };
         let face_only = station.load_step::<DemographicsData>(clerk, id, Stage::Demographics)?.is_some_and(|d| d.age < validate::FACE_ONLY_BELOW_AGE);
         Ok(Runner { devices, faults, declared: script.declared()?, exception_photo_taken: has_exception_photo(station, clerk, id)?, face_only, events: Vec::new() })
     }
@@ -307,6 +318,11 @@ impl Runner {
 /// Runs (or resumes) the script's enrollment as `clerk`, up to the operator's signature.
 /// `now` gives the clock, so tests can control it.
 pub fn run(station: &mut Station, clerk: &Session, script: &Script, script_hash: &str, now: &dyn Fn() -> i64) -> Result<Outcome, RunError> {
+    run_with(station, clerk, script, script_hash, now, None)
+}
+
+/// Like [`run`], capturing with the station's attached devices (see [`Runner::with_devices`]).
+pub fn run_with(station: &mut Station, clerk: &Session, script: &Script, script_hash: &str, now: &dyn Fn() -> i64, attached: Option<&crate::devices::Attached>) -> Result<Outcome, RunError> {
     let (id, mut stage, resumed_from) = match station.find_by_script(&clerk.username, script_hash)? {
         Some((id, stage)) => (id, stage, Some(stage)),
         None => {
@@ -316,7 +332,7 @@ pub fn run(station: &mut Station, clerk: &Session, script: &Script, script_hash:
             (station.start(clerk, Some(script_hash), now())?, Stage::Consent, None)
         }
     };
-    let mut runner = Runner::new(station, clerk, &id, script)?;
+    let mut runner = Runner::with_devices(station, clerk, &id, script, attached)?;
     let mut steps_done = Vec::new();
     while stage.is_capture_step() || stage == Stage::Sign {
         let next = runner.advance(station, clerk, &id, stage, script, now())?;

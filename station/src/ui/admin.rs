@@ -25,30 +25,26 @@ pub struct AdminForms {
     pub registry_url: String,
     /// The sync upload limit, kbit/s (0: none).
     pub sync_limit: String,
-    /// Model, serial and status of each device, one line each.
-    pub devices: Vec<(String, String, String)>,
+    /// Each device, one line each.
+    pub devices: Vec<crate::devices::Entry>,
 }
 
 impl Model {
     pub(super) fn open_admin(&mut self) {
         let operators = crate::operators::list(&self.station.store).unwrap_or_default();
-        // The devices this station would capture with (simulated in demo mode).
-        let seed = self.next_seed;
-        let probe = self.blank_input(false, Default::default());
-        self.next_seed = seed;
-        let devices = match probe.devices() {
-            Ok((d, _)) => {
-                use drivers::device::{Backend, DeviceStatus};
-                let list: [(drivers::device::DeviceInfo, DeviceStatus); 4] =
-                    [(d.document.info(), d.document.status()), (d.face.info(), d.face.status()), (d.fingerprint.info(), d.fingerprint.status()), (d.iris.info(), d.iris.status())];
-                list.into_iter()
-                    .map(|(i, st)| {
-                        let kind = if i.backend == Backend::Simulated { "simulated" } else { "device" };
-                        (format!("{} {}", i.make, i.model), i.serial, format!("{kind}-{}", format!("{st:?}").to_lowercase()))
-                    })
-                    .collect()
+        // The devices this station captures with: the attached ones as the watcher last saw
+        // them, or (no watcher: tests, training) the simulated devices of the next applicant.
+        let devices = match &self.devices {
+            Some(a) => a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.station.demo),
+            None => {
+                let seed = self.next_seed;
+                let probe = self.blank_input(false, Default::default());
+                self.next_seed = seed;
+                match probe.devices() {
+                    Ok((d, _)) => crate::devices::inventory_of(&d),
+                    Err(_) => Vec::new(),
+                }
             }
-            Err(_) => Vec::new(),
         };
         let c = &self.station.config;
         self.admin = AdminForms {
@@ -195,10 +191,24 @@ impl App {
             actions.push(Action::SaveSettings);
         }
         text::paragraph(ui, &self.t("admin-devices", &[]), base, Style::heading(ui));
-        for (model, serial, status) in self.model.admin.devices.clone() {
-            let status = self.t(&format!("device-{status}"), &[]);
-            let line = self.t("device-line", &[("model", FluentValue::from(model)), ("serial", FluentValue::from(serial)), ("status", FluentValue::from(status))]);
+        // Devices come and go while the screen is open: read the watcher's list every frame.
+        if let Some(a) = &self.model.devices {
+            self.model.admin.devices = a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.model.station.demo);
+        }
+        for d in self.model.admin.devices.clone() {
+            let modality = self.t(&format!("modality-{}", d.modality.as_str()), &[]);
+            let kind = self.t(&format!("device-kind-{}", d.kind), &[]);
+            let status = self.t(&format!("device-status-{}", d.status), &[]);
+            let name = format!("{} {}", d.make, d.model).trim().to_string();
+            let line = self.t(
+                "device-line",
+                &[("modality", FluentValue::from(modality)), ("kind", FluentValue::from(kind)), ("model", FluentValue::from(name)), ("serial", FluentValue::from(d.serial.clone())), ("status", FluentValue::from(status))],
+            );
             text::paragraph(ui, &line, base, Style::body(ui));
+            let detail = d.detail.get(self.model.lang);
+            if !detail.is_empty() {
+                text::paragraph(ui, detail, base, Style::body(ui));
+            }
         }
         if text::button(ui, &self.t("back-home", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::Home);

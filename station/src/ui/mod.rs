@@ -187,6 +187,9 @@ pub struct Model {
     pub sync_clock: std::sync::Arc<dyn Fn() -> i64 + Send + Sync>,
     /// The worker's cycle count when the counts were last read.
     sync_seen: u64,
+    /// The devices attached to this station, kept up to date by a watcher (the real kiosk). None:
+    /// every enrollment captures with the simulated devices of its script (tests, training).
+    pub devices: Option<std::sync::Arc<std::sync::Mutex<crate::devices::Attached>>>,
 }
 
 impl Model {
@@ -225,6 +228,7 @@ impl Model {
             sync_interval: std::time::Duration::from_secs(60),
             sync_clock: std::sync::Arc::new(crate::uplink::system_ms),
             sync_seen: 0,
+            devices: None,
         };
         m.refresh_pending();
         m
@@ -324,7 +328,11 @@ impl Model {
         }
         let input = self.blank_input(true, applicant);
         let Some(s) = &self.session else { return };
-        match Runner::new(&self.station, s, id, &input) {
+        let runner = {
+            let attached = self.devices.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()));
+            Runner::with_devices(&self.station, s, id, &input, attached.as_deref())
+        };
+        match runner {
             Ok(runner) => {
                 self.form = form;
                 self.enrolling = Some(Enrolling { id: id.to_string(), stage, input, runner, last: Vec::new() });
@@ -358,7 +366,11 @@ impl Model {
         };
         let input = self.blank_input(false, DemographicsInput::default());
         let Some(s) = &self.session else { return };
-        match Runner::new(&self.station, s, &id, &input) {
+        let runner = {
+            let attached = self.devices.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()));
+            Runner::with_devices(&self.station, s, &id, &input, attached.as_deref())
+        };
+        match runner {
             Ok(runner) => {
                 self.enrolling = Some(Enrolling { id, stage: Stage::Consent, input, runner, last: Vec::new() });
                 self.form = Form { country: "PS".into(), ..Form::default() };
@@ -719,6 +731,21 @@ impl App {
             ui.add(egui::ProgressBar::new(sent).desired_width(320.0));
         }
         self.sync_lines(ui);
+        self.device_lines(ui);
+    }
+
+    /// The devices: how many of the four an enrollment needs are ready, and which are missing.
+    fn device_lines(&self, ui: &mut Ui) {
+        let Some(a) = &self.model.devices else { return };
+        let base = self.model.base();
+        let list = a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.model.station.demo);
+        let needed: Vec<_> = list.iter().filter(|e| crate::devices::Modality::ENROLLMENT.contains(&e.modality) && e.status != "untrusted").collect();
+        let ready = needed.iter().filter(|e| e.status == "ready").count() as u64;
+        text::paragraph(ui, &self.t("devices-status", &[("ready", FluentValue::from(ready)), ("total", FluentValue::from(needed.len() as u64))]), base, Style::body(ui));
+        let missing: Vec<String> = needed.iter().filter(|e| e.status != "ready").map(|e| self.t(&format!("modality-{}", e.modality.as_str()), &[])).collect();
+        if !missing.is_empty() {
+            text::paragraph(ui, &self.t("devices-missing", &[("list", FluentValue::from(missing.join(if self.model.lang.rtl() { "، " } else { ", " })))]), base, Style::body(ui));
+        }
     }
 
     /// The sync worker's state: the batch being sent (bundles, bytes, time left) with its bar,

@@ -7,6 +7,7 @@ mod common;
 mod core;
 mod crash;
 mod device;
+mod devices;
 mod field;
 mod slip;
 mod sync;

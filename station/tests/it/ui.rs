@@ -388,7 +388,8 @@ fn administrator_manages_operators_settings_and_sees_devices() {
     log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "admin1", "demo");
     click(&mut h, "الموظفون والإعدادات والأجهزة");
     h.get_by_label("clerk1 (موظف تسجيل)");
-    h.get_by_label_contains("SIM-CAM-FACE — محاكاة، جاهز");
+    h.get_by_label_contains("كاميرا الوجه: ");
+    h.get_by_label_contains("محاكاة (عرض تجريبي) — الرقم التسلسلي SIM-CAM-FACE — جاهز");
     type_into(&mut h, "اسم المستخدم الجديد", "super2");
     h.get_by_role_and_label(Role::PasswordInput, "كلمة مروره الأولى").click();
     h.run();
@@ -506,4 +507,32 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
     if let Some(w) = h.state_mut().model.sync.take() {
         w.stop();
     }
+}
+
+/// Devices attached through the watcher's list: the administrator sees each with its backend and
+/// who signed it, the start screen counts those ready, and they go when the service goes.
+#[test]
+fn attached_devices_are_listed_live() {
+    use station::devices::{Attached, DeviceSettings, discover};
+    // Port 4600, the top of the range, which no other test takes: the snapshot shows the port.
+    let (Some(mock), Some(anchor)) = (fixtures::mock_sbi::MockSbi::start_in(4600..=4600), fixtures::mock_sbi::root_ca()) else { return };
+    let cfg = DeviceSettings { sbi_ports: [mock.port, mock.port], sbi_trust_anchors: vec![std::fs::read_to_string(anchor).unwrap()], usb_readers: false, ..DeviceSettings::default() };
+    let attached = std::sync::Arc::new(std::sync::Mutex::new(Attached::default()));
+    attached.lock().unwrap().apply(discover(&cfg), &cfg);
+    let (_dir, mut app) = app("ui-devices");
+    app.model.devices = Some(attached.clone());
+    let mut h = harness_sized(app, 2400.0);
+    h.run();
+    // Three certified devices and the demo station's simulated document camera.
+    h.get_by_label("الأجهزة: 4 من 4 جاهزة");
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "admin1", "demo");
+    click(&mut h, "الموظفون والإعدادات والأجهزة");
+    h.get_by_label_contains("ماسح البصمات العشر: MOSIP SLAP01 — معتمد (SBI) — الرقم التسلسلي 1234567890 — جاهز");
+    h.get_by_label_contains("مفتاح mosipfingerslap صادر عن RootCA");
+    h.snapshot("admin_devices_ar");
+    // The service stops; the next look finds no iris camera, and the list says so at once.
+    drop(mock);
+    attached.lock().unwrap().apply(discover(&cfg), &cfg);
+    h.run();
+    h.get_by_label_contains("كاميرا القزحية: Hukumati simulated — محاكاة (عرض تجريبي)");
 }
