@@ -196,6 +196,11 @@ pub trait Camera: Send {
     fn capture_signed(&mut self, timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
         Ok((self.capture(timeout)?, None))
     }
+    /// The photograph documenting exceptions (the fingers and eyes that could not be captured):
+    /// an SBI face camera is told which, and signs the photo as an exception photo.
+    fn capture_exception_photo(&mut self, _fingers: &[Finger], _eyes: &[Eye], timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+        self.capture_signed(timeout)
+    }
     /// Starts a new capture transaction (one enrollment). Devices that chain their captures
     /// (SBI) start a new chain, so that two enrollments are never linked.
     fn new_transaction(&mut self) {}

@@ -296,14 +296,35 @@ pub fn irises(
     Ok(out)
 }
 
-/// Captures the face (or, with `position` ExceptionPhoto, the photo documenting an exception).
-pub fn face(dev: &mut Devices, policy: &CapturePolicy, position: Position, decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries, now_ms: i64) -> Result<CapturedSample, CaptureError> {
+/// Captures the face (or, with `position` ExceptionPhoto, the photo documenting the exceptions
+/// of the `excepted` positions).
+pub fn face(
+    dev: &mut Devices,
+    policy: &CapturePolicy,
+    position: Position,
+    excepted: &[Position],
+    decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries,
+    now_ms: i64,
+) -> Result<CapturedSample, CaptureError> {
     let info = dev.face.info();
+    let fingers: Vec<Finger> = excepted.iter().filter_map(|p| p.iso_finger_code().and_then(Finger::from_iso_code)).collect();
+    let eyes: Vec<Eye> = excepted
+        .iter()
+        .filter_map(|p| match p {
+            Position::RightIris => Some(Eye::Right),
+            Position::LeftIris => Some(Eye::Left),
+            _ => None,
+        })
+        .collect();
     let mut best: Option<(Image, u8, Option<Signed>)> = None;
     let mut retries = 0;
     for attempt in 0..=policy.max_retries {
         retries = attempt;
-        let (img, signed) = dev.face.capture_signed(timeout(policy))?;
+        let (img, signed) = if position == Position::ExceptionPhoto {
+            dev.face.capture_exception_photo(&fingers, &eyes, timeout(policy))?
+        } else {
+            dev.face.capture_signed(timeout(policy))?
+        };
         let score = contrast_score(&img.data);
         if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
             best = Some((img, score, signed));

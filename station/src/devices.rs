@@ -446,6 +446,9 @@ impl Camera for SharedCamera {
     fn capture_signed(&mut self, timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
         lock(&self.0).capture_signed(timeout)
     }
+    fn capture_exception_photo(&mut self, fingers: &[Finger], eyes: &[Eye], timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+        lock(&self.0).capture_exception_photo(fingers, eyes, timeout)
+    }
     fn new_transaction(&mut self) {
         lock(&self.0).new_transaction()
     }

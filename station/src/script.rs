@@ -377,7 +377,8 @@ fn step(
         let mut exception_photo = None;
         if !*exception_photo_taken && samples.iter().any(|s| s.exception.is_some()) {
             let mut accept = |_: Position, _: Option<u8>| AfterRetries::AcceptBest;
-            exception_photo = Some(capture::face(devices, policy, Position::ExceptionPhoto, &mut accept, now).map_err(cap)?);
+            let excepted: Vec<Position> = samples.iter().filter(|s| s.exception.is_some()).map(|s| s.position).collect();
+            exception_photo = Some(capture::face(devices, policy, Position::ExceptionPhoto, &excepted, &mut accept, now).map_err(cap)?);
         }
         let next = station.save_step(clerk, id, stage, &CaptureData { samples, exception_photo: exception_photo.clone() }, *face_only, now)?;
         if exception_photo.is_some() {
@@ -420,7 +421,7 @@ fn step(
             Ok(station.save_step(clerk, id, stage, &DocumentsData { documents }, *face_only, now)?)
         }
         Stage::Face => {
-            let face = capture::face(devices, policy, Position::Face, decide, now).map_err(cap)?;
+            let face = capture::face(devices, policy, Position::Face, &[], decide, now).map_err(cap)?;
             capture_step(station, vec![face], exception_photo_taken, devices)
         }
         Stage::RightFour | Stage::LeftFour | Stage::Thumbs => {

@@ -421,7 +421,21 @@ impl Camera for SbiFace {
         self.capture_signed(timeout).map(|(i, _)| i)
     }
     fn capture_signed(&mut self, timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
-        let got = self.link.capture("Face", "0", 1, Vec::new(), timeout)?;
+        self.face(Vec::new(), timeout)
+    }
+    fn capture_exception_photo(&mut self, fingers: &[Finger], eyes: &[Eye], timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+        let excepted: Vec<String> = fingers.iter().map(|f| finger_name(*f).to_string()).chain(eyes.iter().map(|e| eye_name(*e).to_string())).collect();
+        self.face(excepted, timeout)
+    }
+    fn new_transaction(&mut self) {
+        self.link.new_transaction();
+    }
+}
+
+impl SbiFace {
+    /// A face capture; with `exception` filled, the exception photo for those biometrics.
+    fn face(&mut self, exception: Vec<String>, timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+        let got = self.link.capture("Face", "0", 1, exception, timeout)?;
         let b = match got.as_slice() {
             [b] => b,
             other => return Err(DeviceError::Protocol(format!("a face capture returned {} images", other.len()))),
@@ -431,8 +445,5 @@ impl Camera for SbiFace {
         };
         let img = r.images.first().ok_or_else(|| bad_record("face", "it holds no image"))?;
         Ok((image_of(img.decode_image().map_err(|e| bad_record("face", e))?), Some(signed(b))))
-    }
-    fn new_transaction(&mut self) {
-        self.link.new_transaction();
     }
 }

@@ -100,6 +100,30 @@ fn an_enrollment_with_sbi_devices_seals_their_signed_records() {
 }
 
 #[test]
+fn an_exception_is_documented_by_the_sbi_face_cameras_exception_photo() {
+    let (Some(mock), Some(anchor)) = (MockSbi::start(), mock_sbi::root_ca()) else { return };
+    let d = tempdir("devices-sbi-exception");
+    let (mut st, _) = new_station(&d, false);
+    let cfg = settings(mock.port, &anchor);
+    let mut attached = Attached::default();
+    attached.apply(discover(&cfg), &cfg);
+    let clerk = st.login("clerk1", "clerk password", T0).unwrap();
+    let (mut sc, hash) = Script::parse(&std::fs::read_to_string(script("adult-missing-finger")).unwrap()).unwrap();
+    sc.documents.clear();
+    let out = script::run_with(&mut st, &clerk, &sc, &hash, &|| T0 + 60_000, Some(&attached)).unwrap();
+    let m = st.signed_enrollment(&clerk, &out.enrollment).unwrap();
+    let photo = m.manifest.samples.iter().find(|s| s.position == schemas::manifest::Position::ExceptionPhoto).expect("an exception photo");
+    let ring = m.manifest.samples.iter().find(|s| s.position == schemas::manifest::Position::LeftRing).unwrap();
+    assert!(ring.exception.is_some() && ring.payload.is_none(), "the amputated finger is not captured");
+    let jws = photo.device.as_ref().unwrap().signed_payload.as_ref().expect("signed by the device");
+    let data: serde_json::Value = serde_json::from_slice(&drivers::sbi::jws::unverified_payload(jws).unwrap()).unwrap();
+    use base64::Engine;
+    let record = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(data["bioValue"].as_str().unwrap()).unwrap();
+    let exception_photo = std::fs::read(fixtures::mosip_registration_dir().unwrap().join("0001Exception_Photo.iso")).unwrap();
+    assert_eq!(record, exception_photo, "the device was told of the exception and returned its exception photo");
+}
+
+#[test]
 fn devices_come_and_go_and_simulated_ones_stand_in_only_in_demo() {
     let (Some(mock), Some(anchor)) = (MockSbi::start(), mock_sbi::root_ca()) else { return };
     let cfg = settings(mock.port, &anchor);
