@@ -7,6 +7,7 @@ set -euo pipefail
 #   curl                    fetches rustup when Rust is missing
 #   libopencv-dev, clang,   Debian's OpenCV 4.6 for cameras and capture quality; the opencv crate
 #   libclang-dev            generates its bindings with libclang
+#   opencv-data             OpenCV's trained face and eye cascades (capture quality)
 #   gcc, pkg-config         build OpenJPEG's C sources (openjpeg-sys) and other -sys crates
 #   age                     the reference age CLI: decrypts our bundles in the interop tests
 #   python3-cbor2/-nacl     the independent bundle verifier (tests/independent/verify_bundle.py)
@@ -16,7 +17,7 @@ set -euo pipefail
 #   zbar-tools              zbarimg: the tests decode the slip's QR code from the rendered page
 #   python3-cryptography    the mock SBI service (tests/mock-sbi) signs as MOSIP's demo devices
 #   python3-venv            a Python environment for moto (an S3 server) and schemathesis (an API fuzzer)
-PACKAGES=(curl libopencv-dev clang libclang-dev gcc pkg-config age python3 python3-cbor2 python3-nacl python3-cryptography python3-venv libopenjp2-tools ca-certificates mesa-vulkan-drivers poppler-utils zbar-tools)
+PACKAGES=(curl libopencv-dev opencv-data clang libclang-dev gcc pkg-config age python3 python3-cbor2 python3-nacl python3-cryptography python3-venv libopenjp2-tools ca-certificates mesa-vulkan-drivers poppler-utils zbar-tools)
 # What the kiosk window needs at run time (OpenGL through Mesa, X11 input): scripts/station.sh
 # asks for these with HUKUMATI_SETUP_UI=1.
 if [ "${HUKUMATI_SETUP_UI:-0}" = 1 ]; then

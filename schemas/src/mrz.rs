@@ -1,6 +1,7 @@
-//! Machine-readable zones of travel documents (ICAO Doc 9303): TD1 (ID cards, 3 lines of 30)
-//! and TD3 (passports, 2 lines of 44). Composing them (for simulated documents and tests) and
-//! parsing them with every check digit verified.
+//! Machine-readable zones of travel documents (ICAO Doc 9303): TD1 (ID cards, 3 lines of 30),
+//! TD2 (2 lines of 36) and TD3 (passports, 2 lines of 44). Composing them (for simulated
+//! documents and tests), what kind of character each position holds (for readers that must
+//! resolve look-alike characters), and parsing them with every check digit verified.
 //!
 //! Check digits weight the characters 7, 3, 1 repeating; digits count as themselves, A-Z as
 //! 10-35, the filler `<` as 0; the check digit is the sum modulo 10.
@@ -113,6 +114,28 @@ impl MrzData {
         Ok([l1, l2, l3])
     }
 
+    /// TD2: two lines of 36 characters (ID-2 cards and visas of that size).
+    pub fn td2(&self) -> Result<[String; 2], MrzError> {
+        let l1 = format!(
+            "{}{}{}",
+            pad("document code", &mrz_text("document code", &self.document_code)?, 2)?,
+            pad("issuing state", &mrz_text("issuing state", &self.issuing_state)?, 3)?,
+            name_field(&self.surname, &self.given_names, 31)?
+        );
+        let mut l2 = format!(
+            "{}{}{}{}{}{}",
+            with_check("document number", &self.document_number, 9)?,
+            pad("nationality", &mrz_text("nationality", &self.nationality)?, 3)?,
+            with_check("birth date", &self.birth_date, 6)?,
+            self.sex,
+            with_check("expiry date", &self.expiry_date, 6)?,
+            pad("optional data", &mrz_text("optional data", &self.optional)?, 7)?
+        );
+        let composite = format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..35]);
+        l2.push(check_digit(&composite).expect("MRZ alphabet"));
+        Ok([l1, l2])
+    }
+
     /// TD3: two lines of 44 characters (passports).
     pub fn td3(&self) -> Result<[String; 2], MrzError> {
         let l1 = format!(
@@ -133,6 +156,125 @@ impl MrzData {
         let composite = format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..43]);
         l2.push(check_digit(&composite).expect("MRZ alphabet"));
         Ok([l1, l2])
+    }
+}
+
+/// The three MRZ shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Format {
+    Td1,
+    Td2,
+    Td3,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Td1, Format::Td2, Format::Td3];
+
+    /// Lines and characters per line.
+    pub fn shape(self) -> (usize, usize) {
+        match self {
+            Format::Td1 => (3, 30),
+            Format::Td2 => (2, 36),
+            Format::Td3 => (2, 44),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Td1 => "TD1",
+            Format::Td2 => "TD2",
+            Format::Td3 => "TD3",
+        }
+    }
+
+    /// What each position of each line may hold, as Doc 9303 lays the fields out.
+    pub fn layout(self) -> Vec<Vec<CharKind>> {
+        use CharKind::*;
+        let run = |spec: &[(CharKind, usize)]| spec.iter().flat_map(|(k, n)| std::iter::repeat_n(*k, *n)).collect::<Vec<_>>();
+        match self {
+            Format::Td1 => vec![
+                run(&[(Letter, 5), (Any, 9), (Check, 1), (Any, 15)]),
+                run(&[(Digit, 6), (Check, 1), (Letter, 1), (Digit, 6), (Check, 1), (Letter, 3), (Any, 11), (Check, 1)]),
+                run(&[(Letter, 30)]),
+            ],
+            Format::Td2 => vec![
+                run(&[(Letter, 36)]),
+                run(&[(Any, 9), (Check, 1), (Letter, 3), (Digit, 6), (Check, 1), (Letter, 1), (Digit, 6), (Check, 1), (Any, 7), (Check, 1)]),
+            ],
+            Format::Td3 => vec![
+                run(&[(Letter, 44)]),
+                run(&[(Any, 9), (Check, 1), (Letter, 3), (Digit, 6), (Check, 1), (Letter, 1), (Digit, 6), (Check, 1), (Any, 14), (Check, 1), (Check, 1)]),
+            ],
+        }
+    }
+}
+
+/// A field guarded by a check digit: the spans it covers (line, start, end) and where its
+/// check digit is (line, position).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckedField {
+    pub name: &'static str,
+    pub spans: Vec<(usize, usize, usize)>,
+    pub digit: (usize, usize),
+}
+
+impl CheckedField {
+    /// Whether the check digit holds on `lines`.
+    pub fn holds(&self, lines: &[Vec<char>]) -> bool {
+        let data: String = self.spans.iter().flat_map(|(l, a, b)| lines[*l][*a..*b].iter()).collect();
+        check_digit(&data) == Some(lines[self.digit.0][self.digit.1])
+    }
+}
+
+impl Format {
+    /// The fields with check digits, composite last (Doc 9303 parts 5, 6 and 4).
+    pub fn checked_fields(self) -> Vec<CheckedField> {
+        let f = |name, spans: &[(usize, usize, usize)], digit| CheckedField { name, spans: spans.to_vec(), digit };
+        match self {
+            Format::Td1 => vec![
+                f("document number", &[(0, 5, 14)], (0, 14)),
+                f("birth date", &[(1, 0, 6)], (1, 6)),
+                f("expiry date", &[(1, 8, 14)], (1, 14)),
+                f("composite", &[(0, 5, 30), (1, 0, 7), (1, 8, 15), (1, 18, 29)], (1, 29)),
+            ],
+            Format::Td2 => vec![
+                f("document number", &[(1, 0, 9)], (1, 9)),
+                f("birth date", &[(1, 13, 19)], (1, 19)),
+                f("expiry date", &[(1, 21, 27)], (1, 27)),
+                f("composite", &[(1, 0, 10), (1, 13, 20), (1, 21, 35)], (1, 35)),
+            ],
+            Format::Td3 => vec![
+                f("document number", &[(1, 0, 9)], (1, 9)),
+                f("birth date", &[(1, 13, 19)], (1, 19)),
+                f("expiry date", &[(1, 21, 27)], (1, 27)),
+                f("personal number", &[(1, 28, 42)], (1, 42)),
+                f("composite", &[(1, 0, 10), (1, 13, 20), (1, 21, 43)], (1, 43)),
+            ],
+        }
+    }
+}
+
+/// What one MRZ position may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CharKind {
+    /// 0-9 (dates).
+    Digit,
+    /// A check digit: 0-9, or `<` for an empty field.
+    Check,
+    /// A-Z or `<` (codes, states, names, sex).
+    Letter,
+    /// Any of 0-9, A-Z, `<` (document numbers, optional data).
+    Any,
+}
+
+impl CharKind {
+    pub fn allows(self, c: char) -> bool {
+        match self {
+            CharKind::Digit => c.is_ascii_digit(),
+            CharKind::Check => c.is_ascii_digit() || c == '<',
+            CharKind::Letter => c.is_ascii_uppercase() || c == '<',
+            CharKind::Any => c.is_ascii_digit() || c.is_ascii_uppercase() || c == '<',
+        }
     }
 }
 
@@ -176,7 +318,7 @@ fn names(s: &str) -> (String, String) {
     }
 }
 
-/// Parses TD1 (3 x 30) or TD3 (2 x 44) lines, verifying every check digit.
+/// Parses TD1 (3 x 30), TD2 (2 x 36) or TD3 (2 x 44) lines, verifying every check digit.
 pub fn parse(lines: &[&str]) -> Result<Parsed, MrzError> {
     for l in lines {
         if let Some(c) = l.chars().find(|c| value(*c).is_none()) {
@@ -210,6 +352,31 @@ pub fn parse(lines: &[&str]) -> Result<Parsed, MrzError> {
                 },
             })
         }
+        [l1, l2] if l1.len() == 36 && l2.len() == 36 => {
+            let (surname, given_names) = names(&l1[5..36]);
+            let composite = format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..35]);
+            Ok(Parsed {
+                format: "TD2",
+                checks: vec![
+                    check("document number", &l2[0..9], at(l2, 9)),
+                    check("birth date", &l2[13..19], at(l2, 19)),
+                    check("expiry date", &l2[21..27], at(l2, 27)),
+                    check("composite", &composite, at(l2, 35)),
+                ],
+                data: MrzData {
+                    document_code: unfill(&l1[0..2]),
+                    issuing_state: unfill(&l1[2..5]),
+                    document_number: unfill(&l2[0..9]),
+                    surname,
+                    given_names,
+                    nationality: unfill(&l2[10..13]),
+                    birth_date: l2[13..19].to_string(),
+                    sex: at(l2, 20),
+                    expiry_date: l2[21..27].to_string(),
+                    optional: unfill(&l2[28..35]),
+                },
+            })
+        }
         [l1, l2] if l1.len() == 44 && l2.len() == 44 => {
             let (surname, given_names) = names(&l1[5..44]);
             let composite = format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..43]);
@@ -236,7 +403,7 @@ pub fn parse(lines: &[&str]) -> Result<Parsed, MrzError> {
                 },
             })
         }
-        _ => Err(MrzError::Shape(format!("{} lines of lengths {:?}: expected 3 x 30 (TD1) or 2 x 44 (TD3)", lines.len(), lines.iter().map(|l| l.len()).collect::<Vec<_>>()))),
+        _ => Err(MrzError::Shape(format!("{} lines of lengths {:?}: expected 3 x 30 (TD1), 2 x 36 (TD2) or 2 x 44 (TD3)", lines.len(), lines.iter().map(|l| l.len()).collect::<Vec<_>>()))),
     }
 }
 
@@ -259,6 +426,42 @@ mod tests {
         let p = parse(&td1).unwrap();
         assert!(p.all_ok(), "{:?}", p.checks);
         assert_eq!(p.data.document_number, "D23145890");
+        // Doc 9303 part 6's TD2 specimen.
+        let td2 = ["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"];
+        let p = parse(&td2).unwrap();
+        assert!(p.all_ok(), "{:?}", p.checks);
+        assert_eq!((p.format, p.data.given_names.as_str()), ("TD2", "ANNA MARIA"));
+    }
+
+    #[test]
+    fn layouts_fit_their_shapes_and_the_specimens() {
+        let specimens: [(Format, &[&str]); 3] = [
+            (Format::Td1, &["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]),
+            (Format::Td2, &["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"]),
+            (Format::Td3, &["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]),
+        ];
+        for (f, lines) in specimens {
+            let layout = f.layout();
+            let (n, len) = f.shape();
+            assert_eq!(layout.len(), n);
+            for (kinds, line) in layout.iter().zip(lines) {
+                assert_eq!(kinds.len(), len);
+                for (k, c) in kinds.iter().zip(line.chars()) {
+                    assert!(k.allows(c), "{f:?}: {c} is not {k:?}");
+                }
+            }
+        }
+        assert!(!CharKind::Digit.allows('O') && !CharKind::Letter.allows('0'));
+        for (f, lines) in specimens {
+            let chars: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+            for field in f.checked_fields() {
+                assert!(field.holds(&chars), "{f:?} {}", field.name);
+            }
+            let mut broken = chars.clone();
+            let (l, p) = f.checked_fields()[0].digit;
+            broken[l][p] = if broken[l][p] == '1' { '2' } else { '1' };
+            assert!(!f.checked_fields()[0].holds(&broken));
+        }
     }
 
     #[test]
@@ -285,6 +488,9 @@ mod tests {
         bad.replace_range(0..1, "8");
         let p = parse(&[&td1[0], &bad, &td1[2]]).unwrap();
         assert!(!p.checks.iter().find(|c| c.field == "birth date").unwrap().ok);
+        let td2 = d.td2().unwrap();
+        assert!(td2.iter().all(|l| l.len() == 36));
+        assert!(parse(&[&td2[0], &td2[1]]).unwrap().all_ok());
         let td3 = MrzData { document_code: "P".into(), ..d }.td3().unwrap();
         assert!(parse(&[&td3[0], &td3[1]]).unwrap().all_ok());
         assert!(matches!(parse(&["SHORT"]), Err(MrzError::Shape(_))));

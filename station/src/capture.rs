@@ -16,6 +16,7 @@ use schemas::jp2k::Pixels;
 use schemas::manifest::{BiometricException, DeviceKind, DeviceRef, Position, QualityScore};
 
 use crate::messages::{Explain, Message};
+use crate::quality::{self, QualityConfig, QualityError};
 use crate::workflow::CapturedSample;
 
 /// The devices of one station.
@@ -27,8 +28,8 @@ pub struct Devices {
 }
 
 /// Quality thresholds and retries (MOSIP's registration defaults: slaps and thumbs 40, iris 60,
-/// 3 retries).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+/// 3 retries), and the thresholds of the station's own quality checks.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct CapturePolicy {
     pub finger_threshold: u8,
     pub thumb_threshold: u8,
@@ -36,11 +37,13 @@ pub struct CapturePolicy {
     pub face_threshold: u8,
     pub max_retries: u8,
     pub timeout_ms: u64,
+    #[serde(default)]
+    pub quality: QualityConfig,
 }
 
 impl Default for CapturePolicy {
     fn default() -> Self {
-        CapturePolicy { finger_threshold: 40, thumb_threshold: 40, iris_threshold: 60, face_threshold: 30, max_retries: 3, timeout_ms: 10_000 }
+        CapturePolicy { finger_threshold: 40, thumb_threshold: 40, iris_threshold: 60, face_threshold: 30, max_retries: 3, timeout_ms: 10_000, quality: QualityConfig::default() }
     }
 }
 
@@ -61,6 +64,8 @@ pub enum CaptureError {
     Record(#[from] schemas::iso19794::IsoError),
     #[error("encoding a document image: {0}")]
     Image(#[from] image::ImageError),
+    #[error("judging quality: {0}")]
+    Quality(#[from] QualityError),
 }
 
 impl Explain for CaptureError {
@@ -70,6 +75,7 @@ impl Explain for CaptureError {
             CaptureError::Undecided { position } => Message::new("capture-undecided").nested("position", crate::workflow::position_message(*position)),
             CaptureError::Record(e) => Message::new("capture-record").detail(e),
             CaptureError::Image(e) => Message::new("capture-image").detail(e),
+            CaptureError::Quality(e) => e.explain(),
         }
     }
 }
@@ -129,8 +135,8 @@ fn signed_quality(record: &[u8]) -> Option<QualityScore> {
     })
 }
 
-/// Contrast-based stand-in score for images whose device gives none (face camera); replaced by
-/// the quality module's ICAO checks.
+/// A contrast-based score, for the sample bundles `station sample` writes (captures are judged
+/// by [`crate::quality`]).
 pub fn contrast_score(samples: &[u8]) -> u8 {
     let n = samples.len().max(1) as f64;
     let mean = samples.iter().map(|v| *v as f64).sum::<f64>() / n;
@@ -160,6 +166,7 @@ fn finish(
     signed: Option<&Signed>,
     now_ms: i64,
     record: Option<RecordBuilder<'_>>,
+    own: Option<(&'static str, u16)>,
 ) -> Result<CapturedSample, CaptureError> {
     let excepted = |exception: BiometricException, retries| CapturedSample { position, quality: None, device: None, retries, forced: false, exception: Some(exception), record: None, captured_at: now_ms };
     if let Some(e) = declared {
@@ -170,7 +177,13 @@ fn finish(
         (_, Some(AfterRetries::Exception(e))) => Ok(excepted(e, retries)),
         (None, _) => Err(CaptureError::Undecided { position }),
         (Some(record), decision) => {
-            let (mut q, iq) = device_quality(score.unwrap_or(0));
+            let (mut q, mut iq) = device_quality(score.unwrap_or(0));
+            // The device gave no score: ours stands, named as ours.
+            if let Some((algorithm, id)) = own {
+                let s = score.unwrap_or(0);
+                q = QualityScore { score: s, algorithm: algorithm.into(), vendor_id: 0xffff, algorithm_id: id };
+                iq = vec![Quality { score: s, algorithm_vendor: 0xffff, algorithm_id: id }];
+            }
             if let Some(sq) = signed.and_then(|s| signed_quality(&s.record)) {
                 q = sq;
             }
@@ -206,6 +219,8 @@ pub fn slap(
     let mut tries: HashMap<Finger, u8> = HashMap::new();
     let threshold = |f: Finger| if f.is_thumb() { policy.thumb_threshold } else { policy.finger_threshold };
     let excepted: Vec<Finger> = slap.fingers().iter().copied().filter(|f| declared.contains_key(&finger_position(*f))).collect();
+    // Fingers whose score is ours (the device gave none).
+    let mut own: std::collections::HashSet<Finger> = std::collections::HashSet::new();
     for attempt in 0..=policy.max_retries {
         // Only fingers still short of the threshold go back on the platen.
         let done: Vec<Finger> = slap
@@ -227,7 +242,11 @@ pub fn slap(
             Err(DeviceError::NotReady(_)) => Vec::new(),
             Err(e) => return Err(e.into()),
         };
-        for c in caps {
+        for mut c in caps {
+            if c.device_quality.is_none() {
+                c.device_quality = Some(quality::finger::assess(&c.image, c.ppi, &policy.quality.finger)?.assessment.score);
+                own.insert(c.finger);
+            }
             let better = best.get(&c.finger).is_none_or(|b| c.device_quality.unwrap_or(0) > b.device_quality.unwrap_or(0));
             if better {
                 best.insert(c.finger, c);
@@ -245,7 +264,8 @@ pub fn slap(
         };
         let record: Option<RecordBuilder<'_>> = if got.is_some() { Some(&build) } else { None };
         let signed = got.and_then(|c| c.signed.as_ref());
-        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), threshold(*f), tries.get(f).copied().unwrap_or(0), decide, &info, signed, now_ms, record)?);
+        let ours = own.contains(f).then_some((quality::finger::ALGORITHM, quality::FINGER_ALGORITHM_ID));
+        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), threshold(*f), tries.get(f).copied().unwrap_or(0), decide, &info, signed, now_ms, record, ours)?);
     }
     Ok(out)
 }
@@ -262,6 +282,7 @@ pub fn irises(
     let eyes = [Eye::Right, Eye::Left];
     let mut best: HashMap<Eye, IrisCapture> = HashMap::new();
     let mut tries: HashMap<Eye, u8> = HashMap::new();
+    let mut own: std::collections::HashSet<Eye> = std::collections::HashSet::new();
     for attempt in 0..=policy.max_retries {
         let wanted: Vec<Eye> = eyes
             .iter()
@@ -274,7 +295,19 @@ pub fn irises(
         for e in &wanted {
             tries.insert(*e, attempt);
         }
-        for c in dev.iris.capture(&wanted, timeout(policy))? {
+        for mut c in dev.iris.capture(&wanted, timeout(policy))? {
+            if c.signed.is_none() {
+                // Unsigned images are ours to judge and crop to K3 (a signed record stays as it is).
+                let a = quality::iris::assess(&c.image, &policy.quality.iris)?;
+                if let Some(i) = a.iris {
+                    c.image = quality::iris::k3_crop(&c.image, i)?;
+                    c.iris_diameter.get_or_insert((2.0 * i.r).round() as u16);
+                }
+                if c.device_quality.is_none() {
+                    c.device_quality = Some(a.assessment.score);
+                    own.insert(c.eye);
+                }
+            }
             if best.get(&c.eye).is_none_or(|b| c.device_quality.unwrap_or(0) > b.device_quality.unwrap_or(0)) {
                 best.insert(c.eye, c);
             }
@@ -291,7 +324,8 @@ pub fn irises(
         };
         let record: Option<RecordBuilder<'_>> = if got.is_some() { Some(&build) } else { None };
         let signed = got.and_then(|c| c.signed.as_ref());
-        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), policy.iris_threshold, tries.get(&e).copied().unwrap_or(0), decide, &info, signed, now_ms, record)?);
+        let ours = own.contains(&e).then_some((quality::iris::ALGORITHM, quality::IRIS_ALGORITHM_ID));
+        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), policy.iris_threshold, tries.get(&e).copied().unwrap_or(0), decide, &info, signed, now_ms, record, ours)?);
     }
     Ok(out)
 }
@@ -316,7 +350,7 @@ pub fn face(
             _ => None,
         })
         .collect();
-    let mut best: Option<(Image, u8, Option<Signed>)> = None;
+    let mut best: Option<(Image, u8, Option<Signed>, Option<quality::Box2>)> = None;
     let mut retries = 0;
     for attempt in 0..=policy.max_retries {
         retries = attempt;
@@ -325,15 +359,18 @@ pub fn face(
         } else {
             dev.face.capture_signed(timeout(policy))?
         };
-        let score = contrast_score(&img.data);
-        if best.as_ref().is_none_or(|(_, s, _)| score > *s) {
-            best = Some((img, score, signed));
+        let a = quality::face::assess(&img, &policy.quality.face, true)?;
+        // A certified camera's signed record carries its own score, which the registry will
+        // see: it decides; ours is kept for the ICAO crop of unsigned photographs.
+        let score = signed.as_ref().and_then(|s| signed_quality(&s.record)).map_or(a.assessment.score, |q| q.score);
+        if best.as_ref().is_none_or(|(_, s, _, _)| score > *s) {
+            best = Some((img, score, signed, a.token));
         }
-        if best.as_ref().is_some_and(|(_, s, _)| *s >= policy.face_threshold) {
+        if best.as_ref().is_some_and(|(_, s, _, _)| *s >= policy.face_threshold) {
             break;
         }
     }
-    let (img, score, signed) = best.expect("at least one capture");
+    let (img, score, signed, token) = best.expect("at least one capture");
     let forced = if score < policy.face_threshold {
         match decide(position, Some(score)) {
             AfterRetries::AcceptBest => true,
@@ -343,12 +380,20 @@ pub fn face(
     } else {
         false
     };
-    let q = QualityScore { score, algorithm: "hukumati-contrast/1".into(), vendor_id: 0xffff, algorithm_id: 0x0002 };
-    let iq = vec![Quality { score, algorithm_vendor: 0xffff, algorithm_id: 0x0002 }];
+    let q = QualityScore { score, algorithm: quality::face::ALGORITHM.into(), vendor_id: 0xffff, algorithm_id: quality::FACE_ALGORITHM_ID };
+    let iq = vec![Quality { score, algorithm_vendor: 0xffff, algorithm_id: quality::FACE_ALGORITHM_ID }];
     let q = signed.as_ref().and_then(|s| signed_quality(&s.record)).unwrap_or(q);
     let record = match &signed {
         Some(s) => s.record.clone(),
-        None => FaceImage::new_full_frontal(&pixels(&img), iq, CaptureDevice::default(), Some(CaptureTime::from_unix_millis(now_ms)))?.to_record()?,
+        None => {
+            // The face is cut to the ICAO token geometry (eyes 120 px apart in 480 x 640); an
+            // exception photo shows more than the face and is kept whole.
+            let img = match token {
+                Some(t) if position == Position::Face => quality::face::token_crop(&img, t)?,
+                _ => img,
+            };
+            FaceImage::new_full_frontal(&pixels(&img), iq, CaptureDevice::default(), Some(CaptureTime::from_unix_millis(now_ms)))?.to_record()?
+        }
     };
     Ok(CapturedSample { position, quality: Some(q), device: Some(device_ref(&info, signed.as_ref())), retries, forced, exception: None, record: Some(record), captured_at: now_ms })
 }

@@ -17,7 +17,7 @@ use crate::vault::{Key, VaultError};
 use crate::workflow::*;
 
 /// Station settings an administrator can change.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Config {
     /// Refuse new enrollments while this many await the supervisor (MOSIP: 100).
     pub max_awaiting_approval: u32,

@@ -166,6 +166,52 @@ enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// Judge an image as the station does at capture and print the verdict, every score and
+    /// check (for field calibration and support). IMAGE is a PNG or JPEG, or an ISO/IEC 19794
+    /// record (its first image). Exit code 0 when every check passes, 1 when one fails.
+    Quality {
+        #[command(subcommand)]
+        command: QualityCommand,
+    },
+    /// Identity documents: `read IMAGE` finds the document, straightens it, reads and parses its
+    /// machine-readable zone and prints each check digit's result.
+    Document {
+        #[command(subcommand)]
+        command: DocumentCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum QualityCommand {
+    Face {
+        image: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One finger at --ppi (500 unless told), or a whole slap with --slap right|left|thumbs.
+    Finger {
+        image: PathBuf,
+        #[arg(long, default_value_t = 500)]
+        ppi: u16,
+        #[arg(long)]
+        slap: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    Iris {
+        image: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DocumentCommand {
+    Read {
+        image: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -446,6 +492,85 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Device { command: DeviceCommand::Replay { recording, out } } => device_replay(&recording, &out),
         Command::Device { command: DeviceCommand::List { data } } => ops::device_list(&data),
         Command::Device { command: DeviceCommand::Trust { data, operator, certificate } } => ops::device_trust(&data, &operator, &certificate),
+        Command::Quality { command } => quality_command(command),
+        Command::Document { command: DocumentCommand::Read { image, json } } => {
+            let img = load_image(&image)?;
+            let a = station::quality::document::read(&img, &Default::default())?;
+            report(&a, a.assessment.passed, json)
+        }
+    }
+}
+
+/// An image file, or the first image of an ISO/IEC 19794 record.
+fn load_image(path: &Path) -> Result<drivers::sim::Image, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", path.display())))?;
+    if let Ok(record) = schemas::iso19794::Record::parse(&bytes) {
+        let px = record.decode_images().map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;
+        let p = px.into_iter().next().ok_or_else(|| Failure::new("cli-not-an-image", format!("{}: the record holds no image", path.display())))?;
+        return Ok(drivers::sim::Image { width: p.width, height: p.height, channels: p.channels, data: p.data });
+    }
+    let img = image::load_from_memory(&bytes).map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;
+    Ok(match img.color().channel_count() {
+        1 | 2 => {
+            let g = img.to_luma8();
+            drivers::sim::Image { width: g.width(), height: g.height(), channels: 1, data: g.into_raw() }
+        }
+        _ => {
+            let c = img.to_rgb8();
+            drivers::sim::Image { width: c.width(), height: c.height(), channels: 3, data: c.into_raw() }
+        }
+    })
+}
+
+/// Prints a verdict: JSON with --json, else one line per check; exit 1 when a check failed.
+fn report(value: &impl serde::Serialize, passed: bool, json: bool) -> Result<ExitCode, Failure> {
+    let v = serde_json::to_value(value).map_err(|e| Failure::new("cli-json", e))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&v).map_err(|e| Failure::new("cli-json", e))?);
+    } else {
+        for key in ["algorithm", "score", "instruction", "passed"] {
+            if let Some(x) = v.get(key) {
+                println!("{key}: {x}");
+            }
+        }
+        for c in v.get("checks").and_then(|c| c.as_array()).into_iter().flatten() {
+            println!("  {} {} {}", if c["passed"].as_bool() == Some(true) { "ok  " } else { "FAIL" }, c["name"].as_str().unwrap_or(""), c["value"]);
+        }
+        if let Some(lines) = v.pointer("/mrz/lines").and_then(|l| l.as_array()) {
+            for l in lines {
+                println!("  {}", l.as_str().unwrap_or(""));
+            }
+        }
+    }
+    Ok(if passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn quality_command(command: QualityCommand) -> Result<ExitCode, Failure> {
+    use station::quality::{self, finger};
+    match command {
+        QualityCommand::Face { image, json } => {
+            let a = quality::face::assess(&load_image(&image)?, &Default::default(), true)?;
+            report(&a, a.assessment.passed, json)
+        }
+        QualityCommand::Finger { image, ppi, slap: None, json } => {
+            let a = finger::assess(&load_image(&image)?, ppi, &Default::default())?;
+            report(&a, a.assessment.passed, json)
+        }
+        QualityCommand::Finger { image, slap: Some(kind), json, .. } => {
+            let kind = match kind.as_str() {
+                "right" => finger::SlapKind::RightFour,
+                "left" => finger::SlapKind::LeftFour,
+                "thumbs" => finger::SlapKind::Thumbs,
+                other => return Err(Failure::new("cli-bad-slap", other)),
+            };
+            let a = finger::segment_slap(&load_image(&image)?, kind)?;
+            let passed = a.checks.passed();
+            report(&a, passed, json)
+        }
+        QualityCommand::Iris { image, json } => {
+            let a = quality::iris::assess(&load_image(&image)?, &Default::default())?;
+            report(&a, a.assessment.passed, json)
+        }
     }
 }
 

@@ -161,6 +161,11 @@ pub fn id_card(seed: u64, back_side: bool, mrz: Option<&[String]>) -> Image {
     document::id_card(seed, back_side, mrz)
 }
 
+/// A passport data page (ID-3) with its two-line TD3 zone, RGB at about 300 dpi.
+pub fn passport_page(seed: u64, mrz: &[String]) -> Image {
+    document::passport_page(seed, mrz)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

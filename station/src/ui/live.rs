@@ -13,6 +13,16 @@ pub struct Live {
     pub frame: drivers::device::Frame,
     pub verdict: Verdict,
     grid: Vec<u8>,
+    /// Consecutive frames judged ready (the face camera captures by itself after enough).
+    pub steady: u32,
+}
+
+impl Live {
+    /// Whether the face camera should capture now: the verdict was good for the configured
+    /// number of consecutive frames (0 turns auto-capture off).
+    pub fn auto_capture_due(&self, frames: u32) -> bool {
+        frames > 0 && self.steady >= frames
+    }
 }
 
 /// What one finger has so far.
@@ -51,8 +61,14 @@ impl Model {
             }
             Some(Ok(frame)) => {
                 let previous = self.live.as_ref().map(|l| l.grid.as_slice());
-                let (verdict, grid) = quality::judge(&frame.image, stage == Stage::Face, previous);
-                self.live = Some(Live { frame, verdict, grid });
+                let (verdict, grid) = if stage == Stage::Face {
+                    quality::judge_face(&frame.image, previous, &self.station.config.capture.quality.face)
+                } else {
+                    quality::judge(&frame.image, false, previous)
+                };
+                let ready = verdict.instruction == quality::Instruction::Ready;
+                let steady = if ready { self.live.as_ref().map_or(0, |l| l.steady) + 1 } else { 0 };
+                self.live = Some(Live { frame, verdict, grid, steady });
             }
             Some(Err(err)) => {
                 self.message = Some(crate::i18n::both("device-not-answering", &[("error", fluent_bundle::FluentValue::from(err.to_string()))]));

@@ -1015,6 +1015,12 @@ impl App {
                 if text::button(ui, &self.t("capture", &[]), base, Style::body(ui)).clicked() {
                     actions.push(Action::Advance);
                 }
+                let auto = self.model.station.config.capture.quality.auto_capture_frames;
+                if stage == Stage::Face && self.model.live.as_ref().is_some_and(|l| l.auto_capture_due(auto)) {
+                    // Good for long enough: the camera captures without the clerk's press.
+                    self.model.live = None;
+                    actions.push(Action::Advance);
+                }
                 if let Some(live) = &self.model.live {
                     let instruction = self.t(&format!("instr-{}", live.verdict.instruction.key()), &[]);
                     text::paragraph(ui, &instruction, base, Style { size: 22.0, color: egui::Color32::from_rgb(30, 90, 200) });

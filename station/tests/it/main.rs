@@ -9,6 +9,7 @@ mod crash;
 mod device;
 mod devices;
 mod field;
+mod quality;
 mod slip;
 mod sync;
 mod syncworld;

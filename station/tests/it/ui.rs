@@ -25,9 +25,14 @@ fn app(name: &str) -> (TempDir, App) {
     let mut station = Station::open(&data).unwrap();
     let admin = station.login("admin1", "demo", T0).unwrap();
     station.add_operator(&admin, "clerk1", OperatorRole::Clerk, "demo", T0).unwrap();
+    // The face camera's auto-capture off, so a test's clicks decide each step.
+    let mut config = station.config.clone();
+    config.capture.quality.auto_capture_frames = 0;
+    station.set_config(&admin, config, T0).unwrap();
     let model = Model::new(station, Box::new(|| T0));
     (dir, App::new(model, Translations::load().unwrap()))
 }
+
 
 fn harness(app: App) -> Harness<'static, App> {
     harness_sized(app, 640.0)
@@ -274,7 +279,12 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     h.get_by_label("Step 3 of 10: Identity documents");
     drop(h); // the kiosk goes away mid-enrollment
 
-    let station = Station::open(&dir.join("data")).unwrap();
+    let mut station = Station::open(&dir.join("data")).unwrap();
+    // This station keeps the face camera's auto-capture (five good frames).
+    let admin = station.login("admin1", "demo", T0).unwrap();
+    let mut config = station.config.clone();
+    config.capture.quality.auto_capture_frames = 5;
+    station.set_config(&admin, config, T0).unwrap();
     let mut model = Model::new(station, Box::new(|| T0));
     model.lang = Lang::En;
     let mut h = harness_sized(App::new(model, Translations::load().unwrap()), 2600.0);
@@ -283,7 +293,16 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     click(&mut h, "Resume interrupted enrollment (1) at “Identity documents”");
     h.get_by_label("Step 3 of 10: Identity documents");
     click(&mut h, "Photograph the document");
-    for n in 4..=8 {
+    // This station keeps the default auto-capture: once the face has been good for five
+    // consecutive preview frames the camera captures without a click.
+    for _ in 0..30 {
+        if h.query_by_label_contains("Step 5 of 10").is_some() {
+            break;
+        }
+        h.run();
+    }
+    h.get_by_label_contains("Step 5 of 10");
+    for n in 5..=8 {
         h.get_by_label_contains(&format!("Step {n} of 10"));
         click(&mut h, "Capture");
     }

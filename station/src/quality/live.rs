@@ -1,34 +1,14 @@
 //! Live verdicts on preview frames: what the clerk and the applicant are told while the camera
-//! runs ("too dark", "hold still"), and the shapes the kiosk draws over the image.
+//! runs ("too dark", "hold still", "move closer"), and the shapes the kiosk draws over the image.
 //!
-//! What exists so far measures exposure and motion on the region where ICAO wants the head (or
-//! the whole frame for other devices); face and eye detection, sharpness and the per-modality
-//! scores belong to the quality work (OpenCV) and will fill [`Verdict::face`] and
-//! [`Verdict::eyes`]. The verdict never blocks a capture by itself: the capture step applies the
-//! thresholds.
+//! Every device's frames are measured for exposure and motion on the region that matters (where
+//! ICAO wants the head, or the whole frame); face frames also get the full face assessment
+//! ([`super::face`], without BRISQUE, which is for the capture). The verdict never blocks a
+//! capture by itself: the capture step applies the thresholds.
 
 use drivers::sim::Image;
 
-/// One instruction for the person in front of the device; each has a text in the translation
-/// files (`instr-` + [`Instruction::key`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Instruction {
-    TooDark,
-    TooBright,
-    HoldStill,
-    Ready,
-}
-
-impl Instruction {
-    pub fn key(self) -> &'static str {
-        match self {
-            Instruction::TooDark => "too-dark",
-            Instruction::TooBright => "too-bright",
-            Instruction::HoldStill => "hold-still",
-            Instruction::Ready => "ready",
-        }
-    }
-}
+use super::{Assessment, FaceThresholds, Instruction};
 
 /// A rectangle in image pixels: left, top, width, height.
 pub type Box2 = [f32; 4];
@@ -49,6 +29,10 @@ pub struct Verdict {
     /// The face found, and the line through the eyes (x1, y1, x2, y2), once detection exists.
     pub face: Option<Box2>,
     pub eyes: Option<[f32; 4]>,
+    /// The face assessment behind the instruction (face cameras).
+    pub assessment: Option<Assessment>,
+    /// Why the face could not be judged (a model file missing), in English for the log.
+    pub problem: Option<String>,
 }
 
 /// Brightness bounds of a usable frame (the face region for face cameras).
@@ -105,7 +89,25 @@ pub fn judge(img: &Image, face: bool, previous: Option<&[u8]>) -> (Verdict, Vec<
     } else {
         Instruction::Ready
     };
-    (Verdict { instruction, brightness, clipped_percent, motion, guide, face: None, eyes: None }, grid)
+    (Verdict { instruction, brightness, clipped_percent, motion, guide, face: None, eyes: None, assessment: None, problem: None }, grid)
+}
+
+/// Judges a face camera's frame: exposure and motion as [`judge`], then the face checks; the
+/// first thing to fix wins, movement before framing (a moving face is measured badly).
+pub fn judge_face(img: &Image, previous: Option<&[u8]>, t: &FaceThresholds) -> (Verdict, Vec<u8>) {
+    let (mut v, grid) = judge(img, true, previous);
+    match super::face::assess(img, t, false) {
+        Ok(a) => {
+            v.face = a.face;
+            v.eyes = a.eyes;
+            if v.instruction != Instruction::HoldStill {
+                v.instruction = a.assessment.instruction;
+            }
+            v.assessment = Some(a.assessment);
+        }
+        Err(e) => v.problem = Some(e.to_string()),
+    }
+    (v, grid)
 }
 
 #[cfg(test)]

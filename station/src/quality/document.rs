@@ -1,0 +1,255 @@
+//! Identity documents in front of the document camera: the document found in the frame, its
+//! perspective corrected to its ICAO size (ID-1 cards 85.60 x 53.98 mm, ID-3 passport pages
+//! 125 x 88 mm, at 300 dpi), glare and blur checked, the MRZ read ([`super::ocr`]) and parsed
+//! with every check digit; the parsed fields offered to prefill the form and compared with what
+//! the clerk typed.
+//!
+//! Comparing the document's photograph with the live face needs a face-recognition model that
+//! this station does not carry (none that runs offline from Debian's packages is reliable enough
+//! to decide on); the clerk compares them by eye, and docs/quality.md says so.
+
+use drivers::sim::Image;
+use opencv::core::{self, Mat, Point, Point2f, Size, Vector};
+use opencv::imgproc;
+use opencv::prelude::*;
+use schemas::manifest::{Applicant, Sex};
+use schemas::mrz::MrzData;
+use serde::Serialize;
+
+use super::ocr::{self, MrzRead};
+use super::{Assessment, Checks, DocumentThresholds, Instruction, QualityError, cv};
+
+pub const ALGORITHM: &str = "hukumati-document/1";
+
+/// The ICAO sizes a document is corrected to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DocumentSize {
+    /// 85.60 x 53.98 mm: identity cards (TD1).
+    Id1,
+    /// 125 x 88 mm: passport data pages (TD3); ID-2 (TD2) has the same proportions.
+    Id3,
+}
+
+impl DocumentSize {
+    /// Pixels at 300 dpi.
+    pub fn pixels(self) -> (i32, i32) {
+        match self {
+            DocumentSize::Id1 => (1012, 638),
+            DocumentSize::Id3 => (1476, 1039),
+        }
+    }
+}
+
+/// What the document camera's image shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentAssessment {
+    #[serde(flatten)]
+    pub assessment: Assessment,
+    /// The document's corners in the image (top left, top right, bottom right, bottom left), when
+    /// an outline was found; none when the image is the document itself (a flat scan).
+    pub corners: Option<[[f32; 2]; 4]>,
+    pub size: DocumentSize,
+    pub mrz: Option<MrzRead>,
+}
+
+fn order_corners(p: &[Point]) -> [[f32; 2]; 4] {
+    // Top left has the smallest x + y, bottom right the largest; top right the smallest y - x.
+    let by = |f: &dyn Fn(&Point) -> i32, max: bool| {
+        let it = p.iter();
+        let q = if max { it.max_by_key(|q| f(q)) } else { it.min_by_key(|q| f(q)) };
+        let q = q.expect("four points");
+        [q.x as f32, q.y as f32]
+    };
+    [by(&|q| q.x + q.y, false), by(&|q| q.y - q.x, false), by(&|q| q.x + q.y, true), by(&|q| q.y - q.x, true)]
+}
+
+/// The largest convex quadrilateral covering a fifth of the frame or more.
+fn find_outline(grey: &Mat) -> Result<Option<[[f32; 2]; 4]>, QualityError> {
+    let (w, h) = (grey.cols(), grey.rows());
+    let small_w = w.min(800);
+    let k = w as f32 / small_w as f32;
+    let small = cv::resize_to_width(grey, w, h, small_w)?;
+    let mut blur = Mat::default();
+    imgproc::gaussian_blur(&small, &mut blur, Size::new(5, 5), 0.0, 0.0, core::BORDER_REPLICATE)?;
+    let mut edges = Mat::default();
+    imgproc::canny(&blur, &mut edges, 40.0, 120.0, 3, false)?;
+    let kernel = imgproc::get_structuring_element(imgproc::MORPH_RECT, Size::new(5, 5), Point::new(-1, -1))?;
+    let mut closed = Mat::default();
+    imgproc::morphology_ex(&edges, &mut closed, imgproc::MORPH_CLOSE, &kernel, Point::new(-1, -1), 1, core::BORDER_CONSTANT, imgproc::morphology_default_border_value()?)?;
+    let mut contours = Vector::<Vector<Point>>::new();
+    imgproc::find_contours(&closed, &mut contours, imgproc::RETR_EXTERNAL, imgproc::CHAIN_APPROX_SIMPLE, Point::new(0, 0))?;
+    let frame = (small.cols() * small.rows()) as f64;
+    let mut best: Option<(f64, [[f32; 2]; 4])> = None;
+    for c in contours.iter() {
+        let mut hull = Vector::<Point>::new();
+        imgproc::convex_hull(&c, &mut hull, false, true)?;
+        let area = imgproc::contour_area(&hull, false)?;
+        if area < frame * 0.2 || area > frame * 0.98 {
+            continue;
+        }
+        let mut approx = Vector::<Point>::new();
+        imgproc::approx_poly_dp(&hull, &mut approx, 0.02 * imgproc::arc_length(&hull, true)?, true)?;
+        if approx.len() == 4 && best.as_ref().is_none_or(|(a, _)| area > *a) {
+            let pts: Vec<Point> = approx.iter().map(|p| Point::new((p.x as f32 * k) as i32, (p.y as f32 * k) as i32)).collect();
+            best = Some((area, order_corners(&pts)));
+        }
+    }
+    Ok(best.map(|(_, c)| c))
+}
+
+fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+/// ID-1 is 1.586 wide for 1 high, ID-2 and ID-3 1.42.
+fn size_of(aspect: f32) -> DocumentSize {
+    if aspect > 1.5 { DocumentSize::Id1 } else { DocumentSize::Id3 }
+}
+
+/// The document straightened to its ICAO size.
+fn rectify(grey: &Mat, corners: [[f32; 2]; 4], size: DocumentSize) -> Result<Mat, QualityError> {
+    let (w, h) = size.pixels();
+    let src: Vector<Point2f> = corners.iter().map(|c| Point2f::new(c[0], c[1])).collect();
+    let dst: Vector<Point2f> = [[0.0, 0.0], [w as f32, 0.0], [w as f32, h as f32], [0.0, h as f32]].iter().map(|c| Point2f::new(c[0], c[1])).collect();
+    let m = imgproc::get_perspective_transform(&src, &dst, core::DECOMP_LU)?;
+    let mut out = Mat::default();
+    imgproc::warp_perspective(grey, &mut out, &m, Size::new(w, h), imgproc::INTER_LINEAR, core::BORDER_REPLICATE, core::Scalar::default())?;
+    Ok(out)
+}
+
+/// Finds, straightens and checks the document, then reads its MRZ (trying it upside down too).
+pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, QualityError> {
+    let grey = cv::grey(img)?;
+    let (w, h) = (grey.cols() as f32, grey.rows() as f32);
+    let mut checks = Checks::default();
+    let corners = find_outline(&grey)?;
+    let whole_is_document = corners.is_none() && ((w / h) - 1.586).abs().min(((w / h) - 1.42).abs()) < 0.05;
+    checks.min("document found", if corners.is_some() || whole_is_document { 1.0 } else { 0.0 }, 1.0, Instruction::ShowDocument);
+    let first = match corners {
+        Some(c) => size_of((dist(c[0], c[1]) + dist(c[3], c[2])) / (dist(c[0], c[3]) + dist(c[1], c[2])).max(1.0)),
+        None => size_of(w / h),
+    };
+    let straighten = |size: DocumentSize| -> Result<Mat, QualityError> {
+        match corners {
+            Some(c) => rectify(&grey, c, size),
+            None => {
+                let (pw, ph) = size.pixels();
+                let mut out = Mat::default();
+                imgproc::resize(&grey, &mut out, Size::new(pw, ph), 0.0, 0.0, imgproc::INTER_AREA)?;
+                Ok(out)
+            }
+        }
+    };
+    let ok = |m: &Option<MrzRead>| m.as_ref().is_some_and(|m| m.parsed.as_ref().is_some_and(|p| p.all_ok()));
+    // A photograph at an angle distorts the outline's proportions: when the MRZ does not read
+    // at the size they suggest, the other size is tried (a TD3 zone does not fit an ID-1 card).
+    let mut size = first;
+    let mut page = straighten(size)?;
+    let mut mrz = read_either_way(&page)?;
+    if !ok(&mrz) {
+        let other = if first == DocumentSize::Id1 { DocumentSize::Id3 } else { DocumentSize::Id1 };
+        let p2 = straighten(other)?;
+        let m2 = read_either_way(&p2)?;
+        if ok(&m2) {
+            (size, page, mrz) = (other, p2, m2);
+        }
+    }
+    // The zone's shape names the document's size better than a slanted outline can.
+    match mrz.as_ref().filter(|_| ok(&mrz)).map(|m| m.format) {
+        Some("TD1") if size != DocumentSize::Id1 => {
+            size = DocumentSize::Id1;
+            page = straighten(size)?;
+        }
+        Some("TD2" | "TD3") if size != DocumentSize::Id3 => {
+            size = DocumentSize::Id3;
+            page = straighten(size)?;
+        }
+        _ => {}
+    }
+    checks.max("glare percent", cv::percent_at_least(&page, 250.0)?, t.max_glare_percent, Instruction::DocumentGlare);
+    checks.min("sharpness", cv::laplacian_variance(&page)?, t.min_sharpness, Instruction::HoldDocumentStill);
+    let all_ok = mrz.as_ref().is_some_and(|m| m.parsed.as_ref().is_some_and(|p| p.all_ok()));
+    checks.min("mrz check digits", if all_ok { 1.0 } else { 0.0 }, 1.0, Instruction::MrzUnreadable);
+    if let Some(m) = &mrz {
+        checks.min("mrz weakest character", m.min_match as f64, t.min_character_match, Instruction::MrzUnreadable);
+    }
+    let score = if checks.passed() { 100 } else { (99.0 * checks.0.iter().filter(|c| c.passed).count() as f64 / checks.0.len() as f64) as u8 };
+    Ok(DocumentAssessment { assessment: Assessment::new(ALGORITHM, score, checks), corners, size, mrz })
+}
+
+/// The MRZ of a straightened page, read as it lies and, failing that, upside down.
+fn read_either_way(page: &Mat) -> Result<Option<MrzRead>, QualityError> {
+    let m = ocr::read_mrz(page)?;
+    if m.as_ref().is_some_and(|m| m.parsed.as_ref().is_some_and(|p| p.all_ok())) {
+        return Ok(m);
+    }
+    let mut turned = Mat::default();
+    core::rotate(page, &mut turned, core::ROTATE_180)?;
+    match ocr::read_mrz(&turned)? {
+        Some(t) if t.parsed.as_ref().is_some_and(|p| p.all_ok()) => Ok(Some(t)),
+        _ => Ok(m),
+    }
+}
+
+/// YYMMDD of a birth date as YYYY-MM-DD: a year not after this year's two digits is this
+/// century's, otherwise the last.
+pub fn birth_date(yymmdd: &str, this_year: i32) -> Option<String> {
+    let yy: i32 = yymmdd.get(0..2)?.parse().ok()?;
+    let (mm, dd) = (yymmdd.get(2..4)?, yymmdd.get(4..6)?);
+    if !mm.bytes().chain(dd.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let century = if yy <= this_year % 100 { this_year / 100 * 100 } else { this_year / 100 * 100 - 100 };
+    Some(format!("{:04}-{mm}-{dd}", century + yy))
+}
+
+/// An expiry date YYMMDD as YYYY-MM-DD (documents expire within this century).
+pub fn expiry_date(yymmdd: &str) -> Option<String> {
+    let yy: i32 = yymmdd.get(0..2)?.parse().ok()?;
+    Some(format!("{:04}-{}-{}", 2000 + yy, yymmdd.get(2..4)?, yymmdd.get(4..6)?))
+}
+
+/// One field where the MRZ and the typed form disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mismatch {
+    pub field: &'static str,
+    pub mrz: String,
+    pub typed: String,
+}
+
+/// Upper-case Latin letters only, words separated by one space (as an MRZ writes a name).
+fn latin(s: &str) -> String {
+    s.to_uppercase().split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Compares what the MRZ states with what the clerk typed (the Latin name, birth date, sex and
+/// the document's number and expiry).
+pub fn compare(mrz: &MrzData, applicant: &Applicant, number: &str, expiry: Option<&str>, this_year: i32) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let mut diff = |field, a: String, b: String| {
+        if a != b {
+            out.push(Mismatch { field, mrz: a, typed: b });
+        }
+    };
+    // An MRZ truncates long names; a typed name that starts with the MRZ's counts as the same.
+    let surname = latin(&applicant.name_latin.family);
+    if !surname.starts_with(&latin(&mrz.surname)) || mrz.surname.is_empty() {
+        diff("surname", latin(&mrz.surname), surname);
+    }
+    let n = &applicant.name_latin;
+    let given = latin(&format!("{} {} {}", n.first, n.father, n.grandfather));
+    if !given.starts_with(&latin(&mrz.given_names)) {
+        diff("given names", latin(&mrz.given_names), given);
+    }
+    diff("birth date", birth_date(&mrz.birth_date, this_year).unwrap_or_else(|| mrz.birth_date.clone()), applicant.date_of_birth.clone());
+    let sex = match applicant.sex {
+        Sex::Male => 'M',
+        Sex::Female => 'F',
+    };
+    diff("sex", mrz.sex.to_string(), sex.to_string());
+    diff("document number", mrz.document_number.clone(), number.split_whitespace().collect::<String>().to_uppercase());
+    if let Some(e) = expiry {
+        diff("expiry date", expiry_date(&mrz.expiry_date).unwrap_or_else(|| mrz.expiry_date.clone()), e.to_string());
+    }
+    out
+}
