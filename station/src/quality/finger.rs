@@ -173,9 +173,9 @@ pub fn assess(img: &Image, ppi: u16, t: &FingerThresholds) -> Result<FingerAsses
     checks.min("contrast", contrast, t.min_contrast, Instruction::PressFirmly);
     checks.min("coherence", coherence, t.min_coherence, Instruction::CleanFinger);
     checks.min("ridge band share", band, t.min_ridge_band_share, Instruction::CleanFinger);
-    let area = (foreground_px as f64 / 100_000.0).min(1.0).sqrt();
+    let area = (foreground_px as f64 / 70_000.0).min(1.0);
     let clarity = ((coherence - 0.2) / 0.5).clamp(0.0, 1.0);
-    let contrast_term = (contrast / 25.0).min(1.0);
+    let contrast_term = (contrast / 15.0).min(1.0);
     let score = (100.0 * area * clarity * band * contrast_term).round().clamp(0.0, 100.0) as u8;
     Ok(FingerAssessment { assessment: Assessment::new(ALGORITHM, score, checks), foreground_px, contrast, coherence, ridge_period_px })
 }

@@ -383,3 +383,69 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// Ranks with ties averaged.
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|a, b| v[*a].total_cmp(&v[*b]));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+            j += 1;
+        }
+        for k in i..=j {
+            r[idx[k]] = (i + j) as f64 / 2.0 + 1.0;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    let (ra, rb) = (ranks(a), ranks(b));
+    let n = ra.len() as f64;
+    let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
+    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let (va, vb): (f64, f64) = (ra.iter().map(|x| (x - ma).powi(2)).sum(), rb.iter().map(|y| (y - mb).powi(2)).sum());
+    cov / (va * vb).sqrt()
+}
+
+/// Our finger score against NIST's NFIQ 2 (PyPI nbis-py, installed by scripts/setup.sh) on
+/// MOSIP's ten registration fingers, each also blurred, faded and cut short: the rank
+/// correlation is printed and held to a floor.
+#[test]
+fn our_finger_scores_rank_like_nfiq2() {
+    let Some(dir) = fixtures::mosip_registration_dir() else {
+        eprintln!("skipped: ../shared/fixtures (MOSIP's registration records) is absent");
+        return;
+    };
+    let out = tempfile_dir();
+    let t = quality::FingerThresholds::default();
+    let mut paths = Vec::new();
+    let mut ours = Vec::new();
+    for f in ["Left_Thumb", "Left_Index", "Left_Middle", "Left_Ring", "Left_Little", "Right_Thumb", "Right_Index", "Right_Middle", "Right_Ring", "Right_Little"] {
+        let img = first_image(&dir.join(format!("0001{f}.iso")));
+        let faded = Image { data: img.data.iter().map(|v| 255 - ((255 - *v) as f32 * 0.3) as u8).collect(), ..img.clone() };
+        let short = Image { data: img.data.iter().enumerate().map(|(i, v)| if i / img.width as usize > img.height as usize * 2 / 5 { 255 } else { *v }).collect(), ..img.clone() };
+        for (name, v) in [("sharp", img.clone()), ("blur1", blurred(&img, 1.2)), ("blur2", blurred(&img, 2.5)), ("faded", faded), ("short", short)] {
+            let p = out.join(format!("{f}-{name}.png"));
+            image::save_buffer(&p, &v.data, v.width, v.height, image::ExtendedColorType::L8).unwrap();
+            ours.push(finger::assess(&v, 500, &t).unwrap().assessment.score as f64);
+            paths.push(p);
+        }
+    }
+    let venv = std::env::var_os("HUKUMATI_VENV").map(std::path::PathBuf::from).unwrap_or_else(|| "/var/cache/hukumati-venv".into());
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/independent/nfiq2_scores.py");
+    let run = std::process::Command::new(venv.join("bin/python")).arg(script).args(&paths).output().expect("the test venv's python (scripts/setup.sh makes it)");
+    assert!(run.status.success(), "nbis-py (scripts/setup.sh installs it): {}", String::from_utf8_lossy(&run.stderr));
+    let nfiq: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let theirs: Vec<f64> = paths.iter().map(|p| nfiq[p.to_str().unwrap()].as_f64().unwrap()).collect();
+    let rho = spearman(&ours, &theirs);
+    eprintln!("finger quality: Spearman rank correlation with NFIQ 2 over {} images: {rho:.3}", ours.len());
+    for (p, (a, b)) in paths.iter().zip(ours.iter().zip(&theirs)) {
+        eprintln!("  {} ours {a} nfiq2 {b}", p.file_name().unwrap().to_string_lossy());
+    }
+    assert!(rho >= 0.8, "rank correlation {rho:.3} under 0.8");
+}
