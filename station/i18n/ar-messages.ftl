@@ -216,3 +216,4 @@ quality-failed = تعذّر تقييم الصورة: { $detail }
 cli-not-an-image = الملف ليس صورة ولا سجلًا حيويًا فيه صورة: { $detail }
 cli-bad-slap = نوع الكفّ '{ $detail }' غير معروف: right أو left أو thumbs
 cli-json = تعذّرت كتابة النتيجة بصيغة JSON: { $detail }
+document-mrz-mismatch = المنطقة المقروءة آليًا في الوثيقة تخالف ما في النموذج: { $fields }. صحّح النموذج، أو تحقّق من أن الوثيقة وثيقة مقدّم الطلب.

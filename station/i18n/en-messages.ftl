@@ -189,3 +189,4 @@ quality-failed = The image could not be judged: { $detail }
 cli-not-an-image = the file is not an image or a biometric record with an image: { $detail }
 cli-bad-slap = unknown slap '{ $detail }': right, left or thumbs
 cli-json = the result could not be written as JSON: { $detail }
+document-mrz-mismatch = The document's machine-readable zone says otherwise than the form: { $fields }. Correct the form, or check that this is the applicant's document.

@@ -398,15 +398,27 @@ pub fn face(
     Ok(CapturedSample { position, quality: Some(q), device: Some(device_ref(&info, signed.as_ref())), retries, forced, exception: None, record: Some(record), captured_at: now_ms })
 }
 
-/// Photographs `pages` pages of a document, as JPEG.
-pub fn document_pages(dev: &mut Devices, policy: &CapturePolicy, pages: u8) -> Result<Vec<Vec<u8>>, CaptureError> {
-    (0..pages)
-        .map(|_| {
-            let img = dev.document.capture(timeout(policy))?;
-            let mut jpeg = Vec::new();
-            let colour = if img.channels == 3 { image::ExtendedColorType::Rgb8 } else { image::ExtendedColorType::L8 };
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode(&img.data, img.width, img.height, colour)?;
-            Ok(jpeg)
-        })
-        .collect()
+/// A document's photographed pages (JPEG) and its machine-readable zone, when a page shows one
+/// whose every check digit holds.
+pub struct DocumentPhotos {
+    pub pages: Vec<Vec<u8>>,
+    pub mrz: Option<quality::ocr::MrzRead>,
+}
+
+/// Photographs `pages` pages of a document, as JPEG, reading the MRZ from the first page that
+/// has a readable one.
+pub fn document_pages(dev: &mut Devices, policy: &CapturePolicy, pages: u8) -> Result<DocumentPhotos, CaptureError> {
+    let mut out = DocumentPhotos { pages: Vec::new(), mrz: None };
+    for _ in 0..pages {
+        let img = dev.document.capture(timeout(policy))?;
+        let mut jpeg = Vec::new();
+        let colour = if img.channels == 3 { image::ExtendedColorType::Rgb8 } else { image::ExtendedColorType::L8 };
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode(&img.data, img.width, img.height, colour)?;
+        out.pages.push(jpeg);
+        if out.mrz.is_none() {
+            let read = quality::document::read(&img, &policy.quality.document)?;
+            out.mrz = read.mrz.filter(|m| m.trustworthy(policy.quality.document.min_character_match as f32));
+        }
+    }
+    Ok(out)
 }

@@ -111,6 +111,8 @@ pub enum RunError {
     Core(#[from] CoreError),
     #[error("capture at {stage:?}: {source}")]
     Capture { stage: Stage, source: CaptureError },
+    #[error("the document's machine-readable zone disagrees with the form: {}", .0.iter().map(|m| format!("{} {} (zone) / {} (form)", m.field, m.mrz, m.typed)).collect::<Vec<_>>().join("; "))]
+    DocumentMismatch(Vec<crate::quality::document::Mismatch>),
 }
 
 impl Explain for RunError {
@@ -123,6 +125,7 @@ impl Explain for RunError {
             }
             RunError::Core(e) => e.explain(),
             RunError::Capture { stage, source } => Message::new("capture-failed").nested("stage", stage.message()).nested("reason", source.explain()),
+            RunError::DocumentMismatch(m) => Message::new("document-mrz-mismatch").with("fields", m.iter().map(|m| format!("{}: {} ≠ {}", m.field, m.mrz, m.typed)).collect::<Vec<_>>().join("; ")),
         }
     }
 }
@@ -409,13 +412,24 @@ fn step(
             let mut documents = Vec::new();
             for d in &script.documents {
                 let number = validate::normalize_digits(&d.number);
+                let expiry = d.expiry.as_deref().map(validate::normalize_digits);
+                let photos = capture::document_pages(devices, policy, d.pages).map_err(cap)?;
+                // A zone read with every check digit holding is compared with what was typed: a
+                // typing slip is caught while the document is still on the counter.
+                if let Some(p) = photos.mrz.as_ref().and_then(|m| m.parsed.as_ref()) {
+                    let this_year = time::OffsetDateTime::from_unix_timestamp(now / 1000).map_or(2026, |t| t.year());
+                    let wrong = crate::quality::document::typed_mismatches(&p.data, &number, expiry.as_deref(), &validate::normalize_digits(&script.applicant.date_of_birth), this_year);
+                    if !wrong.is_empty() {
+                        return Err(RunError::DocumentMismatch(wrong));
+                    }
+                }
                 documents.push(DocumentData {
                     kind: d.kind,
                     number,
                     issuing_state: d.issuing_state.clone(),
-                    expiry: d.expiry.as_deref().map(validate::normalize_digits),
-                    mrz: None,
-                    pages: capture::document_pages(devices, policy, d.pages).map_err(cap)?,
+                    expiry,
+                    mrz: photos.mrz.map(|m| m.lines),
+                    pages: photos.pages,
                 });
             }
             Ok(station.save_step(clerk, id, stage, &DocumentsData { documents }, *face_only, now)?)

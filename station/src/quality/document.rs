@@ -140,16 +140,16 @@ pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, Q
             }
         }
     };
-    let ok = |m: &Option<MrzRead>| m.as_ref().is_some_and(|m| m.parsed.as_ref().is_some_and(|p| p.all_ok()));
+    let ok = |m: &Option<MrzRead>| m.as_ref().is_some_and(|m| m.trustworthy(t.min_character_match as f32));
     // A photograph at an angle distorts the outline's proportions: when the MRZ does not read
     // at the size they suggest, the other size is tried (a TD3 zone does not fit an ID-1 card).
     let mut size = first;
     let mut page = straighten(size)?;
-    let mut mrz = read_either_way(&page)?;
+    let mut mrz = read_either_way(&page, t.min_character_match as f32)?;
     if !ok(&mrz) {
         let other = if first == DocumentSize::Id1 { DocumentSize::Id3 } else { DocumentSize::Id1 };
         let p2 = straighten(other)?;
-        let m2 = read_either_way(&p2)?;
+        let m2 = read_either_way(&p2, t.min_character_match as f32)?;
         if ok(&m2) {
             (size, page, mrz) = (other, p2, m2);
         }
@@ -170,6 +170,7 @@ pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, Q
     checks.min("sharpness", cv::laplacian_variance(&page)?, t.min_sharpness, Instruction::HoldDocumentStill);
     let all_ok = mrz.as_ref().is_some_and(|m| m.parsed.as_ref().is_some_and(|p| p.all_ok()));
     checks.min("mrz check digits", if all_ok { 1.0 } else { 0.0 }, 1.0, Instruction::MrzUnreadable);
+    checks.min("mrz trustworthy", if ok(&mrz) { 1.0 } else { 0.0 }, 1.0, Instruction::MrzUnreadable);
     if let Some(m) = &mrz {
         checks.min("mrz weakest character", m.min_match as f64, t.min_character_match, Instruction::MrzUnreadable);
     }
@@ -178,15 +179,15 @@ pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, Q
 }
 
 /// The MRZ of a straightened page, read as it lies and, failing that, upside down.
-fn read_either_way(page: &Mat) -> Result<Option<MrzRead>, QualityError> {
+fn read_either_way(page: &Mat, min_match: f32) -> Result<Option<MrzRead>, QualityError> {
     let m = ocr::read_mrz(page)?;
-    if m.as_ref().is_some_and(|m| m.parsed.as_ref().is_some_and(|p| p.all_ok())) {
+    if m.as_ref().is_some_and(|m| m.trustworthy(min_match)) {
         return Ok(m);
     }
     let mut turned = Mat::default();
     core::rotate(page, &mut turned, core::ROTATE_180)?;
     match ocr::read_mrz(&turned)? {
-        Some(t) if t.parsed.as_ref().is_some_and(|p| p.all_ok()) => Ok(Some(t)),
+        Some(t) if t.trustworthy(min_match) => Ok(Some(t)),
         _ => Ok(m),
     }
 }
@@ -250,6 +251,24 @@ pub fn compare(mrz: &MrzData, applicant: &Applicant, number: &str, expiry: Optio
     diff("document number", mrz.document_number.clone(), number.split_whitespace().collect::<String>().to_uppercase());
     if let Some(e) = expiry {
         diff("expiry date", expiry_date(&mrz.expiry_date).unwrap_or_else(|| mrz.expiry_date.clone()), e.to_string());
+    }
+    out
+}
+
+/// What the document step checks before it is saved: the number, expiry and birth date the
+/// clerk typed against a zone read with every check digit holding (fields a check digit
+/// guards, so a difference is a typing slip or another person's document, not a misread).
+pub fn typed_mismatches(mrz: &MrzData, number: &str, expiry: Option<&str>, birth_date_typed: &str, this_year: i32) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let mut differ = |field: &'static str, zone: String, typed: String| {
+        if zone != typed {
+            out.push(Mismatch { field, mrz: zone, typed });
+        }
+    };
+    differ("document number", mrz.document_number.clone(), number.split_whitespace().collect::<String>().to_uppercase());
+    differ("birth date", birth_date(&mrz.birth_date, this_year).unwrap_or_else(|| mrz.birth_date.clone()), birth_date_typed.to_string());
+    if let Some(e) = expiry {
+        differ("expiry date", expiry_date(&mrz.expiry_date).unwrap_or_else(|| mrz.expiry_date.clone()), e.to_string());
     }
     out
 }

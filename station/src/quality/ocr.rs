@@ -134,6 +134,20 @@ pub struct MrzRead {
     pub parsed: Option<Parsed>,
 }
 
+impl MrzRead {
+    /// Whether the zone can be taken as read: every check digit holds, every character matched
+    /// its template at least `min_match`, and the dates are calendar dates. (Check digits alone
+    /// are not enough: with look-alike swaps allowed, a line of print that is no MRZ can be
+    /// bent to satisfy them.)
+    pub fn trustworthy(&self, min_match: f32) -> bool {
+        let date = |d: &str| {
+            let n = |a: usize| d.get(a..a + 2).and_then(|x| x.parse::<u32>().ok());
+            matches!((n(2), n(4)), (Some(1..=12), Some(1..=31)))
+        };
+        self.min_match >= min_match && self.parsed.as_ref().is_some_and(|p| p.all_ok() && date(&p.data.birth_date) && date(&p.data.expiry_date))
+    }
+}
+
 /// A text line found in the image: rows y0..y1, ink from x0 to x1.
 #[derive(Debug, Clone, Copy)]
 struct Line {

@@ -84,6 +84,12 @@ fn adult_enrollment_runs_to_a_sealed_verifiable_bundle() {
     assert_eq!(m.applicant.date_of_birth, "1990-05-12");
     assert_eq!(m.samples.len(), 13, "face, ten fingers, two irises");
     assert_eq!(m.documents[0].images.len(), 2);
+    // The card's machine-readable zone was read from its photograph, every check digit holding,
+    // and agrees with what was typed.
+    let mrz = m.documents[0].mrz.as_ref().expect("the ID card's zone is read");
+    let p = schemas::mrz::parse(&mrz.iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
+    assert!(p.all_ok(), "{mrz:?}");
+    assert_eq!(p.data.document_number, m.documents[0].number);
     // The right index was poor once and recaptured; the left iris twice.
     let by: HashMap<_, _> = m.samples.iter().map(|s| (s.position, s)).collect();
     assert_eq!(by[&schemas::manifest::Position::RightIndex].retries, 1);

@@ -288,6 +288,7 @@ fn icao_specimen_zones_are_read_from_photographed_documents() {
             assert!(parsed.all_ok(), "seed {seed} blur {blur}: {:?} {:?}", mrz.lines, parsed.checks);
             assert_eq!(parsed.data.given_names, "ANNA MARIA", "{:?}", mrz.lines);
             assert_eq!(mrz.lines.len(), lines.len());
+            eprintln!("seed {seed} blur {blur} {size:?}: weakest character {:.3}, mean {:.3}", mrz.min_match, mrz.mean_match);
             assert_eq!((parsed.data.birth_date.as_str(), parsed.data.expiry_date.as_str()), ("740812", "120415"));
             assert!(["D23145890", "L898902C3"].contains(&parsed.data.document_number.as_str()), "{:?}", mrz.lines);
             assert_eq!(parsed.data.surname, "ERIKSSON");
@@ -333,6 +334,9 @@ fn the_mrz_is_compared_with_what_the_clerk_typed() {
     a.date_of_birth = "1974-08-21".into();
     let m = document::compare(&p.data, &a, "D 2314 5890", Some("2012-04-15"), 2026);
     assert_eq!(m.iter().map(|m| m.field).collect::<Vec<_>>(), vec!["birth date"]);
+    assert_eq!(document::typed_mismatches(&p.data, "D23145890", Some("2012-04-15"), "1974-08-12", 2026), vec![]);
+    let m = document::typed_mismatches(&p.data, "D23145809", Some("2012-04-15"), "1974-08-12", 2026);
+    assert_eq!(m, vec![document::Mismatch { field: "document number", mrz: "D23145890".into(), typed: "D23145809".into() }]);
     assert_eq!(document::birth_date("740812", 2026).as_deref(), Some("1974-08-12"));
     assert_eq!(document::birth_date("150812", 2026).as_deref(), Some("2015-08-12"));
 }
