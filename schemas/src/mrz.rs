@@ -318,6 +318,39 @@ fn names(s: &str) -> (String, String) {
     }
 }
 
+/// TD2 and TD3 share their layout but for the lengths of the name and optional fields (TD3's
+/// optional field, the personal number, has its own check digit).
+fn two_lines(format: Format, l1: &str, l2: &str) -> Parsed {
+    let len = l1.len();
+    let (surname, given_names) = names(&l1[5..]);
+    let chars: Vec<Vec<char>> = [l1, l2].iter().map(|l| l.chars().collect()).collect();
+    let checks = format
+        .checked_fields()
+        .iter()
+        .map(|f| {
+            let data: String = f.spans.iter().flat_map(|(l, a, b)| chars[*l][*a..*b].iter()).collect();
+            check(f.name, &data, chars[f.digit.0][f.digit.1])
+        })
+        .collect();
+    let optional_end = if format == Format::Td3 { len - 2 } else { len - 1 };
+    Parsed {
+        format: format.name(),
+        checks,
+        data: MrzData {
+            document_code: unfill(&l1[0..2]),
+            issuing_state: unfill(&l1[2..5]),
+            document_number: unfill(&l2[0..9]),
+            surname,
+            given_names,
+            nationality: unfill(&l2[10..13]),
+            birth_date: l2[13..19].to_string(),
+            sex: l2.as_bytes()[20] as char,
+            expiry_date: l2[21..27].to_string(),
+            optional: unfill(&l2[28..optional_end]),
+        },
+    }
+}
+
 /// Parses TD1 (3 x 30), TD2 (2 x 36) or TD3 (2 x 44) lines, verifying every check digit.
 pub fn parse(lines: &[&str]) -> Result<Parsed, MrzError> {
     for l in lines {
@@ -352,57 +385,8 @@ pub fn parse(lines: &[&str]) -> Result<Parsed, MrzError> {
                 },
             })
         }
-        [l1, l2] if l1.len() == 36 && l2.len() == 36 => {
-            let (surname, given_names) = names(&l1[5..36]);
-            let composite = format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..35]);
-            Ok(Parsed {
-                format: "TD2",
-                checks: vec![
-                    check("document number", &l2[0..9], at(l2, 9)),
-                    check("birth date", &l2[13..19], at(l2, 19)),
-                    check("expiry date", &l2[21..27], at(l2, 27)),
-                    check("composite", &composite, at(l2, 35)),
-                ],
-                data: MrzData {
-                    document_code: unfill(&l1[0..2]),
-                    issuing_state: unfill(&l1[2..5]),
-                    document_number: unfill(&l2[0..9]),
-                    surname,
-                    given_names,
-                    nationality: unfill(&l2[10..13]),
-                    birth_date: l2[13..19].to_string(),
-                    sex: at(l2, 20),
-                    expiry_date: l2[21..27].to_string(),
-                    optional: unfill(&l2[28..35]),
-                },
-            })
-        }
-        [l1, l2] if l1.len() == 44 && l2.len() == 44 => {
-            let (surname, given_names) = names(&l1[5..44]);
-            let composite = format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..43]);
-            Ok(Parsed {
-                format: "TD3",
-                checks: vec![
-                    check("document number", &l2[0..9], at(l2, 9)),
-                    check("birth date", &l2[13..19], at(l2, 19)),
-                    check("expiry date", &l2[21..27], at(l2, 27)),
-                    check("personal number", &l2[28..42], at(l2, 42)),
-                    check("composite", &composite, at(l2, 43)),
-                ],
-                data: MrzData {
-                    document_code: unfill(&l1[0..2]),
-                    issuing_state: unfill(&l1[2..5]),
-                    document_number: unfill(&l2[0..9]),
-                    surname,
-                    given_names,
-                    nationality: unfill(&l2[10..13]),
-                    birth_date: l2[13..19].to_string(),
-                    sex: at(l2, 20),
-                    expiry_date: l2[21..27].to_string(),
-                    optional: unfill(&l2[28..42]),
-                },
-            })
-        }
+        [l1, l2] if l1.len() == 36 && l2.len() == 36 => Ok(two_lines(Format::Td2, l1, l2)),
+        [l1, l2] if l1.len() == 44 && l2.len() == 44 => Ok(two_lines(Format::Td3, l1, l2)),
         _ => Err(MrzError::Shape(format!("{} lines of lengths {:?}: expected 3 x 30 (TD1), 2 x 36 (TD2) or 2 x 44 (TD3)", lines.len(), lines.iter().map(|l| l.len()).collect::<Vec<_>>()))),
     }
 }
