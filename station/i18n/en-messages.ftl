@@ -190,3 +190,4 @@ cli-not-an-image = the file is not an image or a biometric record with an image:
 cli-bad-slap = unknown slap '{ $detail }': right, left or thumbs
 cli-json = the result could not be written as JSON: { $detail }
 document-mrz-mismatch = The document's machine-readable zone says otherwise than the form: { $fields }. Correct the form, or check that this is the applicant's document.
+capture-same-finger = { $second } looks like { $first } placed again: place the finger the screen shows and capture again

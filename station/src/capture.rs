@@ -66,6 +66,8 @@ pub enum CaptureError {
     Image(#[from] image::ImageError),
     #[error("judging quality: {0}")]
     Quality(#[from] QualityError),
+    #[error("{first:?} and {second:?} look like one finger placed twice (correlation {score:.2})")]
+    SameFinger { first: Position, second: Position, score: f64 },
 }
 
 impl Explain for CaptureError {
@@ -76,6 +78,7 @@ impl Explain for CaptureError {
             CaptureError::Record(e) => Message::new("capture-record").detail(e),
             CaptureError::Image(e) => Message::new("capture-image").detail(e),
             CaptureError::Quality(e) => e.explain(),
+            CaptureError::SameFinger { first, second, .. } => Message::new("capture-same-finger").nested("first", crate::workflow::position_message(*first)).nested("second", crate::workflow::position_message(*second)),
         }
     }
 }
@@ -421,4 +424,27 @@ pub fn document_pages(dev: &mut Devices, policy: &CapturePolicy, pages: u8) -> R
         }
     }
     Ok(out)
+}
+
+/// The finger image of a captured sample (its ISO record decoded), if it has one.
+fn finger_image(s: &CapturedSample) -> Option<Image> {
+    let record = schemas::iso19794::Record::parse(s.record.as_ref()?).ok()?;
+    let p = record.decode_images().ok()?.into_iter().next()?;
+    Some(Image { width: p.width, height: p.height, channels: p.channels, data: p.data })
+}
+
+/// Refuses a slap whose fingers look like a finger already captured in this enrollment (in
+/// this slap or an earlier one): the same finger placed twice would enroll one finger as two.
+pub fn check_same_finger(new: &[CapturedSample], earlier: &[CapturedSample], policy: &CapturePolicy) -> Result<(), CaptureError> {
+    let images = |v: &[CapturedSample]| v.iter().filter_map(|s| finger_image(s).map(|i| (s.position, i))).collect::<Vec<_>>();
+    let (new, old) = (images(new), images(earlier));
+    for (i, (pa, a)) in new.iter().enumerate() {
+        for (pb, b) in new[i + 1..].iter().chain(old.iter()) {
+            let score = quality::finger::similarity(a, b)?;
+            if score >= policy.quality.finger.duplicate_correlation {
+                return Err(CaptureError::SameFinger { first: *pb, second: *pa, score });
+            }
+        }
+    }
+    Ok(())
 }

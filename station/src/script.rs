@@ -445,6 +445,13 @@ fn step(
                 _ => Slap::Thumbs,
             };
             let samples = capture::slap(devices, slap, policy, declared, decide, now).map_err(cap)?;
+            let mut earlier = Vec::new();
+            for s in [Stage::RightFour, Stage::LeftFour, Stage::Thumbs].into_iter().filter(|s| *s != stage) {
+                if let Some(c) = station.load_step::<CaptureData>(clerk, id, s)? {
+                    earlier.extend(c.samples);
+                }
+            }
+            capture::check_same_finger(&samples, &earlier, policy).map_err(cap)?;
             capture_step(station, samples, exception_photo_taken, devices)
         }
         Stage::Irises => {

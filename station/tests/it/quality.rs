@@ -453,3 +453,32 @@ fn our_finger_scores_rank_like_nfiq2() {
     }
     assert!(rho >= 0.8, "rank correlation {rho:.3} under 0.8");
 }
+
+fn finger_sample(position: schemas::manifest::Position, img: &Image) -> station::workflow::CapturedSample {
+    use schemas::iso19794::{CaptureDevice, finger::FingerView};
+    let px = schemas::jp2k::Pixels { width: img.width, height: img.height, channels: 1, data: img.data.clone() };
+    let record = FingerView::new_500ppi(position.iso_finger_code().unwrap(), &px, vec![], CaptureDevice::default(), None).unwrap().to_record().unwrap();
+    station::workflow::CapturedSample { position, quality: None, device: None, retries: 0, forced: false, exception: None, record: Some(record), captured_at: 0 }
+}
+
+#[test]
+fn a_finger_placed_again_in_a_later_slap_is_refused() {
+    use schemas::manifest::Position::*;
+    use station::capture::{CaptureError, CapturePolicy, check_same_finger};
+    let policy = CapturePolicy::default();
+    let index = sim::fingerprint(5, 320, 400);
+    let earlier = vec![finger_sample(RightIndex, &index), finger_sample(RightMiddle, &sim::fingerprint(6, 320, 400))];
+    // The left slap: its index finger is the right index again, placed a little lower.
+    let again = placed(&index, 1.0, 320, 400, 6, 11, 255.0);
+    let slap = vec![finger_sample(LeftIndex, &again), finger_sample(LeftMiddle, &sim::fingerprint(8, 320, 400))];
+    match check_same_finger(&slap, &earlier, &policy) {
+        Err(CaptureError::SameFinger { first: RightIndex, second: LeftIndex, score }) => assert!(score >= 0.6),
+        other => panic!("not caught: {other:?}"),
+    }
+    // Different fingers pass, and the refusal reads in both languages.
+    let fine = vec![finger_sample(LeftIndex, &sim::fingerprint(7, 320, 400)), finger_sample(LeftMiddle, &sim::fingerprint(8, 320, 400))];
+    assert!(check_same_finger(&fine, &earlier, &policy).is_ok());
+    use station::messages::Explain;
+    let m = CaptureError::SameFinger { first: RightIndex, second: LeftIndex, score: 0.9 }.explain().both();
+    assert!(m.ar.contains("سبابة اليد اليسرى") && m.en.contains("Right index finger"), "{m:?}");
+}
