@@ -116,33 +116,22 @@ impl MrzData {
 
     /// TD2: two lines of 36 characters (ID-2 cards and visas of that size).
     pub fn td2(&self) -> Result<[String; 2], MrzError> {
-        let l1 = format!(
-            "{}{}{}",
-            pad("document code", &mrz_text("document code", &self.document_code)?, 2)?,
-            pad("issuing state", &mrz_text("issuing state", &self.issuing_state)?, 3)?,
-            name_field(&self.surname, &self.given_names, 31)?
-        );
-        let mut l2 = format!(
-            "{}{}{}{}{}{}",
-            with_check("document number", &self.document_number, 9)?,
-            pad("nationality", &mrz_text("nationality", &self.nationality)?, 3)?,
-            with_check("birth date", &self.birth_date, 6)?,
-            self.sex,
-            with_check("expiry date", &self.expiry_date, 6)?,
-            pad("optional data", &mrz_text("optional data", &self.optional)?, 7)?
-        );
-        let composite = format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..35]);
-        l2.push(check_digit(&composite).expect("MRZ alphabet"));
-        Ok([l1, l2])
+        self.two_lines(36, pad("optional data", &mrz_text("optional data", &self.optional)?, 7)?)
     }
 
-    /// TD3: two lines of 44 characters (passports).
+    /// TD3: two lines of 44 characters (passports); the optional field is the personal number,
+    /// with its own check digit.
     pub fn td3(&self) -> Result<[String; 2], MrzError> {
+        self.two_lines(44, with_check("personal number", &self.optional, 14)?)
+    }
+
+    /// The two-line zones: `len` characters a line, `optional` the optional field as written.
+    fn two_lines(&self, len: usize, optional: String) -> Result<[String; 2], MrzError> {
         let l1 = format!(
             "{}{}{}",
             pad("document code", &mrz_text("document code", &self.document_code)?, 2)?,
             pad("issuing state", &mrz_text("issuing state", &self.issuing_state)?, 3)?,
-            name_field(&self.surname, &self.given_names, 39)?
+            name_field(&self.surname, &self.given_names, len - 5)?
         );
         let mut l2 = format!(
             "{}{}{}{}{}{}",
@@ -151,9 +140,9 @@ impl MrzData {
             with_check("birth date", &self.birth_date, 6)?,
             self.sex,
             with_check("expiry date", &self.expiry_date, 6)?,
-            with_check("personal number", &self.optional, 14)?
+            optional
         );
-        let composite = format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..43]);
+        let composite = format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..len - 1]);
         l2.push(check_digit(&composite).expect("MRZ alphabet"));
         Ok([l1, l2])
     }
