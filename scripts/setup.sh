@@ -52,9 +52,10 @@ fi
 # Python tools the registry's tests run, in their own environment outside the checkout:
 # moto's S3 server (the object store of the PostgreSQL + S3 tests), schemathesis (fuzzes the
 # intake from its OpenAPI description) with cbor2 and PyNaCl (it signs requests as a station),
-# and nbis-py (NIST's NFIQ 2, the outside reference the finger-quality test ranks against).
+# nbis-py (NIST's NFIQ 2) and iris-iqm (MITRE's BIQT-Iris metrics), the outside references the
+# quality tests compare the station's finger and iris measures with.
 # Versions pinned; installed once.
-PY_TOOLS=("moto[server]==5.2.5" "schemathesis==4.32.5" "cbor2==6.3.0" "pynacl==1.6.2" "nbis-py==0.1.3")
+PY_TOOLS=("moto[server]==5.2.5" "schemathesis==4.32.5" "cbor2==6.3.0" "pynacl==1.6.2" "nbis-py==0.1.3" "iris-iqm==1.1.0")
 if [ -z "${HUKUMATI_VENV:-}" ]; then
   if mkdir -p /var/cache/hukumati-venv 2>/dev/null && [ -w /var/cache/hukumati-venv ]; then
     export HUKUMATI_VENV=/var/cache/hukumati-venv

@@ -482,3 +482,55 @@ fn a_finger_placed_again_in_a_later_slap_is_refused() {
     let m = CaptureError::SameFinger { first: RightIndex, second: LeftIndex, score: 0.9 }.explain().both();
     assert!(m.ar.contains("سبابة اليد اليسرى") && m.en.contains("Right index finger"), "{m:?}");
 }
+
+/// Our iris segmentation and score against PyPI's iris-iqm (MITRE's BIQT-Iris metrics,
+/// installed by scripts/setup.sh) on MOSIP's two irises, each sharp, blurred, half hidden by the
+/// eyelid and noisy: the boundaries agree, and the rank correlation of the scores is printed and
+/// held to a floor.
+#[test]
+fn our_iris_measures_agree_with_iris_iqm() {
+    let Some(dir) = fixtures::mosip_registration_dir() else {
+        eprintln!("skipped: ../shared/fixtures (MOSIP's registration records) is absent");
+        return;
+    };
+    let out = tempfile_dir();
+    let t = quality::IrisThresholds::default();
+    let (mut paths, mut ours, mut found) = (Vec::new(), Vec::new(), Vec::new());
+    for eye in ["Left_Iris", "Right_Iris"] {
+        let img = first_image(&dir.join(format!("0001{eye}.iso")));
+        let lid = |share: f32| Image { data: img.data.iter().enumerate().map(|(i, v)| if (i / img.width as usize) < (img.height as f32 * share) as usize { 175 } else { *v }).collect(), ..img.clone() };
+        let mut rng = sim::Rng::new(3);
+        let noisy = Image { data: img.data.iter().map(|v| (*v as f32 + rng.range(-30.0, 30.0)).clamp(0.0, 255.0) as u8).collect(), ..img.clone() };
+        for (name, v) in [("sharp", img.clone()), ("blur2", blurred(&img, 2.0)), ("blur4", blurred(&img, 4.0)), ("lid35", lid(0.35)), ("lid50", lid(0.5)), ("noisy", noisy)] {
+            let p = out.join(format!("{eye}-{name}.png"));
+            image::save_buffer(&p, &v.data, v.width, v.height, image::ExtendedColorType::L8).unwrap();
+            let a = iris::assess(&v, &t).unwrap();
+            ours.push(a.assessment.score as f64);
+            found.push((name, a.iris, a.pupil));
+            paths.push(p);
+        }
+    }
+    let venv = std::env::var_os("HUKUMATI_VENV").map(std::path::PathBuf::from).unwrap_or_else(|| "/var/cache/hukumati-venv".into());
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/independent/iris_iqm_scores.py");
+    let run = std::process::Command::new(venv.join("bin/python")).arg(script).args(&paths).output().expect("the test venv's python (scripts/setup.sh makes it)");
+    assert!(run.status.success(), "iris-iqm (scripts/setup.sh installs it): {}", String::from_utf8_lossy(&run.stderr));
+    let theirs: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let mut reference = Vec::new();
+    for (p, (name, iris, pupil)) in paths.iter().zip(&found) {
+        let r = &theirs[p.to_str().unwrap()];
+        reference.push(r["overall"].as_f64().unwrap());
+        eprintln!("  {} ours {:?} iris-iqm {}", p.file_name().unwrap().to_string_lossy(), iris.map(|c| (c.x, c.y, 2.0 * c.r)), r);
+        if *name == "sharp" {
+            // The same boundaries: diameters within 4 %, centres within 6 px.
+            let (i, q) = (iris.unwrap(), pupil.unwrap());
+            let d = r["iris_diameter"].as_f64().unwrap();
+            assert!((2.0 * i.r as f64 - d).abs() <= 0.04 * d, "iris diameter {} against {d}", 2.0 * i.r);
+            let pd = r["pupil_diameter"].as_f64().unwrap();
+            assert!((2.0 * q.r as f64 - pd).abs() <= 0.06 * pd, "pupil diameter {} against {pd}", 2.0 * q.r);
+            assert!((i.x as f64 - r["iris_x"].as_f64().unwrap()).abs() <= 6.0 && (i.y as f64 - r["iris_y"].as_f64().unwrap()).abs() <= 6.0);
+        }
+    }
+    let rho = spearman(&ours, &reference);
+    eprintln!("iris quality: Spearman rank correlation with iris-iqm over {} images: {rho:.3}", ours.len());
+    assert!(rho >= 0.8, "rank correlation {rho:.3} under 0.8");
+}
