@@ -223,35 +223,29 @@ fn latin(s: &str) -> String {
     s.to_uppercase().split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-/// Compares what the MRZ states with what the clerk typed (the Latin name, birth date, sex and
-/// the document's number and expiry).
+/// Compares what the MRZ states with what the clerk typed: the Latin name and sex here, the
+/// birth date and the document's number and expiry as the document step does
+/// ([`typed_mismatches`]).
 pub fn compare(mrz: &MrzData, applicant: &Applicant, number: &str, expiry: Option<&str>, this_year: i32) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    let mut diff = |field, a: String, b: String| {
-        if a != b {
-            out.push(Mismatch { field, mrz: a, typed: b });
-        }
-    };
     // An MRZ truncates long names; a typed name that starts with the MRZ's counts as the same.
     let surname = latin(&applicant.name_latin.family);
     if !surname.starts_with(&latin(&mrz.surname)) || mrz.surname.is_empty() {
-        diff("surname", latin(&mrz.surname), surname);
+        out.push(Mismatch { field: "surname", mrz: latin(&mrz.surname), typed: surname });
     }
     let n = &applicant.name_latin;
     let given = latin(&format!("{} {} {}", n.first, n.father, n.grandfather));
     if !given.starts_with(&latin(&mrz.given_names)) {
-        diff("given names", latin(&mrz.given_names), given);
+        out.push(Mismatch { field: "given names", mrz: latin(&mrz.given_names), typed: given });
     }
-    diff("birth date", birth_date(&mrz.birth_date, this_year).unwrap_or_else(|| mrz.birth_date.clone()), applicant.date_of_birth.clone());
     let sex = match applicant.sex {
         Sex::Male => 'M',
         Sex::Female => 'F',
     };
-    diff("sex", mrz.sex.to_string(), sex.to_string());
-    diff("document number", mrz.document_number.clone(), number.split_whitespace().collect::<String>().to_uppercase());
-    if let Some(e) = expiry {
-        diff("expiry date", expiry_date(&mrz.expiry_date).unwrap_or_else(|| mrz.expiry_date.clone()), e.to_string());
+    if mrz.sex != sex {
+        out.push(Mismatch { field: "sex", mrz: mrz.sex.to_string(), typed: sex.to_string() });
     }
+    out.extend(typed_mismatches(mrz, number, expiry, &applicant.date_of_birth, this_year));
     out
 }
 
