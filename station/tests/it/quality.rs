@@ -388,6 +388,16 @@ fn tempfile_dir() -> std::path::PathBuf {
     d
 }
 
+/// Runs an outside reference (`tests/independent/SCRIPT`, in the test venv scripts/setup.sh
+/// makes with nbis-py and iris-iqm) on `paths`; its JSON answer.
+fn reference(script: &str, paths: &[std::path::PathBuf]) -> serde_json::Value {
+    let venv = std::env::var_os("HUKUMATI_VENV").map(std::path::PathBuf::from).unwrap_or_else(|| "/var/cache/hukumati-venv".into());
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/independent").join(script);
+    let run = std::process::Command::new(venv.join("bin/python")).arg(&script).args(paths).output().expect("the test venv's python (scripts/setup.sh makes it)");
+    assert!(run.status.success(), "{} (scripts/setup.sh installs its package): {}", script.display(), String::from_utf8_lossy(&run.stderr));
+    serde_json::from_slice(&run.stdout).unwrap()
+}
+
 /// Ranks with ties averaged.
 fn ranks(v: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
@@ -440,11 +450,7 @@ fn our_finger_scores_rank_like_nfiq2() {
             paths.push(p);
         }
     }
-    let venv = std::env::var_os("HUKUMATI_VENV").map(std::path::PathBuf::from).unwrap_or_else(|| "/var/cache/hukumati-venv".into());
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/independent/nfiq2_scores.py");
-    let run = std::process::Command::new(venv.join("bin/python")).arg(script).args(&paths).output().expect("the test venv's python (scripts/setup.sh makes it)");
-    assert!(run.status.success(), "nbis-py (scripts/setup.sh installs it): {}", String::from_utf8_lossy(&run.stderr));
-    let nfiq: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let nfiq = reference("nfiq2_scores.py", &paths);
     let theirs: Vec<f64> = paths.iter().map(|p| nfiq[p.to_str().unwrap()].as_f64().unwrap()).collect();
     let rho = spearman(&ours, &theirs);
     eprintln!("finger quality: Spearman rank correlation with NFIQ 2 over {} images: {rho:.3}", ours.len());
@@ -510,11 +516,7 @@ fn our_iris_measures_agree_with_iris_iqm() {
             paths.push(p);
         }
     }
-    let venv = std::env::var_os("HUKUMATI_VENV").map(std::path::PathBuf::from).unwrap_or_else(|| "/var/cache/hukumati-venv".into());
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/independent/iris_iqm_scores.py");
-    let run = std::process::Command::new(venv.join("bin/python")).arg(script).args(&paths).output().expect("the test venv's python (scripts/setup.sh makes it)");
-    assert!(run.status.success(), "iris-iqm (scripts/setup.sh installs it): {}", String::from_utf8_lossy(&run.stderr));
-    let theirs: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let theirs = reference("iris_iqm_scores.py", &paths);
     let mut reference = Vec::new();
     for (p, (name, iris, pupil)) in paths.iter().zip(&found) {
         let r = &theirs[p.to_str().unwrap()];
