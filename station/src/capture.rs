@@ -362,12 +362,17 @@ pub fn face(
         } else {
             dev.face.capture_signed(timeout(policy))?
         };
-        let a = quality::face::assess(&img, &policy.quality.face, true)?;
         // A certified camera's signed record carries its own score, which the registry will
-        // see: it decides; ours is kept for the ICAO crop of unsigned photographs.
-        let score = signed.as_ref().and_then(|s| signed_quality(&s.record)).map_or(a.assessment.score, |q| q.score);
+        // see: it decides, and the record is kept as signed (no crop), so ours is not computed.
+        let (score, token) = match signed.as_ref().and_then(|s| signed_quality(&s.record)) {
+            Some(q) => (q.score, None),
+            None => {
+                let a = quality::face::assess(&img, &policy.quality.face, true)?;
+                (a.assessment.score, a.token)
+            }
+        };
         if best.as_ref().is_none_or(|(_, s, _, _)| score > *s) {
-            best = Some((img, score, signed, a.token));
+            best = Some((img, score, signed, token));
         }
         if best.as_ref().is_some_and(|(_, s, _, _)| *s >= policy.face_threshold) {
             break;
