@@ -31,8 +31,8 @@ pub struct Verdict {
     pub eyes: Option<[f32; 4]>,
     /// The face assessment behind the instruction (face cameras).
     pub assessment: Option<Assessment>,
-    /// Why the face could not be judged (a model file missing), in English for the log.
-    pub problem: Option<String>,
+    /// Why the face could not be judged (a model file missing), for the clerk.
+    pub problem: Option<crate::messages::Message>,
 }
 
 /// Brightness bounds of a usable frame (the face region for face cameras).
@@ -105,7 +105,7 @@ pub fn judge_face(img: &Image, previous: Option<&[u8]>, t: &FaceThresholds) -> (
             }
             v.assessment = Some(a.assessment);
         }
-        Err(e) => v.problem = Some(e.to_string()),
+        Err(e) => v.problem = Some(crate::messages::Explain::explain(&e)),
     }
     (v, grid)
 }

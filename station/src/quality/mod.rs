@@ -195,3 +195,25 @@ impl crate::messages::Explain for QualityError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::Explain;
+
+    #[test]
+    fn a_missing_model_is_named_in_both_languages() {
+        let m = QualityError::Model { path: "/usr/share/opencv4/haarcascades/haarcascade_eye.xml".into() }.explain().both();
+        for text in [&m.ar, &m.en] {
+            assert!(text.contains("haarcascade_eye.xml") && text.contains("opencv-data"), "{text}");
+        }
+    }
+
+    #[test]
+    fn every_instruction_has_a_text_in_both_languages() {
+        for i in Instruction::ALL {
+            let (ar, en) = crate::i18n::both(&format!("instr-{}", i.key()), &[]);
+            assert!(!ar.starts_with('[') && !en.starts_with('['), "{i:?}: {ar} / {en}");
+        }
+    }
+}

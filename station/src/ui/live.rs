@@ -66,7 +66,12 @@ impl Model {
                 } else {
                     quality::judge(&frame.image, false, previous)
                 };
-                let ready = verdict.instruction == quality::Instruction::Ready;
+                // Face checks that cannot run (opencv-data missing) are said, not skipped silently.
+                if let Some(p) = &verdict.problem {
+                    let b = p.both();
+                    self.message = Some((b.ar, b.en));
+                }
+                let ready = verdict.instruction == quality::Instruction::Ready && verdict.problem.is_none();
                 let steady = if ready { self.live.as_ref().map_or(0, |l| l.steady) + 1 } else { 0 };
                 self.live = Some(Live { frame, verdict, grid, steady });
             }
