@@ -266,16 +266,17 @@ pub struct SlapAssessment {
 pub fn segment_slap(img: &Image, kind: SlapKind) -> Result<SlapAssessment, QualityError> {
     let g = cv::grey(img)?;
     let (w, h) = (g.cols(), g.rows());
-    // Ridges merge into dark blobs: blur, invert, Otsu, close the gaps between ridges.
+    // Ridges merge into dark blobs: blur, invert, Otsu; an opening then drops specks and the
+    // thin bridges between neighbouring fingers.
     let mut blur = Mat::default();
     imgproc::gaussian_blur(&g, &mut blur, Size::new(0, 0), 6.0, 6.0, core::BORDER_REPLICATE)?;
     let mut bin = Mat::default();
     imgproc::threshold(&blur, &mut bin, 0.0, 255.0, imgproc::THRESH_BINARY_INV | imgproc::THRESH_OTSU)?;
     let kernel = imgproc::get_structuring_element(imgproc::MORPH_ELLIPSE, Size::new(9, 9), Point::new(-1, -1))?;
-    let mut closed = Mat::default();
-    imgproc::morphology_ex(&bin, &mut closed, imgproc::MORPH_OPEN, &kernel, Point::new(-1, -1), 2, core::BORDER_CONSTANT, imgproc::morphology_default_border_value()?)?;
+    let mut opened = Mat::default();
+    imgproc::morphology_ex(&bin, &mut opened, imgproc::MORPH_OPEN, &kernel, Point::new(-1, -1), 2, core::BORDER_CONSTANT, imgproc::morphology_default_border_value()?)?;
     let (mut labels, mut stats, mut centroids) = (Mat::default(), Mat::default(), Mat::default());
-    let n = imgproc::connected_components_with_stats(&closed, &mut labels, &mut stats, &mut centroids, 8, core::CV_32S)?;
+    let n = imgproc::connected_components_with_stats(&opened, &mut labels, &mut stats, &mut centroids, 8, core::CV_32S)?;
     let min_area = (w * h) as f64 * 0.01;
     let mut blobs: Vec<[i32; 5]> = Vec::new();
     for i in 1..n {
