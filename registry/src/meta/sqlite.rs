@@ -149,6 +149,15 @@ fn station_row(c: &Connection, id: &str) -> Result<Option<StationRow>, MetaError
     row.map(|(id, key, centre, onboarded_at, revoked_at, last, audit)| Ok(StationRow { id, ed25519: hash32(key, "station key")?, centre, onboarded_at, revoked_at, last_sequence: last as u64, last_audit_sequence: audit as u64 })).transpose()
 }
 
+/// A transaction that takes the write lock at its start. A deferred one that reads and then
+/// writes fails at once with "database is locked" when another connection (another process:
+/// `registry onboard` beside a running intake) wrote in between, since SQLite cannot wait for a
+/// lock that a stale read snapshot would never be allowed to use; taken up front, the lock is
+/// waited for (busy timeout).
+fn write(c: &mut Connection) -> Result<Transaction<'_>, MetaError> {
+    c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)
+}
+
 fn bump_version(tx: &Transaction<'_>) -> Result<(), MetaError> {
     tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", []).map_err(db)?;
     Ok(())
@@ -182,16 +191,18 @@ impl SqliteMeta {
 impl Meta for SqliteMeta {
     async fn migrate(&self) -> Result<(), MetaError> {
         self.with(|c| {
-            let have: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db)?;
+            // One migrating process at a time: the version is read under the write lock, so a
+            // second process opening the same file waits and then finds nothing left to do.
+            let tx = write(c)?;
+            let have: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db)?;
             if have as usize > MIGRATIONS.len() {
                 return Err(MetaError::Conflict(format!("the database is from a newer registry (schema {have}, this build knows {})", MIGRATIONS.len())));
             }
             for (i, m) in MIGRATIONS.iter().enumerate().skip(have as usize) {
-                let tx = c.transaction().map_err(db)?;
                 tx.execute_batch(m).map_err(db)?;
                 tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(db)?;
-                tx.commit().map_err(db)?;
             }
+            tx.commit().map_err(db)?;
             Ok(())
         })
         .await
@@ -199,7 +210,7 @@ impl Meta for SqliteMeta {
 
     async fn add_station(&self, row: StationRow) -> Result<bool, MetaError> {
         self.with(move |c| {
-            let tx = c.transaction().map_err(db)?;
+            let tx = write(c)?;
             if let Some(existing) = station_row(&tx, &row.id)? {
                 return if existing.ed25519 == row.ed25519 { Ok(false) } else { Err(MetaError::Conflict(format!("station {} is onboarded with another key", row.id))) };
             }
@@ -214,7 +225,7 @@ impl Meta for SqliteMeta {
     async fn revoke_station(&self, id: &str, at: i64) -> Result<bool, MetaError> {
         let id = id.to_string();
         self.with(move |c| {
-            let tx = c.transaction().map_err(db)?;
+            let tx = write(c)?;
             let n = tx.execute("UPDATE stations SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, at]).map_err(db)?;
             bump_version(&tx)?;
             tx.commit().map_err(db)?;
@@ -239,7 +250,7 @@ impl Meta for SqliteMeta {
 
     async fn register_operator(&self, row: OperatorRow) -> Result<Registered, MetaError> {
         self.with(move |c| {
-            let tx = c.transaction().map_err(db)?;
+            let tx = write(c)?;
             let known: Option<Vec<u8>> = tx.query_row("SELECT ed25519 FROM operators WHERE station = ?1 AND username = ?2", params![row.station, row.username], |r| r.get(0)).optional().map_err(db)?;
             let out = match known {
                 Some(k) if k == row.ed25519 => Registered::Same,
@@ -263,7 +274,7 @@ impl Meta for SqliteMeta {
     async fn revoke_operator(&self, station: &str, username: &str, at: i64) -> Result<bool, MetaError> {
         let (station, username) = (station.to_string(), username.to_string());
         self.with(move |c| {
-            let tx = c.transaction().map_err(db)?;
+            let tx = write(c)?;
             let n = tx.execute("UPDATE operators SET revoked_at = ?3 WHERE station = ?1 AND username = ?2 AND revoked_at IS NULL", params![station, username, at]).map_err(db)?;
             bump_version(&tx)?;
             tx.commit().map_err(db)?;
@@ -290,7 +301,7 @@ impl Meta for SqliteMeta {
     async fn use_token(&self, station: &str, token_id: &[u8], expires_at: i64, now: i64) -> Result<bool, MetaError> {
         let (station, token) = (station.to_string(), token_id.to_vec());
         self.with(move |c| {
-            let tx = c.transaction().map_err(db)?;
+            let tx = write(c)?;
             tx.execute("DELETE FROM tokens WHERE expires_at < ?1", [now]).map_err(db)?;
             let n = tx.execute("INSERT OR IGNORE INTO tokens (station, token, expires_at) VALUES (?1, ?2, ?3)", params![station, token, expires_at]).map_err(db)?;
             tx.commit().map_err(db)?;
@@ -301,7 +312,7 @@ impl Meta for SqliteMeta {
 
     async fn announce(&self, row: TicketRow) -> Result<Announced, MetaError> {
         self.with(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+            let tx = write(c)?;
             let Some(station) = station_row(&tx, &row.station)? else {
                 return Ok(Announced::Refused(Code::UnknownStation, format!("no station {}", row.station)));
             };
@@ -350,7 +361,7 @@ impl Meta for SqliteMeta {
     async fn receive(&self, sha256: &[u8; 32], at: i64, sign: ReceiptSigner) -> Result<Vec<u8>, MetaError> {
         let sha = sha256.to_vec();
         self.with(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)?;
+            let tx = write(c)?;
             let t = ticket_where(&tx, "ciphertext_sha256 = ?1", &sha)?.ok_or_else(|| MetaError::Conflict("no ticket for this content".into()))?;
             if let Some(r) = t.receipt {
                 return Ok(r);
@@ -373,7 +384,7 @@ impl Meta for SqliteMeta {
     async fn add_status(&self, bundle_id: &str, status: BundleStatus, reason: Option<&str>, at: i64) -> Result<Option<u64>, MetaError> {
         let (bundle_id, reason) = (bundle_id.to_string(), reason.map(str::to_string));
         self.with(move |c| {
-            let tx = c.transaction().map_err(db)?;
+            let tx = write(c)?;
             let station: Option<String> = tx.query_row("SELECT station FROM tickets WHERE bundle_id = ?1 AND state = 'received'", [&bundle_id], |r| r.get(0)).optional().map_err(db)?;
             let Some(station) = station else { return Ok(None) };
             tx.execute("INSERT INTO status_events (station, bundle_id, status, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)", params![station, bundle_id, status.as_str(), reason, at]).map_err(db)?;
