@@ -3,6 +3,10 @@
 //! documents and tests), what kind of character each position holds (for readers that must
 //! resolve look-alike characters), and parsing them with every check digit verified.
 //!
+//! The issuing state and the nationality are three-letter codes no check digit guards: ISO
+//! 3166-1 alpha-3 (from the `isocountry` crate) and the codes Doc 9303 part 3 adds
+//! ([`is_state_code`]), so a reader can still tell a misread code from a real one.
+//!
 //! Check digits weight the characters 7, 3, 1 repeating; digits count as themselves, A-Z as
 //! 10-35, the filler `<` as 0; the check digit is the sum modulo 10.
 
@@ -25,6 +29,24 @@ fn value(c: char) -> Option<u32> {
         '<' => Some(0),
         _ => None,
     }
+}
+
+/// Codes Doc 9303 part 3 allows besides ISO 3166-1 alpha-3: Germany's `D`; the British
+/// nationalities (dependent territories, national overseas, overseas citizen, protected
+/// person, subject); the United Nations and its agencies; the international organisations
+/// that issue travel documents (African Development Bank, African Export-Import Bank,
+/// Caribbean Community, COMESA, ECOWAS, Interpol, OECS, Parliamentary Assembly of the
+/// Mediterranean, Order of Malta, SADC); the stateless, refugee and unspecified-nationality
+/// codes; the European Union; Kosovo; and Utopia, the state of ICAO's specimens.
+const ICAO_CODES: [&str; 27] = [
+    "D", "GBD", "GBN", "GBO", "GBP", "GBS", "UNO", "UNA", "UNK", "XBA", "XIM", "XCC", "XCO", "XEC", "XPO", "XES", "XMP", "XOM", "XDC", "XXA", "XXB", "XXC", "XXX", "EUE", "RKS", "UTO", "XCE",
+];
+
+/// Whether `code` (as parsed, fillers removed, or as written with them) names a state or
+/// organisation an MRZ may name.
+pub fn is_state_code(code: &str) -> bool {
+    let code = code.trim_end_matches('<');
+    ICAO_CODES.contains(&code) || (code.len() == 3 && isocountry::CountryCode::for_alpha3(code).is_ok())
 }
 
 /// The ICAO 9303 check digit of `s` (characters 0-9, A-Z, `<`).
@@ -216,6 +238,15 @@ impl CheckedField {
 }
 
 impl Format {
+    /// Where the three-letter state codes stand: the issuing state and the nationality, each
+    /// as (name, line, first position).
+    pub fn state_fields(self) -> [(&'static str, usize, usize); 2] {
+        match self {
+            Format::Td1 => [("issuing state", 0, 2), ("nationality", 1, 15)],
+            Format::Td2 | Format::Td3 => [("issuing state", 0, 2), ("nationality", 1, 10)],
+        }
+    }
+
     /// The fields with check digits, composite last (Doc 9303 parts 5, 6 and 4).
     pub fn checked_fields(self) -> Vec<CheckedField> {
         let f = |name, spans: &[(usize, usize, usize)], digit| CheckedField { name, spans: spans.to_vec(), digit };
@@ -282,6 +313,9 @@ pub struct Parsed {
     pub format: &'static str,
     pub data: MrzData,
     pub checks: Vec<CheckResult>,
+    /// The name field is full to its last character: a longer name was cut there (ICAO
+    /// truncates), so its last given name may be incomplete.
+    pub name_truncated: bool,
 }
 
 impl Parsed {
@@ -324,6 +358,7 @@ fn two_lines(format: Format, l1: &str, l2: &str) -> Parsed {
     let optional_end = if format == Format::Td3 { len - 2 } else { len - 1 };
     Parsed {
         format: format.name(),
+        name_truncated: !l1.ends_with('<'),
         checks,
         data: MrzData {
             document_code: unfill(&l1[0..2]),
@@ -354,6 +389,7 @@ pub fn parse(lines: &[&str]) -> Result<Parsed, MrzError> {
             let composite = format!("{}{}{}{}", &l1[5..30], &l2[0..7], &l2[8..15], &l2[18..29]);
             Ok(Parsed {
                 format: "TD1",
+                name_truncated: !l3.ends_with('<'),
                 checks: vec![
                     check("document number", &l1[5..14], at(l1, 14)),
                     check("birth date", &l2[0..6], at(l2, 6)),
@@ -438,6 +474,26 @@ mod tests {
     }
 
     #[test]
+    fn state_codes_are_iso_or_icao_and_stand_where_the_layouts_say() {
+        for code in ["PSE", "JOR", "UTO", "D<<", "D", "XXA", "GBN", "UNO"] {
+            assert!(is_state_code(code), "{code}");
+        }
+        for code in ["DTD", "PSF", "UT0", "", "ABCD", "<<<"] {
+            assert!(!is_state_code(code), "{code}");
+        }
+        let specimens: [(Format, &[&str]); 3] = [
+            (Format::Td1, &["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]),
+            (Format::Td2, &["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"]),
+            (Format::Td3, &["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]),
+        ];
+        for (f, lines) in specimens {
+            for (name, l, p) in f.state_fields() {
+                assert_eq!(&lines[l][p..p + 3], "UTO", "{f:?} {name}");
+            }
+        }
+    }
+
+    #[test]
     fn composed_zones_parse_back_and_a_changed_digit_is_caught() {
         let d = MrzData {
             document_code: "ID".into(),
@@ -457,6 +513,13 @@ mod tests {
         let p = parse(&[&td1[0], &td1[1], &td1[2]]).unwrap();
         assert!(p.all_ok());
         assert_eq!(p.data.document_number, "401234562");
+        assert!(!p.name_truncated);
+        // Three given names do not fit TD1's 30 characters: the field is cut and says so.
+        let long = MrzData { given_names: "Salma Yousef Mahmoud".into(), ..d.clone() }.td1().unwrap();
+        assert_eq!(long[2], "AL<KHATIB<<SALMA<YOUSEF<MAHMOU");
+        let p = parse(&[&long[0], &long[1], &long[2]]).unwrap();
+        assert!(p.name_truncated);
+        assert_eq!(p.data.given_names, "SALMA YOUSEF MAHMOU");
         let mut bad = td1[1].clone();
         bad.replace_range(0..1, "8");
         let p = parse(&[&td1[0], &bad, &td1[2]]).unwrap();

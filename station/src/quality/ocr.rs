@@ -136,7 +136,8 @@ pub struct MrzRead {
 
 impl MrzRead {
     /// Whether the zone can be taken as read: every check digit holds, every character matched
-    /// its template at least `min_match`, and the dates are calendar dates. (Check digits alone
+    /// its template at least `min_match`, the dates are calendar dates and both state codes
+    /// are codes an MRZ may hold. (Check digits alone
     /// are not enough: with look-alike swaps allowed, a line of print that is no MRZ can be
     /// bent to satisfy them.)
     pub fn trustworthy(&self, min_match: f32) -> bool {
@@ -144,7 +145,8 @@ impl MrzRead {
             let n = |a: usize| d.get(a..a + 2).and_then(|x| x.parse::<u32>().ok());
             matches!((n(2), n(4)), (Some(1..=12), Some(1..=31)))
         };
-        self.min_match >= min_match && self.parsed.as_ref().is_some_and(|p| p.all_ok() && date(&p.data.birth_date) && date(&p.data.expiry_date))
+        let states = |p: &Parsed| schemas::mrz::is_state_code(&p.data.issuing_state) && schemas::mrz::is_state_code(&p.data.nationality);
+        self.min_match >= min_match && self.parsed.as_ref().is_some_and(|p| p.all_ok() && date(&p.data.birth_date) && date(&p.data.expiry_date) && states(p))
     }
 }
 
@@ -305,6 +307,45 @@ fn resolve(format: Format, reads: &mut [Vec<CharRead>]) -> Vec<Resolution> {
     done
 }
 
+/// How many of a position's best candidates a state code may be made of.
+const STATE_CANDIDATES: usize = 3;
+
+/// Makes a state code that is no code (no check digit guards them) into the code its
+/// characters' candidates spell at the least loss of match, if any does: at a blur where
+/// U reads as D, "DTD" has the candidates of "UTO" close behind.
+fn resolve_states(format: Format, reads: &mut [Vec<CharRead>]) -> Vec<Resolution> {
+    let mut done = Vec::new();
+    for (name, l, p) in format.state_fields() {
+        let cells = &reads[l][p..p + 3];
+        let written: String = cells.iter().map(|c| c.chosen).collect();
+        if schemas::mrz::is_state_code(&written) {
+            continue;
+        }
+        let options = |i: usize| cells[i].candidates.iter().take(STATE_CANDIDATES).map(move |(c, s)| (*c, cells[i].score - s));
+        let mut best: Option<([char; 3], f32)> = None;
+        for (a, la) in options(0) {
+            for (b, lb) in options(1) {
+                for (c, lc) in options(2) {
+                    let code: String = [a, b, c].iter().collect();
+                    let loss = la + lb + lc;
+                    if schemas::mrz::is_state_code(&code) && best.is_none_or(|(_, l)| loss < l) {
+                        best = Some(([a, b, c], loss));
+                    }
+                }
+            }
+        }
+        let Some((code, _)) = best else { continue };
+        for (i, to) in code.into_iter().enumerate() {
+            let from = reads[l][p + i].chosen;
+            if from != to {
+                done.push(Resolution { line: l, position: p + i, from, to, field: name });
+                reads[l][p + i].chosen = to;
+            }
+        }
+    }
+    done
+}
+
 /// Reads the MRZ of a (perspective-corrected) document image in grey; None when no MRZ-like
 /// lines are found.
 pub fn read_mrz(grey: &Mat) -> Result<Option<MrzRead>, QualityError> {
@@ -331,7 +372,8 @@ pub fn read_mrz(grey: &Mat) -> Result<Option<MrzRead>, QualityError> {
         for (line, kinds) in chosen.iter().zip(&layout) {
             reads.push(read_line(&ink, *line, kinds, t)?);
         }
-        let resolved = resolve(format, &mut reads);
+        let mut resolved = resolve(format, &mut reads);
+        resolved.extend(resolve_states(format, &mut reads));
         let text: Vec<String> = reads.iter().map(|l| l.iter().map(|c| c.chosen).collect()).collect();
         let scores: Vec<f32> = reads.iter().flatten().map(|c| c.score).collect();
         let min_match = scores.iter().copied().fold(f32::MAX, f32::min);
@@ -374,6 +416,24 @@ mod tests {
         // Nothing to resolve in a zone whose digits hold.
         let mut r = reads(&good);
         assert!(resolve(Format::Td3, &mut r).is_empty());
+    }
+
+    #[test]
+    fn a_misread_state_code_becomes_the_code_its_candidates_spell() {
+        // The TD1 specimen's nationality read as DTD (U and O blurred into D), with U and O
+        // the second candidates: no check digit sees it, the list of codes does.
+        let good = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"];
+        let mut r = reads(&good);
+        for (i, second) in [(15, 'U'), (17, 'O')] {
+            r[1][i] = CharRead { chosen: 'D', score: 0.8, candidates: vec![('D', 0.8), (second, 0.78), ('B', 0.5)] };
+        }
+        let done = resolve_states(Format::Td1, &mut r);
+        let line: String = r[1].iter().map(|c| c.chosen).collect();
+        assert_eq!(line, good[1]);
+        assert_eq!(done.iter().map(|d| (d.position, d.from, d.to, d.field)).collect::<Vec<_>>(), vec![(15, 'D', 'U', "nationality"), (17, 'D', 'O', "nationality")]);
+        // A code already valid is left alone, even when a candidate would spell another.
+        let mut r = reads(&good);
+        assert!(resolve_states(Format::Td1, &mut r).is_empty());
     }
 
     #[test]
