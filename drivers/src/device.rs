@@ -105,7 +105,8 @@ impl Finger {
 }
 
 /// The three placements of a 4-4-2 slap capture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Slap {
     RightFour,
     LeftFour,
@@ -120,6 +121,17 @@ impl Slap {
             Slap::RightFour => &[Finger::RightIndex, Finger::RightMiddle, Finger::RightRing, Finger::RightLittle],
             Slap::LeftFour => &[Finger::LeftIndex, Finger::LeftMiddle, Finger::LeftRing, Finger::LeftLittle],
             Slap::Thumbs => &[Finger::RightThumb, Finger::LeftThumb],
+        }
+    }
+
+    /// The fingers from the image's left to its right, as the hands lie on the platen seen
+    /// from above: the right hand's index on the left, the left hand's little finger on the
+    /// left, the left thumb left of the right.
+    pub fn left_to_right(self) -> &'static [Finger] {
+        match self {
+            Slap::RightFour => &[Finger::RightIndex, Finger::RightMiddle, Finger::RightRing, Finger::RightLittle],
+            Slap::LeftFour => &[Finger::LeftLittle, Finger::LeftRing, Finger::LeftMiddle, Finger::LeftIndex],
+            Slap::Thumbs => &[Finger::LeftThumb, Finger::RightThumb],
         }
     }
 }

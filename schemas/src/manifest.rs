@@ -297,6 +297,10 @@ pub struct Sample {
     pub position: Position,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<QualityScore>,
+    /// The station's own score of a sample its device scored (NFIQ 2 from an SBI scanner,
+    /// say): `quality` decides; this is a second opinion the registry can weigh it against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station_quality: Option<QualityScore>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<DeviceRef>,
     /// Captures attempted beyond the first.
@@ -448,10 +452,15 @@ impl Manifest {
             if !seen.insert(s.position) {
                 return Err(bad(format!("samples[{i}].position"), format!("{:?} appears twice", s.position)));
             }
-            if let Some(q) = &s.quality
-                && q.score > 100
-            {
-                return Err(bad(format!("samples[{i}].quality.score"), "above 100"));
+            for (name, q) in [("quality", &s.quality), ("station_quality", &s.station_quality)] {
+                if let Some(q) = q
+                    && q.score > 100
+                {
+                    return Err(bad(format!("samples[{i}].{name}.score"), "above 100"));
+                }
+            }
+            if s.station_quality.is_some() && s.quality.is_none() {
+                return Err(bad(format!("samples[{i}].station_quality"), "a second opinion without the score it is beside"));
             }
             match (s.payload, &s.exception) {
                 (None, None) => return Err(bad(format!("samples[{i}]"), "neither a payload nor an exception")),

@@ -45,19 +45,19 @@ fn draft_with_iris_diameter(diameter: Option<u16>) -> (Manifest, Vec<Payload>) {
     for (i, pos) in [Position::RightThumb, Position::LeftIndex].into_iter().enumerate() {
         let rec = FingerView::new_500ppi(pos.iso_finger_code().unwrap(), &grey(64, 80, i as u32), iq(70), dev, None).unwrap();
         payloads.push(Payload { kind: PayloadKind::FingerRecord, bytes: rec.to_record().unwrap() });
-        samples.push(Sample { modality: Modality::Finger, position: pos, quality: Some(q(70)), device: None, retries: 0, forced: false, exception: None, payload: Some(i as u32), captured_at: 1_780_000_000_000 });
+        samples.push(Sample { modality: Modality::Finger, position: pos, quality: Some(q(70)), station_quality: None, device: None, retries: 0, forced: false, exception: None, payload: Some(i as u32), captured_at: 1_780_000_000_000 });
     }
     let iris = IrisImage::new_k3(true, &grey(96, 72, 9), iq(80), dev, None, diameter).unwrap();
     payloads.push(Payload { kind: PayloadKind::IrisRecord, bytes: iris.to_record().unwrap() });
-    samples.push(Sample { modality: Modality::Iris, position: Position::RightIris, quality: Some(q(80)), device: None, retries: 1, forced: false, exception: None, payload: Some(2), captured_at: 1_780_000_000_000 });
+    samples.push(Sample { modality: Modality::Iris, position: Position::RightIris, quality: Some(q(80)), station_quality: None, device: None, retries: 1, forced: false, exception: None, payload: Some(2), captured_at: 1_780_000_000_000 });
     samples.push(Sample {
-        modality: Modality::Iris, position: Position::LeftIris, quality: None, device: None, retries: 3, forced: false,
+        modality: Modality::Iris, position: Position::LeftIris, quality: None, station_quality: None, device: None, retries: 3, forced: false,
         exception: Some(BiometricException { kind: ExceptionKind::Missing, reason: "prosthetic eye".into() }), payload: None, captured_at: 1_780_000_000_000,
     });
     let rgb = Pixels::new(40, 50, 3, (0..40 * 50 * 3).map(|i| (i % 200) as u8).collect()).unwrap();
     let face = FaceImage::new_full_frontal(&rgb, iq(60), dev, None).unwrap();
     payloads.push(Payload { kind: PayloadKind::FaceRecord, bytes: face.to_record().unwrap() });
-    samples.push(Sample { modality: Modality::Face, position: Position::Face, quality: Some(q(60)), device: None, retries: 0, forced: false, exception: None, payload: Some(3), captured_at: 1_780_000_000_000 });
+    samples.push(Sample { modality: Modality::Face, position: Position::Face, quality: Some(q(60)), station_quality: None, device: None, retries: 0, forced: false, exception: None, payload: Some(3), captured_at: 1_780_000_000_000 });
     payloads.push(Payload { kind: PayloadKind::Jpeg, bytes: b"\xff\xd8\xff not really a jpeg".to_vec() });
     let name = |a: &str| PersonName { first: a.into(), father: "Khalil".into(), grandfather: "Omar".into(), family: "Haddad".into() };
     let m = Manifest {

@@ -56,6 +56,7 @@ fn slap_step() -> CaptureData {
         .map(|i| CapturedSample {
             position: schemas::manifest::Position::FINGERS[i + 1],
             quality: None,
+            station_quality: None,
             device: None,
             retries: 0,
             forced: false,

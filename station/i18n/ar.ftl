@@ -61,6 +61,15 @@ field-locality = البلدة أو المدينة
 field-document-number = رقم وثيقة الهوية
 field-document-expiry = تاريخ انتهاء الوثيقة
 photograph-document = تصوير الوثيقة
+read-document = قراءة بطاقة الهوية
+prefill-complete = قُرئت بطاقة الهوية وهي توافق كل ما كُتب في النموذج
+prefill-filled = { PLURAL($count) ->
+    [one] مُلئت خانة واحدة من بطاقة الهوية؛ راجِعها مع المتقدم
+    [two] مُلئت خانتان من بطاقة الهوية؛ راجِعهما مع المتقدم
+    [few] مُلئت { $count } خانات من بطاقة الهوية؛ راجِعها مع المتقدم
+    [many] مُلئت { $count } خانة من بطاقة الهوية؛ راجِعها مع المتقدم
+   *[other] مُلئت { $count } خانة من بطاقة الهوية؛ راجِعها مع المتقدم
+}
 capture = التقاط
 captured-line = { $position }: الجودة { $quality }، المحاولات الإضافية { $retries }
 excepted-line = { $position }: استثناء — { $reason }
@@ -182,6 +191,7 @@ approve-one = اعتماد هذا التسجيل
 reject-this = رفض هذا التسجيل
 quality-line = { $position }: الجودة { $quality }
 forced-line = { $position }: الجودة { $quality } (قُبل أفضل التقاط)
+station-quality-line = تقدير المحطة { $quality }
 report-title = تقرير يوم { $date }
 report-empty = لم يُوقَّع أي تسجيل اليوم.
 report-line = { $operator }: وقّع { $signed }، اعتُمد { $approved }، رُفض { $rejected }، ينتظر { $awaiting }؛ الاستثناءات { $exceptions }؛ متوسط الجودة { $quality }

@@ -52,6 +52,12 @@ field-locality = Locality or city
 field-document-number = Identity document number
 field-document-expiry = Document expiry date
 photograph-document = Photograph the document
+read-document = Read the ID card
+prefill-complete = The ID card was read and agrees with every field already typed
+prefill-filled = { PLURAL($count) ->
+    [one] One field was filled from the ID card; check it with the applicant
+   *[other] { $count } fields were filled from the ID card; check them with the applicant
+}
 capture = Capture
 captured-line = { $position }: quality { $quality }, extra attempts { $retries }
 excepted-line = { $position }: exception — { $reason }
@@ -163,6 +169,7 @@ approve-one = Approve this enrollment
 reject-this = Reject this enrollment
 quality-line = { $position }: quality { $quality }
 forced-line = { $position }: quality { $quality } (best capture kept)
+station-quality-line = station's own score { $quality }
 report-title = Report for { $date }
 report-empty = No enrollment was signed today.
 report-line = { $operator }: signed { $signed }, approved { $approved }, rejected { $rejected }, waiting { $awaiting }; exceptions { $exceptions }; average quality { $quality }

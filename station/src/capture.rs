@@ -151,6 +151,22 @@ fn timeout(p: &CapturePolicy) -> Duration {
     Duration::from_millis(p.timeout_ms)
 }
 
+/// The station's own score of a position's best capture: it decides when the device gave
+/// none; otherwise it is kept beside the device's as a second opinion (`station_quality`).
+#[derive(Debug, Clone, Copy)]
+struct Own {
+    score: u8,
+    algorithm: &'static str,
+    id: u16,
+    decides: bool,
+}
+
+impl Own {
+    fn quality(self) -> QualityScore {
+        QualityScore { score: self.score, algorithm: self.algorithm.into(), vendor_id: 0xffff, algorithm_id: self.id }
+    }
+}
+
 /// Builds the ISO record of a position's best capture, given its quality blocks.
 type RecordBuilder<'a> = &'a dyn Fn(Vec<Quality>) -> Result<Vec<u8>, CaptureError>;
 
@@ -169,9 +185,9 @@ fn finish(
     signed: Option<&Signed>,
     now_ms: i64,
     record: Option<RecordBuilder<'_>>,
-    own: Option<(&'static str, u16)>,
+    own: Option<Own>,
 ) -> Result<CapturedSample, CaptureError> {
-    let excepted = |exception: BiometricException, retries| CapturedSample { position, quality: None, device: None, retries, forced: false, exception: Some(exception), record: None, captured_at: now_ms };
+    let excepted = |exception: BiometricException, retries| CapturedSample { position, quality: None, station_quality: None, device: None, retries, forced: false, exception: Some(exception), record: None, captured_at: now_ms };
     if let Some(e) = declared {
         return Ok(excepted(e.clone(), 0));
     }
@@ -181,11 +197,15 @@ fn finish(
         (None, _) => Err(CaptureError::Undecided { position }),
         (Some(record), decision) => {
             let (mut q, mut iq) = device_quality(score.unwrap_or(0));
-            // The device gave no score: ours stands, named as ours.
-            if let Some((algorithm, id)) = own {
-                let s = score.unwrap_or(0);
-                q = QualityScore { score: s, algorithm: algorithm.into(), vendor_id: 0xffff, algorithm_id: id };
-                iq = vec![Quality { score: s, algorithm_vendor: 0xffff, algorithm_id: id }];
+            let mut second = None;
+            match own {
+                // The device gave no score: ours stands, named as ours.
+                Some(o) if o.decides => {
+                    q = o.quality();
+                    iq = vec![Quality { score: o.score, algorithm_vendor: 0xffff, algorithm_id: o.id }];
+                }
+                Some(o) => second = Some(o.quality()),
+                None => {}
             }
             if let Some(sq) = signed.and_then(|s| signed_quality(&s.record)) {
                 q = sq;
@@ -193,6 +213,7 @@ fn finish(
             Ok(CapturedSample {
                 position,
                 quality: Some(q),
+                station_quality: second,
                 device: Some(device_ref(info, signed)),
                 retries,
                 forced: decision == Some(AfterRetries::AcceptBest),
@@ -222,8 +243,8 @@ pub fn slap(
     let mut tries: HashMap<Finger, u8> = HashMap::new();
     let threshold = |f: Finger| if f.is_thumb() { policy.thumb_threshold } else { policy.finger_threshold };
     let excepted: Vec<Finger> = slap.fingers().iter().copied().filter(|f| declared.contains_key(&finger_position(*f))).collect();
-    // Fingers whose score is ours (the device gave none).
-    let mut own: std::collections::HashSet<Finger> = std::collections::HashSet::new();
+    // Our score of each finger's best capture.
+    let mut own: HashMap<Finger, Own> = HashMap::new();
     for attempt in 0..=policy.max_retries {
         // Only fingers still short of the threshold go back on the platen.
         let done: Vec<Finger> = slap
@@ -246,12 +267,23 @@ pub fn slap(
             Err(e) => return Err(e.into()),
         };
         for mut c in caps {
-            if c.device_quality.is_none() {
-                c.device_quality = Some(quality::finger::assess(&c.image, c.ppi, &policy.quality.finger)?.assessment.score);
-                own.insert(c.finger);
+            // Judged even when the device scored it: a second opinion on NFIQ 2, which cannot
+            // stop a capture the device scored.
+            let decides = c.device_quality.is_none();
+            let score = match quality::finger::assess(&c.image, c.ppi, &policy.quality.finger) {
+                Ok(a) => Some(a.assessment.score),
+                Err(_) if !decides => None,
+                Err(e) => return Err(e.into()),
+            };
+            if decides {
+                c.device_quality = score;
             }
             let better = best.get(&c.finger).is_none_or(|b| c.device_quality.unwrap_or(0) > b.device_quality.unwrap_or(0));
             if better {
+                match score {
+                    Some(score) => own.insert(c.finger, Own { score, algorithm: quality::finger::ALGORITHM, id: quality::FINGER_ALGORITHM_ID, decides }),
+                    None => own.remove(&c.finger),
+                };
                 best.insert(c.finger, c);
             }
         }
@@ -267,8 +299,7 @@ pub fn slap(
         };
         let record: Option<RecordBuilder<'_>> = if got.is_some() { Some(&build) } else { None };
         let signed = got.and_then(|c| c.signed.as_ref());
-        let ours = own.contains(f).then_some((quality::finger::ALGORITHM, quality::FINGER_ALGORITHM_ID));
-        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), threshold(*f), tries.get(f).copied().unwrap_or(0), decide, &info, signed, now_ms, record, ours)?);
+        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), threshold(*f), tries.get(f).copied().unwrap_or(0), decide, &info, signed, now_ms, record, own.get(f).copied())?);
     }
     Ok(out)
 }
@@ -285,7 +316,7 @@ pub fn irises(
     let eyes = [Eye::Right, Eye::Left];
     let mut best: HashMap<Eye, IrisCapture> = HashMap::new();
     let mut tries: HashMap<Eye, u8> = HashMap::new();
-    let mut own: std::collections::HashSet<Eye> = std::collections::HashSet::new();
+    let mut own: HashMap<Eye, Own> = HashMap::new();
     for attempt in 0..=policy.max_retries {
         let wanted: Vec<Eye> = eyes
             .iter()
@@ -299,19 +330,30 @@ pub fn irises(
             tries.insert(*e, attempt);
         }
         for mut c in dev.iris.capture(&wanted, timeout(policy))? {
-            if c.signed.is_none() {
-                // Unsigned images are ours to judge and crop to K3 (a signed record stays as it is).
-                let a = quality::iris::assess(&c.image, &policy.quality.iris)?;
-                if let Some(i) = a.iris {
-                    c.image = quality::iris::k3_crop(&c.image, i)?;
-                    c.iris_diameter.get_or_insert((2.0 * i.r).round() as u16);
-                }
-                if c.device_quality.is_none() {
-                    c.device_quality = Some(a.assessment.score);
-                    own.insert(c.eye);
-                }
+            // Judged even when the device scored it (a second opinion, which cannot stop a
+            // capture the device scored), and unsigned images cropped to K3 (a signed record
+            // stays as it is).
+            let decides = c.device_quality.is_none();
+            let judged = match quality::iris::assess(&c.image, &policy.quality.iris) {
+                Ok(a) => Some(a),
+                Err(_) if !decides => None,
+                Err(e) => return Err(e.into()),
+            };
+            if c.signed.is_none()
+                && let Some(i) = judged.as_ref().and_then(|a| a.iris)
+            {
+                c.image = quality::iris::k3_crop(&c.image, i)?;
+                c.iris_diameter.get_or_insert((2.0 * i.r).round() as u16);
+            }
+            let score = judged.map(|a| a.assessment.score);
+            if decides {
+                c.device_quality = score;
             }
             if best.get(&c.eye).is_none_or(|b| c.device_quality.unwrap_or(0) > b.device_quality.unwrap_or(0)) {
+                match score {
+                    Some(score) => own.insert(c.eye, Own { score, algorithm: quality::iris::ALGORITHM, id: quality::IRIS_ALGORITHM_ID, decides }),
+                    None => own.remove(&c.eye),
+                };
                 best.insert(c.eye, c);
             }
         }
@@ -327,8 +369,7 @@ pub fn irises(
         };
         let record: Option<RecordBuilder<'_>> = if got.is_some() { Some(&build) } else { None };
         let signed = got.and_then(|c| c.signed.as_ref());
-        let ours = own.contains(&e).then_some((quality::iris::ALGORITHM, quality::IRIS_ALGORITHM_ID));
-        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), policy.iris_threshold, tries.get(&e).copied().unwrap_or(0), decide, &info, signed, now_ms, record, ours)?);
+        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), policy.iris_threshold, tries.get(&e).copied().unwrap_or(0), decide, &info, signed, now_ms, record, own.get(&e).copied())?);
     }
     Ok(out)
 }
@@ -403,7 +444,7 @@ pub fn face(
             FaceImage::new_full_frontal(&pixels(&img), iq, CaptureDevice::default(), Some(CaptureTime::from_unix_millis(now_ms)))?.to_record()?
         }
     };
-    Ok(CapturedSample { position, quality: Some(q), device: Some(device_ref(&info, signed.as_ref())), retries, forced, exception: None, record: Some(record), captured_at: now_ms })
+    Ok(CapturedSample { position, quality: Some(q), station_quality: None, device: Some(device_ref(&info, signed.as_ref())), retries, forced, exception: None, record: Some(record), captured_at: now_ms })
 }
 
 /// A document's photographed pages (JPEG) and its machine-readable zone, when a page shows one
@@ -424,11 +465,29 @@ pub fn document_pages(dev: &mut Devices, policy: &CapturePolicy, pages: u8) -> R
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode(&img.data, img.width, img.height, colour)?;
         out.pages.push(jpeg);
         if out.mrz.is_none() {
-            let read = quality::document::read(&img, &policy.quality.document)?;
-            out.mrz = read.mrz.filter(|m| m.trustworthy(policy.quality.document.min_character_match as f32));
+            out.mrz = trusted_zone(&img, policy)?;
         }
     }
     Ok(out)
+}
+
+/// The machine-readable zone of a document photograph, if it shows one that can be taken as
+/// read (every check digit holding, every character clearly matched).
+fn trusted_zone(img: &Image, policy: &CapturePolicy) -> Result<Option<quality::ocr::MrzRead>, CaptureError> {
+    let read = quality::document::read(img, &policy.quality.document)?;
+    Ok(read.mrz.filter(|m| m.trustworthy(policy.quality.document.min_character_match as f32)))
+}
+
+/// Reads the zone of the document on the camera, for the form to be filled from it: up to
+/// `tries` photographs (the clerk may have put the other side up first), none kept.
+pub fn document_zone(dev: &mut Devices, policy: &CapturePolicy, tries: u8) -> Result<Option<quality::ocr::MrzRead>, CaptureError> {
+    for _ in 0..tries {
+        let img = dev.document.capture(timeout(policy))?;
+        if let Some(zone) = trusted_zone(&img, policy)? {
+            return Ok(Some(zone));
+        }
+    }
+    Ok(None)
 }
 
 /// The finger image of a captured sample (its ISO record decoded), if it has one.

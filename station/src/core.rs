@@ -443,6 +443,7 @@ impl Station {
                 modality: c.position.modality(),
                 position: c.position,
                 quality: c.quality.clone(),
+                station_quality: c.station_quality.clone(),
                 device: c.device.clone(),
                 retries: c.retries,
                 forced: c.forced,

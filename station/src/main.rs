@@ -558,9 +558,9 @@ fn quality_command(command: QualityCommand) -> Result<ExitCode, Failure> {
         }
         QualityCommand::Finger { image, slap: Some(kind), json, .. } => {
             let kind = match kind.as_str() {
-                "right" => finger::SlapKind::RightFour,
-                "left" => finger::SlapKind::LeftFour,
-                "thumbs" => finger::SlapKind::Thumbs,
+                "right" => drivers::device::Slap::RightFour,
+                "left" => drivers::device::Slap::LeftFour,
+                "thumbs" => drivers::device::Slap::Thumbs,
                 other => return Err(Failure::new("cli-bad-slap", other)),
             };
             let a = finger::segment_slap(&load_image(&image)?, kind)?;

@@ -119,6 +119,31 @@ impl Explain for Message {
     }
 }
 
+/// The fields where a document's machine-readable zone and the form disagree, each named by
+/// its form label and with both values, in both languages.
+pub fn differences(m: &[crate::quality::document::Mismatch]) -> Bilingual {
+    use crate::quality::document::FormField;
+    let value = |field: FormField, v: &str| match (field, v) {
+        (FormField::Sex, "male") => Arg::Nested(Box::new(Message::new("sex-male"))),
+        (FormField::Sex, "female") => Arg::Nested(Box::new(Message::new("sex-female"))),
+        (_, "") => Arg::Nested(Box::new(Message::new("value-empty"))),
+        _ => Arg::Plain(v.to_string()),
+    };
+    let text = |lang: Lang| {
+        let items: Vec<String> = m
+            .iter()
+            .map(|d| {
+                let mut msg = Message::new("mrz-difference").nested("field", Message::new(d.field.label()));
+                msg.args.push(("zone", value(d.field, &d.mrz)));
+                msg.args.push(("typed", value(d.field, &d.typed)));
+                msg.text(lang)
+            })
+            .collect();
+        items.join(if lang == Lang::Ar { "؛ " } else { "; " })
+    };
+    Bilingual { ar: text(Lang::Ar), en: text(Lang::En) }
+}
+
 impl Explain for BundleError {
     fn explain(&self) -> Message {
         let id = match self {

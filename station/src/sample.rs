@@ -92,6 +92,7 @@ pub fn biometrics(c: &Captures, now_ms: i64) -> Result<(Vec<Sample>, Vec<Payload
             modality: position.modality(),
             position,
             quality: Some(q(score)),
+            station_quality: None,
             device: Some(sim_device(device)),
             retries: 0,
             forced: false,

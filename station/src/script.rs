@@ -13,7 +13,7 @@ use schemas::manifest::{BiometricException, DocumentKind, ExceptionKind, Positio
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::capture::{self, AfterRetries, CaptureError, Devices};
+use crate::capture::{self, AfterRetries, CaptureError, CapturePolicy, Devices};
 use crate::core::{CoreError, Station};
 use crate::messages::{Bilingual, Explain, Message};
 use crate::operators::Session;
@@ -111,7 +111,7 @@ pub enum RunError {
     Core(#[from] CoreError),
     #[error("capture at {stage:?}: {source}")]
     Capture { stage: Stage, source: CaptureError },
-    #[error("the document's machine-readable zone disagrees with the form: {}", .0.iter().map(|m| format!("{} {} (zone) / {} (form)", m.field, m.mrz, m.typed)).collect::<Vec<_>>().join("; "))]
+    #[error("the document's machine-readable zone disagrees with the form: {}", .0.iter().map(|m| format!("{:?} {} (zone) / {} (form)", m.field, m.mrz, m.typed)).collect::<Vec<_>>().join("; "))]
     DocumentMismatch(Vec<crate::quality::document::Mismatch>),
 }
 
@@ -125,7 +125,7 @@ impl Explain for RunError {
             }
             RunError::Core(e) => e.explain(),
             RunError::Capture { stage, source } => Message::new("capture-failed").nested("stage", stage.message()).nested("reason", source.explain()),
-            RunError::DocumentMismatch(m) => Message::new("document-mrz-mismatch").with("fields", m.iter().map(|m| format!("{}: {} ≠ {}", m.field, m.mrz, m.typed)).collect::<Vec<_>>().join("; ")),
+            RunError::DocumentMismatch(m) => Message::new("document-mrz-mismatch").both_langs("fields", crate::messages::differences(m)),
         }
     }
 }
@@ -195,7 +195,7 @@ impl Script {
             fingerprint: Box::new(SimFingerprintScanner::new(self.seed, faults.clone())),
             iris: Box::new(SimIrisCamera::new(self.seed, faults.clone())),
             face: Box::new(SimCamera::face(self.seed, faults.clone())),
-            document: Box::new(match self.mrz() {
+            document: Box::new(match self.mrz().or_else(|| self.documents.is_empty().then(|| demo_card(self.seed)).flatten()) {
                 Some(lines) => SimCamera::document(self.seed, faults.clone()).with_mrz(lines),
                 None => SimCamera::document(self.seed, faults.clone()),
             }),
@@ -234,6 +234,33 @@ impl Script {
     fn declared(&self) -> Result<HashMap<Position, BiometricException>, RunError> {
         self.exceptions.iter().map(|(k, e)| Ok((Self::position(k)?, BiometricException { kind: e.kind, reason: e.reason.clone() }))).collect()
     }
+}
+
+/// The fictional people whose ID cards a demo station's simulated document camera shows when
+/// the enrollment has not yet said whose document it is (the kiosk reads the card before
+/// anything is typed): surname, given names, birth date, sex, card number, expiry. Salma's
+/// three given names are longer than TD1's name field, so her card shows a cut name.
+const DEMO_CARD_HOLDERS: [(&str, &str, &str, char, &str, &str); 2] = [
+    ("Al-Najjar", "Khaled Omar Hasan", "781102", 'M', "852314475", "290915"),
+    ("Al-Khatib", "Salma Yousef Mahmoud", "900512", 'F', "401234562", "310301"),
+];
+
+/// The TD1 zone of the demo card holder of simulated person `seed`.
+fn demo_card(seed: u64) -> Option<Vec<String>> {
+    let (surname, given, born, sex, number, expiry) = DEMO_CARD_HOLDERS[(seed % DEMO_CARD_HOLDERS.len() as u64) as usize];
+    let data = schemas::mrz::MrzData {
+        document_code: "ID".into(),
+        issuing_state: "PSE".into(),
+        document_number: number.into(),
+        surname: surname.into(),
+        given_names: given.into(),
+        nationality: "PSE".into(),
+        birth_date: born.into(),
+        sex,
+        expiry_date: expiry.into(),
+        optional: String::new(),
+    };
+    data.td1().ok().map(|l| l.to_vec())
 }
 
 /// How many times a step is tried again after an unplug or a timeout before the run stops.
@@ -275,6 +302,13 @@ impl Runner {
     /// to misbehave now.
     pub fn faults(&self) -> &Faults {
         &self.faults
+    }
+
+    /// Reads the machine-readable zone of the document on the document camera, for the form
+    /// to be filled from it (two photographs at most: either side of a card may be up). Nothing
+    /// is kept; the document step photographs the pages for the record.
+    pub fn read_document(&mut self, policy: &CapturePolicy) -> Result<Option<crate::quality::ocr::MrzRead>, RunError> {
+        capture::document_zone(&mut self.devices, policy, 2).map_err(|source| RunError::Capture { stage: Stage::Documents, source })
     }
 
     /// The live frame of the device `stage` uses (none for the stages without a device).

@@ -140,6 +140,9 @@ pub struct DocumentsData {
 pub struct CapturedSample {
     pub position: Position,
     pub quality: Option<QualityScore>,
+    /// The station's own score beside the device's, when the device scored it.
+    #[serde(default)]
+    pub station_quality: Option<QualityScore>,
     pub device: Option<DeviceRef>,
     pub retries: u8,
     pub forced: bool,

@@ -290,7 +290,7 @@ impl Station {
             },
             documents,
             consent: Consent { notice_version: "2026.1".into(), language: "ar".into(), accepted: true, at: T0 - 100_000 },
-            samples: vec![Sample { modality: Modality::Face, position: Position::Face, quality: Some(QualityScore { score: 70, algorithm: "test/1".into(), vendor_id: 0xffff, algorithm_id: 1 }), device: None, retries: 0, forced: false, exception: None, payload: Some(0), captured_at: T0 - 60_000 }],
+            samples: vec![Sample { modality: Modality::Face, position: Position::Face, quality: Some(QualityScore { score: 70, algorithm: "test/1".into(), vendor_id: 0xffff, algorithm_id: 1 }), station_quality: None, device: None, retries: 0, forced: false, exception: None, payload: Some(0), captured_at: T0 - 60_000 }],
             payloads: vec![],
             audit: AuditHead { sequence: self.audit - 2, head: Bytes32::new([5; 32]) },
         };

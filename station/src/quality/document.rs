@@ -210,10 +210,61 @@ pub fn expiry_date(yymmdd: &str) -> Option<String> {
     Some(format!("{:04}-{}-{}", 2000 + yy, yymmdd.get(2..4)?, yymmdd.get(4..6)?))
 }
 
+/// A field of the demographics and document form that a machine-readable zone states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormField {
+    LatinFirst,
+    LatinFather,
+    LatinGrandfather,
+    LatinFamily,
+    DateOfBirth,
+    Sex,
+    DocumentNumber,
+    DocumentExpiry,
+}
+
+impl FormField {
+    /// The message id of the form's label for this field (the same words the clerk sees on
+    /// the form).
+    pub fn label(self) -> &'static str {
+        match self {
+            FormField::LatinFirst => "field-name-latin-first",
+            FormField::LatinFather => "field-name-latin-father",
+            FormField::LatinGrandfather => "field-name-latin-grandfather",
+            FormField::LatinFamily => "field-name-latin-family",
+            FormField::DateOfBirth => "field-date-of-birth",
+            FormField::Sex => "field-sex",
+            FormField::DocumentNumber => "field-document-number",
+            FormField::DocumentExpiry => "field-document-expiry",
+        }
+    }
+
+    /// Whether what was typed says the same as the zone's `zone`: names letter for letter
+    /// whatever the case and punctuation (an MRZ has neither), and allowing for a name the zone
+    /// cut short; numbers and dates digit for digit, Eastern Arabic digits taken as typed.
+    pub fn same(self, typed: &str, zone: &str) -> bool {
+        match self {
+            FormField::LatinFirst | FormField::LatinFather | FormField::LatinGrandfather | FormField::LatinFamily => {
+                let (t, z) = (latin(typed), latin(zone));
+                !z.is_empty() && t.starts_with(&z)
+            }
+            FormField::Sex => typed.trim() == zone,
+            FormField::DocumentNumber => compact(typed) == zone,
+            FormField::DateOfBirth | FormField::DocumentExpiry => crate::validate::normalize_digits(typed.trim()) == zone,
+        }
+    }
+}
+
+/// A number as an MRZ writes it: upper case, Western digits, no spaces.
+fn compact(s: &str) -> String {
+    crate::validate::normalize_digits(s).split_whitespace().collect::<String>().to_uppercase()
+}
+
 /// One field where the MRZ and the typed form disagree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mismatch {
-    pub field: &'static str,
+    pub field: FormField,
     pub mrz: String,
     pub typed: String,
 }
@@ -223,46 +274,184 @@ fn latin(s: &str) -> String {
     s.to_uppercase().split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-/// Compares what the MRZ states with what the clerk typed: the Latin name and sex here, the
-/// birth date and the document's number and expiry as the document step does
-/// ([`typed_mismatches`]).
+/// A name word from the zone as a form takes it: SALMA becomes Salma.
+fn title(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let mut c = lower.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// What a read zone offers the form: each field with the text the form's field takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Prefill {
+    pub offers: Vec<(FormField, String)>,
+    /// The zone cut the name short; its last given name is not offered.
+    pub name_truncated: bool,
+}
+
+/// The form values `mrz` states. Given names go to the first, father's and grandfather's
+/// names in order (any further ones stay with the grandfather's); a name word the zone cut
+/// short (`name_truncated`) is left for the clerk to type.
+pub fn prefill(mrz: &MrzData, name_truncated: bool, this_year: i32) -> Prefill {
+    let mut offers = Vec::new();
+    let mut given: Vec<String> = mrz.given_names.split_whitespace().map(title).collect();
+    let surname: Vec<String> = mrz.surname.split_whitespace().map(title).collect();
+    // The cut falls on the field's last word: the last given name, or the surname itself
+    // when there are no given names.
+    let surname_cut = name_truncated && given.is_empty();
+    if name_truncated {
+        given.pop();
+    }
+    if !surname_cut && !surname.is_empty() {
+        offers.push((FormField::LatinFamily, surname.join(" ")));
+    }
+    let parts = [FormField::LatinFirst, FormField::LatinFather, FormField::LatinGrandfather];
+    for (i, field) in parts.iter().enumerate() {
+        let words: &[String] = if i < 2 { given.get(i..i + 1).unwrap_or(&[]) } else { given.get(2..).unwrap_or(&[]) };
+        if !words.is_empty() {
+            offers.push((*field, words.join(" ")));
+        }
+    }
+    if let Some(d) = birth_date(&mrz.birth_date, this_year) {
+        offers.push((FormField::DateOfBirth, d));
+    }
+    match mrz.sex {
+        'M' => offers.push((FormField::Sex, "male".into())),
+        'F' => offers.push((FormField::Sex, "female".into())),
+        _ => {}
+    }
+    if !mrz.document_number.is_empty() {
+        offers.push((FormField::DocumentNumber, mrz.document_number.clone()));
+    }
+    if let Some(d) = expiry_date(&mrz.expiry_date) {
+        offers.push((FormField::DocumentExpiry, d));
+    }
+    Prefill { offers, name_truncated }
+}
+
+impl Prefill {
+    /// The offered fields where `typed` (what the form holds, None for a field not asked)
+    /// says otherwise.
+    pub fn differences(&self, mut typed: impl FnMut(FormField) -> Option<String>) -> Vec<Mismatch> {
+        self.offers
+            .iter()
+            .filter_map(|(field, zone)| {
+                let t = typed(*field)?;
+                (!field.same(&t, zone)).then(|| Mismatch { field: *field, mrz: zone.clone(), typed: t.trim().to_string() })
+            })
+            .collect()
+    }
+}
+
+/// Compares what the MRZ states with a validated applicant's record and the document's
+/// number and expiry: every field the zone offers.
 pub fn compare(mrz: &MrzData, applicant: &Applicant, number: &str, expiry: Option<&str>, this_year: i32) -> Vec<Mismatch> {
-    let mut out = Vec::new();
-    // An MRZ truncates long names; a typed name that starts with the MRZ's counts as the same.
-    let surname = latin(&applicant.name_latin.family);
-    if !surname.starts_with(&latin(&mrz.surname)) || mrz.surname.is_empty() {
-        out.push(Mismatch { field: "surname", mrz: latin(&mrz.surname), typed: surname });
-    }
     let n = &applicant.name_latin;
-    let given = latin(&format!("{} {} {}", n.first, n.father, n.grandfather));
-    if !given.starts_with(&latin(&mrz.given_names)) {
-        out.push(Mismatch { field: "given names", mrz: latin(&mrz.given_names), typed: given });
-    }
-    let sex = match applicant.sex {
-        Sex::Male => 'M',
-        Sex::Female => 'F',
-    };
-    if mrz.sex != sex {
-        out.push(Mismatch { field: "sex", mrz: mrz.sex.to_string(), typed: sex.to_string() });
-    }
-    out.extend(typed_mismatches(mrz, number, expiry, &applicant.date_of_birth, this_year));
-    out
+    prefill(mrz, false, this_year).differences(|f| match f {
+        FormField::LatinFirst => Some(n.first.clone()),
+        FormField::LatinFather => Some(n.father.clone()),
+        FormField::LatinGrandfather => Some(n.grandfather.clone()),
+        FormField::LatinFamily => Some(n.family.clone()),
+        FormField::DateOfBirth => Some(applicant.date_of_birth.clone()),
+        FormField::Sex => Some(match applicant.sex {
+            Sex::Male => "male".into(),
+            Sex::Female => "female".into(),
+        }),
+        FormField::DocumentNumber => Some(number.to_string()),
+        FormField::DocumentExpiry => expiry.map(str::to_string),
+    })
 }
 
 /// What the document step checks before it is saved: the number, expiry and birth date the
 /// clerk typed against a zone read with every check digit holding (fields a check digit
 /// guards, so a difference is a typing slip or another person's document, not a misread).
 pub fn typed_mismatches(mrz: &MrzData, number: &str, expiry: Option<&str>, birth_date_typed: &str, this_year: i32) -> Vec<Mismatch> {
-    let mut out = Vec::new();
-    let mut differ = |field: &'static str, zone: String, typed: String| {
-        if zone != typed {
-            out.push(Mismatch { field, mrz: zone, typed });
-        }
-    };
-    differ("document number", mrz.document_number.clone(), number.split_whitespace().collect::<String>().to_uppercase());
-    differ("birth date", birth_date(&mrz.birth_date, this_year).unwrap_or_else(|| mrz.birth_date.clone()), birth_date_typed.to_string());
-    if let Some(e) = expiry {
-        differ("expiry date", expiry_date(&mrz.expiry_date).unwrap_or_else(|| mrz.expiry_date.clone()), e.to_string());
+    prefill(mrz, false, this_year).differences(|f| match f {
+        FormField::DocumentNumber => Some(number.to_string()),
+        FormField::DateOfBirth => Some(birth_date_typed.to_string()),
+        FormField::DocumentExpiry => expiry.map(str::to_string),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone(lines: &[&str]) -> schemas::mrz::Parsed {
+        let p = schemas::mrz::parse(lines).unwrap();
+        assert!(p.all_ok(), "{:?}", p.checks);
+        p
     }
-    out
+
+    /// A card whose three given names do not fit TD1's name field.
+    fn salma() -> schemas::mrz::Parsed {
+        let d = MrzData {
+            document_code: "ID".into(),
+            issuing_state: "PSE".into(),
+            document_number: "401234562".into(),
+            surname: "Al-Khatib".into(),
+            given_names: "Salma Yousef Mahmoud".into(),
+            nationality: "PSE".into(),
+            birth_date: "900512".into(),
+            sex: 'F',
+            expiry_date: "310301".into(),
+            optional: String::new(),
+        };
+        let l = d.td1().unwrap();
+        zone(&[&l[0], &l[1], &l[2]])
+    }
+
+    fn offered(p: &Prefill, f: FormField) -> Option<&str> {
+        p.offers.iter().find(|(g, _)| *g == f).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn the_icao_card_fills_names_dates_sex_and_number() {
+        let p = zone(&["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]);
+        let f = prefill(&p.data, p.name_truncated, 2026);
+        assert_eq!(offered(&f, FormField::LatinFamily), Some("Eriksson"));
+        assert_eq!(offered(&f, FormField::LatinFirst), Some("Anna"));
+        assert_eq!(offered(&f, FormField::LatinFather), Some("Maria"));
+        assert_eq!(offered(&f, FormField::LatinGrandfather), None);
+        assert_eq!(offered(&f, FormField::DateOfBirth), Some("1974-08-12"));
+        assert_eq!(offered(&f, FormField::Sex), Some("female"));
+        assert_eq!(offered(&f, FormField::DocumentNumber), Some("D23145890"));
+        assert_eq!(offered(&f, FormField::DocumentExpiry), Some("2012-04-15"));
+    }
+
+    #[test]
+    fn a_cut_name_leaves_its_last_word_to_the_clerk() {
+        let p = salma();
+        assert!(p.name_truncated);
+        let f = prefill(&p.data, p.name_truncated, 2026);
+        assert_eq!(offered(&f, FormField::LatinFamily), Some("Al Khatib"));
+        assert_eq!(offered(&f, FormField::LatinFather), Some("Yousef"));
+        assert_eq!(offered(&f, FormField::LatinGrandfather), None, "MAHMOU is cut, not a name");
+        // A surname that alone fills the field is not offered either.
+        let only = MrzData { given_names: String::new(), ..p.data.clone() };
+        assert_eq!(offered(&prefill(&only, true, 2026), FormField::LatinFamily), None);
+    }
+
+    #[test]
+    fn differences_ignore_case_punctuation_and_eastern_digits() {
+        let p = salma();
+        let f = prefill(&p.data, p.name_truncated, 2026);
+        let typed = |field: FormField| {
+            Some(match field {
+                FormField::LatinFamily => "Al-Khatib",
+                FormField::LatinFirst => "salma",
+                FormField::LatinFather => "Yousef",
+                FormField::LatinGrandfather => "Mahmoud",
+                FormField::DateOfBirth => "١٩٩٠-٠٥-١٢",
+                FormField::Sex => "female",
+                FormField::DocumentNumber => "401 234 562",
+                FormField::DocumentExpiry => "2031-03-01",
+            }
+            .to_string())
+        };
+        assert_eq!(f.differences(typed), vec![]);
+        let wrong = f.differences(|field| if field == FormField::DateOfBirth { Some("1991-05-12".into()) } else { typed(field) });
+        assert_eq!(wrong, vec![Mismatch { field: FormField::DateOfBirth, mrz: "1990-05-12".into(), typed: "1991-05-12".into() }]);
+    }
 }

@@ -115,17 +115,70 @@ fn detect(c: &mut CascadeClassifier, img: &Mat, min: i32, max: i32) -> Result<Ve
     Ok(found.to_vec())
 }
 
-/// The eye centres in the upper part of `face` (image coordinates), image-left eye first.
-fn find_eyes(m: &mut Models, grey: &Mat, face: Rect) -> Result<Option<[(f32, f32); 2]>, QualityError> {
+/// What the last preview frame found, for the next frame to search near it. On a face that
+/// stays put the face cascade runs on a window around the last face at nearby scales, and the
+/// eye cascade at the last eyes' scale, instead of over the whole frame at every scale (most of
+/// a preview frame's time). A full search runs every [`FULL_SEARCH_EVERY`] frames, so someone
+/// stepping into the picture is seen within a third of a second, and whenever the near search
+/// loses the face. Captures are always judged with a full search ([`assess`]).
+#[derive(Debug, Clone, Default)]
+pub struct Track {
+    /// The face in the detection image ([`DETECT_WIDTH`] wide).
+    face: Option<Rect>,
+    /// The width of the eyes last found, in the eye band's scale.
+    eye: Option<i32>,
+    /// Frames judged since the last full search.
+    since_full: u32,
+}
+
+/// Frames between two full searches for faces while a face is tracked.
+pub const FULL_SEARCH_EVERY: u32 = 10;
+
+/// The largest face near `last` in the detection image `eq`: a window half a face wider on
+/// every side, faces 0.8 to 1.25 times as wide.
+fn near_face(m: &mut Models, eq: &Mat, last: Rect) -> Result<Option<Rect>, QualityError> {
+    let pad = last.width / 2;
+    let win = cv::clip(Rect::new(last.x - pad, last.y - pad, last.width + 2 * pad, last.height + 2 * pad), eq.cols(), eq.rows());
+    if win.width < 24 || win.height < 24 {
+        return Ok(None);
+    }
+    let roi = Mat::roi(eq, win)?.try_clone()?;
+    let found = detect(&mut m.face, &roi, (last.width * 4 / 5).max(20), (last.width * 5 / 4).min(win.width.min(win.height)))?;
+    Ok(found.into_iter().max_by_key(|r| r.width).map(|r| Rect::new(r.x + win.x, r.y + win.y, r.width, r.height)))
+}
+
+/// Two eye centres in image pixels (the image-left eye first) and the eyes' width in the eye
+/// band's scale.
+type Eyes = ([(f32, f32); 2], i32);
+
+/// The eye centres in the upper part of `face` (image coordinates), image-left eye first, and
+/// the eyes' width in the band's scale. With `near` (the last eyes' width) the cascades look
+/// at that scale first and at every scale only if nothing is found there.
+fn find_eyes(m: &mut Models, grey: &Mat, face: Rect, near: Option<i32>) -> Result<Option<Eyes>, QualityError> {
     let band = cv::clip(Rect::new(face.x, face.y + face.height / 6, face.width, face.height * 2 / 5), grey.cols(), grey.rows());
     if band.width < 8 || band.height < 8 {
         return Ok(None);
     }
     let roi = Mat::roi(grey, band)?;
     let scaled = cv::resize_to_width(&roi, band.width, band.height, EYE_BAND)?;
+    let (lo, hi) = (EYE_BAND / 10, EYE_BAND * 2 / 5);
+    let ranges: Vec<(i32, i32)> = match near {
+        Some(w) => vec![((w * 3 / 4).max(lo), (w * 4 / 3).min(hi)), (lo, hi)],
+        None => vec![(lo, hi)],
+    };
+    for (min, max) in ranges {
+        if let Some(found) = eyes_in_band(m, &scaled, band, min, max)? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+/// [`find_eyes`] at one range of eye widths.
+fn eyes_in_band(m: &mut Models, scaled: &Mat, band: Rect, min: i32, max: i32) -> Result<Option<Eyes>, QualityError> {
     let k = band.width as f32 / EYE_BAND as f32;
     for cascade in [&mut m.eye, &mut m.eye_glasses] {
-        let eyes = detect(cascade, &scaled, EYE_BAND / 10, EYE_BAND * 2 / 5)?;
+        let eyes = detect(cascade, scaled, min, max)?;
         // On each side of the face's middle, the eye nearest where eyes sit (30 % and 70 % of
         // the face's width, in the band's upper half): brows and nostrils are found too.
         let pick = |left: bool| {
@@ -141,7 +194,7 @@ fn find_eyes(m: &mut Models, grey: &Mat, face: Rect) -> Result<Option<[(f32, f32
         };
         if let (Some(a), Some(b)) = (pick(true), pick(false)) {
             let centre = |e: Rect| (band.x as f32 + (e.x as f32 + e.width as f32 / 2.0) * k, band.y as f32 + (e.y as f32 + e.height as f32 / 2.0) * k);
-            return Ok(Some([centre(a), centre(b)]));
+            return Ok(Some(([centre(a), centre(b)], (a.width + b.width) / 2)));
         }
     }
     Ok(None)
@@ -180,9 +233,15 @@ fn background_deviation(grey: &Mat, face: Rect, token: Rect) -> Result<Option<f6
     Ok(Some((sq / n - mean * mean).max(0.0).sqrt()))
 }
 
-/// Judges one frame. `brisque` adds OpenCV's BRISQUE on the token crop (tens of milliseconds:
-/// for captures, not for every preview frame).
+/// Judges one frame with a full search. `brisque` adds OpenCV's BRISQUE on the token crop (tens
+/// of milliseconds: for captures, not for every preview frame).
 pub fn assess(img: &Image, t: &FaceThresholds, brisque: bool) -> Result<FaceAssessment, QualityError> {
+    assess_tracked(img, t, brisque, &mut Track::default())
+}
+
+/// Judges one preview frame of a sequence, searching near what `track` holds from the last
+/// frame, and updates it. With a fresh [`Track`] this is [`assess`].
+pub fn assess_tracked(img: &Image, t: &FaceThresholds, brisque: bool, track: &mut Track) -> Result<FaceAssessment, QualityError> {
     let grey = cv::grey(img)?;
     let (w, h) = (grey.cols(), grey.rows());
     let mut checks = Checks::default();
@@ -196,7 +255,22 @@ pub fn assess(img: &Image, t: &FaceThresholds, brisque: bool) -> Result<FaceAsse
         let mut eq = Mat::default();
         imgproc::equalize_hist(&small, &mut eq)?;
         let k = w as f32 / small_w as f32;
-        let faces = detect(&mut m.face, &eq, (small_w / 12).max(20), small_w * 9 / 10)?;
+        let near = match track.face {
+            Some(last) if track.since_full < FULL_SEARCH_EVERY => near_face(m, &eq, last)?,
+            _ => None,
+        };
+        // Near the last face, only that face is looked for; the full searches count everyone.
+        let faces = match near {
+            Some(f) => {
+                track.since_full += 1;
+                vec![f]
+            }
+            None => {
+                track.since_full = 0;
+                detect(&mut m.face, &eq, (small_w / 12).max(20), small_w * 9 / 10)?
+            }
+        };
+        track.face = faces.iter().max_by_key(|f| f.width).copied();
         let largest = faces.iter().map(|f| f.width).max().unwrap_or(0);
         // Faces much smaller than the main one are people passing behind; they count too when
         // they are close enough to be in the photograph.
@@ -207,7 +281,9 @@ pub fn assess(img: &Image, t: &FaceThresholds, brisque: bool) -> Result<FaceAsse
             return Ok(FaceAssessment { assessment: Assessment::new(ALGORITHM, score(&checks, t), checks), face: None, eyes: None, token: None });
         };
         let face = Rect::new((f.x as f32 * k) as i32, (f.y as f32 * k) as i32, (f.width as f32 * k) as i32, (f.height as f32 * k) as i32);
-        let eyes = find_eyes(m, &grey, face)?;
+        let found = find_eyes(m, &grey, face, track.eye)?;
+        track.eye = found.map(|(_, w)| w);
+        let eyes = found.map(|(e, _)| e);
         checks.min("eyes found", eyes.map_or(0.0, |_| 2.0), 2.0, Instruction::LookAtCamera);
         let face_roi = Mat::roi(&grey, cv::clip(face, w, h))?.try_clone()?;
         let mut token = None;

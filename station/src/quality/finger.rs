@@ -10,6 +10,7 @@
 //! orientation and its coherence (1 for straight parallel ridges, 0 for noise); the grey profile
 //! across the ridges, sampled along the gradient direction, gives the ridge period.
 
+use drivers::device::Slap;
 use drivers::sim::Image;
 use opencv::core::{self, Mat, Point, Rect, Size};
 use opencv::imgproc;
@@ -220,27 +221,6 @@ pub fn duplicates(fingers: &[(Position, &Image)], t: &FingerThresholds) -> Resul
     Ok(out)
 }
 
-/// Which slap a segmentation is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum SlapKind {
-    RightFour,
-    LeftFour,
-    Thumbs,
-}
-
-impl SlapKind {
-    /// The fingers from the image's left to its right, as the hand lies on the platen seen from
-    /// above (the right hand's index on the left, the left hand's little finger on the left).
-    pub fn order(self) -> [Option<Position>; 4] {
-        use Position::*;
-        match self {
-            SlapKind::RightFour => [Some(RightIndex), Some(RightMiddle), Some(RightRing), Some(RightLittle)],
-            SlapKind::LeftFour => [Some(LeftLittle), Some(LeftRing), Some(LeftMiddle), Some(LeftIndex)],
-            SlapKind::Thumbs => [Some(LeftThumb), Some(RightThumb), None, None],
-        }
-    }
-}
-
 /// One finger found in a slap image.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Segment {
@@ -254,7 +234,7 @@ pub struct Segment {
 /// A slap's segmentation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SlapAssessment {
-    pub kind: SlapKind,
+    pub kind: Slap,
     pub segments: Vec<Segment>,
     /// The little finger is where the other hand's would be: the wrong hand is on the platen.
     pub swapped: bool,
@@ -263,7 +243,7 @@ pub struct SlapAssessment {
 
 /// Finds the fingers of a slap (the fingertips: the last phalanges as separate blobs) and
 /// checks the hand: the little fingertip is the lowest of the four, on the little finger's side.
-pub fn segment_slap(img: &Image, kind: SlapKind) -> Result<SlapAssessment, QualityError> {
+pub fn segment_slap(img: &Image, kind: Slap) -> Result<SlapAssessment, QualityError> {
     let g = cv::grey(img)?;
     let (w, h) = (g.cols(), g.rows());
     // Ridges merge into dark blobs: blur, invert, Otsu; an opening then drops specks and the
@@ -286,17 +266,18 @@ pub fn segment_slap(img: &Image, kind: SlapKind) -> Result<SlapAssessment, Quali
             blobs.push([x, y, bw, bh, area]);
         }
     }
-    let expected = kind.order().iter().flatten().count();
+    let order = kind.left_to_right();
+    let expected = order.len();
     blobs.sort_by_key(|b| -b[4]);
     blobs.truncate(expected);
     blobs.sort_by_key(|b| b[0]);
     let mut checks = Checks::default();
     checks.range("fingers found", blobs.len() as f64, Some(expected as f64), Some(expected as f64), Instruction::PlaceFinger);
-    let segments: Vec<Segment> = blobs.iter().zip(kind.order().iter().flatten()).map(|(b, p)| Segment { position: *p, bbox: [b[0], b[1], b[2], b[3]], tip_y: b[1] }).collect();
+    let segments: Vec<Segment> = blobs.iter().zip(order).filter_map(|(b, f)| Some(Segment { position: Position::from_iso_finger_code(f.iso_code())?, bbox: [b[0], b[1], b[2], b[3]], tip_y: b[1] })).collect();
     // The little finger's tip lies well below the index's; mirrored, the other hand is down.
     let swapped = match (kind, segments.as_slice()) {
-        (SlapKind::RightFour, [first, .., last]) if segments.len() == 4 => first.tip_y > last.tip_y,
-        (SlapKind::LeftFour, [first, .., last]) if segments.len() == 4 => last.tip_y > first.tip_y,
+        (Slap::RightFour, [first, .., last]) if segments.len() == 4 => first.tip_y > last.tip_y,
+        (Slap::LeftFour, [first, .., last]) if segments.len() == 4 => last.tip_y > first.tip_y,
         _ => false,
     };
     checks.max("hand swapped", if swapped { 1.0 } else { 0.0 }, 0.0, Instruction::WrongHand);

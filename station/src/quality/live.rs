@@ -93,10 +93,11 @@ pub fn judge(img: &Image, face: bool, previous: Option<&[u8]>) -> (Verdict, Vec<
 }
 
 /// Judges a face camera's frame: exposure and motion as [`judge`], then the face checks; the
-/// first thing to fix wins, movement before framing (a moving face is measured badly).
-pub fn judge_face(img: &Image, previous: Option<&[u8]>, t: &FaceThresholds) -> (Verdict, Vec<u8>) {
+/// first thing to fix wins, movement before framing (a moving face is measured badly). `track`
+/// carries where the face was from one frame to the next ([`super::face::Track`]).
+pub fn judge_face(img: &Image, previous: Option<&[u8]>, track: &mut super::face::Track, t: &FaceThresholds) -> (Verdict, Vec<u8>) {
     let (mut v, grid) = judge(img, true, previous);
-    match super::face::assess(img, t, false) {
+    match super::face::assess_tracked(img, t, false, track) {
         Ok(a) => {
             v.face = a.face;
             v.eyes = a.eyes;

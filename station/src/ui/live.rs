@@ -13,6 +13,8 @@ pub struct Live {
     pub frame: drivers::device::Frame,
     pub verdict: Verdict,
     grid: Vec<u8>,
+    /// Where the face was in the last frame, for the next to search near it.
+    track: quality::face::Track,
     /// Consecutive frames judged ready (the face camera captures by itself after enough).
     pub steady: u32,
 }
@@ -61,8 +63,9 @@ impl Model {
             }
             Some(Ok(frame)) => {
                 let previous = self.live.as_ref().map(|l| l.grid.as_slice());
+                let mut track = self.live.as_ref().map(|l| l.track.clone()).unwrap_or_default();
                 let (verdict, grid) = if stage == Stage::Face {
-                    quality::judge_face(&frame.image, previous, &self.station.config.capture.quality.face)
+                    quality::judge_face(&frame.image, previous, &mut track, &self.station.config.capture.quality.face)
                 } else {
                     quality::judge(&frame.image, false, previous)
                 };
@@ -73,7 +76,7 @@ impl Model {
                 }
                 let ready = verdict.instruction == quality::Instruction::Ready && verdict.problem.is_none();
                 let steady = if ready { self.live.as_ref().map_or(0, |l| l.steady) + 1 } else { 0 };
-                self.live = Some(Live { frame, verdict, grid, steady });
+                self.live = Some(Live { frame, verdict, grid, track, steady });
             }
             Some(Err(err)) => {
                 self.message = Some(crate::i18n::both("device-not-answering", &[("error", fluent_bundle::FluentValue::from(err.to_string()))]));

@@ -20,6 +20,7 @@ use crate::bidi::{Base, isolate};
 use crate::core::{OperatorDay, Pending, Station};
 use crate::i18n::{Lang, Translations};
 use crate::messages::Explain;
+use crate::quality::document::{FormField, Mismatch, Prefill};
 use crate::operators::{Role, Session};
 use crate::script::{ConsentInput, DocumentInput, ReviewInput, Runner, RunError, Script};
 use crate::validate::{AddressInput, DemographicsInput, FieldError};
@@ -53,6 +54,8 @@ pub enum Action {
     Consent(bool),
     /// Perform the current stage with what the forms hold.
     Advance,
+    /// Read the ID card on the document camera and fill the form's empty fields from it.
+    ReadDocument,
     SetSex(&'static str),
     ApproveAll,
     Home,
@@ -105,6 +108,39 @@ fn opt(s: &str) -> Option<String> {
 }
 
 impl Form {
+    /// The text box of a field a document states.
+    fn slot(&mut self, f: FormField) -> &mut String {
+        match f {
+            FormField::LatinFirst => &mut self.name_latin[0],
+            FormField::LatinFather => &mut self.name_latin[1],
+            FormField::LatinGrandfather => &mut self.name_latin[2],
+            FormField::LatinFamily => &mut self.name_latin[3],
+            FormField::DateOfBirth => &mut self.date_of_birth,
+            FormField::Sex => &mut self.sex,
+            FormField::DocumentNumber => &mut self.document_number,
+            FormField::DocumentExpiry => &mut self.document_expiry,
+        }
+    }
+
+    /// Fills the empty fields `p` offers; a field the clerk already typed is kept. Returns the
+    /// fields filled and those where what was typed differs from the document.
+    pub fn take(&mut self, p: &Prefill) -> (Vec<FormField>, Vec<Mismatch>) {
+        // Only typed fields can differ, and only empty ones are filled: compare first.
+        let differ = p.differences(|f| {
+            let typed = self.slot(f).trim().to_string();
+            (!typed.is_empty()).then_some(typed)
+        });
+        let mut filled = Vec::new();
+        for (field, value) in &p.offers {
+            let slot = self.slot(*field);
+            if slot.trim().is_empty() {
+                *slot = value.clone();
+                filled.push(*field);
+            }
+        }
+        (filled, differ)
+    }
+
     fn demographics(&self) -> DemographicsInput {
         let n = |a: &[String; 4]| crate::validate::NameInput { first: a[0].clone(), father: a[1].clone(), grandfather: a[2].clone(), family: a[3].clone() };
         DemographicsInput {
@@ -380,11 +416,45 @@ impl Model {
         }
     }
 
+    /// Reads the ID card on the document camera and fills the form's empty fields from its
+    /// machine-readable zone; what the clerk typed is kept, and where it differs from the card
+    /// the clerk is told.
+    fn read_document(&mut self) {
+        let policy = self.station.config.capture.clone();
+        let Some(e) = &mut self.enrolling else { return };
+        self.message = None;
+        self.notice = None;
+        // The refusals of the last press of "next" no longer describe the form once it is filled.
+        self.field_errors.clear();
+        let zone = match e.runner.read_document(&policy) {
+            Ok(Some(zone)) => zone,
+            Ok(None) => return self.refuse_err(&crate::messages::Message::new("document-zone-unread")),
+            Err(err) => return self.refuse_err(&err),
+        };
+        let Some(parsed) = zone.parsed else { return self.refuse_err(&crate::messages::Message::new("document-zone-unread")) };
+        let this_year = time::OffsetDateTime::from_unix_timestamp((self.clock)() / 1000).map_or(2026, |t| t.year());
+        let offer = crate::quality::document::prefill(&parsed.data, parsed.name_truncated, this_year);
+        let (filled, differ) = self.form.take(&offer);
+        self.notice = Some(if filled.is_empty() && differ.is_empty() { ("prefill-complete".into(), String::new()) } else { (format!("prefill-filled:{}", filled.len()), String::new()) });
+        let mut told = Vec::new();
+        if !differ.is_empty() {
+            told.push(crate::messages::Message::new("prefill-differs").both_langs("fields", crate::messages::differences(&differ)).both());
+        }
+        if offer.name_truncated {
+            told.push(crate::messages::Message::new("prefill-name-cut").both());
+        }
+        if !told.is_empty() {
+            let join = |f: fn(&crate::messages::Bilingual) -> &String| told.iter().map(f).cloned().collect::<Vec<_>>().join(" ");
+            self.message = Some((join(|b| &b.ar), join(|b| &b.en)));
+        }
+    }
+
     /// Performs the current stage with the form's contents.
     fn advance(&mut self) {
         let now = (self.clock)();
         let (Some(s), Some(e)) = (&self.session, &mut self.enrolling) else { return };
         self.message = None;
+        self.notice = None;
         self.field_errors.clear();
         e.input.applicant = self.form.demographics();
         e.input.documents = vec![DocumentInput {
@@ -514,6 +584,7 @@ impl Model {
                 self.screen = Screen::Home;
             }
             Action::Advance => self.advance(),
+            Action::ReadDocument => self.read_document(),
             Action::SetSex(s) => self.form.sex = s.into(),
             Action::ApproveAll => self.approve_all(),
             Action::Home => {
@@ -626,6 +697,7 @@ impl App {
             let msg = match key.split_once(':') {
                 Some(("signed", n)) => self.t("signed", &[("sequence", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
                 Some(("sealed", n)) => self.t("sealed-count", &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
+                Some(("prefill-filled", n)) => self.t("prefill-filled", &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
                 _ => self.t(key, &[]),
             };
             text::paragraph(ui, &msg, self.model.base(), Style { size: 18.0, color: egui::Color32::from_rgb(60, 170, 90) });
@@ -928,6 +1000,7 @@ impl App {
             };
             text::paragraph(ui, &line, base, Style::body(ui));
         }
+        self.notice(ui);
         self.refusal(ui);
         for err in self.model.field_errors.clone() {
             let msg = if self.model.lang.rtl() { err.ar } else { err.en };
@@ -963,6 +1036,11 @@ impl App {
                 }
             }
             Stage::Demographics => {
+                // The card first: its zone fills the Latin names, birth date, sex and the
+                // document's number and expiry; the clerk types the rest.
+                if text::button(ui, &self.t("read-document", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::ReadDocument);
+                }
                 self.field(ui, "field-name-ar-first", |f| &mut f.name_ar[0]);
                 self.field(ui, "field-name-ar-father", |f| &mut f.name_ar[1]);
                 self.field(ui, "field-name-ar-grandfather", |f| &mut f.name_ar[2]);

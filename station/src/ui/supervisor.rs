@@ -13,6 +13,8 @@ use crate::bidi::isolate;
 pub struct ReviewSample {
     pub position: Position,
     pub quality: Option<u8>,
+    /// The station's own score beside the device's, when the device scored the sample.
+    pub station_quality: Option<u8>,
     pub forced: bool,
     pub exception: Option<String>,
     /// Decoded from the signed ISO record: width, height, channels, pixels.
@@ -53,6 +55,7 @@ impl Model {
             samples.push(ReviewSample {
                 position: sample.position,
                 quality: sample.quality.as_ref().map(|q| q.score),
+                station_quality: sample.station_quality.as_ref().map(|q| q.score),
                 forced: sample.forced,
                 exception: sample.exception.as_ref().map(|e| e.reason.clone()),
                 image,
@@ -116,17 +119,19 @@ impl App {
         text::paragraph(ui, &summary, base, Style::body(ui));
         self.refusal(ui);
         let id = r.id.clone();
-        let lines: Vec<String> = r
+        // Each sample's line, and the station's own score when the device's decided.
+        let lines: Vec<(String, Option<String>)> = r
             .samples
             .iter()
             .map(|s| {
                 let pos = self.t(&format!("pos-{}", super::position_name(s.position)), &[]);
                 match (&s.exception, s.quality) {
-                    (Some(reason), _) => self.t("excepted-line", &[("position", FluentValue::from(pos)), ("reason", FluentValue::from(reason.as_str()))]),
+                    (Some(reason), _) => (self.t("excepted-line", &[("position", FluentValue::from(pos)), ("reason", FluentValue::from(reason.as_str()))]), None),
                     (None, q) => {
                         let q = q.map(|q| q.to_string()).unwrap_or_else(|| "-".into());
                         let key = if s.forced { "forced-line" } else { "quality-line" };
-                        self.t(key, &[("position", FluentValue::from(pos)), ("quality", FluentValue::from(q))])
+                        let line = self.t(key, &[("position", FluentValue::from(pos)), ("quality", FluentValue::from(q))]);
+                        (line, s.station_quality.map(|own| self.t("station-quality-line", &[("quality", FluentValue::from(own))])))
                     }
                 }
             })
@@ -135,7 +140,7 @@ impl App {
         let layout = egui::Layout::left_to_right(egui::Align::TOP).with_main_wrap(true);
         let layout = if rtl { egui::Layout::right_to_left(egui::Align::TOP).with_main_wrap(true) } else { layout };
         ui.with_layout(layout, |ui| {
-            for (i, line) in lines.iter().enumerate() {
+            for (i, (line, second)) in lines.iter().enumerate() {
                 ui.allocate_ui(egui::vec2(160.0, 210.0), |ui| {
                     ui.vertical(|ui| {
                         if let Some(Some(t)) = self.review_textures.textures.get(i) {
@@ -146,6 +151,9 @@ impl App {
                             ui.allocate_exact_size(egui::vec2(150.0, 150.0), egui::Sense::hover());
                         }
                         text::paragraph(ui, line, base, Style { size: 14.0, color: ui.visuals().text_color() });
+                        if let Some(second) = second {
+                            text::paragraph(ui, second, base, Style { size: 13.0, color: ui.visuals().weak_text_color() });
+                        }
                     });
                 });
             }

@@ -95,6 +95,15 @@ fn adult_enrollment_runs_to_a_sealed_verifiable_bundle() {
     assert_eq!(by[&schemas::manifest::Position::RightIndex].retries, 1);
     assert_eq!(by[&schemas::manifest::Position::LeftIris].retries, 2);
     assert!(m.samples.iter().all(|s| !s.forced && s.exception.is_none()));
+    // The simulated scanner and iris camera score their captures; the station's own score of
+    // each finger and iris is kept beside the device's, and decided nothing.
+    for s in m.samples.iter().filter(|s| matches!(s.modality, schemas::manifest::Modality::Finger | schemas::manifest::Modality::Iris)) {
+        let ours = s.station_quality.as_ref().unwrap_or_else(|| panic!("{:?} has no second opinion", s.position));
+        let want = if s.modality == schemas::manifest::Modality::Finger { ("hukumati-finger/1", 0x11) } else { ("hukumati-iris/1", 0x12) };
+        assert_eq!((ours.algorithm.as_str(), ours.algorithm_id, ours.vendor_id), (want.0, want.1, 0xffff));
+        assert_ne!(s.quality.as_ref().unwrap().algorithm, ours.algorithm, "{:?}: the device's score decides", s.position);
+    }
+    assert!(by[&schemas::manifest::Position::Face].station_quality.is_none());
     let d = schemas::decision::verify(&decision, m, &opened.manifest_sha256, Some(&station::operators::public_key(&f.station.store, "super1").unwrap())).unwrap();
     assert_eq!(d.verdict, Verdict::Approve);
     // The manifest carries the audit head as it was when the operator signed.

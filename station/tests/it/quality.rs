@@ -168,6 +168,40 @@ fn face_defects_each_get_their_instruction() {
     assert!(((a2 - a1) - 120.0).abs() < 15.0 && ((b1 + b2) / 2.0 - 288.0).abs() < 20.0, "{:?}", again.eyes);
 }
 
+/// The preview's tracked search agrees with a full search frame by frame on a swaying face,
+/// sees a second person within one full-search period, and loses nothing when the face goes.
+#[test]
+fn tracked_preview_frames_agree_with_full_searches() {
+    let t = quality::FaceThresholds::default();
+    let scene = sim::face_scene(3);
+    let mut track = face::Track::default();
+    for n in 0..25 {
+        let frame = sim::sway(&scene, n);
+        let full = face::assess(&frame, &t, false).unwrap();
+        let tracked = face::assess_tracked(&frame, &t, false, &mut track).unwrap();
+        assert_eq!(tracked.assessment.instruction, full.assessment.instruction, "frame {n}: {:?}", tracked.assessment.checks);
+        let ([a, _, b, _], [c, _, d, _]) = (full.eyes.unwrap(), tracked.eyes.unwrap());
+        assert!(((b - a) - (d - c)).abs() <= 0.05 * (b - a), "frame {n}: eye distance {} full, {} tracked", b - a, d - c);
+        let (f, g) = (full.face.unwrap(), tracked.face.unwrap());
+        assert!((f[0] - g[0]).abs() < 0.1 * f[2] && (f[2] - g[2]).abs() < 0.15 * f[2], "frame {n}: face {f:?} full, {g:?} tracked");
+    }
+    // A second person steps in beside the tracked one: told within one full-search period.
+    let mut two = scene.clone();
+    let other = placed(&scene, 0.6, 460, 720, 0, 150, 190.0);
+    for y in 0..720usize {
+        let (a, b) = (y * 1280 * 3, y * 460 * 3);
+        two.data[a..a + 460 * 3].copy_from_slice(&other.data[b..b + 460 * 3]);
+    }
+    assert_eq!(face::assess(&two, &t, false).unwrap().assessment.instruction, Instruction::OneFaceOnly);
+    let told = (0..=face::FULL_SEARCH_EVERY).position(|_| face::assess_tracked(&two, &t, false, &mut track).unwrap().assessment.instruction == Instruction::OneFaceOnly);
+    assert!(told.is_some(), "the second face was never seen");
+    // The applicant leaves: the very next frame says so.
+    let mut track = face::Track::default();
+    face::assess_tracked(&scene, &t, false, &mut track).unwrap();
+    let empty = placed(&scene, 0.2, 1280, 720, 0, 0, 190.0);
+    assert_eq!(face::assess_tracked(&empty, &t, false, &mut track).unwrap().assessment.instruction, Instruction::NoFace);
+}
+
 #[test]
 fn finger_defects_each_get_their_instruction_and_duplicates_are_found() {
     let t = quality::FingerThresholds::default();
@@ -214,12 +248,12 @@ fn a_slap_is_segmented_and_the_wrong_hand_is_caught() {
             }
         }
     }
-    let s = finger::segment_slap(&platen, finger::SlapKind::RightFour).unwrap();
+    let s = finger::segment_slap(&platen, drivers::device::Slap::RightFour).unwrap();
     assert_eq!(s.segments.len(), 4, "{:?}", s.checks);
     assert!(!s.swapped && s.checks.passed(), "{s:?}");
     assert_eq!(s.segments[3].position, schemas::manifest::Position::RightLittle);
     // The same picture when the left four were asked for: the little finger is on the wrong side.
-    let s = finger::segment_slap(&platen, finger::SlapKind::LeftFour).unwrap();
+    let s = finger::segment_slap(&platen, drivers::device::Slap::LeftFour).unwrap();
     assert!(s.swapped);
     assert_eq!(s.checks.instruction(), Instruction::WrongHand);
 }
@@ -276,22 +310,27 @@ fn icao_specimen_zones_are_read_from_photographed_documents() {
     let td1: Vec<String> = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"].iter().map(|s| s.to_string()).collect();
     let td3: Vec<String> = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"].iter().map(|s| s.to_string()).collect();
     let t = quality::DocumentThresholds::default();
-    for (seed, blur, noise) in [(1u64, 0.6, 4.0f32), (2, 1.0, 6.0)] {
+    for (seed, blur, noise) in [(1u64, 0.6, 4.0f32), (2, 1.0, 6.0), (3, 1.2, 6.0)] {
         for (lines, page, size) in [(&td1, sim::id_card(seed, true, Some(&td1)), document::DocumentSize::Id1), (&td3, sim::passport_page(seed, &td3), document::DocumentSize::Id3)] {
             let photo = photographed(&page, seed, blur, noise);
             let r = document::read(&photo, &t).unwrap();
             assert!(r.corners.is_some(), "seed {seed}: no outline found");
             let mrz = r.mrz.as_ref().unwrap_or_else(|| panic!("seed {seed}: no MRZ: {:?}", r.assessment.checks));
-            // Every field a check digit guards is exact, and the names; the state codes are
-            // guarded by nothing, and blurred O, D and U can be taken for one another there.
+            // Every field a check digit guards is exact, and the names; the state codes, which
+            // no check digit guards and where blurred O, D and U look alike, by the list of codes.
             let parsed = mrz.parsed.as_ref().unwrap_or_else(|| panic!("seed {seed}: {:?}", mrz.lines));
             assert!(parsed.all_ok(), "seed {seed} blur {blur}: {:?} {:?}", mrz.lines, parsed.checks);
             assert_eq!(parsed.data.given_names, "ANNA MARIA", "{:?}", mrz.lines);
             assert_eq!(mrz.lines.len(), lines.len());
-            eprintln!("seed {seed} blur {blur} {size:?}: weakest character {:.3}, mean {:.3}", mrz.min_match, mrz.mean_match);
+            eprintln!("seed {seed} blur {blur} {size:?}: weakest character {:.3}, mean {:.3}, resolved {:?}", mrz.min_match, mrz.mean_match, mrz.resolved.iter().map(|r| (r.field, r.from, r.to)).collect::<Vec<_>>());
             assert_eq!((parsed.data.birth_date.as_str(), parsed.data.expiry_date.as_str()), ("740812", "120415"));
-            assert!(["D23145890", "L898902C3"].contains(&parsed.data.document_number.as_str()), "{:?}", mrz.lines);
+            // Up to a blur of 1 px the number is exact; beyond, 8/S and 0/K may swap, which no
+            // check digit can see (their values differ by a multiple of 10).
+            let unseen = |n: &str| if blur > 1.0 { n.replace('S', "8").replace('K', "0") } else { n.to_string() };
+            assert!(["D23145890", "L898902C3"].contains(&unseen(&parsed.data.document_number).as_str()), "{:?}", mrz.lines);
             assert_eq!(parsed.data.surname, "ERIKSSON");
+            assert_eq!((parsed.data.issuing_state.as_str(), parsed.data.nationality.as_str()), ("UTO", "UTO"), "seed {seed} blur {blur}: {:?} {:?}", mrz.lines, mrz.resolved);
+            assert!(mrz.trustworthy(t.min_character_match as f32));
             assert_eq!(r.size, size);
             assert!(r.assessment.passed, "{:?}", r.assessment.checks);
         }
@@ -333,10 +372,10 @@ fn the_mrz_is_compared_with_what_the_clerk_typed() {
     assert_eq!(document::compare(&p.data, &a, "D23145890", Some("2012-04-15"), 2026), vec![]);
     a.date_of_birth = "1974-08-21".into();
     let m = document::compare(&p.data, &a, "D 2314 5890", Some("2012-04-15"), 2026);
-    assert_eq!(m.iter().map(|m| m.field).collect::<Vec<_>>(), vec!["birth date"]);
+    assert_eq!(m.iter().map(|m| m.field).collect::<Vec<_>>(), vec![document::FormField::DateOfBirth]);
     assert_eq!(document::typed_mismatches(&p.data, "D23145890", Some("2012-04-15"), "1974-08-12", 2026), vec![]);
     let m = document::typed_mismatches(&p.data, "D23145809", Some("2012-04-15"), "1974-08-12", 2026);
-    assert_eq!(m, vec![document::Mismatch { field: "document number", mrz: "D23145890".into(), typed: "D23145809".into() }]);
+    assert_eq!(m, vec![document::Mismatch { field: document::FormField::DocumentNumber, mrz: "D23145890".into(), typed: "D23145809".into() }]);
     assert_eq!(document::birth_date("740812", 2026).as_deref(), Some("1974-08-12"));
     assert_eq!(document::birth_date("150812", 2026).as_deref(), Some("2015-08-12"));
 }
@@ -464,7 +503,7 @@ fn finger_sample(position: schemas::manifest::Position, img: &Image) -> station:
     use schemas::iso19794::{CaptureDevice, finger::FingerView};
     let px = schemas::jp2k::Pixels { width: img.width, height: img.height, channels: 1, data: img.data.clone() };
     let record = FingerView::new_500ppi(position.iso_finger_code().unwrap(), &px, vec![], CaptureDevice::default(), None).unwrap().to_record().unwrap();
-    station::workflow::CapturedSample { position, quality: None, device: None, retries: 0, forced: false, exception: None, record: Some(record), captured_at: 0 }
+    station::workflow::CapturedSample { position, quality: None, station_quality: None, device: None, retries: 0, forced: false, exception: None, record: Some(record), captured_at: 0 }
 }
 
 #[test]

@@ -163,17 +163,36 @@ fn enroll_through_every_step_then_supervisor_approves() {
     click(&mut h, "التالي");
     h.get_by_label("الاسم الأول بالعربية مطلوب");
     assert!(h.query_by_label_contains("رقم الهوية").is_some());
-    fill_arabic_form(&mut h);
+    // The birth date typed first, in Eastern Arabic digits; then the ID card read: its zone
+    // fills the empty fields it states and agrees with the typed date.
+    type_into(&mut h, "تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩٠-٠٥-١٢");
+    click(&mut h, "قراءة بطاقة الهوية");
+    let f = &h.state().model.form;
+    assert_eq!(f.name_latin, ["Salma".to_string(), "Yousef".into(), String::new(), "Al Khatib".into()], "the zone's cut third name is left to the clerk");
+    assert_eq!((f.sex.as_str(), f.document_number.as_str(), f.document_expiry.as_str()), ("female", "401234562", "2031-03-01"));
+    h.get_by_label("مُلئت 6 خانات من بطاقة الهوية؛ راجِعها مع المتقدم");
+    h.get_by_label_contains("مقطوع عند آخره");
+    for (label, value) in [
+        ("الاسم الأول", "سلمى"),
+        ("اسم الأب", "يوسف"),
+        ("اسم الجد", "محمود"),
+        ("اسم العائلة", "الخطيب"),
+        ("اسم الجد بالأحرف اللاتينية", "Mahmoud"),
+        ("رقم الهوية", "٤٠١٢٣٤٥٦٢"),
+        ("رقم الهاتف", "+970 599 123 456"),
+        ("المحافظة", "رام الله والبيرة"),
+        ("البلدة أو المدينة", "البيرة"),
+    ] {
+        type_into(&mut h, label, value);
+    }
     // Eastern Arabic digits are taken, and shown as the digits the ID card prints (egui would
     // draw a run of Eastern digits reversed).
     assert_eq!(h.state().model.form.national_id, "401234562");
     assert_eq!(h.state().model.form.date_of_birth, "1990-05-12");
-    click(&mut h, "أنثى");
     h.snapshot("enroll_demographics_ar");
     click(&mut h, "التالي");
     assert!(h.state().model.field_errors.is_empty(), "{:?}", h.state().model.field_errors);
     h.get_by_label("الخطوة 3 من 10: وثائق الهوية");
-    type_into(&mut h, "تاريخ انتهاء الوثيقة", "2031-03-01");
     click(&mut h, "تصوير الوثيقة");
     // The face camera's live preview, judged: a well-lit still face is ready; the frame and the
     // ICAO head guide are drawn over it.
@@ -224,6 +243,9 @@ fn enroll_through_every_step_then_supervisor_approves() {
     h.get_by_label("التسجيل رقم 1 من clerk1");
     assert_eq!(h.state().model.review.as_ref().unwrap().samples.iter().filter(|s| s.image.is_some()).count(), 13);
     h.get_by_label_contains("سبابة اليد اليمنى: الجودة");
+    // The simulated scanner scored the fingers; the station's own scores are shown beside.
+    assert_eq!(h.state().model.review.as_ref().unwrap().samples.iter().filter(|s| s.station_quality.is_some()).count(), 12, "ten fingers and two irises");
+    assert_eq!(h.get_all_by_label_contains("تقدير المحطة").count(), 12);
     h.snapshot("supervisor_review_ar");
     click(&mut h, "اعتماد هذا التسجيل");
     h.get_by_label("خُتم تسجيل واحد ووُضع في صندوق الإرسال");
@@ -246,7 +268,9 @@ fn enroll_through_every_step_then_supervisor_approves() {
 /// cut) is found again after a restart and resumed at its next step, with its data.
 #[test]
 fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
-    let (dir, app) = app("ui-resume");
+    let (dir, mut app) = app("ui-resume");
+    // The second simulated person: Khaled's ID card is on the document camera.
+    app.model.next_seed = 2;
     let mut h = harness_sized(app, 2600.0);
     h.run();
     click(&mut h, "English");
@@ -275,6 +299,12 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     // Abroad: the country field starts as PS; make it JO.
     h.state_mut().model.form.country = "JO".into();
     click(&mut h, "Male");
+    // Everything the card states was typed already and agrees with it; only the document's
+    // number and expiry are left to fill.
+    click(&mut h, "Read the ID card");
+    h.get_by_label("2 fields were filled from the ID card; check them with the applicant");
+    assert_eq!((h.state().model.form.document_number.as_str(), h.state().model.form.document_expiry.as_str()), ("852314475", "2029-09-15"));
+    assert!(h.state().model.message.is_none());
     click(&mut h, "Next");
     h.get_by_label("Step 3 of 10: Identity documents");
     drop(h); // the kiosk goes away mid-enrollment
@@ -287,6 +317,7 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     station.set_config(&admin, config, T0).unwrap();
     let mut model = Model::new(station, Box::new(|| T0));
     model.lang = Lang::En;
+    model.next_seed = 2;
     let mut h = harness_sized(App::new(model, Translations::load().unwrap()), 2600.0);
     h.run();
     log_in(&mut h, "User name", "Password", "Log in", "clerk1", "demo");
@@ -317,6 +348,50 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     h.snapshot("slip_en");
     click(&mut h, "Done, back to the start");
     assert!(h.state().model.in_progress.is_empty());
+}
+
+/// The ID card read after the clerk mistyped two fields: the typed values are kept and the
+/// clerk is told, in Arabic, what the card says of each (numbers kept in their order).
+#[test]
+fn reading_the_id_card_flags_what_was_mistyped() {
+    let (_dir, app) = app("ui-prefill");
+    let mut h = harness_sized(app, 2600.0);
+    h.run();
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "clerk1", "demo");
+    click(&mut h, "تسجيل جديد");
+    click(&mut h, "يوافق المتقدم");
+    type_into(&mut h, "اسم العائلة بالأحرف اللاتينية", "Al-Katib");
+    type_into(&mut h, "تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩١-٠٥-١٢");
+    click(&mut h, "قراءة بطاقة الهوية");
+    let f = &h.state().model.form;
+    assert_eq!((f.name_latin[3].as_str(), f.date_of_birth.as_str(), f.name_latin[0].as_str()), ("Al-Katib", "1991-05-12", "Salma"));
+    let plain = |t: &str| t.replace(['\u{2066}', '\u{2068}', '\u{2069}'], "");
+    let (ar, en) = h.state().model.message.clone().map(|(a, e)| (plain(&a), plain(&e))).expect("the differences are told");
+    assert!(ar.contains("اسم العائلة بالأحرف اللاتينية: في الوثيقة Al Khatib وفي النموذج Al-Katib"), "{ar}");
+    assert!(en.contains("Date of birth (year-month-day): 1990-05-12 on the document, 1991-05-12 on the form"), "{en}");
+    h.get_by_label("مُلئت 5 خانات من بطاقة الهوية؛ راجِعها مع المتقدم");
+    h.snapshot("prefill_differs_ar");
+    // With the birth date left wrong, the document step refuses: the card's birth date is
+    // guarded by a check digit, so this is a typing slip, not a misread.
+    for (label, value) in [
+        ("الاسم الأول", "سلمى"),
+        ("اسم الأب", "يوسف"),
+        ("اسم الجد", "محمود"),
+        ("اسم العائلة", "الخطيب"),
+        ("اسم الجد بالأحرف اللاتينية", "Mahmoud"),
+        ("رقم الهوية", "401234562"),
+        ("المحافظة", "رام الله والبيرة"),
+        ("البلدة أو المدينة", "البيرة"),
+    ] {
+        type_into(&mut h, label, value);
+    }
+    click(&mut h, "التالي");
+    assert!(h.state().model.field_errors.is_empty(), "{:?}", h.state().model.field_errors);
+    click(&mut h, "تصوير الوثيقة");
+    h.get_by_label("الخطوة 3 من 10: وثائق الهوية");
+    let ar = plain(&h.state().model.message.clone().expect("the document step is refused").0);
+    assert!(ar.contains("تاريخ الميلاد (سنة-شهر-يوم): في الوثيقة 1990-05-12 وفي النموذج 1991-05-12"), "{ar}");
+    assert!(!ar.contains("Al Khatib"), "only the guarded fields stop the step: {ar}");
 }
 
 /// A finger that is not there: after the retries the clerk records an amputation with a reason;
