@@ -5,7 +5,8 @@
 //! camera actually chose, and then reads frames into a one-frame mailbox ([`crate::latest`]), so
 //! the UI always gets the newest frame and never a backlog however slow it is. When the camera
 //! goes away (unplugged, or a file source ends), the thread says so and tries to open it again
-//! every [`REOPEN_EVERY`].
+//! every [`REOPEN_EVERY`]. Dropping the camera stops the thread and waits for it (up to
+//! [`STOP_WAIT`]), so no OpenCV call is still running while the process exits.
 //!
 //! A source is a V4L2 device (`/dev/videoN`) or, for tests and training, a video file or an image
 //! sequence (`frame_%03d.png`) opened through the same code path, paced at the configured rate.
@@ -25,6 +26,9 @@ use crate::sim::Image;
 
 /// How often a camera that went away is looked for again.
 pub const REOPEN_EVERY: Duration = Duration::from_millis(500);
+/// How long dropping a camera waits for its thread to leave OpenCV (a V4L2 read that hangs is
+/// left behind after this, rather than freezing the station).
+pub const STOP_WAIT: Duration = Duration::from_secs(2);
 
 /// Where frames come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +157,19 @@ pub struct UvcCamera {
     source: Source,
     shared: Arc<Shared>,
     last: Option<Frame>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Sleeps `d`, waking early when the camera is being stopped.
+fn pause(shared: &Shared, d: Duration) {
+    let until = Instant::now() + d;
+    while !shared.stop.load(Ordering::Relaxed) {
+        let now = Instant::now();
+        if now >= until {
+            return;
+        }
+        std::thread::sleep((until - now).min(Duration::from_millis(20)));
+    }
 }
 
 fn fourcc_text(code: f64) -> String {
@@ -235,7 +252,7 @@ fn run(source: Source, cfg: CameraConfig, shared: Arc<Shared>) {
             Err(e) => {
                 *shared.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
                 shared.state.store(GONE, Ordering::Relaxed);
-                std::thread::sleep(REOPEN_EVERY);
+                pause(&shared, REOPEN_EVERY);
                 continue;
             }
         };
@@ -248,7 +265,7 @@ fn run(source: Source, cfg: CameraConfig, shared: Arc<Shared>) {
                 // A file has no sensor clock: deliver at the configured rate.
                 let now = Instant::now();
                 if next > now {
-                    std::thread::sleep(next - now);
+                    pause(&shared, next - now);
                 }
                 next = next.max(now) + period;
             }
@@ -277,7 +294,7 @@ fn run(source: Source, cfg: CameraConfig, shared: Arc<Shared>) {
             }
         }
         drop(cap);
-        std::thread::sleep(REOPEN_EVERY);
+        pause(&shared, REOPEN_EVERY);
     }
 }
 
@@ -287,9 +304,9 @@ impl UvcCamera {
         let shared = Arc::new(Shared { frames: Latest::new(), state: AtomicU8::new(OPENING), stop: AtomicBool::new(false), negotiated: Mutex::new(None), last_error: Mutex::new(None) });
         let (s, c, sh) = (source.clone(), cfg, shared.clone());
         let name = format!("uvc-{}", source.describe().rsplit('/').next().unwrap_or("camera"));
-        std::thread::Builder::new().name(name).spawn(move || run(s, c, sh)).expect("a thread for the camera");
+        let thread = std::thread::Builder::new().name(name).spawn(move || run(s, c, sh)).expect("a thread for the camera");
         let info = DeviceInfo { backend: Backend::Camera, make: "UVC".into(), model: model.into(), serial: source.describe(), firmware: String::new() };
-        UvcCamera { info, source, shared, last: None }
+        UvcCamera { info, source, shared, last: None, thread: Some(thread) }
     }
 
     pub fn source(&self) -> &Source {
@@ -314,6 +331,14 @@ impl UvcCamera {
 impl Drop for UvcCamera {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::Relaxed);
+        let Some(thread) = self.thread.take() else { return };
+        let until = Instant::now() + STOP_WAIT;
+        while !thread.is_finished() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if thread.is_finished() {
+            let _ = thread.join();
+        }
     }
 }
 

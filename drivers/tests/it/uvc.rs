@@ -158,3 +158,34 @@ fn cameras_are_found_in_sysfs_without_their_metadata_nodes() {
     assert_eq!(found[1].usb_id, None);
     assert!(enumerate_in(&root.join("missing"), Path::new("/dev")).is_empty());
 }
+
+/// The names of this process's threads (Linux truncates them to 15 bytes).
+fn thread_names() -> Vec<String> {
+    std::fs::read_dir("/proc/self/task")
+        .expect("/proc/self/task")
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .map(|n| n.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn dropping_a_camera_stops_its_thread() {
+    let dir = tmp("stop");
+    // One camera waiting for a file that is not there, one reading frames.
+    let missing = UvcCamera::open(Source::File(dir.join("stopa.avi")), CameraConfig::default(), "virtual");
+    let path = dir.join("stopb.avi");
+    video(&path, 30);
+    let mut running = UvcCamera::open(Source::File(path), CameraConfig { fps: 100.0, loop_file: true, ..CameraConfig::default() }, "virtual");
+    running.capture(Duration::from_secs(5)).expect("a frame");
+    wait_for(&missing, DeviceStatus::Disconnected, Duration::from_secs(5));
+    let names = thread_names();
+    assert!(names.iter().any(|n| n == "uvc-stopa.avi") && names.iter().any(|n| n == "uvc-stopb.avi"), "{names:?}");
+
+    let start = Instant::now();
+    drop(missing);
+    drop(running);
+    // The waiting camera is not left sleeping out its reopen interval.
+    assert!(start.elapsed() < drivers::uvc::REOPEN_EVERY, "{:?}", start.elapsed());
+    let names = thread_names();
+    assert!(!names.iter().any(|n| n.starts_with("uvc-stop")), "the capture threads are gone when the cameras are: {names:?}");
+}
