@@ -93,6 +93,7 @@ op-key-storage = تعذّر حفظ مفاتيح الموظف: { $detail }
 
 # التسجيل بالسيناريو والالتقاط (script.rs, capture.rs)
 script-invalid = ملف السيناريو غير صالح: { $detail }
+clock-unreadable = ساعة المحطة لا تعطي تاريخًا صالحًا ({ $detail })؛ اضبط التاريخ والوقت ثم أعد المحاولة
 demographics-refused = رُفضت البيانات الشخصية: { $reasons }
 capture-failed = تعذّر الالتقاط في مرحلة «{ $stage }»: { $reason }
 capture-undecided = لم يُلتقط { $position } ولم يُسجَّل له استثناء

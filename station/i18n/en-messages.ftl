@@ -72,6 +72,7 @@ op-key-storage = the operator's keys could not be kept: { $detail }
 
 # Scripted enrollments and capture (script.rs, capture.rs)
 script-invalid = the enrollment script is not valid: { $detail }
+clock-unreadable = the station's clock gives no valid date ({ $detail }); set the date and time, then try again
 demographics-refused = the personal data were refused: { $reasons }
 capture-failed = capture failed at the step “{ $stage }”: { $reason }
 capture-undecided = { $position } was not captured and no exception was recorded for it

@@ -105,6 +105,8 @@ pub struct ReviewInput {
 pub enum RunError {
     #[error("the script: {0}")]
     Script(String),
+    #[error("the station's clock reads {0} ms since 1970, which is no date")]
+    Clock(i64),
     #[error("the demographics were refused: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.en)).collect::<Vec<_>>().join("; "))]
     Demographics(Vec<FieldError>),
     #[error(transparent)]
@@ -115,10 +117,18 @@ pub enum RunError {
     DocumentMismatch(Vec<crate::quality::document::Mismatch>),
 }
 
+/// The date (UTC) of a station time in milliseconds since 1970: the day ages are counted to and
+/// the year a two-digit birth year is read against. A clock that gives no date is an error, not
+/// a guessed year.
+pub fn today(now_ms: i64) -> Result<time::Date, RunError> {
+    time::OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000)).map(|t| t.date()).map_err(|_| RunError::Clock(now_ms))
+}
+
 impl Explain for RunError {
     fn explain(&self) -> Message {
         match self {
             RunError::Script(e) => Message::new("script-invalid").detail(e),
+            RunError::Clock(ms) => Message::new("clock-unreadable").detail(ms.to_string()),
             RunError::Demographics(errs) => {
                 let reasons = Bilingual { ar: errs.iter().map(|e| e.ar.as_str()).collect::<Vec<_>>().join("؛ "), en: errs.iter().map(|e| e.en.as_str()).collect::<Vec<_>>().join("; ") };
                 Message::new("demographics-refused").both_langs("reasons", reasons)
@@ -437,7 +447,7 @@ fn step(
             Ok(station.save_step(clerk, id, stage, &data, false, now)?)
         }
         Stage::Demographics => {
-            let today = time::OffsetDateTime::from_unix_timestamp(now / 1000).map_err(|e| RunError::Script(e.to_string()))?.date();
+            let today = today(now)?;
             let d = validate::demographics(&script.applicant, today).map_err(RunError::Demographics)?;
             *face_only = d.face_only();
             Ok(station.save_step(clerk, id, stage, &DemographicsData { applicant: d.applicant, age: d.age }, *face_only, now)?)
@@ -451,8 +461,7 @@ fn step(
                 // A zone read with every check digit holding is compared with what was typed: a
                 // typing slip is caught while the document is still on the counter.
                 if let Some(p) = photos.mrz.as_ref().and_then(|m| m.parsed.as_ref()) {
-                    let this_year = time::OffsetDateTime::from_unix_timestamp(now / 1000).map_or(2026, |t| t.year());
-                    let wrong = crate::quality::document::typed_mismatches(&p.data, &number, expiry.as_deref(), &validate::normalize_digits(&script.applicant.date_of_birth), this_year);
+                    let wrong = crate::quality::document::typed_mismatches(&p.data, &number, expiry.as_deref(), &validate::normalize_digits(&script.applicant.date_of_birth), today(now)?.year());
                     if !wrong.is_empty() {
                         return Err(RunError::DocumentMismatch(wrong));
                     }
@@ -504,5 +513,22 @@ fn step(
             Ok(Stage::AwaitingApproval)
         }
         other => Ok(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_comes_from_the_clock_or_an_error_says_why() {
+        assert_eq!(today(0).expect("a date").to_string(), "1970-01-01");
+        // A millisecond before 1970 is still 1969, not 1970 rounded towards zero.
+        assert_eq!(today(-1).expect("a date").to_string(), "1969-12-31");
+        assert_eq!(today(1_796_169_600_000).expect("a date").to_string(), "2026-12-02");
+        let err = today(i64::MAX).expect_err("no date that far");
+        assert!(matches!(err, RunError::Clock(i64::MAX)));
+        let m = err.bilingual();
+        assert!(m.ar.contains("ساعة المحطة") && m.en.contains("clock"), "{m:?}");
     }
 }
