@@ -256,6 +256,7 @@ setting-face-name = حد جودة الوجه
 setting-retries-name = عدد المحاولات الإضافية
 setting-registry-https = عنوان السجل يجب أن يبدأ بـ https://‎ (ويُقبل http على هذا الجهاز فقط)
 device-not-answering = الجهاز لا يستجيب: { $error }
+preview-judge-stopped = توقف فحص الصورة الحية ({ $error })؛ يُعاد تشغيله مع الصورة التالية، وإن تكرر فأبلغ الدعم الفني
 exception-reason-missing = سبب الاستثناء مطلوب
 setting-sync-limit = أقصى سرعة إرسال للمزامنة بالكيلوبت في الثانية (٠: بلا حد)
 setting-sync-limit-name = أقصى سرعة إرسال للمزامنة

@@ -234,6 +234,7 @@ setting-face-name = face quality threshold
 setting-retries-name = retries
 setting-registry-https = the registry address must start with https:// (plain http only on this machine)
 device-not-answering = the device does not answer: { $error }
+preview-judge-stopped = the live preview's checks stopped ({ $error }); they restart with the next frame, and if this repeats tell technical support
 exception-reason-missing = an exception needs a reason
 setting-sync-limit = Sync upload limit in kbit/s (0: none)
 setting-sync-limit-name = sync upload limit

@@ -5,6 +5,8 @@
 //! ICAO wants the head, or the whole frame); face frames also get the full face assessment
 //! ([`super::face`], without BRISQUE, which is for the capture). The verdict never blocks a
 //! capture by itself: the capture step applies the thresholds.
+//!
+//! [`Judge`] runs these verdicts on a thread of its own for the kiosk's preview.
 
 use drivers::sim::Image;
 
@@ -111,6 +113,183 @@ pub fn judge_face(img: &Image, previous: Option<&[u8]>, track: &mut super::face:
     (v, grid)
 }
 
+/// A verdict and the preview frame it describes.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// The frame's sequence number (the device's count).
+    pub sequence: u64,
+    pub verdict: Verdict,
+    /// Time the verdict took, in milliseconds.
+    pub millis: f32,
+}
+
+/// The judging thread has ended (a panic inside it): its verdicts will not come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the preview's judging thread has stopped")]
+pub struct JudgeStopped;
+
+struct Job {
+    image: Image,
+    sequence: u64,
+    face: bool,
+    thresholds: FaceThresholds,
+    generation: u64,
+}
+
+#[derive(Default)]
+struct Slot {
+    /// The newest frame given and not yet taken by the thread (an older one is replaced).
+    job: Option<Job>,
+    /// The newest verdict, of the current generation, and whether it was handed out.
+    done: Option<Judged>,
+    taken: bool,
+    /// Frames given, and frames replaced before the thread got to them.
+    given: u64,
+    skipped: u64,
+    generation: u64,
+    stop: bool,
+}
+
+struct Shared {
+    slot: std::sync::Mutex<Slot>,
+    wake: std::sync::Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Judges preview frames on a thread of its own, so the screen refresh never waits for the
+/// face checks (15-25 ms a frame on this project's reference machine, more on a slow one).
+///
+/// The kiosk gives it every new frame and takes the newest verdict; a frame that arrives while
+/// the thread is busy replaces the one waiting, so verdicts never fall behind the camera. The
+/// thread keeps the state that carries from frame to frame (the last frame's grid for motion,
+/// the face [`super::face::Track`]) and its own copy of the face models; [`Judge::restart`]
+/// forgets that state when a new capture step begins, and verdicts of frames given before are
+/// never handed out after it.
+pub struct Judge {
+    shared: std::sync::Arc<Shared>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Judge {
+    pub fn start() -> std::io::Result<Judge> {
+        let shared = std::sync::Arc::new(Shared { slot: std::sync::Mutex::new(Slot::default()), wake: std::sync::Condvar::new() });
+        let s = shared.clone();
+        let thread = std::thread::Builder::new().name("preview-judge".into()).spawn(move || Self::run(&s))?;
+        Ok(Judge { shared, thread: Some(thread) })
+    }
+
+    fn run(shared: &Shared) {
+        let mut previous: Option<Vec<u8>> = None;
+        let mut track = super::face::Track::default();
+        let mut generation = 0;
+        loop {
+            let job = {
+                let mut slot = shared.lock();
+                loop {
+                    if slot.stop {
+                        return;
+                    }
+                    if let Some(job) = slot.job.take() {
+                        break job;
+                    }
+                    slot = shared.wake.wait(slot).unwrap_or_else(|p| p.into_inner());
+                }
+            };
+            if job.generation != generation {
+                generation = job.generation;
+                previous = None;
+                track = super::face::Track::default();
+            }
+            let start = std::time::Instant::now();
+            let (verdict, grid) = if job.face { judge_face(&job.image, previous.as_deref(), &mut track, &job.thresholds) } else { judge(&job.image, false, previous.as_deref()) };
+            previous = Some(grid);
+            let judged = Judged { sequence: job.sequence, verdict, millis: start.elapsed().as_secs_f32() * 1000.0 };
+            let mut slot = shared.lock();
+            if slot.generation == generation {
+                slot.done = Some(judged);
+                slot.taken = false;
+                shared.wake.notify_all();
+            }
+        }
+    }
+
+    fn alive(&self) -> Result<(), JudgeStopped> {
+        if self.thread.as_ref().is_some_and(|t| !t.is_finished()) { Ok(()) } else { Err(JudgeStopped) }
+    }
+
+    /// Forgets the frames given so far and what they showed (a new capture step begins).
+    pub fn restart(&self) {
+        let mut slot = self.shared.lock();
+        slot.generation += 1;
+        slot.job = None;
+        slot.done = None;
+    }
+
+    /// Gives a frame to judge (`face`: with the face checks), replacing one still waiting.
+    pub fn give(&self, image: &Image, sequence: u64, face: bool, thresholds: &FaceThresholds) {
+        let mut slot = self.shared.lock();
+        let generation = slot.generation;
+        if slot.job.replace(Job { image: image.clone(), sequence, face, thresholds: thresholds.clone(), generation }).is_some() {
+            slot.skipped += 1;
+        }
+        slot.given += 1;
+        self.shared.wake.notify_all();
+    }
+
+    /// The newest verdict not handed out yet, if one has come.
+    pub fn take(&self) -> Result<Option<Judged>, JudgeStopped> {
+        self.alive()?;
+        let mut slot = self.shared.lock();
+        if slot.taken {
+            return Ok(None);
+        }
+        slot.taken = true;
+        Ok(slot.done.clone())
+    }
+
+    /// Waits (at most `timeout`) for the verdict of frame `sequence` or a later one, and hands it
+    /// out: for tests and screenshots, where each frame is drawn with its own verdict.
+    pub fn wait(&self, sequence: u64, timeout: std::time::Duration) -> Result<Option<Judged>, JudgeStopped> {
+        let until = std::time::Instant::now() + timeout;
+        let mut slot = self.shared.lock();
+        loop {
+            if slot.done.as_ref().is_some_and(|d| d.sequence >= sequence) {
+                slot.taken = true;
+                return Ok(slot.done.clone());
+            }
+            self.alive()?;
+            let now = std::time::Instant::now();
+            if now >= until {
+                return Ok(None);
+            }
+            // Woken by each verdict; the bound also notices a thread that died.
+            slot = self.shared.wake.wait_timeout(slot, (until - now).min(std::time::Duration::from_millis(50))).unwrap_or_else(|p| p.into_inner()).0;
+        }
+    }
+
+    /// Frames given, and frames replaced before they were judged.
+    pub fn counts(&self) -> (u64, u64) {
+        let slot = self.shared.lock();
+        (slot.given, slot.skipped)
+    }
+}
+
+impl Drop for Judge {
+    fn drop(&mut self) {
+        self.shared.lock().stop = true;
+        self.shared.wake.notify_all();
+        if let Some(t) = self.thread.take() {
+            // At most one verdict's time: the thread stops before its next frame.
+            let _ = t.join();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +334,77 @@ mod tests {
     fn guide_sits_in_the_frame() {
         let g = icao_guide(1280, 720);
         assert!(g[0] > 0.0 && g[0] + g[2] < 1280.0 && g[1] + g[3] < 720.0);
+    }
+}
+
+#[cfg(test)]
+mod judge_tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    const LONG: Duration = Duration::from_secs(30);
+
+    #[test]
+    fn the_thread_gives_the_verdicts_judging_in_place_would() {
+        let t = FaceThresholds::default();
+        let judge = Judge::start().expect("a thread");
+        let still = drivers::sim::face_scene(3);
+        let (mut previous, mut track) = (None::<Vec<u8>>, crate::quality::face::Track::default());
+        for seq in 1..=6 {
+            let img = drivers::sim::sway(&still, seq);
+            judge.give(&img, seq, true, &t);
+            let got = judge.wait(seq, LONG).expect("alive").expect("a verdict");
+            let (want, grid) = judge_face(&img, previous.as_deref(), &mut track, &t);
+            previous = Some(grid);
+            assert_eq!(got.sequence, seq);
+            assert_eq!((got.verdict.instruction, got.verdict.face, got.verdict.motion), (want.instruction, want.face, want.motion), "frame {seq}");
+            assert!(got.millis > 0.0);
+            // Handed out once.
+            assert!(judge.take().expect("alive").is_none());
+        }
+        assert_eq!(judge.counts(), (6, 0));
+    }
+
+    #[test]
+    fn a_busy_thread_skips_to_the_newest_frame() {
+        let t = FaceThresholds::default();
+        let judge = Judge::start().expect("a thread");
+        let still = drivers::sim::face_scene(3);
+        let frames: Vec<Image> = (1..=8).map(|s| drivers::sim::sway(&still, s)).collect();
+        for (i, img) in frames.iter().enumerate() {
+            judge.give(img, i as u64 + 1, true, &t);
+        }
+        let last = judge.wait(8, LONG).expect("alive").expect("a verdict");
+        assert_eq!(last.sequence, 8);
+        let (given, skipped) = judge.counts();
+        assert_eq!(given, 8);
+        assert!(skipped >= 1, "eight frames given at once are not all judged: {skipped} skipped");
+    }
+
+    #[test]
+    fn after_a_restart_no_verdict_of_the_step_before_is_handed_out() {
+        let t = FaceThresholds::default();
+        let judge = Judge::start().expect("a thread");
+        let img = drivers::sim::face_scene(3);
+        judge.give(&img, 5, true, &t);
+        judge.restart();
+        assert!(judge.wait(5, Duration::from_millis(500)).expect("alive").is_none(), "the old step's frame is forgotten");
+        // The next step's frames (a finger scanner's numbering starts again) are judged afresh:
+        // no motion is measured against the old step's last frame.
+        let finger = drivers::sim::sway(&img, 2);
+        judge.give(&finger, 1, false, &t);
+        let v = judge.wait(1, LONG).expect("alive").expect("a verdict");
+        assert_eq!((v.sequence, v.verdict.motion, v.verdict.face), (1, None, None));
+    }
+
+    #[test]
+    fn dropping_the_judge_ends_its_thread() {
+        let judge = Judge::start().expect("a thread");
+        judge.give(&drivers::sim::face_scene(3), 1, true, &FaceThresholds::default());
+        let start = std::time::Instant::now();
+        drop(judge);
+        // One face verdict at most (a debug build is slow), not a hang.
+        assert!(start.elapsed() < Duration::from_secs(10));
     }
 }

@@ -21,7 +21,7 @@ mod live;
 pub mod ocr;
 
 pub use config::{DocumentThresholds, FaceThresholds, FingerThresholds, IrisThresholds, QualityConfig};
-pub use live::{BRIGHT_ABOVE, Box2, DARK_BELOW, MOVING_ABOVE, Verdict, icao_guide, judge, judge_face};
+pub use live::{BRIGHT_ABOVE, Box2, DARK_BELOW, Judge, JudgeStopped, Judged, MOVING_ABOVE, Verdict, icao_guide, judge, judge_face};
 
 use serde::Serialize;
 

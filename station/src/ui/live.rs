@@ -1,5 +1,6 @@
-//! The capture steps' live view: the device's preview with the quality verdict drawn over it,
-//! and the hand diagram of the 4-4-2 fingerprint capture.
+//! The capture steps' live view: the device's preview with the quality verdict drawn over it
+//! (judged on [`crate::quality::Judge`]'s thread), and the hand diagram of the 4-4-2 fingerprint
+//! capture.
 
 use egui::{Color32, CornerRadius, Pos2, Rect, Stroke, StrokeKind, TextureHandle, TextureOptions, Ui, Vec2, pos2, vec2};
 use schemas::manifest::{ExceptionKind, Position};
@@ -11,13 +12,17 @@ use crate::workflow::{CaptureData, Stage};
 /// The latest preview frame of the current step and what it shows.
 pub struct Live {
     pub frame: drivers::device::Frame,
+    /// The newest verdict: of this frame, or (while the judging thread works on a newer one) of
+    /// a frame or two before.
     pub verdict: Verdict,
-    grid: Vec<u8>,
-    /// Where the face was in the last frame, for the next to search near it.
-    track: quality::face::Track,
+    /// The sequence number of the frame the verdict describes.
+    pub judged: u64,
     /// Consecutive frames judged ready (the face camera captures by itself after enough).
     pub steady: u32,
 }
+
+/// How long a test or screenshot waits for a frame's verdict before going on without it.
+const VERDICT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Live {
     /// Whether the face camera should capture now: the verdict was good for the configured
@@ -62,21 +67,54 @@ impl Model {
                 self.message = Some(crate::i18n::both("device-bad-frame", &[("detail", fluent_bundle::FluentValue::from(detail))]));
             }
             Some(Ok(frame)) => {
-                let previous = self.live.as_ref().map(|l| l.grid.as_slice());
-                let mut track = self.live.as_ref().map(|l| l.track.clone()).unwrap_or_default();
-                let (verdict, grid) = if stage == Stage::Face {
-                    quality::judge_face(&frame.image, previous, &mut track, &self.station.config.capture.quality.face)
-                } else {
-                    quality::judge(&frame.image, false, previous)
-                };
-                // Face checks that cannot run (opencv-data missing) are said, not skipped silently.
-                if let Some(p) = &verdict.problem {
-                    let b = p.both();
-                    self.message = Some((b.ar, b.en));
+                if self.judge.is_none() {
+                    match quality::Judge::start() {
+                        Ok(j) => self.judge = Some(j),
+                        Err(err) => {
+                            self.message = Some(crate::i18n::both("preview-judge-stopped", &[("error", fluent_bundle::FluentValue::from(err.to_string()))]));
+                            return;
+                        }
+                    }
                 }
-                let ready = verdict.instruction == quality::Instruction::Ready && verdict.problem.is_none();
-                let steady = if ready { self.live.as_ref().map_or(0, |l| l.steady) + 1 } else { 0 };
-                self.live = Some(Live { frame, verdict, grid, track, steady });
+                let Some(judge) = &self.judge else { return };
+                if self.judged_stage != Some(stage) {
+                    // A new capture step: nothing carries over from the last one's frames.
+                    judge.restart();
+                    self.judged_stage = Some(stage);
+                }
+                if self.live.as_ref().is_some_and(|l| l.frame.sequence == frame.sequence && l.judged == frame.sequence) {
+                    // Nothing new from the device since the last refresh.
+                    return;
+                }
+                if self.live.as_ref().is_none_or(|l| l.frame.sequence != frame.sequence) {
+                    judge.give(&frame.image, frame.sequence, stage == Stage::Face, &self.station.config.capture.quality.face);
+                }
+                let got = if self.wait_for_verdict { judge.wait(frame.sequence, VERDICT_WAIT) } else { judge.take() };
+                let judged = match got {
+                    Ok(j) => j,
+                    Err(err) => {
+                        // Said, and a new thread is started at the next frame.
+                        self.message = Some(crate::i18n::both("preview-judge-stopped", &[("error", fluent_bundle::FluentValue::from(err.to_string()))]));
+                        self.judge = None;
+                        self.judged_stage = None;
+                        return;
+                    }
+                };
+                match (judged, &mut self.live) {
+                    (Some(j), live) => {
+                        // Face checks that cannot run (opencv-data missing) are said, not skipped silently.
+                        if let Some(p) = &j.verdict.problem {
+                            let b = p.both();
+                            self.message = Some((b.ar, b.en));
+                        }
+                        let ready = j.verdict.instruction == quality::Instruction::Ready && j.verdict.problem.is_none();
+                        let steady = if ready { live.as_ref().map_or(0, |l| l.steady) + 1 } else { 0 };
+                        *live = Some(Live { frame, verdict: j.verdict, judged: j.sequence, steady });
+                    }
+                    // The newest frame is shown at once, with the last verdict until its own comes.
+                    (None, Some(l)) => l.frame = frame,
+                    (None, None) => {}
+                }
             }
             Some(Err(err)) => {
                 self.message = Some(crate::i18n::both("device-not-answering", &[("error", fluent_bundle::FluentValue::from(err.to_string()))]));

@@ -226,6 +226,13 @@ pub struct Model {
     /// The devices attached to this station, kept up to date by a watcher (the real kiosk). None:
     /// every enrollment captures with the simulated devices of its script (tests, training).
     pub devices: Option<std::sync::Arc<std::sync::Mutex<crate::devices::Attached>>>,
+    /// The thread that judges preview frames, started at the first one, and the step it judges for.
+    judge: Option<crate::quality::Judge>,
+    judged_stage: Option<Stage>,
+    /// Whether each preview frame waits for its own verdict before it is drawn (tests and
+    /// screenshots, so every picture is the same), or is drawn at once with the newest verdict
+    /// there is (the kiosk, so the preview keeps the camera's rate however long judging takes).
+    pub wait_for_verdict: bool,
 }
 
 impl Model {
@@ -265,9 +272,17 @@ impl Model {
             sync_clock: std::sync::Arc::new(crate::uplink::system_ms),
             sync_seen: 0,
             devices: None,
+            judge: None,
+            judged_stage: None,
+            wait_for_verdict: true,
         };
         m.refresh_pending();
         m
+    }
+
+    /// Whether a capture step's preview is being judged (its first verdict may not have come yet).
+    pub fn judging(&self) -> bool {
+        self.judge.is_some() && self.judged_stage.is_some() && self.enrolling.as_ref().is_some_and(|e| Some(e.stage) == self.judged_stage)
     }
 
     /// The simulated devices' fault script of the enrollment being captured (training and tests).
@@ -432,7 +447,10 @@ impl Model {
             Err(err) => return self.refuse_err(&err),
         };
         let Some(parsed) = zone.parsed else { return self.refuse_err(&crate::messages::Message::new("document-zone-unread")) };
-        let this_year = time::OffsetDateTime::from_unix_timestamp((self.clock)() / 1000).map_or(2026, |t| t.year());
+        let this_year = match crate::script::today((self.clock)()) {
+            Ok(d) => d.year(),
+            Err(err) => return self.refuse_err(&err),
+        };
         let offer = crate::quality::document::prefill(&parsed.data, parsed.name_truncated, this_year);
         let (filled, differ) = self.form.take(&offer);
         self.notice = Some(if filled.is_empty() && differ.is_empty() { ("prefill-complete".into(), String::new()) } else { (format!("prefill-filled:{}", filled.len()), String::new()) });
@@ -735,7 +753,7 @@ impl App {
     /// Draws the current screen (the UI's own work of a frame).
     pub fn draw(&mut self, ui: &mut Ui) {
         let mut actions = Vec::new();
-        if self.live_refresh && self.model.live.is_some() {
+        if self.live_refresh && (self.model.live.is_some() || self.model.judging()) {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(33));
         }
         // While the worker sends, its progress is drawn twice a second; otherwise every few seconds.
@@ -1204,6 +1222,7 @@ pub fn run_native(model: Model, kiosk: bool) -> Result<(), String> {
             let mut app = App::new(model, tr);
             app.kiosk = kiosk;
             app.live_refresh = true;
+            app.model.wait_for_verdict = false;
             app.applicant_window = true;
             app.model.sync_enabled = true;
             Ok(Box::new(app))

@@ -96,18 +96,29 @@ fn login_home_and_language_switch_in_arabic_and_english() {
     h.snapshot("login_en");
 }
 
+/// The whole demographics form typed in Arabic (no card read).
 fn fill_arabic_form(h: &mut Harness<'_, App>) {
+    fill_what_the_card_does_not_give(h);
+    for (label, value) in [
+        ("الاسم الأول بالأحرف اللاتينية", "Salma"),
+        ("اسم الأب بالأحرف اللاتينية", "Yousef"),
+        ("اسم العائلة بالأحرف اللاتينية", "Al-Khatib"),
+        ("تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩٠-٠٥-١٢"),
+    ] {
+        type_into(h, label, value);
+    }
+}
+
+/// After the simulated ID card (Salma's) was read: the Arabic names, the third Latin name the
+/// card's zone cut, the ID number (in Eastern Arabic digits), phone and address.
+fn fill_what_the_card_does_not_give(h: &mut Harness<'_, App>) {
     for (label, value) in [
         ("الاسم الأول", "سلمى"),
         ("اسم الأب", "يوسف"),
         ("اسم الجد", "محمود"),
         ("اسم العائلة", "الخطيب"),
-        ("الاسم الأول بالأحرف اللاتينية", "Salma"),
-        ("اسم الأب بالأحرف اللاتينية", "Yousef"),
         ("اسم الجد بالأحرف اللاتينية", "Mahmoud"),
-        ("اسم العائلة بالأحرف اللاتينية", "Al-Khatib"),
         ("رقم الهوية", "٤٠١٢٣٤٥٦٢"),
-        ("تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩٠-٠٥-١٢"),
         ("رقم الهاتف", "+970 599 123 456"),
         ("المحافظة", "رام الله والبيرة"),
         ("البلدة أو المدينة", "البيرة"),
@@ -116,12 +127,17 @@ fn fill_arabic_form(h: &mut Harness<'_, App>) {
     }
 }
 
-/// clerk1 logs in, starts an enrollment, records consent, fills the form in Arabic and
-/// photographs the document: the face step is next.
-fn clerk_to_the_face_step(h: &mut Harness<'_, App>) {
+/// clerk1 logs in, starts an enrollment and records consent: the demographics form is next.
+fn clerk_starts_an_enrollment(h: &mut Harness<'_, App>) {
     log_in(h, "اسم المستخدم", "كلمة المرور", "دخول", "clerk1", "demo");
     click(h, "تسجيل جديد");
     click(h, "يوافق المتقدم");
+}
+
+/// clerk1 logs in, starts an enrollment, records consent, fills the form in Arabic and
+/// photographs the document: the face step is next.
+fn clerk_to_the_face_step(h: &mut Harness<'_, App>) {
+    clerk_starts_an_enrollment(h);
     fill_arabic_form(h);
     click(h, "أنثى");
     click(h, "التالي");
@@ -172,19 +188,7 @@ fn enroll_through_every_step_then_supervisor_approves() {
     assert_eq!((f.sex.as_str(), f.document_number.as_str(), f.document_expiry.as_str()), ("female", "401234562", "2031-03-01"));
     h.get_by_label("مُلئت 6 خانات من بطاقة الهوية؛ راجِعها مع المتقدم");
     h.get_by_label_contains("مقطوع عند آخره");
-    for (label, value) in [
-        ("الاسم الأول", "سلمى"),
-        ("اسم الأب", "يوسف"),
-        ("اسم الجد", "محمود"),
-        ("اسم العائلة", "الخطيب"),
-        ("اسم الجد بالأحرف اللاتينية", "Mahmoud"),
-        ("رقم الهوية", "٤٠١٢٣٤٥٦٢"),
-        ("رقم الهاتف", "+970 599 123 456"),
-        ("المحافظة", "رام الله والبيرة"),
-        ("البلدة أو المدينة", "البيرة"),
-    ] {
-        type_into(&mut h, label, value);
-    }
+    fill_what_the_card_does_not_give(&mut h);
     // Eastern Arabic digits are taken, and shown as the digits the ID card prints (egui would
     // draw a run of Eastern digits reversed).
     assert_eq!(h.state().model.form.national_id, "401234562");
@@ -357,9 +361,7 @@ fn reading_the_id_card_flags_what_was_mistyped() {
     let (_dir, app) = app("ui-prefill");
     let mut h = harness_sized(app, 2600.0);
     h.run();
-    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "clerk1", "demo");
-    click(&mut h, "تسجيل جديد");
-    click(&mut h, "يوافق المتقدم");
+    clerk_starts_an_enrollment(&mut h);
     type_into(&mut h, "اسم العائلة بالأحرف اللاتينية", "Al-Katib");
     type_into(&mut h, "تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩١-٠٥-١٢");
     click(&mut h, "قراءة بطاقة الهوية");
@@ -373,18 +375,7 @@ fn reading_the_id_card_flags_what_was_mistyped() {
     h.snapshot("prefill_differs_ar");
     // With the birth date left wrong, the document step refuses: the card's birth date is
     // guarded by a check digit, so this is a typing slip, not a misread.
-    for (label, value) in [
-        ("الاسم الأول", "سلمى"),
-        ("اسم الأب", "يوسف"),
-        ("اسم الجد", "محمود"),
-        ("اسم العائلة", "الخطيب"),
-        ("اسم الجد بالأحرف اللاتينية", "Mahmoud"),
-        ("رقم الهوية", "401234562"),
-        ("المحافظة", "رام الله والبيرة"),
-        ("البلدة أو المدينة", "البيرة"),
-    ] {
-        type_into(&mut h, label, value);
-    }
+    fill_what_the_card_does_not_give(&mut h);
     click(&mut h, "التالي");
     assert!(h.state().model.field_errors.is_empty(), "{:?}", h.state().model.field_errors);
     click(&mut h, "تصوير الوثيقة");
@@ -392,6 +383,34 @@ fn reading_the_id_card_flags_what_was_mistyped() {
     let ar = plain(&h.state().model.message.clone().expect("the document step is refused").0);
     assert!(ar.contains("تاريخ الميلاد (سنة-شهر-يوم): في الوثيقة 1990-05-12 وفي النموذج 1991-05-12"), "{ar}");
     assert!(!ar.contains("Al Khatib"), "only the guarded fields stop the step: {ar}");
+}
+
+/// As the kiosk runs it: a preview frame is drawn at once, and the face checks' verdict comes
+/// from their own thread at a later refresh; it becomes "ready", and the verdict shown is never
+/// of a frame newer than the one drawn.
+#[test]
+fn the_kiosk_preview_draws_frames_without_waiting_for_their_verdict() {
+    let (_dir, mut app) = app("ui-judge");
+    app.model.wait_for_verdict = false;
+    let mut h = harness_sized(app, 2600.0);
+    h.run();
+    clerk_to_the_face_step(&mut h);
+    let start = std::time::Instant::now();
+    loop {
+        h.run();
+        if let Some(l) = &h.state().model.live {
+            assert!(l.judged <= l.frame.sequence, "verdict of frame {} over frame {}", l.judged, l.frame.sequence);
+            if l.verdict.instruction == station::quality::Instruction::Ready {
+                break;
+            }
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "no verdict came from the judging thread");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.get_by_label("جاهز للالتقاط");
+    // The capture itself is judged in full, as ever.
+    click(&mut h, "التقاط");
+    h.get_by_label_contains("الخطوة 5 من 10");
 }
 
 /// A finger that is not there: after the retries the clerk records an amputation with a reason;
