@@ -31,6 +31,13 @@ fn value(c: char) -> Option<u32> {
     }
 }
 
+/// Whether a check digit cannot tell `a` from `b`: their values are equal modulo 10 (8 and S,
+/// 0 and K, 6 and G, ...), so with one read as the other every check digit still holds, whatever
+/// the weight of the position.
+pub fn check_blind(a: char, b: char) -> bool {
+    a != b && matches!((value(a), value(b)), (Some(x), Some(y)) if x % 10 == y % 10)
+}
+
 /// Codes Doc 9303 part 3 allows besides ISO 3166-1 alpha-3: Germany's `D`; the British
 /// nationalities (dependent territories, national overseas, overseas citizen, protected
 /// person, subject); the United Nations and its agencies; the international organisations
@@ -419,6 +426,22 @@ pub fn parse(lines: &[&str]) -> Result<Parsed, MrzError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_blind_pairs_are_exactly_the_swaps_a_check_digit_misses() {
+        assert!(check_blind('8', 'S') && check_blind('S', '8') && check_blind('0', 'K') && check_blind('6', 'G'));
+        assert!(!check_blind('8', 'B') && !check_blind('0', 'O') && !check_blind('1', 'I') && !check_blind('8', '8'));
+        // Against the check digit itself: every swap of one character of ICAO's specimen number.
+        let number = "L898902C3";
+        let digit = check_digit(number);
+        let alphabet: Vec<char> = ('0'..='9').chain('A'..='Z').collect();
+        for (i, c) in number.chars().enumerate() {
+            for &x in &alphabet {
+                let swapped: String = number.chars().enumerate().map(|(j, y)| if j == i { x } else { y }).collect();
+                assert_eq!(check_digit(&swapped) == digit && x != c, check_blind(c, x), "{c} -> {x} at {i}");
+            }
+        }
+    }
 
     #[test]
     fn icao_specimens_check() {

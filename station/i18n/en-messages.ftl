@@ -196,4 +196,5 @@ value-empty = (empty)
 document-zone-unread = The document's machine-readable zone could not be read: place the side of the card with the three lines under the camera, without glare, and read it again, or type the data.
 prefill-differs = The ID card says otherwise than the form, and what was typed was kept: { $fields }. Correct what was mistyped.
 prefill-name-cut = The machine-readable zone cuts the name short, so its last name was not filled: type it as the card prints it.
+prefill-doubt = Compare character { $place } of “{ $field }” with the card: the reader cannot tell { $read } from { $other } there, and no check digit shows the difference.
 capture-same-finger = { $second } looks like { $first } placed again: place the finger the screen shows and capture again

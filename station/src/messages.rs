@@ -119,6 +119,11 @@ impl Explain for Message {
     }
 }
 
+/// A character the card reader could not tell from another, to compare with the document.
+pub fn doubt(d: &crate::quality::document::Doubtful) -> Message {
+    Message::new("prefill-doubt").nested("field", Message::new(d.field.label())).number("place", d.index as i64 + 1).with("read", d.read).with("other", d.could_be)
+}
+
 /// The fields where a document's machine-readable zone and the form disagree, each named by
 /// its form label and with both values, in both languages.
 pub fn differences(m: &[crate::quality::document::Mismatch]) -> Bilingual {
@@ -216,6 +221,16 @@ mod tests {
     }
 
     #[test]
+    fn a_doubt_names_the_field_the_place_and_both_characters() {
+        use crate::quality::document::{Doubtful, FormField};
+        let b = doubt(&Doubtful { field: FormField::DocumentNumber, index: 3, read: 'S', could_be: '8' }).both();
+        let plain = |t: &str| t.replace(['\u{2066}', '\u{2068}', '\u{2069}'], "");
+        let (ar, en) = (plain(&b.ar), plain(&b.en));
+        assert!(ar.contains("الحرف 4 من «رقم وثيقة الهوية»") && ar.contains("بين S و8"), "{ar}");
+        assert!(en.contains("character 4 of “Identity document number”") && en.contains("tell S from 8"), "{en}");
+    }
+
+    #[test]
     fn every_message_id_used_in_code_exists_in_both_files() {
         // The ids the station's code names, collected from its sources: a typo or a message
         // forgotten in one language shows here, not as "[id]" on a clerk's screen.
@@ -231,10 +246,13 @@ mod tests {
             include_str!("store.rs"),
             include_str!("vault.rs"),
             include_str!("report.rs"),
+            include_str!("ui/mod.rs"),
+            include_str!("ui/live.rs"),
+            include_str!("quality/document.rs"),
         ];
         let mut ids = Vec::new();
         for s in sources {
-            for part in s.split("Message::new(\"").skip(1).chain(s.split("Failure::new(\"").skip(1)) {
+            for part in s.split("Message::new(\"").skip(1).chain(s.split("Failure::new(\"").skip(1)).chain(s.split("i18n::both(\"").skip(1)) {
                 if let Some(end) = part.find('"') {
                     ids.push(part[..end].to_string());
                 }

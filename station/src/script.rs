@@ -460,8 +460,10 @@ fn step(
                 let photos = capture::document_pages(devices, policy, d.pages).map_err(cap)?;
                 // A zone read with every check digit holding is compared with what was typed: a
                 // typing slip is caught while the document is still on the counter.
-                if let Some(p) = photos.mrz.as_ref().and_then(|m| m.parsed.as_ref()) {
-                    let wrong = crate::quality::document::typed_mismatches(&p.data, &number, expiry.as_deref(), &validate::normalize_digits(&script.applicant.date_of_birth), today(now)?.year());
+                if let Some(m) = &photos.mrz
+                    && let Some(p) = &m.parsed
+                {
+                    let wrong = crate::quality::document::typed_mismatches(&p.data, &m.doubts, &number, expiry.as_deref(), &validate::normalize_digits(&script.applicant.date_of_birth), today(now)?.year());
                     if !wrong.is_empty() {
                         return Err(RunError::DocumentMismatch(wrong));
                     }

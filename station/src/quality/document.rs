@@ -281,12 +281,25 @@ fn title(word: &str) -> String {
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
+/// A character of an offered field that the card reader could not tell from another without
+/// a check digit noticing ([`super::ocr::Doubt`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Doubtful {
+    pub field: FormField,
+    /// The character's place in the field's text (0 = first).
+    pub index: usize,
+    pub read: char,
+    pub could_be: char,
+}
+
 /// What a read zone offers the form: each field with the text the form's field takes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Prefill {
     pub offers: Vec<(FormField, String)>,
     /// The zone cut the name short; its last given name is not offered.
     pub name_truncated: bool,
+    /// Characters of the offers to compare with the document by eye.
+    pub doubts: Vec<Doubtful>,
 }
 
 /// The form values `mrz` states. Given names go to the first, father's and grandfather's
@@ -326,10 +339,30 @@ pub fn prefill(mrz: &MrzData, name_truncated: bool, this_year: i32) -> Prefill {
     if let Some(d) = expiry_date(&mrz.expiry_date) {
         offers.push((FormField::DocumentExpiry, d));
     }
-    Prefill { offers, name_truncated }
+    Prefill { offers, name_truncated, doubts: Vec::new() }
 }
 
 impl Prefill {
+    /// Adds the reader's doubts about the offered fields (the document number's; the other
+    /// checked fields are digits only, or not on the form).
+    pub fn doubting(mut self, doubts: &[super::ocr::Doubt]) -> Prefill {
+        self.doubts = doubts
+            .iter()
+            .filter(|d| d.field == "document number")
+            .map(|d| Doubtful { field: FormField::DocumentNumber, index: d.index, read: d.read, could_be: d.could_be })
+            .collect();
+        self
+    }
+
+    /// Whether `typed` is the offered `zone` but for doubtful characters typed as their
+    /// alternative (the clerk, reading the document, is taken at their word there).
+    fn same_but_doubts(&self, field: FormField, typed: &str, zone: &str) -> bool {
+        let (t, z): (Vec<char>, Vec<char>) = (compact(typed).chars().collect(), zone.chars().collect());
+        field == FormField::DocumentNumber
+            && t.len() == z.len()
+            && t.iter().zip(&z).enumerate().all(|(i, (a, b))| a == b || self.doubts.iter().any(|d| d.field == field && d.index == i && d.could_be == *a))
+    }
+
     /// The offered fields where `typed` (what the form holds, None for a field not asked)
     /// says otherwise.
     pub fn differences(&self, mut typed: impl FnMut(FormField) -> Option<String>) -> Vec<Mismatch> {
@@ -337,7 +370,7 @@ impl Prefill {
             .iter()
             .filter_map(|(field, zone)| {
                 let t = typed(*field)?;
-                (!field.same(&t, zone)).then(|| Mismatch { field: *field, mrz: zone.clone(), typed: t.trim().to_string() })
+                (!field.same(&t, zone) && !self.same_but_doubts(*field, &t, zone)).then(|| Mismatch { field: *field, mrz: zone.clone(), typed: t.trim().to_string() })
             })
             .collect()
     }
@@ -364,9 +397,11 @@ pub fn compare(mrz: &MrzData, applicant: &Applicant, number: &str, expiry: Optio
 
 /// What the document step checks before it is saved: the number, expiry and birth date the
 /// clerk typed against a zone read with every check digit holding (fields a check digit
-/// guards, so a difference is a typing slip or another person's document, not a misread).
-pub fn typed_mismatches(mrz: &MrzData, number: &str, expiry: Option<&str>, birth_date_typed: &str, this_year: i32) -> Vec<Mismatch> {
-    prefill(mrz, false, this_year).differences(|f| match f {
+/// guards, so a difference is a typing slip or another person's document, not a misread;
+/// except where the reader's `doubts` say the check digits could not tell, and the form holds
+/// the other character).
+pub fn typed_mismatches(mrz: &MrzData, doubts: &[super::ocr::Doubt], number: &str, expiry: Option<&str>, birth_date_typed: &str, this_year: i32) -> Vec<Mismatch> {
+    prefill(mrz, false, this_year).doubting(doubts).differences(|f| match f {
         FormField::DocumentNumber => Some(number.to_string()),
         FormField::DateOfBirth => Some(birth_date_typed.to_string()),
         FormField::DocumentExpiry => expiry.map(str::to_string),
@@ -418,6 +453,26 @@ mod tests {
         assert_eq!(offered(&f, FormField::Sex), Some("female"));
         assert_eq!(offered(&f, FormField::DocumentNumber), Some("D23145890"));
         assert_eq!(offered(&f, FormField::DocumentExpiry), Some("2012-04-15"));
+    }
+
+    #[test]
+    fn a_doubtful_character_typed_as_its_alternative_is_no_difference() {
+        // ICAO's passport specimen L898902C3, its second 8 read with S close behind.
+        let p = zone(&["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]);
+        let doubt = super::ocr::Doubt { line: 1, position: 3, field: "document number", index: 3, read: '8', could_be: 'S', margin: 0.01 };
+        let personal = super::ocr::Doubt { field: "personal number", index: 0, ..doubt.clone() };
+        let f = prefill(&p.data, false, 2026).doubting(&[doubt.clone(), personal]);
+        assert_eq!(f.doubts, vec![Doubtful { field: FormField::DocumentNumber, index: 3, read: '8', could_be: 'S' }], "only the form's fields");
+        let number = |n: &'static str| move |field: FormField| (field == FormField::DocumentNumber).then(|| n.to_string());
+        assert!(f.differences(number("L89S902C3")).is_empty(), "the clerk's S where the reader doubted");
+        assert!(f.differences(number("l89s 902c3")).is_empty());
+        assert_eq!(f.differences(number("S898902C3")).len(), 1, "an S where the reader had no doubt");
+        assert_eq!(f.differences(number("L89B902C3")).len(), 1, "a character that is not the alternative");
+        assert_eq!(f.differences(number("L89S902C")).len(), 1);
+        // Without the doubt, the same S is a difference; the document step takes the doubts.
+        assert_eq!(prefill(&p.data, false, 2026).differences(number("L89S902C3")).len(), 1);
+        assert!(typed_mismatches(&p.data, &[doubt], "L89S902C3", Some("2012-04-15"), "1974-08-12", 2026).is_empty());
+        assert_eq!(typed_mismatches(&p.data, &[], "L89S902C3", Some("2012-04-15"), "1974-08-12", 2026).len(), 1);
     }
 
     #[test]

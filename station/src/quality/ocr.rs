@@ -121,6 +121,51 @@ pub struct Resolution {
     pub field: &'static str,
 }
 
+/// A character of a checked field that a close runner-up could have been without any check
+/// digit noticing (8 and S, 0 and K: [`schemas::mrz::check_blind`]). The zone is still taken,
+/// but the clerk is asked to compare that character with the document, and a form that types
+/// the runner-up there is not refused.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Doubt {
+    pub line: usize,
+    pub position: usize,
+    /// The checked field and the character's place in it (0 = first).
+    pub field: &'static str,
+    pub index: usize,
+    pub read: char,
+    pub could_be: char,
+    /// How much better `read` matched its template than `could_be` did.
+    pub margin: f32,
+}
+
+/// A runner-up this close to the character read (in normalised correlation) makes a doubt.
+pub const DOUBT_MARGIN: f32 = 0.05;
+
+/// The doubts of a zone read as `reads` (after the check digits' resolutions).
+fn doubts(format: Format, reads: &[Vec<CharRead>]) -> Vec<Doubt> {
+    let layout = format.layout();
+    let mut out = Vec::new();
+    // The composite digit spans the other fields: each doubt is told under its own field.
+    for field in format.checked_fields().into_iter().filter(|f| f.name != "composite") {
+        let mut index = 0;
+        for &(l, a, b) in &field.spans {
+            for p in a..b {
+                let c = &reads[l][p];
+                let own = c.candidates.iter().find(|(x, _)| *x == c.chosen).map_or(c.score, |x| x.1);
+                // The filler '<' counts as 0 but is not a character of the field's text.
+                let rival = c.candidates.iter().find(|(x, _)| *x != '<' && c.chosen != '<' && schemas::mrz::check_blind(c.chosen, *x) && layout[l][p].allows(*x));
+                if let Some(&(could_be, s)) = rival
+                    && own - s <= DOUBT_MARGIN
+                {
+                    out.push(Doubt { line: l, position: p, field: field.name, index, read: c.chosen, could_be, margin: own - s });
+                }
+                index += 1;
+            }
+        }
+    }
+    out
+}
+
 /// What was read of a machine-readable zone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MrzRead {
@@ -130,6 +175,8 @@ pub struct MrzRead {
     pub min_match: f32,
     pub mean_match: f32,
     pub resolved: Vec<Resolution>,
+    /// Characters the check digits cannot vouch for.
+    pub doubts: Vec<Doubt>,
     /// The fields with every check digit's result (None if the lines do not parse).
     pub parsed: Option<Parsed>,
 }
@@ -382,7 +429,8 @@ pub fn read_mrz(grey: &Mat) -> Result<Option<MrzRead>, QualityError> {
         let parsed = schemas::mrz::parse(&refs).ok();
         let ok = parsed.as_ref().map_or(0, |p| p.checks.iter().filter(|c| c.ok).count());
         let rank = mean_match + ok as f32;
-        let read = MrzRead { format: format.name(), lines: text, min_match, mean_match, resolved, parsed };
+        let doubts = doubts(format, &reads);
+        let read = MrzRead { format: format.name(), lines: text, min_match, mean_match, resolved, doubts, parsed };
         if best.as_ref().is_none_or(|(r, _)| rank > *r) {
             best = Some((rank, read));
         }
@@ -416,6 +464,23 @@ mod tests {
         // Nothing to resolve in a zone whose digits hold.
         let mut r = reads(&good);
         assert!(resolve(Format::Td3, &mut r).is_empty());
+    }
+
+    #[test]
+    fn characters_a_check_digit_cannot_vouch_for_are_doubts() {
+        let zone = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"];
+        let mut r = reads(&zone);
+        // No runner-up the check digits are blind to: no doubt.
+        r.iter_mut().flatten().for_each(|c| c.candidates.truncate(1));
+        assert!(doubts(Format::Td3, &r).is_empty());
+        // The number's second 8 with S close behind; its first 8 with S far behind; the birth
+        // date's 7, digits only, with a close letter it may not hold.
+        r[1][3] = CharRead { chosen: '8', score: 0.80, candidates: vec![('8', 0.80), ('S', 0.78), ('B', 0.7)] };
+        r[1][1] = CharRead { chosen: '8', score: 0.90, candidates: vec![('8', 0.90), ('S', 0.60)] };
+        r[1][13] = CharRead { chosen: '7', score: 0.80, candidates: vec![('7', 0.80), ('H', 0.79)] };
+        let d = doubts(Format::Td3, &r);
+        assert_eq!(d.iter().map(|d| (d.field, d.index, d.read, d.could_be)).collect::<Vec<_>>(), vec![("document number", 3, '8', 'S')]);
+        assert!((d[0].margin - 0.02).abs() < 1e-6);
     }
 
     #[test]

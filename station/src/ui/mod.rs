@@ -451,7 +451,7 @@ impl Model {
             Ok(d) => d.year(),
             Err(err) => return self.refuse_err(&err),
         };
-        let offer = crate::quality::document::prefill(&parsed.data, parsed.name_truncated, this_year);
+        let offer = crate::quality::document::prefill(&parsed.data, parsed.name_truncated, this_year).doubting(&zone.doubts);
         let (filled, differ) = self.form.take(&offer);
         self.notice = Some(if filled.is_empty() && differ.is_empty() { ("prefill-complete".into(), String::new()) } else { (format!("prefill-filled:{}", filled.len()), String::new()) });
         let mut told = Vec::new();
@@ -461,6 +461,7 @@ impl Model {
         if offer.name_truncated {
             told.push(crate::messages::Message::new("prefill-name-cut").both());
         }
+        told.extend(offer.doubts.iter().map(|d| crate::messages::doubt(d).both()));
         if !told.is_empty() {
             let join = |f: fn(&crate::messages::Bilingual) -> &String| told.iter().map(f).cloned().collect::<Vec<_>>().join(" ");
             self.message = Some((join(|b| &b.ar), join(|b| &b.en)));
