@@ -296,6 +296,9 @@ fn read_line(ink: &Mat, line: Line, kinds: &[CharKind], t: &Templates) -> Result
     Ok(out)
 }
 
+/// A look-alike swap: line, position, the character put there, and the match it loses.
+type Swap = (usize, usize, char, f32);
+
 /// Makes failing check digits hold by swapping look-alikes the position allows, trying the
 /// cheapest swaps (smallest loss of match) first, one or two per field.
 fn resolve(format: Format, reads: &mut [Vec<CharRead>]) -> Vec<Resolution> {
@@ -307,7 +310,7 @@ fn resolve(format: Format, reads: &mut [Vec<CharRead>]) -> Vec<Resolution> {
             continue;
         }
         // Positions of the field (and its digit) with a look-alike the layout allows.
-        let mut options: Vec<(usize, usize, char, f32)> = Vec::new();
+        let mut options: Vec<Swap> = Vec::new();
         let positions = field.spans.iter().flat_map(|(l, a, b)| (*a..*b).map(move |p| (*l, p))).chain(std::iter::once(field.digit));
         for (l, p) in positions {
             let c = &reads[l][p];
@@ -326,25 +329,22 @@ fn resolve(format: Format, reads: &mut [Vec<CharRead>]) -> Vec<Resolution> {
             }
         }
         options.sort_by(|a, b| a.3.total_cmp(&b.3));
-        let mut fixed = None;
-        'search: for (i, a) in options.iter().enumerate() {
-            let mut trial = chars(reads);
-            trial[a.0][a.1] = a.2;
-            if field.holds(&trial) {
-                fixed = Some(vec![*a]);
-                break;
+        // One swap before any two (two cheap swaps that happen to hold are likelier a wrong
+        // reading than one swap that does), each in order of the match they lose.
+        let base = chars(reads);
+        let holds_with = |swaps: &[&Swap]| {
+            let mut trial = base.clone();
+            for (l, p, to, _) in swaps.iter().copied() {
+                trial[*l][*p] = *to;
             }
-            for b in &options[i + 1..] {
-                if (b.0, b.1) == (a.0, a.1) {
-                    continue;
-                }
-                let mut t2 = trial.clone();
-                t2[b.0][b.1] = b.2;
-                if field.holds(&t2) {
-                    fixed = Some(vec![*a, *b]);
-                    break 'search;
-                }
-            }
+            field.holds(&trial)
+        };
+        let mut fixed: Option<Vec<Swap>> = options.iter().find(|a| holds_with(&[a])).map(|a| vec![*a]);
+        if fixed.is_none() {
+            let mut pairs: Vec<(&Swap, &Swap)> =
+                options.iter().enumerate().flat_map(|(i, a)| options[i + 1..].iter().filter(move |b| (b.0, b.1) != (a.0, a.1)).map(move |b| (a, b))).collect();
+            pairs.sort_by(|x, y| (x.0.3 + x.1.3).total_cmp(&(y.0.3 + y.1.3)));
+            fixed = pairs.into_iter().find(|(a, b)| holds_with(&[a, b])).map(|(a, b)| vec![*a, *b]);
         }
         for (l, p, to, _) in fixed.unwrap_or_default() {
             done.push(Resolution { line: l, position: p, from: reads[l][p].chosen, to, field: field.name });
@@ -464,6 +464,25 @@ mod tests {
         // Nothing to resolve in a zone whose digits hold.
         let mut r = reads(&good);
         assert!(resolve(Format::Td3, &mut r).is_empty());
+    }
+
+    #[test]
+    fn one_swap_that_makes_the_digit_hold_wins_over_two_cheaper_ones() {
+        // Salma's card (401234562) blurred at sigma 1.6, as measured: O beat 0, and two cheap
+        // swaps (1 to I, 2 to Z) also make the check digit hold; reading 4OIZ34562 instead of
+        // fixing the O was a wrong number with every check digit holding.
+        let zone = ["IDPSE4012345621<<<<<<<<<<<<<<<", "9005123F3103016PSE<<<<<<<<<<<6", "AL<KHATIB<<SALMA<YOUSEF<MAHMOU"];
+        let mut r = reads(&zone);
+        r.iter_mut().flatten().for_each(|c| c.candidates.truncate(1));
+        r[0][6] = CharRead { chosen: 'O', score: 0.883, candidates: vec![('O', 0.883), ('0', 0.793)] };
+        r[0][7] = CharRead { chosen: '1', score: 0.907, candidates: vec![('1', 0.907), ('I', 0.637)] };
+        r[0][8] = CharRead { chosen: '2', score: 0.831, candidates: vec![('2', 0.831), ('Z', 0.749)] };
+        let swapped: String = zone[0].chars().enumerate().map(|(i, c)| match i { 6 => 'O', 7 => 'I', 8 => 'Z', _ => c }).collect();
+        assert!(Format::Td1.checked_fields()[0].holds(&[swapped.chars().collect(), zone[1].chars().collect(), zone[2].chars().collect()]), "the two-swap reading holds too");
+        let done = resolve(Format::Td1, &mut r);
+        let line: String = r[0].iter().map(|c| c.chosen).collect();
+        assert_eq!(line, zone[0]);
+        assert_eq!(done.iter().map(|d| (d.position, d.from, d.to)).collect::<Vec<_>>(), vec![(6, 'O', '0')]);
     }
 
     #[test]
