@@ -77,10 +77,14 @@ impl Model {
                     }
                 }
                 let Some(judge) = &self.judge else { return };
-                if self.judged_stage != Some(stage) {
-                    // A new capture step: nothing carries over from the last one's frames.
+                // A new capture step (of this enrollment or another), or a device that counts its
+                // frames from the start again: nothing carries over from the frames before.
+                let step = (e.id.clone(), stage);
+                let recounted = self.live.as_ref().is_some_and(|l| frame.sequence < l.frame.sequence);
+                if self.judged_step.as_ref() != Some(&step) || recounted {
                     judge.restart();
-                    self.judged_stage = Some(stage);
+                    self.live = None;
+                    self.judged_step = Some(step);
                 }
                 if self.live.as_ref().is_some_and(|l| l.frame.sequence == frame.sequence && l.judged == frame.sequence) {
                     // Nothing new from the device since the last refresh.
@@ -96,7 +100,7 @@ impl Model {
                         // Said, and a new thread is started at the next frame.
                         self.message = Some(crate::i18n::both("preview-judge-stopped", &[("error", fluent_bundle::FluentValue::from(err.to_string()))]));
                         self.judge = None;
-                        self.judged_stage = None;
+                        self.judged_step = None;
                         return;
                     }
                 };

@@ -226,9 +226,10 @@ pub struct Model {
     /// The devices attached to this station, kept up to date by a watcher (the real kiosk). None:
     /// every enrollment captures with the simulated devices of its script (tests, training).
     pub devices: Option<std::sync::Arc<std::sync::Mutex<crate::devices::Attached>>>,
-    /// The thread that judges preview frames, started at the first one, and the step it judges for.
+    /// The thread that judges preview frames, started at the first one, and the step (enrollment
+    /// and stage) it judges for.
     judge: Option<crate::quality::Judge>,
-    judged_stage: Option<Stage>,
+    judged_step: Option<(String, Stage)>,
     /// Whether each preview frame waits for its own verdict before it is drawn (tests and
     /// screenshots, so every picture is the same), or is drawn at once with the newest verdict
     /// there is (the kiosk, so the preview keeps the camera's rate however long judging takes).
@@ -273,7 +274,7 @@ impl Model {
             sync_seen: 0,
             devices: None,
             judge: None,
-            judged_stage: None,
+            judged_step: None,
             wait_for_verdict: true,
         };
         m.refresh_pending();
@@ -282,7 +283,7 @@ impl Model {
 
     /// Whether a capture step's preview is being judged (its first verdict may not have come yet).
     pub fn judging(&self) -> bool {
-        self.judge.is_some() && self.judged_stage.is_some() && self.enrolling.as_ref().is_some_and(|e| Some(e.stage) == self.judged_stage)
+        self.judge.is_some() && self.enrolling.as_ref().is_some_and(|e| self.judged_step.as_ref().is_some_and(|(id, stage)| *id == e.id && *stage == e.stage))
     }
 
     /// The simulated devices' fault script of the enrollment being captured (training and tests).

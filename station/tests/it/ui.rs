@@ -413,6 +413,34 @@ fn the_kiosk_preview_draws_frames_without_waiting_for_their_verdict() {
     h.get_by_label_contains("الخطوة 5 من 10");
 }
 
+/// A second enrollment reaching the step where the first was left gets verdicts of its own
+/// frames: nothing of the first one's camera carries over to the judging thread.
+#[test]
+fn a_second_enrollment_at_the_same_step_is_judged_afresh() {
+    let (_dir, app) = app("ui-judge-again");
+    let mut h = harness_sized(app, 2600.0);
+    h.run();
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "clerk1", "demo");
+    let to_documents = |h: &mut Harness<'_, App>| {
+        click(h, "تسجيل جديد");
+        click(h, "يوافق المتقدم");
+        fill_arabic_form(h);
+        click(h, "أنثى");
+        click(h, "التالي");
+        h.get_by_label("الخطوة 3 من 10: وثائق الهوية");
+    };
+    to_documents(&mut h);
+    for _ in 0..5 {
+        h.run();
+    }
+    let first = h.state().model.live.as_ref().map(|l| l.frame.sequence).expect("the document camera's preview");
+    click(&mut h, "العودة إلى الرئيسية");
+    to_documents(&mut h);
+    let l = h.state().model.live.as_ref().expect("the new camera's preview");
+    assert!(l.frame.sequence < first, "the new enrollment's camera counts from the start: {} after {first}", l.frame.sequence);
+    assert_eq!(l.judged, l.frame.sequence, "the verdict shown is of the frame shown");
+}
+
 /// A finger that is not there: after the retries the clerk records an amputation with a reason;
 /// the exception and an exception photograph are in the signed enrollment.
 #[test]
