@@ -53,6 +53,10 @@ pub struct FaceThresholds {
     /// BRISQUE on the ICAO crop, 0 best to 100 worst (OpenCV's live model; secondary, only at
     /// capture, not on preview frames).
     pub max_brisque: f64,
+    /// The folder of OpenCV's trained models: the Haar cascades and BRISQUE's model, as Debian's
+    /// opencv-data lays them out (`haarcascades/`, `quality/`). None: `HUKUMATI_OPENCV_DATA`
+    /// if set, else Debian's `/usr/share/opencv4`.
+    pub models: Option<std::path::PathBuf>,
 }
 
 impl Default for FaceThresholds {
@@ -68,6 +72,7 @@ impl Default for FaceThresholds {
             max_eye_glare_percent: 2.0,
             max_background_deviation: 30.0,
             max_brisque: 60.0,
+            models: None,
         }
     }
 }

@@ -10,7 +10,7 @@
 //! distance, height 4/3 W, the eye midpoint centred horizontally and 0.6 W from the top.
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use drivers::sim::Image;
 use opencv::core::{self, Mat, Rect, Size, Vector};
@@ -30,9 +30,10 @@ const DETECT_WIDTH: i32 = 240;
 /// the eye cascade's 20 px window).
 const EYE_BAND: i32 = 136;
 
-/// Where Debian's opencv-data puts the trained models (`HUKUMATI_OPENCV_DATA` overrides).
-pub fn models_dir() -> PathBuf {
-    std::env::var_os("HUKUMATI_OPENCV_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/share/opencv4"))
+/// Where the trained models are: the configured folder, else `HUKUMATI_OPENCV_DATA`, else
+/// where Debian's opencv-data puts them.
+pub fn models_dir(t: &FaceThresholds) -> PathBuf {
+    t.models.clone().or_else(|| std::env::var_os("HUKUMATI_OPENCV_DATA").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from("/usr/share/opencv4"))
 }
 
 struct Models {
@@ -43,8 +44,8 @@ struct Models {
     brisque_range: String,
 }
 
-fn cascade(rel: &str) -> Result<CascadeClassifier, QualityError> {
-    let path = models_dir().join(rel);
+fn cascade(dir: &Path, rel: &str) -> Result<CascadeClassifier, QualityError> {
+    let path = dir.join(rel);
     let missing = || QualityError::Model { path: path.display().to_string() };
     if !path.is_file() {
         return Err(missing());
@@ -57,8 +58,8 @@ fn cascade(rel: &str) -> Result<CascadeClassifier, QualityError> {
 }
 
 impl Models {
-    fn load() -> Result<Models, QualityError> {
-        let q = models_dir().join("quality");
+    fn load(dir: &Path) -> Result<Models, QualityError> {
+        let q = dir.join("quality");
         let (m, r) = (q.join("brisque_model_live.yml"), q.join("brisque_range_live.yml"));
         for p in [&m, &r] {
             if !p.is_file() {
@@ -66,9 +67,9 @@ impl Models {
             }
         }
         Ok(Models {
-            face: cascade("haarcascades/haarcascade_frontalface_alt2.xml")?,
-            eye: cascade("haarcascades/haarcascade_eye.xml")?,
-            eye_glasses: cascade("haarcascades/haarcascade_eye_tree_eyeglasses.xml")?,
+            face: cascade(dir, "haarcascades/haarcascade_frontalface_alt2.xml")?,
+            eye: cascade(dir, "haarcascades/haarcascade_eye.xml")?,
+            eye_glasses: cascade(dir, "haarcascades/haarcascade_eye_tree_eyeglasses.xml")?,
             brisque_model: m.to_string_lossy().into_owned(),
             brisque_range: r.to_string_lossy().into_owned(),
         })
@@ -76,17 +77,22 @@ impl Models {
 }
 
 thread_local! {
-    // Cascades are loaded once per thread that judges faces (the kiosk's UI thread, a CLI run).
-    static MODELS: RefCell<Option<Models>> = const { RefCell::new(None) };
+    // Cascades are loaded once per thread that judges faces (the kiosk's UI thread for captures,
+    // its judging thread for the preview, a CLI run), and again if the folder is changed.
+    static MODELS: RefCell<Option<(PathBuf, Models)>> = const { RefCell::new(None) };
 }
 
-fn with_models<R>(f: impl FnOnce(&mut Models) -> Result<R, QualityError>) -> Result<R, QualityError> {
+fn with_models<R>(t: &FaceThresholds, f: impl FnOnce(&mut Models) -> Result<R, QualityError>) -> Result<R, QualityError> {
+    let dir = models_dir(t);
     MODELS.with(|cell| {
         let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(Models::load()?);
+        if slot.as_ref().is_none_or(|(d, _)| *d != dir) {
+            *slot = None;
+            let m = Models::load(&dir)?;
+            *slot = Some((dir, m));
         }
-        f(slot.as_mut().expect("just loaded"))
+        let (_, m) = slot.as_mut().expect("just loaded");
+        f(m)
     })
 }
 
@@ -249,7 +255,7 @@ pub fn assess_tracked(img: &Image, t: &FaceThresholds, brisque: bool, track: &mu
     // Hopelessly dark or burnt out: no detector will find a face, and that is the thing to fix.
     checks.min("frame brightness", frame_mean, 30.0, Instruction::TooDark);
     checks.max("frame brightness", frame_mean, 240.0, Instruction::TooBright);
-    with_models(|m| {
+    with_models(t, |m| {
         let small_w = w.min(DETECT_WIDTH);
         let small = cv::resize_to_width(&grey, w, h, small_w)?;
         let mut eq = Mat::default();

@@ -9,6 +9,7 @@ use station::core::{InitParams, Station};
 use station::i18n::{Lang, Translations};
 use station::operators::Role as OperatorRole;
 use station::ui::{App, Model, Screen};
+use station::workflow::Stage;
 
 use crate::common::*;
 
@@ -439,6 +440,42 @@ fn a_second_enrollment_at_the_same_step_is_judged_afresh() {
     let l = h.state().model.live.as_ref().expect("the new camera's preview");
     assert!(l.frame.sequence < first, "the new enrollment's camera counts from the start: {} after {first}", l.frame.sequence);
     assert_eq!(l.judged, l.frame.sequence, "the verdict shown is of the frame shown");
+}
+
+/// A models folder without OpenCV's models: the face preview says so in both languages and the
+/// face camera does not capture by itself; with the folder put right the checks run again and
+/// the ready face is captured without a click.
+#[test]
+fn missing_face_models_are_told_and_stop_auto_capture() {
+    let (dir, mut app) = app("ui-models");
+    let empty = dir.join("no-models");
+    std::fs::create_dir_all(&empty).unwrap();
+    let admin = app.model.station.login("admin1", "demo", T0).unwrap();
+    let mut config = app.model.station.config.clone();
+    config.capture.quality.auto_capture_frames = 3;
+    config.capture.quality.face.models = Some(empty.clone());
+    app.model.station.set_config(&admin, config.clone(), T0).unwrap();
+    let mut h = harness_sized(app, 2600.0);
+    h.run();
+    clerk_to_the_face_step(&mut h);
+    for _ in 0..8 {
+        h.run();
+    }
+    assert_eq!(h.state().model.enrolling.as_ref().map(|e| e.stage), Some(Stage::Face), "no capture without the face checks");
+    let (ar, en) = h.state().model.message.clone().expect("the clerk is told");
+    let missing = empty.join("quality").display().to_string();
+    assert!(ar.contains("مفقود") && ar.contains(&missing) && ar.contains("capture.quality.face.models"), "{ar}");
+    assert!(en.contains("is missing") && en.contains(&missing), "{en}");
+    assert!(h.state().model.live.as_ref().is_some_and(|l| l.verdict.problem.is_some() && l.steady == 0));
+
+    // The administrator puts the folder right (here: back to Debian's).
+    config.capture.quality.face.models = None;
+    let admin = h.state_mut().model.station.login("admin1", "demo", T0).unwrap();
+    h.state_mut().model.station.set_config(&admin, config, T0).unwrap();
+    for _ in 0..8 {
+        h.run();
+    }
+    assert_eq!(h.state().model.enrolling.as_ref().map(|e| e.stage), Some(Stage::RightFour), "the ready face was captured by itself: {:?}", h.state().model.message);
 }
 
 /// A finger that is not there: after the retries the clerk records an amputation with a reason;
