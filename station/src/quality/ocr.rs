@@ -299,8 +299,9 @@ fn read_line(ink: &Mat, line: Line, kinds: &[CharKind], t: &Templates) -> Result
 /// A look-alike swap: line, position, the character put there, and the match it loses.
 type Swap = (usize, usize, char, f32);
 
-/// Makes failing check digits hold by swapping look-alikes the position allows, trying the
-/// cheapest swaps (smallest loss of match) first, one or two per field.
+/// Makes failing check digits hold by swapping look-alikes the position allows: every single
+/// swap first, cheapest (smallest loss of match) first, then pairs by their summed loss; at
+/// most two per field.
 fn resolve(format: Format, reads: &mut [Vec<CharRead>]) -> Vec<Resolution> {
     let layout = format.layout();
     let mut done = Vec::new();
