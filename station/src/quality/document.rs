@@ -357,10 +357,11 @@ impl Prefill {
     /// Whether `typed` is the offered `zone` but for doubtful characters typed as their
     /// alternative (the clerk, reading the document, is taken at their word there).
     fn same_but_doubts(&self, field: FormField, typed: &str, zone: &str) -> bool {
+        if !self.doubts.iter().any(|d| d.field == field) {
+            return false;
+        }
         let (t, z): (Vec<char>, Vec<char>) = (compact(typed).chars().collect(), zone.chars().collect());
-        field == FormField::DocumentNumber
-            && t.len() == z.len()
-            && t.iter().zip(&z).enumerate().all(|(i, (a, b))| a == b || self.doubts.iter().any(|d| d.field == field && d.index == i && d.could_be == *a))
+        t.len() == z.len() && t.iter().zip(&z).enumerate().all(|(i, (a, b))| a == b || self.doubts.iter().any(|d| d.field == field && d.index == i && d.could_be == *a))
     }
 
     /// The offered fields where `typed` (what the form holds, None for a field not asked)
