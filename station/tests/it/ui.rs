@@ -100,20 +100,18 @@ fn login_home_and_language_switch_in_arabic_and_english() {
 /// The whole demographics form typed in Arabic (no card read).
 fn fill_arabic_form(h: &mut Harness<'_, App>) {
     fill_what_the_card_does_not_give(h);
-    for (label, value) in [
+    type_all(h, &[
         ("الاسم الأول بالأحرف اللاتينية", "Salma"),
         ("اسم الأب بالأحرف اللاتينية", "Yousef"),
         ("اسم العائلة بالأحرف اللاتينية", "Al-Khatib"),
         ("تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩٠-٠٥-١٢"),
-    ] {
-        type_into(h, label, value);
-    }
+    ]);
 }
 
 /// After the simulated ID card (Salma's) was read: the Arabic names, the third Latin name the
 /// card's zone cut, the ID number (in Eastern Arabic digits), phone and address.
 fn fill_what_the_card_does_not_give(h: &mut Harness<'_, App>) {
-    for (label, value) in [
+    type_all(h, &[
         ("الاسم الأول", "سلمى"),
         ("اسم الأب", "يوسف"),
         ("اسم الجد", "محمود"),
@@ -123,9 +121,7 @@ fn fill_what_the_card_does_not_give(h: &mut Harness<'_, App>) {
         ("رقم الهاتف", "+970 599 123 456"),
         ("المحافظة", "رام الله والبيرة"),
         ("البلدة أو المدينة", "البيرة"),
-    ] {
-        type_into(h, label, value);
-    }
+    ]);
 }
 
 /// clerk1 logs in, starts an enrollment and records consent: the demographics form is next.
@@ -148,6 +144,13 @@ fn clerk_to_the_face_step(h: &mut Harness<'_, App>) {
 fn click(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_role_and_label(Role::Button, label).click();
     h.run();
+}
+
+/// Types each value into the text field with its label, in order.
+fn type_all(h: &mut Harness<'_, App>, fields: &[(&str, &str)]) {
+    for (label, value) in fields {
+        type_into(h, label, value);
+    }
 }
 
 fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
@@ -284,7 +287,7 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     h.get_by_label("Step 1 of 10: Consent");
     h.get_by_label_contains("ten fingerprints");
     click(&mut h, "The applicant agrees");
-    for (label, value) in [
+    type_all(&mut h, &[
         ("First name (Arabic)", "خالد"),
         ("Father's name (Arabic)", "عمر"),
         ("Grandfather's name (Arabic)", "حسن"),
@@ -298,9 +301,7 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
         ("Phone", "+962 79 123 4567"),
         ("Country (two-letter code)", ""),
         ("Locality or city", "Amman"),
-    ] {
-        type_into(&mut h, label, value);
-    }
+    ]);
     // Abroad: the country field starts as PS; make it JO.
     h.state_mut().model.form.country = "JO".into();
     click(&mut h, "Male");
