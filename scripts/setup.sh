@@ -49,6 +49,13 @@ if ! command -v cargo >/dev/null 2>&1; then
   fi
 fi
 
+# rustfmt and clippy check every change (scripts/test.sh); rustup's minimal profile leaves them out.
+if command -v rustup >/dev/null 2>&1; then
+  for component in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
+  done
+fi
+
 # Python tools the registry's tests run, in their own environment outside the checkout:
 # moto's S3 server (the object store of the PostgreSQL + S3 tests), schemathesis (fuzzes the
 # intake from its OpenAPI description) with cbor2 and PyNaCl (it signs requests as a station),

@@ -4,7 +4,7 @@ fn main() {
     let out = std::path::PathBuf::from(args.next().unwrap_or_else(|| "sim-images".into()));
     let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1);
     std::fs::create_dir_all(&out).expect("output folder");
-    let save = |name: &str, img: drivers::sim::Image| {
+    let save = |name: &str, img: drivers::raster::Image| {
         let colour = if img.channels == 3 { image::ExtendedColorType::Rgb8 } else { image::ExtendedColorType::L8 };
         image::save_buffer(out.join(name), &img.data, img.width, img.height, colour).expect("write png");
     };

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::sim::Image;
+use crate::raster::Image;
 
 /// How a device is reached. A simulated device says so wherever it is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

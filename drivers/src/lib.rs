@@ -2,6 +2,7 @@
 //!
 //! This crate knows devices and nothing of enrollments:
 //! - [`device`]: the traits every backend implements (identity, status, preview, capture, errors);
+//! - [`raster`]: the pixels every backend delivers and every check reads;
 //! - [`simdev`]: simulated devices behind those traits, driven by a scriptable fault list;
 //! - [`sim`]: the deterministic synthetic images the simulated devices deliver;
 //! - [`usb`]: devices spoken to directly over USB (nusb), and recordings played back;
@@ -10,7 +11,10 @@
 //! - [`sbi`]: certified slap scanners, iris and face cameras through MOSIP's SBI services;
 //! - [`latest`]: the one-frame mailbox between capture threads and the UI.
 
+#![forbid(unsafe_code)]
+
 pub mod device;
+pub mod raster;
 pub mod latest;
 pub mod sbi;
 pub mod sim;

@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::device::*;
-use crate::sim::{self, Image, Rng};
+use crate::raster::Image;
+use crate::sim::{self, Rng};
 
 /// What a device should do wrong, and when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,7 +22,7 @@ use opencv::{imgproc, videoio};
 
 use crate::device::*;
 use crate::latest::{Counts, Latest};
-use crate::sim::Image;
+use crate::raster::Image;
 
 /// How often a camera that went away is looked for again.
 pub const REOPEN_EVERY: Duration = Duration::from_millis(500);

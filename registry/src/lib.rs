@@ -18,6 +18,8 @@
 //! The registry keeps no state of its own: several instances against the same PostgreSQL
 //! database and object store can stand behind one load balancer (docs/sync-protocol.md).
 
+#![forbid(unsafe_code)]
+
 pub mod config;
 pub mod error;
 pub mod http;

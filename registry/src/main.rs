@@ -3,6 +3,8 @@
 //! revoking stations and operators, recording decisions, importing removable media, checking
 //! the receipt log) and work on its database directly.
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

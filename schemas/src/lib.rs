@@ -18,6 +18,7 @@ pub mod cbor;
 pub mod cose;
 pub mod decision;
 pub mod iso19794;
+#[allow(unsafe_code)] // The OpenJPEG binding: the only unsafe code of the workspace.
 pub mod jp2k;
 pub mod keys;
 pub mod manifest;

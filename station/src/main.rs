@@ -4,6 +4,8 @@
 //! freshly made registry key, opened again and verified, and the report is printed. The egui kiosk
 //! replaces that default when it lands.
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,9 +13,9 @@ use clap::{Parser, Subcommand};
 use schemas::bundle::{self, Signer};
 use schemas::decision::{self, Decision, Verdict};
 use schemas::manifest::Bytes32;
-use station::report::{self, PinnedKeys};
-use station::messages::{Explain, Message};
-use station::sample;
+use station_core::verify::{self, PinnedKeys};
+use station_text::messages::{Explain, Message};
+use station_core::sample;
 
 #[derive(Parser)]
 #[command(name = "station", version, about = "Hukumati registration station")]
@@ -406,8 +408,7 @@ impl<E: Explain> From<E> for Failure {
 /// bidirectional support show as boxes; the Arabic line keeps them for those that have it.
 pub(crate) fn say(m: &Message) {
     let b = m.both();
-    let en: String = b.en.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect();
-    eprintln!("{}\n{en}", b.ar);
+    eprintln!("{}\n{}", b.ar, ops::plain(&b.en));
 }
 
 fn main() -> ExitCode {
@@ -438,21 +439,35 @@ fn default_run() -> Result<ExitCode, Failure> {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
         .ok_or_else(|| Failure::new("cli-no-data-dir", "XDG_DATA_HOME, HOME"))?;
     let data = base.join("hukumati/demo-station");
-    if !data.join(station::store::DB_FILE).exists() {
+    if !data.join(station_core::store::DB_FILE).exists() {
         ops::demo_seed(&data)?;
     }
     say(&Message::new("cli-demo-mode").with("path", data.display()));
     ui(&data, false)
 }
 
+/// How this build starts a demo station's embedded registry: with the `demo-registry` feature
+/// (on by default), the registry crate's SQLite-and-folder server in this process; without it,
+/// never (a demo station then has no registry to sync with, and says so).
+pub(crate) fn embedded_registry() -> Option<station_uplink::StartEmbedded> {
+    #[cfg(feature = "demo-registry")]
+    return Some(std::sync::Arc::new(|config: &Path| {
+        let running = registry::Embedded::start(config).map_err(|e| e.to_string())?;
+        Ok((running.url.clone(), Box::new(running) as Box<dyn std::any::Any + Send>))
+    }));
+    #[cfg(not(feature = "demo-registry"))]
+    None
+}
+
 fn ui(data: &Path, kiosk: bool) -> Result<ExitCode, Failure> {
-    let station = station::core::Station::open(data)?;
+    let station = station_core::station::Station::open(data)?;
     // Devices are looked for while the window is open: every few seconds, and at once on USB
     // hotplug.
-    let watcher = station::devices::Watcher::start(station.config.devices.clone(), std::time::Duration::from_secs(5));
-    let mut model = station::ui::Model::new(station, Box::new(now_ms));
+    let watcher = station_core::devices::Watcher::start(station.config.devices.clone(), std::time::Duration::from_secs(5));
+    let mut model = station_kiosk::Model::new(station, Box::new(now_ms));
+    model.embedded_registry = embedded_registry();
     model.devices = Some(watcher.attached.clone());
-    station::ui::run_native(model, kiosk).map_err(|e| Failure::new("cli-window", e))?;
+    station_kiosk::run_native(model, kiosk).map_err(|e| Failure::new("cli-window", e))?;
     drop(watcher);
     Ok(ExitCode::SUCCESS)
 }
@@ -484,7 +499,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Slip { data, id, operator, out, print } => ops::slip(&data, &id, &operator, out.as_deref(), print),
         Command::Reject { data, id, reason, operator } => ops::reject(&data, &id, &reason, &operator),
         Command::Outbox { command } => match command {
-            OutboxCommand::List { data, json: _ } => ops::outbox_list(&data),
+            OutboxCommand::List { data, json } => ops::outbox_list(&data, json),
             OutboxCommand::Export { data, id, out } => ops::outbox_export(&data, &id, &out),
         },
         Command::Audit { command: AuditCommand::Verify { data } } => ops::audit_verify(&data),
@@ -495,35 +510,35 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Quality { command } => quality_command(command),
         Command::Document { command: DocumentCommand::Read { image, json } } => {
             let img = load_image(&image)?;
-            let a = station::quality::document::read(&img, &Default::default())?;
-            report(&a, a.assessment.passed, json)
+            let a = station_quality::document::read(&img, &Default::default())?;
+            print_verdict(&a, a.assessment.passed, json)
         }
     }
 }
 
 /// An image file, or the first image of an ISO/IEC 19794 record.
-fn load_image(path: &Path) -> Result<drivers::sim::Image, Failure> {
+fn load_image(path: &Path) -> Result<drivers::raster::Image, Failure> {
     let bytes = std::fs::read(path).map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", path.display())))?;
     if let Ok(record) = schemas::iso19794::Record::parse(&bytes) {
         let px = record.decode_images().map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;
         let p = px.into_iter().next().ok_or_else(|| Failure::new("cli-not-an-image", format!("{}: the record holds no image", path.display())))?;
-        return Ok(drivers::sim::Image { width: p.width, height: p.height, channels: p.channels, data: p.data });
+        return Ok(drivers::raster::Image { width: p.width, height: p.height, channels: p.channels, data: p.data });
     }
     let img = image::load_from_memory(&bytes).map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;
     Ok(match img.color().channel_count() {
         1 | 2 => {
             let g = img.to_luma8();
-            drivers::sim::Image { width: g.width(), height: g.height(), channels: 1, data: g.into_raw() }
+            drivers::raster::Image { width: g.width(), height: g.height(), channels: 1, data: g.into_raw() }
         }
         _ => {
             let c = img.to_rgb8();
-            drivers::sim::Image { width: c.width(), height: c.height(), channels: 3, data: c.into_raw() }
+            drivers::raster::Image { width: c.width(), height: c.height(), channels: 3, data: c.into_raw() }
         }
     })
 }
 
 /// Prints a verdict: JSON with --json, else one line per check; exit 1 when a check failed.
-fn report(value: &impl serde::Serialize, passed: bool, json: bool) -> Result<ExitCode, Failure> {
+fn print_verdict(value: &impl serde::Serialize, passed: bool, json: bool) -> Result<ExitCode, Failure> {
     let v = serde_json::to_value(value).map_err(|e| Failure::new("cli-json", e))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&v).map_err(|e| Failure::new("cli-json", e))?);
@@ -546,15 +561,15 @@ fn report(value: &impl serde::Serialize, passed: bool, json: bool) -> Result<Exi
 }
 
 fn quality_command(command: QualityCommand) -> Result<ExitCode, Failure> {
-    use station::quality::{self, finger};
+    use station_quality::{self as quality, finger};
     match command {
         QualityCommand::Face { image, json } => {
             let a = quality::face::assess(&load_image(&image)?, &Default::default(), true)?;
-            report(&a, a.assessment.passed, json)
+            print_verdict(&a, a.assessment.passed, json)
         }
         QualityCommand::Finger { image, ppi, slap: None, json } => {
             let a = finger::assess(&load_image(&image)?, ppi, &Default::default())?;
-            report(&a, a.assessment.passed, json)
+            print_verdict(&a, a.assessment.passed, json)
         }
         QualityCommand::Finger { image, slap: Some(kind), json, .. } => {
             let kind = match kind.as_str() {
@@ -565,11 +580,11 @@ fn quality_command(command: QualityCommand) -> Result<ExitCode, Failure> {
             };
             let a = finger::segment_slap(&load_image(&image)?, kind)?;
             let passed = a.checks.passed();
-            report(&a, passed, json)
+            print_verdict(&a, passed, json)
         }
         QualityCommand::Iris { image, json } => {
             let a = quality::iris::assess(&load_image(&image)?, &Default::default())?;
-            report(&a, a.assessment.passed, json)
+            print_verdict(&a, a.assessment.passed, json)
         }
     }
 }
@@ -582,7 +597,7 @@ pub(crate) fn now_ms() -> i64 {
 fn device_replay(recording: &Path, out: &Path) -> Result<ExitCode, Failure> {
     let bytes = std::fs::read(recording).map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", recording.display())))?;
     drivers::usb::usbmon::read(&bytes).map_err(|e| Failure::new("cli-not-a-recording", format!("{}: {e}", recording.display())))?;
-    let image = drivers::uru4500::replay(&bytes)?;
+    let image = drivers::uru4500::replay(&bytes).map_err(|e| Failure(station_core::explain::device(&e)))?;
     image::save_buffer(out, &image.data, image.width, image.height, image::ExtendedColorType::L8).map_err(|e| Failure::new("cli-write-file", format!("{}: {e}", out.display())))?;
     println!("{}", serde_json::json!({ "width": image.width, "height": image.height, "out": out }));
     Ok(ExitCode::SUCCESS)
@@ -643,7 +658,7 @@ fn verify(file: &Path, identity: &Path, signers: Option<&Path>, decision: Option
         Some(p) => PinnedKeys::from_file(p).map_err(|e| Failure::new("cli-keys-file", e))?,
         None => PinnedKeys::default(),
     };
-    let v = report::verify(file, identity, &pinned, decision, decode).map_err(|e| Failure::new("cli-inputs", e))?;
+    let v = verify::bundle(file, identity, &pinned, decision, decode).map_err(|e| Failure::new("cli-inputs", e))?;
     println!("{}", serde_json::to_string_pretty(&v.report).expect("json"));
     Ok(if v.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
@@ -658,7 +673,7 @@ fn inspect_iso(file: &Path) -> Result<ExitCode, Failure> {
 }
 
 fn export_cbeff(file: &Path, identity: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
-    let v = report::verify(file, identity, &PinnedKeys::default(), None, false).map_err(|e| Failure::new("cli-inputs", e))?;
+    let v = verify::bundle(file, identity, &PinnedKeys::default(), None, false).map_err(|e| Failure::new("cli-inputs", e))?;
     let Some(opened) = v.opened else {
         eprintln!("{}", serde_json::to_string_pretty(&v.report).expect("json"));
         return Err(Failure::new("cli-verify-failed", file.display()));
@@ -679,7 +694,7 @@ fn demo(out: Option<PathBuf>) -> Result<ExitCode, Failure> {
     say(&Message::new("cli-demo-banner"));
     write_sample(&dir, 1)?;
     let pinned = PinnedKeys::from_file(&dir.join("signers.json")).map_err(|e| Failure::new("cli-keys-file", e))?;
-    let v = report::verify(&dir.join("bundle.age"), &dir.join("registry.key"), &pinned, Some(&dir.join("decision.cose")), true)
+    let v = verify::bundle(&dir.join("bundle.age"), &dir.join("registry.key"), &pinned, Some(&dir.join("decision.cose")), true)
         .map_err(|e| Failure::new("cli-inputs", e))?;
     println!("{}", serde_json::to_string_pretty(&v.report).expect("json"));
     if temporary {

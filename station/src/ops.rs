@@ -6,11 +6,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use schemas::decision::Verdict;
-use station::core::{InitParams, Station};
-use station::operators::{self, Role, Session};
-use station::script::{self, Script};
+use station_core::station::{InitParams, Station};
+use station_core::operators::{self, Role, Session};
+use station_core::script::{self, Script};
+use station_uplink::{self as uplink, RemovableMedia, SyncState};
 
-use station::messages::{Explain, Message};
+use station_text::messages::{Explain, Message};
 
 use crate::{Failure, now_ms, say};
 
@@ -74,8 +75,8 @@ pub fn registry_set(data: &Path, admin: &str, url: &str, key: &str) -> Result<Ex
 pub fn device_list(data: &Path) -> Result<ExitCode, Failure> {
     let station = open(data)?;
     let settings = &station.config.devices;
-    let mut attached = station::devices::Attached::default();
-    attached.apply(station::devices::discover(settings), settings);
+    let mut attached = station_core::devices::Attached::default();
+    attached.apply(station_core::devices::discover(settings), settings);
     print_json(&serde_json::json!({ "demo": station.demo, "devices": attached.inventory(station.demo), "problems": attached.problems() }));
     Ok(ExitCode::SUCCESS)
 }
@@ -96,12 +97,11 @@ pub fn device_trust(data: &Path, admin: &str, certificate: &Path) -> Result<Exit
 
 /// One sync cycle now, with the station's embedded registry if it is a demo station.
 pub fn sync(data: &Path, user: &str) -> Result<ExitCode, Failure> {
-    use station::uplink;
     let mut station = open(data)?;
     demo_banner(&station);
     let session = login(&mut station, user)?;
     let id = station.sync_identity(&session)?;
-    let target = uplink::Target::of(&station)?;
+    let target = uplink::Target::of(&station, crate::embedded_registry().as_ref())?;
     let root = station.registry_root_key()?.ok_or(uplink::UplinkError::NotConfigured("no registry root key (`station registry set`)"))?;
     let client = uplink::Client::new(&target.url, id, root, station.config.sync_limit_bytes(), std::sync::Arc::new(now_ms))?;
     let progress = uplink::SharedProgress::default();
@@ -132,11 +132,14 @@ pub fn media_import(data: &Path, user: &str, dir: &Path) -> Result<ExitCode, Fai
 pub const DEMO_REGISTRY: &str = "demo-registry";
 
 pub fn demo_seed(data: &Path) -> Result<ExitCode, Failure> {
-    if data.join(station::store::DB_FILE).exists() {
+    if data.join(station_core::store::DB_FILE).exists() {
         return Err(Failure::new("cli-demo-seed-used", data.display()));
     }
     std::fs::create_dir_all(data).map_err(|e| Failure::new("cli-make-dir", e))?;
     // The embedded registry: keys and a configuration on SQLite and a folder, beside the station.
+    #[cfg(not(feature = "demo-registry"))]
+    return Err(Failure::new("cli-no-demo-registry", "demo-registry"));
+    #[cfg(feature = "demo-registry")]
     let made = registry::config::init(&data.join(DEMO_REGISTRY), "127.0.0.1:0").map_err(|e| Failure::new("cli-demo-registry", e))?;
     let now = now_ms();
     let station_id = "DEMO-ST-0001";
@@ -165,7 +168,7 @@ pub fn operator_add(data: &Path, admin: &str, username: &str, role: &str) -> Res
 
 pub fn operator_list(data: &Path) -> Result<ExitCode, Failure> {
     let station = open(data)?;
-    let list = operators::list(&station.store).map_err(station::core::CoreError::from)?;
+    let list = operators::list(&station.store).map_err(station_core::station::CoreError::from)?;
     print_json(&list);
     Ok(ExitCode::SUCCESS)
 }
@@ -173,7 +176,7 @@ pub fn operator_list(data: &Path) -> Result<ExitCode, Failure> {
 pub fn operator_lock(data: &Path, admin: &str, username: &str, lock: bool) -> Result<ExitCode, Failure> {
     let mut station = open(data)?;
     let session = login(&mut station, admin)?;
-    operators::set_locked(&mut station.store, &session, username, lock, now_ms()).map_err(station::core::CoreError::from)?;
+    operators::set_locked(&mut station.store, &session, username, lock, now_ms()).map_err(station_core::station::CoreError::from)?;
     say(&Message::new(if lock { "cli-operator-locked" } else { "cli-operator-unlocked" }).with("name", username));
     Ok(ExitCode::SUCCESS)
 }
@@ -219,10 +222,53 @@ pub fn reject(data: &Path, id: &str, reason: &str, supervisor: &str) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn outbox_list(data: &Path) -> Result<ExitCode, Failure> {
+/// The outbox: with `json`, every entry as JSON (for scripts); without, one line per bundle for
+/// the person at the terminal, in Arabic and then English, after a count of what waits.
+pub fn outbox_list(data: &Path, json: bool) -> Result<ExitCode, Failure> {
     let station = Station::open(data)?;
-    print_json(&station.outbox()?);
+    let entries = station.outbox()?;
+    if json {
+        print_json(&entries);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let waiting = entries.iter().filter(|e| e.synced_at.is_none()).count();
+    let mut lines = vec![Message::new("cli-outbox-count").number("count", entries.len() as i64).number("waiting", waiting as i64)];
+    lines.extend(entries.iter().map(outbox_line));
+    for m in &lines {
+        let b = m.both();
+        println!("{}\n{}", b.ar, plain(&b.en));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One outbox entry as a person reads it.
+fn outbox_line(e: &station_core::station::OutboxEntry) -> Message {
+    let verdict = if e.verdict == "approve" { "stage-approved" } else { "stage-rejected" };
+    let state = match e.synced_at {
+        Some(at) => Message::new("cli-outbox-synced").with("time", utc_minute(at)),
+        None => Message::new("cli-outbox-waiting"),
+    };
+    Message::new("cli-outbox-entry")
+        .number("sequence", e.sequence as i64)
+        .with("id", &e.bundle_id)
+        .nested("verdict", Message::new(verdict))
+        .with("size", format!("{:.1}", e.bytes as f64 / 1e6))
+        .with("sealed", utc_minute(e.sealed_at))
+        .nested("state", state)
+}
+
+/// A station-clock time (ms) as `YYYY-MM-DD HH:MM` in UTC, or the raw number if it is out of range.
+fn utc_minute(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
+        .unwrap_or_else(|| ms.to_string())
+}
+
+/// A line for a terminal without bidirectional support: the English text without the invisible
+/// isolation marks around values.
+pub(crate) fn plain(text: &str) -> String {
+    text.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect()
 }
 
 pub fn outbox_export(data: &Path, id: &str, out: &Path) -> Result<ExitCode, Failure> {
@@ -258,11 +304,11 @@ pub fn slip(data: &Path, id: &str, user: &str, out: Option<&Path>, print: bool) 
     let mut station = open(data)?;
     let session = login(&mut station, user)?;
     let opened = station.signed_enrollment(&session, id)?;
-    let tr = station::i18n::Translations::load().map_err(|e| Failure::new("cli-translations", e))?;
-    let slip = station::slip::Slip::from_manifest(&opened.manifest);
+    let tr = station_text::i18n::Translations::load().map_err(|e| Failure::new("cli-translations", e))?;
+    let slip = station_kiosk::slip::Slip::from_manifest(&opened.manifest);
     let pdf = slip.pdf(&tr)?;
     if print {
-        station::slip::print(&pdf)?;
+        station_kiosk::slip::print(&pdf)?;
     }
     if let Some(out) = out {
         std::fs::write(out, &pdf).map_err(|e| Failure::new("cli-write-slip", format!("{}: {e}", out.display())))?;

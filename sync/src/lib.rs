@@ -13,6 +13,8 @@
 //!
 //! The HTTP API is described in `docs/openapi.json`; `docs/sync-protocol.md` explains it.
 
+#![forbid(unsafe_code)]
+
 pub mod api;
 pub mod master;
 pub mod media;

@@ -16,7 +16,7 @@ use super::client::{self, Client, Identity, SignedBiometric};
 use super::wire::{BioRequest, CaptureRequest};
 use crate::device::*;
 use crate::latest::Latest;
-use crate::sim::Image;
+use crate::raster::Image;
 
 /// The score asked of a registration capture when none is configured (MOSIP's slap default).
 pub const DEFAULT_REQUESTED_SCORE: u8 = 40;

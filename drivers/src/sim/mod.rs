@@ -15,28 +15,7 @@ mod face;
 mod finger;
 pub use finger::{Pattern, fingerprint};
 
-/// An 8-bit image, grey (1 channel) or RGB (3 channels), rows top to bottom.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Image {
-    pub width: u32,
-    pub height: u32,
-    pub channels: u8,
-    pub data: Vec<u8>,
-}
-
-impl Image {
-    /// Grey or RGB, with exactly width x height x channels bytes: what a frame from a device
-    /// must be before anyone draws it.
-    pub fn is_well_formed(&self) -> bool {
-        matches!(self.channels, 1 | 3) && self.data.len() as u64 == self.width as u64 * self.height as u64 * self.channels as u64
-    }
-}
-
-impl std::fmt::Debug for Image {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Image({}x{}x{})", self.width, self.height, self.channels)
-    }
-}
+use crate::raster::Image;
 
 /// SplitMix64: a tiny, well-known deterministic generator for reproducible synthetic images.
 #[derive(Clone)]

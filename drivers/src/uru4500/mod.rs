@@ -13,7 +13,7 @@ pub mod frame;
 use std::time::Duration;
 
 use crate::device::{Backend, DeviceError, DeviceInfo, DeviceStatus, Finger, FingerCapture, FingerprintScanner, Frame, Slap};
-use crate::sim::Image;
+use crate::raster::Image;
 use crate::usb::{Transport, UsbError, Vendor};
 
 pub const VENDOR_ID: u16 = 0x05ba;

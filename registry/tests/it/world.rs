@@ -115,7 +115,7 @@ impl Drop for PgDatabase {
 /// A running registry.
 pub struct Registry {
     pub url: String,
-    pub dir: PathBuf,
+    pub dir: fixtures::TempDir,
     pub admin_token: String,
     pub root: schemas::VerifyingKey,
     pub recipient: String,
@@ -126,16 +126,9 @@ pub struct Registry {
     _pg: Option<PgDatabase>,
 }
 
-pub fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hukumati-registry-it-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 impl Registry {
     pub async fn start(name: &str, storage: Storage) -> Registry {
-        let dir = tempdir(name);
+        let dir = fixtures::tempdir(&format!("registry-it-{name}"));
         let made = registry::config::init(&dir.join("registry"), "127.0.0.1:0").unwrap();
         let mut config = Config::load(&made.config).unwrap();
         let (mut s3, mut pg) = (None, None);

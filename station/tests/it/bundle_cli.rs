@@ -95,7 +95,7 @@ fn age_cli_and_python_verify_the_bundle_independently() {
 
     // Every image decodes bit-exact to what the simulated devices captured, with two decoders
     // that are not ours: OpenJPEG's command-line tool and the pure-Rust hayro-jpeg2000.
-    let captures = station::sample::capture(1);
+    let captures = station_core::sample::capture(1);
     let mut originals: Vec<(String, schemas::jp2k::Pixels)> = captures.fingers.iter().map(|(pos, px)| (name(pos), px.clone())).collect();
     originals.extend(captures.irises.iter().map(|(pos, px, _)| (name(pos), px.clone())));
     originals.push(("face".into(), captures.face.clone()));

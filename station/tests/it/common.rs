@@ -19,28 +19,7 @@ pub fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
-/// A scratch folder removed when the test ends (it holds registry keys and plaintext).
-pub struct TempDir(pub PathBuf);
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-pub fn tempdir(name: &str) -> TempDir {
-    let d = std::env::temp_dir().join(format!("hukumati-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    TempDir(d)
-}
+pub use fixtures::{TempDir, tempdir};
 
 pub fn sample(dir: &Path) {
     let out = station(&["bundle", "sample", "--out", dir.to_str().unwrap(), "--seed", "1"]);

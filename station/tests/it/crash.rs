@@ -67,7 +67,7 @@ fn kill_9_during_enrollment_and_approval_loses_nothing_and_duplicates_nothing() 
         stages_seen.push(stage);
     }
     // Stages only move forward between kills.
-    let order = |s: &Option<String>| s.as_deref().and_then(station::workflow::Stage::parse).map(|st| station::workflow::Stage::ALL.iter().position(|x| *x == st).unwrap()).unwrap_or(0);
+    let order = |s: &Option<String>| s.as_deref().and_then(station_core::workflow::Stage::parse).map(|st| station_core::workflow::Stage::ALL.iter().position(|x| *x == st).unwrap()).unwrap_or(0);
     for w in stages_seen.windows(2) {
         assert!(order(&w[0]) <= order(&w[1]), "{stages_seen:?}");
     }

@@ -5,11 +5,11 @@
 
 use schemas::bundle::Trust;
 use schemas::manifest::{DeviceKind, Modality as M};
-use station::core::{InitParams, Station};
-use station::devices::{Attached, DeviceSettings, Modality, discover};
-use station::messages::Explain;
-use station::operators::Role;
-use station::script::{self, RunError, Script};
+use station_core::station::{InitParams, Station};
+use station_core::devices::{Attached, DeviceSettings, Modality, discover};
+use station_text::messages::Explain;
+use station_core::operators::Role;
+use station_core::script::{self, RunError, Script};
 
 use crate::common::*;
 use fixtures::mock_sbi::{self, MockSbi};
@@ -72,7 +72,7 @@ fn an_enrollment_with_sbi_devices_seals_their_signed_records() {
     let sup = st.login("super1", "super password", T0).unwrap();
     st.decide(&sup, &out.enrollment, schemas::decision::Verdict::Approve, None, T0 + 120_000).unwrap();
     let (bundle, _) = st.outbox_bundle(&out.enrollment).unwrap();
-    let trust = Trust { station: Some(schemas::keys::parse_public_key(&st.station_public_key().unwrap()).unwrap()), operator: Some(station::operators::public_key(&st.store, "clerk1").unwrap()) };
+    let trust = Trust { station: Some(schemas::keys::parse_public_key(&st.station_public_key().unwrap()).unwrap()), operator: Some(station_core::operators::public_key(&st.store, "clerk1").unwrap()) };
     let ids: Vec<Box<dyn age::Identity + Send + Sync>> = vec![Box::new(registry)];
     let opened = schemas::bundle::open(&bundle[..], &ids, &trust).unwrap();
     opened.check_records(true).expect("MOSIP's registration records pass the registration checks");
@@ -144,7 +144,7 @@ fn devices_come_and_go_and_simulated_ones_stand_in_only_in_demo() {
     let clerk = st.login("clerk1", "clerk password", T0).unwrap();
     let (sc, hash) = adult();
     let out = script::run_with(&mut st, &clerk, &sc, &hash, &|| T0 + 60_000, Some(&attached)).unwrap();
-    assert_eq!(out.stage, station::workflow::Stage::AwaitingApproval);
+    assert_eq!(out.stage, station_core::workflow::Stage::AwaitingApproval);
 
     // Devices whose signatures do not chain to the configured CA are listed as refused, unused.
     let Some(mock) = MockSbi::start() else { return };

@@ -1,4 +1,4 @@
-//! The kiosk's text field (`station::ui::field`) driven like a clerk would: typed into, the caret
+//! The kiosk's text field (`station_kiosk::field`) driven like a clerk would: typed into, the caret
 //! moved with the arrow keys, Home and End, clicks, selections, Backspace and Delete, in Arabic,
 //! Latin and mixed text; the values checked and one snapshot looked at.
 
@@ -6,8 +6,8 @@ use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use station::ui::App;
-use station::ui::text::{self, Style};
+use station_kiosk::App;
+use station_kiosk::text::{self, Style};
 
 #[derive(Default)]
 struct Fields {
@@ -24,11 +24,11 @@ fn harness() -> Harness<'static, Fields> {
         .build_ui_state(
             |ui, f: &mut Fields| {
                 ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
-                    let l = text::paragraph(ui, "الاسم", station::bidi::Base::Rtl, Style::body(ui));
+                    let l = text::paragraph(ui, "الاسم", station_text::bidi::Base::Rtl, Style::body(ui));
                     text::field(ui, &mut f.name, 360.0, false).labelled_by(l.id);
-                    let l = text::paragraph(ui, "Latin", station::bidi::Base::Ltr, Style::body(ui));
+                    let l = text::paragraph(ui, "Latin", station_text::bidi::Base::Ltr, Style::body(ui));
                     text::field(ui, &mut f.latin, 360.0, false).labelled_by(l.id);
-                    let l = text::paragraph(ui, "كلمة المرور", station::bidi::Base::Rtl, Style::body(ui));
+                    let l = text::paragraph(ui, "كلمة المرور", station_text::bidi::Base::Rtl, Style::body(ui));
                     text::field(ui, &mut f.password, 360.0, true).labelled_by(l.id);
                 });
             },

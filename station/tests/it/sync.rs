@@ -7,15 +7,15 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use fixtures::netem::{Faults, Proxy};
-use station::core::Station;
-use station::uplink::{self, Client, SharedProgress, UplinkError};
+use station_core::station::Station;
+use station_uplink::{self as uplink, Client, RemovableMedia, SharedProgress, SyncState, UplinkError};
 use sync::master::KeyInfo;
 use sync::receipt::Receipt;
 
 use crate::common::*;
-use crate::syncworld::*;
+use station_testkit::*;
 
-fn cycle(st: &mut St, c: &Client) -> Result<uplink::Report, UplinkError> {
+fn cycle(st: &mut St, c: &Client) -> Result<uplink::CycleSummary, UplinkError> {
     uplink::cycle(&mut st.station, c, &SharedProgress::default(), &AtomicBool::new(false), &now)
 }
 
@@ -76,7 +76,7 @@ fn a_station_syncs_and_hears_back_from_the_registry() {
     assert_eq!(r.status(), 204);
     let e = cycle(&mut st, &c).unwrap_err();
     assert!(matches!(&e, UplinkError::Refused(r) if r.code == sync::Code::RevokedStation), "{e}");
-    use station::messages::Explain;
+    use station_text::messages::Explain;
     let m = e.bilingual();
     assert!(m.ar.contains("ألغى السجل المركزي اعتماد هذه المحطة") && m.en.contains("revoked this station"), "{m:?}");
 }

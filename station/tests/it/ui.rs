@@ -5,11 +5,11 @@
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use station::core::{InitParams, Station};
-use station::i18n::{Lang, Translations};
-use station::operators::Role as OperatorRole;
-use station::ui::{App, Model, Screen};
-use station::workflow::Stage;
+use station_core::station::{InitParams, Station};
+use station_text::i18n::{Lang, Translations};
+use station_core::operators::Role as OperatorRole;
+use station_kiosk::{App, Model, Screen};
+use station_core::workflow::Stage;
 
 use crate::common::*;
 
@@ -402,7 +402,7 @@ fn the_kiosk_preview_draws_frames_without_waiting_for_their_verdict() {
         h.run();
         if let Some(l) = &h.state().model.live {
             assert!(l.judged <= l.frame.sequence, "verdict of frame {} over frame {}", l.judged, l.frame.sequence);
-            if l.verdict.instruction == station::quality::Instruction::Ready {
+            if l.verdict.instruction == station_quality::Instruction::Ready {
                 break;
             }
         }
@@ -528,8 +528,8 @@ fn supervisor_rejects_with_a_reason_and_idle_sessions_lock() {
         let admin = station.login("admin1", "demo", T0).unwrap();
         station.add_operator(&admin, "super1", OperatorRole::Supervisor, "demo", T0).unwrap();
         let clerk = station.login("clerk1", "demo", T0).unwrap();
-        let (sc, hash) = station::script::Script::parse(&std::fs::read_to_string(script("child-under-5")).unwrap()).unwrap();
-        station::script::run(&mut station, &clerk, &sc, &hash, &|| T0).unwrap();
+        let (sc, hash) = station_core::script::Script::parse(&std::fs::read_to_string(script("child-under-5")).unwrap()).unwrap();
+        station_core::script::run(&mut station, &clerk, &sc, &hash, &|| T0).unwrap();
     }
     let c = clock.clone();
     let model = Model::new(station, Box::new(move || c.load(Ordering::SeqCst)));
@@ -635,6 +635,7 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
     // Cycles when asked (a sealed bundle, or `wake`), so that what is shown stays still.
     model.sync_interval = std::time::Duration::from_secs(3600);
     model.sync_clock = std::sync::Arc::new(|| T0);
+    model.embedded_registry = Some(std::sync::Arc::new(|cfg: &std::path::Path| registry::Embedded::start(cfg).map(|e| (e.url.clone(), Box::new(e) as Box<dyn std::any::Any + Send>)).map_err(|e| e.to_string())));
     let mut h = harness(App::new(model, Translations::load().unwrap()));
     h.run();
     log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "super1", "demo");
@@ -654,7 +655,7 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
 
     // The registry's operators reject the enrollment; the next cycle brings the news.
     let bundle = h.state().model.station.outbox().unwrap()[0].bundle_id.clone();
-    let cfg = registry::config::Config::load(&station::uplink::embedded_config(&data)).unwrap();
+    let cfg = registry::config::Config::load(&station_uplink::embedded_config(&data)).unwrap();
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let i = registry::open(&cfg, registry::intake::system_clock()).await.unwrap();
         let status = sync::api::NewStatus { status: sync::status::BundleStatus::Rejected, reason: Some("الصورة لا تطابق الوثيقة".into()) };
@@ -675,7 +676,7 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
     {
         let w = h.state().model.sync.as_ref().unwrap();
         let mut p = w.progress.lock().unwrap();
-        p.phase = station::uplink::Phase::Uploading;
+        p.phase = station_uplink::Phase::Uploading;
         (p.batch_done, p.batch_bundles, p.bytes_sent, p.batch_bytes, p.eta_s) = (3, 10, 1_234_567, 4_500_000, Some(40));
     }
     h.get_by_role_and_label(Role::Button, "العربية").click();
@@ -692,7 +693,7 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
 /// who signed it, the start screen counts those ready, and they go when the service goes.
 #[test]
 fn attached_devices_are_listed_live() {
-    use station::devices::{Attached, DeviceSettings, discover};
+    use station_core::devices::{Attached, DeviceSettings, discover};
     // Port 4600, the top of the range, which no other test takes: the snapshot shows the port.
     let (Some(mock), Some(anchor)) = (fixtures::mock_sbi::MockSbi::start_in(4600..=4600), fixtures::mock_sbi::root_ca()) else { return };
     let cfg = DeviceSettings { sbi_ports: [mock.port, mock.port], sbi_trust_anchors: vec![std::fs::read_to_string(anchor).unwrap()], usb_readers: false, ..DeviceSettings::default() };

@@ -1,0 +1,217 @@
+//! The centre administrator's screen: operators (add, lock, unlock), station settings (quality
+//! thresholds, retries, registry address, the sync upload limit) and the devices the station
+//! sees.
+
+use egui::Ui;
+use fluent_bundle::FluentValue;
+
+use super::text::{self, Style};
+use super::{Action, App, Model};
+use station_core::operators::{OperatorInfo, Role};
+use station_text::digits::normalize_digits;
+
+/// What the administrator's forms hold, as typed.
+#[derive(Default)]
+pub struct AdminForms {
+    pub operators: Vec<OperatorInfo>,
+    pub username: String,
+    pub password: String,
+    pub role: Option<Role>,
+    pub finger: String,
+    pub thumb: String,
+    pub iris: String,
+    pub face: String,
+    pub retries: String,
+    pub registry_url: String,
+    /// The sync upload limit, kbit/s (0: none).
+    pub sync_limit: String,
+    /// Each device, one line each.
+    pub devices: Vec<station_core::devices::Entry>,
+}
+
+impl Model {
+    pub(super) fn open_admin(&mut self) {
+        let operators = station_core::operators::list(&self.station.store).unwrap_or_default();
+        // The devices this station captures with: the attached ones as the watcher last saw
+        // them, or (no watcher: tests, training) the simulated devices of the next applicant.
+        let devices = match &self.devices {
+            Some(a) => a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.station.demo),
+            None => {
+                let seed = self.next_seed;
+                let probe = self.blank_input(false, Default::default());
+                self.next_seed = seed;
+                match probe.devices() {
+                    Ok((d, _)) => station_core::devices::inventory_of(&d),
+                    Err(_) => Vec::new(),
+                }
+            }
+        };
+        let c = &self.station.config;
+        self.admin = AdminForms {
+            operators,
+            role: Some(Role::Clerk),
+            finger: c.capture.finger_threshold.to_string(),
+            thumb: c.capture.thumb_threshold.to_string(),
+            iris: c.capture.iris_threshold.to_string(),
+            face: c.capture.face_threshold.to_string(),
+            retries: c.capture.max_retries.to_string(),
+            registry_url: c.registry_url.clone(),
+            sync_limit: c.sync_limit_kbit.to_string(),
+            devices,
+            ..AdminForms::default()
+        };
+        self.message = None;
+        self.screen = super::Screen::Admin;
+    }
+
+    pub(super) fn set_locked(&mut self, user: &str, locked: bool) {
+        let now = (self.clock)();
+        let Some(s) = &self.session else { return };
+        match station_core::operators::set_locked(&mut self.station.store, s, user, locked, now) {
+            Ok(()) => self.admin.operators = station_core::operators::list(&self.station.store).unwrap_or_default(),
+            Err(e) => self.refuse_err(&e),
+        }
+    }
+
+    pub(super) fn add_operator(&mut self) {
+        let now = (self.clock)();
+        let Some(s) = &self.session else { return };
+        let role = self.admin.role.unwrap_or(Role::Clerk);
+        match self.station.add_operator(s, self.admin.username.trim(), role, &self.admin.password, now) {
+            Ok(()) => {
+                self.notice = Some(("operator-added".into(), String::new()));
+                self.message = None;
+                self.admin.username.clear();
+                self.admin.operators = station_core::operators::list(&self.station.store).unwrap_or_default();
+            }
+            Err(e) => self.refuse_err(&e),
+        }
+        // Never kept beyond the attempt.
+        self.admin.password.clear();
+    }
+
+    /// Checks every number typed (Eastern Arabic digits accepted) before anything is saved.
+    pub(super) fn save_settings(&mut self) {
+        let now = (self.clock)();
+        let number = |v: &str, max: u8, setting: &str| -> Result<u8, (String, String)> {
+            normalize_digits(v.trim()).parse::<u8>().ok().filter(|n| *n <= max).ok_or_else(|| {
+                let (ar, en) = station_text::i18n::both(setting, &[]);
+                let (ar_msg, en_msg) = station_text::i18n::both("setting-not-a-number", &[("max", FluentValue::from(max))]);
+                (format!("{ar}: {ar_msg}"), format!("{en}: {en_msg}"))
+            })
+        };
+        let f = &self.admin;
+        let parsed = (|| {
+            Ok::<_, (String, String)>((
+                number(&f.finger, 100, "setting-finger-name")?,
+                number(&f.thumb, 100, "setting-thumb-name")?,
+                number(&f.iris, 100, "setting-iris-name")?,
+                number(&f.face, 100, "setting-face-name")?,
+                number(&f.retries, 10, "setting-retries-name")?,
+            ))
+        })();
+        let (finger, thumb, iris, face, retries) = match parsed {
+            Ok(v) => v,
+            Err((ar, en)) => return self.refuse(ar, en),
+        };
+        let sync_limit = match normalize_digits(f.sync_limit.trim()).parse::<u32>().ok().filter(|n| *n <= 1_000_000) {
+            Some(n) => n,
+            None => {
+                let (ar, en) = station_text::i18n::both("setting-sync-limit-name", &[]);
+                let (ar_msg, en_msg) = station_text::i18n::both("setting-not-a-number", &[("max", FluentValue::from(1_000_000))]);
+                return self.refuse(format!("{ar}: {ar_msg}"), format!("{en}: {en_msg}"));
+            }
+        };
+        let url = f.registry_url.trim().to_string();
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost")) {
+            let (ar, en) = station_text::i18n::both("setting-registry-https", &[]);
+            return self.refuse(ar, en);
+        }
+        let mut config = self.station.config.clone();
+        config.capture.finger_threshold = finger;
+        config.capture.thumb_threshold = thumb;
+        config.capture.iris_threshold = iris;
+        config.capture.face_threshold = face;
+        config.capture.max_retries = retries;
+        config.registry_url = url;
+        config.sync_limit_kbit = sync_limit;
+        let Some(s) = &self.session else { return };
+        match self.station.set_config(s, config, now) {
+            Ok(()) => {
+                self.message = None;
+                self.notice = Some(("settings-saved".into(), String::new()));
+            }
+            Err(e) => self.refuse_err(&e),
+        }
+    }
+}
+
+impl App {
+    fn admin_field(&mut self, ui: &mut Ui, label_id: &str, value: impl Fn(&mut AdminForms) -> &mut String, password: bool) {
+        let label = text::paragraph(ui, &self.t(label_id, &[]), self.model.base(), Style::body(ui));
+        text::field(ui, value(&mut self.model.admin), 320.0, password).labelled_by(label.id);
+    }
+
+    pub(super) fn admin(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        self.notice(ui);
+        self.refusal(ui);
+        text::paragraph(ui, &self.t("admin-operators", &[]), base, Style::heading(ui));
+        for o in self.model.admin.operators.clone() {
+            let role = self.role_name(o.role);
+            let key = if o.locked { "operator-line-locked" } else { "operator-line" };
+            text::paragraph(ui, &self.t(key, &[("user", FluentValue::from(o.username.as_str())), ("role", FluentValue::from(role))]), base, Style::body(ui));
+            let (caption, lock) = if o.locked { ("unlock-operator", false) } else { ("lock-operator", true) };
+            if o.role != Role::Admin && text::button(ui, &self.t(caption, &[("user", FluentValue::from(o.username.as_str()))]), base, Style::body(ui)).clicked() {
+                actions.push(Action::SetLocked(o.username.clone(), lock));
+            }
+        }
+        text::paragraph(ui, &self.t("admin-add-operator", &[]), base, Style::heading(ui));
+        self.admin_field(ui, "admin-username", |f| &mut f.username, false);
+        self.admin_field(ui, "admin-password", |f| &mut f.password, true);
+        for r in [Role::Clerk, Role::Supervisor, Role::Admin] {
+            let name = self.role_name(r);
+            let caption = if self.model.admin.role == Some(r) { format!("• {name} •") } else { name };
+            if text::button(ui, &caption, base, Style::body(ui)).clicked() {
+                actions.push(Action::SetNewRole(r));
+            }
+        }
+        if text::button(ui, &self.t("admin-add", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::AddOperator);
+        }
+        text::paragraph(ui, &self.t("admin-settings", &[]), base, Style::heading(ui));
+        self.admin_field(ui, "setting-finger", |f| &mut f.finger, false);
+        self.admin_field(ui, "setting-thumb", |f| &mut f.thumb, false);
+        self.admin_field(ui, "setting-iris", |f| &mut f.iris, false);
+        self.admin_field(ui, "setting-face", |f| &mut f.face, false);
+        self.admin_field(ui, "setting-retries", |f| &mut f.retries, false);
+        self.admin_field(ui, "setting-registry", |f| &mut f.registry_url, false);
+        self.admin_field(ui, "setting-sync-limit", |f| &mut f.sync_limit, false);
+        if text::button(ui, &self.t("admin-save", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::SaveSettings);
+        }
+        text::paragraph(ui, &self.t("admin-devices", &[]), base, Style::heading(ui));
+        // Devices come and go while the screen is open: read the watcher's list every frame.
+        if let Some(a) = &self.model.devices {
+            self.model.admin.devices = a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.model.station.demo);
+        }
+        for d in self.model.admin.devices.clone() {
+            let modality = self.t(&format!("modality-{}", d.modality.as_str()), &[]);
+            let kind = self.t(&format!("device-kind-{}", d.kind), &[]);
+            let status = self.t(&format!("device-status-{}", d.status), &[]);
+            let name = format!("{} {}", d.make, d.model).trim().to_string();
+            let line = self.t(
+                "device-line",
+                &[("modality", FluentValue::from(modality)), ("kind", FluentValue::from(kind)), ("model", FluentValue::from(name)), ("serial", FluentValue::from(d.serial.clone())), ("status", FluentValue::from(status))],
+            );
+            text::paragraph(ui, &line, base, Style::body(ui));
+            let detail = d.detail.get(self.model.lang);
+            if !detail.is_empty() {
+                text::paragraph(ui, detail, base, Style::body(ui));
+            }
+        }
+        if text::button(ui, &self.t("back-home", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::Home);
+        }
+    }
+}

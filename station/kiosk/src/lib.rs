@@ -1,0 +1,1268 @@
+//! The kiosk: a thin egui layer over the station core.
+//!
+//! [`Model`] holds the interface state apart from any drawing, and changes only through
+//! [`Action`]s (as in the rerun viewer); [`App`] draws the current screen from the model and turns
+//! what the clerk does into actions. Every text comes from the translation files and goes through
+//! the bidi path ([`text`]). The layout mirrors for Arabic (right to left).
+
+#![forbid(unsafe_code)]
+
+pub mod admin;
+pub mod slip;
+pub mod applicant;
+pub mod field;
+pub mod live;
+pub mod supervisor;
+pub mod text;
+
+use egui::{Align, Layout, Ui};
+use egui::Role as Role2;
+use fluent_bundle::FluentValue;
+
+use station_text::bidi::{Base, isolate};
+use station_core::station::{OperatorDay, Pending, Station};
+use station_uplink::SyncState;
+use station_text::i18n::{Lang, Translations};
+use station_text::messages::Explain;
+use station_quality::document::{FormField, Mismatch, Prefill};
+use station_core::operators::{Role, Session};
+use station_core::script::{ConsentInput, DocumentInput, ReviewInput, Runner, RunError, Script};
+use station_core::validate::{AddressInput, DemographicsInput, FieldError};
+use station_core::workflow::{CaptureData, Stage};
+use schemas::decision::Verdict;
+use text::Style;
+
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Login,
+    Home,
+    Enroll,
+    /// The acknowledgement slip, after the operator signed.
+    Slip,
+    /// One enrollment awaiting approval, with its samples (supervisor).
+    Review,
+    /// The day's work per operator (supervisor, administrator).
+    Report,
+    /// Operators, settings and devices (administrator).
+    Admin,
+}
+
+/// What the clerk or supervisor asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    SetLang(Lang),
+    LogIn,
+    LogOut,
+    NewEnrollment,
+    Consent(bool),
+    /// Perform the current stage with what the forms hold.
+    Advance,
+    /// Read the ID card on the document camera and fill the form's empty fields from it.
+    ReadDocument,
+    SetSex(&'static str),
+    ApproveAll,
+    Home,
+    /// Continue an interrupted enrollment.
+    Resume(String),
+    /// After the last retry: keep the best capture of the undecided position (marked forced).
+    AcceptBest,
+    /// After the last retry: record an exception of this kind with the typed reason.
+    Except(schemas::manifest::ExceptionKind),
+    /// The supervisor rejects one enrollment with the typed reason.
+    Reject(String),
+    /// The supervisor approves one enrollment.
+    Approve(String),
+    /// Open one enrollment of the queue with its samples.
+    OpenReview(String),
+    /// The day's report.
+    Report,
+    /// Send the acknowledgement slip to the printer.
+    PrintSlip,
+    /// The administrator's screen.
+    Admin,
+    SetLocked(String, bool),
+    AddOperator,
+    SetNewRole(Role),
+    SaveSettings,
+    /// The language of the applicant's screen.
+    SetApplicantLang(Lang),
+}
+
+/// The demographics and document form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    pub name_ar: [String; 4],
+    pub name_latin: [String; 4],
+    pub national_id: String,
+    pub date_of_birth: String,
+    pub sex: String,
+    pub phone: String,
+    pub email: String,
+    pub country: String,
+    pub governorate: String,
+    pub locality: String,
+    pub document_number: String,
+    pub document_expiry: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+impl Form {
+    /// The text box of a field a document states.
+    fn slot(&mut self, f: FormField) -> &mut String {
+        match f {
+            FormField::LatinFirst => &mut self.name_latin[0],
+            FormField::LatinFather => &mut self.name_latin[1],
+            FormField::LatinGrandfather => &mut self.name_latin[2],
+            FormField::LatinFamily => &mut self.name_latin[3],
+            FormField::DateOfBirth => &mut self.date_of_birth,
+            FormField::Sex => &mut self.sex,
+            FormField::DocumentNumber => &mut self.document_number,
+            FormField::DocumentExpiry => &mut self.document_expiry,
+        }
+    }
+
+    /// Fills the empty fields `p` offers; a field the clerk already typed is kept. Returns the
+    /// fields filled and those where what was typed differs from the document.
+    pub fn take(&mut self, p: &Prefill) -> (Vec<FormField>, Vec<Mismatch>) {
+        // Only typed fields can differ, and only empty ones are filled: compare first.
+        let differ = p.differences(|f| {
+            let typed = self.slot(f).trim().to_string();
+            (!typed.is_empty()).then_some(typed)
+        });
+        let mut filled = Vec::new();
+        for (field, value) in &p.offers {
+            let slot = self.slot(*field);
+            if slot.trim().is_empty() {
+                *slot = value.clone();
+                filled.push(*field);
+            }
+        }
+        (filled, differ)
+    }
+
+    fn demographics(&self) -> DemographicsInput {
+        let n = |a: &[String; 4]| station_core::validate::NameInput { first: a[0].clone(), father: a[1].clone(), grandfather: a[2].clone(), family: a[3].clone() };
+        DemographicsInput {
+            name_ar: n(&self.name_ar),
+            name_latin: n(&self.name_latin),
+            national_id: opt(&self.national_id),
+            date_of_birth: self.date_of_birth.clone(),
+            sex: self.sex.clone(),
+            phone: opt(&self.phone),
+            email: opt(&self.email),
+            address: AddressInput { country: self.country.clone(), governorate: opt(&self.governorate), locality: self.locality.clone(), street: None },
+            guardian: None,
+        }
+    }
+}
+
+/// An enrollment being captured at this station.
+pub struct Enrolling {
+    pub id: String,
+    pub stage: Stage,
+    pub input: Script,
+    runner: Runner,
+    /// What the last capture step recorded, for the clerk to see.
+    pub last: Vec<String>,
+}
+
+/// The interface state, without any drawing.
+pub struct Model {
+    pub station: Station,
+    pub lang: Lang,
+    pub screen: Screen,
+    pub session: Option<Session>,
+    pub username: String,
+    pub password: String,
+    /// The last refusal, in both languages.
+    pub message: Option<(String, String)>,
+    /// Field-by-field refusals of the demographics form.
+    pub field_errors: Vec<FieldError>,
+    /// The last thing done, in both languages (a confirmation, not an error).
+    pub notice: Option<(String, String)>,
+    pub form: Form,
+    pub enrolling: Option<Enrolling>,
+    pub pending: Vec<Pending>,
+    /// This clerk's interrupted enrollments.
+    pub in_progress: Vec<(String, Stage)>,
+    /// Enrollments awaiting approval at this station, read after every action (not every frame).
+    pub awaiting_approval: u64,
+    /// A position still short after the last retry, waiting for the clerk's decision.
+    pub undecided: Option<schemas::manifest::Position>,
+    /// The reason typed for an exception.
+    pub exception_reason: String,
+    /// The reason typed for a rejection.
+    pub reject_reason: String,
+    pub clock: Box<dyn Fn() -> i64>,
+    /// Seed of the next simulated applicant.
+    pub next_seed: u64,
+    /// The live frame of the current capture step and its verdict.
+    pub live: Option<live::Live>,
+    /// What each finger has so far in this enrollment, for the hand diagram.
+    pub fingers: Vec<(schemas::manifest::Position, live::Mark)>,
+    /// The slip of the enrollment just signed.
+    pub slip: Option<crate::slip::Slip>,
+    /// The enrollment the supervisor has open.
+    pub review: Option<supervisor::ReviewView>,
+    pub operator_days: Vec<OperatorDay>,
+    pub admin: admin::AdminForms,
+    /// The applicant's screen has its own language.
+    pub applicant_lang: Lang,
+    /// Bundles in the outbox: waiting to be sent, their bytes, and all.
+    pub outbox: (u64, u64, u64),
+    /// Start syncing with the registry at log-in (a real window; tests that want it set it).
+    pub sync_enabled: bool,
+    /// The background sync, while an operator is logged in (their session opens the station's key).
+    pub sync: Option<station_uplink::Worker>,
+    /// What the registry said about this station's bundles that a supervisor must see:
+    /// refusals and decisions other than acceptance.
+    pub registry_news: Vec<station_uplink::outbox::RegistryView>,
+    /// How long the worker waits between cycles when all went well, and its clock.
+    pub sync_interval: std::time::Duration,
+    pub sync_clock: std::sync::Arc<dyn Fn() -> i64 + Send + Sync>,
+    /// How a demo station's embedded registry is started (handed in by the `station` binary).
+    pub embedded_registry: Option<station_uplink::StartEmbedded>,
+    /// The worker's cycle count when the counts were last read.
+    sync_seen: u64,
+    /// The devices attached to this station, kept up to date by a watcher (the real kiosk). None:
+    /// every enrollment captures with the simulated devices of its script (tests, training).
+    pub devices: Option<std::sync::Arc<std::sync::Mutex<station_core::devices::Attached>>>,
+    /// The thread that judges preview frames, started at the first one, and the step (enrollment
+    /// and stage) it judges for.
+    judge: Option<station_quality::Judge>,
+    judged_step: Option<(String, Stage)>,
+    /// Whether each preview frame waits for its own verdict before it is drawn (tests and
+    /// screenshots, so every picture is the same), or is drawn at once with the newest verdict
+    /// there is (the kiosk, so the preview keeps the camera's rate however long judging takes).
+    pub wait_for_verdict: bool,
+}
+
+impl Model {
+    pub fn new(station: Station, clock: Box<dyn Fn() -> i64>) -> Model {
+        let mut m = Model {
+            station,
+            lang: Lang::Ar,
+            screen: Screen::Login,
+            session: None,
+            username: String::new(),
+            password: String::new(),
+            message: None,
+            field_errors: Vec::new(),
+            notice: None,
+            form: Form { country: "PS".into(), ..Form::default() },
+            enrolling: None,
+            pending: Vec::new(),
+            in_progress: Vec::new(),
+            awaiting_approval: 0,
+            undecided: None,
+            exception_reason: String::new(),
+            reject_reason: String::new(),
+            clock,
+            next_seed: 1,
+            live: None,
+            fingers: Vec::new(),
+            slip: None,
+            review: None,
+            operator_days: Vec::new(),
+            admin: admin::AdminForms::default(),
+            applicant_lang: Lang::Ar,
+            outbox: (0, 0, 0),
+            sync_enabled: false,
+            sync: None,
+            registry_news: Vec::new(),
+            sync_interval: std::time::Duration::from_secs(60),
+            sync_clock: std::sync::Arc::new(station_uplink::system_ms),
+            embedded_registry: None,
+            sync_seen: 0,
+            devices: None,
+            judge: None,
+            judged_step: None,
+            wait_for_verdict: true,
+        };
+        m.refresh_pending();
+        m
+    }
+
+    /// Whether a capture step's preview is being judged (its first verdict may not have come yet).
+    pub fn judging(&self) -> bool {
+        self.judge.is_some() && self.enrolling.as_ref().is_some_and(|e| self.judged_step.as_ref().is_some_and(|(id, stage)| *id == e.id && *stage == e.stage))
+    }
+
+    /// The simulated devices' fault script of the enrollment being captured (training and tests).
+    pub fn faults(&self) -> Option<&drivers::simdev::Faults> {
+        self.enrolling.as_ref().map(|e| e.runner.faults())
+    }
+
+    fn refuse(&mut self, ar: String, en: String) {
+        self.message = Some((ar, en));
+    }
+
+    /// Shows why `e` happened, in both languages, from the translation files.
+    fn refuse_err(&mut self, e: &impl Explain) {
+        self.message = Some(e.bilingual().pair());
+    }
+
+    /// Starts the sync worker with the logged-in operator's session (it opens the station key).
+    fn start_sync(&mut self) {
+        if !self.sync_enabled || self.sync.is_some() {
+            return;
+        }
+        let Some(s) = &self.session else { return };
+        match self.station.sync_identity(s) {
+            Ok(id) => self.sync = Some(station_uplink::Worker::start(self.station.store.dir.clone(), id, self.sync_interval, self.sync_clock.clone(), self.embedded_registry.clone())),
+            Err(e) => self.refuse_err(&e),
+        }
+    }
+
+    /// Asks the sync worker for a cycle now (a bundle was sealed).
+    fn wake_sync(&self) {
+        if let Some(w) = &self.sync {
+            w.wake();
+        }
+    }
+
+    fn refresh_pending(&mut self) {
+        // The sync worker may have applied the registry's settings meanwhile.
+        let _ = self.station.reload_config();
+        self.registry_news = match &self.session {
+            Some(s) if s.role == Role::Supervisor => self
+                .station
+                .registry_view()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|v| v.refusal.is_some() || v.status.as_ref().is_some_and(|(st, _)| !matches!(st.as_str(), "received" | "accepted")))
+                .collect(),
+            _ => Vec::new(),
+        };
+        self.awaiting_approval = self.station.status().ok().and_then(|s| s["awaiting_approval"].as_u64()).unwrap_or(0);
+        if let Ok(o) = self.station.outbox() {
+            let waiting: Vec<_> = o.iter().filter(|e| e.synced_at.is_none()).collect();
+            self.outbox = (waiting.len() as u64, waiting.iter().map(|e| e.bytes).sum(), o.len() as u64);
+        }
+        self.pending = match &self.session {
+            Some(s) if s.role == Role::Supervisor => self.station.pending(s).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        self.in_progress = match &self.session {
+            Some(s) if s.role == Role::Clerk => self.station.in_progress(s).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+    }
+
+    /// Reopens an interrupted enrollment at its stage, with the form refilled from its drafts.
+    fn resume(&mut self, id: &str) {
+        let Some(s) = &self.session else { return };
+        let stage = match self.station.stage(id) {
+            Ok((st, _)) => st,
+            Err(e) => return self.refuse_err(&e),
+        };
+        let mut form = Form { country: "PS".into(), ..Form::default() };
+        let mut applicant = DemographicsInput::default();
+        if let Ok(Some(d)) = self.station.load_step::<station_core::workflow::DemographicsData>(s, id, Stage::Demographics) {
+            let a = &d.applicant;
+            let parts = |n: &schemas::manifest::PersonName| [n.first.clone(), n.father.clone(), n.grandfather.clone(), n.family.clone()];
+            form = Form {
+                name_ar: parts(&a.name_ar),
+                name_latin: parts(&a.name_latin),
+                national_id: a.national_id.clone().unwrap_or_default(),
+                date_of_birth: a.date_of_birth.clone(),
+                sex: match a.sex {
+                    schemas::manifest::Sex::Male => "male".into(),
+                    schemas::manifest::Sex::Female => "female".into(),
+                },
+                phone: a.phone.clone().unwrap_or_default(),
+                email: a.email.clone().unwrap_or_default(),
+                country: a.address.country.clone(),
+                governorate: a.address.governorate.clone().unwrap_or_default(),
+                locality: a.address.locality.clone(),
+                document_number: String::new(),
+                document_expiry: String::new(),
+            };
+            applicant = form.demographics();
+        }
+        let input = self.blank_input(true, applicant);
+        let Some(s) = &self.session else { return };
+        let runner = {
+            let attached = self.devices.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()));
+            Runner::with_devices(&self.station, s, id, &input, attached.as_deref())
+        };
+        match runner {
+            Ok(runner) => {
+                self.form = form;
+                self.enrolling = Some(Enrolling { id: id.to_string(), stage, input, runner, last: Vec::new() });
+                self.screen = Screen::Enroll;
+            }
+            Err(e) => self.refuse_err(&e),
+        }
+    }
+
+    /// The inputs of a new or resumed enrollment, with the next simulated applicant.
+    fn blank_input(&mut self, consented: bool, applicant: DemographicsInput) -> Script {
+        self.next_seed += 1;
+        Script {
+            seed: self.next_seed - 1,
+            consent: ConsentInput { language: self.lang.code().into(), accepted: consented },
+            applicant,
+            documents: Vec::new(),
+            faults: Vec::new(),
+            exceptions: Default::default(),
+            after_retries: Default::default(),
+            review: ReviewInput { confirmed: false },
+        }
+    }
+
+    fn new_enrollment(&mut self) {
+        let Some(s) = &self.session else { return };
+        let now = (self.clock)();
+        let id = match self.station.start(s, None, now) {
+            Ok(id) => id,
+            Err(e) => return self.refuse_err(&e),
+        };
+        let input = self.blank_input(false, DemographicsInput::default());
+        let Some(s) = &self.session else { return };
+        let runner = {
+            let attached = self.devices.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()));
+            Runner::with_devices(&self.station, s, &id, &input, attached.as_deref())
+        };
+        match runner {
+            Ok(runner) => {
+                self.enrolling = Some(Enrolling { id, stage: Stage::Consent, input, runner, last: Vec::new() });
+                self.form = Form { country: "PS".into(), ..Form::default() };
+                self.screen = Screen::Enroll;
+            }
+            Err(e) => self.refuse_err(&e),
+        }
+    }
+
+    /// Reads the ID card on the document camera and fills the form's empty fields from its
+    /// machine-readable zone; what the clerk typed is kept, and where it differs from the card
+    /// the clerk is told.
+    fn read_document(&mut self) {
+        let policy = self.station.config.capture.clone();
+        let Some(e) = &mut self.enrolling else { return };
+        self.message = None;
+        self.notice = None;
+        // The refusals of the last press of "next" no longer describe the form once it is filled.
+        self.field_errors.clear();
+        let zone = match e.runner.read_document(&policy) {
+            Ok(Some(zone)) => zone,
+            Ok(None) => return self.refuse_err(&station_text::messages::Message::new("document-zone-unread")),
+            Err(err) => return self.refuse_err(&err),
+        };
+        let Some(parsed) = zone.parsed else { return self.refuse_err(&station_text::messages::Message::new("document-zone-unread")) };
+        let this_year = match station_core::script::today((self.clock)()) {
+            Ok(d) => d.year(),
+            Err(err) => return self.refuse_err(&err),
+        };
+        let offer = station_quality::document::prefill(&parsed.data, parsed.name_truncated, this_year).doubting(&zone.doubts);
+        let (filled, differ) = self.form.take(&offer);
+        self.notice = Some(if filled.is_empty() && differ.is_empty() { ("prefill-complete".into(), String::new()) } else { (format!("prefill-filled:{}", filled.len()), String::new()) });
+        let mut told = Vec::new();
+        if !differ.is_empty() {
+            told.push(station_text::messages::Message::new("prefill-differs").both_langs("fields", station_quality::document::differences_message(&differ)).both());
+        }
+        if offer.name_truncated {
+            told.push(station_text::messages::Message::new("prefill-name-cut").both());
+        }
+        told.extend(offer.doubts.iter().map(|d| station_quality::document::doubt_message(d).both()));
+        if !told.is_empty() {
+            let join = |f: fn(&station_text::messages::Bilingual) -> &String| told.iter().map(f).cloned().collect::<Vec<_>>().join(" ");
+            self.message = Some((join(|b| &b.ar), join(|b| &b.en)));
+        }
+    }
+
+    /// Performs the current stage with the form's contents.
+    fn advance(&mut self) {
+        let now = (self.clock)();
+        let (Some(s), Some(e)) = (&self.session, &mut self.enrolling) else { return };
+        self.message = None;
+        self.notice = None;
+        self.field_errors.clear();
+        e.input.applicant = self.form.demographics();
+        e.input.documents = vec![DocumentInput {
+            kind: schemas::manifest::DocumentKind::NationalIdCard,
+            number: if self.form.document_number.trim().is_empty() { self.form.national_id.clone() } else { self.form.document_number.clone() },
+            issuing_state: "PSE".into(),
+            expiry: opt(&self.form.document_expiry),
+            pages: 2,
+        }];
+        if e.stage == Stage::Review {
+            e.input.review.confirmed = true;
+        }
+        let stage = e.stage;
+        match e.runner.advance(&mut self.station, s, &e.id, stage, &e.input, now) {
+            Ok(next) => {
+                e.last = match self.station.load_step::<CaptureData>(s, &e.id, stage) {
+                    Ok(Some(c)) => c.samples.iter().chain(c.exception_photo.iter()).map(|x| {
+                        let pos = position_name(x.position);
+                        match (&x.quality, &x.exception) {
+                            (_, Some(ex)) => format!("x|{pos}|{}", ex.reason),
+                            (Some(q), None) => format!("q|{pos}|{}|{}", q.score, x.retries),
+                            (None, None) => format!("q|{pos}|-|{}", x.retries),
+                        }
+                    }).collect(),
+                    _ => Vec::new(),
+                };
+                e.stage = next;
+                self.live = None;
+                if next == Stage::AwaitingApproval {
+                    let seq = self.station.sequence_of(&e.id).ok().flatten().unwrap_or(0);
+                    self.notice = Some((format!("signed:{seq}"), String::new()));
+                    let id = e.id.clone();
+                    self.enrolling = None;
+                    self.fingers.clear();
+                    self.screen = Screen::Home;
+                    match self.station.signed_enrollment(s, &id) {
+                        Ok(opened) => {
+                            self.slip = Some(crate::slip::Slip::from_manifest(&opened.manifest));
+                            self.screen = Screen::Slip;
+                        }
+                        Err(err) => self.refuse_err(&err),
+                    }
+                    self.refresh_pending();
+                } else {
+                    self.refresh_fingers();
+                }
+            }
+            Err(RunError::Demographics(errors)) => self.field_errors = errors,
+            Err(RunError::Capture { source: station_core::capture::CaptureError::Undecided { position }, .. }) => self.undecided = Some(position),
+            Err(err) => self.refuse_err(&err),
+        }
+    }
+
+    fn approve_all(&mut self) {
+        let now = (self.clock)();
+        let Some(s) = &self.session else { return };
+        let ids: Vec<String> = self.pending.iter().map(|p| p.id.clone()).collect();
+        let mut sealed = 0;
+        for id in ids {
+            match self.station.decide(s, &id, Verdict::Approve, None, now) {
+                Ok(_) => sealed += 1,
+                Err(e) => {
+                    self.message = Some(e.bilingual().pair());
+                }
+            }
+        }
+        self.notice = Some((format!("sealed:{sealed}"), String::new()));
+        self.wake_sync();
+        self.refresh_pending();
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        let now = (self.clock)();
+        // An idle session locks itself: the next action finds it gone.
+        if let Some(s) = &mut self.session
+            && s.touch(now, &self.station.login_policy).is_err()
+        {
+            let e = station_core::operators::OperatorError::Idle;
+            self.session = None;
+            self.apply(Action::LogOut);
+            self.message = Some(e.bilingual().pair());
+            return;
+        }
+        match action {
+            Action::SetLang(l) => self.lang = l,
+            Action::LogIn => self.log_in(),
+            Action::LogOut => self.log_out(),
+            Action::NewEnrollment => self.new_enrollment(),
+            Action::Consent(true) => {
+                if let Some(e) = &mut self.enrolling {
+                    e.input.consent = ConsentInput { language: self.lang.code().into(), accepted: true };
+                }
+                self.advance();
+            }
+            Action::Consent(false) => {
+                // Nothing else is recorded; the enrollment stays at its consent step unused.
+                self.enrolling = None;
+                self.notice = Some(("consent-refused".into(), String::new()));
+                self.screen = Screen::Home;
+            }
+            Action::Advance => self.advance(),
+            Action::ReadDocument => self.read_document(),
+            Action::SetSex(s) => self.form.sex = s.into(),
+            Action::ApproveAll => self.approve_all(),
+            Action::Home => self.go_home(),
+            Action::Resume(id) => self.resume(&id),
+            Action::Approve(id) => self.decide(&id, Verdict::Approve, now),
+            Action::OpenReview(id) => self.open_review(&id),
+            Action::Report => self.open_report(),
+            Action::PrintSlip => self.print_slip(),
+            Action::Admin => self.open_admin(),
+            Action::SetLocked(user, locked) => self.set_locked(&user, locked),
+            Action::AddOperator => self.add_operator(),
+            Action::SetNewRole(r) => self.admin.role = Some(r),
+            Action::SaveSettings => self.save_settings(),
+            Action::SetApplicantLang(l) => self.applicant_lang = l,
+            Action::Reject(id) => self.decide(&id, Verdict::Reject, now),
+            Action::AcceptBest => self.after_retries(None),
+            Action::Except(kind) => self.after_retries(Some(kind)),
+        }
+    }
+
+    fn log_in(&mut self) {
+        let now = (self.clock)();
+        match self.station.login(self.username.trim(), &self.password, now) {
+            Ok(s) => {
+                self.session = Some(s);
+                self.screen = Screen::Home;
+                self.message = None;
+                self.start_sync();
+                self.refresh_pending();
+            }
+            Err(e) => self.message = Some(e.bilingual().pair()),
+        }
+        // The password never stays in memory longer than the attempt.
+        self.password.clear();
+    }
+
+    fn log_out(&mut self) {
+        // The worker finishes the step it is on, then stops; the next log-in starts it again.
+        self.sync = None;
+        self.session = None;
+        self.enrolling = None;
+        self.slip = None;
+        self.review = None;
+        self.live = None;
+        self.operator_days.clear();
+        self.admin = admin::AdminForms::default();
+        self.notice = None;
+        self.message = None;
+        self.screen = Screen::Login;
+        self.username.clear();
+    }
+
+    fn go_home(&mut self) {
+        self.enrolling = None;
+        self.slip = None;
+        self.review = None;
+        self.live = None;
+        self.screen = Screen::Home;
+        self.refresh_pending();
+    }
+
+    /// The supervisor approves, or rejects with the reason typed, and the bundle is sealed.
+    fn decide(&mut self, id: &str, verdict: Verdict, now: i64) {
+        let Some(s) = &self.session else { return };
+        let reason = (verdict == Verdict::Reject).then_some(self.reject_reason.as_str());
+        match self.station.decide(s, id, verdict, reason, now) {
+            Ok(_) => {
+                if verdict == Verdict::Reject {
+                    self.reject_reason.clear();
+                    self.message = None;
+                    self.notice = Some(("rejected-notice".into(), String::new()));
+                } else {
+                    self.notice = Some(("sealed:1".into(), String::new()));
+                }
+                self.review = None;
+                self.screen = Screen::Home;
+                self.wake_sync();
+            }
+            Err(e) => self.refuse_err(&e),
+        }
+        self.refresh_pending();
+    }
+
+    fn print_slip(&mut self) {
+        let Some(slip) = &self.slip else { return };
+        let printed = station_text::i18n::with(|tr| slip.pdf(tr)).and_then(|pdf| crate::slip::print(&pdf));
+        match printed {
+            Ok(()) => self.notice = Some(("slip-printed".into(), String::new())),
+            Err(e) => self.refuse_err(&e),
+        }
+    }
+
+    /// The clerk's decision for a position still failing after its retries: keep the best
+    /// attempt (`None`), or record an exception of `kind` with the reason typed.
+    fn after_retries(&mut self, exception: Option<schemas::manifest::ExceptionKind>) {
+        let (Some(pos), Some(e)) = (self.undecided, &mut self.enrolling) else { return };
+        let decision = match exception {
+            Some(kind) => {
+                if self.exception_reason.trim().is_empty() {
+                    let (ar, en) = station_text::i18n::both("exception-reason-missing", &[]);
+                    return self.refuse(ar, en);
+                }
+                station_core::script::AfterRetriesInput::Exception(station_core::script::ExceptionInput { kind, reason: self.exception_reason.trim().to_string() })
+            }
+            None => station_core::script::AfterRetriesInput::AcceptBest,
+        };
+        e.input.after_retries.insert(position_name(pos), decision);
+        self.undecided = None;
+        self.exception_reason.clear();
+        self.advance();
+    }
+
+    fn base(&self) -> Base {
+        if self.lang.rtl() { Base::Rtl } else { Base::Ltr }
+    }
+}
+
+pub use station_core::workflow::position_name;
+
+/// The egui application.
+pub struct App {
+    pub model: Model,
+    tr: Translations,
+    /// Fullscreen, undecorated, and closable only by an administrator.
+    pub kiosk: bool,
+    /// Ask for the next frame while a preview runs (a real window; tests step frames themselves).
+    pub live_refresh: bool,
+    /// Open the applicant's second window (a real window).
+    pub applicant_window: bool,
+    preview: live::PreviewTexture,
+    review_textures: supervisor::ReviewTextures,
+}
+
+impl App {
+    pub fn new(model: Model, tr: Translations) -> App {
+        App { model, tr, kiosk: false, live_refresh: false, applicant_window: false, preview: Default::default(), review_textures: Default::default() }
+    }
+
+    fn role_name(&self, r: Role) -> String {
+        self.t(&format!("role-{}", r.as_str()), &[])
+    }
+
+    /// The last confirmation, in the interface language.
+    fn notice(&self, ui: &mut Ui) {
+        if let Some((key, _)) = &self.model.notice {
+            let msg = match key.split_once(':') {
+                Some(("signed", n)) => self.t("signed", &[("sequence", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
+                Some(("sealed", n)) => self.t("sealed-count", &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
+                Some(("prefill-filled", n)) => self.t("prefill-filled", &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
+                _ => self.t(key, &[]),
+            };
+            text::paragraph(ui, &msg, self.model.base(), Style { size: 18.0, color: egui::Color32::from_rgb(60, 170, 90) });
+        }
+    }
+
+    /// Installs the vendored fonts; call once on the context.
+    pub fn setup(ctx: &egui::Context) {
+        ctx.set_fonts(text::fonts());
+        ctx.all_styles_mut(|s| {
+            s.spacing.interact_size.y = 44.0;
+            s.text_styles.insert(egui::TextStyle::Body, egui::FontId::proportional(18.0));
+        });
+    }
+
+    fn t(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        self.tr.text(self.model.lang, id, args)
+    }
+
+    /// One screen refresh: takes the live device frame, then draws.
+    pub fn frame(&mut self, ui: &mut Ui) {
+        if self.model.screen == Screen::Enroll {
+            self.model.poll_live();
+        }
+        // After each sync cycle the counts and the registry's news are read again.
+        if let Some(cycles) = self.model.sync.as_ref().map(|w| w.progress().cycles)
+            && cycles != self.model.sync_seen
+        {
+            self.model.sync_seen = cycles;
+            self.model.refresh_pending();
+        }
+        self.draw(ui);
+    }
+
+    /// Draws the current screen (the UI's own work of a frame).
+    pub fn draw(&mut self, ui: &mut Ui) {
+        let mut actions = Vec::new();
+        if self.live_refresh && (self.model.live.is_some() || self.model.judging()) {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(33));
+        }
+        // While the worker sends, its progress is drawn twice a second; otherwise every few seconds.
+        if let Some(w) = &self.model.sync {
+            let busy = !matches!(w.progress().phase, station_uplink::Phase::Idle | station_uplink::Phase::Backoff);
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(if busy { 500 } else { 5000 }));
+        }
+        let rtl = self.model.lang.rtl();
+        // Right to left for Arabic: widgets hug the right edge.
+        let column = Layout::top_down(if rtl { Align::Max } else { Align::Min });
+        egui::Frame::central_panel(ui.style()).show(ui, |ui| {
+            ui.set_min_size(ui.available_size());
+            ui.with_layout(column, |ui| {
+                text::paragraph(ui, &self.t("app-title", &[]), self.model.base(), Style::heading(ui));
+                if self.model.station.demo {
+                    text::paragraph(ui, &self.t("demo-banner", &[]), self.model.base(), Style { size: 18.0, color: egui::Color32::from_rgb(220, 90, 20) });
+                }
+                let other = if rtl { Lang::En } else { Lang::Ar };
+                let switch = self.t("switch-language", &[]);
+                if text::button(ui, &switch, Base::Auto, Style::body(ui)).clicked() {
+                    actions.push(Action::SetLang(other));
+                }
+                ui.add_space(12.0);
+                match self.model.screen {
+                    Screen::Login => self.login(ui, &mut actions),
+                    Screen::Home => self.home(ui, &mut actions),
+                    Screen::Enroll => {
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            ui.with_layout(Layout::top_down(if rtl { Align::Max } else { Align::Min }), |ui| self.enroll(ui, &mut actions));
+                        });
+                    }
+                    Screen::Slip => self.slip(ui, &mut actions),
+                    Screen::Review => {
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            ui.with_layout(Layout::top_down(if rtl { Align::Max } else { Align::Min }), |ui| self.review(ui, &mut actions));
+                        });
+                    }
+                    Screen::Report => self.day_report_ui(ui, &mut actions),
+                    Screen::Admin => {
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            ui.with_layout(Layout::top_down(if rtl { Align::Max } else { Align::Min }), |ui| self.admin(ui, &mut actions));
+                        });
+                    }
+                }
+            });
+        });
+        for a in actions {
+            self.model.apply(a);
+        }
+    }
+
+    fn status_lines(&self, ui: &mut Ui) {
+        let base = self.model.base();
+        let st = &self.model.station;
+        let line = self.t("station-status", &[("station", FluentValue::from(st.station_id.as_str())), ("centre", FluentValue::from(st.centre.as_str()))]);
+        text::paragraph(ui, &line, base, Style::body(ui));
+        let waiting = self.model.awaiting_approval;
+        text::paragraph(ui, &self.t("awaiting-approval", &[("count", FluentValue::from(waiting))]), base, Style::body(ui));
+        // Sync: what waits in the outbox; the bar shows the share of sealed bundles sent.
+        let (unsent, bytes, all) = self.model.outbox;
+        let megabytes = format!("{:.1}", bytes as f64 / 1e6);
+        text::paragraph(ui, &self.t("sync-status", &[("count", FluentValue::from(unsent)), ("size", FluentValue::from(isolate(&megabytes)))]), base, Style::body(ui));
+        if all > 0 {
+            let sent = (all - unsent) as f32 / all as f32;
+            ui.add(egui::ProgressBar::new(sent).desired_width(320.0));
+        }
+        self.sync_lines(ui);
+        self.device_lines(ui);
+    }
+
+    /// The devices: how many of the four an enrollment needs are ready, and which are missing.
+    fn device_lines(&self, ui: &mut Ui) {
+        let Some(a) = &self.model.devices else { return };
+        let base = self.model.base();
+        let list = a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.model.station.demo);
+        let needed: Vec<_> = list.iter().filter(|e| station_core::devices::Modality::ENROLLMENT.contains(&e.modality) && e.status != "untrusted").collect();
+        let ready = needed.iter().filter(|e| e.status == "ready").count() as u64;
+        text::paragraph(ui, &self.t("devices-status", &[("ready", FluentValue::from(ready)), ("total", FluentValue::from(needed.len() as u64))]), base, Style::body(ui));
+        let missing: Vec<String> = needed.iter().filter(|e| e.status != "ready").map(|e| self.t(&format!("modality-{}", e.modality.as_str()), &[])).collect();
+        if !missing.is_empty() {
+            text::paragraph(ui, &self.t("devices-missing", &[("list", FluentValue::from(missing.join(if self.model.lang.rtl() { "، " } else { ", " })))]), base, Style::body(ui));
+        }
+    }
+
+    /// The sync worker's state: the batch being sent (bundles, bytes, time left) with its bar,
+    /// the last failure and when the registry was last reached.
+    fn sync_lines(&self, ui: &mut Ui) {
+        use station_uplink::Phase;
+        let Some(w) = &self.model.sync else { return };
+        let base = self.model.base();
+        let p = w.progress();
+        let mb = |b: u64| isolate(&format!("{:.1}", b as f64 / 1e6));
+        if matches!(p.phase, Phase::Announcing | Phase::Uploading) && p.batch_bundles > 0 {
+            let mut args = vec![
+                ("done", FluentValue::from(p.batch_done)),
+                ("total", FluentValue::from(p.batch_bundles)),
+                ("sent", FluentValue::from(mb(p.bytes_sent))),
+                ("size", FluentValue::from(mb(p.batch_bytes))),
+            ];
+            let key = match p.eta_s {
+                Some(eta) => {
+                    args.push(("eta", FluentValue::from(eta)));
+                    "sync-sending"
+                }
+                None => "sync-sending-no-eta",
+            };
+            let line = self.t(key, &args);
+            text::paragraph(ui, &line, base, Style::body(ui));
+            let share = if p.batch_bytes > 0 { p.bytes_sent as f32 / p.batch_bytes as f32 } else { 0.0 };
+            ui.add(egui::ProgressBar::new(share.clamp(0.0, 1.0)).desired_width(320.0));
+        }
+        if let Some(e) = &p.last_error {
+            let reason = e.get(self.model.lang).to_string();
+            text::paragraph(ui, &self.t("sync-failed", &[("reason", FluentValue::from(reason))]), base, Style { size: 18.0, color: egui::Color32::from_rgb(190, 120, 30) });
+        }
+        if let Some(at) = p.last_success_at {
+            let when = time::OffsetDateTime::from_unix_timestamp(at / 1000)
+                .ok()
+                .and_then(|t| t.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
+                .unwrap_or_default();
+            text::paragraph(ui, &self.t("sync-last", &[("when", FluentValue::from(isolate(&format!("{when} UTC"))))]), base, Style::body(ui));
+        }
+    }
+
+    fn login(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        self.status_lines(ui);
+        ui.add_space(12.0);
+        text::paragraph(ui, &self.t("login-title", &[]), base, Style::heading(ui));
+        let user_label = text::paragraph(ui, &self.t("login-username", &[]), base, Style::body(ui));
+        text::field(ui, &mut self.model.username, 320.0, false).labelled_by(user_label.id);
+        let pw_label = text::paragraph(ui, &self.t("login-password", &[]), base, Style::body(ui));
+        let pw = text::field(ui, &mut self.model.password, 320.0, true).labelled_by(pw_label.id);
+        let enter = pw.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if text::button(ui, &self.t("login-submit", &[]), base, Style::body(ui)).clicked() || enter {
+            actions.push(Action::LogIn);
+        }
+        if let Some((ar, en)) = &self.model.message {
+            let msg = if self.model.lang.rtl() { ar } else { en };
+            text::paragraph(ui, msg, base, Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) });
+        }
+    }
+
+    fn home(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        if let Some(s) = &self.model.session {
+            let role = self.role_name(s.role);
+            let welcome = self.t("welcome", &[("user", FluentValue::from(s.username.as_str())), ("role", FluentValue::from(role))]);
+            text::paragraph(ui, &welcome, base, Style::heading(ui));
+        }
+        self.status_lines(ui);
+        // Today's date inside a sentence: it must read 2026-11-18 in Arabic too.
+        let today = time::OffsetDateTime::from_unix_timestamp((self.model.clock)() / 1000)
+            .map(|t| t.date().to_string())
+            .unwrap_or_default();
+        text::paragraph(ui, &self.t("today", &[("date", FluentValue::from(isolate(&today)))]), base, Style::body(ui));
+        self.notice(ui);
+        self.refusal(ui);
+        ui.add_space(12.0);
+        match self.model.session.as_ref().map(|s| s.role) {
+            Some(Role::Clerk) => {
+                if text::button(ui, &self.t("new-enrollment", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::NewEnrollment);
+                }
+                for (i, (id, stage)) in self.model.in_progress.iter().enumerate() {
+                    let stage_name = self.t(&format!("stage-{}", stage.as_str()), &[]);
+                    let caption = self.t("resume", &[("n", FluentValue::from(i + 1)), ("stage", FluentValue::from(stage_name))]);
+                    if text::button(ui, &caption, base, Style::body(ui)).clicked() {
+                        actions.push(Action::Resume(id.clone()));
+                    }
+                }
+            }
+            Some(Role::Supervisor) => {
+                text::paragraph(ui, &self.t("queue-title", &[]), base, Style::heading(ui));
+                for p in self.model.pending.clone() {
+                    let line = self.t("queue-line", &[("sequence", FluentValue::from(p.sequence)), ("operator", FluentValue::from(p.operator.as_str())), ("exceptions", FluentValue::from(p.exceptions))]);
+                    text::paragraph(ui, &line, base, Style::body(ui));
+                    if text::button(ui, &self.t("open-one", &[("sequence", FluentValue::from(p.sequence))]), base, Style::body(ui)).clicked() {
+                        actions.push(Action::OpenReview(p.id.clone()));
+                    }
+                    if text::button(ui, &self.t("reject-one", &[("sequence", FluentValue::from(p.sequence))]), base, Style::body(ui)).clicked() {
+                        actions.push(Action::Reject(p.id.clone()));
+                    }
+                }
+                if !self.model.pending.is_empty() {
+                    let label = text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
+                    text::field(ui, &mut self.model.reject_reason, 360.0, false).labelled_by(label.id);
+                    if text::button(ui, &self.t("approve-all", &[]), base, Style::body(ui)).clicked() {
+                        actions.push(Action::ApproveAll);
+                    }
+                }
+                if text::button(ui, &self.t("daily-report", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Report);
+                }
+                self.registry_news(ui);
+            }
+            Some(Role::Admin) => {
+                if text::button(ui, &self.t("admin-open", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Admin);
+                }
+                if text::button(ui, &self.t("daily-report", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::Report);
+                }
+            }
+            None => {}
+        }
+        ui.add_space(12.0);
+        if text::button(ui, &self.t("logout", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::LogOut);
+        }
+    }
+
+    /// The registry's refusals and decisions about this station's bundles, for the supervisor.
+    fn registry_news(&self, ui: &mut Ui) {
+        if self.model.registry_news.is_empty() {
+            return;
+        }
+        let base = self.model.base();
+        text::paragraph(ui, &self.t("registry-news-title", &[]), base, Style::heading(ui));
+        for v in &self.model.registry_news {
+            let what = match (&v.refusal, &v.status) {
+                (Some((code, _)), _) => self.t("registry-refused", &[("reason", FluentValue::from(self.t(&format!("code-{code}"), &[])))]),
+                (None, Some((status, _))) => self.t(&format!("registry-status-{status}"), &[]),
+                (None, None) => continue,
+            };
+            let reason = v.status.as_ref().and_then(|s| s.1.clone()).filter(|r| !r.trim().is_empty());
+            let key = if reason.is_some() { "registry-news-line-reason" } else { "registry-news-line" };
+            let line = self.t(key, &[("sequence", FluentValue::from(v.sequence)), ("what", FluentValue::from(what)), ("reason", FluentValue::from(reason.unwrap_or_default()))]);
+            text::paragraph(ui, &line, base, Style::body(ui));
+        }
+    }
+
+    fn refusal(&self, ui: &mut Ui) {
+        if let Some((ar, en)) = &self.model.message {
+            let msg = if self.model.lang.rtl() { ar } else { en };
+            text::paragraph(ui, msg, self.model.base(), Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) });
+        }
+    }
+
+    fn field(&mut self, ui: &mut Ui, label_id: &str, value: impl Fn(&mut Form) -> &mut String) {
+        let label = text::paragraph(ui, &self.t(label_id, &[]), self.model.base(), Style::body(ui));
+        text::field(ui, value(&mut self.model.form), 360.0, false).labelled_by(label.id);
+    }
+
+    /// The enrollment screen: where the clerk is, what was captured, then the current stage.
+    fn enroll(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        let Some(e) = &self.model.enrolling else { return };
+        let stage = e.stage;
+        let last = e.last.clone();
+        self.step_header_ui(ui, stage, &last);
+        self.notice(ui);
+        self.refusal(ui);
+        for err in self.model.field_errors.clone() {
+            let msg = if self.model.lang.rtl() { err.ar } else { err.en };
+            text::paragraph(ui, &msg, base, Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) });
+        }
+        if let Some(pos) = self.model.undecided {
+            self.undecided_ui(ui, pos, actions);
+            return;
+        }
+        match stage {
+            Stage::Consent => self.consent_ui(ui, actions),
+            Stage::Demographics => self.demographics_ui(ui, actions),
+            Stage::Documents => {
+                self.field(ui, "field-document-number", |f| &mut f.document_number);
+                self.field(ui, "field-document-expiry", |f| &mut f.document_expiry);
+                self.step_button(ui, "photograph-document", actions);
+            }
+            Stage::Review => {
+                let f = &self.model.form;
+                let name = f.name_ar.join(" ");
+                let summary = self.t("review-summary", &[("name", FluentValue::from(name)), ("id", FluentValue::from(isolate(&station_text::digits::normalize_digits(&f.national_id)))), ("date", FluentValue::from(isolate(&station_text::digits::normalize_digits(&f.date_of_birth))))]);
+                text::paragraph(ui, &summary, base, Style::body(ui));
+                self.step_button(ui, "review-confirm", actions);
+            }
+            Stage::Sign => self.step_button(ui, "sign", actions),
+            _ => self.capture_ui(ui, stage, actions),
+        }
+        ui.add_space(8.0);
+        if text::button(ui, &self.t("back-home", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::Home);
+        }
+    }
+
+    /// A button that completes the current step.
+    fn step_button(&self, ui: &mut Ui, key: &str, actions: &mut Vec<Action>) {
+        if text::button(ui, &self.t(key, &[]), self.model.base(), Style::body(ui)).clicked() {
+            actions.push(Action::Advance);
+        }
+    }
+
+    /// "Step n of 10: stage", then a line for each position captured or excepted so far.
+    fn step_header_ui(&self, ui: &mut Ui, stage: Stage, last: &[String]) {
+        let base = self.model.base();
+        let steps = [Stage::Consent, Stage::Demographics, Stage::Documents, Stage::Face, Stage::RightFour, Stage::LeftFour, Stage::Thumbs, Stage::Irises, Stage::Review, Stage::Sign];
+        let n = steps.iter().position(|s| *s == stage).map_or(steps.len(), |i| i + 1);
+        let stage_name = self.t(&format!("stage-{}", stage.as_str()), &[]);
+        let header = self.t("step-of", &[("n", FluentValue::from(n)), ("total", FluentValue::from(steps.len())), ("stage", FluentValue::from(stage_name))]);
+        text::paragraph(ui, &header, base, Style::heading(ui));
+        for l in last {
+            let parts: Vec<&str> = l.split('|').collect();
+            let pos = self.t(&format!("pos-{}", parts.get(1).unwrap_or(&"")), &[]);
+            let line = match parts.as_slice() {
+                ["x", _, reason] => self.t("excepted-line", &[("position", FluentValue::from(pos)), ("reason", FluentValue::from(*reason))]),
+                ["q", _, q, r] => self.t("captured-line", &[("position", FluentValue::from(pos)), ("quality", FluentValue::from(*q)), ("retries", FluentValue::from(*r))]),
+                _ => continue,
+            };
+            text::paragraph(ui, &line, base, Style::body(ui));
+        }
+    }
+
+    /// A position still failing after its retries: keep the best attempt, or an exception with
+    /// its kind and reason.
+    fn undecided_ui(&mut self, ui: &mut Ui, pos: schemas::manifest::Position, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        let position = self.t(&format!("pos-{}", position_name(pos)), &[]);
+        text::paragraph(ui, &self.t("undecided", &[("position", FluentValue::from(position))]), base, Style::body(ui));
+        if text::button(ui, &self.t("accept-best", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::AcceptBest);
+        }
+        let label = text::paragraph(ui, &self.t("exception-reason", &[]), base, Style::body(ui));
+        text::field(ui, &mut self.model.exception_reason, 360.0, false).labelled_by(label.id);
+        use schemas::manifest::ExceptionKind as K;
+        for (key, kind) in [("exception-missing", K::Missing), ("exception-amputated", K::Amputated), ("exception-bandaged", K::Bandaged), ("exception-unusable", K::Unusable)] {
+            if text::button(ui, &self.t(key, &[]), base, Style::body(ui)).clicked() {
+                actions.push(Action::Except(kind));
+            }
+        }
+    }
+
+    fn consent_ui(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        let version = self.model.station.config.consent_notice_version.clone();
+        let notice = station_text::consent::notice(&version, self.model.lang).unwrap_or_else(|| self.t("consent-notice-unknown", &[("version", FluentValue::from(version.clone()))]));
+        text::paragraph(ui, &notice, base, Style::body(ui));
+        if text::button(ui, &self.t("consent-accept", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::Consent(true));
+        }
+        if text::button(ui, &self.t("consent-refuse", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::Consent(false));
+        }
+    }
+
+    fn demographics_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        // The card first: its zone fills the Latin names, birth date, sex and the document's
+        // number and expiry; the clerk types the rest.
+        if text::button(ui, &self.t("read-document", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::ReadDocument);
+        }
+        self.field(ui, "field-name-ar-first", |f| &mut f.name_ar[0]);
+        self.field(ui, "field-name-ar-father", |f| &mut f.name_ar[1]);
+        self.field(ui, "field-name-ar-grandfather", |f| &mut f.name_ar[2]);
+        self.field(ui, "field-name-ar-family", |f| &mut f.name_ar[3]);
+        self.field(ui, "field-name-latin-first", |f| &mut f.name_latin[0]);
+        self.field(ui, "field-name-latin-father", |f| &mut f.name_latin[1]);
+        self.field(ui, "field-name-latin-grandfather", |f| &mut f.name_latin[2]);
+        self.field(ui, "field-name-latin-family", |f| &mut f.name_latin[3]);
+        self.field(ui, "field-national-id", |f| &mut f.national_id);
+        self.field(ui, "field-date-of-birth", |f| &mut f.date_of_birth);
+        text::paragraph(ui, &self.t("field-sex", &[]), base, Style::body(ui));
+        for (key, value) in [("sex-female", "female"), ("sex-male", "male")] {
+            let chosen = self.model.form.sex == value;
+            let caption = if chosen { format!("• {} •", self.t(key, &[])) } else { self.t(key, &[]) };
+            if text::button(ui, &caption, base, Style::body(ui)).clicked() {
+                actions.push(Action::SetSex(value));
+            }
+        }
+        self.field(ui, "field-phone", |f| &mut f.phone);
+        self.field(ui, "field-email", |f| &mut f.email);
+        self.field(ui, "field-country", |f| &mut f.country);
+        self.field(ui, "field-governorate", |f| &mut f.governorate);
+        self.field(ui, "field-locality", |f| &mut f.locality);
+        self.step_button(ui, "next", actions);
+    }
+
+    /// A capture step: the capture button, the live preview with its instruction (and the
+    /// face's auto-capture), and for the slaps the hand diagram.
+    fn capture_ui(&mut self, ui: &mut Ui, stage: Stage, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        self.step_button(ui, "capture", actions);
+        let auto = self.model.station.config.capture.quality.auto_capture_frames;
+        if stage == Stage::Face && self.model.live.as_ref().is_some_and(|l| l.auto_capture_due(auto)) {
+            // Good for long enough: the camera captures without the clerk's press.
+            self.model.live = None;
+            actions.push(Action::Advance);
+        }
+        if let Some(live) = &self.model.live {
+            let instruction = self.t(&format!("instr-{}", live.verdict.instruction.key()), &[]);
+            text::paragraph(ui, &instruction, base, Style { size: 22.0, color: egui::Color32::from_rgb(30, 90, 200) });
+            let tex = self.preview.update(ui, live).clone();
+            live::preview(ui, &tex, live, egui::vec2(480.0, 300.0));
+        }
+        if matches!(stage, Stage::RightFour | Stage::LeftFour | Stage::Thumbs) {
+            let threshold = self.model.station.config.capture.finger_threshold;
+            live::hand_diagram(ui, &self.model.fingers, live::fingers_of(stage), threshold);
+            let retries = self.model.station.config.capture.max_retries;
+            text::paragraph(ui, &self.t("retries-allowed", &[("count", FluentValue::from(retries))]), base, Style::body(ui));
+        }
+    }
+}
+
+impl App {
+    fn slip(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        self.notice(ui);
+        self.refusal(ui);
+        let Some(slip) = self.model.slip.clone() else { return };
+        for (i, line) in slip.lines(&self.tr, self.model.lang).iter().enumerate() {
+            let style = if i == 0 { Style::heading(ui) } else { Style::body(ui) };
+            text::paragraph(ui, line, base, style);
+        }
+        if let Ok((n, dark)) = slip.qr() {
+            let module = 5.0;
+            let side = (n as f32 + 8.0) * module;
+            let (rect, response) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+            let painter = ui.painter_at(rect);
+            painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
+            for (i, d) in dark.iter().enumerate() {
+                if *d {
+                    let min = rect.min + egui::vec2((4 + i % n) as f32 * module, (4 + i / n) as f32 * module);
+                    painter.rect_filled(egui::Rect::from_min_size(min, egui::vec2(module, module)), 0.0, egui::Color32::BLACK);
+                }
+            }
+            let label = self.t("slip-qr", &[]);
+            response.widget_info(|| egui::WidgetInfo::labeled(Role2::Image, true, &label));
+        }
+        if text::button(ui, &self.t("slip-print", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::PrintSlip);
+        }
+        if text::button(ui, &self.t("slip-done", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::Home);
+        }
+    }
+}
+
+impl Model {
+    /// In kiosk mode the window closes only while an administrator is logged in.
+    pub fn may_close(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| s.role == Role::Admin)
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        if self.kiosk && ui.ctx().input(|i| i.viewport().close_requested()) && !self.model.may_close() {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+        self.frame(ui);
+        if self.applicant_window {
+            // The applicant's screen: its own window; in kiosk mode fullscreen on the second
+            // monitor (the one facing the applicant). Without a second monitor winit leaves it
+            // an ordinary window on the first.
+            let mut builder = egui::ViewportBuilder::default().with_title("Hukumati — applicant").with_inner_size([900.0, 700.0]);
+            if self.kiosk {
+                builder = builder.with_monitor(1).with_decorations(false).with_close_button(false);
+            }
+            let kiosk = self.kiosk;
+            ui.ctx().show_viewport_immediate(egui::ViewportId::from_hash_of("applicant"), builder, |ui, _class| {
+                // The applicant cannot close their window either.
+                if kiosk && ui.ctx().input(|i| i.viewport().close_requested()) {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                }
+                self.draw_applicant(ui)
+            });
+        }
+    }
+}
+
+/// Runs the kiosk in a native window (glow renderer: under software rendering it keeps a 720p
+/// camera preview near 30 frames per second where wgpu did not).
+pub fn run_native(model: Model, kiosk: bool) -> Result<(), String> {
+    let tr = Translations::load().map_err(|e| e.to_string())?;
+    let mut viewport = egui::ViewportBuilder::default().with_title("Hukumati").with_inner_size([1280.0, 800.0]).with_app_id("ps.hukumati.station");
+    if kiosk {
+        viewport = viewport.with_monitor(0).with_fullscreen(true).with_decorations(false).with_close_button(false);
+    }
+    let options = eframe::NativeOptions { renderer: eframe::Renderer::Glow, viewport, ..Default::default() };
+    eframe::run_native(
+        "Hukumati",
+        options,
+        Box::new(move |cc| {
+            App::setup(&cc.egui_ctx);
+            let mut app = App::new(model, tr);
+            app.kiosk = kiosk;
+            app.live_refresh = true;
+            app.model.wait_for_verdict = false;
+            app.applicant_window = true;
+            app.model.sync_enabled = true;
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| e.to_string())
+}
