@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use drivers::device::Camera;
 use drivers::uvc::{CameraConfig, Source, UvcCamera};
-use opencv::core::{Mat, Point, Scalar, Size, CV_8UC3};
+use opencv::core::{CV_8UC3, Mat, Point, Scalar, Size};
 use opencv::prelude::*;
 use opencv::{imgproc, videoio};
 
@@ -17,7 +17,13 @@ fn clip(path: &std::path::Path, frames: i32) {
     let fourcc = videoio::VideoWriter::fourcc('M', 'J', 'P', 'G').unwrap();
     let mut w = videoio::VideoWriter::new_def(path, fourcc, 30.0, Size::new(1280, 720)).unwrap();
     for i in 0..frames {
-        let mut m = Mat::new_rows_cols_with_default(720, 1280, CV_8UC3, Scalar::new(40.0, 90.0, 160.0, 0.0)).unwrap();
+        let mut m = Mat::new_rows_cols_with_default(
+            720,
+            1280,
+            CV_8UC3,
+            Scalar::new(40.0, 90.0, 160.0, 0.0),
+        )
+        .unwrap();
         imgproc::circle_def(&mut m, Point::new(100 + i * 4, 360), 120, Scalar::all(230.0)).unwrap();
         w.write(&m).unwrap();
     }
@@ -52,11 +58,23 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("clip.avi");
     clip(&path, 120);
-    println!("virtual camera: 1280x720 MJPG at 30 frames/s, RGB frames to the UI through a one-frame mailbox");
-    println!("{:<28} {:>8} {:>8} {:>10} {:>12}", "UI refresh", "camera", "shown", "replaced", "behind (max)");
-    for (label, period) in [("60 Hz (faster than camera)", 16), ("10 Hz (slower)", 100), ("2 Hz (stalled UI)", 500)] {
-        let mut cam = UvcCamera::open(Source::File(path.clone()), CameraConfig { fps: 30.0, loop_file: true, ..CameraConfig::default() }, "virtual");
-        let (shown, behind, put, dropped) = ui(&mut cam, Duration::from_millis(period), Duration::from_secs(4));
+    println!(
+        "virtual camera: 1280x720 MJPG at 30 frames/s, RGB frames to the UI through a one-frame mailbox"
+    );
+    println!(
+        "{:<28} {:>8} {:>8} {:>10} {:>12}",
+        "UI refresh", "camera", "shown", "replaced", "behind (max)"
+    );
+    for (label, period) in
+        [("60 Hz (faster than camera)", 16), ("10 Hz (slower)", 100), ("2 Hz (stalled UI)", 500)]
+    {
+        let mut cam = UvcCamera::open(
+            Source::File(path.clone()),
+            CameraConfig { fps: 30.0, loop_file: true, ..CameraConfig::default() },
+            "virtual",
+        );
+        let (shown, behind, put, dropped) =
+            ui(&mut cam, Duration::from_millis(period), Duration::from_secs(4));
         println!("{label:<28} {put:>8} {shown:>8} {dropped:>10} {behind:>12}");
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -16,8 +16,14 @@ fn main() {
     let Some(path) = fixtures::uru4500_recording() else { return };
     let rec = fixtures::read(&path);
     let events = drivers::usb::usbmon::read(&rec).unwrap();
-    let raw = events.iter().find(|e| e.what == b'C' && e.kind == drivers::usb::usbmon::Kind::Bulk).unwrap().data.clone();
-    let key = u32::from_le_bytes([0xf2, 0x28, 0xae, 0x05]) ^ uru4500::recorded_seed(&events).unwrap();
+    let raw = events
+        .iter()
+        .find(|e| e.what == b'C' && e.kind == drivers::usb::usbmon::Kind::Bulk)
+        .unwrap()
+        .data
+        .clone();
+    let key =
+        u32::from_le_bytes([0xf2, 0x28, 0xae, 0x05]) ^ uru4500::recorded_seed(&events).unwrap();
     let runs = 200;
     let decode: Vec<f64> = (0..runs)
         .map(|_| {
@@ -35,7 +41,21 @@ fn main() {
             t.elapsed().as_secs_f64() * 1e3
         })
         .collect();
-    println!("machine: {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
-    println!("descramble + assemble + orient one frame ({} bytes): median {:.3} ms, max {:.3} ms over {runs} (goal < 2 ms)", raw.len(), median(decode.clone()), decode.iter().cloned().fold(0.0, f64::max));
-    println!("replay of the whole recording ({} bytes, {} usbmon events): median {:.2} ms, max {:.2} ms over {runs} (goal < 50 ms)", rec.len(), events.len(), median(replay.clone()), replay.iter().cloned().fold(0.0, f64::max));
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+    );
+    println!(
+        "descramble + assemble + orient one frame ({} bytes): median {:.3} ms, max {:.3} ms over {runs} (goal < 2 ms)",
+        raw.len(),
+        median(decode.clone()),
+        decode.iter().cloned().fold(0.0, f64::max)
+    );
+    println!(
+        "replay of the whole recording ({} bytes, {} usbmon events): median {:.2} ms, max {:.2} ms over {runs} (goal < 50 ms)",
+        rec.len(),
+        events.len(),
+        median(replay.clone()),
+        replay.iter().cloned().fold(0.0, f64::max)
+    );
 }

@@ -118,8 +118,12 @@ impl Slap {
 
     pub fn fingers(self) -> &'static [Finger] {
         match self {
-            Slap::RightFour => &[Finger::RightIndex, Finger::RightMiddle, Finger::RightRing, Finger::RightLittle],
-            Slap::LeftFour => &[Finger::LeftIndex, Finger::LeftMiddle, Finger::LeftRing, Finger::LeftLittle],
+            Slap::RightFour => {
+                &[Finger::RightIndex, Finger::RightMiddle, Finger::RightRing, Finger::RightLittle]
+            }
+            Slap::LeftFour => {
+                &[Finger::LeftIndex, Finger::LeftMiddle, Finger::LeftRing, Finger::LeftLittle]
+            }
             Slap::Thumbs => &[Finger::RightThumb, Finger::LeftThumb],
         }
     }
@@ -129,8 +133,12 @@ impl Slap {
     /// left, the left thumb left of the right.
     pub fn left_to_right(self) -> &'static [Finger] {
         match self {
-            Slap::RightFour => &[Finger::RightIndex, Finger::RightMiddle, Finger::RightRing, Finger::RightLittle],
-            Slap::LeftFour => &[Finger::LeftLittle, Finger::LeftRing, Finger::LeftMiddle, Finger::LeftIndex],
+            Slap::RightFour => {
+                &[Finger::RightIndex, Finger::RightMiddle, Finger::RightRing, Finger::RightLittle]
+            }
+            Slap::LeftFour => {
+                &[Finger::LeftLittle, Finger::LeftRing, Finger::LeftMiddle, Finger::LeftIndex]
+            }
             Slap::Thumbs => &[Finger::LeftThumb, Finger::RightThumb],
         }
     }
@@ -177,9 +185,18 @@ pub trait FingerprintScanner: Send {
     fn status(&self) -> DeviceStatus;
     fn preview(&mut self) -> Result<Frame, DeviceError>;
     /// One finger on a single-finger platen.
-    fn capture_finger(&mut self, finger: Finger, timeout: Duration) -> Result<FingerCapture, DeviceError>;
+    fn capture_finger(
+        &mut self,
+        finger: Finger,
+        timeout: Duration,
+    ) -> Result<FingerCapture, DeviceError>;
     /// A slap, segmented into its fingers; `absent` fingers are known missing and not expected.
-    fn capture_slap(&mut self, slap: Slap, absent: &[Finger], timeout: Duration) -> Result<Vec<FingerCapture>, DeviceError>;
+    fn capture_slap(
+        &mut self,
+        slap: Slap,
+        absent: &[Finger],
+        timeout: Duration,
+    ) -> Result<Vec<FingerCapture>, DeviceError>;
     /// Starts a new capture transaction (one enrollment). Devices that chain their captures
     /// (SBI) start a new chain, so that two enrollments are never linked.
     fn new_transaction(&mut self) {}
@@ -190,7 +207,8 @@ pub trait IrisCamera: Send {
     fn info(&self) -> DeviceInfo;
     fn status(&self) -> DeviceStatus;
     fn preview(&mut self) -> Result<Frame, DeviceError>;
-    fn capture(&mut self, eyes: &[Eye], timeout: Duration) -> Result<Vec<IrisCapture>, DeviceError>;
+    fn capture(&mut self, eyes: &[Eye], timeout: Duration)
+    -> Result<Vec<IrisCapture>, DeviceError>;
     /// Starts a new capture transaction (one enrollment). Devices that chain their captures
     /// (SBI) start a new chain, so that two enrollments are never linked.
     fn new_transaction(&mut self) {}
@@ -205,12 +223,20 @@ pub trait Camera: Send {
     fn preview(&mut self) -> Result<Frame, DeviceError>;
     fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError>;
     /// A capture with what the device signed about it, if it signs (SBI face cameras).
-    fn capture_signed(&mut self, timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+    fn capture_signed(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<(Image, Option<Signed>), DeviceError> {
         Ok((self.capture(timeout)?, None))
     }
     /// The photograph documenting exceptions (the fingers and eyes that could not be captured):
     /// an SBI face camera is told which, and signs the photo as an exception photo.
-    fn capture_exception_photo(&mut self, _fingers: &[Finger], _eyes: &[Eye], timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+    fn capture_exception_photo(
+        &mut self,
+        _fingers: &[Finger],
+        _eyes: &[Eye],
+        timeout: Duration,
+    ) -> Result<(Image, Option<Signed>), DeviceError> {
         self.capture_signed(timeout)
     }
     /// Starts a new capture transaction (one enrollment). Devices that chain their captures

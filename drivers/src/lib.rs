@@ -14,8 +14,8 @@
 #![forbid(unsafe_code)]
 
 pub mod device;
-pub mod raster;
 pub mod latest;
+pub mod raster;
 pub mod sbi;
 pub mod sim;
 pub mod simdev;

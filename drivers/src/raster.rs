@@ -14,7 +14,9 @@ impl Image {
     /// Grey or RGB, with exactly width x height x channels bytes: what a frame from a device
     /// must be before anyone draws it.
     pub fn is_well_formed(&self) -> bool {
-        matches!(self.channels, 1 | 3) && self.data.len() as u64 == self.width as u64 * self.height as u64 * self.channels as u64
+        matches!(self.channels, 1 | 3)
+            && self.data.len() as u64
+                == self.width as u64 * self.height as u64 * self.channels as u64
     }
 }
 

@@ -80,7 +80,11 @@ impl Faults {
             *a += 1;
             *a
         };
-        let fault = s.queued.get_mut(&target).and_then(|q| q.pop_front()).or_else(|| s.permanent.get(&target).copied());
+        let fault = s
+            .queued
+            .get_mut(&target)
+            .and_then(|q| q.pop_front())
+            .or_else(|| s.permanent.get(&target).copied());
         if fault == Some(Fault::Unplug) {
             s.unplugged = true;
         }
@@ -140,10 +144,20 @@ pub struct SimFingerprintScanner {
 
 impl SimFingerprintScanner {
     pub fn new(person_seed: u64, faults: Faults) -> Self {
-        SimFingerprintScanner { seed: person_seed, faults, frames: 0, drawn: HashMap::new(), preview_still: None }
+        SimFingerprintScanner {
+            seed: person_seed,
+            faults,
+            frames: 0,
+            drawn: HashMap::new(),
+            preview_still: None,
+        }
     }
 
-    fn one(&mut self, finger: Finger, timeout: Duration) -> Result<Option<FingerCapture>, DeviceError> {
+    fn one(
+        &mut self,
+        finger: Finger,
+        timeout: Duration,
+    ) -> Result<Option<FingerCapture>, DeviceError> {
         self.faults.check_plugged()?;
         let (fault, attempt) = self.faults.next(Target::Finger(finger));
         let mut rng = Rng::new(self.seed ^ ((finger.iso_code() as u64) << 32) ^ attempt as u64);
@@ -155,14 +169,21 @@ impl SimFingerprintScanner {
         }
         let (w, h) = if finger.is_thumb() { (400, 500) } else { (352, 480) };
         let seed = self.seed.wrapping_mul(31).wrapping_add(finger.iso_code() as u64 - 1);
-        let mut image = self.drawn.entry(finger).or_insert_with(|| sim::fingerprint(seed, w, h)).clone();
+        let mut image =
+            self.drawn.entry(finger).or_insert_with(|| sim::fingerprint(seed, w, h)).clone();
         let quality = if fault == Some(Fault::LowQuality) {
             degrade(&mut image, &mut rng);
             poor_quality(&mut rng)
         } else {
             good_quality(&mut rng)
         };
-        Ok(Some(FingerCapture { finger, image, ppi: 500, device_quality: Some(quality), signed: None }))
+        Ok(Some(FingerCapture {
+            finger,
+            image,
+            ppi: 500,
+            device_quality: Some(quality),
+            signed: None,
+        }))
     }
 }
 
@@ -179,10 +200,20 @@ impl FingerprintScanner for SimFingerprintScanner {
         let seed = self.seed;
         Ok(live_frame(&mut self.preview_still, self.frames, || sim::fingerprint(seed, 160, 200)))
     }
-    fn capture_finger(&mut self, finger: Finger, timeout: Duration) -> Result<FingerCapture, DeviceError> {
-        self.one(finger, timeout)?.ok_or_else(|| DeviceError::NotReady("no finger on the platen".into()))
+    fn capture_finger(
+        &mut self,
+        finger: Finger,
+        timeout: Duration,
+    ) -> Result<FingerCapture, DeviceError> {
+        self.one(finger, timeout)?
+            .ok_or_else(|| DeviceError::NotReady("no finger on the platen".into()))
     }
-    fn capture_slap(&mut self, slap: Slap, absent: &[Finger], timeout: Duration) -> Result<Vec<FingerCapture>, DeviceError> {
+    fn capture_slap(
+        &mut self,
+        slap: Slap,
+        absent: &[Finger],
+        timeout: Duration,
+    ) -> Result<Vec<FingerCapture>, DeviceError> {
         let mut out = Vec::new();
         for f in slap.fingers().iter().filter(|f| !absent.contains(f)) {
             if let Some(c) = self.one(*f, timeout)? {
@@ -223,12 +254,17 @@ impl IrisCamera for SimIrisCamera {
         let seed = self.seed;
         Ok(live_frame(&mut self.preview_still, self.frames, || sim::iris(seed, true).0))
     }
-    fn capture(&mut self, eyes: &[Eye], timeout: Duration) -> Result<Vec<IrisCapture>, DeviceError> {
+    fn capture(
+        &mut self,
+        eyes: &[Eye],
+        timeout: Duration,
+    ) -> Result<Vec<IrisCapture>, DeviceError> {
         self.faults.check_plugged()?;
         let mut out = Vec::new();
         for eye in eyes {
             let (fault, attempt) = self.faults.next(Target::Eye(*eye));
-            let mut rng = Rng::new(self.seed ^ attempt as u64 ^ if *eye == Eye::Right { 0x77 } else { 0x99 });
+            let mut rng =
+                Rng::new(self.seed ^ attempt as u64 ^ if *eye == Eye::Right { 0x77 } else { 0x99 });
             match fault {
                 Some(Fault::Unplug) => return Err(DeviceError::Disconnected),
                 Some(Fault::Timeout) => return Err(DeviceError::Timeout(timeout)),
@@ -242,7 +278,13 @@ impl IrisCamera for SimIrisCamera {
             } else {
                 good_quality(&mut rng)
             };
-            out.push(IrisCapture { eye: *eye, image, iris_diameter: Some(d), device_quality: Some(quality), signed: None });
+            out.push(IrisCapture {
+                eye: *eye,
+                image,
+                iris_diameter: Some(d),
+                device_quality: Some(quality),
+                signed: None,
+            });
         }
         Ok(out)
     }
@@ -261,11 +303,25 @@ pub struct SimCamera {
 
 impl SimCamera {
     pub fn face(person_seed: u64, faults: Faults) -> Self {
-        SimCamera { seed: person_seed, faults, target: Target::Face, frames: 0, mrz: None, preview_still: None }
+        SimCamera {
+            seed: person_seed,
+            faults,
+            target: Target::Face,
+            frames: 0,
+            mrz: None,
+            preview_still: None,
+        }
     }
     /// A document camera photographing the person's ID card, front then back.
     pub fn document(person_seed: u64, faults: Faults) -> Self {
-        SimCamera { seed: person_seed, faults, target: Target::Document, frames: 0, mrz: None, preview_still: None }
+        SimCamera {
+            seed: person_seed,
+            faults,
+            target: Target::Document,
+            frames: 0,
+            mrz: None,
+            preview_still: None,
+        }
     }
     /// The machine-readable zone printed on the back of the simulated card.
     pub fn with_mrz(mut self, lines: Vec<String>) -> Self {
@@ -288,7 +344,9 @@ impl Camera for SimCamera {
         self.faults.check_plugged()?;
         self.frames += 1;
         let (seed, face) = (self.seed, self.target == Target::Face);
-        Ok(live_frame(&mut self.preview_still, self.frames, || if face { sim::face_scene(seed) } else { sim::id_card(seed, false, None) }))
+        Ok(live_frame(&mut self.preview_still, self.frames, || {
+            if face { sim::face_scene(seed) } else { sim::id_card(seed, false, None) }
+        }))
     }
     fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError> {
         self.faults.check_plugged()?;
@@ -296,7 +354,9 @@ impl Camera for SimCamera {
         match fault {
             Some(Fault::Unplug) => Err(DeviceError::Disconnected),
             Some(Fault::Timeout) => Err(DeviceError::Timeout(timeout)),
-            Some(Fault::Absent) => Err(DeviceError::NotReady("nothing in front of the camera".into())),
+            Some(Fault::Absent) => {
+                Err(DeviceError::NotReady("nothing in front of the camera".into()))
+            }
             _ if self.target == Target::Face => Ok(sim::face(self.seed)),
             // Document pages alternate front, back.
             _ => Ok(sim::id_card(self.seed, attempt % 2 == 0, self.mrz.as_deref())),
@@ -328,7 +388,10 @@ mod tests {
     fn scripted_faults_happen_in_order() {
         let f = Faults::default();
         let mut s = SimFingerprintScanner::new(3, f.clone());
-        f.queue(Target::Finger(Finger::RightThumb), &[Fault::LowQuality, Fault::Timeout, Fault::Unplug]);
+        f.queue(
+            Target::Finger(Finger::RightThumb),
+            &[Fault::LowQuality, Fault::Timeout, Fault::Unplug],
+        );
         let poor = s.capture_finger(Finger::RightThumb, T).unwrap();
         assert!(poor.device_quality.unwrap() < 40);
         assert_eq!(s.capture_finger(Finger::RightThumb, T).unwrap_err(), DeviceError::Timeout(T));

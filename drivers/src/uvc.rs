@@ -45,7 +45,9 @@ impl Source {
             Source::Device(p) => videoio::VideoCapture::from_file(p, videoio::CAP_V4L2),
             // An image sequence names its frame number with a printf pattern; anything else is a
             // video file, read with FFmpeg (not probing every backend, which logs each refusal).
-            Source::File(p) if p.to_string_lossy().contains('%') => videoio::VideoCapture::from_file(p, videoio::CAP_IMAGES),
+            Source::File(p) if p.to_string_lossy().contains('%') => {
+                videoio::VideoCapture::from_file(p, videoio::CAP_IMAGES)
+            }
             Source::File(p) => videoio::VideoCapture::from_file(p, videoio::CAP_FFMPEG),
         }
     }
@@ -77,7 +79,15 @@ pub struct CameraConfig {
 
 impl Default for CameraConfig {
     fn default() -> Self {
-        CameraConfig { width: 1280, height: 720, fps: 30.0, fourcc: Some(*b"MJPG"), exposure: None, grey: false, loop_file: false }
+        CameraConfig {
+            width: 1280,
+            height: 720,
+            fps: 30.0,
+            fourcc: Some(*b"MJPG"),
+            exposure: None,
+            grey: false,
+            loop_file: false,
+        }
     }
 }
 
@@ -115,7 +125,8 @@ pub fn enumerate_in(sysfs: &Path, dev: &Path) -> Vec<Found> {
             if !node.starts_with("video") {
                 return None;
             }
-            let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok().map(|s| s.trim().to_string());
+            let read =
+                |f: &str| std::fs::read_to_string(dir.join(f)).ok().map(|s| s.trim().to_string());
             if read("index").is_some_and(|i| i != "0") {
                 return None;
             }
@@ -124,11 +135,17 @@ pub fn enumerate_in(sysfs: &Path, dev: &Path) -> Vec<Found> {
                 (Some(v), Some(p)) => Some(format!("{v}:{p}")),
                 _ => None,
             };
-            Some(Found { node: dev.join(&node), name: read("name").unwrap_or_else(|| node.clone()), usb_id })
+            Some(Found {
+                node: dev.join(&node),
+                name: read("name").unwrap_or_else(|| node.clone()),
+                usb_id,
+            })
         })
         .collect();
     found.sort_by_key(|f| {
-        let n = f.node.file_name().map(|n| n.to_string_lossy().trim_start_matches("video").parse::<u32>().unwrap_or(u32::MAX));
+        let n = f.node.file_name().map(|n| {
+            n.to_string_lossy().trim_start_matches("video").parse::<u32>().unwrap_or(u32::MAX)
+        });
         n.unwrap_or(u32::MAX)
     });
     found
@@ -179,14 +196,23 @@ fn fourcc_text(code: f64) -> String {
 }
 
 /// Opens the source and applies the configuration.
-fn open(source: &Source, cfg: &CameraConfig) -> Result<(videoio::VideoCapture, Negotiated), String> {
+fn open(
+    source: &Source,
+    cfg: &CameraConfig,
+) -> Result<(videoio::VideoCapture, Negotiated), String> {
     let mut cap = source.open().map_err(|e| e.to_string())?;
     if !cap.is_opened().map_err(|e| e.to_string())? {
         return Err(format!("{} cannot be opened", source.describe()));
     }
     if matches!(source, Source::Device(_)) {
         if let Some(f) = cfg.fourcc {
-            let code = videoio::VideoWriter::fourcc(f[0] as char, f[1] as char, f[2] as char, f[3] as char).map_err(|e| e.to_string())?;
+            let code = videoio::VideoWriter::fourcc(
+                f[0] as char,
+                f[1] as char,
+                f[2] as char,
+                f[3] as char,
+            )
+            .map_err(|e| e.to_string())?;
             let _ = cap.set(videoio::CAP_PROP_FOURCC, f64::from(code));
         }
         let _ = cap.set(videoio::CAP_PROP_FRAME_WIDTH, f64::from(cfg.width));
@@ -198,7 +224,8 @@ fn open(source: &Source, cfg: &CameraConfig) -> Result<(videoio::VideoCapture, N
     let mut exposure_fixed = false;
     if let (Source::Device(_), Some(e)) = (source, cfg.exposure) {
         // V4L2 through OpenCV: auto exposure 1 is manual, 3 is automatic.
-        exposure_fixed = cap.set(videoio::CAP_PROP_AUTO_EXPOSURE, 1.0).unwrap_or(false) && cap.set(videoio::CAP_PROP_EXPOSURE, e).unwrap_or(false);
+        exposure_fixed = cap.set(videoio::CAP_PROP_AUTO_EXPOSURE, 1.0).unwrap_or(false)
+            && cap.set(videoio::CAP_PROP_EXPOSURE, e).unwrap_or(false);
     }
     let get = |p| cap.get(p).unwrap_or(0.0);
     let negotiated = Negotiated {
@@ -233,15 +260,25 @@ fn to_image(mat: &Mat, grey: bool, scratch: &mut Mat) -> Result<Image, String> {
     if m.depth() != opencv::core::CV_8U {
         return Err("a frame that is not 8-bit".into());
     }
-    let data = if m.is_continuous() { m.data_bytes().map_err(|e| e.to_string())?.to_vec() } else { m.try_clone().map_err(|e| e.to_string())?.data_bytes().map_err(|e| e.to_string())?.to_vec() };
-    Ok(Image { width: m.cols() as u32, height: m.rows() as u32, channels: m.channels() as u8, data })
+    let data = if m.is_continuous() {
+        m.data_bytes().map_err(|e| e.to_string())?.to_vec()
+    } else {
+        m.try_clone().map_err(|e| e.to_string())?.data_bytes().map_err(|e| e.to_string())?.to_vec()
+    };
+    Ok(Image {
+        width: m.cols() as u32,
+        height: m.rows() as u32,
+        channels: m.channels() as u8,
+        data,
+    })
 }
 
 fn run(source: Source, cfg: CameraConfig, shared: Arc<Shared>) {
     let mut sequence = 0u64;
     let mut frame = Mat::default();
     let mut scratch = Mat::default();
-    let period = if cfg.fps > 0.0 { Duration::from_secs_f64(1.0 / cfg.fps) } else { Duration::ZERO };
+    let period =
+        if cfg.fps > 0.0 { Duration::from_secs_f64(1.0 / cfg.fps) } else { Duration::ZERO };
     let paced = matches!(source, Source::File(_));
     while !shared.stop.load(Ordering::Relaxed) {
         let mut cap = match open(&source, &cfg) {
@@ -276,7 +313,9 @@ fn run(source: Source, cfg: CameraConfig, shared: Arc<Shared>) {
                         shared.frames.put(Frame { image, sequence });
                         shared.state.store(RUNNING, Ordering::Relaxed);
                     }
-                    Err(e) => *shared.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e),
+                    Err(e) => {
+                        *shared.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e)
+                    }
                 },
                 _ => {
                     if paced && cfg.loop_file && sequence > 0 {
@@ -287,7 +326,8 @@ fn run(source: Source, cfg: CameraConfig, shared: Arc<Shared>) {
                         }
                     }
                     // Unplugged (or the file ended): say so, then look for it again.
-                    *shared.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!("{} stopped delivering frames", source.describe()));
+                    *shared.last_error.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Some(format!("{} stopped delivering frames", source.describe()));
                     shared.state.store(GONE, Ordering::Relaxed);
                     break;
                 }
@@ -301,11 +341,26 @@ fn run(source: Source, cfg: CameraConfig, shared: Arc<Shared>) {
 impl UvcCamera {
     /// Starts reading `source`; `model` names the camera in the device list (the V4L2 card name).
     pub fn open(source: Source, cfg: CameraConfig, model: &str) -> UvcCamera {
-        let shared = Arc::new(Shared { frames: Latest::new(), state: AtomicU8::new(OPENING), stop: AtomicBool::new(false), negotiated: Mutex::new(None), last_error: Mutex::new(None) });
+        let shared = Arc::new(Shared {
+            frames: Latest::new(),
+            state: AtomicU8::new(OPENING),
+            stop: AtomicBool::new(false),
+            negotiated: Mutex::new(None),
+            last_error: Mutex::new(None),
+        });
         let (s, c, sh) = (source.clone(), cfg, shared.clone());
         let name = format!("uvc-{}", source.describe().rsplit('/').next().unwrap_or("camera"));
-        let thread = std::thread::Builder::new().name(name).spawn(move || run(s, c, sh)).expect("a thread for the camera");
-        let info = DeviceInfo { backend: Backend::Camera, make: "UVC".into(), model: model.into(), serial: source.describe(), firmware: String::new() };
+        let thread = std::thread::Builder::new()
+            .name(name)
+            .spawn(move || run(s, c, sh))
+            .expect("a thread for the camera");
+        let info = DeviceInfo {
+            backend: Backend::Camera,
+            make: "UVC".into(),
+            model: model.into(),
+            serial: source.describe(),
+            firmware: String::new(),
+        };
         UvcCamera { info, source, shared, last: None, thread: Some(thread) }
     }
 

@@ -18,7 +18,8 @@ const DOCUMENT: usize = 2_000_000;
 
 fn main() {
     registry::install_tls_provider();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     rt.block_on(async {
         let reg = Registry::start("bench-intake", Storage::PostgresFs).await;
         let mut stations = Vec::new();

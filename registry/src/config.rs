@@ -49,7 +49,11 @@ pub enum MetadataConfig {
     /// A SQLite file (one registry process).
     Sqlite(PathBuf),
     /// A PostgreSQL URL and pool size (any number of registry processes).
-    Postgres { url: String, #[serde(default = "default_pool")] pool: usize },
+    Postgres {
+        url: String,
+        #[serde(default = "default_pool")]
+        pool: usize,
+    },
 }
 
 fn default_pool() -> usize {
@@ -134,7 +138,12 @@ impl Keys {
     }
     /// The recipients stations seal to, the current one last.
     pub fn recipients(&self) -> Vec<RecipientInfo> {
-        self.identities.iter().rev().enumerate().map(|(i, id)| RecipientInfo { recipient: id.to_public().to_string(), from: i as i64 }).collect()
+        self.identities
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, id)| RecipientInfo { recipient: id.to_public().to_string(), from: i as i64 })
+            .collect()
     }
 }
 
@@ -173,9 +182,16 @@ impl Config {
         if self.limits.max_bundle_bytes == 0 {
             return Err(ConfigError::Invalid("limits.max_bundle_bytes is 0".into()));
         }
-        for (name, v) in [("finger", self.settings.finger_threshold), ("thumb", self.settings.thumb_threshold), ("iris", self.settings.iris_threshold), ("face", self.settings.face_threshold)] {
+        for (name, v) in [
+            ("finger", self.settings.finger_threshold),
+            ("thumb", self.settings.thumb_threshold),
+            ("iris", self.settings.iris_threshold),
+            ("face", self.settings.face_threshold),
+        ] {
             if v.is_some_and(|v| v > 100) {
-                return Err(ConfigError::Invalid(format!("settings.{name}_threshold is above 100")));
+                return Err(ConfigError::Invalid(format!(
+                    "settings.{name}_threshold is above 100"
+                )));
             }
         }
         Ok(())
@@ -187,20 +203,34 @@ impl Config {
         let mut identities = Vec::new();
         for p in &self.keys.identities {
             let text = read(p)?;
-            let line = text.lines().map(str::trim).find(|l| l.starts_with("AGE-SECRET-KEY-")).ok_or_else(|| file_err(p, "no AGE-SECRET-KEY line"))?;
+            let line = text
+                .lines()
+                .map(str::trim)
+                .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+                .ok_or_else(|| file_err(p, "no AGE-SECRET-KEY line"))?;
             identities.push(line.parse::<age::x25519::Identity>().map_err(|e| file_err(p, e))?);
         }
-        let root = schemas::keys::parse_signing_key_file(&read(&self.keys.root)?).map_err(|e| file_err(&self.keys.root, e))?;
+        let root = schemas::keys::parse_signing_key_file(&read(&self.keys.root)?)
+            .map_err(|e| file_err(&self.keys.root, e))?;
         let mut receipt = Vec::new();
         for r in &self.keys.receipt {
-            let key = schemas::keys::parse_signing_key_file(&read(&r.file)?).map_err(|e| file_err(&r.file, e))?;
-            let info = KeyInfo { kid: r.kid.clone(), ed25519: Bytes32::new(key.verifying_key().to_bytes()), not_before: r.not_before, not_after: r.not_after };
+            let key = schemas::keys::parse_signing_key_file(&read(&r.file)?)
+                .map_err(|e| file_err(&r.file, e))?;
+            let info = KeyInfo {
+                kid: r.kid.clone(),
+                ed25519: Bytes32::new(key.verifying_key().to_bytes()),
+                not_before: r.not_before,
+                not_after: r.not_after,
+            };
             receipt.push((info, key));
         }
         let token = read(&self.keys.admin_token)?;
         let token = token.trim();
         if token.len() < 32 {
-            return Err(file_err(&self.keys.admin_token, "the administrators' token is shorter than 32 characters"));
+            return Err(file_err(
+                &self.keys.admin_token,
+                "the administrators' token is shorter than 32 characters",
+            ));
         }
         Ok(Keys { identities, root, receipt, admin_token_sha256: sync::sha256(token.as_bytes()) })
     }
@@ -229,9 +259,16 @@ pub fn init(dir: &Path, listen: &str) -> Result<Initialised, ConfigError> {
     let identity = schemas::keys::new_registry_identity();
     write("registry.age", &schemas::keys::identity_file_text(&identity))?;
     let root = schemas::keys::new_signing_key().map_err(|e| ConfigError::Invalid(e.to_string()))?;
-    write("root.key", &schemas::keys::signing_key_file_text(&root, "registry root key (signs master data)"))?;
-    let receipt = schemas::keys::new_signing_key().map_err(|e| ConfigError::Invalid(e.to_string()))?;
-    write("receipt-1.key", &schemas::keys::signing_key_file_text(&receipt, "registry receipt key r1"))?;
+    write(
+        "root.key",
+        &schemas::keys::signing_key_file_text(&root, "registry root key (signs master data)"),
+    )?;
+    let receipt =
+        schemas::keys::new_signing_key().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    write(
+        "receipt-1.key",
+        &schemas::keys::signing_key_file_text(&receipt, "registry receipt key r1"),
+    )?;
     let mut token = [0u8; 24];
     getrandom::fill(&mut token).map_err(|e| ConfigError::Invalid(e.to_string()))?;
     let token = hex::encode(token);
@@ -245,7 +282,12 @@ pub fn init(dir: &Path, listen: &str) -> Result<Initialised, ConfigError> {
          receipt = [{{ kid = \"r1\", file = \"keys/receipt-1.key\" }}]\n"
     );
     std::fs::write(&config, text).map_err(|e| file_err(&config, e))?;
-    Ok(Initialised { config, recipient: identity.to_public().to_string(), root_public: hex::encode(root.verifying_key().to_bytes()), admin_token: token })
+    Ok(Initialised {
+        config,
+        recipient: identity.to_public().to_string(),
+        root_public: hex::encode(root.verifying_key().to_bytes()),
+        admin_token: token,
+    })
 }
 
 /// Writes a file readable by its owner only.
@@ -280,10 +322,19 @@ mod tests {
         assert!(init(&dir, "127.0.0.1:0").is_err(), "a second init is refused");
 
         let bad = dir.join("bad.toml");
-        std::fs::write(&bad, std::fs::read_to_string(&made.config).unwrap().replace("listen", "lisen")).unwrap();
+        std::fs::write(
+            &bad,
+            std::fs::read_to_string(&made.config).unwrap().replace("listen", "lisen"),
+        )
+        .unwrap();
         let e = Config::load(&bad).unwrap_err().to_string();
         assert!(e.contains("lisen") || e.contains("listen"), "{e}");
-        std::fs::write(&bad, std::fs::read_to_string(&made.config).unwrap() + "\n[settings]\nfinger_threshold = 140\n").unwrap();
+        std::fs::write(
+            &bad,
+            std::fs::read_to_string(&made.config).unwrap()
+                + "\n[settings]\nfinger_threshold = 140\n",
+        )
+        .unwrap();
         assert!(Config::load(&bad).unwrap_err().to_string().contains("finger_threshold"));
         std::fs::write(dir.join("keys/root.key"), "# damaged\nxyz\n").unwrap();
         assert!(c.load_keys().unwrap_err().to_string().contains("root.key"));

@@ -27,12 +27,25 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self.code {
             Code::BadRequest => StatusCode::BAD_REQUEST,
-            Code::BadToken | Code::StaleToken | Code::UnknownStation | Code::NotAdmin => StatusCode::UNAUTHORIZED,
+            Code::BadToken | Code::StaleToken | Code::UnknownStation | Code::NotAdmin => {
+                StatusCode::UNAUTHORIZED
+            }
             Code::RevokedStation => StatusCode::FORBIDDEN,
-            Code::ReplayedRequest | Code::SequenceReused | Code::SequenceGap | Code::BundleIdReused | Code::ContentReused | Code::OffsetMismatch | Code::OperatorKeyChanged => StatusCode::CONFLICT,
+            Code::ReplayedRequest
+            | Code::SequenceReused
+            | Code::SequenceGap
+            | Code::BundleIdReused
+            | Code::ContentReused
+            | Code::OffsetMismatch
+            | Code::OperatorKeyChanged => StatusCode::CONFLICT,
             Code::TooLarge | Code::SizeMismatch => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnknownUpload | Code::UnknownBundle => StatusCode::NOT_FOUND,
-            Code::BadTicket | Code::HashMismatch | Code::BadBundle | Code::BadDecision | Code::UnknownOperator | Code::RevokedOperator => StatusCode::UNPROCESSABLE_ENTITY,
+            Code::BadTicket
+            | Code::HashMismatch
+            | Code::BadBundle
+            | Code::BadDecision
+            | Code::UnknownOperator
+            | Code::RevokedOperator => StatusCode::UNPROCESSABLE_ENTITY,
             Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

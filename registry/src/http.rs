@@ -41,11 +41,21 @@ pub fn router<M: Meta>(intake: App<M>) -> Router {
         .route(api::STATUS, get(status::<M>))
         .route("/v1/admin/stations", post(admin_add_station::<M>))
         .route("/v1/admin/stations/{id}/revoke", post(admin_revoke_station::<M>))
-        .route("/v1/admin/stations/{id}/operators/{username}/revoke", post(admin_revoke_operator::<M>))
+        .route(
+            "/v1/admin/stations/{id}/operators/{username}/revoke",
+            post(admin_revoke_operator::<M>),
+        )
         .route("/v1/admin/bundles/{id}/status", post(admin_status::<M>))
         .route("/v1/admin/log", get(admin_log::<M>))
-        .fallback(|| async { ApiError::new(Code::BadRequest, "no such path in this API (see /openapi.json)") })
-        .method_not_allowed_fallback(|| async { ApiError::new(Code::BadRequest, "this path does not take this method (see /openapi.json)") })
+        .fallback(|| async {
+            ApiError::new(Code::BadRequest, "no such path in this API (see /openapi.json)")
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                Code::BadRequest,
+                "this path does not take this method (see /openapi.json)",
+            )
+        })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_JSON))
         .with_state(intake)
 }
@@ -63,7 +73,10 @@ fn authorization(h: &HeaderMap) -> Option<&str> {
 }
 
 fn path_of(uri: &OriginalUri) -> String {
-    uri.0.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| uri.0.path().to_string())
+    uri.0
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| uri.0.path().to_string())
 }
 
 fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
@@ -72,19 +85,33 @@ fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 
 /// Reads a body whole (bounded), refusing anything larger than a JSON request may be.
 async fn read_body(body: Body) -> Result<Bytes, ApiError> {
-    axum::body::to_bytes(body, MAX_JSON).await.map_err(|e| ApiError::new(Code::TooLarge, format!("body: {e}")))
+    axum::body::to_bytes(body, MAX_JSON)
+        .await
+        .map_err(|e| ApiError::new(Code::TooLarge, format!("body: {e}")))
 }
 
 /// Authenticates a station's request whose token binds `body`.
-async fn station<M: Meta>(app: &App<M>, method: &Method, uri: &OriginalUri, headers: &HeaderMap, body: Option<&[u8]>) -> Result<StationRow, ApiError> {
+async fn station<M: Meta>(
+    app: &App<M>,
+    method: &Method,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+    body: Option<&[u8]>,
+) -> Result<StationRow, ApiError> {
     let path = path_of(uri);
-    let line = RequestLine { method: method.as_str(), path: &path, body_sha256: body.map(sync::sha256) };
+    let line =
+        RequestLine { method: method.as_str(), path: &path, body_sha256: body.map(sync::sha256) };
     app.authenticate(authorization(headers), &line).await
 }
 
 fn sha_of(p: Result<Path<String>, PathRejection>) -> Result<[u8; 32], ApiError> {
     let Path(hex_text) = p.map_err(|e| ApiError::new(Code::BadRequest, e.body_text()))?;
-    hex::decode(&hex_text).ok().and_then(|v| v.try_into().ok()).ok_or_else(|| ApiError::new(Code::BadRequest, "the upload is named by 64 hex digits (the ciphertext's SHA-256)"))
+    hex::decode(&hex_text).ok().and_then(|v| v.try_into().ok()).ok_or_else(|| {
+        ApiError::new(
+            Code::BadRequest,
+            "the upload is named by 64 hex digits (the ciphertext's SHA-256)",
+        )
+    })
 }
 
 fn query_u64(uri: &OriginalUri, name: &str) -> Result<u64, ApiError> {
@@ -92,13 +119,21 @@ fn query_u64(uri: &OriginalUri, name: &str) -> Result<u64, ApiError> {
     for pair in q.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         if k == name {
-            return v.parse().map_err(|_| ApiError::new(Code::BadRequest, format!("{name} is a whole number ≥ 0")));
+            return v.parse().map_err(|_| {
+                ApiError::new(Code::BadRequest, format!("{name} is a whole number ≥ 0"))
+            });
         }
     }
     Ok(0)
 }
 
-async fn announce<M: Meta>(State(app): State<App<M>>, method: Method, uri: OriginalUri, headers: HeaderMap, body: Body) -> Result<Json<api::AnnounceResponse>, ApiError> {
+async fn announce<M: Meta>(
+    State(app): State<App<M>>,
+    method: Method,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<api::AnnounceResponse>, ApiError> {
     let body = read_body(body).await?;
     let st = station(&app, &method, &uri, &headers, Some(&body)).await?;
     Ok(Json(app.announce(&st, json_body(&body)?).await?))
@@ -115,47 +150,92 @@ fn offset_headers(offset: u64, length: Option<u64>) -> HeaderMap {
     h
 }
 
-async fn upload_head<M: Meta>(State(app): State<App<M>>, method: Method, uri: OriginalUri, headers: HeaderMap, sha: Result<Path<String>, PathRejection>) -> Result<Response, ApiError> {
+async fn upload_head<M: Meta>(
+    State(app): State<App<M>>,
+    method: Method,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    sha: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
     let sha = sha_of(sha)?;
     let st = station(&app, &method, &uri, &headers, Some(b"")).await?;
     let (offset, length) = app.upload_state(&st, &sha).await?;
     Ok((StatusCode::OK, offset_headers(offset, Some(length))).into_response())
 }
 
-async fn upload_patch<M: Meta>(State(app): State<App<M>>, method: Method, uri: OriginalUri, headers: HeaderMap, sha: Result<Path<String>, PathRejection>, body: Body) -> Result<Response, ApiError> {
+async fn upload_patch<M: Meta>(
+    State(app): State<App<M>>,
+    method: Method,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    sha: Result<Path<String>, PathRejection>,
+    body: Body,
+) -> Result<Response, ApiError> {
     let sha = sha_of(sha)?;
     let st = station(&app, &method, &uri, &headers, None).await?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type != api::OFFSET_OCTET_STREAM {
-        return Err(ApiError::new(Code::BadRequest, format!("an upload's content type is {}", api::OFFSET_OCTET_STREAM)));
+        return Err(ApiError::new(
+            Code::BadRequest,
+            format!("an upload's content type is {}", api::OFFSET_OCTET_STREAM),
+        ));
     }
     let offset: u64 = headers
         .get(api::UPLOAD_OFFSET)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| ApiError::new(Code::BadRequest, "an upload needs an Upload-Offset header (a whole number)"))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::BadRequest,
+                "an upload needs an Upload-Offset header (a whole number)",
+            )
+        })?;
     match app.upload(&st, sha, offset, body.into_data_stream()).await? {
-        UploadOutcome::Partial { offset } => Ok((StatusCode::NO_CONTENT, offset_headers(offset, None)).into_response()),
+        UploadOutcome::Partial { offset } => {
+            Ok((StatusCode::NO_CONTENT, offset_headers(offset, None)).into_response())
+        }
         UploadOutcome::Done { receipt } => {
             let length = app.upload_state(&st, &sha).await?.1;
-            Ok((StatusCode::OK, offset_headers(length, None), Json(UploadDone { receipt: b64(&receipt) })).into_response())
+            Ok((
+                StatusCode::OK,
+                offset_headers(length, None),
+                Json(UploadDone { receipt: b64(&receipt) }),
+            )
+                .into_response())
         }
     }
 }
 
-async fn operators<M: Meta>(State(app): State<App<M>>, method: Method, uri: OriginalUri, headers: HeaderMap, body: Body) -> Result<StatusCode, ApiError> {
+async fn operators<M: Meta>(
+    State(app): State<App<M>>,
+    method: Method,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
     let body = read_body(body).await?;
     let st = station(&app, &method, &uri, &headers, Some(&body)).await?;
     app.register_operator(&st, json_body(&body)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn master_data<M: Meta>(State(app): State<App<M>>, method: Method, uri: OriginalUri, headers: HeaderMap) -> Result<Json<Signed>, ApiError> {
+async fn master_data<M: Meta>(
+    State(app): State<App<M>>,
+    method: Method,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Result<Json<Signed>, ApiError> {
     let st = station(&app, &method, &uri, &headers, Some(b"")).await?;
     Ok(Json(Signed { signed: b64(&app.master_data(&st).await?) }))
 }
 
-async fn status<M: Meta>(State(app): State<App<M>>, method: Method, uri: OriginalUri, headers: HeaderMap) -> Result<Json<Signed>, ApiError> {
+async fn status<M: Meta>(
+    State(app): State<App<M>>,
+    method: Method,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Result<Json<Signed>, ApiError> {
     let after = query_u64(&uri, "after")?;
     let st = station(&app, &method, &uri, &headers, Some(b"")).await?;
     Ok(Json(Signed { signed: b64(&app.status_page(&st, after).await?) }))
@@ -165,26 +245,44 @@ fn path_text(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError>
     p.map(|Path(s)| s).map_err(|e| ApiError::new(Code::BadRequest, e.body_text()))
 }
 
-async fn admin_add_station<M: Meta>(State(app): State<App<M>>, headers: HeaderMap, body: Body) -> Result<StatusCode, ApiError> {
+async fn admin_add_station<M: Meta>(
+    State(app): State<App<M>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
     app.check_admin(authorization(&headers))?;
     let body = read_body(body).await?;
     Ok(if app.add_station(json_body(&body)?).await? { StatusCode::CREATED } else { StatusCode::OK })
 }
 
-async fn admin_revoke_station<M: Meta>(State(app): State<App<M>>, headers: HeaderMap, id: Result<Path<String>, PathRejection>) -> Result<StatusCode, ApiError> {
+async fn admin_revoke_station<M: Meta>(
+    State(app): State<App<M>>,
+    headers: HeaderMap,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
     app.check_admin(authorization(&headers))?;
     app.revoke_station(&path_text(id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn admin_revoke_operator<M: Meta>(State(app): State<App<M>>, headers: HeaderMap, p: Result<Path<(String, String)>, PathRejection>) -> Result<StatusCode, ApiError> {
+async fn admin_revoke_operator<M: Meta>(
+    State(app): State<App<M>>,
+    headers: HeaderMap,
+    p: Result<Path<(String, String)>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
     app.check_admin(authorization(&headers))?;
-    let Path((station, username)) = p.map_err(|e| ApiError::new(Code::BadRequest, e.body_text()))?;
+    let Path((station, username)) =
+        p.map_err(|e| ApiError::new(Code::BadRequest, e.body_text()))?;
     app.revoke_operator(&station, &username).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn admin_status<M: Meta>(State(app): State<App<M>>, headers: HeaderMap, id: Result<Path<String>, PathRejection>, body: Body) -> Result<Json<serde_json::Value>, ApiError> {
+async fn admin_status<M: Meta>(
+    State(app): State<App<M>>,
+    headers: HeaderMap,
+    id: Result<Path<String>, PathRejection>,
+    body: Body,
+) -> Result<Json<serde_json::Value>, ApiError> {
     app.check_admin(authorization(&headers))?;
     let id = path_text(id)?;
     let body = read_body(body).await?;
@@ -192,7 +290,11 @@ async fn admin_status<M: Meta>(State(app): State<App<M>>, headers: HeaderMap, id
     Ok(Json(serde_json::json!({ "cursor": cursor })))
 }
 
-async fn admin_log<M: Meta>(State(app): State<App<M>>, uri: OriginalUri, headers: HeaderMap) -> Result<Json<Vec<api::LogEntry>>, ApiError> {
+async fn admin_log<M: Meta>(
+    State(app): State<App<M>>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Result<Json<Vec<api::LogEntry>>, ApiError> {
     app.check_admin(authorization(&headers))?;
     Ok(Json(app.log(query_u64(&uri, "from")?).await?))
 }

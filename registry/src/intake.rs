@@ -10,7 +10,10 @@ use futures_util::{Stream, StreamExt};
 use schemas::bundle::{self, Trust};
 use schemas::manifest::{Bytes32, SignerRole};
 use sync::Code;
-use sync::api::{Action, AnnounceRequest, AnnounceResponse, Answer, LogEntry, NewStation, NewStatus, OperatorRegistration, b64, unb64};
+use sync::api::{
+    Action, AnnounceRequest, AnnounceResponse, Answer, LogEntry, NewStation, NewStatus,
+    OperatorRegistration, b64, unb64,
+};
 use sync::master::{Centre, MasterData, OperatorInfo, Settings, StationInfo};
 use sync::receipt::Receipt;
 use sync::status::StatusPage;
@@ -62,7 +65,14 @@ fn plain_id(s: &str) -> bool {
 
 /// A UUID in its lower-case hyphenated form (a bundle id).
 fn bundle_id_ok(s: &str) -> bool {
-    s.len() == 36 && s.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_digit() || ('a'..='f').contains(&c) })
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_digit() || ('a'..='f').contains(&c)
+            }
+        })
 }
 
 /// Free text a person wrote (a centre's name, a reason): no control characters, not too long.
@@ -71,7 +81,8 @@ fn plain_text(s: &str, max: usize) -> bool {
 }
 
 fn key_of(bytes: &[u8; 32], what: &str) -> Result<schemas::VerifyingKey, ApiError> {
-    schemas::VerifyingKey::from_bytes(bytes).map_err(|e| bad(Code::Unavailable, format!("stored {what} key is not a curve point: {e}")))
+    schemas::VerifyingKey::from_bytes(bytes)
+        .map_err(|e| bad(Code::Unavailable, format!("stored {what} key is not a curve point: {e}")))
 }
 
 impl<M: Meta> Intake<M> {
@@ -81,17 +92,26 @@ impl<M: Meta> Intake<M> {
 
     /// Checks a station's request token against the request it came with; the token is then
     /// spent (a second request with it is a replay).
-    pub async fn authenticate(&self, authorization: Option<&str>, line: &RequestLine<'_>) -> Result<StationRow, ApiError> {
-        let unverified = token::parse(authorization).map_err(|e| bad(Code::BadToken, e.to_string()))?;
+    pub async fn authenticate(
+        &self,
+        authorization: Option<&str>,
+        line: &RequestLine<'_>,
+    ) -> Result<StationRow, ApiError> {
+        let unverified =
+            token::parse(authorization).map_err(|e| bad(Code::BadToken, e.to_string()))?;
         if !plain_id(&unverified.station) {
             return Err(bad(Code::BadToken, "the token's issuer is not a station id"));
         }
-        let station = self.meta.station(&unverified.station).await?.ok_or_else(|| bad(Code::UnknownStation, format!("no station {} is onboarded", unverified.station)))?;
+        let station = self.meta.station(&unverified.station).await?.ok_or_else(|| {
+            bad(Code::UnknownStation, format!("no station {} is onboarded", unverified.station))
+        })?;
         if station.revoked_at.is_some() {
             return Err(bad(Code::RevokedStation, format!("station {} is revoked", station.id)));
         }
         let now = self.now();
-        let verified = unverified.verify(&key_of(&station.ed25519, "station")?, line, now / 1000).map_err(|e| match e {
+        let verified = unverified
+            .verify(&key_of(&station.ed25519, "station")?, line, now / 1000)
+            .map_err(|e| match e {
             token::TokenError::Stale { .. } => bad(Code::StaleToken, e.to_string()),
             other => bad(Code::BadToken, other.to_string()),
         })?;
@@ -105,15 +125,25 @@ impl<M: Meta> Intake<M> {
     /// Checks the administrators' bearer token (compared in constant time).
     pub fn check_admin(&self, authorization: Option<&str>) -> Result<(), ApiError> {
         use subtle::ConstantTimeEq;
-        let given = authorization.and_then(|a| a.strip_prefix("Bearer ")).ok_or_else(|| bad(Code::NotAdmin, "an administrator's bearer token is required"))?;
-        let ok: bool = sync::sha256(given.trim().as_bytes()).ct_eq(&self.keys.admin_token_sha256).into();
+        let given = authorization
+            .and_then(|a| a.strip_prefix("Bearer "))
+            .ok_or_else(|| bad(Code::NotAdmin, "an administrator's bearer token is required"))?;
+        let ok: bool =
+            sync::sha256(given.trim().as_bytes()).ct_eq(&self.keys.admin_token_sha256).into();
         if ok { Ok(()) } else { Err(bad(Code::NotAdmin, "the administrator's token is not valid")) }
     }
 
     /// Answers each ticket: have it (with the receipt), send it (from an offset), or refused.
-    pub async fn announce(&self, station: &StationRow, req: AnnounceRequest) -> Result<AnnounceResponse, ApiError> {
+    pub async fn announce(
+        &self,
+        station: &StationRow,
+        req: AnnounceRequest,
+    ) -> Result<AnnounceResponse, ApiError> {
         if req.tickets.is_empty() || req.tickets.len() > sync::api::MAX_TICKETS {
-            return Err(bad(Code::BadRequest, format!("an announce carries 1 to {} tickets", sync::api::MAX_TICKETS)));
+            return Err(bad(
+                Code::BadRequest,
+                format!("an announce carries 1 to {} tickets", sync::api::MAX_TICKETS),
+            ));
         }
         let key = key_of(&station.ed25519, "station")?;
         let mut answers = Vec::with_capacity(req.tickets.len());
@@ -123,8 +153,19 @@ impl<M: Meta> Intake<M> {
         Ok(AnnounceResponse { answers })
     }
 
-    async fn announce_one(&self, station: &StationRow, key: &schemas::VerifyingKey, text: &str) -> Result<Answer, ApiError> {
-        let refused = |bundle_id: String, code: Code, detail: String| Answer { bundle_id, action: Action::Refused, offset: None, receipt: None, refusal: Some(sync::api::Refusal { code, detail }) };
+    async fn announce_one(
+        &self,
+        station: &StationRow,
+        key: &schemas::VerifyingKey,
+        text: &str,
+    ) -> Result<Answer, ApiError> {
+        let refused = |bundle_id: String, code: Code, detail: String| Answer {
+            bundle_id,
+            action: Action::Refused,
+            offset: None,
+            receipt: None,
+            refusal: Some(sync::api::Refusal { code, detail }),
+        };
         let Ok(signed) = unb64(text) else {
             return Ok(refused(String::new(), Code::BadTicket, "a ticket is not base64url".into()));
         };
@@ -133,10 +174,21 @@ impl<M: Meta> Intake<M> {
             Err(e) => return Ok(refused(String::new(), Code::BadTicket, e.to_string())),
         };
         if !bundle_id_ok(&t.bundle_id) {
-            return Ok(refused(String::new(), Code::BadTicket, "the ticket's bundle id is not a UUID".into()));
+            return Ok(refused(
+                String::new(),
+                Code::BadTicket,
+                "the ticket's bundle id is not a UUID".into(),
+            ));
         }
         if t.ciphertext_len == 0 || t.ciphertext_len > self.limits.max_bundle_bytes {
-            return Ok(refused(t.bundle_id, Code::TooLarge, format!("{} bytes; the registry takes 1 to {}", t.ciphertext_len, self.limits.max_bundle_bytes)));
+            return Ok(refused(
+                t.bundle_id,
+                Code::TooLarge,
+                format!(
+                    "{} bytes; the registry takes 1 to {}",
+                    t.ciphertext_len, self.limits.max_bundle_bytes
+                ),
+            ));
         }
         let row = TicketRow {
             bundle_id: t.bundle_id.clone(),
@@ -154,10 +206,28 @@ impl<M: Meta> Intake<M> {
             refusal: None,
         };
         Ok(match self.meta.announce(row).await? {
-            Announced::New(r) => Answer { bundle_id: r.bundle_id, action: Action::Send, offset: Some(0), receipt: None, refusal: None },
+            Announced::New(r) => Answer {
+                bundle_id: r.bundle_id,
+                action: Action::Send,
+                offset: Some(0),
+                receipt: None,
+                refusal: None,
+            },
             Announced::Known(r) => match r.state {
-                TicketState::Received => Answer { bundle_id: r.bundle_id, action: Action::Have, offset: None, receipt: r.receipt.as_deref().map(b64), refusal: None },
-                TicketState::Announced => Answer { bundle_id: r.bundle_id, action: Action::Send, offset: Some(r.offset), receipt: None, refusal: None },
+                TicketState::Received => Answer {
+                    bundle_id: r.bundle_id,
+                    action: Action::Have,
+                    offset: None,
+                    receipt: r.receipt.as_deref().map(b64),
+                    refusal: None,
+                },
+                TicketState::Announced => Answer {
+                    bundle_id: r.bundle_id,
+                    action: Action::Send,
+                    offset: Some(r.offset),
+                    receipt: None,
+                    refusal: None,
+                },
                 TicketState::Refused => {
                     let (code, detail) = r.refusal.unwrap_or((Code::BadBundle, String::new()));
                     refused(r.bundle_id, code, detail)
@@ -167,22 +237,39 @@ impl<M: Meta> Intake<M> {
         })
     }
 
-    async fn own_ticket(&self, station: &StationRow, sha: &[u8; 32]) -> Result<TicketRow, ApiError> {
+    async fn own_ticket(
+        &self,
+        station: &StationRow,
+        sha: &[u8; 32],
+    ) -> Result<TicketRow, ApiError> {
         match self.meta.ticket_by_hash(sha).await? {
             Some(t) if t.station == station.id => Ok(t),
-            _ => Err(bad(Code::UnknownUpload, "no bundle with this content was announced by this station")),
+            _ => Err(bad(
+                Code::UnknownUpload,
+                "no bundle with this content was announced by this station",
+            )),
         }
     }
 
     /// Where an upload stands: bytes held, and the whole length.
-    pub async fn upload_state(&self, station: &StationRow, sha: &[u8; 32]) -> Result<(u64, u64), ApiError> {
+    pub async fn upload_state(
+        &self,
+        station: &StationRow,
+        sha: &[u8; 32],
+    ) -> Result<(u64, u64), ApiError> {
         let t = self.own_ticket(station, sha).await?;
         Ok((t.offset, t.ciphertext_len))
     }
 
     /// Receives bytes of an announced bundle from `offset`. A body cut off mid-way keeps its whole
     /// blocks; the last bytes complete the bundle, which is then verified, stored and receipted.
-    pub async fn upload<S, E>(self: &Arc<Self>, station: &StationRow, sha: [u8; 32], offset: u64, body: S) -> Result<UploadOutcome, ApiError>
+    pub async fn upload<S, E>(
+        self: &Arc<Self>,
+        station: &StationRow,
+        sha: [u8; 32],
+        offset: u64,
+        body: S,
+    ) -> Result<UploadOutcome, ApiError>
     where
         S: Stream<Item = Result<Bytes, E>> + Send + Unpin + 'static,
         E: Send + 'static,
@@ -191,10 +278,18 @@ impl<M: Meta> Intake<M> {
         // the request's handler, but the bytes that did arrive must still be kept.
         let this = self.clone();
         let station = station.clone();
-        tokio::spawn(async move { this.receive_upload(&station, sha, offset, body).await }).await.map_err(|e| bad(Code::Unavailable, format!("the upload's task failed: {e}")))?
+        tokio::spawn(async move { this.receive_upload(&station, sha, offset, body).await })
+            .await
+            .map_err(|e| bad(Code::Unavailable, format!("the upload's task failed: {e}")))?
     }
 
-    async fn receive_upload<S, E>(&self, station: &StationRow, sha: [u8; 32], offset: u64, mut body: S) -> Result<UploadOutcome, ApiError>
+    async fn receive_upload<S, E>(
+        &self,
+        station: &StationRow,
+        sha: [u8; 32],
+        offset: u64,
+        mut body: S,
+    ) -> Result<UploadOutcome, ApiError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
     {
@@ -217,7 +312,10 @@ impl<M: Meta> Intake<M> {
             match chunk {
                 Ok(c) => {
                     if buf.len() + c.len() > remaining {
-                        return Err(bad(Code::SizeMismatch, format!("more than the {} bytes announced", t.ciphertext_len)));
+                        return Err(bad(
+                            Code::SizeMismatch,
+                            format!("more than the {} bytes announced", t.ciphertext_len),
+                        ));
                     }
                     buf.extend_from_slice(&c);
                 }
@@ -231,10 +329,17 @@ impl<M: Meta> Intake<M> {
     }
 
     /// The ticket an upload from `offset` continues, or the finished outcome if it is done.
-    async fn upload_target(&self, station: &StationRow, sha: &[u8; 32], offset: u64) -> Result<Result<TicketRow, UploadOutcome>, ApiError> {
+    async fn upload_target(
+        &self,
+        station: &StationRow,
+        sha: &[u8; 32],
+        offset: u64,
+    ) -> Result<Result<TicketRow, UploadOutcome>, ApiError> {
         let t = self.own_ticket(station, sha).await?;
         match t.state {
-            TicketState::Received => return Ok(Err(UploadOutcome::Done { receipt: t.receipt.unwrap_or_default() })),
+            TicketState::Received => {
+                return Ok(Err(UploadOutcome::Done { receipt: t.receipt.unwrap_or_default() }));
+            }
             TicketState::Refused => {
                 let (code, detail) = t.refusal.unwrap_or((Code::BadBundle, String::new()));
                 return Err(bad(code, detail));
@@ -242,7 +347,13 @@ impl<M: Meta> Intake<M> {
             TicketState::Announced => {}
         }
         if offset != t.offset {
-            return Err(ApiError { offset: Some(t.offset), ..bad(Code::OffsetMismatch, format!("the registry holds {} bytes, not {offset}", t.offset)) });
+            return Err(ApiError {
+                offset: Some(t.offset),
+                ..bad(
+                    Code::OffsetMismatch,
+                    format!("the registry holds {} bytes, not {offset}", t.offset),
+                )
+            });
         }
         Ok(Ok(t))
     }
@@ -261,7 +372,14 @@ impl<M: Meta> Intake<M> {
         }
     }
 
-    async fn finish_upload(&self, station: &StationRow, t: TicketRow, offset: u64, buf: Vec<u8>, cut: bool) -> Result<UploadOutcome, ApiError> {
+    async fn finish_upload(
+        &self,
+        station: &StationRow,
+        t: TicketRow,
+        offset: u64,
+        buf: Vec<u8>,
+        cut: bool,
+    ) -> Result<UploadOutcome, ApiError> {
         let sha = t.ciphertext_sha256;
         if cut || offset + (buf.len() as u64) < t.ciphertext_len {
             let keep = if cut { buf.len() / BLOCK * BLOCK } else { buf.len() };
@@ -282,7 +400,13 @@ impl<M: Meta> Intake<M> {
             // The kept parts were lost: start the upload again.
             self.objects.delete_parts(&sha).await?;
             self.meta.set_offset(&sha, offset, 0).await?;
-            return Err(ApiError { offset: Some(0), ..bad(Code::OffsetMismatch, "the parts kept of this upload are incomplete: send it again from 0") });
+            return Err(ApiError {
+                offset: Some(0),
+                ..bad(
+                    Code::OffsetMismatch,
+                    "the parts kept of this upload are incomplete: send it again from 0",
+                )
+            });
         }
         all.extend_from_slice(&buf);
         if sync::sha256(&all) != sha {
@@ -291,12 +415,18 @@ impl<M: Meta> Intake<M> {
             return Err(bad(Code::HashMismatch, "the bytes received are not the announced bundle"));
         }
         let verdict = {
-            let ticket = Ticket::open(&t.signed, &station.id, &key_of(&station.ed25519, "station")?).map_err(|e| bad(Code::BadTicket, e.to_string()))?;
+            let ticket =
+                Ticket::open(&t.signed, &station.id, &key_of(&station.ed25519, "station")?)
+                    .map_err(|e| bad(Code::BadTicket, e.to_string()))?;
             let operators = self.meta.operators(&station.id).await?;
             let identities: Vec<age::x25519::Identity> = self.keys.identities.clone();
             let station = station.clone();
             let data = all.clone();
-            tokio::task::spawn_blocking(move || verify_bundle(&data, &ticket, &station, &operators, &identities)).await.map_err(|e| bad(Code::Unavailable, e.to_string()))?
+            tokio::task::spawn_blocking(move || {
+                verify_bundle(&data, &ticket, &station, &operators, &identities)
+            })
+            .await
+            .map_err(|e| bad(Code::Unavailable, e.to_string()))?
         };
         if let Err((code, detail)) = verdict {
             self.meta.refuse(&sha, code, &detail).await?;
@@ -305,7 +435,10 @@ impl<M: Meta> Intake<M> {
         }
         self.objects.put_bundle(&sha, Bytes::from(all)).await?;
         let now = self.now();
-        let (info, key) = self.keys.receipt_key(now).ok_or_else(|| bad(Code::Unavailable, "no receipt key is valid now"))?;
+        let (info, key) = self
+            .keys
+            .receipt_key(now)
+            .ok_or_else(|| bad(Code::Unavailable, "no receipt key is valid now"))?;
         let (kid, key) = (info.kid.clone(), key.clone());
         let receipt = Receipt {
             bundle_id: t.bundle_id.clone(),
@@ -319,26 +452,55 @@ impl<M: Meta> Intake<M> {
         };
         let signed = self
             .meta
-            .receive(&sha, now, Box::new(move |index, prev| Receipt { log_index: index, log_prev: Bytes32::new(prev), ..receipt }.sign(&kid, &key)))
+            .receive(
+                &sha,
+                now,
+                Box::new(move |index, prev| {
+                    Receipt { log_index: index, log_prev: Bytes32::new(prev), ..receipt }
+                        .sign(&kid, &key)
+                }),
+            )
             .await?;
         self.objects.delete_parts(&sha).await?;
         Ok(UploadOutcome::Done { receipt: signed })
     }
 
     /// Registers an operator of the station (their key signs the station's bundles).
-    pub async fn register_operator(&self, station: &StationRow, reg: OperatorRegistration) -> Result<(), ApiError> {
+    pub async fn register_operator(
+        &self,
+        station: &StationRow,
+        reg: OperatorRegistration,
+    ) -> Result<(), ApiError> {
         if !matches!(reg.role.as_str(), "clerk" | "supervisor" | "admin") {
-            return Err(bad(Code::BadRequest, format!("role {} is not clerk, supervisor or admin", reg.role)));
+            return Err(bad(
+                Code::BadRequest,
+                format!("role {} is not clerk, supervisor or admin", reg.role),
+            ));
         }
-        let valid_name = (3..=32).contains(&reg.username.len()) && reg.username.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c));
+        let valid_name = (3..=32).contains(&reg.username.len())
+            && reg.username.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c));
         if !valid_name {
-            return Err(bad(Code::BadRequest, "a user name has 3 to 32 Latin letters, digits, or . - _"));
+            return Err(bad(
+                Code::BadRequest,
+                "a user name has 3 to 32 Latin letters, digits, or . - _",
+            ));
         }
-        let key = schemas::keys::parse_public_key(&reg.ed25519).map_err(|e| bad(Code::BadRequest, e.to_string()))?;
-        let row = OperatorRow { station: station.id.clone(), username: reg.username.clone(), role: reg.role, ed25519: key.to_bytes(), registered_at: self.now(), revoked_at: None };
+        let key = schemas::keys::parse_public_key(&reg.ed25519)
+            .map_err(|e| bad(Code::BadRequest, e.to_string()))?;
+        let row = OperatorRow {
+            station: station.id.clone(),
+            username: reg.username.clone(),
+            role: reg.role,
+            ed25519: key.to_bytes(),
+            registered_at: self.now(),
+            revoked_at: None,
+        };
         match self.meta.register_operator(row).await? {
             Registered::New | Registered::Same => Ok(()),
-            Registered::KeyChanged => Err(bad(Code::OperatorKeyChanged, format!("operator {} is registered with another key", reg.username))),
+            Registered::KeyChanged => Err(bad(
+                Code::OperatorKeyChanged,
+                format!("operator {} is registered with another key", reg.username),
+            )),
         }
     }
 
@@ -348,9 +510,21 @@ impl<M: Meta> Intake<M> {
         let m = MasterData {
             version: self.meta.version().await?,
             issued_at: self.now(),
-            station: StationInfo { id: station.id.clone(), centre: station.centre.clone(), revoked: station.revoked_at.is_some() },
+            station: StationInfo {
+                id: station.id.clone(),
+                centre: station.centre.clone(),
+                revoked: station.revoked_at.is_some(),
+            },
             centre: self.centres.iter().find(|c| c.id == station.centre).cloned(),
-            operators: operators.into_iter().map(|o| OperatorInfo { username: o.username, role: o.role, ed25519: Bytes32::new(o.ed25519), revoked: o.revoked_at.is_some() }).collect(),
+            operators: operators
+                .into_iter()
+                .map(|o| OperatorInfo {
+                    username: o.username,
+                    role: o.role,
+                    ed25519: Bytes32::new(o.ed25519),
+                    revoked: o.revoked_at.is_some(),
+                })
+                .collect(),
             receipt_keys: self.keys.receipt_infos(),
             recipients: self.keys.recipients(),
             revoked_stations: self.meta.revoked_stations().await?,
@@ -363,18 +537,34 @@ impl<M: Meta> Intake<M> {
     pub async fn status_page(&self, station: &StationRow, after: u64) -> Result<Vec<u8>, ApiError> {
         let events = self.meta.status_after(&station.id, after, 200).await?;
         let now = self.now();
-        let (info, key) = self.keys.receipt_key(now).ok_or_else(|| bad(Code::Unavailable, "no receipt key is valid now"))?;
-        Ok(StatusPage { station_id: station.id.clone(), after, events, issued_at: now }.sign(&info.kid, key))
+        let (info, key) = self
+            .keys
+            .receipt_key(now)
+            .ok_or_else(|| bad(Code::Unavailable, "no receipt key is valid now"))?;
+        Ok(StatusPage { station_id: station.id.clone(), after, events, issued_at: now }
+            .sign(&info.kid, key))
     }
 
     // Administrators.
 
     pub async fn add_station(&self, s: NewStation) -> Result<bool, ApiError> {
         if !plain_id(&s.id) || s.centre.trim().is_empty() || !plain_text(&s.centre, 128) {
-            return Err(bad(Code::BadRequest, "a station id is 1 to 64 Latin letters, digits, or - _ . and a centre is named"));
+            return Err(bad(
+                Code::BadRequest,
+                "a station id is 1 to 64 Latin letters, digits, or - _ . and a centre is named",
+            ));
         }
-        let key = schemas::keys::parse_public_key(&s.ed25519).map_err(|e| bad(Code::BadRequest, e.to_string()))?;
-        let row = StationRow { id: s.id, ed25519: key.to_bytes(), centre: s.centre, onboarded_at: self.now(), revoked_at: None, last_sequence: 0, last_audit_sequence: 0 };
+        let key = schemas::keys::parse_public_key(&s.ed25519)
+            .map_err(|e| bad(Code::BadRequest, e.to_string()))?;
+        let row = StationRow {
+            id: s.id,
+            ed25519: key.to_bytes(),
+            centre: s.centre,
+            onboarded_at: self.now(),
+            revoked_at: None,
+            last_sequence: 0,
+            last_audit_sequence: 0,
+        };
         Ok(self.meta.add_station(row).await?)
     }
 
@@ -387,8 +577,14 @@ impl<M: Meta> Intake<M> {
     }
 
     pub async fn revoke_operator(&self, station: &str, username: &str) -> Result<(), ApiError> {
-        if !plain_id(station) || !plain_id(username) || !self.meta.operators(station).await?.iter().any(|o| o.username == username) {
-            return Err(bad(Code::UnknownOperator, format!("no operator {username} at station {station}")));
+        if !plain_id(station)
+            || !plain_id(username)
+            || !self.meta.operators(station).await?.iter().any(|o| o.username == username)
+        {
+            return Err(bad(
+                Code::UnknownOperator,
+                format!("no operator {username} at station {station}"),
+            ));
         }
         self.meta.revoke_operator(station, username, self.now()).await?;
         Ok(())
@@ -399,20 +595,38 @@ impl<M: Meta> Intake<M> {
         if matches!(s.status, B::Received) {
             return Err(bad(Code::BadRequest, "`received` is recorded by the registry itself"));
         }
-        if matches!(s.status, B::Rejected | B::Resend) && s.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        if matches!(s.status, B::Rejected | B::Resend)
+            && s.reason.as_deref().is_none_or(|r| r.trim().is_empty())
+        {
             return Err(bad(Code::BadRequest, "a rejection or a resend needs a reason"));
         }
         if s.reason.as_deref().is_some_and(|r| !plain_text(r, 1000)) {
-            return Err(bad(Code::BadRequest, "a reason is at most 1000 characters, without control characters"));
+            return Err(bad(
+                Code::BadRequest,
+                "a reason is at most 1000 characters, without control characters",
+            ));
         }
         if !bundle_id_ok(bundle_id) {
             return Err(bad(Code::UnknownBundle, format!("{bundle_id:?} is not a bundle id")));
         }
-        self.meta.add_status(bundle_id, s.status, s.reason.as_deref(), self.now()).await?.ok_or_else(|| bad(Code::UnknownBundle, format!("no received bundle {bundle_id}")))
+        self.meta
+            .add_status(bundle_id, s.status, s.reason.as_deref(), self.now())
+            .await?
+            .ok_or_else(|| bad(Code::UnknownBundle, format!("no received bundle {bundle_id}")))
     }
 
     pub async fn log(&self, from: u64) -> Result<Vec<LogEntry>, ApiError> {
-        Ok(self.meta.log(from.max(1), 500).await?.into_iter().map(|(index, receipt, entry)| LogEntry { index, receipt: b64(&receipt), entry: hex::encode(entry) }).collect())
+        Ok(self
+            .meta
+            .log(from.max(1), 500)
+            .await?
+            .into_iter()
+            .map(|(index, receipt, entry)| LogEntry {
+                index,
+                receipt: b64(&receipt),
+                entry: hex::encode(entry),
+            })
+            .collect())
     }
 }
 
@@ -420,12 +634,25 @@ impl<M: Meta> Intake<M> {
 /// registry identity, the station's signature is by the onboarded key, the operator and the
 /// supervisor are registered at that station (not revoked when they signed) with the keys that
 /// signed, the manifest is the one the ticket and the decision name.
-pub fn verify_bundle(bytes: &[u8], ticket: &Ticket, station: &StationRow, operators: &[OperatorRow], identities: &[age::x25519::Identity]) -> Result<(), (Code, String)> {
-    let ids: Vec<Box<dyn age::Identity + Send + Sync>> = identities.iter().cloned().map(|i| Box::new(i) as Box<dyn age::Identity + Send + Sync>).collect();
-    let station_key = schemas::VerifyingKey::from_bytes(&station.ed25519).map_err(|e| (Code::Unavailable, e.to_string()))?;
-    let opened = bundle::open(bytes, &ids, &Trust { station: Some(station_key), operator: None }).map_err(|e| (Code::BadBundle, e.to_string()))?;
+pub fn verify_bundle(
+    bytes: &[u8],
+    ticket: &Ticket,
+    station: &StationRow,
+    operators: &[OperatorRow],
+    identities: &[age::x25519::Identity],
+) -> Result<(), (Code, String)> {
+    let ids: Vec<Box<dyn age::Identity + Send + Sync>> = identities
+        .iter()
+        .cloned()
+        .map(|i| Box::new(i) as Box<dyn age::Identity + Send + Sync>)
+        .collect();
+    let station_key = schemas::VerifyingKey::from_bytes(&station.ed25519)
+        .map_err(|e| (Code::Unavailable, e.to_string()))?;
+    let opened = bundle::open(bytes, &ids, &Trust { station: Some(station_key), operator: None })
+        .map_err(|e| (Code::BadBundle, e.to_string()))?;
     let m = &opened.manifest;
-    let mismatch = |what: &str| (Code::BadBundle, format!("the manifest's {what} is not the ticket's"));
+    let mismatch =
+        |what: &str| (Code::BadBundle, format!("the manifest's {what} is not the ticket's"));
     if m.bundle_id != ticket.bundle_id {
         return Err(mismatch("bundle id"));
     }
@@ -436,25 +663,46 @@ pub fn verify_bundle(bytes: &[u8], ticket: &Ticket, station: &StationRow, operat
         return Err(mismatch("hash"));
     }
     if m.audit.sequence > ticket.audit.sequence {
-        return Err((Code::BadTicket, format!("the ticket's audit head ({}) is older than the manifest's ({})", ticket.audit.sequence, m.audit.sequence)));
+        return Err((
+            Code::BadTicket,
+            format!(
+                "the ticket's audit head ({}) is older than the manifest's ({})",
+                ticket.audit.sequence, m.audit.sequence
+            ),
+        ));
     }
     let signed_at = m.times.signed_at;
     let registered = |username: &str, role: &str, key: &[u8; 32]| -> Result<(), (Code, String)> {
-        let o = operators.iter().find(|o| o.username == username).ok_or_else(|| (Code::UnknownOperator, format!("{username} is not a registered operator of station {}", station.id)))?;
+        let o = operators.iter().find(|o| o.username == username).ok_or_else(|| {
+            (
+                Code::UnknownOperator,
+                format!("{username} is not a registered operator of station {}", station.id),
+            )
+        })?;
         if o.revoked_at.is_some_and(|r| r <= signed_at) {
             return Err((Code::RevokedOperator, format!("{username} was revoked before signing")));
         }
         if o.role != role {
-            return Err((Code::BadBundle, format!("{username} is registered as {}, not {role}", o.role)));
+            return Err((
+                Code::BadBundle,
+                format!("{username} is registered as {}, not {role}", o.role),
+            ));
         }
         if &o.ed25519 != key {
-            return Err((Code::BadBundle, format!("{username} signed with a key other than the registered one")));
+            return Err((
+                Code::BadBundle,
+                format!("{username} signed with a key other than the registered one"),
+            ));
         }
         Ok(())
     };
-    let operator = m.signer(SignerRole::Operator).ok_or_else(|| (Code::BadBundle, "no operator signature".to_string()))?;
+    let operator = m
+        .signer(SignerRole::Operator)
+        .ok_or_else(|| (Code::BadBundle, "no operator signature".to_string()))?;
     registered(&m.operator_id, "clerk", &operator.ed25519)?;
-    let d = schemas::decision::verify(&ticket.decision, m, &opened.manifest_sha256, None).map_err(|e| (Code::BadDecision, e.to_string()))?;
-    registered(&d.supervisor_id, "supervisor", &d.supervisor_ed25519).map_err(|(c, e)| (if c == Code::BadBundle { Code::BadDecision } else { c }, e))?;
+    let d = schemas::decision::verify(&ticket.decision, m, &opened.manifest_sha256, None)
+        .map_err(|e| (Code::BadDecision, e.to_string()))?;
+    registered(&d.supervisor_id, "supervisor", &d.supervisor_ed25519)
+        .map_err(|(c, e)| (if c == Code::BadBundle { Code::BadDecision } else { c }, e))?;
     Ok(())
 }

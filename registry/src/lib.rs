@@ -84,12 +84,24 @@ fn objects_of(c: &Config) -> Result<Objects, ServeError> {
         #[cfg(feature = "s3")]
         ObjectsConfig::S3(l) => Objects::s3(l)?,
         #[cfg(not(feature = "s3"))]
-        ObjectsConfig::S3(_) => return Err(ServeError::Other("this build of the registry has no S3 support (feature `s3`)".into())),
+        ObjectsConfig::S3(_) => {
+            return Err(ServeError::Other(
+                "this build of the registry has no S3 support (feature `s3`)".into(),
+            ));
+        }
     })
 }
 
 fn intake_of<M: Meta>(c: &Config, meta: M, clock: Clock) -> Result<Arc<Intake<M>>, ServeError> {
-    Ok(Arc::new(Intake { meta, objects: objects_of(c)?, keys: c.load_keys()?, limits: c.limits.clone(), centres: c.centres.clone(), settings: c.settings.clone(), clock }))
+    Ok(Arc::new(Intake {
+        meta,
+        objects: objects_of(c)?,
+        keys: c.load_keys()?,
+        limits: c.limits.clone(),
+        centres: c.centres.clone(),
+        settings: c.settings.clone(),
+        clock,
+    }))
 }
 
 /// Opens the registry a configuration describes (migrating its database).
@@ -107,7 +119,11 @@ pub async fn open(c: &Config, clock: Clock) -> Result<AnyIntake, ServeError> {
             AnyIntake::Postgres(intake_of(c, m, clock)?)
         }
         #[cfg(not(feature = "postgres"))]
-        MetadataConfig::Postgres { .. } => return Err(ServeError::Other("this build of the registry has no PostgreSQL support (feature `postgres`)".into())),
+        MetadataConfig::Postgres { .. } => {
+            return Err(ServeError::Other(
+                "this build of the registry has no PostgreSQL support (feature `postgres`)".into(),
+            ));
+        }
     })
 }
 
@@ -123,8 +139,15 @@ pub fn install_tls_provider() {
 }
 
 /// Serves `intake` on `listener` until `shutdown` resolves.
-pub async fn serve(intake: &AnyIntake, listener: tokio::net::TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
-    axum::serve(listener, intake.router()).with_graceful_shutdown(shutdown).await.map_err(|e| ServeError::Other(e.to_string()))
+pub async fn serve(
+    intake: &AnyIntake,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    axum::serve(listener, intake.router())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| ServeError::Other(e.to_string()))
 }
 
 /// Onboards a station into the registry configured in `config`, directly on its database (for
@@ -132,10 +155,14 @@ pub async fn serve(intake: &AnyIntake, listener: tokio::net::TcpListener, shutdo
 /// was onboarded already with the same key.
 pub fn onboard(config: &Path, station: sync::api::NewStation) -> Result<bool, ServeError> {
     let c = Config::load(config)?;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| ServeError::Other(e.to_string()))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Other(e.to_string()))?;
     rt.block_on(async {
         let intake = open(&c, intake::system_clock()).await?;
-        with_intake!(&intake, |i| i.add_station(station).await).map_err(|e| ServeError::Other(e.to_string()))
+        with_intake!(&intake, |i| i.add_station(station).await)
+            .map_err(|e| ServeError::Other(e.to_string()))
     })
 }
 
@@ -150,13 +177,22 @@ impl Embedded {
     /// Starts the registry configured in `config` on 127.0.0.1 (a free port), on its own thread.
     pub fn start(config: &Path) -> Result<Embedded, ServeError> {
         let c = Config::load(config)?;
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| ServeError::Other(e.to_string()))?;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| ServeError::Other(e.to_string()))?;
         let (intake, listener) = rt.block_on(async {
             let intake = open(&c, intake::system_clock()).await?;
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| ServeError::Other(e.to_string()))?;
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .map_err(|e| ServeError::Other(e.to_string()))?;
             Ok::<_, ServeError>((intake, listener))
         })?;
-        let url = format!("http://{}", listener.local_addr().map_err(|e| ServeError::Other(e.to_string()))?);
+        let url = format!(
+            "http://{}",
+            listener.local_addr().map_err(|e| ServeError::Other(e.to_string()))?
+        );
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("embedded-registry".into())

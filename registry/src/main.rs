@@ -123,7 +123,8 @@ impl From<registry::error::ApiError> for Failure {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Runtime::new().map_err(|e| Failure { ar: "تعذّر تشغيل السجل", en: e.to_string() })
+    tokio::runtime::Runtime::new()
+        .map_err(|e| Failure { ar: "تعذّر تشغيل السجل", en: e.to_string() })
 }
 
 fn open(rt: &tokio::runtime::Runtime, config: &Path) -> Result<AnyIntake, Failure> {
@@ -137,27 +138,41 @@ fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Init { dir, listen } => {
             let made = registry::config::init(&dir, &listen).map_err(ServeError::from)?;
-            println!("{}", serde_json::json!({
-                "config": made.config,
-                "recipient": made.recipient,
-                "root_key": made.root_public,
-                "admin_token_file": dir.join("keys/admin.token"),
-            }));
+            println!(
+                "{}",
+                serde_json::json!({
+                    "config": made.config,
+                    "recipient": made.recipient,
+                    "root_key": made.root_public,
+                    "admin_token_file": dir.join("keys/admin.token"),
+                })
+            );
         }
         Command::Keygen { out } => {
             if out.exists() {
-                return Err(Failure { ar: "الملف موجود مسبقًا", en: format!("refusing to overwrite {}", out.display()) });
+                return Err(Failure {
+                    ar: "الملف موجود مسبقًا",
+                    en: format!("refusing to overwrite {}", out.display()),
+                });
             }
             let id = schemas::keys::new_registry_identity();
-            std::fs::write(&out, schemas::keys::identity_file_text(&id)).map_err(|e| Failure { ar: "تعذّرت كتابة الملف", en: format!("{}: {e}", out.display()) })?;
+            std::fs::write(&out, schemas::keys::identity_file_text(&id)).map_err(|e| Failure {
+                ar: "تعذّرت كتابة الملف",
+                en: format!("{}: {e}", out.display()),
+            })?;
             println!("{}", id.to_public());
         }
         Command::Serve { config } => {
             let c = Config::load(&config).map_err(ServeError::from)?;
             rt.block_on(async {
                 let intake = registry::open(&c, registry::intake::system_clock()).await?;
-                let listener = tokio::net::TcpListener::bind(c.listen).await.map_err(|e| ServeError::Other(format!("{}: {e}", c.listen)))?;
-                eprintln!("registry listening on http://{}", listener.local_addr().map_err(|e| ServeError::Other(e.to_string()))?);
+                let listener = tokio::net::TcpListener::bind(c.listen)
+                    .await
+                    .map_err(|e| ServeError::Other(format!("{}: {e}", c.listen)))?;
+                eprintln!(
+                    "registry listening on http://{}",
+                    listener.local_addr().map_err(|e| ServeError::Other(e.to_string()))?
+                );
                 registry::serve(&intake, listener, async {
                     let _ = tokio::signal::ctrl_c().await;
                 })
@@ -166,8 +181,15 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Station { command: StationCommand::Add { config, id, key, centre } } => {
             let i = open(&rt, &config)?;
-            let created = rt.block_on(async { with_intake!(&i, |x| x.add_station(sync::api::NewStation { id: id.clone(), ed25519: key, centre }).await) })?;
-            eprintln!("station {id} {}", if created { "onboarded" } else { "was already onboarded with this key" });
+            let created = rt.block_on(async {
+                with_intake!(&i, |x| x
+                    .add_station(sync::api::NewStation { id: id.clone(), ed25519: key, centre })
+                    .await)
+            })?;
+            eprintln!(
+                "station {id} {}",
+                if created { "onboarded" } else { "was already onboarded with this key" }
+            );
         }
         Command::Station { command: StationCommand::Revoke { config, id } } => {
             let i = open(&rt, &config)?;
@@ -176,18 +198,30 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::OperatorRevoke { config, station, username } => {
             let i = open(&rt, &config)?;
-            rt.block_on(async { with_intake!(&i, |x| x.revoke_operator(&station, &username).await) })?;
+            rt.block_on(async {
+                with_intake!(&i, |x| x.revoke_operator(&station, &username).await)
+            })?;
             eprintln!("operator {username} of {station} revoked");
         }
         Command::Status { config, bundle, status, reason } => {
-            let status = sync::status::BundleStatus::parse(&status).ok_or_else(|| Failure { ar: "حالة غير معروفة", en: format!("unknown status {status}: accepted, rejected, duplicate_identity or resend") })?;
+            let status = sync::status::BundleStatus::parse(&status).ok_or_else(|| Failure {
+                ar: "حالة غير معروفة",
+                en: format!(
+                    "unknown status {status}: accepted, rejected, duplicate_identity or resend"
+                ),
+            })?;
             let i = open(&rt, &config)?;
-            let cursor = rt.block_on(async { with_intake!(&i, |x| x.set_status(&bundle, sync::api::NewStatus { status, reason }).await) })?;
+            let cursor = rt.block_on(async {
+                with_intake!(&i, |x| x
+                    .set_status(&bundle, sync::api::NewStatus { status, reason })
+                    .await)
+            })?;
             println!("{}", serde_json::json!({ "cursor": cursor }));
         }
         Command::Import { dir, config } => {
             let i = open(&rt, &config)?;
-            let report = rt.block_on(async { with_intake!(&i, |x| registry::media::import(x, &dir).await) })?;
+            let report = rt
+                .block_on(async { with_intake!(&i, |x| registry::media::import(x, &dir).await) })?;
             println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
         }
         Command::LogVerify { config } => {
@@ -210,11 +244,26 @@ fn run(command: Command) -> Result<(), Failure> {
                 Ok((n, head)) => {
                     let stored = entries.last().map(|e| e.2).unwrap_or(sync::receipt::LOG_GENESIS);
                     if stored != head {
-                        return Err(Failure { ar: "سجل الإيصالات معدّل", en: format!("the stored head {} is not the replayed {}", hex::encode(stored), hex::encode(head)) });
+                        return Err(Failure {
+                            ar: "سجل الإيصالات معدّل",
+                            en: format!(
+                                "the stored head {} is not the replayed {}",
+                                hex::encode(stored),
+                                hex::encode(head)
+                            ),
+                        });
                     }
-                    println!("{}", serde_json::json!({ "ok": true, "entries": n, "head": hex::encode(head) }));
+                    println!(
+                        "{}",
+                        serde_json::json!({ "ok": true, "entries": n, "head": hex::encode(head) })
+                    );
                 }
-                Err((i, problem)) => return Err(Failure { ar: "سجل الإيصالات معدّل أو ناقص", en: format!("entry {i}: {problem}") }),
+                Err((i, problem)) => {
+                    return Err(Failure {
+                        ar: "سجل الإيصالات معدّل أو ناقص",
+                        en: format!("entry {i}: {problem}"),
+                    });
+                }
             }
         }
     }

@@ -52,14 +52,19 @@ impl Objects {
     /// A local folder; every write is fsynced with its folder before it returns.
     pub fn local(dir: &std::path::Path) -> Result<Objects, ObjectError> {
         std::fs::create_dir_all(dir).map_err(|e| err(format!("{}: {e}", dir.display())))?;
-        let fs = object_store::local::LocalFileSystem::new_with_prefix(dir).map_err(err)?.with_fsync(true);
+        let fs = object_store::local::LocalFileSystem::new_with_prefix(dir)
+            .map_err(err)?
+            .with_fsync(true);
         Ok(Objects { store: Arc::new(fs) })
     }
 
     /// An S3-compatible bucket.
     #[cfg(feature = "s3")]
     pub fn s3(at: &S3Location) -> Result<Objects, ObjectError> {
-        let mut b = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(&at.bucket).with_region(&at.region).with_allow_http(at.allow_http);
+        let mut b = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(&at.bucket)
+            .with_region(&at.region)
+            .with_allow_http(at.allow_http);
         if !at.endpoint.is_empty() {
             b = b.with_endpoint(&at.endpoint);
         }
@@ -96,7 +101,12 @@ impl Objects {
     }
 
     /// Keeps the bytes of an upload from `offset` on.
-    pub async fn put_part(&self, sha: &[u8; 32], offset: u64, bytes: Bytes) -> Result<(), ObjectError> {
+    pub async fn put_part(
+        &self,
+        sha: &[u8; 32],
+        offset: u64,
+        bytes: Bytes,
+    ) -> Result<(), ObjectError> {
         let path = ObjectPath::from(format!("parts/{}/{offset:020}", hex::encode(sha)));
         self.store.put(&path, PutPayload::from_bytes(bytes)).await.map_err(err)?;
         Ok(())
@@ -104,22 +114,29 @@ impl Objects {
 
     /// The kept parts of an upload, in order, joined; only parts that follow on from 0 count.
     pub async fn parts(&self, sha: &[u8; 32]) -> Result<Vec<u8>, ObjectError> {
-        let mut metas: Vec<_> = self.store.list(Some(&Self::parts_of(sha))).try_collect().await.map_err(err)?;
+        let mut metas: Vec<_> =
+            self.store.list(Some(&Self::parts_of(sha))).try_collect().await.map_err(err)?;
         metas.sort_by(|a, b| a.location.as_ref().cmp(b.location.as_ref()));
         let mut out = Vec::new();
         for m in metas {
-            let offset: u64 = m.location.filename().and_then(|f| f.parse().ok()).ok_or_else(|| err(format!("part {} has no offset", m.location)))?;
+            let offset: u64 = m
+                .location
+                .filename()
+                .and_then(|f| f.parse().ok())
+                .ok_or_else(|| err(format!("part {} has no offset", m.location)))?;
             if offset != out.len() as u64 {
                 break;
             }
-            let bytes = self.store.get(&m.location).await.map_err(err)?.bytes().await.map_err(err)?;
+            let bytes =
+                self.store.get(&m.location).await.map_err(err)?.bytes().await.map_err(err)?;
             out.extend_from_slice(&bytes);
         }
         Ok(out)
     }
 
     pub async fn delete_parts(&self, sha: &[u8; 32]) -> Result<(), ObjectError> {
-        let metas: Vec<_> = self.store.list(Some(&Self::parts_of(sha))).try_collect().await.map_err(err)?;
+        let metas: Vec<_> =
+            self.store.list(Some(&Self::parts_of(sha))).try_collect().await.map_err(err)?;
         for m in metas {
             match self.store.delete(&m.location).await {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
@@ -131,7 +148,13 @@ impl Objects {
 
     /// Every kept bundle's content hash (an audit of the store).
     pub async fn bundles(&self) -> Result<Vec<String>, ObjectError> {
-        let metas: Vec<_> = self.store.list(Some(&ObjectPath::from("bundles"))).try_collect().await.map_err(err)?;
-        Ok(metas.iter().filter_map(|m| m.location.filename().and_then(|f| f.strip_suffix(".age")).map(str::to_string)).collect())
+        let metas: Vec<_> =
+            self.store.list(Some(&ObjectPath::from("bundles"))).try_collect().await.map_err(err)?;
+        Ok(metas
+            .iter()
+            .filter_map(|m| {
+                m.location.filename().and_then(|f| f.strip_suffix(".age")).map(str::to_string)
+            })
+            .collect())
     }
 }

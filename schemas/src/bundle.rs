@@ -14,7 +14,9 @@
 use std::io::{Read, Write};
 
 use ciborium_io::Read as _;
-use coset::{CoseSign, CoseSignBuilder, TaggedCborSerializable, CoseSignatureBuilder, HeaderBuilder, iana};
+use coset::{
+    CoseSign, CoseSignBuilder, CoseSignatureBuilder, HeaderBuilder, TaggedCborSerializable, iana,
+};
 use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
@@ -114,12 +116,24 @@ pub fn sign_manifest(
 ) -> Result<(Vec<u8>, [u8; 32]), BundleError> {
     manifest.schema = SCHEMA_VERSION;
     manifest.signers = vec![
-        SignerRef { role: SignerRole::Station, id: station.id.to_string(), ed25519: Bytes32::new(station.key.verifying_key().to_bytes()) },
-        SignerRef { role: SignerRole::Operator, id: operator.id.to_string(), ed25519: Bytes32::new(operator.key.verifying_key().to_bytes()) },
+        SignerRef {
+            role: SignerRole::Station,
+            id: station.id.to_string(),
+            ed25519: Bytes32::new(station.key.verifying_key().to_bytes()),
+        },
+        SignerRef {
+            role: SignerRole::Operator,
+            id: operator.id.to_string(),
+            ed25519: Bytes32::new(operator.key.verifying_key().to_bytes()),
+        },
     ];
     manifest.payloads = payloads
         .iter()
-        .map(|p| PayloadRef { kind: p.kind, length: p.bytes.len() as u64, sha256: Bytes32::new(sha256(&p.bytes)) })
+        .map(|p| PayloadRef {
+            kind: p.kind,
+            length: p.bytes.len() as u64,
+            sha256: Bytes32::new(sha256(&p.bytes)),
+        })
         .collect();
     manifest.validate()?;
     let body = cbor::to_vec(manifest).map_err(BundleError::ManifestCbor)?;
@@ -131,7 +145,8 @@ pub fn sign_manifest(
     for s in [station, operator] {
         let (protected, unprotected) = signature_header(s.id);
         let sig = CoseSignatureBuilder::new().protected(protected).unprotected(unprotected).build();
-        builder = builder.add_created_signature(sig, b"", |data| s.key.sign(data).to_bytes().to_vec());
+        builder =
+            builder.add_created_signature(sig, b"", |data| s.key.sign(data).to_bytes().to_vec());
     }
     let cose = builder
         .build()
@@ -141,7 +156,11 @@ pub fn sign_manifest(
 }
 
 /// Writes the plaintext CBOR sequence: the COSE_Sign, then each payload as a byte string.
-pub fn write_plaintext<W: Write>(out: &mut W, cose: &[u8], payloads: &[Payload]) -> Result<u64, BundleError> {
+pub fn write_plaintext<W: Write>(
+    out: &mut W,
+    cose: &[u8],
+    payloads: &[Payload],
+) -> Result<u64, BundleError> {
     out.write_all(cose)?;
     let mut n = cose.len() as u64;
     for p in payloads {
@@ -198,10 +217,12 @@ pub fn encrypt<W: Write>(
     recipient: &age::x25519::Recipient,
     out: W,
 ) -> Result<Sealed, BundleError> {
-    let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
-        .map_err(|e| BundleError::Encrypt(e.to_string()))?;
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient))
+            .map_err(|e| BundleError::Encrypt(e.to_string()))?;
     let mut counted = HashingWriter { inner: out, hasher: Sha256::new(), count: 0 };
-    let mut w = encryptor.wrap_output(&mut counted).map_err(|e| BundleError::Encrypt(e.to_string()))?;
+    let mut w =
+        encryptor.wrap_output(&mut counted).map_err(|e| BundleError::Encrypt(e.to_string()))?;
     let plaintext_len = write_plaintext(&mut w, cose, payloads)?;
     w.finish().map_err(|e| BundleError::Encrypt(e.to_string()))?;
     counted.flush()?;
@@ -245,13 +266,20 @@ impl std::fmt::Debug for Opened {
 }
 
 /// Decrypts with any of `identities`, then verifies (see [`open_plaintext`]).
-pub fn open<R: Read>(input: R, identities: &[Box<dyn age::Identity + Send + Sync>], trust: &Trust) -> Result<Opened, BundleError> {
+pub fn open<R: Read>(
+    input: R,
+    identities: &[Box<dyn age::Identity + Send + Sync>],
+    trust: &Trust,
+) -> Result<Opened, BundleError> {
     let decryptor = age::Decryptor::new(input).map_err(|e| BundleError::Decrypt(e.to_string()))?;
     let reader = decryptor
         .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
         .map_err(|e| BundleError::Decrypt(e.to_string()))?;
     let mut opened = open_plaintext(reader, trust)?;
-    opened.checks.insert(0, Check { name: "decrypt".into(), ok: true, detail: "age, X25519 recipient".into() });
+    opened.checks.insert(
+        0,
+        Check { name: "decrypt".into(), ok: true, detail: "age, X25519 recipient".into() },
+    );
     Ok(opened)
 }
 
@@ -273,9 +301,16 @@ fn read_err(e: std::io::Error, what: impl FnOnce() -> BundleError) -> BundleErro
 pub fn open_plaintext<R: Read>(mut reader: R, trust: &Trust) -> Result<Opened, BundleError> {
     let mut checks = Vec::new();
     let cose = read_cose_sign(&mut reader)?;
-    let body = cose.payload.as_ref().ok_or_else(|| BundleError::NotABundle("COSE_Sign without a payload".into()))?;
-    if cose.protected.header.content_type != Some(coset::ContentType::Text(MANIFEST_CONTENT_TYPE.into())) {
-        return Err(BundleError::NotABundle(format!("content type is not {MANIFEST_CONTENT_TYPE}")));
+    let body = cose
+        .payload
+        .as_ref()
+        .ok_or_else(|| BundleError::NotABundle("COSE_Sign without a payload".into()))?;
+    if cose.protected.header.content_type
+        != Some(coset::ContentType::Text(MANIFEST_CONTENT_TYPE.into()))
+    {
+        return Err(BundleError::NotABundle(format!(
+            "content type is not {MANIFEST_CONTENT_TYPE}"
+        )));
     }
     let manifest_sha256 = sha256(body);
     // Read the schema version before anything else, so a newer bundle gets a clear answer.
@@ -290,35 +325,57 @@ pub fn open_plaintext<R: Read>(mut reader: R, trust: &Trust) -> Result<Opened, B
     check(&mut checks, "manifest structure", "all references and positions consistent");
 
     if cose.signatures.len() != 2 {
-        return Err(BundleError::NotABundle(format!("{} signatures, expected station and operator", cose.signatures.len())));
+        return Err(BundleError::NotABundle(format!(
+            "{} signatures, expected station and operator",
+            cose.signatures.len()
+        )));
     }
-    for (i, (role, pinned)) in [(SignerRole::Station, trust.station), (SignerRole::Operator, trust.operator)].into_iter().enumerate() {
+    for (i, (role, pinned)) in
+        [(SignerRole::Station, trust.station), (SignerRole::Operator, trust.operator)]
+            .into_iter()
+            .enumerate()
+    {
         let signer = manifest.signer(role).expect("validated");
-        let fail = |problem: String| BundleError::Signature { role, id: signer.id.clone(), problem };
+        let fail =
+            |problem: String| BundleError::Signature { role, id: signer.id.clone(), problem };
         let sig = &cose.signatures[i];
-        if sig.protected.header.alg != Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) {
+        if sig.protected.header.alg
+            != Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA))
+        {
             return Err(fail("algorithm is not EdDSA (-8)".into()));
         }
         if sig.unprotected.key_id != signer.id.as_bytes() {
-            return Err(fail(format!("kid is '{}', not the signer's id", String::from_utf8_lossy(&sig.unprotected.key_id))));
+            return Err(fail(format!(
+                "kid is '{}', not the signer's id",
+                String::from_utf8_lossy(&sig.unprotected.key_id)
+            )));
         }
-        let key = VerifyingKey::from_bytes(&signer.ed25519).map_err(|e| fail(format!("bad public key: {e}")))?;
+        let key = VerifyingKey::from_bytes(&signer.ed25519)
+            .map_err(|e| fail(format!("bad public key: {e}")))?;
         if let Some(p) = pinned
             && p != key
         {
-            return Err(BundleError::UntrustedSigner { role, expected: hex::encode(p.to_bytes()), found: hex::encode(key.to_bytes()) });
+            return Err(BundleError::UntrustedSigner {
+                role,
+                expected: hex::encode(p.to_bytes()),
+                found: hex::encode(key.to_bytes()),
+            });
         }
         cose.verify_signature(i, b"", |sig, data| {
             let sig = Signature::from_slice(sig).map_err(|e| e.to_string())?;
             key.verify_strict(data, &sig).map_err(|e| e.to_string())
         })
         .map_err(|e| fail(format!("does not verify: {e}")))?;
-        check(&mut checks, format!("{} signature", if i == 0 { "station" } else { "operator" }), format!(
-            "Ed25519 by {} ({}){}",
-            signer.id,
-            hex::encode(key.to_bytes()),
-            if pinned.is_some() { ", key pinned" } else { ", key as declared in the manifest" }
-        ));
+        check(
+            &mut checks,
+            format!("{} signature", if i == 0 { "station" } else { "operator" }),
+            format!(
+                "Ed25519 by {} ({}){}",
+                signer.id,
+                hex::encode(key.to_bytes()),
+                if pinned.is_some() { ", key pinned" } else { ", key as declared in the manifest" }
+            ),
+        );
     }
 
     let mut payloads = Vec::with_capacity(manifest.payloads.len());
@@ -328,7 +385,9 @@ pub fn open_plaintext<R: Read>(mut reader: R, trust: &Trust) -> Result<Opened, B
             let kind = p.kind.name();
             let fail = |problem: String| BundleError::Payload { index, kind, problem };
             let header = dec.pull().map_err(|e| match e {
-                ciborium_ll::Error::Io(io) => read_err(io, || fail("missing (bundle truncated)".into())),
+                ciborium_ll::Error::Io(io) => {
+                    read_err(io, || fail("missing (bundle truncated)".into()))
+                }
                 ciborium_ll::Error::Syntax(at) => fail(format!("malformed CBOR at offset {at}")),
             })?;
             let len = match header {
@@ -339,14 +398,19 @@ pub fn open_plaintext<R: Read>(mut reader: R, trust: &Trust) -> Result<Opened, B
                 return Err(fail(format!("length {len}, manifest says {}", p.length)));
             }
             let mut buf = vec![0u8; len as usize];
-            dec.read_exact(&mut buf).map_err(|e| read_err(e, || fail("cut short (bundle truncated)".into())))?;
+            dec.read_exact(&mut buf)
+                .map_err(|e| read_err(e, || fail("cut short (bundle truncated)".into())))?;
             if sha256(&buf) != *p.sha256 {
                 return Err(fail("SHA-256 does not match the manifest".into()));
             }
             payloads.push(buf);
         }
     }
-    check(&mut checks, "payload hashes", format!("{} payloads, SHA-256 and length as signed", payloads.len()));
+    check(
+        &mut checks,
+        "payload hashes",
+        format!("{} payloads, SHA-256 and length as signed", payloads.len()),
+    );
     let mut extra = [0u8; 1];
     match reader.read(&mut extra) {
         Ok(0) => {}
@@ -360,27 +424,37 @@ pub fn open_plaintext<R: Read>(mut reader: R, trust: &Trust) -> Result<Opened, B
 fn read_cose_sign<R: Read>(reader: &mut R) -> Result<CoseSign, BundleError> {
     let mut limited = reader.take(MAX_MANIFEST as u64);
     let value: ciborium::Value = ciborium::from_reader(&mut limited).map_err(|e| match e {
-        ciborium::de::Error::Io(io) => read_err(io, || BundleError::NotABundle("empty or truncated before the manifest ends".into())),
+        ciborium::de::Error::Io(io) => read_err(io, || {
+            BundleError::NotABundle("empty or truncated before the manifest ends".into())
+        }),
         other => BundleError::NotABundle(format!("the first item is not CBOR: {other}")),
     })?;
     let ciborium::Value::Tag(COSE_SIGN_TAG, inner) = value else {
-        return Err(BundleError::NotABundle("the first item is not a tagged COSE_Sign (tag 98)".into()));
+        return Err(BundleError::NotABundle(
+            "the first item is not a tagged COSE_Sign (tag 98)".into(),
+        ));
     };
     use coset::AsCborValue;
-    CoseSign::from_cbor_value(*inner).map_err(|e| BundleError::NotABundle(format!("malformed COSE_Sign: {e}")))
+    CoseSign::from_cbor_value(*inner)
+        .map_err(|e| BundleError::NotABundle(format!("malformed COSE_Sign: {e}")))
 }
 
 fn peek_schema(body: &[u8]) -> Result<u64, BundleError> {
-    let v: ciborium::Value = ciborium::from_reader(body).map_err(|e| BundleError::ManifestCbor(CborError::Decode(e.to_string())))?;
+    let v: ciborium::Value = ciborium::from_reader(body)
+        .map_err(|e| BundleError::ManifestCbor(CborError::Decode(e.to_string())))?;
     let ciborium::Value::Map(entries) = v else {
-        return Err(BundleError::ManifestCbor(CborError::Shape("the manifest is not a map".into())));
+        return Err(BundleError::ManifestCbor(CborError::Shape(
+            "the manifest is not a map".into(),
+        )));
     };
     entries
         .iter()
         .find(|(k, _)| k.as_text() == Some("schema"))
         .and_then(|(_, v)| v.as_integer())
         .and_then(|i| u64::try_from(i).ok())
-        .ok_or_else(|| BundleError::ManifestCbor(CborError::Shape("no integer 'schema' field".into())))
+        .ok_or_else(|| {
+            BundleError::ManifestCbor(CborError::Shape("no integer 'schema' field".into()))
+        })
 }
 
 /// What reading one sample's ISO record found.
@@ -402,12 +476,16 @@ impl Opened {
     /// manifest states and that it meets the registration rules
     /// ([`Record::registration_issues`]), and (if `decode`) decodes its image. Returns per-sample summaries and,
     /// when decoding, the pixels.
-    pub fn check_records(&self, decode: bool) -> Result<Vec<(RecordSummary, Option<Pixels>)>, BundleError> {
+    pub fn check_records(
+        &self,
+        decode: bool,
+    ) -> Result<Vec<(RecordSummary, Option<Pixels>)>, BundleError> {
         let mut out = Vec::new();
         for (index, s) in self.manifest.samples.iter().enumerate() {
             let Some(p) = s.payload else { continue };
             let p = p as usize;
-            let fail = |problem: String| BundleError::Record { index, position: s.position, problem };
+            let fail =
+                |problem: String| BundleError::Record { index, position: s.position, problem };
             let iso = |source| BundleError::Iso { index, position: s.position, source };
             let record = Record::parse(&self.payloads[p]).map_err(iso)?;
             let issues = record.registration_issues();
@@ -415,7 +493,10 @@ impl Opened {
                 return Err(fail(format!("not registration grade: {}", issues.join("; "))));
             }
             if record.image_count() != 1 {
-                return Err(fail(format!("{} images in the record, expected 1", record.image_count())));
+                return Err(fail(format!(
+                    "{} images in the record, expected 1",
+                    record.image_count()
+                )));
             }
             let (width, height, channels, q, warnings) = match (&record, s.modality) {
                 (Record::Finger(r), Modality::Finger) => {
@@ -423,11 +504,18 @@ impl Opened {
                     if Some(v.position) != s.position.iso_finger_code() {
                         return Err(fail(format!("record says finger position {}", v.position)));
                     }
-                    (v.width as u32, v.height as u32, 1, v.quality.first().map(|q| q.score), v.warnings.clone())
+                    (
+                        v.width as u32,
+                        v.height as u32,
+                        1,
+                        v.quality.first().map(|q| q.score),
+                        v.warnings.clone(),
+                    )
                 }
                 (Record::Iris(r), Modality::Iris) => {
                     let i = &r.images[0];
-                    let want = if s.position == Position::RightIris { Eye::Right } else { Eye::Left };
+                    let want =
+                        if s.position == Position::RightIris { Eye::Right } else { Eye::Left };
                     if i.eye != want {
                         return Err(fail(format!("record says eye {:?}", i.eye)));
                     }
@@ -435,19 +523,37 @@ impl Opened {
                 }
                 (Record::Face(r), Modality::Face | Modality::ExceptionPhoto) => {
                     let f = &r.images[0];
-                    let ch = if f.colour_space == crate::iso19794::face::COLOUR_SPACE_GREY8 { 1 } else { 3 };
-                    (f.width as u32, f.height as u32, ch, f.quality.first().map(|q| q.score), vec![])
+                    let ch = if f.colour_space == crate::iso19794::face::COLOUR_SPACE_GREY8 {
+                        1
+                    } else {
+                        3
+                    };
+                    (
+                        f.width as u32,
+                        f.height as u32,
+                        ch,
+                        f.quality.first().map(|q| q.score),
+                        vec![],
+                    )
                 }
-                _ => return Err(fail(format!("the payload is a {} record", match record {
-                    Record::Finger(_) => "finger",
-                    Record::Iris(_) => "iris",
-                    Record::Face(_) => "face",
-                }))),
+                _ => {
+                    return Err(fail(format!(
+                        "the payload is a {} record",
+                        match record {
+                            Record::Finger(_) => "finger",
+                            Record::Iris(_) => "iris",
+                            Record::Face(_) => "face",
+                        }
+                    )));
+                }
             };
             if let (Some(mq), Some(rq)) = (&s.quality, q)
                 && mq.score != rq
             {
-                return Err(fail(format!("quality {} in the manifest, {rq} in the record", mq.score)));
+                return Err(fail(format!(
+                    "quality {} in the manifest, {rq} in the record",
+                    mq.score
+                )));
             }
             let pixels = if decode {
                 let mut imgs = record.decode_images().map_err(iso)?;
@@ -459,7 +565,19 @@ impl Opened {
                 crate::iso19794::Edition::E2005 => "2005",
                 crate::iso19794::Edition::E2011 => "2011",
             };
-            out.push((RecordSummary { position: s.position, payload: p, edition, width, height, channels, quality_in_record: q, warnings }, pixels));
+            out.push((
+                RecordSummary {
+                    position: s.position,
+                    payload: p,
+                    edition,
+                    width,
+                    height,
+                    channels,
+                    quality_in_record: q,
+                    warnings,
+                },
+                pixels,
+            ));
         }
         Ok(out)
     }

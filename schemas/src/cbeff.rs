@@ -33,7 +33,10 @@ pub fn type_and_subtype(p: Position) -> (&'static str, &'static str) {
         Position::LeftIris => ("Iris", "Left"),
         Position::Face => ("Face", ""),
         Position::ExceptionPhoto => ("ExceptionPhoto", ""),
-        finger => ("Finger", crate::iso19794::finger::position_name(finger.iso_finger_code().unwrap_or(0))),
+        finger => (
+            "Finger",
+            crate::iso19794::finger::position_name(finger.iso_finger_code().unwrap_or(0)),
+        ),
     }
 }
 
@@ -128,5 +131,6 @@ pub fn to_xml(bundle: &Opened) -> std::io::Result<String> {
         close(&mut w, "BIR")?;
     }
     close(&mut w, "BIR")?;
-    String::from_utf8(w.into_inner()).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    String::from_utf8(w.into_inner())
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }

@@ -65,7 +65,8 @@ pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CborError> {
 /// Decodes one value that must fill `bytes` exactly and be in deterministic encoding.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CborError> {
     let mut reader = bytes;
-    let mut v: Value = ciborium::from_reader(&mut reader).map_err(|e| CborError::Decode(e.to_string()))?;
+    let mut v: Value =
+        ciborium::from_reader(&mut reader).map_err(|e| CborError::Decode(e.to_string()))?;
     if !reader.is_empty() {
         return Err(CborError::Decode(format!("{} bytes after the value", reader.len())));
     }
@@ -103,7 +104,10 @@ mod tests {
         // 1 encoded in two bytes instead of one.
         assert_eq!(from_slice::<u8>(&[0x18, 0x01]), Err(CborError::NotDeterministic));
         // Indefinite-length byte string.
-        assert_eq!(from_slice::<serde_bytes::ByteBuf>(&[0x5f, 0x41, 0x00, 0xff]), Err(CborError::NotDeterministic));
+        assert_eq!(
+            from_slice::<serde_bytes::ByteBuf>(&[0x5f, 0x41, 0x00, 0xff]),
+            Err(CborError::NotDeterministic)
+        );
         // Trailing bytes.
         assert!(matches!(from_slice::<u8>(&[0x01, 0x01]), Err(CborError::Decode(_))));
         assert_eq!(to_vec(&1.5f64), Err(CborError::Float));

@@ -46,9 +46,19 @@ impl Signed1 {
 }
 
 /// Signs `payload` as a tagged COSE_Sign1 of `content_type`, with `kid` as the key id.
-pub fn sign1(content_type: &str, kid: &[u8], payload: Vec<u8>, key: &SigningKey) -> Result<Vec<u8>, CoseError> {
+pub fn sign1(
+    content_type: &str,
+    kid: &[u8],
+    payload: Vec<u8>,
+    key: &SigningKey,
+) -> Result<Vec<u8>, CoseError> {
     CoseSign1Builder::new()
-        .protected(HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA).content_type(content_type.to_string()).build())
+        .protected(
+            HeaderBuilder::new()
+                .algorithm(iana::Algorithm::EdDSA)
+                .content_type(content_type.to_string())
+                .build(),
+        )
         .unprotected(HeaderBuilder::new().key_id(kid.to_vec()).build())
         .payload(payload)
         .create_signature(b"", |data| key.sign(data).to_bytes().to_vec())
@@ -60,7 +70,9 @@ pub fn sign1(content_type: &str, kid: &[u8], payload: Vec<u8>, key: &SigningKey)
 /// Parses a statement of `content_type`, checking its form and algorithm (not its signature).
 pub fn parse1(bytes: &[u8], content_type: &str) -> Result<Signed1, CoseError> {
     let s = CoseSign1::from_tagged_slice(bytes).map_err(|e| CoseError::Malformed(e.to_string()))?;
-    if s.protected.header.alg != Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) {
+    if s.protected.header.alg
+        != Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA))
+    {
         return Err(CoseError::Algorithm);
     }
     if s.protected.header.content_type != Some(coset::ContentType::Text(content_type.into())) {
@@ -83,11 +95,18 @@ mod tests {
         assert_eq!((s.kid_text().as_str(), s.payload.as_slice()), ("kid-1", &b"hello"[..]));
         s.verify(&key.verifying_key()).unwrap();
         assert_eq!(s.verify(&other.verifying_key()), Err(CoseError::BadSignature));
-        assert!(matches!(parse1(&bytes, "application/x-other"), Err(CoseError::ContentType { .. })));
+        assert!(matches!(
+            parse1(&bytes, "application/x-other"),
+            Err(CoseError::ContentType { .. })
+        ));
         let mut flipped = bytes.clone();
         let n = flipped.len();
         flipped[n - 70] ^= 1;
-        assert!(parse1(&flipped, "application/x-test").and_then(|s| s.verify(&key.verifying_key())).is_err());
+        assert!(
+            parse1(&flipped, "application/x-test")
+                .and_then(|s| s.verify(&key.verifying_key()))
+                .is_err()
+        );
         assert!(matches!(parse1(b"\x01\x02", "application/x-test"), Err(CoseError::Malformed(_))));
     }
 }

@@ -58,18 +58,28 @@ pub enum DecisionError {
 
 /// Signs a decision as a tagged COSE_Sign1.
 pub fn sign(decision: &Decision, key: &SigningKey) -> Result<Vec<u8>, DecisionError> {
-    if decision.verdict == Verdict::Reject && decision.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+    if decision.verdict == Verdict::Reject
+        && decision.reason.as_deref().is_none_or(|r| r.trim().is_empty())
+    {
         return Err(DecisionError::ReasonMissing);
     }
     let payload = cbor::to_vec(decision)?;
-    cose::sign1(DECISION_CONTENT_TYPE, decision.supervisor_id.as_bytes(), payload, key).map_err(|e| DecisionError::Malformed(e.to_string()))
+    cose::sign1(DECISION_CONTENT_TYPE, decision.supervisor_id.as_bytes(), payload, key)
+        .map_err(|e| DecisionError::Malformed(e.to_string()))
 }
 
 /// Verifies a decision statement against the manifest it must belong to.
-pub fn verify(bytes: &[u8], manifest: &Manifest, manifest_sha256: &[u8; 32], trusted: Option<&VerifyingKey>) -> Result<Decision, DecisionError> {
-    let s = cose::parse1(bytes, DECISION_CONTENT_TYPE).map_err(|e| DecisionError::Malformed(e.to_string()))?;
+pub fn verify(
+    bytes: &[u8],
+    manifest: &Manifest,
+    manifest_sha256: &[u8; 32],
+    trusted: Option<&VerifyingKey>,
+) -> Result<Decision, DecisionError> {
+    let s = cose::parse1(bytes, DECISION_CONTENT_TYPE)
+        .map_err(|e| DecisionError::Malformed(e.to_string()))?;
     let d: Decision = cbor::from_slice(&s.payload)?;
-    let key = VerifyingKey::from_bytes(&d.supervisor_ed25519).map_err(|_| DecisionError::BadSignature)?;
+    let key =
+        VerifyingKey::from_bytes(&d.supervisor_ed25519).map_err(|_| DecisionError::BadSignature)?;
     if let Some(t) = trusted
         && *t != key
     {
@@ -77,13 +87,18 @@ pub fn verify(bytes: &[u8], manifest: &Manifest, manifest_sha256: &[u8; 32], tru
     }
     s.verify(&key).map_err(|_| DecisionError::BadSignature)?;
     if d.bundle_id != manifest.bundle_id {
-        return Err(DecisionError::WrongBundle { expected: manifest.bundle_id.clone(), found: d.bundle_id });
+        return Err(DecisionError::WrongBundle {
+            expected: manifest.bundle_id.clone(),
+            found: d.bundle_id,
+        });
     }
     if *d.manifest_sha256 != *manifest_sha256 {
         return Err(DecisionError::WrongManifest);
     }
     let operator = manifest.signer(crate::manifest::SignerRole::Operator);
-    if d.supervisor_id == manifest.operator_id || operator.is_some_and(|o| o.ed25519 == d.supervisor_ed25519) {
+    if d.supervisor_id == manifest.operator_id
+        || operator.is_some_and(|o| o.ed25519 == d.supervisor_ed25519)
+    {
         return Err(DecisionError::SameAsOperator);
     }
     if d.verdict == Verdict::Reject && d.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {

@@ -25,7 +25,14 @@ pub struct Pixels {
 impl std::fmt::Debug for Pixels {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print biometric pixels into a log.
-        write!(f, "Pixels({}x{}x{}, {} bytes)", self.width, self.height, self.channels, self.data.len())
+        write!(
+            f,
+            "Pixels({}x{}x{}, {} bytes)",
+            self.width,
+            self.height,
+            self.channels,
+            self.data.len()
+        )
     }
 }
 
@@ -39,7 +46,10 @@ impl Pixels {
 
     fn check(&self) -> Result<(), Jp2kError> {
         if self.channels != 1 && self.channels != 3 {
-            return Err(Jp2kError::Unsupported(format!("{} channels (only 1 or 3)", self.channels)));
+            return Err(Jp2kError::Unsupported(format!(
+                "{} channels (only 1 or 3)",
+                self.channels
+            )));
         }
         if self.width == 0 || self.height == 0 {
             return Err(Jp2kError::Unsupported("an empty image".into()));
@@ -187,7 +197,8 @@ struct Sink {
 
 unsafe extern "C" fn sink_write(src: *mut c_void, n: usize, user: *mut c_void) -> usize {
     // SAFETY: `user` is the `Sink` registered with the stream; `src` holds `n` readable bytes.
-    let (sink, bytes) = unsafe { (&mut *(user as *mut Sink), std::slice::from_raw_parts(src as *const u8, n)) };
+    let (sink, bytes) =
+        unsafe { (&mut *(user as *mut Sink), std::slice::from_raw_parts(src as *const u8, n)) };
     let end = sink.pos + n;
     if sink.buf.len() < end {
         sink.buf.resize(end, 0);
@@ -266,9 +277,20 @@ pub fn encode_lossless(pixels: &Pixels) -> Result<Vec<u8>, Jp2kError> {
     let n = pixels.channels as usize;
     let (w, h) = (pixels.width, pixels.height);
     let mut params: Vec<opj::opj_image_cmptparm_t> = (0..n)
-        .map(|_| opj::opj_image_cmptparm_t { dx: 1, dy: 1, w, h, x0: 0, y0: 0, prec: 8, bpp: 8, sgnd: 0 })
+        .map(|_| opj::opj_image_cmptparm_t {
+            dx: 1,
+            dy: 1,
+            w,
+            h,
+            x0: 0,
+            y0: 0,
+            prec: 8,
+            bpp: 8,
+            sgnd: 0,
+        })
         .collect();
-    let colour = if n == 1 { opj::COLOR_SPACE::OPJ_CLRSPC_GRAY } else { opj::COLOR_SPACE::OPJ_CLRSPC_SRGB };
+    let colour =
+        if n == 1 { opj::COLOR_SPACE::OPJ_CLRSPC_GRAY } else { opj::COLOR_SPACE::OPJ_CLRSPC_SRGB };
 
     // SAFETY: all pointers come from OpenJPEG and are checked for null; the session frees them.
     unsafe {
@@ -375,7 +397,11 @@ pub fn decode(data: &[u8]) -> Result<Pixels, Jp2kError> {
                 return Err(Jp2kError::Unsupported("subsampled components".into()));
             }
             if c.prec != 8 || c.sgnd != 0 {
-                return Err(Jp2kError::Unsupported(format!("{}-bit {} samples", c.prec, if c.sgnd != 0 { "signed" } else { "unsigned" })));
+                return Err(Jp2kError::Unsupported(format!(
+                    "{}-bit {} samples",
+                    c.prec,
+                    if c.sgnd != 0 { "signed" } else { "unsigned" }
+                )));
             }
             if c.data.is_null() {
                 return Err(s.fail("decoding (no data)"));

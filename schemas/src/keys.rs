@@ -33,12 +33,20 @@ pub fn new_signing_key() -> Result<SigningKey, KeyError> {
 
 /// A signing key in its file form: comment lines, then the 32-byte seed in hex.
 pub fn signing_key_file_text(key: &SigningKey, what: &str) -> String {
-    format!("# {what}\n# public key: {}\n{}\n", hex::encode(key.verifying_key().to_bytes()), hex::encode(key.to_bytes()))
+    format!(
+        "# {what}\n# public key: {}\n{}\n",
+        hex::encode(key.verifying_key().to_bytes()),
+        hex::encode(key.to_bytes())
+    )
 }
 
 /// Reads a signing key file written by [`signing_key_file_text`].
 pub fn parse_signing_key_file(text: &str) -> Result<SigningKey, KeyError> {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).ok_or(KeyError::NoIdentity)?;
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .ok_or(KeyError::NoIdentity)?;
     let seed: [u8; 32] = hex::decode(line)
         .map_err(|e| KeyError::SecretKey(e.to_string()))?
         .try_into()
@@ -73,7 +81,9 @@ pub fn identity_file_text(identity: &age::x25519::Identity) -> String {
 }
 
 /// Reads the identities of an age identity file.
-pub fn parse_identity_file(text: &str) -> Result<Vec<Box<dyn age::Identity + Send + Sync>>, KeyError> {
+pub fn parse_identity_file(
+    text: &str,
+) -> Result<Vec<Box<dyn age::Identity + Send + Sync>>, KeyError> {
     let file = age::IdentityFile::from_buffer(BufReader::new(text.as_bytes()))
         .map_err(|e| KeyError::IdentityFile(e.to_string()))?;
     let ids = file.into_identities().map_err(|e| KeyError::IdentityFile(e.to_string()))?;

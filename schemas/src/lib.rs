@@ -24,5 +24,5 @@ pub mod keys;
 pub mod manifest;
 pub mod mrz;
 
-pub use ed25519_dalek::{SigningKey, VerifyingKey};
 pub use age;
+pub use ed25519_dalek::{SigningKey, VerifyingKey};

@@ -86,7 +86,12 @@ pub struct PersonName {
 impl PersonName {
     /// The four parts in order, separated by single spaces, empty parts left out.
     pub fn full(&self) -> String {
-        [&self.first, &self.father, &self.grandfather, &self.family].iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
+        [&self.first, &self.father, &self.grandfather, &self.family]
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -340,7 +345,10 @@ impl PayloadKind {
         }
     }
     pub fn is_iso_record(self) -> bool {
-        matches!(self, PayloadKind::FingerRecord | PayloadKind::FaceRecord | PayloadKind::IrisRecord)
+        matches!(
+            self,
+            PayloadKind::FingerRecord | PayloadKind::FaceRecord | PayloadKind::IrisRecord
+        )
     }
     pub fn name(self) -> &'static str {
         match self {
@@ -387,11 +395,16 @@ pub const MAX_PAYLOAD: u64 = 64 << 20;
 impl Manifest {
     /// Structural checks a reader can make without the payloads.
     pub fn validate(&self) -> Result<(), ManifestError> {
-        let id = uuid::Uuid::parse_str(&self.bundle_id).map_err(|e| bad("bundle_id", e.to_string()))?;
+        let id =
+            uuid::Uuid::parse_str(&self.bundle_id).map_err(|e| bad("bundle_id", e.to_string()))?;
         if id.get_version_num() != 7 || id.hyphenated().to_string() != self.bundle_id {
             return Err(bad("bundle_id", "must be a UUIDv7 in lower-case hyphenated form"));
         }
-        for (field, v) in [("station.id", &self.station.id), ("station.centre", &self.station.centre), ("operator_id", &self.operator_id)] {
+        for (field, v) in [
+            ("station.id", &self.station.id),
+            ("station.centre", &self.station.centre),
+            ("operator_id", &self.operator_id),
+        ] {
             if v.trim().is_empty() {
                 return Err(bad(field, "is empty"));
             }
@@ -402,7 +415,10 @@ impl Manifest {
         for role in [SignerRole::Station, SignerRole::Operator] {
             let n = self.signers.iter().filter(|s| s.role == role).count();
             if n != 1 {
-                return Err(bad("signers", format!("needs exactly one {role:?} signer, found {n}")));
+                return Err(bad(
+                    "signers",
+                    format!("needs exactly one {role:?} signer, found {n}"),
+                ));
             }
         }
         if self.signers.len() != 2 {
@@ -419,18 +435,26 @@ impl Manifest {
         if station.ed25519 == operator.ed25519 {
             return Err(bad("signers", "station and operator use the same key"));
         }
-        if self.times.capture_ended_at < self.times.capture_started_at || self.times.signed_at < self.times.capture_started_at {
+        if self.times.capture_ended_at < self.times.capture_started_at
+            || self.times.signed_at < self.times.capture_started_at
+        {
             return Err(bad("times", "out of order"));
         }
         if !self.consent.accepted {
             return Err(bad("consent.accepted", "an enrollment needs the applicant's consent"));
         }
-        time::Date::parse(&self.applicant.date_of_birth, time::macros::format_description!("[year]-[month]-[day]"))
-            .map_err(|e| bad("applicant.date_of_birth", e.to_string()))?;
+        time::Date::parse(
+            &self.applicant.date_of_birth,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|e| bad("applicant.date_of_birth", e.to_string()))?;
 
         let n = self.payloads.len();
         let mut used = vec![false; n];
-        let mut claim = |field: String, idx: u32, want: &dyn Fn(PayloadKind) -> bool| -> Result<(), ManifestError> {
+        let mut claim = |field: String,
+                         idx: u32,
+                         want: &dyn Fn(PayloadKind) -> bool|
+         -> Result<(), ManifestError> {
             let i = idx as usize;
             if i >= n {
                 return Err(bad(field, format!("refers to payload {idx}, but there are {n}")));
@@ -439,7 +463,13 @@ impl Manifest {
                 return Err(bad(field, format!("payload {idx} is already used by another entry")));
             }
             if !want(self.payloads[i].kind) {
-                return Err(bad(field, format!("payload {idx} is {}, not what this entry needs", self.payloads[i].kind.name())));
+                return Err(bad(
+                    field,
+                    format!(
+                        "payload {idx} is {}, not what this entry needs",
+                        self.payloads[i].kind.name()
+                    ),
+                ));
             }
             used[i] = true;
             Ok(())
@@ -447,10 +477,16 @@ impl Manifest {
         let mut seen = std::collections::HashSet::new();
         for (i, s) in self.samples.iter().enumerate() {
             if s.position.modality() != s.modality {
-                return Err(bad(format!("samples[{i}].position"), format!("{:?} is not a {:?} position", s.position, s.modality)));
+                return Err(bad(
+                    format!("samples[{i}].position"),
+                    format!("{:?} is not a {:?} position", s.position, s.modality),
+                ));
             }
             if !seen.insert(s.position) {
-                return Err(bad(format!("samples[{i}].position"), format!("{:?} appears twice", s.position)));
+                return Err(bad(
+                    format!("samples[{i}].position"),
+                    format!("{:?} appears twice", s.position),
+                ));
             }
             for (name, q) in [("quality", &s.quality), ("station_quality", &s.station_quality)] {
                 if let Some(q) = q
@@ -460,10 +496,15 @@ impl Manifest {
                 }
             }
             if s.station_quality.is_some() && s.quality.is_none() {
-                return Err(bad(format!("samples[{i}].station_quality"), "a second opinion without the score it is beside"));
+                return Err(bad(
+                    format!("samples[{i}].station_quality"),
+                    "a second opinion without the score it is beside",
+                ));
             }
             match (s.payload, &s.exception) {
-                (None, None) => return Err(bad(format!("samples[{i}]"), "neither a payload nor an exception")),
+                (None, None) => {
+                    return Err(bad(format!("samples[{i}]"), "neither a payload nor an exception"));
+                }
                 (Some(p), _) => {
                     let want = PayloadKind::for_modality(s.modality);
                     claim(format!("samples[{i}].payload"), p, &|k| k == want)?;
@@ -478,15 +519,23 @@ impl Manifest {
         }
         for (d, doc) in self.documents.iter().enumerate() {
             for idx in &doc.images {
-                claim(format!("documents[{d}].images"), *idx, &|k| matches!(k, PayloadKind::Jpeg | PayloadKind::Png))?;
+                claim(format!("documents[{d}].images"), *idx, &|k| {
+                    matches!(k, PayloadKind::Jpeg | PayloadKind::Png)
+                })?;
             }
         }
         if let Some(i) = used.iter().position(|u| !u) {
-            return Err(bad(format!("payloads[{i}]"), "is not referred to by any sample or document"));
+            return Err(bad(
+                format!("payloads[{i}]"),
+                "is not referred to by any sample or document",
+            ));
         }
         for (i, p) in self.payloads.iter().enumerate() {
             if p.length == 0 || p.length > MAX_PAYLOAD {
-                return Err(bad(format!("payloads[{i}].length"), format!("{} is outside 1..={MAX_PAYLOAD}", p.length)));
+                return Err(bad(
+                    format!("payloads[{i}].length"),
+                    format!("{} is outside 1..={MAX_PAYLOAD}", p.length),
+                ));
             }
         }
         Ok(())

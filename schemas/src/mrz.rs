@@ -46,14 +46,16 @@ pub fn check_blind(a: char, b: char) -> bool {
 /// Mediterranean, Order of Malta, SADC); the stateless, refugee and unspecified-nationality
 /// codes; the European Union; Kosovo; and Utopia, the state of ICAO's specimens.
 const ICAO_CODES: [&str; 27] = [
-    "D", "GBD", "GBN", "GBO", "GBP", "GBS", "UNO", "UNA", "UNK", "XBA", "XIM", "XCC", "XCO", "XEC", "XPO", "XES", "XMP", "XOM", "XDC", "XXA", "XXB", "XXC", "XXX", "EUE", "RKS", "UTO", "XCE",
+    "D", "GBD", "GBN", "GBO", "GBP", "GBS", "UNO", "UNA", "UNK", "XBA", "XIM", "XCC", "XCO", "XEC",
+    "XPO", "XES", "XMP", "XOM", "XDC", "XXA", "XXB", "XXC", "XXX", "EUE", "RKS", "UTO", "XCE",
 ];
 
 /// Whether `code` (as parsed, fillers removed, or as written with them) names a state or
 /// organisation an MRZ may name.
 pub fn is_state_code(code: &str) -> bool {
     let code = code.trim_end_matches('<');
-    ICAO_CODES.contains(&code) || (code.len() == 3 && isocountry::CountryCode::for_alpha3(code).is_ok())
+    ICAO_CODES.contains(&code)
+        || (code.len() == 3 && isocountry::CountryCode::for_alpha3(code).is_ok())
 }
 
 /// The ICAO 9303 check digit of `s` (characters 0-9, A-Z, `<`).
@@ -208,20 +210,54 @@ impl Format {
     /// What each position of each line may hold, as Doc 9303 lays the fields out.
     pub fn layout(self) -> Vec<Vec<CharKind>> {
         use CharKind::*;
-        let run = |spec: &[(CharKind, usize)]| spec.iter().flat_map(|(k, n)| std::iter::repeat_n(*k, *n)).collect::<Vec<_>>();
+        let run = |spec: &[(CharKind, usize)]| {
+            spec.iter().flat_map(|(k, n)| std::iter::repeat_n(*k, *n)).collect::<Vec<_>>()
+        };
         match self {
             Format::Td1 => vec![
                 run(&[(Letter, 5), (Any, 9), (Check, 1), (Any, 15)]),
-                run(&[(Digit, 6), (Check, 1), (Letter, 1), (Digit, 6), (Check, 1), (Letter, 3), (Any, 11), (Check, 1)]),
+                run(&[
+                    (Digit, 6),
+                    (Check, 1),
+                    (Letter, 1),
+                    (Digit, 6),
+                    (Check, 1),
+                    (Letter, 3),
+                    (Any, 11),
+                    (Check, 1),
+                ]),
                 run(&[(Letter, 30)]),
             ],
             Format::Td2 => vec![
                 run(&[(Letter, 36)]),
-                run(&[(Any, 9), (Check, 1), (Letter, 3), (Digit, 6), (Check, 1), (Letter, 1), (Digit, 6), (Check, 1), (Any, 7), (Check, 1)]),
+                run(&[
+                    (Any, 9),
+                    (Check, 1),
+                    (Letter, 3),
+                    (Digit, 6),
+                    (Check, 1),
+                    (Letter, 1),
+                    (Digit, 6),
+                    (Check, 1),
+                    (Any, 7),
+                    (Check, 1),
+                ]),
             ],
             Format::Td3 => vec![
                 run(&[(Letter, 44)]),
-                run(&[(Any, 9), (Check, 1), (Letter, 3), (Digit, 6), (Check, 1), (Letter, 1), (Digit, 6), (Check, 1), (Any, 14), (Check, 1), (Check, 1)]),
+                run(&[
+                    (Any, 9),
+                    (Check, 1),
+                    (Letter, 3),
+                    (Digit, 6),
+                    (Check, 1),
+                    (Letter, 1),
+                    (Digit, 6),
+                    (Check, 1),
+                    (Any, 14),
+                    (Check, 1),
+                    (Check, 1),
+                ]),
             ],
         }
     }
@@ -239,7 +275,8 @@ pub struct CheckedField {
 impl CheckedField {
     /// Whether the check digit holds on `lines`.
     pub fn holds(&self, lines: &[Vec<char>]) -> bool {
-        let data: String = self.spans.iter().flat_map(|(l, a, b)| lines[*l][*a..*b].iter()).collect();
+        let data: String =
+            self.spans.iter().flat_map(|(l, a, b)| lines[*l][*a..*b].iter()).collect();
         check_digit(&data) == Some(lines[self.digit.0][self.digit.1])
     }
 }
@@ -256,7 +293,11 @@ impl Format {
 
     /// The fields with check digits, composite last (Doc 9303 parts 5, 6 and 4).
     pub fn checked_fields(self) -> Vec<CheckedField> {
-        let f = |name, spans: &[(usize, usize, usize)], digit| CheckedField { name, spans: spans.to_vec(), digit };
+        let f = |name, spans: &[(usize, usize, usize)], digit| CheckedField {
+            name,
+            spans: spans.to_vec(),
+            digit,
+        };
         match self {
             Format::Td1 => vec![
                 f("document number", &[(0, 5, 14)], (0, 14)),
@@ -358,7 +399,8 @@ fn two_lines(format: Format, l1: &str, l2: &str) -> Parsed {
         .checked_fields()
         .iter()
         .map(|f| {
-            let data: String = f.spans.iter().flat_map(|(l, a, b)| chars[*l][*a..*b].iter()).collect();
+            let data: String =
+                f.spans.iter().flat_map(|(l, a, b)| chars[*l][*a..*b].iter()).collect();
             check(f.name, &data, chars[f.digit.0][f.digit.1])
         })
         .collect();
@@ -419,7 +461,11 @@ pub fn parse(lines: &[&str]) -> Result<Parsed, MrzError> {
         }
         [l1, l2] if l1.len() == 36 && l2.len() == 36 => Ok(two_lines(Format::Td2, l1, l2)),
         [l1, l2] if l1.len() == 44 && l2.len() == 44 => Ok(two_lines(Format::Td3, l1, l2)),
-        _ => Err(MrzError::Shape(format!("{} lines of lengths {:?}: expected 3 x 30 (TD1), 2 x 36 (TD2) or 2 x 44 (TD3)", lines.len(), lines.iter().map(|l| l.len()).collect::<Vec<_>>()))),
+        _ => Err(MrzError::Shape(format!(
+            "{} lines of lengths {:?}: expected 3 x 30 (TD1), 2 x 36 (TD2) or 2 x 44 (TD3)",
+            lines.len(),
+            lines.iter().map(|l| l.len()).collect::<Vec<_>>()
+        ))),
     }
 }
 
@@ -429,16 +475,31 @@ mod tests {
 
     #[test]
     fn check_blind_pairs_are_exactly_the_swaps_a_check_digit_misses() {
-        assert!(check_blind('8', 'S') && check_blind('S', '8') && check_blind('0', 'K') && check_blind('6', 'G'));
-        assert!(!check_blind('8', 'B') && !check_blind('0', 'O') && !check_blind('1', 'I') && !check_blind('8', '8'));
+        assert!(
+            check_blind('8', 'S')
+                && check_blind('S', '8')
+                && check_blind('0', 'K')
+                && check_blind('6', 'G')
+        );
+        assert!(
+            !check_blind('8', 'B')
+                && !check_blind('0', 'O')
+                && !check_blind('1', 'I')
+                && !check_blind('8', '8')
+        );
         // Against the check digit itself: every swap of one character of ICAO's specimen number.
         let number = "L898902C3";
         let digit = check_digit(number);
         let alphabet: Vec<char> = ('0'..='9').chain('A'..='Z').collect();
         for (i, c) in number.chars().enumerate() {
             for &x in &alphabet {
-                let swapped: String = number.chars().enumerate().map(|(j, y)| if j == i { x } else { y }).collect();
-                assert_eq!(check_digit(&swapped) == digit && x != c, check_blind(c, x), "{c} -> {x} at {i}");
+                let swapped: String =
+                    number.chars().enumerate().map(|(j, y)| if j == i { x } else { y }).collect();
+                assert_eq!(
+                    check_digit(&swapped) == digit && x != c,
+                    check_blind(c, x),
+                    "{c} -> {x} at {i}"
+                );
             }
         }
     }
@@ -449,12 +510,19 @@ mod tests {
         assert_eq!(check_digit("L898902C3"), Some('6'));
         assert_eq!(check_digit("740812"), Some('2'));
         assert_eq!(check_digit("120415"), Some('9'));
-        let td3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"];
+        let td3 = [
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ];
         let p = parse(&td3).unwrap();
         assert!(p.all_ok(), "{:?}", p.checks);
         assert_eq!(p.data.surname, "ERIKSSON");
         assert_eq!(p.data.given_names, "ANNA MARIA");
-        let td1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"];
+        let td1 = [
+            "I<UTOD231458907<<<<<<<<<<<<<<<",
+            "7408122F1204159UTO<<<<<<<<<<<6",
+            "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+        ];
         let p = parse(&td1).unwrap();
         assert!(p.all_ok(), "{:?}", p.checks);
         assert_eq!(p.data.document_number, "D23145890");
@@ -468,9 +536,25 @@ mod tests {
     #[test]
     fn layouts_fit_their_shapes_and_the_specimens() {
         let specimens: [(Format, &[&str]); 3] = [
-            (Format::Td1, &["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]),
-            (Format::Td2, &["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"]),
-            (Format::Td3, &["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]),
+            (
+                Format::Td1,
+                &[
+                    "I<UTOD231458907<<<<<<<<<<<<<<<",
+                    "7408122F1204159UTO<<<<<<<<<<<6",
+                    "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+                ],
+            ),
+            (
+                Format::Td2,
+                &["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"],
+            ),
+            (
+                Format::Td3,
+                &[
+                    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+                ],
+            ),
         ];
         for (f, lines) in specimens {
             let layout = f.layout();
@@ -505,9 +589,25 @@ mod tests {
             assert!(!is_state_code(code), "{code}");
         }
         let specimens: [(Format, &[&str]); 3] = [
-            (Format::Td1, &["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]),
-            (Format::Td2, &["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"]),
-            (Format::Td3, &["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]),
+            (
+                Format::Td1,
+                &[
+                    "I<UTOD231458907<<<<<<<<<<<<<<<",
+                    "7408122F1204159UTO<<<<<<<<<<<6",
+                    "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+                ],
+            ),
+            (
+                Format::Td2,
+                &["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"],
+            ),
+            (
+                Format::Td3,
+                &[
+                    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+                ],
+            ),
         ];
         for (f, lines) in specimens {
             for (name, l, p) in f.state_fields() {
@@ -538,7 +638,8 @@ mod tests {
         assert_eq!(p.data.document_number, "401234562");
         assert!(!p.name_truncated);
         // Three given names do not fit TD1's 30 characters: the field is cut and says so.
-        let long = MrzData { given_names: "Salma Yousef Mahmoud".into(), ..d.clone() }.td1().unwrap();
+        let long =
+            MrzData { given_names: "Salma Yousef Mahmoud".into(), ..d.clone() }.td1().unwrap();
         assert_eq!(long[2], "AL<KHATIB<<SALMA<YOUSEF<MAHMOU");
         let p = parse(&[&long[0], &long[1], &long[2]]).unwrap();
         assert!(p.name_truncated);

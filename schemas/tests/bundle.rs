@@ -1,12 +1,14 @@
 //! Sealing and opening bundles end to end, and every way a bundle can be damaged or forged.
 
+use schemas::SigningKey;
 use schemas::bundle::{self, BundleError, Payload, Signer, Trust};
 use schemas::decision::{self, Decision, DecisionError, Verdict};
-use schemas::iso19794::{CaptureDevice, Quality, finger::FingerView, iris::IrisImage, face::FaceImage};
+use schemas::iso19794::{
+    CaptureDevice, Quality, face::FaceImage, finger::FingerView, iris::IrisImage,
+};
 use schemas::jp2k::Pixels;
 use schemas::keys;
 use schemas::manifest::*;
-use schemas::SigningKey;
 
 struct World {
     station: SigningKey,
@@ -25,7 +27,8 @@ fn world() -> World {
 }
 
 fn grey(w: u32, h: u32, seed: u32) -> Pixels {
-    Pixels::new(w, h, 1, (0..w * h).map(|i| ((i * 31 + seed * 7) ^ (i / w)) as u8).collect()).unwrap()
+    Pixels::new(w, h, 1, (0..w * h).map(|i| ((i * 31 + seed * 7) ^ (i / w)) as u8).collect())
+        .unwrap()
 }
 
 fn q(score: u8) -> QualityScore {
@@ -43,43 +46,129 @@ fn draft_with_iris_diameter(diameter: Option<u16>) -> (Manifest, Vec<Payload>) {
     let mut payloads = vec![];
     let mut samples = vec![];
     for (i, pos) in [Position::RightThumb, Position::LeftIndex].into_iter().enumerate() {
-        let rec = FingerView::new_500ppi(pos.iso_finger_code().unwrap(), &grey(64, 80, i as u32), iq(70), dev, None).unwrap();
+        let rec = FingerView::new_500ppi(
+            pos.iso_finger_code().unwrap(),
+            &grey(64, 80, i as u32),
+            iq(70),
+            dev,
+            None,
+        )
+        .unwrap();
         payloads.push(Payload { kind: PayloadKind::FingerRecord, bytes: rec.to_record().unwrap() });
-        samples.push(Sample { modality: Modality::Finger, position: pos, quality: Some(q(70)), station_quality: None, device: None, retries: 0, forced: false, exception: None, payload: Some(i as u32), captured_at: 1_780_000_000_000 });
+        samples.push(Sample {
+            modality: Modality::Finger,
+            position: pos,
+            quality: Some(q(70)),
+            station_quality: None,
+            device: None,
+            retries: 0,
+            forced: false,
+            exception: None,
+            payload: Some(i as u32),
+            captured_at: 1_780_000_000_000,
+        });
     }
     let iris = IrisImage::new_k3(true, &grey(96, 72, 9), iq(80), dev, None, diameter).unwrap();
     payloads.push(Payload { kind: PayloadKind::IrisRecord, bytes: iris.to_record().unwrap() });
-    samples.push(Sample { modality: Modality::Iris, position: Position::RightIris, quality: Some(q(80)), station_quality: None, device: None, retries: 1, forced: false, exception: None, payload: Some(2), captured_at: 1_780_000_000_000 });
     samples.push(Sample {
-        modality: Modality::Iris, position: Position::LeftIris, quality: None, station_quality: None, device: None, retries: 3, forced: false,
-        exception: Some(BiometricException { kind: ExceptionKind::Missing, reason: "prosthetic eye".into() }), payload: None, captured_at: 1_780_000_000_000,
+        modality: Modality::Iris,
+        position: Position::RightIris,
+        quality: Some(q(80)),
+        station_quality: None,
+        device: None,
+        retries: 1,
+        forced: false,
+        exception: None,
+        payload: Some(2),
+        captured_at: 1_780_000_000_000,
+    });
+    samples.push(Sample {
+        modality: Modality::Iris,
+        position: Position::LeftIris,
+        quality: None,
+        station_quality: None,
+        device: None,
+        retries: 3,
+        forced: false,
+        exception: Some(BiometricException {
+            kind: ExceptionKind::Missing,
+            reason: "prosthetic eye".into(),
+        }),
+        payload: None,
+        captured_at: 1_780_000_000_000,
     });
     let rgb = Pixels::new(40, 50, 3, (0..40 * 50 * 3).map(|i| (i % 200) as u8).collect()).unwrap();
     let face = FaceImage::new_full_frontal(&rgb, iq(60), dev, None).unwrap();
     payloads.push(Payload { kind: PayloadKind::FaceRecord, bytes: face.to_record().unwrap() });
-    samples.push(Sample { modality: Modality::Face, position: Position::Face, quality: Some(q(60)), station_quality: None, device: None, retries: 0, forced: false, exception: None, payload: Some(3), captured_at: 1_780_000_000_000 });
-    payloads.push(Payload { kind: PayloadKind::Jpeg, bytes: b"\xff\xd8\xff not really a jpeg".to_vec() });
-    let name = |a: &str| PersonName { first: a.into(), father: "Khalil".into(), grandfather: "Omar".into(), family: "Haddad".into() };
+    samples.push(Sample {
+        modality: Modality::Face,
+        position: Position::Face,
+        quality: Some(q(60)),
+        station_quality: None,
+        device: None,
+        retries: 0,
+        forced: false,
+        exception: None,
+        payload: Some(3),
+        captured_at: 1_780_000_000_000,
+    });
+    payloads.push(Payload {
+        kind: PayloadKind::Jpeg,
+        bytes: b"\xff\xd8\xff not really a jpeg".to_vec(),
+    });
+    let name = |a: &str| PersonName {
+        first: a.into(),
+        father: "Khalil".into(),
+        grandfather: "Omar".into(),
+        family: "Haddad".into(),
+    };
     let m = Manifest {
         schema: 0,
         bundle_id: uuid::Uuid::now_v7().to_string(),
         station: StationRef { id: "ST-0001".into(), sequence: 42, centre: "RAM-PO-01".into() },
         operator_id: "op-17".into(),
         signers: vec![],
-        times: Times { capture_started_at: 1_780_000_000_000, capture_ended_at: 1_780_000_100_000, signed_at: 1_780_000_200_000, registry_vouched_at: Some(1_779_990_000_000) },
+        times: Times {
+            capture_started_at: 1_780_000_000_000,
+            capture_ended_at: 1_780_000_100_000,
+            signed_at: 1_780_000_200_000,
+            registry_vouched_at: Some(1_779_990_000_000),
+        },
         applicant: Applicant {
-            name_ar: PersonName { first: "أحمد".into(), father: "خليل".into(), grandfather: "عمر".into(), family: "حداد".into() },
+            name_ar: PersonName {
+                first: "أحمد".into(),
+                father: "خليل".into(),
+                grandfather: "عمر".into(),
+                family: "حداد".into(),
+            },
             name_latin: name("Ahmad"),
             national_id: Some("401234567".into()),
             date_of_birth: "1990-05-12".into(),
             sex: Sex::Male,
             phone: Some("+970599123456".into()),
             email: None,
-            address: Address { country: "PS".into(), governorate: Some("Ramallah".into()), locality: "Al-Bireh".into(), street: None },
+            address: Address {
+                country: "PS".into(),
+                governorate: Some("Ramallah".into()),
+                locality: "Al-Bireh".into(),
+                street: None,
+            },
             guardian: None,
         },
-        documents: vec![IdentityDocument { kind: DocumentKind::NationalIdCard, number: "401234567".into(), issuing_state: "PSE".into(), expiry: Some("2031-01-01".into()), mrz: None, images: vec![4] }],
-        consent: Consent { notice_version: "2026.1".into(), language: "ar".into(), accepted: true, at: 1_780_000_000_000 },
+        documents: vec![IdentityDocument {
+            kind: DocumentKind::NationalIdCard,
+            number: "401234567".into(),
+            issuing_state: "PSE".into(),
+            expiry: Some("2031-01-01".into()),
+            mrz: None,
+            images: vec![4],
+        }],
+        consent: Consent {
+            notice_version: "2026.1".into(),
+            language: "ar".into(),
+            accepted: true,
+            at: 1_780_000_000_000,
+        },
         samples,
         payloads: vec![],
         audit: AuditHead { sequence: 7, head: Bytes32::new([3; 32]) },
@@ -89,7 +178,15 @@ fn draft_with_iris_diameter(diameter: Option<u16>) -> (Manifest, Vec<Payload>) {
 
 fn seal_with(w: &World, m: Manifest, p: &[Payload]) -> Vec<u8> {
     let mut out = Vec::new();
-    bundle::seal(m, p, &Signer { id: "ST-0001", key: &w.station }, &Signer { id: "op-17", key: &w.operator }, &w.identity.to_public(), &mut out).unwrap();
+    bundle::seal(
+        m,
+        p,
+        &Signer { id: "ST-0001", key: &w.station },
+        &Signer { id: "op-17", key: &w.operator },
+        &w.identity.to_public(),
+        &mut out,
+    )
+    .unwrap();
     out
 }
 
@@ -106,7 +203,10 @@ fn decrypt(w: &World, sealed: &[u8]) -> Vec<u8> {
 }
 
 fn encrypt(w: &World, plain: &[u8]) -> Vec<u8> {
-    let e = age::Encryptor::with_recipients(std::iter::once(&w.identity.to_public() as &dyn age::Recipient)).unwrap();
+    let e = age::Encryptor::with_recipients(std::iter::once(
+        &w.identity.to_public() as &dyn age::Recipient
+    ))
+    .unwrap();
     let mut out = vec![];
     let mut wr = e.wrap_output(&mut out).unwrap();
     std::io::Write::write_all(&mut wr, plain).unwrap();
@@ -119,7 +219,10 @@ fn seal_then_open_round_trips_and_checks_records() {
     let w = world();
     let (m, p) = draft();
     let sealed = seal_with(&w, m.clone(), &p);
-    let trust = Trust { station: Some(w.station.verifying_key()), operator: Some(w.operator.verifying_key()) };
+    let trust = Trust {
+        station: Some(w.station.verifying_key()),
+        operator: Some(w.operator.verifying_key()),
+    };
     let opened = bundle::open(&sealed[..], &ids(&w), &trust).unwrap();
     assert_eq!(opened.manifest.bundle_id, m.bundle_id);
     assert_eq!(opened.manifest.applicant, m.applicant);
@@ -134,7 +237,11 @@ fn seal_then_open_round_trips_and_checks_records() {
     let (m, p) = draft_with_iris_diameter(Some(60));
     let opened = bundle::open(&seal_with(&w, m, &p)[..], &ids(&w), &Trust::default()).unwrap();
     let e = opened.check_records(false).unwrap_err();
-    assert!(matches!(&e, BundleError::Record { index: 2, position: Position::RightIris, .. }) && e.to_string().contains("iris diameter 60"), "{e}");
+    assert!(
+        matches!(&e, BundleError::Record { index: 2, position: Position::RightIris, .. })
+            && e.to_string().contains("iris diameter 60"),
+        "{e}"
+    );
     let (_, p) = draft();
     // The sealed size is the payloads plus a small manifest and age's 16 bytes per 64 KiB.
     let payload_sum: usize = p.iter().map(|x| x.bytes.len()).sum();
@@ -147,8 +254,14 @@ fn wrong_key_and_garbage_fail_decryption() {
     let (m, p) = draft();
     let sealed = seal_with(&w, m, &p);
     let other = world();
-    assert!(matches!(bundle::open(&sealed[..], &ids(&other), &Trust::default()), Err(BundleError::Decrypt(_))));
-    assert!(matches!(bundle::open(&b"not an age file"[..], &ids(&w), &Trust::default()), Err(BundleError::Decrypt(_))));
+    assert!(matches!(
+        bundle::open(&sealed[..], &ids(&other), &Trust::default()),
+        Err(BundleError::Decrypt(_))
+    ));
+    assert!(matches!(
+        bundle::open(&b"not an age file"[..], &ids(&w), &Trust::default()),
+        Err(BundleError::Decrypt(_))
+    ));
     // Bit flip in the ciphertext body: the age stream's authentication fails.
     let mut flipped = sealed.clone();
     let at = flipped.len() - 100;
@@ -166,7 +279,12 @@ fn pinned_keys_must_match() {
     let (m, p) = draft();
     let sealed = seal_with(&w, m, &p);
     let stranger = keys::new_signing_key().unwrap();
-    let e = bundle::open(&sealed[..], &ids(&w), &Trust { station: None, operator: Some(stranger.verifying_key()) }).unwrap_err();
+    let e = bundle::open(
+        &sealed[..],
+        &ids(&w),
+        &Trust { station: None, operator: Some(stranger.verifying_key()) },
+    )
+    .unwrap_err();
     assert!(matches!(e, BundleError::UntrustedSigner { role: SignerRole::Operator, .. }), "{e}");
 }
 
@@ -192,7 +310,13 @@ fn tampered_plaintext_names_what_failed() {
     t.push(0x40);
     assert!(matches!(open(&t), Err(BundleError::TrailingData)));
     // Nothing but the manifest.
-    let (cose, _) = bundle::sign_manifest(&mut m.clone(), &p, &Signer { id: "ST-0001", key: &w.station }, &Signer { id: "op-17", key: &w.operator }).unwrap();
+    let (cose, _) = bundle::sign_manifest(
+        &mut m.clone(),
+        &p,
+        &Signer { id: "ST-0001", key: &w.station },
+        &Signer { id: "op-17", key: &w.operator },
+    )
+    .unwrap();
     assert!(matches!(open(&cose), Err(BundleError::Payload { index: 0, .. })));
 
     // Payloads reordered: the first payload's length/hash no longer match.
@@ -208,12 +332,21 @@ fn tampered_plaintext_names_what_failed() {
 
     // Re-signed by a different operator key than the manifest declares.
     let impostor = keys::new_signing_key().unwrap();
-    let (forged, _) = bundle::sign_manifest(&mut m.clone(), &p, &Signer { id: "ST-0001", key: &w.station }, &Signer { id: "op-17", key: &impostor }).unwrap();
+    let (forged, _) = bundle::sign_manifest(
+        &mut m.clone(),
+        &p,
+        &Signer { id: "ST-0001", key: &w.station },
+        &Signer { id: "op-17", key: &impostor },
+    )
+    .unwrap();
     // That alone is a valid bundle by another key: pinning catches it...
     let mut t = forged.clone();
     bundle::write_plaintext(&mut t, &[], &p).unwrap();
     let pinned = Trust { station: None, operator: Some(w.operator.verifying_key()) };
-    assert!(matches!(bundle::open(&encrypt(&w, &t)[..], &ids(&w), &pinned), Err(BundleError::UntrustedSigner { .. })));
+    assert!(matches!(
+        bundle::open(&encrypt(&w, &t)[..], &ids(&w), &pinned),
+        Err(BundleError::UntrustedSigner { .. })
+    ));
     // ...and swapping its signature into the genuine manifest fails that signature.
     let mut genuine = coset::CoseSign::from_tagged_slice(&cose).unwrap();
     let fake = coset::CoseSign::from_tagged_slice(&forged).unwrap();
@@ -241,7 +374,13 @@ fn tampered_plaintext_names_what_failed() {
 fn newer_schema_is_refused_by_version() {
     let w = world();
     let (m, p) = draft();
-    let (cose, _) = bundle::sign_manifest(&mut m.clone(), &p, &Signer { id: "ST-0001", key: &w.station }, &Signer { id: "op-17", key: &w.operator }).unwrap();
+    let (cose, _) = bundle::sign_manifest(
+        &mut m.clone(),
+        &p,
+        &Signer { id: "ST-0001", key: &w.station },
+        &Signer { id: "op-17", key: &w.operator },
+    )
+    .unwrap();
     let mut s = coset::CoseSign::from_tagged_slice(&cose).unwrap();
     let mut v: ciborium::Value = ciborium::from_reader(&s.payload.as_ref().unwrap()[..]).unwrap();
     if let ciborium::Value::Map(entries) = &mut v {
@@ -266,11 +405,27 @@ fn manifest_structure_is_checked_before_sealing() {
     let w = world();
     let (mut m, mut p) = draft();
     m.samples[0].position = Position::RightIris; // a finger record at an iris position
-    let e = bundle::seal(m, &p, &Signer { id: "ST-0001", key: &w.station }, &Signer { id: "op-17", key: &w.operator }, &w.identity.to_public(), Vec::new()).unwrap_err();
+    let e = bundle::seal(
+        m,
+        &p,
+        &Signer { id: "ST-0001", key: &w.station },
+        &Signer { id: "op-17", key: &w.operator },
+        &w.identity.to_public(),
+        Vec::new(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("samples[0].position"), "{e}");
     let (m, _) = draft();
     p.pop(); // the document image is gone
-    let e = bundle::seal(m, &p, &Signer { id: "ST-0001", key: &w.station }, &Signer { id: "op-17", key: &w.operator }, &w.identity.to_public(), Vec::new()).unwrap_err();
+    let e = bundle::seal(
+        m,
+        &p,
+        &Signer { id: "ST-0001", key: &w.station },
+        &Signer { id: "op-17", key: &w.operator },
+        &w.identity.to_public(),
+        Vec::new(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("documents[0].images"), "{e}");
 }
 
@@ -290,15 +445,42 @@ fn supervisor_decision_binds_to_the_manifest() {
         supervisor_ed25519: Bytes32::new(w.supervisor.verifying_key().to_bytes()),
     };
     let signed = decision::sign(&d, &w.supervisor).unwrap();
-    assert_eq!(decision::verify(&signed, &opened.manifest, &opened.manifest_sha256, Some(&w.supervisor.verifying_key())).unwrap(), d);
-    assert_eq!(decision::verify(&signed, &opened.manifest, &[0; 32], None), Err(DecisionError::WrongManifest));
+    assert_eq!(
+        decision::verify(
+            &signed,
+            &opened.manifest,
+            &opened.manifest_sha256,
+            Some(&w.supervisor.verifying_key())
+        )
+        .unwrap(),
+        d
+    );
+    assert_eq!(
+        decision::verify(&signed, &opened.manifest, &[0; 32], None),
+        Err(DecisionError::WrongManifest)
+    );
     let mut flipped = signed.clone();
     let n = flipped.len();
     flipped[n - 10] ^= 1;
-    assert_eq!(decision::verify(&flipped, &opened.manifest, &opened.manifest_sha256, None), Err(DecisionError::BadSignature));
+    assert_eq!(
+        decision::verify(&flipped, &opened.manifest, &opened.manifest_sha256, None),
+        Err(DecisionError::BadSignature)
+    );
     // Four eyes: the operator cannot approve their own capture.
-    let own = Decision { supervisor_id: "op-17".into(), supervisor_ed25519: Bytes32::new(w.operator.verifying_key().to_bytes()), ..d.clone() };
-    assert_eq!(decision::verify(&decision::sign(&own, &w.operator).unwrap(), &opened.manifest, &opened.manifest_sha256, None), Err(DecisionError::SameAsOperator));
+    let own = Decision {
+        supervisor_id: "op-17".into(),
+        supervisor_ed25519: Bytes32::new(w.operator.verifying_key().to_bytes()),
+        ..d.clone()
+    };
+    assert_eq!(
+        decision::verify(
+            &decision::sign(&own, &w.operator).unwrap(),
+            &opened.manifest,
+            &opened.manifest_sha256,
+            None
+        ),
+        Err(DecisionError::SameAsOperator)
+    );
     // A rejection needs a reason.
     let reject = Decision { verdict: Verdict::Reject, ..d };
     assert_eq!(decision::sign(&reject, &w.supervisor), Err(DecisionError::ReasonMissing));
@@ -313,7 +495,11 @@ fn cbeff_has_one_bir_per_record() {
     assert_eq!(xml.matches("<BDB>").count(), 4);
     assert!(xml.contains("<Subtype>Right Thumb</Subtype>"));
     assert!(xml.contains("<Subtype>Left IndexFinger</Subtype>"));
-    assert!(xml.contains("<Type>9</Type>") && xml.contains("<Type>8</Type>") && xml.contains("<Type>7</Type>"));
+    assert!(
+        xml.contains("<Type>9</Type>")
+            && xml.contains("<Type>8</Type>")
+            && xml.contains("<Type>7</Type>")
+    );
     assert!(xml.contains("<Organization>257</Organization>"));
 }
 

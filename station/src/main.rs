@@ -13,9 +13,9 @@ use clap::{Parser, Subcommand};
 use schemas::bundle::{self, Signer};
 use schemas::decision::{self, Decision, Verdict};
 use schemas::manifest::Bytes32;
+use station_core::sample;
 use station_core::verify::{self, PinnedKeys};
 use station_text::messages::{Explain, Message};
-use station_core::sample;
 
 #[derive(Parser)]
 #[command(name = "station", version, about = "Hukumati registration station")]
@@ -429,7 +429,8 @@ fn main() -> ExitCode {
 /// Without a subcommand: the kiosk on a DEMO station (made on first use) when a display is
 /// present, otherwise the headless demo, saying which and why.
 fn default_run() -> Result<ExitCode, Failure> {
-    let display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     if !display {
         say(&Message::new("cli-no-display"));
         return demo(None);
@@ -463,7 +464,10 @@ fn ui(data: &Path, kiosk: bool) -> Result<ExitCode, Failure> {
     let station = station_core::station::Station::open(data)?;
     // Devices are looked for while the window is open: every few seconds, and at once on USB
     // hotplug.
-    let watcher = station_core::devices::Watcher::start(station.config.devices.clone(), std::time::Duration::from_secs(5));
+    let watcher = station_core::devices::Watcher::start(
+        station.config.devices.clone(),
+        std::time::Duration::from_secs(5),
+    );
     let mut model = station_kiosk::Model::new(station, Box::new(now_ms));
     model.embedded_registry = embedded_registry();
     model.devices = Some(watcher.attached.clone());
@@ -477,36 +481,80 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Ui { data, kiosk } => ui(&data, kiosk),
         Command::Demo { out } => demo(out),
         Command::Bundle { command } => match command {
-            BundleCommand::Sample { out, seed } => write_sample(&out, seed).map(|_| ExitCode::SUCCESS),
-            BundleCommand::Verify { file, identity, signers, decision, no_decode } => verify(&file, &identity, signers.as_deref(), decision.as_deref(), !no_decode),
+            BundleCommand::Sample { out, seed } => {
+                write_sample(&out, seed).map(|_| ExitCode::SUCCESS)
+            }
+            BundleCommand::Verify { file, identity, signers, decision, no_decode } => {
+                verify(&file, &identity, signers.as_deref(), decision.as_deref(), !no_decode)
+            }
             BundleCommand::InspectIso { file } => inspect_iso(&file),
-            BundleCommand::ExportCbeff { file, identity, out } => export_cbeff(&file, &identity, out.as_deref()),
+            BundleCommand::ExportCbeff { file, identity, out } => {
+                export_cbeff(&file, &identity, out.as_deref())
+            }
         },
-        Command::Init { data, station_id, centre, admin, registry_recipient, registry_url, registry_key } => ops::init(&data, &station_id, &centre, &admin, &registry_recipient, registry_url.as_deref(), registry_key.as_deref()),
+        Command::Init {
+            data,
+            station_id,
+            centre,
+            admin,
+            registry_recipient,
+            registry_url,
+            registry_key,
+        } => ops::init(
+            &data,
+            &station_id,
+            &centre,
+            &admin,
+            &registry_recipient,
+            registry_url.as_deref(),
+            registry_key.as_deref(),
+        ),
         Command::Sync { data, operator } => ops::sync(&data, &operator),
-        Command::Media { command: MediaCommand::Export { data, operator, out } } => ops::media_export(&data, &operator, &out),
-        Command::Media { command: MediaCommand::Import { dir, data, operator } } => ops::media_import(&data, &operator, &dir),
-        Command::Registry { command: RegistryCommand::Set { data, operator, url, key } } => ops::registry_set(&data, &operator, &url, &key),
+        Command::Media { command: MediaCommand::Export { data, operator, out } } => {
+            ops::media_export(&data, &operator, &out)
+        }
+        Command::Media { command: MediaCommand::Import { dir, data, operator } } => {
+            ops::media_import(&data, &operator, &dir)
+        }
+        Command::Registry { command: RegistryCommand::Set { data, operator, url, key } } => {
+            ops::registry_set(&data, &operator, &url, &key)
+        }
         Command::DemoSeed { data } => ops::demo_seed(&data),
         Command::Operator { command } => match command {
-            OperatorCommand::Add { data, operator, username, role } => ops::operator_add(&data, &operator, &username, &role),
+            OperatorCommand::Add { data, operator, username, role } => {
+                ops::operator_add(&data, &operator, &username, &role)
+            }
             OperatorCommand::List { data } => ops::operator_list(&data),
-            OperatorCommand::Lock { data, operator, username } => ops::operator_lock(&data, &operator, &username, true),
-            OperatorCommand::Unlock { data, operator, username } => ops::operator_lock(&data, &operator, &username, false),
+            OperatorCommand::Lock { data, operator, username } => {
+                ops::operator_lock(&data, &operator, &username, true)
+            }
+            OperatorCommand::Unlock { data, operator, username } => {
+                ops::operator_lock(&data, &operator, &username, false)
+            }
         },
         Command::Enroll { data, script, operator } => ops::enroll(&data, &script, &operator),
-        Command::Approve { data, all, id, operator } => ops::approve(&data, all, id.as_deref(), &operator),
-        Command::Slip { data, id, operator, out, print } => ops::slip(&data, &id, &operator, out.as_deref(), print),
-        Command::Reject { data, id, reason, operator } => ops::reject(&data, &id, &reason, &operator),
+        Command::Approve { data, all, id, operator } => {
+            ops::approve(&data, all, id.as_deref(), &operator)
+        }
+        Command::Slip { data, id, operator, out, print } => {
+            ops::slip(&data, &id, &operator, out.as_deref(), print)
+        }
+        Command::Reject { data, id, reason, operator } => {
+            ops::reject(&data, &id, &reason, &operator)
+        }
         Command::Outbox { command } => match command {
             OutboxCommand::List { data, json } => ops::outbox_list(&data, json),
             OutboxCommand::Export { data, id, out } => ops::outbox_export(&data, &id, &out),
         },
         Command::Audit { command: AuditCommand::Verify { data } } => ops::audit_verify(&data),
         Command::Status { data } => ops::status(&data),
-        Command::Device { command: DeviceCommand::Replay { recording, out } } => device_replay(&recording, &out),
+        Command::Device { command: DeviceCommand::Replay { recording, out } } => {
+            device_replay(&recording, &out)
+        }
         Command::Device { command: DeviceCommand::List { data } } => ops::device_list(&data),
-        Command::Device { command: DeviceCommand::Trust { data, operator, certificate } } => ops::device_trust(&data, &operator, &certificate),
+        Command::Device { command: DeviceCommand::Trust { data, operator, certificate } } => {
+            ops::device_trust(&data, &operator, &certificate)
+        }
         Command::Quality { command } => quality_command(command),
         Command::Document { command: DocumentCommand::Read { image, json } } => {
             let img = load_image(&image)?;
@@ -518,27 +566,55 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
 
 /// An image file, or the first image of an ISO/IEC 19794 record.
 fn load_image(path: &Path) -> Result<drivers::raster::Image, Failure> {
-    let bytes = std::fs::read(path).map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", path.display())))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", path.display())))?;
     if let Ok(record) = schemas::iso19794::Record::parse(&bytes) {
-        let px = record.decode_images().map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;
-        let p = px.into_iter().next().ok_or_else(|| Failure::new("cli-not-an-image", format!("{}: the record holds no image", path.display())))?;
-        return Ok(drivers::raster::Image { width: p.width, height: p.height, channels: p.channels, data: p.data });
+        let px = record
+            .decode_images()
+            .map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;
+        let p = px.into_iter().next().ok_or_else(|| {
+            Failure::new(
+                "cli-not-an-image",
+                format!("{}: the record holds no image", path.display()),
+            )
+        })?;
+        return Ok(drivers::raster::Image {
+            width: p.width,
+            height: p.height,
+            channels: p.channels,
+            data: p.data,
+        });
     }
-    let img = image::load_from_memory(&bytes).map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;
+    let img = image::load_from_memory(&bytes)
+        .map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;
     Ok(match img.color().channel_count() {
         1 | 2 => {
             let g = img.to_luma8();
-            drivers::raster::Image { width: g.width(), height: g.height(), channels: 1, data: g.into_raw() }
+            drivers::raster::Image {
+                width: g.width(),
+                height: g.height(),
+                channels: 1,
+                data: g.into_raw(),
+            }
         }
         _ => {
             let c = img.to_rgb8();
-            drivers::raster::Image { width: c.width(), height: c.height(), channels: 3, data: c.into_raw() }
+            drivers::raster::Image {
+                width: c.width(),
+                height: c.height(),
+                channels: 3,
+                data: c.into_raw(),
+            }
         }
     })
 }
 
 /// Prints a verdict: JSON with --json, else one line per check; exit 1 when a check failed.
-fn print_verdict(value: &impl serde::Serialize, passed: bool, json: bool) -> Result<ExitCode, Failure> {
+fn print_verdict(
+    value: &impl serde::Serialize,
+    passed: bool,
+    json: bool,
+) -> Result<ExitCode, Failure> {
     let v = serde_json::to_value(value).map_err(|e| Failure::new("cli-json", e))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&v).map_err(|e| Failure::new("cli-json", e))?);
@@ -549,7 +625,12 @@ fn print_verdict(value: &impl serde::Serialize, passed: bool, json: bool) -> Res
             }
         }
         for c in v.get("checks").and_then(|c| c.as_array()).into_iter().flatten() {
-            println!("  {} {} {}", if c["passed"].as_bool() == Some(true) { "ok  " } else { "FAIL" }, c["name"].as_str().unwrap_or(""), c["value"]);
+            println!(
+                "  {} {} {}",
+                if c["passed"].as_bool() == Some(true) { "ok  " } else { "FAIL" },
+                c["name"].as_str().unwrap_or(""),
+                c["value"]
+            );
         }
         if let Some(lines) = v.pointer("/mrz/lines").and_then(|l| l.as_array()) {
             for l in lines {
@@ -595,28 +676,40 @@ pub(crate) fn now_ms() -> i64 {
 
 /// Decodes a recorded U.are.U 4500 session to its picture (PNG, 8-bit grey).
 fn device_replay(recording: &Path, out: &Path) -> Result<ExitCode, Failure> {
-    let bytes = std::fs::read(recording).map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", recording.display())))?;
-    drivers::usb::usbmon::read(&bytes).map_err(|e| Failure::new("cli-not-a-recording", format!("{}: {e}", recording.display())))?;
-    let image = drivers::uru4500::replay(&bytes).map_err(|e| Failure(station_core::explain::device(&e)))?;
-    image::save_buffer(out, &image.data, image.width, image.height, image::ExtendedColorType::L8).map_err(|e| Failure::new("cli-write-file", format!("{}: {e}", out.display())))?;
+    let bytes = std::fs::read(recording)
+        .map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", recording.display())))?;
+    drivers::usb::usbmon::read(&bytes).map_err(|e| {
+        Failure::new("cli-not-a-recording", format!("{}: {e}", recording.display()))
+    })?;
+    let image =
+        drivers::uru4500::replay(&bytes).map_err(|e| Failure(station_core::explain::device(&e)))?;
+    image::save_buffer(out, &image.data, image.width, image.height, image::ExtendedColorType::L8)
+        .map_err(|e| Failure::new("cli-write-file", format!("{}: {e}", out.display())))?;
     println!("{}", serde_json::json!({ "width": image.width, "height": image.height, "out": out }));
     Ok(ExitCode::SUCCESS)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    std::fs::write(path, bytes).map_err(|e| Failure::new("cli-write-file", format!("{}: {e}", path.display())))
+    std::fs::write(path, bytes)
+        .map_err(|e| Failure::new("cli-write-file", format!("{}: {e}", path.display())))
 }
 
 /// Seals a synthetic enrollment into `dir`, with fresh keys, and a supervisor approval.
 fn write_sample(dir: &Path, seed: u64) -> Result<(), Failure> {
-    std::fs::create_dir_all(dir).map_err(|e| Failure::new("cli-make-dir", format!("{}: {e}", dir.display())))?;
-    let key = |role: &str| schemas::keys::new_signing_key().map_err(|e| Failure::new("cli-new-key", format!("{role}: {e}")));
-    let (station_key, operator_key, supervisor_key) = (key("station")?, key("operator")?, key("supervisor")?);
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::new("cli-make-dir", format!("{}: {e}", dir.display())))?;
+    let key = |role: &str| {
+        schemas::keys::new_signing_key()
+            .map_err(|e| Failure::new("cli-new-key", format!("{role}: {e}")))
+    };
+    let (station_key, operator_key, supervisor_key) =
+        (key("station")?, key("operator")?, key("supervisor")?);
     let registry = schemas::keys::new_registry_identity();
     let (station_id, operator_id, supervisor_id) = ("ST-RAM-0001", "op-0017", "sup-0003");
 
     let captures = sample::capture(seed);
-    let (manifest, payloads) = sample::enrollment(&captures, station_id, operator_id, 1, now_ms()).map_err(|e| Failure::new("cli-sample", e))?;
+    let (manifest, payloads) = sample::enrollment(&captures, station_id, operator_id, 1, now_ms())
+        .map_err(|e| Failure::new("cli-sample", e))?;
     let mut sealed_bytes = Vec::new();
     let sealed = bundle::seal(
         manifest,
@@ -636,7 +729,8 @@ fn write_sample(dir: &Path, seed: u64) -> Result<(), Failure> {
         supervisor_id: supervisor_id.into(),
         supervisor_ed25519: Bytes32::new(supervisor_key.verifying_key().to_bytes()),
     };
-    let decision_bytes = decision::sign(&decision, &supervisor_key).map_err(|e| Failure::new("cli-sign-decision", e))?;
+    let decision_bytes = decision::sign(&decision, &supervisor_key)
+        .map_err(|e| Failure::new("cli-sign-decision", e))?;
     let signers = serde_json::json!({
         "station": hex::encode(station_key.verifying_key().to_bytes()),
         "operator": hex::encode(operator_key.verifying_key().to_bytes()),
@@ -647,25 +741,41 @@ fn write_sample(dir: &Path, seed: u64) -> Result<(), Failure> {
     });
     write_file(&dir.join("bundle.age"), &sealed_bytes)?;
     write_file(&dir.join("registry.key"), schemas::keys::identity_file_text(&registry).as_bytes())?;
-    write_file(&dir.join("signers.json"), serde_json::to_string_pretty(&signers).expect("json").as_bytes())?;
+    write_file(
+        &dir.join("signers.json"),
+        serde_json::to_string_pretty(&signers).expect("json").as_bytes(),
+    )?;
     write_file(&dir.join("decision.cose"), &decision_bytes)?;
-    say(&Message::new("cli-sample-sealed").with("id", &sealed.bundle_id).number("bytes", sealed.ciphertext_len as i64).number("payloads", payloads.len() as i64).with("path", dir.display()));
+    say(&Message::new("cli-sample-sealed")
+        .with("id", &sealed.bundle_id)
+        .number("bytes", sealed.ciphertext_len as i64)
+        .number("payloads", payloads.len() as i64)
+        .with("path", dir.display()));
     Ok(())
 }
 
-fn verify(file: &Path, identity: &Path, signers: Option<&Path>, decision: Option<&Path>, decode: bool) -> Result<ExitCode, Failure> {
+fn verify(
+    file: &Path,
+    identity: &Path,
+    signers: Option<&Path>,
+    decision: Option<&Path>,
+    decode: bool,
+) -> Result<ExitCode, Failure> {
     let pinned = match signers {
         Some(p) => PinnedKeys::from_file(p).map_err(|e| Failure::new("cli-keys-file", e))?,
         None => PinnedKeys::default(),
     };
-    let v = verify::bundle(file, identity, &pinned, decision, decode).map_err(|e| Failure::new("cli-inputs", e))?;
+    let v = verify::bundle(file, identity, &pinned, decision, decode)
+        .map_err(|e| Failure::new("cli-inputs", e))?;
     println!("{}", serde_json::to_string_pretty(&v.report).expect("json"));
     Ok(if v.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn inspect_iso(file: &Path) -> Result<ExitCode, Failure> {
-    let bytes = std::fs::read(file).map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", file.display())))?;
-    let record = schemas::iso19794::Record::parse(&bytes).map_err(|e| Failure::new("cli-iso-record", e))?;
+    let bytes = std::fs::read(file)
+        .map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", file.display())))?;
+    let record =
+        schemas::iso19794::Record::parse(&bytes).map_err(|e| Failure::new("cli-iso-record", e))?;
     let mut v = serde_json::to_value(&record).expect("json");
     v["registration_issues"] = serde_json::json!(record.registration_issues());
     println!("{}", serde_json::to_string_pretty(&v).expect("json"));
@@ -673,7 +783,8 @@ fn inspect_iso(file: &Path) -> Result<ExitCode, Failure> {
 }
 
 fn export_cbeff(file: &Path, identity: &Path, out: Option<&Path>) -> Result<ExitCode, Failure> {
-    let v = verify::bundle(file, identity, &PinnedKeys::default(), None, false).map_err(|e| Failure::new("cli-inputs", e))?;
+    let v = verify::bundle(file, identity, &PinnedKeys::default(), None, false)
+        .map_err(|e| Failure::new("cli-inputs", e))?;
     let Some(opened) = v.opened else {
         eprintln!("{}", serde_json::to_string_pretty(&v.report).expect("json"));
         return Err(Failure::new("cli-verify-failed", file.display()));
@@ -693,9 +804,16 @@ fn demo(out: Option<PathBuf>) -> Result<ExitCode, Failure> {
     };
     say(&Message::new("cli-demo-banner"));
     write_sample(&dir, 1)?;
-    let pinned = PinnedKeys::from_file(&dir.join("signers.json")).map_err(|e| Failure::new("cli-keys-file", e))?;
-    let v = verify::bundle(&dir.join("bundle.age"), &dir.join("registry.key"), &pinned, Some(&dir.join("decision.cose")), true)
-        .map_err(|e| Failure::new("cli-inputs", e))?;
+    let pinned = PinnedKeys::from_file(&dir.join("signers.json"))
+        .map_err(|e| Failure::new("cli-keys-file", e))?;
+    let v = verify::bundle(
+        &dir.join("bundle.age"),
+        &dir.join("registry.key"),
+        &pinned,
+        Some(&dir.join("decision.cose")),
+        true,
+    )
+    .map_err(|e| Failure::new("cli-inputs", e))?;
     println!("{}", serde_json::to_string_pretty(&v.report).expect("json"));
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);

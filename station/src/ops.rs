@@ -6,9 +6,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use schemas::decision::Verdict;
-use station_core::station::{InitParams, Station};
 use station_core::operators::{self, Role, Session};
 use station_core::script::{self, Script};
+use station_core::station::{InitParams, Station};
 use station_uplink::{self as uplink, RemovableMedia, SyncState};
 
 use station_text::messages::{Explain, Message};
@@ -18,7 +18,10 @@ use crate::{Failure, now_ms, say};
 /// Reads one password line from standard input.
 fn read_password(what: &str) -> Result<String, Failure> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::new("cli-read-password", e))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Failure::new("cli-read-password", e))?;
     let pw = line.trim_end_matches(['\n', '\r']).to_string();
     if pw.is_empty() {
         return Err(Failure::new("cli-password-missing", what));
@@ -50,9 +53,28 @@ fn demo_banner(station: &Station) {
     }
 }
 
-pub fn init(data: &Path, station_id: &str, centre: &str, admin: &str, recipient: &str, registry_url: Option<&str>, registry_key: Option<&str>) -> Result<ExitCode, Failure> {
+pub fn init(
+    data: &Path,
+    station_id: &str,
+    centre: &str,
+    admin: &str,
+    recipient: &str,
+    registry_url: Option<&str>,
+    registry_key: Option<&str>,
+) -> Result<ExitCode, Failure> {
     let pw = read_password(admin)?;
-    Station::init(data, &InitParams { station_id, centre, registry_recipient: recipient, admin, admin_password: &pw, demo: false }, now_ms())?;
+    Station::init(
+        data,
+        &InitParams {
+            station_id,
+            centre,
+            registry_recipient: recipient,
+            admin,
+            admin_password: &pw,
+            demo: false,
+        },
+        now_ms(),
+    )?;
     let mut station = Station::open(data)?;
     if let Some(key) = registry_key {
         let session = station.login(admin, &pw, now_ms())?;
@@ -60,7 +82,9 @@ pub fn init(data: &Path, station_id: &str, centre: &str, admin: &str, recipient:
     }
     say(&Message::new("cli-set-up").with("station", station_id).with("path", data.display()));
     // The registry's administrators onboard the station with its public key.
-    print_json(&serde_json::json!({ "station_id": station_id, "centre": centre, "station_key": station.station_public_key()? }));
+    print_json(
+        &serde_json::json!({ "station_id": station_id, "centre": centre, "station_key": station.station_public_key()? }),
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -77,14 +101,19 @@ pub fn device_list(data: &Path) -> Result<ExitCode, Failure> {
     let settings = &station.config.devices;
     let mut attached = station_core::devices::Attached::default();
     attached.apply(station_core::devices::discover(settings), settings);
-    print_json(&serde_json::json!({ "demo": station.demo, "devices": attached.inventory(station.demo), "problems": attached.problems() }));
+    print_json(
+        &serde_json::json!({ "demo": station.demo, "devices": attached.inventory(station.demo), "problems": attached.problems() }),
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 /// Adds a device provider's CA to the SBI trust anchors, after checking it is a certificate.
 pub fn device_trust(data: &Path, admin: &str, certificate: &Path) -> Result<ExitCode, Failure> {
-    let pem = std::fs::read_to_string(certificate).map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", certificate.display())))?;
-    drivers::sbi::TrustAnchors::from_bytes(pem.as_bytes()).map_err(|e| Failure::new("cli-not-a-certificate", format!("{}: {e}", certificate.display())))?;
+    let pem = std::fs::read_to_string(certificate)
+        .map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", certificate.display())))?;
+    drivers::sbi::TrustAnchors::from_bytes(pem.as_bytes()).map_err(|e| {
+        Failure::new("cli-not-a-certificate", format!("{}: {e}", certificate.display()))
+    })?;
     let mut station = open(data)?;
     let session = login(&mut station, admin)?;
     let mut config = station.config.clone();
@@ -102,10 +131,24 @@ pub fn sync(data: &Path, user: &str) -> Result<ExitCode, Failure> {
     let session = login(&mut station, user)?;
     let id = station.sync_identity(&session)?;
     let target = uplink::Target::of(&station, crate::embedded_registry().as_ref())?;
-    let root = station.registry_root_key()?.ok_or(uplink::UplinkError::NotConfigured("no registry root key (`station registry set`)"))?;
-    let client = uplink::Client::new(&target.url, id, root, station.config.sync_limit_bytes(), std::sync::Arc::new(now_ms))?;
+    let root = station.registry_root_key()?.ok_or(uplink::UplinkError::NotConfigured(
+        "no registry root key (`station registry set`)",
+    ))?;
+    let client = uplink::Client::new(
+        &target.url,
+        id,
+        root,
+        station.config.sync_limit_bytes(),
+        std::sync::Arc::new(now_ms),
+    )?;
     let progress = uplink::SharedProgress::default();
-    let report = uplink::cycle(&mut station, &client, &progress, &std::sync::atomic::AtomicBool::new(false), &now_ms)?;
+    let report = uplink::cycle(
+        &mut station,
+        &client,
+        &progress,
+        &std::sync::atomic::AtomicBool::new(false),
+        &now_ms,
+    )?;
     print_json(&report);
     Ok(if report.refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
@@ -140,29 +183,55 @@ pub fn demo_seed(data: &Path) -> Result<ExitCode, Failure> {
     #[cfg(not(feature = "demo-registry"))]
     return Err(Failure::new("cli-no-demo-registry", "demo-registry"));
     #[cfg(feature = "demo-registry")]
-    let made = registry::config::init(&data.join(DEMO_REGISTRY), "127.0.0.1:0").map_err(|e| Failure::new("cli-demo-registry", e))?;
+    let made = registry::config::init(&data.join(DEMO_REGISTRY), "127.0.0.1:0")
+        .map_err(|e| Failure::new("cli-demo-registry", e))?;
     let now = now_ms();
     let station_id = "DEMO-ST-0001";
     let centre = "DEMO-CENTRE";
-    Station::init(data, &InitParams { station_id, centre, registry_recipient: &made.recipient, admin: "admin1", admin_password: "demo", demo: true }, now)?;
+    Station::init(
+        data,
+        &InitParams {
+            station_id,
+            centre,
+            registry_recipient: &made.recipient,
+            admin: "admin1",
+            admin_password: "demo",
+            demo: true,
+        },
+        now,
+    )?;
     let mut station = Station::open(data)?;
     let admin = station.login("admin1", "demo", now)?;
     station.add_operator(&admin, "clerk1", Role::Clerk, "demo", now)?;
     station.add_operator(&admin, "super1", Role::Supervisor, "demo", now)?;
     station.set_registry(&admin, "", &made.root_public, now)?;
-    let onboard = sync::api::NewStation { id: station_id.into(), ed25519: station.station_public_key()?, centre: centre.into() };
+    let onboard = sync::api::NewStation {
+        id: station_id.into(),
+        ed25519: station.station_public_key()?,
+        centre: centre.into(),
+    };
     registry::onboard(&made.config, onboard).map_err(|e| Failure::new("cli-demo-registry", e))?;
-    say(&Message::new("cli-demo-seeded").with("station", station_id).with("path", data.display()).with("key", format!("{DEMO_REGISTRY}/keys/registry.age")));
+    say(&Message::new("cli-demo-seeded")
+        .with("station", station_id)
+        .with("path", data.display())
+        .with("key", format!("{DEMO_REGISTRY}/keys/registry.age")));
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn operator_add(data: &Path, admin: &str, username: &str, role: &str) -> Result<ExitCode, Failure> {
+pub fn operator_add(
+    data: &Path,
+    admin: &str,
+    username: &str,
+    role: &str,
+) -> Result<ExitCode, Failure> {
     let role = Role::parse(role).ok_or_else(|| Failure::new("cli-unknown-role", role))?;
     let mut station = open(data)?;
     let session = login(&mut station, admin)?;
     let pw = read_password(username)?;
     station.add_operator(&session, username, role, &pw, now_ms())?;
-    say(&Message::new("cli-operator-added").with("name", username).nested("role", Message::new(format!("role-{}", role.as_str()))));
+    say(&Message::new("cli-operator-added")
+        .with("name", username)
+        .nested("role", Message::new(format!("role-{}", role.as_str()))));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -173,16 +242,24 @@ pub fn operator_list(data: &Path) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn operator_lock(data: &Path, admin: &str, username: &str, lock: bool) -> Result<ExitCode, Failure> {
+pub fn operator_lock(
+    data: &Path,
+    admin: &str,
+    username: &str,
+    lock: bool,
+) -> Result<ExitCode, Failure> {
     let mut station = open(data)?;
     let session = login(&mut station, admin)?;
-    operators::set_locked(&mut station.store, &session, username, lock, now_ms()).map_err(station_core::station::CoreError::from)?;
-    say(&Message::new(if lock { "cli-operator-locked" } else { "cli-operator-unlocked" }).with("name", username));
+    operators::set_locked(&mut station.store, &session, username, lock, now_ms())
+        .map_err(station_core::station::CoreError::from)?;
+    say(&Message::new(if lock { "cli-operator-locked" } else { "cli-operator-unlocked" })
+        .with("name", username));
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn enroll(data: &Path, script_path: &Path, operator: &str) -> Result<ExitCode, Failure> {
-    let text = std::fs::read_to_string(script_path).map_err(|e| Failure::new("cli-read-script", format!("{}: {e}", script_path.display())))?;
+    let text = std::fs::read_to_string(script_path)
+        .map_err(|e| Failure::new("cli-read-script", format!("{}: {e}", script_path.display())))?;
     let (script, hash) = Script::parse(&text)?;
     let mut station = open(data)?;
     demo_banner(&station);
@@ -192,7 +269,12 @@ pub fn enroll(data: &Path, script_path: &Path, operator: &str) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn approve(data: &Path, all: bool, id: Option<&str>, supervisor: &str) -> Result<ExitCode, Failure> {
+pub fn approve(
+    data: &Path,
+    all: bool,
+    id: Option<&str>,
+    supervisor: &str,
+) -> Result<ExitCode, Failure> {
     let mut station = open(data)?;
     demo_banner(&station);
     let session = login(&mut station, supervisor)?;
@@ -232,7 +314,11 @@ pub fn outbox_list(data: &Path, json: bool) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let waiting = entries.iter().filter(|e| e.synced_at.is_none()).count();
-    let mut lines = vec![Message::new("cli-outbox-count").number("count", entries.len() as i64).number("waiting", waiting as i64)];
+    let mut lines = vec![
+        Message::new("cli-outbox-count")
+            .number("count", entries.len() as i64)
+            .number("waiting", waiting as i64),
+    ];
     lines.extend(entries.iter().map(outbox_line));
     for m in &lines {
         let b = m.both();
@@ -261,7 +347,9 @@ fn outbox_line(e: &station_core::station::OutboxEntry) -> Message {
 fn utc_minute(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
-        .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
+        .and_then(|t| {
+            t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok()
+        })
         .unwrap_or_else(|| ms.to_string())
 }
 
@@ -275,8 +363,10 @@ pub fn outbox_export(data: &Path, id: &str, out: &Path) -> Result<ExitCode, Fail
     let station = Station::open(data)?;
     let (bundle, decision) = station.outbox_bundle(id)?;
     std::fs::create_dir_all(out).map_err(|e| Failure::new("cli-make-dir", e))?;
-    std::fs::write(out.join(format!("{id}.age")), bundle).map_err(|e| Failure::new("cli-write-file", e))?;
-    std::fs::write(out.join(format!("{id}.decision.cose")), decision).map_err(|e| Failure::new("cli-write-file", e))?;
+    std::fs::write(out.join(format!("{id}.age")), bundle)
+        .map_err(|e| Failure::new("cli-write-file", e))?;
+    std::fs::write(out.join(format!("{id}.decision.cose")), decision)
+        .map_err(|e| Failure::new("cli-write-file", e))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -284,11 +374,15 @@ pub fn audit_verify(data: &Path) -> Result<ExitCode, Failure> {
     let station = Station::open(data)?;
     match station.audit_verify()? {
         Ok(head) => {
-            print_json(&serde_json::json!({ "ok": true, "entries": head.sequence, "head": hex::encode(head.hash) }));
+            print_json(
+                &serde_json::json!({ "ok": true, "entries": head.sequence, "head": hex::encode(head.hash) }),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(b) => {
-            print_json(&serde_json::json!({ "ok": false, "broken_at": b.sequence, "problem": b.problem, "error": Message::new("audit-broken").number("sequence", b.sequence as i64).detail(&b.problem).both() }));
+            print_json(
+                &serde_json::json!({ "ok": false, "broken_at": b.sequence, "problem": b.problem, "error": Message::new("audit-broken").number("sequence", b.sequence as i64).detail(&b.problem).both() }),
+            );
             Ok(ExitCode::FAILURE)
         }
     }
@@ -300,18 +394,26 @@ pub fn status(data: &Path) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn slip(data: &Path, id: &str, user: &str, out: Option<&Path>, print: bool) -> Result<ExitCode, Failure> {
+pub fn slip(
+    data: &Path,
+    id: &str,
+    user: &str,
+    out: Option<&Path>,
+    print: bool,
+) -> Result<ExitCode, Failure> {
     let mut station = open(data)?;
     let session = login(&mut station, user)?;
     let opened = station.signed_enrollment(&session, id)?;
-    let tr = station_text::i18n::Translations::load().map_err(|e| Failure::new("cli-translations", e))?;
+    let tr = station_text::i18n::Translations::load()
+        .map_err(|e| Failure::new("cli-translations", e))?;
     let slip = station_kiosk::slip::Slip::from_manifest(&opened.manifest);
     let pdf = slip.pdf(&tr)?;
     if print {
         station_kiosk::slip::print(&pdf)?;
     }
     if let Some(out) = out {
-        std::fs::write(out, &pdf).map_err(|e| Failure::new("cli-write-slip", format!("{}: {e}", out.display())))?;
+        std::fs::write(out, &pdf)
+            .map_err(|e| Failure::new("cli-write-slip", format!("{}: {e}", out.display())))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -226,7 +226,10 @@ mod tests {
     #[test]
     fn every_code_has_its_json_name() {
         for (code, name) in ALL {
-            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::Value::String(name.to_string()));
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(name.to_string())
+            );
             assert_eq!(code.as_str(), *name);
         }
         assert_eq!(ALL.len(), 24);

@@ -51,18 +51,26 @@ pub(crate) fn open_signed<T: serde::de::DeserializeOwned>(
     content_type: &str,
     key_of: &dyn Fn(&str) -> Option<schemas::VerifyingKey>,
 ) -> Result<(T, String), ProtocolError> {
-    let s = schemas::cose::parse1(bytes, content_type).map_err(|e| ProtocolError::malformed(what, e))?;
+    let s = schemas::cose::parse1(bytes, content_type)
+        .map_err(|e| ProtocolError::malformed(what, e))?;
     let kid = s.kid_text();
     let key = key_of(&kid).ok_or_else(|| ProtocolError::UnknownKey { what, kid: kid.clone() })?;
     s.verify(&key).map_err(|_| ProtocolError::BadSignature { what })?;
-    let value = schemas::cbor::from_slice(&s.payload).map_err(|e| ProtocolError::malformed(what, e))?;
+    let value =
+        schemas::cbor::from_slice(&s.payload).map_err(|e| ProtocolError::malformed(what, e))?;
     Ok((value, kid))
 }
 
 /// Encodes and signs a document.
-pub(crate) fn sign<T: serde::Serialize>(value: &T, content_type: &str, kid: &str, key: &schemas::SigningKey) -> Vec<u8> {
+pub(crate) fn sign<T: serde::Serialize>(
+    value: &T,
+    content_type: &str,
+    kid: &str,
+    key: &schemas::SigningKey,
+) -> Vec<u8> {
     let payload = schemas::cbor::to_vec(value).expect("protocol documents are plain data");
-    schemas::cose::sign1(content_type, kid.as_bytes(), payload, key).expect("COSE encoding of plain data")
+    schemas::cose::sign1(content_type, kid.as_bytes(), payload, key)
+        .expect("COSE encoding of plain data")
 }
 
 /// SHA-256 of `bytes`.

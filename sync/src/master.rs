@@ -106,13 +106,20 @@ impl MasterData {
 
     /// Opens master data signed by the pinned root key.
     pub fn open(bytes: &[u8], root: &schemas::VerifyingKey) -> Result<MasterData, ProtocolError> {
-        let (m, _): (MasterData, String) = crate::open_signed("master data", bytes, CONTENT_TYPE, &|kid| (kid == ROOT_KID).then_some(*root))?;
+        let (m, _): (MasterData, String) =
+            crate::open_signed("master data", bytes, CONTENT_TYPE, &|kid| {
+                (kid == ROOT_KID).then_some(*root)
+            })?;
         Ok(m)
     }
 
     /// The recipient to seal to at `now`: the newest one already in force.
     pub fn recipient_at(&self, now: i64) -> Option<&str> {
-        self.recipients.iter().filter(|r| r.from <= now).max_by_key(|r| r.from).map(|r| r.recipient.as_str())
+        self.recipients
+            .iter()
+            .filter(|r| r.from <= now)
+            .max_by_key(|r| r.from)
+            .map(|r| r.recipient.as_str())
     }
 }
 
@@ -130,7 +137,11 @@ mod tests {
             centre: None,
             operators: vec![],
             receipt_keys: vec![],
-            recipients: vec![RecipientInfo { recipient: "age1old".into(), from: 0 }, RecipientInfo { recipient: "age1new".into(), from: 50 }, RecipientInfo { recipient: "age1later".into(), from: 500 }],
+            recipients: vec![
+                RecipientInfo { recipient: "age1old".into(), from: 0 },
+                RecipientInfo { recipient: "age1new".into(), from: 50 },
+                RecipientInfo { recipient: "age1later".into(), from: 500 },
+            ],
             revoked_stations: vec![],
             settings: Settings::default(),
         };

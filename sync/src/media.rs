@@ -58,10 +58,20 @@ impl OperatorList {
         crate::sign(self, OPERATORS_CONTENT_TYPE, &self.station_id, key)
     }
 
-    pub fn open(bytes: &[u8], station: &str, key: &schemas::VerifyingKey) -> Result<OperatorList, crate::ProtocolError> {
-        let (l, _): (OperatorList, String) = crate::open_signed("operator list", bytes, OPERATORS_CONTENT_TYPE, &|kid| (kid == station).then_some(*key))?;
+    pub fn open(
+        bytes: &[u8],
+        station: &str,
+        key: &schemas::VerifyingKey,
+    ) -> Result<OperatorList, crate::ProtocolError> {
+        let (l, _): (OperatorList, String) =
+            crate::open_signed("operator list", bytes, OPERATORS_CONTENT_TYPE, &|kid| {
+                (kid == station).then_some(*key)
+            })?;
         if l.station_id != station {
-            return Err(crate::ProtocolError::Mismatch(format!("operators of {} in the folder of {station}", l.station_id)));
+            return Err(crate::ProtocolError::Mismatch(format!(
+                "operators of {} in the folder of {station}",
+                l.station_id
+            )));
         }
         Ok(l)
     }

@@ -43,10 +43,16 @@ impl Receipt {
 
     /// Opens a receipt signed by one of the registry's receipt keys, valid when it was made.
     pub fn open(bytes: &[u8], keys: &[KeyInfo]) -> Result<Receipt, ProtocolError> {
-        let (r, kid): (Receipt, String) = crate::open_signed("receipt", bytes, CONTENT_TYPE, &|kid| keys.iter().find(|k| k.kid == kid).and_then(KeyInfo::key))?;
+        let (r, kid): (Receipt, String) =
+            crate::open_signed("receipt", bytes, CONTENT_TYPE, &|kid| {
+                keys.iter().find(|k| k.kid == kid).and_then(KeyInfo::key)
+            })?;
         let key = keys.iter().find(|k| k.kid == kid).expect("found above");
         if !key.valid_at(r.received_at) {
-            return Err(ProtocolError::Mismatch(format!("receipt made at {} with key {kid}, valid from {} to {:?}", r.received_at, key.not_before, key.not_after)));
+            return Err(ProtocolError::Mismatch(format!(
+                "receipt made at {} with key {kid}, valid from {} to {:?}",
+                r.received_at, key.not_before, key.not_after
+            )));
         }
         Ok(r)
     }
@@ -58,7 +64,14 @@ impl Receipt {
             && self.station_sequence == ticket.station_sequence
             && self.ciphertext_sha256 == ticket.ciphertext_sha256
             && self.ciphertext_len == ticket.ciphertext_len;
-        if same { Ok(()) } else { Err(ProtocolError::Mismatch(format!("receipt for {} #{} does not match the ticket of {} #{}", self.bundle_id, self.station_sequence, ticket.bundle_id, ticket.station_sequence))) }
+        if same {
+            Ok(())
+        } else {
+            Err(ProtocolError::Mismatch(format!(
+                "receipt for {} #{} does not match the ticket of {} #{}",
+                self.bundle_id, self.station_sequence, ticket.bundle_id, ticket.station_sequence
+            )))
+        }
     }
 }
 
@@ -73,13 +86,25 @@ pub fn log_entry(prev: &[u8; 32], receipt: &[u8]) -> [u8; 32] {
 
 /// Replays a log from its start: each receipt's index and previous entry must follow on. Returns
 /// the head (index, entry) or the first index that does not.
-pub fn verify_log<'a>(receipts: impl IntoIterator<Item = &'a [u8]>, keys: &[KeyInfo]) -> Result<(u64, [u8; 32]), (u64, String)> {
+pub fn verify_log<'a>(
+    receipts: impl IntoIterator<Item = &'a [u8]>,
+    keys: &[KeyInfo],
+) -> Result<(u64, [u8; 32]), (u64, String)> {
     let mut head = (0u64, LOG_GENESIS);
     for bytes in receipts {
         let i = head.0 + 1;
         let r = Receipt::open(bytes, keys).map_err(|e| (i, e.to_string()))?;
         if r.log_index != i || *r.log_prev != head.1 {
-            return Err((i, format!("receipt says index {} after {}, the log is at {} after {}", r.log_index, hex::encode(*r.log_prev), i, hex::encode(head.1))));
+            return Err((
+                i,
+                format!(
+                    "receipt says index {} after {}, the log is at {} after {}",
+                    r.log_index,
+                    hex::encode(*r.log_prev),
+                    i,
+                    hex::encode(head.1)
+                ),
+            ));
         }
         head = (i, log_entry(&head.1, bytes));
     }
@@ -91,7 +116,12 @@ mod tests {
     use super::*;
 
     fn key_info(kid: &str, key: &schemas::SigningKey) -> KeyInfo {
-        KeyInfo { kid: kid.into(), ed25519: Bytes32::new(key.verifying_key().to_bytes()), not_before: 0, not_after: None }
+        KeyInfo {
+            kid: kid.into(),
+            ed25519: Bytes32::new(key.verifying_key().to_bytes()),
+            not_before: 0,
+            not_after: None,
+        }
     }
 
     #[test]
@@ -102,7 +132,16 @@ mod tests {
         let mut prev = LOG_GENESIS;
         let mut log = Vec::new();
         for i in 1..=3u64 {
-            let r = Receipt { bundle_id: t.bundle_id.clone(), station_id: t.station_id.clone(), station_sequence: 1, ciphertext_sha256: t.ciphertext_sha256, ciphertext_len: t.ciphertext_len, received_at: 10, log_index: i, log_prev: Bytes32::new(prev) };
+            let r = Receipt {
+                bundle_id: t.bundle_id.clone(),
+                station_id: t.station_id.clone(),
+                station_sequence: 1,
+                ciphertext_sha256: t.ciphertext_sha256,
+                ciphertext_len: t.ciphertext_len,
+                received_at: 10,
+                log_index: i,
+                log_prev: Bytes32::new(prev),
+            };
             let bytes = r.sign("r1", &key);
             assert_eq!(Receipt::open(&bytes, &keys).unwrap(), r);
             r.check_for(&t).unwrap();
@@ -116,7 +155,10 @@ mod tests {
         // Another ticket, an unknown key, an expired key.
         let other = crate::ticket::tests::ticket("ST-1", 2, b"bundle");
         assert!(Receipt::open(&log[0], &keys).unwrap().check_for(&other).is_err());
-        assert!(matches!(Receipt::open(&log[0], &[key_info("r2", &key)]), Err(ProtocolError::UnknownKey { .. })));
+        assert!(matches!(
+            Receipt::open(&log[0], &[key_info("r2", &key)]),
+            Err(ProtocolError::UnknownKey { .. })
+        ));
         let expired = [KeyInfo { not_after: Some(5), ..key_info("r1", &key) }];
         assert!(matches!(Receipt::open(&log[0], &expired), Err(ProtocolError::Mismatch(_))));
     }

@@ -33,7 +33,15 @@ impl BundleStatus {
         }
     }
     pub fn parse(s: &str) -> Option<BundleStatus> {
-        [BundleStatus::Received, BundleStatus::Accepted, BundleStatus::Rejected, BundleStatus::DuplicateIdentity, BundleStatus::Resend].into_iter().find(|b| b.as_str() == s)
+        [
+            BundleStatus::Received,
+            BundleStatus::Accepted,
+            BundleStatus::Rejected,
+            BundleStatus::DuplicateIdentity,
+            BundleStatus::Resend,
+        ]
+        .into_iter()
+        .find(|b| b.as_str() == s)
     }
 }
 
@@ -64,12 +72,25 @@ impl StatusPage {
     }
 
     /// Opens a page for `station` that starts after `after`.
-    pub fn open(bytes: &[u8], keys: &[KeyInfo], station: &str, after: u64) -> Result<StatusPage, ProtocolError> {
-        let (p, _): (StatusPage, String) = crate::open_signed("status page", bytes, CONTENT_TYPE, &|kid| keys.iter().find(|k| k.kid == kid).and_then(KeyInfo::key))?;
+    pub fn open(
+        bytes: &[u8],
+        keys: &[KeyInfo],
+        station: &str,
+        after: u64,
+    ) -> Result<StatusPage, ProtocolError> {
+        let (p, _): (StatusPage, String) =
+            crate::open_signed("status page", bytes, CONTENT_TYPE, &|kid| {
+                keys.iter().find(|k| k.kid == kid).and_then(KeyInfo::key)
+            })?;
         if p.station_id != station || p.after != after {
-            return Err(ProtocolError::Mismatch(format!("status page for {} after {}, asked for {station} after {after}", p.station_id, p.after)));
+            return Err(ProtocolError::Mismatch(format!(
+                "status page for {} after {}, asked for {station} after {after}",
+                p.station_id, p.after
+            )));
         }
-        if p.events.iter().any(|e| e.cursor <= after) || p.events.windows(2).any(|w| w[0].cursor >= w[1].cursor) {
+        if p.events.iter().any(|e| e.cursor <= after)
+            || p.events.windows(2).any(|w| w[0].cursor >= w[1].cursor)
+        {
             return Err(ProtocolError::Mismatch("status events out of order".into()));
         }
         Ok(p)

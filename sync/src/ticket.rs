@@ -38,17 +38,28 @@ impl Ticket {
     }
 
     /// Opens a signed ticket of `station` with that station's key.
-    pub fn open(bytes: &[u8], station: &str, key: &schemas::VerifyingKey) -> Result<Ticket, ProtocolError> {
-        let (t, kid): (Ticket, String) = crate::open_signed("ticket", bytes, CONTENT_TYPE, &|kid| (kid == station).then_some(*key))?;
+    pub fn open(
+        bytes: &[u8],
+        station: &str,
+        key: &schemas::VerifyingKey,
+    ) -> Result<Ticket, ProtocolError> {
+        let (t, kid): (Ticket, String) =
+            crate::open_signed("ticket", bytes, CONTENT_TYPE, &|kid| {
+                (kid == station).then_some(*key)
+            })?;
         if t.station_id != kid {
-            return Err(ProtocolError::Mismatch(format!("ticket of station {} signed as {kid}", t.station_id)));
+            return Err(ProtocolError::Mismatch(format!(
+                "ticket of station {} signed as {kid}",
+                t.station_id
+            )));
         }
         Ok(t)
     }
 
     /// Checks that `ciphertext` is the bundle this ticket announces.
     pub fn matches(&self, ciphertext: &[u8]) -> bool {
-        ciphertext.len() as u64 == self.ciphertext_len && crate::sha256(ciphertext) == *self.ciphertext_sha256
+        ciphertext.len() as u64 == self.ciphertext_len
+            && crate::sha256(ciphertext) == *self.ciphertext_sha256
     }
 }
 
@@ -77,12 +88,21 @@ pub(crate) mod tests {
         let t = ticket("ST-1", 5, b"an age file");
         let signed = t.sign(&key);
         assert_eq!(Ticket::open(&signed, "ST-1", &key.verifying_key()).unwrap(), t);
-        assert!(matches!(Ticket::open(&signed, "ST-1", &other.verifying_key()), Err(ProtocolError::BadSignature { .. })));
-        assert!(matches!(Ticket::open(&signed, "ST-2", &key.verifying_key()), Err(ProtocolError::UnknownKey { .. })));
+        assert!(matches!(
+            Ticket::open(&signed, "ST-1", &other.verifying_key()),
+            Err(ProtocolError::BadSignature { .. })
+        ));
+        assert!(matches!(
+            Ticket::open(&signed, "ST-2", &key.verifying_key()),
+            Err(ProtocolError::UnknownKey { .. })
+        ));
         // A ticket naming another station, signed with this station's key, is refused.
         let forged = Ticket { station_id: "ST-2".into(), ..t.clone() };
         let bytes = crate::sign(&forged, CONTENT_TYPE, "ST-1", &key);
-        assert!(matches!(Ticket::open(&bytes, "ST-1", &key.verifying_key()), Err(ProtocolError::Mismatch(_))));
+        assert!(matches!(
+            Ticket::open(&bytes, "ST-1", &key.verifying_key()),
+            Err(ProtocolError::Mismatch(_))
+        ));
         assert!(t.matches(b"an age file"));
         assert!(!t.matches(b"an age filf") && !t.matches(b"an age file!"));
     }

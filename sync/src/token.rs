@@ -43,14 +43,21 @@ pub enum TokenError {
     Malformed(String),
     #[error("the token's signature does not verify")]
     BadSignature,
-    #[error("the token was made at {issued_at} s, more than {MAX_SKEW_S} s from the registry's clock ({now} s)")]
+    #[error(
+        "the token was made at {issued_at} s, more than {MAX_SKEW_S} s from the registry's clock ({now} s)"
+    )]
     Stale { issued_at: i64, now: i64 },
     #[error("the token was made for another request: {0}")]
     WrongRequest(String),
 }
 
 /// Makes the `Authorization` header value for one request of `station`.
-pub fn make(station: &str, key: &schemas::SigningKey, request: &RequestLine<'_>, now_s: i64) -> String {
+pub fn make(
+    station: &str,
+    key: &schemas::SigningKey,
+    request: &RequestLine<'_>,
+    now_s: i64,
+) -> String {
     let mut cti = [0u8; 16];
     // A token id that repeats would only get this request refused as a replay.
     let _ = getrandom::fill(&mut cti);
@@ -65,7 +72,8 @@ pub fn make(station: &str, key: &schemas::SigningKey, request: &RequestLine<'_>,
         claims = claims.private_claim(BODY, Value::Bytes(h.to_vec()));
     }
     let payload = claims.build().to_vec().expect("CBOR of a claims set");
-    let cose = schemas::cose::sign1(CONTENT_TYPE, station.as_bytes(), payload, key).expect("COSE encoding");
+    let cose = schemas::cose::sign1(CONTENT_TYPE, station.as_bytes(), payload, key)
+        .expect("COSE encoding");
     format!("CWT {}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(cose))
 }
 
@@ -90,9 +98,13 @@ pub struct Verified {
 pub fn parse(header: Option<&str>) -> Result<Unverified, TokenError> {
     let value = header.ok_or(TokenError::Missing)?;
     let b64 = value.strip_prefix("CWT ").ok_or(TokenError::Missing)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64.trim()).map_err(|e| TokenError::Malformed(e.to_string()))?;
-    let signed = schemas::cose::parse1(&bytes, CONTENT_TYPE).map_err(|e| TokenError::Malformed(e.to_string()))?;
-    let claims = ClaimsSet::from_slice(&signed.payload).map_err(|e| TokenError::Malformed(format!("claims: {e:?}")))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(b64.trim())
+        .map_err(|e| TokenError::Malformed(e.to_string()))?;
+    let signed = schemas::cose::parse1(&bytes, CONTENT_TYPE)
+        .map_err(|e| TokenError::Malformed(e.to_string()))?;
+    let claims = ClaimsSet::from_slice(&signed.payload)
+        .map_err(|e| TokenError::Malformed(format!("claims: {e:?}")))?;
     let station = claims.issuer.clone().ok_or_else(|| TokenError::Malformed("no issuer".into()))?;
     if signed.kid_text() != station {
         return Err(TokenError::Malformed("the key id is not the issuer".into()));
@@ -102,7 +114,12 @@ pub fn parse(header: Option<&str>) -> Result<Unverified, TokenError> {
 
 impl Unverified {
     /// Verifies the token with the station's key against the request it came with.
-    pub fn verify(self, key: &schemas::VerifyingKey, request: &RequestLine<'_>, now_s: i64) -> Result<Verified, TokenError> {
+    pub fn verify(
+        self,
+        key: &schemas::VerifyingKey,
+        request: &RequestLine<'_>,
+        now_s: i64,
+    ) -> Result<Verified, TokenError> {
         self.signed.verify(key).map_err(|_| TokenError::BadSignature)?;
         let c = &self.claims;
         if c.audience.as_deref() != Some(AUDIENCE) {
@@ -115,8 +132,13 @@ impl Unverified {
         if (issued_at - now_s).abs() > MAX_SKEW_S {
             return Err(TokenError::Stale { issued_at, now: now_s });
         }
-        let token_id = c.cwt_id.clone().filter(|id| id.len() >= 16).ok_or_else(|| TokenError::Malformed("no token id of 16 bytes".into()))?;
-        let claim = |id: i64| c.rest.iter().find(|(n, _)| *n == ClaimName::PrivateUse(id)).map(|(_, v)| v);
+        let token_id = c
+            .cwt_id
+            .clone()
+            .filter(|id| id.len() >= 16)
+            .ok_or_else(|| TokenError::Malformed("no token id of 16 bytes".into()))?;
+        let claim =
+            |id: i64| c.rest.iter().find(|(n, _)| *n == ClaimName::PrivateUse(id)).map(|(_, v)| v);
         if claim(HTM).and_then(Value::as_text) != Some(request.method) {
             return Err(TokenError::WrongRequest("method".into()));
         }
@@ -152,19 +174,54 @@ mod tests {
         assert_eq!(v.token_id.len(), 16);
         // Each token has its own id.
         let t2 = make("ST-1", &key, &req, NOW);
-        assert_ne!(parse(Some(&t2)).unwrap().verify(&key.verifying_key(), &req, NOW).unwrap().token_id, v.token_id);
+        assert_ne!(
+            parse(Some(&t2)).unwrap().verify(&key.verifying_key(), &req, NOW).unwrap().token_id,
+            v.token_id
+        );
 
         let other = schemas::keys::new_signing_key().unwrap();
-        assert_eq!(parse(Some(&t)).unwrap().verify(&other.verifying_key(), &req, NOW).unwrap_err(), TokenError::BadSignature);
-        assert!(matches!(parse(Some(&t)).unwrap().verify(&key.verifying_key(), &req, NOW + 301), Err(TokenError::Stale { .. })));
-        assert!(matches!(parse(Some(&t)).unwrap().verify(&key.verifying_key(), &line("/v1/operators", Some(body)), NOW), Err(TokenError::WrongRequest(_))));
-        assert!(matches!(parse(Some(&t)).unwrap().verify(&key.verifying_key(), &line("/v1/announce", Some(crate::sha256(b"[]"))), NOW), Err(TokenError::WrongRequest(_))));
-        assert!(matches!(parse(Some(&t)).unwrap().verify(&key.verifying_key(), &RequestLine { method: "GET", ..req.clone() }, NOW), Err(TokenError::WrongRequest(_))));
+        assert_eq!(
+            parse(Some(&t)).unwrap().verify(&other.verifying_key(), &req, NOW).unwrap_err(),
+            TokenError::BadSignature
+        );
+        assert!(matches!(
+            parse(Some(&t)).unwrap().verify(&key.verifying_key(), &req, NOW + 301),
+            Err(TokenError::Stale { .. })
+        ));
+        assert!(matches!(
+            parse(Some(&t)).unwrap().verify(
+                &key.verifying_key(),
+                &line("/v1/operators", Some(body)),
+                NOW
+            ),
+            Err(TokenError::WrongRequest(_))
+        ));
+        assert!(matches!(
+            parse(Some(&t)).unwrap().verify(
+                &key.verifying_key(),
+                &line("/v1/announce", Some(crate::sha256(b"[]"))),
+                NOW
+            ),
+            Err(TokenError::WrongRequest(_))
+        ));
+        assert!(matches!(
+            parse(Some(&t)).unwrap().verify(
+                &key.verifying_key(),
+                &RequestLine { method: "GET", ..req.clone() },
+                NOW
+            ),
+            Err(TokenError::WrongRequest(_))
+        ));
         // An upload token binds no body; it does not pass for a request with one.
         let up = RequestLine { method: "PATCH", path: "/v1/uploads/ab", body_sha256: None };
         let t = make("ST-1", &key, &up, NOW);
         parse(Some(&t)).unwrap().verify(&key.verifying_key(), &up, NOW).unwrap();
-        assert!(parse(Some(&t)).unwrap().verify(&key.verifying_key(), &RequestLine { body_sha256: Some(body), ..up }, NOW).is_err());
+        assert!(
+            parse(Some(&t))
+                .unwrap()
+                .verify(&key.verifying_key(), &RequestLine { body_sha256: Some(body), ..up }, NOW)
+                .is_err()
+        );
     }
 
     #[test]

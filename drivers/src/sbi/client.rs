@@ -12,10 +12,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use reqwest::Method;
 use sha2::{Digest, Sha256};
 
+use super::SbiError;
 use super::jws::{self, TrustAnchors};
 use super::stream::{self, Frames};
 use super::wire::*;
-use super::SbiError;
 
 /// The ports SBI services listen on.
 pub const PORTS: RangeInclusive<u16> = 4501..=4600;
@@ -32,7 +32,8 @@ pub fn chain_start() -> String {
 
 /// The next link of a capture chain: SHA-256(previous hash bytes || SHA-256(record)).
 pub fn chain_next(previous: &str, record: &[u8]) -> Result<String, SbiError> {
-    let prev = hex::decode(previous).map_err(|_| SbiError::Protocol(format!("previous hash {previous:?} is not hex")))?;
+    let prev = hex::decode(previous)
+        .map_err(|_| SbiError::Protocol(format!("previous hash {previous:?} is not hex")))?;
     let mut h = Sha256::new();
     h.update(&prev);
     h.update(Sha256::digest(record));
@@ -86,7 +87,10 @@ pub struct Client {
 }
 
 fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 fn method(name: &'static str) -> Method {
@@ -124,10 +128,19 @@ impl Client {
         format!("http://{}:{port}{path}", self.host)
     }
 
-    fn call<T: serde::de::DeserializeOwned>(&self, port: u16, verb: &'static str, path: &str, body: Option<&impl serde::Serialize>, timeout: Duration) -> Result<T, SbiError> {
+    fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        port: u16,
+        verb: &'static str,
+        path: &str,
+        body: Option<&impl serde::Serialize>,
+        timeout: Duration,
+    ) -> Result<T, SbiError> {
         let mut req = self.http.request(method(verb), self.url(port, path)).timeout(timeout);
         if let Some(b) = body {
-            req = req.header("Content-Type", "application/json").body(serde_json::to_vec(b).map_err(|e| SbiError::Protocol(e.to_string()))?);
+            req = req
+                .header("Content-Type", "application/json")
+                .body(serde_json::to_vec(b).map_err(|e| SbiError::Protocol(e.to_string()))?);
         }
         let resp = req.send().map_err(|e| SbiError::from_transport(port, timeout, e))?;
         let status = resp.status();
@@ -135,20 +148,28 @@ impl Client {
         if !status.is_success() {
             // Services report their errors in the body even with a failing status.
             if let Ok(e) = serde_json::from_slice::<serde_json::Value>(&bytes)
-                && let Some(err) = e.get("error").and_then(|v| serde_json::from_value::<WireError>(v.clone()).ok())
+                && let Some(err) =
+                    e.get("error").and_then(|v| serde_json::from_value::<WireError>(v.clone()).ok())
                 && err.code != 0
             {
                 return Err(SbiError::Device { code: err.code, info: err.info });
             }
             return Err(SbiError::Protocol(format!("{verb} {path} answered HTTP {status}")));
         }
-        serde_json::from_slice(&bytes).map_err(|e| SbiError::Protocol(format!("{verb} {path}: {e}")))
+        serde_json::from_slice(&bytes)
+            .map_err(|e| SbiError::Protocol(format!("{verb} {path}: {e}")))
     }
 
     /// MOSIPDISC on one port: the devices of `kind` ("Biometric Device" for all, or "Finger",
     /// "Iris", "Face").
     pub fn discover_port(&self, port: u16, kind: &str) -> Result<Vec<Discovered>, SbiError> {
-        self.call(port, "MOSIPDISC", "/device", Some(&serde_json::json!({ "type": kind })), INFO_TIMEOUT)
+        self.call(
+            port,
+            "MOSIPDISC",
+            "/device",
+            Some(&serde_json::json!({ "type": kind })),
+            INFO_TIMEOUT,
+        )
     }
 
     /// Scans `ports` (in parallel; closed ports answer at once on loopback) and returns the ports
@@ -159,7 +180,14 @@ impl Client {
         std::thread::scope(|s| {
             let workers: Vec<_> = ports
                 .chunks(10)
-                .map(|chunk| s.spawn(move || chunk.iter().filter_map(|p| self.discover_port(*p, kind).ok().map(|d| (*p, d))).collect::<Vec<_>>()))
+                .map(|chunk| {
+                    s.spawn(move || {
+                        chunk
+                            .iter()
+                            .filter_map(|p| self.discover_port(*p, kind).ok().map(|d| (*p, d)))
+                            .collect::<Vec<_>>()
+                    })
+                })
                 .collect();
             for w in workers {
                 if let Ok(mut f) = w.join() {
@@ -174,7 +202,8 @@ impl Client {
     /// MOSIPDINFO: every device of the service on `port`, each with its signed identity checked.
     /// A device whose identity fails the checks is returned as its error.
     pub fn info(&self, port: u16) -> Result<Vec<Result<Identity, SbiError>>, SbiError> {
-        let entries: Vec<InfoEntry> = self.call(port, "MOSIPDINFO", "/info", None::<&()>, INFO_TIMEOUT)?;
+        let entries: Vec<InfoEntry> =
+            self.call(port, "MOSIPDINFO", "/info", None::<&()>, INFO_TIMEOUT)?;
         Ok(entries.into_iter().map(|e| self.identity(port, e)).collect())
     }
 
@@ -184,13 +213,18 @@ impl Client {
         }
         if entry.device_info.matches('.').count() != 2 {
             // An unsigned (base64url) payload: the device is not registered.
-            return Err(SbiError::Device { code: 100, info: "the device information is not signed: the device is not registered".into() });
+            return Err(SbiError::Device {
+                code: 100,
+                info: "the device information is not signed: the device is not registered".into(),
+            });
         }
         let now = (self.clock)();
         let info = jws::verify(&entry.device_info, &self.anchors, now)?;
-        let signed: SignedInfo = serde_json::from_slice(&info.payload).map_err(|e| SbiError::Protocol(format!("device information: {e}")))?;
+        let signed: SignedInfo = serde_json::from_slice(&info.payload)
+            .map_err(|e| SbiError::Protocol(format!("device information: {e}")))?;
         let digital = jws::verify(&signed.digital_id, &self.anchors, now)?;
-        let digital_id: DigitalId = serde_json::from_slice(&digital.payload).map_err(|e| SbiError::Protocol(format!("digital id: {e}")))?;
+        let digital_id: DigitalId = serde_json::from_slice(&digital.payload)
+            .map_err(|e| SbiError::Protocol(format!("digital id: {e}")))?;
         Ok(Identity {
             port,
             device_id: signed.device_id,
@@ -212,11 +246,23 @@ impl Client {
     /// RCAPTURE: captures as `request` asks and checks every answer: the device's error code,
     /// the JWS and its certificate path, the digital id inside it, the transaction id, the
     /// purpose, the modality, and the hash chain from the request's previous hash.
-    pub fn capture(&self, port: u16, request: &CaptureRequest) -> Result<Vec<SignedBiometric>, SbiError> {
+    pub fn capture(
+        &self,
+        port: u16,
+        request: &CaptureRequest,
+    ) -> Result<Vec<SignedBiometric>, SbiError> {
         let wait = Duration::from_millis(request.timeout) + CAPTURE_GRACE;
-        let answer: CaptureResponse = self.call(port, "RCAPTURE", "/capture", Some(request), wait)?;
-        let first = request.bio.first().ok_or_else(|| SbiError::Protocol("a capture request needs one bio entry".into()))?;
-        let mut previous = if first.previous_hash.is_empty() { chain_start() } else { first.previous_hash.clone() };
+        let answer: CaptureResponse =
+            self.call(port, "RCAPTURE", "/capture", Some(request), wait)?;
+        let first = request
+            .bio
+            .first()
+            .ok_or_else(|| SbiError::Protocol("a capture request needs one bio entry".into()))?;
+        let mut previous = if first.previous_hash.is_empty() {
+            chain_start()
+        } else {
+            first.previous_hash.clone()
+        };
         let now = (self.clock)();
         let mut out = Vec::new();
         for entry in answer.biometrics {
@@ -224,22 +270,39 @@ impl Client {
                 return Err(SbiError::Device { code: err.code, info: err.info.clone() });
             }
             let verified = jws::verify(&entry.data, &self.anchors, now)?;
-            let data: CaptureData = serde_json::from_slice(&verified.payload).map_err(|e| SbiError::Protocol(format!("capture data: {e}")))?;
+            let data: CaptureData = serde_json::from_slice(&verified.payload)
+                .map_err(|e| SbiError::Protocol(format!("capture data: {e}")))?;
             let digital = jws::verify(&data.digital_id, &self.anchors, now)?;
-            let digital_id: DigitalId = serde_json::from_slice(&digital.payload).map_err(|e| SbiError::Protocol(format!("digital id: {e}")))?;
+            let digital_id: DigitalId = serde_json::from_slice(&digital.payload)
+                .map_err(|e| SbiError::Protocol(format!("digital id: {e}")))?;
             if data.transaction_id != request.transaction_id {
-                return Err(SbiError::Protocol(format!("the capture answers transaction {:?}, not {:?}", data.transaction_id, request.transaction_id)));
+                return Err(SbiError::Protocol(format!(
+                    "the capture answers transaction {:?}, not {:?}",
+                    data.transaction_id, request.transaction_id
+                )));
             }
             if !data.purpose.eq_ignore_ascii_case(&request.purpose) {
-                return Err(SbiError::Protocol(format!("the capture is for {:?}, not {:?}", data.purpose, request.purpose)));
+                return Err(SbiError::Protocol(format!(
+                    "the capture is for {:?}, not {:?}",
+                    data.purpose, request.purpose
+                )));
             }
             if !data.bio_type.eq_ignore_ascii_case(&first.kind) {
-                return Err(SbiError::Protocol(format!("asked for {}, the device returned {}", first.kind, data.bio_type)));
+                return Err(SbiError::Protocol(format!(
+                    "asked for {}, the device returned {}",
+                    first.kind, data.bio_type
+                )));
             }
-            let record = URL_SAFE_NO_PAD.decode(data.bio_value.trim_end_matches('=')).map_err(|e| SbiError::Protocol(format!("bioValue: {e}")))?;
+            let record = URL_SAFE_NO_PAD
+                .decode(data.bio_value.trim_end_matches('='))
+                .map_err(|e| SbiError::Protocol(format!("bioValue: {e}")))?;
             let expected = chain_next(&previous, &record)?;
             if !entry.hash.eq_ignore_ascii_case(&expected) {
-                return Err(SbiError::BrokenChain { sub_type: data.bio_sub_type, expected, found: entry.hash });
+                return Err(SbiError::BrokenChain {
+                    sub_type: data.bio_sub_type,
+                    expected,
+                    found: entry.hash,
+                });
             }
             out.push(SignedBiometric {
                 bio_type: data.bio_type,
@@ -259,8 +322,18 @@ impl Client {
     }
 
     /// STREAM: the preview of one device for `timeout`, as JPEG frames.
-    pub fn stream(&self, port: u16, device_id: &str, sub_id: &str, timeout: Duration) -> Result<Frames<reqwest::blocking::Response>, SbiError> {
-        let body = StreamRequest { device_id: device_id.into(), device_sub_id: sub_id.into(), timeout: timeout.as_millis() as u64 };
+    pub fn stream(
+        &self,
+        port: u16,
+        device_id: &str,
+        sub_id: &str,
+        timeout: Duration,
+    ) -> Result<Frames<reqwest::blocking::Response>, SbiError> {
+        let body = StreamRequest {
+            device_id: device_id.into(),
+            device_sub_id: sub_id.into(),
+            timeout: timeout.as_millis() as u64,
+        };
         let resp = self
             .http
             .request(method("STREAM"), self.url(port, "/stream"))
@@ -270,9 +343,17 @@ impl Client {
             .send()
             .map_err(|e| SbiError::from_transport(port, timeout, e))?;
         if !resp.status().is_success() {
-            return Err(SbiError::Device { code: 106, info: format!("STREAM answered HTTP {}", resp.status()) });
+            return Err(SbiError::Device {
+                code: 106,
+                info: format!("STREAM answered HTTP {}", resp.status()),
+            });
         }
-        let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         let b = stream::boundary(&ct).map_err(|e| SbiError::Protocol(e.to_string()))?;
         Ok(Frames::new(resp, &b))
     }

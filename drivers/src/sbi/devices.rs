@@ -79,13 +79,26 @@ impl Preview {
                                 return;
                             }
                             match parts.next_frame() {
-                                Ok(Some(jpeg)) => match image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg) {
+                                Ok(Some(jpeg)) => match image::load_from_memory_with_format(
+                                    &jpeg,
+                                    image::ImageFormat::Jpeg,
+                                ) {
                                     Ok(img) => {
                                         let rgb = img.to_rgb8();
                                         sequence += 1;
-                                        tx.put(Ok(Frame { image: Image { width: rgb.width(), height: rgb.height(), channels: 3, data: rgb.into_raw() }, sequence }));
+                                        tx.put(Ok(Frame {
+                                            image: Image {
+                                                width: rgb.width(),
+                                                height: rgb.height(),
+                                                channels: 3,
+                                                data: rgb.into_raw(),
+                                            },
+                                            sequence,
+                                        }));
                                     }
-                                    Err(e) => tx.put(Err(DeviceError::Protocol(format!("a preview frame is not a JPEG: {e}")))),
+                                    Err(e) => tx.put(Err(DeviceError::Protocol(format!(
+                                        "a preview frame is not a JPEG: {e}"
+                                    )))),
                                 },
                                 Ok(None) => break,
                                 Err(e) => {
@@ -110,7 +123,10 @@ impl Preview {
                 Ok(f)
             }
             Some(Err(e)) => Err(e),
-            None => self.last.clone().ok_or_else(|| DeviceError::NotReady("waiting for the first preview frame".into())),
+            None => self
+                .last
+                .clone()
+                .ok_or_else(|| DeviceError::NotReady("waiting for the first preview frame".into())),
         }
     }
 }
@@ -154,7 +170,13 @@ impl Link {
 
     fn info(&self) -> DeviceInfo {
         let d = &self.identity.digital_id;
-        DeviceInfo { backend: Backend::Sbi, make: d.make.clone(), model: d.model.clone(), serial: d.serial_no.clone(), firmware: self.identity.firmware.clone() }
+        DeviceInfo {
+            backend: Backend::Sbi,
+            make: d.make.clone(),
+            model: d.model.clone(),
+            serial: d.serial_no.clone(),
+            firmware: self.identity.firmware.clone(),
+        }
     }
 
     fn new_transaction(&mut self) {
@@ -163,11 +185,21 @@ impl Link {
     }
 
     fn preview(&mut self) -> Result<Frame, DeviceError> {
-        let (client, port, id, sub) = (&self.client, self.identity.port, &self.identity.device_id, &self.preview_sub_id);
-        self.preview.get_or_insert_with(|| Preview::start(client.clone(), port, id.clone(), sub.clone())).latest()
+        let (client, port, id, sub) =
+            (&self.client, self.identity.port, &self.identity.device_id, &self.preview_sub_id);
+        self.preview
+            .get_or_insert_with(|| Preview::start(client.clone(), port, id.clone(), sub.clone()))
+            .latest()
     }
 
-    fn capture(&mut self, kind: &str, sub_id: &str, count: u8, exception: Vec<String>, timeout: Duration) -> Result<Vec<SignedBiometric>, DeviceError> {
+    fn capture(
+        &mut self,
+        kind: &str,
+        sub_id: &str,
+        count: u8,
+        exception: Vec<String>,
+        timeout: Duration,
+    ) -> Result<Vec<SignedBiometric>, DeviceError> {
         let request = CaptureRequest {
             env: self.env.clone(),
             purpose: self.purpose.clone(),
@@ -220,7 +252,12 @@ fn status_of(s: &str) -> DeviceStatus {
 }
 
 fn signed(b: &SignedBiometric) -> Signed {
-    Signed { record: b.record.clone(), jws: b.jws.clone(), previous_hash: b.previous_hash.clone(), hash: b.hash.clone() }
+    Signed {
+        record: b.record.clone(),
+        jws: b.jws.clone(),
+        previous_hash: b.previous_hash.clone(),
+        hash: b.hash.clone(),
+    }
 }
 
 fn quality(b: &SignedBiometric) -> Option<u8> {
@@ -244,7 +281,9 @@ impl SbiFingerprint {
     /// `identity` from [`Client::info`]; it must be a finger device.
     pub fn new(client: Client, identity: Identity) -> Result<SbiFingerprint, DeviceError> {
         if !identity.digital_id.kind.eq_ignore_ascii_case("Finger") {
-            return Err(DeviceError::Unsupported("capture fingerprints (it is not a finger device)"));
+            return Err(DeviceError::Unsupported(
+                "capture fingerprints (it is not a finger device)",
+            ));
         }
         Ok(SbiFingerprint { link: Link::new(client, identity, "1") })
     }
@@ -266,18 +305,34 @@ impl SbiFingerprint {
     }
 
     fn to_capture(b: &SignedBiometric) -> Result<FingerCapture, DeviceError> {
-        let Record::Finger(r) = Record::parse(&b.record).map_err(|e| bad_record("finger", e))? else {
-            return Err(DeviceError::Protocol(format!("asked for a finger, the device signed a {} record", String::from_utf8_lossy(&b.record[..3.min(b.record.len())]))));
+        let Record::Finger(r) = Record::parse(&b.record).map_err(|e| bad_record("finger", e))?
+        else {
+            return Err(DeviceError::Protocol(format!(
+                "asked for a finger, the device signed a {} record",
+                String::from_utf8_lossy(&b.record[..3.min(b.record.len())])
+            )));
         };
         let view = r.views.first().ok_or_else(|| bad_record("finger", "it holds no image"))?;
-        let finger = Finger::from_iso_code(view.position).ok_or_else(|| bad_record("finger", format!("finger position {}", view.position)))?;
+        let finger = Finger::from_iso_code(view.position)
+            .ok_or_else(|| bad_record("finger", format!("finger position {}", view.position)))?;
         if finger_name(finger) != b.bio_sub_type {
-            return Err(DeviceError::Protocol(format!("the device labelled {} as {:?}", finger_name(finger), b.bio_sub_type)));
+            return Err(DeviceError::Protocol(format!(
+                "the device labelled {} as {:?}",
+                finger_name(finger),
+                b.bio_sub_type
+            )));
         }
         let rate = view.image_sampling_rate[0];
-        let ppi = if view.scale_units == 2 { (f64::from(rate) * 2.54).round() as u16 } else { rate };
+        let ppi =
+            if view.scale_units == 2 { (f64::from(rate) * 2.54).round() as u16 } else { rate };
         let image = image_of(view.decode_image().map_err(|e| bad_record("finger", e))?);
-        Ok(FingerCapture { finger, image, ppi, device_quality: quality(b), signed: Some(signed(b)) })
+        Ok(FingerCapture {
+            finger,
+            image,
+            ppi,
+            device_quality: quality(b),
+            signed: Some(signed(b)),
+        })
     }
 }
 
@@ -291,25 +346,45 @@ impl FingerprintScanner for SbiFingerprint {
     fn preview(&mut self) -> Result<Frame, DeviceError> {
         self.link.preview()
     }
-    fn capture_finger(&mut self, _finger: Finger, _timeout: Duration) -> Result<FingerCapture, DeviceError> {
+    fn capture_finger(
+        &mut self,
+        _finger: Finger,
+        _timeout: Duration,
+    ) -> Result<FingerCapture, DeviceError> {
         Err(DeviceError::Unsupported("capture a single finger (it is a slap scanner)"))
     }
-    fn capture_slap(&mut self, slap: Slap, absent: &[Finger], timeout: Duration) -> Result<Vec<FingerCapture>, DeviceError> {
+    fn capture_slap(
+        &mut self,
+        slap: Slap,
+        absent: &[Finger],
+        timeout: Duration,
+    ) -> Result<Vec<FingerCapture>, DeviceError> {
         let sub_id = match slap {
             Slap::LeftFour => "1",
             Slap::RightFour => "2",
             Slap::Thumbs => "3",
         };
-        let exception: Vec<String> = slap.fingers().iter().filter(|f| absent.contains(f)).map(|f| finger_name(*f).to_string()).collect();
+        let exception: Vec<String> = slap
+            .fingers()
+            .iter()
+            .filter(|f| absent.contains(f))
+            .map(|f| finger_name(*f).to_string())
+            .collect();
         let count = (slap.fingers().len() - exception.len()) as u8;
         if count == 0 {
             return Ok(Vec::new());
         }
         self.link.preview_sub_id = sub_id.into();
         let got = self.link.capture("Finger", sub_id, count, exception, timeout)?;
-        let caps: Vec<FingerCapture> = got.iter().map(Self::to_capture).collect::<Result<_, _>>()?;
-        if let Some(c) = caps.iter().find(|c| !slap.fingers().contains(&c.finger) || absent.contains(&c.finger)) {
-            return Err(DeviceError::Protocol(format!("the device returned {} for a {slap:?} capture", finger_name(c.finger))));
+        let caps: Vec<FingerCapture> =
+            got.iter().map(Self::to_capture).collect::<Result<_, _>>()?;
+        if let Some(c) =
+            caps.iter().find(|c| !slap.fingers().contains(&c.finger) || absent.contains(&c.finger))
+        {
+            return Err(DeviceError::Protocol(format!(
+                "the device returned {} for a {slap:?} capture",
+                finger_name(c.finger)
+            )));
         }
         Ok(caps)
     }
@@ -351,7 +426,11 @@ impl IrisCamera for SbiIris {
     fn preview(&mut self) -> Result<Frame, DeviceError> {
         self.link.preview()
     }
-    fn capture(&mut self, eyes: &[Eye], timeout: Duration) -> Result<Vec<IrisCapture>, DeviceError> {
+    fn capture(
+        &mut self,
+        eyes: &[Eye],
+        timeout: Duration,
+    ) -> Result<Vec<IrisCapture>, DeviceError> {
         let (sub_id, count) = match (eyes.contains(&Eye::Left), eyes.contains(&Eye::Right)) {
             (true, true) => ("3", 2),
             (true, false) => ("1", 1),
@@ -361,8 +440,11 @@ impl IrisCamera for SbiIris {
         let got = self.link.capture("Iris", sub_id, count, Vec::new(), timeout)?;
         let mut out = Vec::new();
         for b in &got {
-            let Record::Iris(r) = Record::parse(&b.record).map_err(|e| bad_record("iris", e))? else {
-                return Err(DeviceError::Protocol("asked for an iris, the device signed another kind of record".into()));
+            let Record::Iris(r) = Record::parse(&b.record).map_err(|e| bad_record("iris", e))?
+            else {
+                return Err(DeviceError::Protocol(
+                    "asked for an iris, the device signed another kind of record".into(),
+                ));
             };
             let img = r.images.first().ok_or_else(|| bad_record("iris", "it holds no image"))?;
             let eye = match img.eye {
@@ -372,15 +454,27 @@ impl IrisCamera for SbiIris {
                 schemas::iso19794::iris::Eye::Unspecified => match b.bio_sub_type.as_str() {
                     "Right" => Eye::Right,
                     "Left" => Eye::Left,
-                    other => return Err(DeviceError::Protocol(format!("an iris labelled {other:?}"))),
+                    other => {
+                        return Err(DeviceError::Protocol(format!("an iris labelled {other:?}")));
+                    }
                 },
             };
             if eye_name(eye) != b.bio_sub_type || !eyes.contains(&eye) {
-                return Err(DeviceError::Protocol(format!("the device returned the {} iris labelled {:?}", eye_name(eye), b.bio_sub_type)));
+                return Err(DeviceError::Protocol(format!(
+                    "the device returned the {} iris labelled {:?}",
+                    eye_name(eye),
+                    b.bio_sub_type
+                )));
             }
             let diameter = img.iris_diameter.map(|[lo, hi]| if hi > 0 { hi } else { lo });
             let image = image_of(img.decode_image().map_err(|e| bad_record("iris", e))?);
-            out.push(IrisCapture { eye, image, iris_diameter: diameter, device_quality: quality(b), signed: Some(signed(b)) });
+            out.push(IrisCapture {
+                eye,
+                image,
+                iris_diameter: diameter,
+                device_quality: quality(b),
+                signed: Some(signed(b)),
+            });
         }
         Ok(out)
     }
@@ -397,7 +491,9 @@ pub struct SbiFace {
 impl SbiFace {
     pub fn new(client: Client, identity: Identity) -> Result<SbiFace, DeviceError> {
         if !identity.digital_id.kind.eq_ignore_ascii_case("Face") {
-            return Err(DeviceError::Unsupported("take face photographs (it is not a face device)"));
+            return Err(DeviceError::Unsupported(
+                "take face photographs (it is not a face device)",
+            ));
         }
         Ok(SbiFace { link: Link::new(client, identity, "0") })
     }
@@ -420,11 +516,23 @@ impl Camera for SbiFace {
     fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError> {
         self.capture_signed(timeout).map(|(i, _)| i)
     }
-    fn capture_signed(&mut self, timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+    fn capture_signed(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<(Image, Option<Signed>), DeviceError> {
         self.face(Vec::new(), timeout)
     }
-    fn capture_exception_photo(&mut self, fingers: &[Finger], eyes: &[Eye], timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
-        let excepted: Vec<String> = fingers.iter().map(|f| finger_name(*f).to_string()).chain(eyes.iter().map(|e| eye_name(*e).to_string())).collect();
+    fn capture_exception_photo(
+        &mut self,
+        fingers: &[Finger],
+        eyes: &[Eye],
+        timeout: Duration,
+    ) -> Result<(Image, Option<Signed>), DeviceError> {
+        let excepted: Vec<String> = fingers
+            .iter()
+            .map(|f| finger_name(*f).to_string())
+            .chain(eyes.iter().map(|e| eye_name(*e).to_string()))
+            .collect();
         self.face(excepted, timeout)
     }
     fn new_transaction(&mut self) {
@@ -434,14 +542,25 @@ impl Camera for SbiFace {
 
 impl SbiFace {
     /// A face capture; with `exception` filled, the exception photo for those biometrics.
-    fn face(&mut self, exception: Vec<String>, timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+    fn face(
+        &mut self,
+        exception: Vec<String>,
+        timeout: Duration,
+    ) -> Result<(Image, Option<Signed>), DeviceError> {
         let got = self.link.capture("Face", "0", 1, exception, timeout)?;
         let b = match got.as_slice() {
             [b] => b,
-            other => return Err(DeviceError::Protocol(format!("a face capture returned {} images", other.len()))),
+            other => {
+                return Err(DeviceError::Protocol(format!(
+                    "a face capture returned {} images",
+                    other.len()
+                )));
+            }
         };
         let Record::Face(r) = Record::parse(&b.record).map_err(|e| bad_record("face", e))? else {
-            return Err(DeviceError::Protocol("asked for a face, the device signed another kind of record".into()));
+            return Err(DeviceError::Protocol(
+                "asked for a face, the device signed another kind of record".into(),
+            ));
         };
         let img = r.images.first().ok_or_else(|| bad_record("face", "it holds no image"))?;
         Ok((image_of(img.decode_image().map_err(|e| bad_record("face", e))?), Some(signed(b))))

@@ -99,7 +99,9 @@ struct Header {
 
 fn b64url(part: &str, what: &str) -> Result<Vec<u8>, TrustError> {
     // Some services pad; the compact form does not, but accepting it costs nothing.
-    URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).map_err(|e| TrustError::Malformed(format!("{what}: {e}")))
+    URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .map_err(|e| TrustError::Malformed(format!("{what}: {e}")))
 }
 
 /// Decodes the payload of a compact JWS without checking anything (for showing what an untrusted
@@ -119,7 +121,8 @@ pub fn verify(jws: &str, anchors: &TrustAnchors, now: i64) -> Result<Verified, T
         (Some(h), Some(p), Some(s), None) => (h, p, s),
         _ => return Err(TrustError::Malformed("expected three parts separated by dots".into())),
     };
-    let header: Header = serde_json::from_slice(&b64url(h, "header")?).map_err(|e| TrustError::Malformed(format!("header: {e}")))?;
+    let header: Header = serde_json::from_slice(&b64url(h, "header")?)
+        .map_err(|e| TrustError::Malformed(format!("header: {e}")))?;
     let payload = b64url(p, "payload")?;
     let signature = b64url(s, "signature")?;
     let algorithm: &dyn ring::signature::VerificationAlgorithm = match header.alg.as_str() {
@@ -134,34 +137,48 @@ pub fn verify(jws: &str, anchors: &TrustAnchors, now: i64) -> Result<Verified, T
         .x5c
         .iter()
         .enumerate()
-        .map(|(index, c)| STANDARD.decode(c).map_err(|e| TrustError::Certificate { index, detail: e.to_string() }))
+        .map(|(index, c)| {
+            STANDARD.decode(c).map_err(|e| TrustError::Certificate { index, detail: e.to_string() })
+        })
         .collect::<Result<_, _>>()?;
     let path: Vec<X509Certificate<'_>> = ders
         .iter()
         .enumerate()
-        .map(|(index, d)| X509Certificate::from_der(d).map(|(_, c)| c).map_err(|e| TrustError::Certificate { index, detail: e.to_string() }))
+        .map(|(index, d)| {
+            X509Certificate::from_der(d)
+                .map(|(_, c)| c)
+                .map_err(|e| TrustError::Certificate { index, detail: e.to_string() })
+        })
         .collect::<Result<_, _>>()?;
 
     let leaf = &path[0];
-    ring::signature::UnparsedPublicKey::new(algorithm, leaf.public_key().subject_public_key.data.as_ref())
-        .verify(format!("{h}.{p}").as_bytes(), &signature)
-        .map_err(|_| TrustError::BadSignature)?;
+    ring::signature::UnparsedPublicKey::new(
+        algorithm,
+        leaf.public_key().subject_public_key.data.as_ref(),
+    )
+    .verify(format!("{h}.{p}").as_bytes(), &signature)
+    .map_err(|_| TrustError::BadSignature)?;
 
     let at = ASN1Time::from_timestamp(now).map_err(|e| TrustError::Malformed(e.to_string()))?;
     let valid = |c: &X509Certificate<'_>| {
         if c.validity().is_valid_at(at) {
             Ok(())
         } else {
-            Err(TrustError::Expired { subject: c.subject().to_string(), not_before: c.validity().not_before.to_string(), not_after: c.validity().not_after.to_string() })
+            Err(TrustError::Expired {
+                subject: c.subject().to_string(),
+                not_before: c.validity().not_before.to_string(),
+                not_after: c.validity().not_after.to_string(),
+            })
         }
     };
     let signs = |child: &X509Certificate<'_>, issuer: &X509Certificate<'_>| {
         if !issuer.is_ca() {
             return Err(TrustError::NotCa(issuer.subject().to_string()));
         }
-        child
-            .verify_signature(Some(issuer.public_key()))
-            .map_err(|_| TrustError::BrokenPath { subject: child.subject().to_string(), issuer: issuer.subject().to_string() })
+        child.verify_signature(Some(issuer.public_key())).map_err(|_| TrustError::BrokenPath {
+            subject: child.subject().to_string(),
+            issuer: issuer.subject().to_string(),
+        })
     };
     for (i, c) in path.iter().enumerate() {
         valid(c)?;
@@ -174,7 +191,9 @@ pub fn verify(jws: &str, anchors: &TrustAnchors, now: i64) -> Result<Verified, T
     let mut anchor_name = None;
     for a in &anchors.certs {
         let Ok((_, anchor)) = X509Certificate::from_der(a) else { continue };
-        if a.as_slice() == last.as_raw() || (last.issuer() == anchor.subject() && signs(last, &anchor).is_ok()) {
+        if a.as_slice() == last.as_raw()
+            || (last.issuer() == anchor.subject() && signs(last, &anchor).is_ok())
+        {
             valid(&anchor)?;
             anchor_name = Some(anchor.subject().to_string());
             break;
@@ -182,5 +201,10 @@ pub fn verify(jws: &str, anchors: &TrustAnchors, now: i64) -> Result<Verified, T
     }
     let anchor = anchor_name.ok_or_else(|| TrustError::UnknownAnchor(last.issuer().to_string()))?;
     use sha2::Digest;
-    Ok(Verified { payload, signer: leaf.subject().to_string(), anchor, signer_fingerprint: hex::encode(sha2::Sha256::digest(leaf.as_raw())) })
+    Ok(Verified {
+        payload,
+        signer: leaf.subject().to_string(),
+        anchor,
+        signer_fingerprint: hex::encode(sha2::Sha256::digest(leaf.as_raw())),
+    })
 }

@@ -39,7 +39,9 @@ pub enum SbiError {
     Device { code: u32, info: String },
     #[error("the device's signature is not trusted: {0}")]
     Untrusted(#[from] TrustError),
-    #[error("the capture hash chain is broken at {sub_type}: expected {expected}, the device sent {found}")]
+    #[error(
+        "the capture hash chain is broken at {sub_type}: expected {expected}, the device sent {found}"
+    )]
     BrokenChain { sub_type: String, expected: String, found: String },
     #[error("the SBI service answered something unexpected: {0}")]
     Protocol(String),
@@ -91,9 +93,10 @@ impl From<SbiError> for DeviceError {
             SbiError::Timeout(d) => DeviceError::Timeout(d),
             SbiError::Device { code: 101 | 110 | 111, .. } => DeviceError::NotReady(e.to_string()),
             SbiError::Device { code: 106, .. } => DeviceError::Disconnected,
-            SbiError::Device { code: 100 | 103 | 104 | 107 | 108, .. } | SbiError::Untrusted(_) | SbiError::BrokenChain { .. } | SbiError::NoAnchors => {
-                DeviceError::Untrusted(e.to_string())
-            }
+            SbiError::Device { code: 100 | 103 | 104 | 107 | 108, .. }
+            | SbiError::Untrusted(_)
+            | SbiError::BrokenChain { .. }
+            | SbiError::NoAnchors => DeviceError::Untrusted(e.to_string()),
             SbiError::Device { .. } | SbiError::Protocol(_) => DeviceError::Protocol(e.to_string()),
         }
     }

@@ -46,7 +46,12 @@ pub struct Frames<R: Read> {
 
 impl<R: Read> Frames<R> {
     pub fn new(body: R, boundary: &str) -> Self {
-        Frames { reader: BufReader::with_capacity(64 << 10, body), delimiter: format!("--{boundary}").into_bytes(), at_part: false, done: false }
+        Frames {
+            reader: BufReader::with_capacity(64 << 10, body),
+            delimiter: format!("--{boundary}").into_bytes(),
+            at_part: false,
+            done: false,
+        }
     }
 
     fn line(&mut self) -> Result<Option<Vec<u8>>, StreamError> {
@@ -87,7 +92,11 @@ impl<R: Read> Frames<R> {
         self.at_part = false;
         let mut length = None;
         loop {
-            let Some(l) = self.line()? else { return Err(StreamError::Damaged("the stream ended inside a part's headers".into())) };
+            let Some(l) = self.line()? else {
+                return Err(StreamError::Damaged(
+                    "the stream ended inside a part's headers".into(),
+                ));
+            };
             if l.is_empty() {
                 break;
             }
@@ -95,9 +104,14 @@ impl<R: Read> Frames<R> {
             if let Some((k, v)) = text.split_once(':')
                 && k.trim().eq_ignore_ascii_case("content-length")
             {
-                let n: usize = v.trim().parse().map_err(|_| StreamError::Damaged(format!("content length {:?}", v.trim())))?;
+                let n: usize = v
+                    .trim()
+                    .parse()
+                    .map_err(|_| StreamError::Damaged(format!("content length {:?}", v.trim())))?;
                 if n > MAX_FRAME {
-                    return Err(StreamError::Damaged(format!("a frame of {n} bytes is over the {MAX_FRAME}-byte limit")));
+                    return Err(StreamError::Damaged(format!(
+                        "a frame of {n} bytes is over the {MAX_FRAME}-byte limit"
+                    )));
                 }
                 length = Some(n);
             }
@@ -105,7 +119,9 @@ impl<R: Read> Frames<R> {
         match length {
             Some(n) => {
                 let mut frame = vec![0; n];
-                self.reader.read_exact(&mut frame).map_err(|e| StreamError::Damaged(format!("a frame ended early: {e}")))?;
+                self.reader
+                    .read_exact(&mut frame)
+                    .map_err(|e| StreamError::Damaged(format!("a frame ended early: {e}")))?;
                 Ok(Some(frame))
             }
             None => {
@@ -113,7 +129,8 @@ impl<R: Read> Frames<R> {
                 let mut frame = Vec::new();
                 loop {
                     let mut chunk = Vec::new();
-                    let n = (&mut self.reader).take(MAX_FRAME as u64).read_until(b'\n', &mut chunk)?;
+                    let n =
+                        (&mut self.reader).take(MAX_FRAME as u64).read_until(b'\n', &mut chunk)?;
                     if n == 0 {
                         return Err(StreamError::Damaged("the stream ended inside a frame".into()));
                     }
@@ -132,7 +149,9 @@ impl<R: Read> Frames<R> {
                     }
                     frame.extend_from_slice(&chunk);
                     if frame.len() > MAX_FRAME {
-                        return Err(StreamError::Damaged(format!("a frame is over the {MAX_FRAME}-byte limit")));
+                        return Err(StreamError::Damaged(format!(
+                            "a frame is over the {MAX_FRAME}-byte limit"
+                        )));
                     }
                 }
             }

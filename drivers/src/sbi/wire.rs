@@ -22,7 +22,10 @@ fn code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     }
     match Code::deserialize(d)? {
         Code::Number(n) => Ok(n),
-        Code::Text(t) => t.trim().parse().map_err(|_| serde::de::Error::custom(format!("error code {t:?} is not a number"))),
+        Code::Text(t) => t
+            .trim()
+            .parse()
+            .map_err(|_| serde::de::Error::custom(format!("error code {t:?} is not a number"))),
     }
 }
 
@@ -186,7 +189,11 @@ fn score<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error
         None => Ok(None),
         Some(Score::Number(n)) => Ok(Some(n)),
         Some(Score::Text(t)) if t.trim().is_empty() => Ok(None),
-        Some(Score::Text(t)) => t.trim().parse().map(Some).map_err(|_| serde::de::Error::custom(format!("score {t:?} is not a number"))),
+        Some(Score::Text(t)) => t
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("score {t:?} is not a number"))),
     }
 }
 

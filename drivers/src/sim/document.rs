@@ -36,7 +36,8 @@ fn print_in(data: &mut [u8], width: u32, text: &str, x0: f32, y: f32, pitch: f32
     let font = FontRef::try_from_slice(OCR_B).expect("embedded OCR-B font parses");
     let scale = PxScale::from(size);
     for (i, c) in text.chars().enumerate() {
-        let glyph = font.glyph_id(c).with_scale_and_position(scale, point(x0 + i as f32 * pitch, y));
+        let glyph =
+            font.glyph_id(c).with_scale_and_position(scale, point(x0 + i as f32 * pitch, y));
         if let Some(outline) = font.outline_glyph(glyph) {
             let b = outline.px_bounds();
             outline.draw(|gx, gy, coverage| {
@@ -55,12 +56,20 @@ fn print_in(data: &mut [u8], width: u32, text: &str, x0: f32, y: f32, pitch: f32
 
 pub fn id_card(seed: u64, back_side: bool, mrz: Option<&[String]>) -> Image {
     let mut rng = Rng::new(seed ^ if back_side { 0xbac4 } else { 0xf207 });
-    let paper = [rng.range(225.0, 240.0) as u8, rng.range(230.0, 245.0) as u8, rng.range(215.0, 232.0) as u8];
+    let paper = [
+        rng.range(225.0, 240.0) as u8,
+        rng.range(230.0, 245.0) as u8,
+        rng.range(215.0, 232.0) as u8,
+    ];
     let mut data = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     for y in 0..HEIGHT {
         for x in 0..WIDTH {
             // Guilloche-like background and a green band on top.
-            let mut c = blend(paper, [180, 210, 190], ((x as f32 * 0.02).sin() * (y as f32 * 0.015).cos() * 0.5 + 0.5) * 0.15);
+            let mut c = blend(
+                paper,
+                [180, 210, 190],
+                ((x as f32 * 0.02).sin() * (y as f32 * 0.015).cos() * 0.5 + 0.5) * 0.15,
+            );
             if y < 90 {
                 c = [20, 100, 60];
             }
@@ -83,7 +92,12 @@ pub fn id_card(seed: u64, back_side: bool, mrz: Option<&[String]>) -> Image {
         for y in 0..photo.height {
             for x in 0..photo.width {
                 let i = ((y * photo.width + x) * 3) as usize;
-                put(&mut data, 50 + x, 140 + y, [photo.data[i], photo.data[i + 1], photo.data[i + 2]]);
+                put(
+                    &mut data,
+                    50 + x,
+                    140 + y,
+                    [photo.data[i], photo.data[i + 1], photo.data[i + 2]],
+                );
             }
         }
         // Text bars where the printed fields are.
@@ -106,11 +120,19 @@ pub fn id_card(seed: u64, back_side: bool, mrz: Option<&[String]>) -> Image {
 pub fn passport_page(seed: u64, mrz: &[String]) -> Image {
     let (w, h) = (1476u32, 1039u32);
     let mut rng = Rng::new(seed ^ 0x9a55);
-    let paper = [rng.range(220.0, 236.0) as u8, rng.range(214.0, 230.0) as u8, rng.range(226.0, 240.0) as u8];
+    let paper = [
+        rng.range(220.0, 236.0) as u8,
+        rng.range(214.0, 230.0) as u8,
+        rng.range(226.0, 240.0) as u8,
+    ];
     let mut data = vec![0u8; (w * h * 3) as usize];
     for y in 0..h {
         for x in 0..w {
-            let c = blend(paper, [200, 180, 210], ((x as f32 * 0.013).sin() * (y as f32 * 0.021).cos() * 0.5 + 0.5) * 0.18);
+            let c = blend(
+                paper,
+                [200, 180, 210],
+                ((x as f32 * 0.013).sin() * (y as f32 * 0.021).cos() * 0.5 + 0.5) * 0.18,
+            );
             put_in(&mut data, w, h, x, y, c);
         }
     }
@@ -118,7 +140,14 @@ pub fn passport_page(seed: u64, mrz: &[String]) -> Image {
     for y in 0..photo.height {
         for x in 0..photo.width {
             let i = ((y * photo.width + x) * 3) as usize;
-            put_in(&mut data, w, h, 60 + x, 120 + y, [photo.data[i], photo.data[i + 1], photo.data[i + 2]]);
+            put_in(
+                &mut data,
+                w,
+                h,
+                60 + x,
+                120 + y,
+                [photo.data[i], photo.data[i + 1], photo.data[i + 2]],
+            );
         }
     }
     for row in 0..7u32 {

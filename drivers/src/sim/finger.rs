@@ -83,14 +83,19 @@ fn orientation(s: &Singularities, x: f32, y: f32, w: f32, h: f32) -> f32 {
 /// A 500 ppi single-finger image, `width` x `height` grey, dark ridges on a light background.
 pub fn fingerprint(seed: u64, width: u32, height: u32) -> Image {
     let mut rng = Rng::new(seed);
-    let pattern = [Pattern::LeftLoop, Pattern::RightLoop, Pattern::Whorl, Pattern::Arch, Pattern::TentedArch][(rng.next_u64() % 5) as usize];
+    let pattern =
+        [Pattern::LeftLoop, Pattern::RightLoop, Pattern::Whorl, Pattern::Arch, Pattern::TentedArch]
+            [(rng.next_u64() % 5) as usize];
     let (w, h) = (width as f32, height as f32);
     let (cx, cy) = (w * rng.range(0.45, 0.55), h * rng.range(0.4, 0.5));
     let side = rng.range(0.18, 0.26) * w;
     let (cores, deltas) = match pattern {
         Pattern::LeftLoop => (vec![(cx, cy)], vec![(cx + side, cy + h * 0.22)]),
         Pattern::RightLoop => (vec![(cx, cy)], vec![(cx - side, cy + h * 0.22)]),
-        Pattern::Whorl => (vec![(cx, cy - 14.0), (cx + 4.0, cy + 14.0)], vec![(cx - side * 1.2, cy + h * 0.25), (cx + side * 1.2, cy + h * 0.25)]),
+        Pattern::Whorl => (
+            vec![(cx, cy - 14.0), (cx + 4.0, cy + 14.0)],
+            vec![(cx - side * 1.2, cy + h * 0.25), (cx + side * 1.2, cy + h * 0.25)],
+        ),
         Pattern::TentedArch => (vec![(cx, cy)], vec![(cx, cy + h * 0.12)]),
         Pattern::Arch => (vec![], vec![]),
     };
@@ -115,7 +120,15 @@ pub fn fingerprint(seed: u64, width: u32, height: u32) -> Image {
         }
     }
     // Random seeds, grown into ridges by oriented Gabor filtering.
-    let mut img: Vec<f32> = (0..n).map(|i| if pressure[i] > 0.0 && rng.next_u64().is_multiple_of(40) { if rng.next_u64().is_multiple_of(2) { 1.0 } else { -1.0 } } else { 0.0 }).collect();
+    let mut img: Vec<f32> = (0..n)
+        .map(|i| {
+            if pressure[i] > 0.0 && rng.next_u64().is_multiple_of(40) {
+                if rng.next_u64().is_multiple_of(2) { 1.0 } else { -1.0 }
+            } else {
+                0.0
+            }
+        })
+        .collect();
     let mut next = vec![0f32; n];
     for _ in 0..ITERATIONS {
         for y in 0..hi {
@@ -150,7 +163,9 @@ pub fn fingerprint(seed: u64, width: u32, height: u32) -> Image {
     }
 
     // Creases: a few thin light lines across the finger.
-    let creases: Vec<(f32, f32, f32)> = (0..(rng.next_u64() % 3)).map(|_| (rng.range(0.0, PI), rng.range(0.3, 0.8) * h, rng.range(1.0, 2.2))).collect();
+    let creases: Vec<(f32, f32, f32)> = (0..(rng.next_u64() % 3))
+        .map(|_| (rng.range(0.0, PI), rng.range(0.3, 0.8) * h, rng.range(1.0, 2.2)))
+        .collect();
     let pores = rng.next_u64();
     let mut data = vec![0u8; n];
     for y in 0..hi {
@@ -165,7 +180,9 @@ pub fn fingerprint(seed: u64, width: u32, height: u32) -> Image {
                     v = v.max(200.0);
                 }
             }
-            let hash = (x as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (y as u64).wrapping_mul(0xc2b2_ae3d_27d4_eb4f) ^ pores;
+            let hash = (x as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                ^ (y as u64).wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
+                ^ pores;
             if ridge > 0.9 && hash.is_multiple_of(61) {
                 v += 55.0 * p;
             }

@@ -50,7 +50,9 @@ pub fn iris(seed: u64, right_eye: bool) -> (Image, u16) {
     let (width, height) = ((radius * 4.0) as u32, (radius * 3.0) as u32);
     let (cx, cy) = (width as f32 / 2.0, height as f32 / 2.0);
     let (pcx, pcy) = (cx + rng.range(-4.0, 4.0), cy + rng.range(-3.0, 3.0));
-    let spokes: Vec<(f32, f32, f32)> = (0..24).map(|_| (rng.range(6.0, 40.0), rng.range(0.0, 2.0 * PI), rng.range(3.0, 12.0))).collect();
+    let spokes: Vec<(f32, f32, f32)> = (0..24)
+        .map(|_| (rng.range(6.0, 40.0), rng.range(0.0, 2.0 * PI), rng.range(3.0, 12.0)))
+        .collect();
     let lid_top = cy - radius * rng.range(0.75, 0.9);
     let lid_bottom = cy + radius * rng.range(0.8, 0.95);
     let glint = (pcx + pupil * 0.4, pcy - pupil * 0.3);
@@ -179,7 +181,8 @@ mod tests {
             let col: Vec<u8> = (200..300).map(|y| f.data[(y * 400 + 200) as usize]).collect();
             let mut best = 0;
             for line in [&row, &col] {
-                let (lo, hi) = (*line.iter().min().unwrap() as u32, *line.iter().max().unwrap() as u32);
+                let (lo, hi) =
+                    (*line.iter().min().unwrap() as u32, *line.iter().max().unwrap() as u32);
                 assert!(hi - lo > 80, "seed {seed}: ridge contrast {lo}..{hi}");
                 let mid = ((lo + hi) / 2) as u8;
                 best = best.max(line.windows(2).filter(|w| (w[0] < mid) != (w[1] < mid)).count());
@@ -196,14 +199,25 @@ mod tests {
         assert_eq!(a, face(1));
         assert_ne!(a.data, face(2).data);
         // A real photograph: many distinct colours, unlike a drawing.
-        let distinct: std::collections::HashSet<_> = a.data.chunks(3).map(|p| (p[0], p[1], p[2])).collect();
+        let distinct: std::collections::HashSet<_> =
+            a.data.chunks(3).map(|p| (p[0], p[1], p[2])).collect();
         assert!(distinct.len() > 5000, "{}", distinct.len());
     }
 
     #[test]
     fn id_card_back_prints_the_given_mrz() {
-        let mrz = ["I<UTOD231458907<<<<<<<<<<<<<<<".to_string(), "7408122F1204159UTO<<<<<<<<<<<6".to_string(), "ERIKSSON<<ANNA<MARIA<<<<<<<<<<".to_string()];
-        let dark = |img: &Image| img.data.chunks(3).skip((440 * 1012) as usize).filter(|p| p[0] < 80 && p[1] < 80).count();
+        let mrz = [
+            "I<UTOD231458907<<<<<<<<<<<<<<<".to_string(),
+            "7408122F1204159UTO<<<<<<<<<<<6".to_string(),
+            "ERIKSSON<<ANNA<MARIA<<<<<<<<<<".to_string(),
+        ];
+        let dark = |img: &Image| {
+            img.data
+                .chunks(3)
+                .skip((440 * 1012) as usize)
+                .filter(|p| p[0] < 80 && p[1] < 80)
+                .count()
+        };
         let printed = id_card(3, true, Some(&mrz));
         let blank = id_card(3, true, Some(&["<".repeat(30), "<".repeat(30), "<".repeat(30)]));
         assert!(dark(&printed) > dark(&blank) + 2000, "{} vs {}", dark(&printed), dark(&blank));

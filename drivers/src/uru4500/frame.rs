@@ -22,7 +22,9 @@ pub enum FrameError {
     Header(String),
     #[error("the frame's blocks do not fit its {lines} lines")]
     Blocks { lines: u16 },
-    #[error("the frame still looks scrambled after decoding: the key is wrong (was the seed the one written to the device?)")]
+    #[error(
+        "the frame still looks scrambled after decoding: the key is wrong (was the seed the one written to the device?)"
+    )]
     StillScrambled,
     #[error("a new key was needed and could not be had: {0}")]
     Rekey(String),
@@ -61,7 +63,8 @@ pub fn parse_header(frame: &[u8]) -> Result<Header, FrameError> {
     if frame.len() < need {
         return Err(FrameError::Short { got: frame.len(), need });
     }
-    let blocks = (0..BLOCKS).map(|i| Block { flags: frame[16 + 2 * i], lines: frame[17 + 2 * i] }).collect();
+    let blocks =
+        (0..BLOCKS).map(|i| Block { flags: frame[16 + 2 * i], lines: frame[17 + 2 * i] }).collect();
     Ok(Header { lines, key_number: frame[6], blocks })
 }
 
@@ -73,7 +76,10 @@ fn step(key: u32) -> u32 {
 
 /// The byte the key gives: key bits 4, 8, 11, 14, 18, 21, 24 and 29 as bits 0 to 7.
 fn xor_byte(key: u32) -> u8 {
-    [4, 8, 11, 14, 18, 21, 24, 29].iter().enumerate().fold(0u8, |b, (i, bit)| b | ((((key >> bit) & 1) as u8) << i))
+    [4, 8, 11, 14, 18, 21, 24, 29]
+        .iter()
+        .enumerate()
+        .fold(0u8, |b, (i, bit)| b | ((((key >> bit) & 1) as u8) << i))
 }
 
 /// The blocks that are used: in order, until the present lines are all accounted for or a block
@@ -91,7 +97,12 @@ fn used_blocks(h: &Header) -> impl Iterator<Item = Block> + '_ {
 
 /// Descrambles the lines after the header in place, starting from `key`; `rekey` gives the
 /// key of a block that asks for a new one.
-pub fn descramble(frame: &mut [u8], h: &Header, mut key: u32, rekey: &mut dyn FnMut(u8) -> Result<u32, FrameError>) -> Result<(), FrameError> {
+pub fn descramble(
+    frame: &mut [u8],
+    h: &Header,
+    mut key: u32,
+    rekey: &mut dyn FnMut(u8) -> Result<u32, FrameError>,
+) -> Result<(), FrameError> {
     let data = frame.get_mut(HEADER..).ok_or(FrameError::Short { got: 0, need: HEADER })?;
     let mut pos = 0usize;
     let mut key_number = h.key_number;
@@ -103,7 +114,8 @@ pub fn descramble(frame: &mut [u8], h: &Header, mut key: u32, rekey: &mut dyn Fn
         let n = b.lines as usize * WIDTH;
         match b.flags & (SCRAMBLED | NO_KEY_UPDATE) {
             SCRAMBLED if b.present() => {
-                let block = data.get_mut(pos..pos + n).ok_or(FrameError::Blocks { lines: h.lines })?;
+                let block =
+                    data.get_mut(pos..pos + n).ok_or(FrameError::Blocks { lines: h.lines })?;
                 for i in 0..n - 1 {
                     let x = xor_byte(key);
                     key = step(key);
@@ -129,7 +141,11 @@ pub fn descramble(frame: &mut [u8], h: &Header, mut key: u32, rekey: &mut dyn Fn
 /// Whether lines look scrambled: the column sums of the first two present lines vary far more
 /// than a finger's ridges make them (mean squared deviation of 5000 or more).
 pub fn looks_scrambled(frame: &[u8]) -> bool {
-    let (Some(a), Some(b)) = (frame.get(HEADER..HEADER + WIDTH), frame.get(HEADER + WIDTH..HEADER + 2 * WIDTH)) else { return false };
+    let (Some(a), Some(b)) =
+        (frame.get(HEADER..HEADER + WIDTH), frame.get(HEADER + WIDTH..HEADER + 2 * WIDTH))
+    else {
+        return false;
+    };
     let sums: Vec<f64> = a.iter().zip(b).map(|(x, y)| *x as f64 + *y as f64).collect();
     let mean = sums.iter().sum::<f64>() / sums.len() as f64;
     let msd = sums.iter().map(|s| (s - mean) * (s - mean)).sum::<f64>() / sums.len() as f64;
@@ -148,7 +164,10 @@ pub fn assemble(frame: &[u8], h: &Header) -> Result<Vec<u8>, FrameError> {
                 break;
             }
             let line = (pos + i).min(h.lines as usize - 1);
-            out.extend_from_slice(data.get(line * WIDTH..(line + 1) * WIDTH).ok_or(FrameError::Blocks { lines: h.lines })?);
+            out.extend_from_slice(
+                data.get(line * WIDTH..(line + 1) * WIDTH)
+                    .ok_or(FrameError::Blocks { lines: h.lines })?,
+            );
         }
         if b.present() {
             pos += b.lines as usize;
@@ -167,12 +186,22 @@ pub fn orient(raw: &[u8]) -> Vec<u8> {
 }
 
 /// A whole frame to the usual 384x290 picture.
-pub fn decode(mut frame: Vec<u8>, key: u32, rekey: &mut dyn FnMut(u8) -> Result<u32, FrameError>) -> Result<Vec<u8>, FrameError> {
+pub fn decode(
+    mut frame: Vec<u8>,
+    key: u32,
+    rekey: &mut dyn FnMut(u8) -> Result<u32, FrameError>,
+) -> Result<Vec<u8>, FrameError> {
     let h = parse_header(&frame)?;
-    let scrambled = used_blocks(&h).any(|b| b.present() && b.flags & (SCRAMBLED | NO_KEY_UPDATE) == SCRAMBLED);
+    let scrambled =
+        used_blocks(&h).any(|b| b.present() && b.flags & (SCRAMBLED | NO_KEY_UPDATE) == SCRAMBLED);
     descramble(&mut frame, &h, key, rekey)?;
     // The first two present lines are checked only when they were scrambled themselves.
-    if scrambled && h.blocks.first().is_some_and(|b| b.flags & (SCRAMBLED | NO_KEY_UPDATE) == SCRAMBLED && b.present() && b.lines >= 2) && looks_scrambled(&frame) {
+    if scrambled
+        && h.blocks.first().is_some_and(|b| {
+            b.flags & (SCRAMBLED | NO_KEY_UPDATE) == SCRAMBLED && b.present() && b.lines >= 2
+        })
+        && looks_scrambled(&frame)
+    {
         return Err(FrameError::StillScrambled);
     }
     Ok(orient(&assemble(&frame, &h)?))
@@ -210,7 +239,16 @@ mod tests {
     fn scrambling_then_descrambling_gives_the_lines_back() {
         // Scramble as the device would (the inverse of the descrambling), then decode.
         let lines = 289u16;
-        let blocks = [(0x02, 72), (0x00, 1), (0x02, 49), (0x01, 1), (0x00, 1), (0x02, 49), (0x00, 1), (0x02, 116)];
+        let blocks = [
+            (0x02, 72),
+            (0x00, 1),
+            (0x02, 49),
+            (0x01, 1),
+            (0x00, 1),
+            (0x02, 49),
+            (0x00, 1),
+            (0x02, 116),
+        ];
         let plain = frame(lines, &blocks, |i| ((i % WIDTH) / 16) as u8 + (i / WIDTH) as u8 / 2);
         let mut scrambled = plain.clone();
         let h = parse_header(&scrambled).unwrap();
@@ -239,12 +277,21 @@ mod tests {
         let mut decoded = scrambled.clone();
         descramble(&mut decoded, &h, 0x1234_5678, &mut |_| unreachable!()).unwrap();
         // Each scrambled block is back but for its last byte (zeroed, as the device's format has it).
-        assert_eq!(decoded[HEADER..HEADER + 72 * WIDTH - 1], plain[HEADER..HEADER + 72 * WIDTH - 1]);
-        assert_eq!(decoded[HEADER + 73 * WIDTH..HEADER + 122 * WIDTH - 1], plain[HEADER + 73 * WIDTH..HEADER + 122 * WIDTH - 1]);
+        assert_eq!(
+            decoded[HEADER..HEADER + 72 * WIDTH - 1],
+            plain[HEADER..HEADER + 72 * WIDTH - 1]
+        );
+        assert_eq!(
+            decoded[HEADER + 73 * WIDTH..HEADER + 122 * WIDTH - 1],
+            plain[HEADER + 73 * WIDTH..HEADER + 122 * WIDTH - 1]
+        );
         let image = decode(scrambled.clone(), 0x1234_5678, &mut |_| unreachable!()).unwrap();
         assert_eq!(image.len(), WIDTH * HEIGHT);
         // The wrong key leaves noise, and says so.
-        assert_eq!(decode(scrambled, 0x1234_5679, &mut |_| unreachable!()), Err(FrameError::StillScrambled));
+        assert_eq!(
+            decode(scrambled, 0x1234_5679, &mut |_| unreachable!()),
+            Err(FrameError::StillScrambled)
+        );
     }
 
     #[test]
@@ -254,11 +301,17 @@ mod tests {
         let raw = assemble(&{ f.clone() }, &h);
         // Blocks cover 4 lines but the picture needs 290: incomplete.
         assert_eq!(raw, Err(FrameError::Blocks { lines: 3 }));
-        let f = frame(3, &[(0x04, 1), (0x01, 1), (0x04, 255), (0x04, 33)], |i| (i / WIDTH) as u8 * 10 + 1);
+        let f = frame(3, &[(0x04, 1), (0x01, 1), (0x04, 255), (0x04, 33)], |i| {
+            (i / WIDTH) as u8 * 10 + 1
+        });
         let h = parse_header(&f).unwrap();
         let raw = assemble(&f, &h).unwrap();
         let row = |r: usize| raw[r * WIDTH];
-        assert_eq!((row(0), row(1), row(2), row(3), row(289)), (1, 11, 11, 21, 21), "line 1 is missing: it shows line 1 of the transfer");
+        assert_eq!(
+            (row(0), row(1), row(2), row(3), row(289)),
+            (1, 11, 11, 21, 21),
+            "line 1 is missing: it shows line 1 of the transfer"
+        );
         let up = orient(&raw);
         assert_eq!(up[0], 255 - raw[raw.len() - 1]);
         assert_eq!(up[up.len() - 1], 255 - raw[0]);

@@ -12,7 +12,10 @@ pub mod frame;
 
 use std::time::Duration;
 
-use crate::device::{Backend, DeviceError, DeviceInfo, DeviceStatus, Finger, FingerCapture, FingerprintScanner, Frame, Slap};
+use crate::device::{
+    Backend, DeviceError, DeviceInfo, DeviceStatus, Finger, FingerCapture, FingerprintScanner,
+    Frame, Slap,
+};
 use crate::raster::Image;
 use crate::usb::{Transport, UsbError, Vendor};
 
@@ -77,7 +80,8 @@ impl<T: Transport> Uru4500<T> {
     /// Powers the reader up and reads its identity.
     pub fn open(mut t: T, seed: Box<dyn FnMut() -> u32 + Send>) -> Result<Uru4500<T>, DeviceError> {
         let hw = read_reg(&mut t, REG_HWSTAT, 1)?;
-        let hw = *hw.first().ok_or_else(|| DeviceError::Protocol("empty hardware status".into()))?;
+        let hw =
+            *hw.first().ok_or_else(|| DeviceError::Protocol("empty hardware status".into()))?;
         // Power down first if it is up, then up: the device answers with a power-up event.
         if hw & 0x80 == 0 {
             write_reg(&mut t, REG_HWSTAT, &[hw | 0x80])?;
@@ -87,7 +91,13 @@ impl<T: Transport> Uru4500<T> {
         read_reg(&mut t, REG_HWSTAT, 1)?;
         let info = read_reg(&mut t, REG_DEVICE_INFO, 16)?;
         let serial: String = info.iter().map(|b| format!("{b:02x}")).collect();
-        let info = DeviceInfo { backend: Backend::Usb, make: "DigitalPersona".into(), model: "U.are.U 4500".into(), serial, firmware: String::new() };
+        let info = DeviceInfo {
+            backend: Backend::Usb,
+            make: "DigitalPersona".into(),
+            model: "U.are.U 4500".into(),
+            serial,
+            firmware: String::new(),
+        };
         Ok(Uru4500 { t, seed, info, status: DeviceStatus::Ready })
     }
 
@@ -111,15 +121,26 @@ impl<T: Transport> Uru4500<T> {
         write_reg(&mut self.t, REG_MODE, &[MODE_AWAIT_FINGER_ON])?;
         wait_for(&mut self.t, IRQ_FINGER_ON, timeout)?;
         let mode = Vendor { request: REQUEST, value: REG_MODE, index: 0 };
-        let raw = self.t.bulk_in_after(EP_DATA, FRAME_READ, (mode, &[MODE_CAPTURE]), Duration::from_secs(5)).map_err(usb)?;
+        let raw = self
+            .t
+            .bulk_in_after(EP_DATA, FRAME_READ, (mode, &[MODE_CAPTURE]), Duration::from_secs(5))
+            .map_err(usb)?;
         let header = frame::parse_header(&raw).map_err(bad_frame)?;
         let key = exchange(&mut self.t, &mut self.seed, header.key_number)?;
         let (t, seed) = (&mut self.t, &mut self.seed);
-        let pixels = frame::decode(raw, key, &mut |n| exchange(t, seed, n).map_err(|e| frame::FrameError::Rekey(e.to_string()))).map_err(bad_frame)?;
+        let pixels = frame::decode(raw, key, &mut |n| {
+            exchange(t, seed, n).map_err(|e| frame::FrameError::Rekey(e.to_string()))
+        })
+        .map_err(bad_frame)?;
         write_reg(&mut self.t, REG_MODE, &[MODE_AWAIT_FINGER_OFF])?;
         wait_for(&mut self.t, IRQ_FINGER_OFF, Duration::from_secs(30))?;
         write_reg(&mut self.t, REG_MODE, &[MODE_OFF])?;
-        Ok(Image { width: frame::WIDTH as u32, height: frame::HEIGHT as u32, channels: 1, data: pixels })
+        Ok(Image {
+            width: frame::WIDTH as u32,
+            height: frame::HEIGHT as u32,
+            channels: 1,
+            data: pixels,
+        })
     }
 
     /// The transport, back (a replay checks that the whole recording was used).
@@ -129,19 +150,29 @@ impl<T: Transport> Uru4500<T> {
 }
 
 fn read_reg(t: &mut dyn Transport, reg: u16, len: u16) -> Result<Vec<u8>, DeviceError> {
-    let v = t.control_in(Vendor { request: REQUEST, value: reg, index: 0 }, len, CONTROL_TIMEOUT).map_err(usb)?;
+    let v = t
+        .control_in(Vendor { request: REQUEST, value: reg, index: 0 }, len, CONTROL_TIMEOUT)
+        .map_err(usb)?;
     if v.len() != len as usize {
-        return Err(DeviceError::Protocol(format!("register {reg:#04x}: {} bytes, {len} asked", v.len())));
+        return Err(DeviceError::Protocol(format!(
+            "register {reg:#04x}: {} bytes, {len} asked",
+            v.len()
+        )));
     }
     Ok(v)
 }
 
 fn write_reg(t: &mut dyn Transport, reg: u16, data: &[u8]) -> Result<(), DeviceError> {
-    t.control_out(Vendor { request: REQUEST, value: reg, index: 0 }, data, CONTROL_TIMEOUT).map_err(usb)
+    t.control_out(Vendor { request: REQUEST, value: reg, index: 0 }, data, CONTROL_TIMEOUT)
+        .map_err(usb)
 }
 
 /// The key of `key_number`: a fresh seed written, the device's answer read, the two combined.
-fn exchange(t: &mut dyn Transport, seed: &mut Box<dyn FnMut() -> u32 + Send>, key_number: u8) -> Result<u32, DeviceError> {
+fn exchange(
+    t: &mut dyn Transport,
+    seed: &mut Box<dyn FnMut() -> u32 + Send>,
+    key_number: u8,
+) -> Result<u32, DeviceError> {
     let s = seed();
     let mut msg = vec![key_number];
     msg.extend_from_slice(&s.to_le_bytes());
@@ -166,7 +197,9 @@ fn wait_for(t: &mut dyn Transport, word: u16, timeout: Duration) -> Result<(), D
         match u16::from_be_bytes([p[0], p[1]]) {
             w if w == word => return Ok(()),
             IRQ_POWER_UP | IRQ_FINGER_ON | IRQ_FINGER_OFF => continue,
-            other => return Err(DeviceError::Protocol(format!("unknown interrupt word {other:#06x}"))),
+            other => {
+                return Err(DeviceError::Protocol(format!("unknown interrupt word {other:#06x}")));
+            }
         }
     }
 }
@@ -184,12 +217,21 @@ impl<T: Transport> FingerprintScanner for Uru4500<T> {
         Err(DeviceError::Unsupported("show a live preview (it delivers one frame per finger)"))
     }
 
-    fn capture_finger(&mut self, finger: Finger, timeout: Duration) -> Result<FingerCapture, DeviceError> {
+    fn capture_finger(
+        &mut self,
+        finger: Finger,
+        timeout: Duration,
+    ) -> Result<FingerCapture, DeviceError> {
         let image = self.capture(timeout)?;
         Ok(FingerCapture { finger, image, ppi: PPI, device_quality: None, signed: None })
     }
 
-    fn capture_slap(&mut self, _slap: Slap, _absent: &[Finger], _timeout: Duration) -> Result<Vec<FingerCapture>, DeviceError> {
+    fn capture_slap(
+        &mut self,
+        _slap: Slap,
+        _absent: &[Finger],
+        _timeout: Duration,
+    ) -> Result<Vec<FingerCapture>, DeviceError> {
         Err(DeviceError::Unsupported("capture slaps (a single-finger reader)"))
     }
 }
@@ -198,21 +240,31 @@ impl<T: Transport> FingerprintScanner for Uru4500<T> {
 pub fn recorded_seed(events: &[crate::usb::usbmon::Event]) -> Option<u32> {
     events.iter().find_map(|e| {
         let s = e.setup?;
-        (e.what == b'S' && s[0] == 0x40 && s[1] == REQUEST && u16::from_le_bytes([s[2], s[3]]) == REG_SCRAMBLE_INDEX && e.data.len() == 5).then(|| u32::from_le_bytes([e.data[1], e.data[2], e.data[3], e.data[4]]))
+        (e.what == b'S'
+            && s[0] == 0x40
+            && s[1] == REQUEST
+            && u16::from_le_bytes([s[2], s[3]]) == REG_SCRAMBLE_INDEX
+            && e.data.len() == 5)
+            .then(|| u32::from_le_bytes([e.data[1], e.data[2], e.data[3], e.data[4]]))
     })
 }
 
 /// Decodes a recorded session: the driver runs against the recording (with the seed it wrote)
 /// and must make exactly the recorded transfers; the captured picture.
 pub fn replay(recording: &[u8]) -> Result<Image, DeviceError> {
-    let events = crate::usb::usbmon::read(recording).map_err(|e| DeviceError::Protocol(e.to_string()))?;
-    let seed = recorded_seed(&events).ok_or_else(|| DeviceError::Protocol("the recording writes no seed: it holds no capture".into()))?;
+    let events =
+        crate::usb::usbmon::read(recording).map_err(|e| DeviceError::Protocol(e.to_string()))?;
+    let seed = recorded_seed(&events).ok_or_else(|| {
+        DeviceError::Protocol("the recording writes no seed: it holds no capture".into())
+    })?;
     let transport = crate::usb::replay::Replay::from_events(&events);
     let mut dev = Uru4500::open(transport, Box::new(move || seed))?;
     let image = dev.capture(Duration::from_secs(30))?;
     let left = dev.into_transport().remaining_controls();
     if left != 0 {
-        return Err(DeviceError::Protocol(format!("the driver stopped with {left} recorded control transfers not made")));
+        return Err(DeviceError::Protocol(format!(
+            "the driver stopped with {left} recorded control transfers not made"
+        )));
     }
     Ok(image)
 }

@@ -6,7 +6,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use nusb::MaybeFuture;
-use nusb::transfer::{Buffer, Bulk, ControlIn, ControlOut, ControlType, In, Interrupt, Recipient, TransferError};
+use nusb::transfer::{
+    Buffer, Bulk, ControlIn, ControlOut, ControlType, In, Interrupt, Recipient, TransferError,
+};
 
 use super::{Transport, UsbError, Vendor};
 
@@ -53,7 +55,11 @@ impl Live {
         Ok(Live { interface, interrupt: None, bulk: None })
     }
 
-    fn interrupt_endpoint(&mut self, ep: u8, length: usize) -> Result<&mut nusb::Endpoint<Interrupt, In>, UsbError> {
+    fn interrupt_endpoint(
+        &mut self,
+        ep: u8,
+        length: usize,
+    ) -> Result<&mut nusb::Endpoint<Interrupt, In>, UsbError> {
         if self.interrupt.as_ref().is_none_or(|(e, _)| *e != ep) {
             let mut e = self.interface.endpoint::<Interrupt, In>(ep).map_err(open_err)?;
             e.submit(Buffer::new(length));
@@ -64,17 +70,41 @@ impl Live {
 }
 
 impl Transport for Live {
-    fn control_in(&mut self, req: Vendor, length: u16, timeout: Duration) -> Result<Vec<u8>, UsbError> {
-        let c = ControlIn { control_type: ControlType::Vendor, recipient: Recipient::Device, request: req.request, value: req.value, index: req.index, length };
+    fn control_in(
+        &mut self,
+        req: Vendor,
+        length: u16,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, UsbError> {
+        let c = ControlIn {
+            control_type: ControlType::Vendor,
+            recipient: Recipient::Device,
+            request: req.request,
+            value: req.value,
+            index: req.index,
+            length,
+        };
         self.interface.control_in(c, timeout).wait().map_err(err)
     }
 
     fn control_out(&mut self, req: Vendor, data: &[u8], timeout: Duration) -> Result<(), UsbError> {
-        let c = ControlOut { control_type: ControlType::Vendor, recipient: Recipient::Device, request: req.request, value: req.value, index: req.index, data };
+        let c = ControlOut {
+            control_type: ControlType::Vendor,
+            recipient: Recipient::Device,
+            request: req.request,
+            value: req.value,
+            index: req.index,
+            data,
+        };
         self.interface.control_out(c, timeout).wait().map_err(err)
     }
 
-    fn interrupt_in(&mut self, ep: u8, length: usize, timeout: Duration) -> Result<Vec<u8>, UsbError> {
+    fn interrupt_in(
+        &mut self,
+        ep: u8,
+        length: usize,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, UsbError> {
         let e = self.interrupt_endpoint(ep, length)?;
         let done = e.wait_next_complete(timeout).ok_or(UsbError::Timeout(timeout))?;
         // Keep one transfer pending, so that no event is missed between two reads.
@@ -83,14 +113,27 @@ impl Transport for Live {
         Ok(buf.to_vec())
     }
 
-    fn bulk_in_after(&mut self, ep: u8, length: usize, then: (Vendor, &[u8]), timeout: Duration) -> Result<Vec<u8>, UsbError> {
+    fn bulk_in_after(
+        &mut self,
+        ep: u8,
+        length: usize,
+        then: (Vendor, &[u8]),
+        timeout: Duration,
+    ) -> Result<Vec<u8>, UsbError> {
         if self.bulk.as_ref().is_none_or(|(e, _)| *e != ep) {
             self.bulk = Some((ep, self.interface.endpoint::<Bulk, In>(ep).map_err(open_err)?));
         }
         let bulk = &mut self.bulk.as_mut().expect("set above").1;
         let packet = bulk.max_packet_size().max(1);
         bulk.submit(Buffer::new(length.div_ceil(packet) * packet));
-        let c = ControlOut { control_type: ControlType::Vendor, recipient: Recipient::Device, request: then.0.request, value: then.0.value, index: then.0.index, data: then.1 };
+        let c = ControlOut {
+            control_type: ControlType::Vendor,
+            recipient: Recipient::Device,
+            request: then.0.request,
+            value: then.0.value,
+            index: then.0.index,
+            data: then.1,
+        };
         if let Err(e) = self.interface.control_out(c, timeout).wait() {
             let bulk = &mut self.bulk.as_mut().expect("set above").1;
             bulk.cancel_all();
@@ -126,8 +169,13 @@ pub fn watch(vendor: u16, product: u16) -> Result<mpsc::Receiver<Hotplug>, UsbEr
         .spawn(move || {
             for event in futures_lite::stream::block_on(stream) {
                 let sent = match event {
-                    nusb::hotplug::HotplugEvent::Connected(info) if info.vendor_id() == vendor && info.product_id() == product => {
-                        tx.send(Hotplug::Arrived(Box::new(Found { serial: info.serial_number().unwrap_or("").to_string(), info })))
+                    nusb::hotplug::HotplugEvent::Connected(info)
+                        if info.vendor_id() == vendor && info.product_id() == product =>
+                    {
+                        tx.send(Hotplug::Arrived(Box::new(Found {
+                            serial: info.serial_number().unwrap_or("").to_string(),
+                            info,
+                        })))
                     }
                     nusb::hotplug::HotplugEvent::Disconnected(id) => tx.send(Hotplug::Left(id)),
                     _ => Ok(()),

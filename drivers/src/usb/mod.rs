@@ -41,12 +41,28 @@ pub struct Vendor {
 /// events and a bulk endpoint for data.
 pub trait Transport: Send {
     /// A vendor control read of `length` bytes.
-    fn control_in(&mut self, req: Vendor, length: u16, timeout: Duration) -> Result<Vec<u8>, UsbError>;
+    fn control_in(
+        &mut self,
+        req: Vendor,
+        length: u16,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, UsbError>;
     /// A vendor control write.
     fn control_out(&mut self, req: Vendor, data: &[u8], timeout: Duration) -> Result<(), UsbError>;
     /// The next packet of the interrupt IN endpoint `ep`.
-    fn interrupt_in(&mut self, ep: u8, length: usize, timeout: Duration) -> Result<Vec<u8>, UsbError>;
+    fn interrupt_in(
+        &mut self,
+        ep: u8,
+        length: usize,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, UsbError>;
     /// A bulk IN read of up to `length` bytes on `ep`, submitted before the control write
     /// `then` (the write that makes the device start sending), then waited for.
-    fn bulk_in_after(&mut self, ep: u8, length: usize, then: (Vendor, &[u8]), timeout: Duration) -> Result<Vec<u8>, UsbError>;
+    fn bulk_in_after(
+        &mut self,
+        ep: u8,
+        length: usize,
+        then: (Vendor, &[u8]),
+        timeout: Duration,
+    ) -> Result<Vec<u8>, UsbError>;
 }

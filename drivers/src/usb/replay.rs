@@ -78,8 +78,16 @@ impl Replay {
                         slots[i].2 = Some(Done { status: e.status, data: e.data.clone() });
                     }
                 }
-                (Kind::Interrupt, b'C') => r.interrupts.entry(e.endpoint).or_default().push_back(Done { status: e.status, data: e.data.clone() }),
-                (Kind::Bulk, b'C') => r.bulks.entry(e.endpoint).or_default().push_back(Done { status: e.status, data: e.data.clone() }),
+                (Kind::Interrupt, b'C') => r
+                    .interrupts
+                    .entry(e.endpoint)
+                    .or_default()
+                    .push_back(Done { status: e.status, data: e.data.clone() }),
+                (Kind::Bulk, b'C') => r
+                    .bulks
+                    .entry(e.endpoint)
+                    .or_default()
+                    .push_back(Done { status: e.status, data: e.data.clone() }),
                 _ => {}
             }
         }
@@ -97,7 +105,12 @@ impl Replay {
     }
 
     fn control(&mut self, setup: [u8; 8], out: &[u8]) -> Result<Vec<u8>, UsbError> {
-        let next = self.controls.front().ok_or_else(|| UsbError::NotRecorded(format!("control transfer {} after the recording's last one", hex(&setup))))?;
+        let next = self.controls.front().ok_or_else(|| {
+            UsbError::NotRecorded(format!(
+                "control transfer {} after the recording's last one",
+                hex(&setup)
+            ))
+        })?;
         if next.setup != setup || next.out != out {
             return Err(UsbError::NotRecorded(format!(
                 "the driver sent control {} with data [{}]; the recording's next is {} with [{}]",
@@ -114,10 +127,22 @@ impl Replay {
         Ok(c.done.data)
     }
 
-    fn next_of(queue: Option<&mut VecDeque<Done>>, what: &str, ep: u8) -> Result<Vec<u8>, UsbError> {
-        let q = queue.ok_or_else(|| UsbError::NotRecorded(format!("no {what} transfer on endpoint {ep:#04x} in the recording")))?;
+    fn next_of(
+        queue: Option<&mut VecDeque<Done>>,
+        what: &str,
+        ep: u8,
+    ) -> Result<Vec<u8>, UsbError> {
+        let q = queue.ok_or_else(|| {
+            UsbError::NotRecorded(format!(
+                "no {what} transfer on endpoint {ep:#04x} in the recording"
+            ))
+        })?;
         loop {
-            let d = q.pop_front().ok_or_else(|| UsbError::NotRecorded(format!("a {what} read on {ep:#04x} after the recording's last one")))?;
+            let d = q.pop_front().ok_or_else(|| {
+                UsbError::NotRecorded(format!(
+                    "a {what} read on {ep:#04x} after the recording's last one"
+                ))
+            })?;
             match d.status {
                 0 => return Ok(d.data),
                 // A transfer the host cancelled (at close) answers nothing.
@@ -133,28 +158,55 @@ fn hex(b: &[u8]) -> String {
 }
 
 impl Transport for Replay {
-    fn control_in(&mut self, req: Vendor, length: u16, _timeout: Duration) -> Result<Vec<u8>, UsbError> {
+    fn control_in(
+        &mut self,
+        req: Vendor,
+        length: u16,
+        _timeout: Duration,
+    ) -> Result<Vec<u8>, UsbError> {
         let data = self.control(setup_of(0xC0, req, length), &[])?;
         if data.len() > length as usize {
-            return Err(UsbError::Other(format!("{} bytes recorded for a read of {length}", data.len())));
+            return Err(UsbError::Other(format!(
+                "{} bytes recorded for a read of {length}",
+                data.len()
+            )));
         }
         Ok(data)
     }
 
-    fn control_out(&mut self, req: Vendor, data: &[u8], _timeout: Duration) -> Result<(), UsbError> {
+    fn control_out(
+        &mut self,
+        req: Vendor,
+        data: &[u8],
+        _timeout: Duration,
+    ) -> Result<(), UsbError> {
         self.control(setup_of(0x40, req, data.len() as u16), data).map(|_| ())
     }
 
-    fn interrupt_in(&mut self, ep: u8, length: usize, _timeout: Duration) -> Result<Vec<u8>, UsbError> {
+    fn interrupt_in(
+        &mut self,
+        ep: u8,
+        length: usize,
+        _timeout: Duration,
+    ) -> Result<Vec<u8>, UsbError> {
         let d = Self::next_of(self.interrupts.get_mut(&ep), "interrupt", ep)?;
         Ok(d[..d.len().min(length)].to_vec())
     }
 
-    fn bulk_in_after(&mut self, ep: u8, length: usize, then: (Vendor, &[u8]), timeout: Duration) -> Result<Vec<u8>, UsbError> {
+    fn bulk_in_after(
+        &mut self,
+        ep: u8,
+        length: usize,
+        then: (Vendor, &[u8]),
+        timeout: Duration,
+    ) -> Result<Vec<u8>, UsbError> {
         self.control_out(then.0, then.1, timeout)?;
         let d = Self::next_of(self.bulks.get_mut(&ep), "bulk", ep)?;
         if d.len() > length {
-            return Err(UsbError::Other(format!("{} bytes recorded for a read of {length}", d.len())));
+            return Err(UsbError::Other(format!(
+                "{} bytes recorded for a read of {length}",
+                d.len()
+            )));
         }
         Ok(d)
     }
@@ -164,8 +216,26 @@ impl Transport for Replay {
 mod tests {
     use super::*;
 
-    fn ev(urb: u64, what: u8, kind: Kind, ep: u8, status: i32, setup: Option<[u8; 8]>, data: &[u8]) -> Event {
-        Event { urb, what, kind, endpoint: ep, device: 2, status, length: data.len() as u32, setup, data: data.to_vec() }
+    fn ev(
+        urb: u64,
+        what: u8,
+        kind: Kind,
+        ep: u8,
+        status: i32,
+        setup: Option<[u8; 8]>,
+        data: &[u8],
+    ) -> Event {
+        Event {
+            urb,
+            what,
+            kind,
+            endpoint: ep,
+            device: 2,
+            status,
+            length: data.len() as u32,
+            setup,
+            data: data.to_vec(),
+        }
     }
 
     #[test]
@@ -186,7 +256,8 @@ mod tests {
         assert_eq!(r.remaining_controls(), 2, "the standard request is skipped");
         let t = Duration::from_secs(1);
         // Out of order: the write comes before the read in the recording? No: refused by name.
-        let e = r.control_out(Vendor { request: 4, value: 0x4e, index: 0 }, &[0x10], t).unwrap_err();
+        let e =
+            r.control_out(Vendor { request: 4, value: 0x4e, index: 0 }, &[0x10], t).unwrap_err();
         assert!(matches!(&e, UsbError::NotRecorded(m) if m.contains("c004070000000100")), "{e}");
         assert_eq!(r.control_in(Vendor { request: 4, value: 7, index: 0 }, 1, t).unwrap(), [0x01]);
         // The write with other data is refused; with the recorded data it passes.
@@ -195,7 +266,10 @@ mod tests {
         assert_eq!(r.interrupt_in(0x81, 64, t).unwrap(), [0x01, 0x01]);
         // The cancelled one is skipped; nothing is left.
         assert!(matches!(r.interrupt_in(0x81, 64, t), Err(UsbError::NotRecorded(_))));
-        assert!(matches!(r.bulk_in_after(0x82, 64, (Vendor { request: 4, value: 0x4e, index: 0 }, &[0x20]), t), Err(UsbError::NotRecorded(_))));
+        assert!(matches!(
+            r.bulk_in_after(0x82, 64, (Vendor { request: 4, value: 0x4e, index: 0 }, &[0x20]), t),
+            Err(UsbError::NotRecorded(_))
+        ));
         assert_eq!(status_error(-32), UsbError::Stall);
         assert_eq!(status_error(-19), UsbError::Disconnected);
     }

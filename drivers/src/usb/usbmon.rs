@@ -51,7 +51,8 @@ fn u32_at(b: &[u8], at: usize) -> u32 {
 /// Reads every usbmon event of a recording, in order.
 pub fn read(recording: &[u8]) -> Result<Vec<Event>, RecordingError> {
     use pcap_file::pcapng::{Block, PcapNgReader};
-    let mut reader = PcapNgReader::new(recording).map_err(|e| RecordingError::Pcapng(e.to_string()))?;
+    let mut reader =
+        PcapNgReader::new(recording).map_err(|e| RecordingError::Pcapng(e.to_string()))?;
     let mut out = Vec::new();
     let mut index = 0;
     while let Some(block) = reader.next_block() {
@@ -64,7 +65,9 @@ pub fn read(recording: &[u8]) -> Result<Vec<Event>, RecordingError> {
                 }
             }
             Block::EnhancedPacket(p) => {
-                out.push(parse(&p.data).map_err(|problem| RecordingError::Packet { index, problem })?);
+                out.push(
+                    parse(&p.data).map_err(|problem| RecordingError::Packet { index, problem })?,
+                );
                 index += 1;
             }
             _ => {}
@@ -90,7 +93,10 @@ pub fn parse(p: &[u8]) -> Result<Event, String> {
         return Err(format!("event type {what:#04x}"));
     }
     let captured = u32_at(p, 36) as usize;
-    let data = p.get(HEADER..HEADER + captured).ok_or_else(|| format!("{captured} bytes of data announced, {} present", p.len() - HEADER))?.to_vec();
+    let data = p
+        .get(HEADER..HEADER + captured)
+        .ok_or_else(|| format!("{captured} bytes of data announced, {} present", p.len() - HEADER))?
+        .to_vec();
     let setup = (p[14] == 0).then(|| p[40..48].try_into().expect("8 bytes"));
     Ok(Event {
         urb: u64::from_le_bytes(p[0..8].try_into().expect("8 bytes")),
@@ -125,7 +131,10 @@ mod tests {
     #[test]
     fn packets_parse_and_bad_ones_say_why() {
         let e = parse(&header(b'C', 1, 0x81, 0, &[0x56, 0xaa])).unwrap();
-        assert_eq!((e.what, e.kind, e.endpoint, e.status, e.data.as_slice()), (b'C', Kind::Interrupt, 0x81, 0, &[0x56, 0xaa][..]));
+        assert_eq!(
+            (e.what, e.kind, e.endpoint, e.status, e.data.as_slice()),
+            (b'C', Kind::Interrupt, 0x81, 0, &[0x56, 0xaa][..])
+        );
         assert!(parse(&[0; 10]).unwrap_err().contains("shorter"));
         let mut p = header(b'C', 3, 0x82, 0, &[1, 2, 3]);
         p.truncate(65);

@@ -11,7 +11,10 @@ use drivers::sbi::{Client, Identity, SbiError, TrustAnchors, TrustError, jws};
 use fixtures::mock_sbi::{self, MockSbi};
 
 fn anchors() -> TrustAnchors {
-    TrustAnchors::from_bytes(&std::fs::read(mock_sbi::root_ca().expect("shared fixtures")).expect("root CA")).expect("a PEM certificate")
+    TrustAnchors::from_bytes(
+        &std::fs::read(mock_sbi::root_ca().expect("shared fixtures")).expect("root CA"),
+    )
+    .expect("a PEM certificate")
 }
 
 fn setup() -> Option<(MockSbi, Client)> {
@@ -20,11 +23,19 @@ fn setup() -> Option<(MockSbi, Client)> {
 }
 
 fn identities(client: &Client, port: u16) -> Vec<Identity> {
-    client.info(port).expect("device info").into_iter().map(|r| r.expect("a trusted device")).collect()
+    client
+        .info(port)
+        .expect("device info")
+        .into_iter()
+        .map(|r| r.expect("a trusted device"))
+        .collect()
 }
 
 fn device(client: &Client, port: u16, kind: &str) -> Identity {
-    identities(client, port).into_iter().find(|i| i.digital_id.kind == kind).unwrap_or_else(|| panic!("no {kind} device"))
+    identities(client, port)
+        .into_iter()
+        .find(|i| i.digital_id.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} device"))
 }
 
 /// The error of a capture expected to fail (without printing megabytes of records if it did not).
@@ -43,7 +54,8 @@ fn record(name: &str) -> Vec<u8> {
 fn discovery_scans_the_port_range_and_finds_the_service() {
     let Some((mock, client)) = setup() else { return };
     let found = client.discover(4501..=4600, "Biometric Device");
-    let (_, devices) = found.iter().find(|(p, _)| *p == mock.port).expect("the mock's port is found");
+    let (_, devices) =
+        found.iter().find(|(p, _)| *p == mock.port).expect("the mock's port is found");
     let mut codes: Vec<&str> = devices.iter().map(|d| d.device_code.as_str()).collect();
     codes.sort();
     assert_eq!(devices.len(), 3, "slap, iris and face");
@@ -71,10 +83,21 @@ fn device_identities_are_verified_against_the_root_ca() {
     assert_ne!(face.signer_fingerprint, slap.signer_fingerprint, "each device has its own key");
 
     // Another CA (MOSIP's FTM root) does not vouch for these devices.
-    let other = TrustAnchors::from_bytes(&std::fs::read(mock_sbi::other_ca().expect("shared")).expect("read")).expect("PEM");
+    let other = TrustAnchors::from_bytes(
+        &std::fs::read(mock_sbi::other_ca().expect("shared")).expect("read"),
+    )
+    .expect("PEM");
     let strict = Client::new(other).expect("client");
     for r in strict.info(mock.port).expect("info") {
-        assert!(matches!(r, Err(SbiError::Untrusted(TrustError::UnknownAnchor(_) | TrustError::BrokenPath { .. }))), "{r:?}");
+        assert!(
+            matches!(
+                r,
+                Err(SbiError::Untrusted(
+                    TrustError::UnknownAnchor(_) | TrustError::BrokenPath { .. }
+                ))
+            ),
+            "{r:?}"
+        );
     }
     // In 2032 the demo certificates (valid 2021-2031) have expired.
     let later = Client::new(anchors()).expect("client").with_clock(|| 1_956_528_000);
@@ -87,30 +110,43 @@ fn device_identities_are_verified_against_the_root_ca() {
 #[test]
 fn a_slap_capture_returns_the_signed_records_chained() {
     let Some((mock, client)) = setup() else { return };
-    let mut scanner = SbiFingerprint::new(client.clone(), device(&client, mock.port, "Finger")).expect("a finger device");
+    let mut scanner = SbiFingerprint::new(client.clone(), device(&client, mock.port, "Finger"))
+        .expect("a finger device");
     assert_eq!(scanner.info().backend, Backend::Sbi);
     assert_eq!(scanner.info().model, "SLAP01");
-    let caps = scanner.capture_slap(Slap::RightFour, &[], Duration::from_secs(10)).expect("capture");
+    let caps =
+        scanner.capture_slap(Slap::RightFour, &[], Duration::from_secs(10)).expect("capture");
     let fingers: Vec<Finger> = caps.iter().map(|c| c.finger).collect();
     assert_eq!(fingers, Slap::RightFour.fingers());
     let mut previous = chain_start();
     for c in &caps {
         let s = c.signed.as_ref().expect("signed");
         let name = finger_name(c.finger).replace("Finger", "").replace(' ', "_");
-        assert_eq!(s.record, record(&format!("0001{name}.iso")), "the record is MOSIP's, byte for byte");
+        assert_eq!(
+            s.record,
+            record(&format!("0001{name}.iso")),
+            "the record is MOSIP's, byte for byte"
+        );
         assert_eq!(s.previous_hash, previous);
         assert_eq!(s.hash, chain_next(&previous, &s.record).expect("hex"));
         previous = s.hash.clone();
         assert_eq!(c.device_quality, Some(85));
         assert_eq!(c.ppi, 500);
-        assert_eq!(c.image.data.len(), (c.image.width * c.image.height) as usize, "an 8-bit grey image");
+        assert_eq!(
+            c.image.data.len(),
+            (c.image.width * c.image.height) as usize,
+            "an 8-bit grey image"
+        );
         assert!(c.image.width > 200 && c.image.height > 200);
         // The payload is the device's: a changed byte breaks the signature.
         let mut parts: Vec<String> = s.jws.split('.').map(str::to_string).collect();
         let tampered = if parts[1].ends_with('A') { 'B' } else { 'A' };
         parts[1].pop();
         parts[1].push(tampered);
-        assert_eq!(jws::verify(&parts.join("."), &anchors(), 1_800_000_000).map(|_| ()), Err(TrustError::BadSignature));
+        assert_eq!(
+            jws::verify(&parts.join("."), &anchors(), 1_800_000_000).map(|_| ()),
+            Err(TrustError::BadSignature)
+        );
     }
     // The next capture of the transaction continues the chain; a new transaction starts afresh.
     let thumbs = scanner.capture_slap(Slap::Thumbs, &[], Duration::from_secs(10)).expect("thumbs");
@@ -119,10 +155,18 @@ fn a_slap_capture_returns_the_signed_records_chained() {
     let again = scanner.capture_slap(Slap::Thumbs, &[], Duration::from_secs(10)).expect("thumbs");
     assert_eq!(again[0].signed.as_ref().expect("signed").previous_hash, chain_start());
     // Missing fingers are sent as exceptions and not returned.
-    let left = scanner.capture_slap(Slap::LeftFour, &[Finger::LeftRing], Duration::from_secs(10)).expect("left");
-    assert_eq!(left.iter().map(|c| c.finger).collect::<Vec<_>>(), [Finger::LeftIndex, Finger::LeftMiddle, Finger::LeftLittle]);
+    let left = scanner
+        .capture_slap(Slap::LeftFour, &[Finger::LeftRing], Duration::from_secs(10))
+        .expect("left");
+    assert_eq!(
+        left.iter().map(|c| c.finger).collect::<Vec<_>>(),
+        [Finger::LeftIndex, Finger::LeftMiddle, Finger::LeftLittle]
+    );
     // A slap scanner takes no single finger.
-    assert!(matches!(scanner.capture_finger(Finger::RightIndex, Duration::from_secs(1)), Err(DeviceError::Unsupported(_))));
+    assert!(matches!(
+        scanner.capture_finger(Finger::RightIndex, Duration::from_secs(1)),
+        Err(DeviceError::Unsupported(_))
+    ));
 }
 
 #[test]
@@ -157,11 +201,16 @@ fn the_preview_stream_delivers_frames() {
     let frame = loop {
         match face.preview() {
             Ok(f) => break f,
-            Err(DeviceError::NotReady(_)) if start.elapsed() < Duration::from_secs(10) => std::thread::sleep(Duration::from_millis(50)),
+            Err(DeviceError::NotReady(_)) if start.elapsed() < Duration::from_secs(10) => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
             Err(e) => panic!("no preview: {e}"),
         }
     };
-    assert!(frame.image.width > 0 && frame.image.data.len() == (frame.image.width * frame.image.height * 3) as usize);
+    assert!(
+        frame.image.width > 0
+            && frame.image.data.len() == (frame.image.width * frame.image.height * 3) as usize
+    );
     // Frames keep coming (the mock sends five a second).
     let first = frame.sequence;
     let start = Instant::now();
@@ -180,12 +229,18 @@ fn device_faults_give_clear_errors() {
 
     mock.fault("busy");
     let e = failure(scanner.capture_slap(Slap::RightFour, &[], t));
-    assert!(matches!(&e, DeviceError::NotReady(m) if m.contains("111") && m.contains("busy")), "{e}");
+    assert!(
+        matches!(&e, DeviceError::NotReady(m) if m.contains("111") && m.contains("busy")),
+        "{e}"
+    );
     assert_eq!(scanner.status(), DeviceStatus::NotReady);
 
     mock.fault("error:109");
     let e = failure(scanner.capture_slap(Slap::RightFour, &[], t));
-    assert!(matches!(&e, DeviceError::Protocol(m) if m.contains("109") && m.contains("number of biometrics")), "{e}");
+    assert!(
+        matches!(&e, DeviceError::Protocol(m) if m.contains("109") && m.contains("number of biometrics")),
+        "{e}"
+    );
 
     mock.fault("bad-signature");
     let e = failure(scanner.capture_slap(Slap::RightFour, &[], t));
@@ -231,11 +286,19 @@ fn jws_checks_refuse_what_they_should() {
     assert!(matches!(jws::verify("abc", &a, 0), Err(TrustError::Malformed(_))));
     assert!(matches!(jws::verify("a.b.c.d", &a, 0), Err(TrustError::Malformed(_))));
     // {"alg":"none"}
-    assert!(matches!(jws::verify("eyJhbGciOiJub25lIn0.e30.", &a, 0), Err(TrustError::Algorithm(a)) if a == "none"));
+    assert!(
+        matches!(jws::verify("eyJhbGciOiJub25lIn0.e30.", &a, 0), Err(TrustError::Algorithm(a)) if a == "none")
+    );
     // {"alg":"RS256"} without x5c
-    assert!(matches!(jws::verify("eyJhbGciOiJSUzI1NiJ9.e30.AAAA", &a, 0), Err(TrustError::NoCertificate)));
+    assert!(matches!(
+        jws::verify("eyJhbGciOiJSUzI1NiJ9.e30.AAAA", &a, 0),
+        Err(TrustError::NoCertificate)
+    ));
     assert!(TrustAnchors::from_bytes(b"not a certificate").is_err());
-    assert!(TrustAnchors::from_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").is_err());
+    assert!(
+        TrustAnchors::from_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+            .is_err()
+    );
 }
 
 #[test]
@@ -250,7 +313,9 @@ fn mjpeg_parts_are_split_with_and_without_lengths() {
     assert_eq!(frames.next_frame().expect("end"), None);
     // Cut inside a frame, a length over the limit, a length that is not a number.
     assert!(Frames::new(&b"--f\r\nContent-Length: 10\r\n\r\nabc"[..], "f").next_frame().is_err());
-    assert!(Frames::new(&b"--f\r\nContent-Length: 999999999\r\n\r\n"[..], "f").next_frame().is_err());
+    assert!(
+        Frames::new(&b"--f\r\nContent-Length: 999999999\r\n\r\n"[..], "f").next_frame().is_err()
+    );
     assert!(Frames::new(&b"--f\r\nContent-Length: x\r\n\r\n"[..], "f").next_frame().is_err());
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use drivers::device::{Camera, DeviceError, DeviceStatus};
 use drivers::uvc::{CameraConfig, Source, UvcCamera, enumerate_in};
-use opencv::core::{Mat, Scalar, Size, CV_8UC3};
+use opencv::core::{CV_8UC3, Mat, Scalar, Size};
 use opencv::prelude::*;
 use opencv::videoio;
 
@@ -25,10 +25,12 @@ fn sequence(dir: &Path, n: usize) -> PathBuf {
 
 fn video(path: &Path, n: usize) {
     let fourcc = videoio::VideoWriter::fourcc('M', 'J', 'P', 'G').expect("fourcc");
-    let mut w = videoio::VideoWriter::new_def(path, fourcc, 25.0, Size::new(64, 48)).expect("a writer");
+    let mut w =
+        videoio::VideoWriter::new_def(path, fourcc, 25.0, Size::new(64, 48)).expect("a writer");
     assert!(w.is_opened().expect("opened"), "OpenCV can write MJPG AVI");
     for i in 0..n {
-        let m = Mat::new_rows_cols_with_default(48, 64, CV_8UC3, Scalar::all(f64::from(level(i)))).expect("a frame");
+        let m = Mat::new_rows_cols_with_default(48, 64, CV_8UC3, Scalar::all(f64::from(level(i))))
+            .expect("a frame");
         w.write(&m).expect("write");
     }
     w.release().expect("close");
@@ -44,7 +46,12 @@ fn tmp(name: &str) -> PathBuf {
 fn wait_for(cam: &UvcCamera, status: DeviceStatus, within: Duration) {
     let start = Instant::now();
     while cam.status() != status {
-        assert!(start.elapsed() < within, "the camera stayed {:?} (wanted {status:?}): {:?}", cam.status(), cam.last_error());
+        assert!(
+            start.elapsed() < within,
+            "the camera stayed {:?} (wanted {status:?}): {:?}",
+            cam.status(),
+            cam.last_error()
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -53,7 +60,11 @@ fn wait_for(cam: &UvcCamera, status: DeviceStatus, within: Duration) {
 fn an_image_sequence_is_read_in_order_as_rgb_or_grey() {
     let dir = tmp("seq");
     let pattern = sequence(&dir, 12);
-    let mut cam = UvcCamera::open(Source::File(pattern.clone()), CameraConfig { fps: 100.0, ..CameraConfig::default() }, "virtual");
+    let mut cam = UvcCamera::open(
+        Source::File(pattern.clone()),
+        CameraConfig { fps: 100.0, ..CameraConfig::default() },
+        "virtual",
+    );
     let mut levels = Vec::new();
     for _ in 0..5 {
         let img = cam.capture(Duration::from_secs(5)).expect("a frame");
@@ -67,7 +78,11 @@ fn an_image_sequence_is_read_in_order_as_rgb_or_grey() {
     let n = cam.negotiated().expect("opened");
     assert_eq!((n.width, n.height), (64, 48));
 
-    let mut iris = UvcCamera::open(Source::File(pattern), CameraConfig { fps: 100.0, grey: true, ..CameraConfig::default() }, "virtual");
+    let mut iris = UvcCamera::open(
+        Source::File(pattern),
+        CameraConfig { fps: 100.0, grey: true, ..CameraConfig::default() },
+        "virtual",
+    );
     let img = iris.capture(Duration::from_secs(5)).expect("a frame");
     assert_eq!(img.channels, 1, "a near-infrared camera delivers grey");
     assert_eq!(img.data.len(), 64 * 48);
@@ -78,27 +93,42 @@ fn a_slow_ui_gets_the_newest_frame_and_no_backlog() {
     let dir = tmp("slow");
     let path = dir.join("clip.avi");
     video(&path, 400);
-    let mut cam = UvcCamera::open(Source::File(path), CameraConfig { fps: 200.0, ..CameraConfig::default() }, "virtual");
+    let mut cam = UvcCamera::open(
+        Source::File(path),
+        CameraConfig { fps: 200.0, ..CameraConfig::default() },
+        "virtual",
+    );
     cam.capture(Duration::from_secs(5)).expect("first frame");
     for _ in 0..4 {
         // The UI is busy for 100 ms: 20 frames come meanwhile.
         std::thread::sleep(Duration::from_millis(100));
         let f = cam.preview().expect("a frame");
         let put = cam.counts().put;
-        assert!(f.sequence + 2 >= put, "the frame shown ({}) is at most a frame or two behind the camera ({put})", f.sequence);
+        assert!(
+            f.sequence + 2 >= put,
+            "the frame shown ({}) is at most a frame or two behind the camera ({put})",
+            f.sequence
+        );
         // Nothing else is waiting: the next frame is a new one, not an old one queued.
         let again = cam.preview().expect("a frame");
         assert_eq!(again.sequence, f.sequence, "no queued frame behind the one taken");
     }
     let c = cam.counts();
-    assert!(c.dropped > c.put / 2, "frames the UI had no time for were replaced, not queued: {c:?}");
+    assert!(
+        c.dropped > c.put / 2,
+        "frames the UI had no time for were replaced, not queued: {c:?}"
+    );
 }
 
 #[test]
 fn a_camera_that_goes_away_is_reported_and_reopened() {
     let dir = tmp("gone");
     let path = dir.join("clip.avi");
-    let mut cam = UvcCamera::open(Source::File(path.clone()), CameraConfig { fps: 100.0, ..CameraConfig::default() }, "virtual");
+    let mut cam = UvcCamera::open(
+        Source::File(path.clone()),
+        CameraConfig { fps: 100.0, ..CameraConfig::default() },
+        "virtual",
+    );
     wait_for(&cam, DeviceStatus::Disconnected, Duration::from_secs(5));
     assert_eq!(cam.preview().map(|_| ()), Err(DeviceError::Disconnected));
     assert!(cam.last_error().is_some_and(|e| e.contains("clip.avi")), "{:?}", cam.last_error());
@@ -128,7 +158,11 @@ fn a_file_source_can_loop_for_demos() {
     let dir = tmp("loop");
     let path = dir.join("clip.avi");
     video(&path, 5);
-    let mut cam = UvcCamera::open(Source::File(path), CameraConfig { fps: 100.0, loop_file: true, ..CameraConfig::default() }, "virtual");
+    let mut cam = UvcCamera::open(
+        Source::File(path),
+        CameraConfig { fps: 100.0, loop_file: true, ..CameraConfig::default() },
+        "virtual",
+    );
     cam.capture(Duration::from_secs(5)).expect("a frame");
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(cam.status(), DeviceStatus::Ready);
@@ -143,7 +177,11 @@ fn cameras_are_found_in_sysfs_without_their_metadata_nodes() {
     std::fs::write(usb.join("idVendor"), "046d\n").expect("write");
     std::fs::write(usb.join("idProduct"), "0825\n").expect("write");
     let class = root.join("class");
-    for (node, index, name) in [("video2", "0", "Document camera"), ("video0", "0", "HD Webcam C270"), ("video1", "1", "HD Webcam C270")] {
+    for (node, index, name) in [
+        ("video2", "0", "Document camera"),
+        ("video0", "0", "HD Webcam C270"),
+        ("video1", "1", "HD Webcam C270"),
+    ] {
         let d = class.join(node);
         std::fs::create_dir_all(&d).expect("dir");
         std::fs::write(d.join("index"), format!("{index}\n")).expect("write");
@@ -172,14 +210,22 @@ fn thread_names() -> Vec<String> {
 fn dropping_a_camera_stops_its_thread() {
     let dir = tmp("stop");
     // One camera waiting for a file that is not there, one reading frames.
-    let missing = UvcCamera::open(Source::File(dir.join("stopa.avi")), CameraConfig::default(), "virtual");
+    let missing =
+        UvcCamera::open(Source::File(dir.join("stopa.avi")), CameraConfig::default(), "virtual");
     let path = dir.join("stopb.avi");
     video(&path, 30);
-    let mut running = UvcCamera::open(Source::File(path), CameraConfig { fps: 100.0, loop_file: true, ..CameraConfig::default() }, "virtual");
+    let mut running = UvcCamera::open(
+        Source::File(path),
+        CameraConfig { fps: 100.0, loop_file: true, ..CameraConfig::default() },
+        "virtual",
+    );
     running.capture(Duration::from_secs(5)).expect("a frame");
     wait_for(&missing, DeviceStatus::Disconnected, Duration::from_secs(5));
     let names = thread_names();
-    assert!(names.iter().any(|n| n == "uvc-stopa.avi") && names.iter().any(|n| n == "uvc-stopb.avi"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n == "uvc-stopa.avi") && names.iter().any(|n| n == "uvc-stopb.avi"),
+        "{names:?}"
+    );
 
     let start = Instant::now();
     drop(missing);
@@ -187,5 +233,8 @@ fn dropping_a_camera_stops_its_thread() {
     // The waiting camera is not left sleeping out its reopen interval.
     assert!(start.elapsed() < drivers::uvc::REOPEN_EVERY, "{:?}", start.elapsed());
     let names = thread_names();
-    assert!(!names.iter().any(|n| n.starts_with("uvc-stop")), "the capture threads are gone when the cameras are: {names:?}");
+    assert!(
+        !names.iter().any(|n| n.starts_with("uvc-stop")),
+        "the capture threads are gone when the cameras are: {names:?}"
+    );
 }

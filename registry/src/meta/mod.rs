@@ -125,61 +125,151 @@ pub trait Meta: Send + Sync + 'static {
 
     /// Onboards a station; `false` when it exists with the same key (a conflict with another).
     fn add_station(&self, row: StationRow) -> impl Future<Output = Result<bool, MetaError>> + Send;
-    fn revoke_station(&self, id: &str, at: i64) -> impl Future<Output = Result<bool, MetaError>> + Send;
-    fn station(&self, id: &str) -> impl Future<Output = Result<Option<StationRow>, MetaError>> + Send;
+    fn revoke_station(
+        &self,
+        id: &str,
+        at: i64,
+    ) -> impl Future<Output = Result<bool, MetaError>> + Send;
+    fn station(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<StationRow>, MetaError>> + Send;
     fn revoked_stations(&self) -> impl Future<Output = Result<Vec<String>, MetaError>> + Send;
 
-    fn register_operator(&self, row: OperatorRow) -> impl Future<Output = Result<Registered, MetaError>> + Send;
-    fn revoke_operator(&self, station: &str, username: &str, at: i64) -> impl Future<Output = Result<bool, MetaError>> + Send;
-    fn operators(&self, station: &str) -> impl Future<Output = Result<Vec<OperatorRow>, MetaError>> + Send;
+    fn register_operator(
+        &self,
+        row: OperatorRow,
+    ) -> impl Future<Output = Result<Registered, MetaError>> + Send;
+    fn revoke_operator(
+        &self,
+        station: &str,
+        username: &str,
+        at: i64,
+    ) -> impl Future<Output = Result<bool, MetaError>> + Send;
+    fn operators(
+        &self,
+        station: &str,
+    ) -> impl Future<Output = Result<Vec<OperatorRow>, MetaError>> + Send;
 
     /// Records a request token as used; `false` if it was used before (a replay). Tokens past
     /// `expires_at` are forgotten.
-    fn use_token(&self, station: &str, token_id: &[u8], expires_at: i64, now: i64) -> impl Future<Output = Result<bool, MetaError>> + Send;
+    fn use_token(
+        &self,
+        station: &str,
+        token_id: &[u8],
+        expires_at: i64,
+        now: i64,
+    ) -> impl Future<Output = Result<bool, MetaError>> + Send;
 
     /// Announces a ticket: checks it against what the station announced before (bundle id,
     /// content, sequence number strictly next, audit chain not going back) and records it.
-    fn announce(&self, row: TicketRow) -> impl Future<Output = Result<Announced, MetaError>> + Send;
-    fn ticket_by_hash(&self, sha256: &[u8; 32]) -> impl Future<Output = Result<Option<TicketRow>, MetaError>> + Send;
+    fn announce(&self, row: TicketRow)
+    -> impl Future<Output = Result<Announced, MetaError>> + Send;
+    fn ticket_by_hash(
+        &self,
+        sha256: &[u8; 32],
+    ) -> impl Future<Output = Result<Option<TicketRow>, MetaError>> + Send;
     /// Moves the upload offset, only from `from` (another instance may have moved it).
-    fn set_offset(&self, sha256: &[u8; 32], from: u64, to: u64) -> impl Future<Output = Result<bool, MetaError>> + Send;
-    fn refuse(&self, sha256: &[u8; 32], code: Code, detail: &str) -> impl Future<Output = Result<(), MetaError>> + Send;
+    fn set_offset(
+        &self,
+        sha256: &[u8; 32],
+        from: u64,
+        to: u64,
+    ) -> impl Future<Output = Result<bool, MetaError>> + Send;
+    fn refuse(
+        &self,
+        sha256: &[u8; 32],
+        code: Code,
+        detail: &str,
+    ) -> impl Future<Output = Result<(), MetaError>> + Send;
     /// Marks a bundle received: appends its receipt to the log (made by `sign` from its place)
     /// and a `received` event to the feed, in one transaction. Receiving again returns the first
     /// receipt.
-    fn receive(&self, sha256: &[u8; 32], at: i64, sign: ReceiptSigner) -> impl Future<Output = Result<Vec<u8>, MetaError>> + Send;
+    fn receive(
+        &self,
+        sha256: &[u8; 32],
+        at: i64,
+        sign: ReceiptSigner,
+    ) -> impl Future<Output = Result<Vec<u8>, MetaError>> + Send;
 
     /// Adds an event to a bundle's status feed; `None` if there is no such bundle.
-    fn add_status(&self, bundle_id: &str, status: BundleStatus, reason: Option<&str>, at: i64) -> impl Future<Output = Result<Option<u64>, MetaError>> + Send;
-    fn status_after(&self, station: &str, after: u64, limit: u32) -> impl Future<Output = Result<Vec<StatusEvent>, MetaError>> + Send;
+    fn add_status(
+        &self,
+        bundle_id: &str,
+        status: BundleStatus,
+        reason: Option<&str>,
+        at: i64,
+    ) -> impl Future<Output = Result<Option<u64>, MetaError>> + Send;
+    fn status_after(
+        &self,
+        station: &str,
+        after: u64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StatusEvent>, MetaError>> + Send;
 
     /// Log entries from index `from` (1 is the first): index, receipt, entry hash.
-    fn log(&self, from: u64, limit: u32) -> impl Future<Output = Result<Vec<LogRow>, MetaError>> + Send;
+    fn log(
+        &self,
+        from: u64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<LogRow>, MetaError>> + Send;
     /// Grows whenever stations or operators change (the master data version).
     fn version(&self) -> impl Future<Output = Result<u64, MetaError>> + Send;
 }
 
 /// The checks of [`Meta::announce`] that do not depend on the database's dialect: given the
 /// station and any rows already holding this bundle id or content, the refusal, if any.
-pub(crate) fn announce_refusal(station: &StationRow, row: &TicketRow, by_id: Option<&TicketRow>, by_hash: Option<&TicketRow>) -> Result<Option<TicketRow>, (Code, String)> {
+pub(crate) fn announce_refusal(
+    station: &StationRow,
+    row: &TicketRow,
+    by_id: Option<&TicketRow>,
+    by_hash: Option<&TicketRow>,
+) -> Result<Option<TicketRow>, (Code, String)> {
     if let Some(known) = by_id {
-        let same = known.ciphertext_sha256 == row.ciphertext_sha256 && known.sequence == row.sequence && known.station == row.station;
-        return if same { Ok(Some(known.clone())) } else { Err((Code::BundleIdReused, format!("bundle {} was announced with other content or number", row.bundle_id))) };
+        let same = known.ciphertext_sha256 == row.ciphertext_sha256
+            && known.sequence == row.sequence
+            && known.station == row.station;
+        return if same {
+            Ok(Some(known.clone()))
+        } else {
+            Err((
+                Code::BundleIdReused,
+                format!("bundle {} was announced with other content or number", row.bundle_id),
+            ))
+        };
     }
     if let Some(other) = by_hash {
-        return Err((Code::ContentReused, format!("this content was announced as bundle {}", other.bundle_id)));
+        return Err((
+            Code::ContentReused,
+            format!("this content was announced as bundle {}", other.bundle_id),
+        ));
     }
     if station.revoked_at.is_some() {
         return Err((Code::RevokedStation, format!("station {} is revoked", station.id)));
     }
     if row.sequence <= station.last_sequence {
-        return Err((Code::SequenceReused, format!("sequence {} is already used (the last is {})", row.sequence, station.last_sequence)));
+        return Err((
+            Code::SequenceReused,
+            format!(
+                "sequence {} is already used (the last is {})",
+                row.sequence, station.last_sequence
+            ),
+        ));
     }
     if row.sequence != station.last_sequence + 1 {
-        return Err((Code::SequenceGap, format!("sequence {} skips: the next is {}", row.sequence, station.last_sequence + 1)));
+        return Err((
+            Code::SequenceGap,
+            format!("sequence {} skips: the next is {}", row.sequence, station.last_sequence + 1),
+        ));
     }
     if row.audit_sequence < station.last_audit_sequence {
-        return Err((Code::BadTicket, format!("the audit chain went back from {} to {}", station.last_audit_sequence, row.audit_sequence)));
+        return Err((
+            Code::BadTicket,
+            format!(
+                "the audit chain went back from {} to {}",
+                station.last_audit_sequence, row.audit_sequence
+            ),
+        ));
     }
     Ok(None)
 }

@@ -113,7 +113,8 @@ fn station(r: &Row) -> Result<StationRow, MetaError> {
     })
 }
 
-const STATION_COLUMNS: &str = "id, ed25519, centre, onboarded_at, revoked_at, last_sequence, last_audit_sequence";
+const STATION_COLUMNS: &str =
+    "id, ed25519, centre, onboarded_at, revoked_at, last_sequence, last_audit_sequence";
 
 impl PgMeta {
     /// Connects a pool of `size` connections to `url` (`postgres://user@host/db`).
@@ -136,20 +137,28 @@ impl Meta for PgMeta {
         let tx = c.transaction().await.map_err(db)?;
         // One instance migrates at a time; the others wait here, then find nothing to do.
         tx.execute("SELECT pg_advisory_xact_lock(7020261)", &[]).await.map_err(db)?;
-        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL)").await.map_err(db)?;
-        let have: i32 = match tx.query_opt("SELECT version FROM schema_version", &[]).await.map_err(db)? {
-            Some(r) => r.get(0),
-            None => {
-                tx.execute("INSERT INTO schema_version VALUES (0)", &[]).await.map_err(db)?;
-                0
-            }
-        };
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL)")
+            .await
+            .map_err(db)?;
+        let have: i32 =
+            match tx.query_opt("SELECT version FROM schema_version", &[]).await.map_err(db)? {
+                Some(r) => r.get(0),
+                None => {
+                    tx.execute("INSERT INTO schema_version VALUES (0)", &[]).await.map_err(db)?;
+                    0
+                }
+            };
         if have as usize > MIGRATIONS.len() {
-            return Err(MetaError::Conflict(format!("the database is from a newer registry (schema {have}, this build knows {})", MIGRATIONS.len())));
+            return Err(MetaError::Conflict(format!(
+                "the database is from a newer registry (schema {have}, this build knows {})",
+                MIGRATIONS.len()
+            )));
         }
         for (i, m) in MIGRATIONS.iter().enumerate().skip(have as usize) {
             tx.batch_execute(m).await.map_err(db)?;
-            tx.execute("UPDATE schema_version SET version = $1", &[&((i + 1) as i32)]).await.map_err(db)?;
+            tx.execute("UPDATE schema_version SET version = $1", &[&((i + 1) as i32)])
+                .await
+                .map_err(db)?;
         }
         tx.commit().await.map_err(db)
     }
@@ -162,11 +171,23 @@ impl Meta for PgMeta {
             .await
             .map_err(db)?;
         if n == 0 {
-            let r = tx.query_one("SELECT ed25519 FROM stations WHERE id = $1", &[&row.id]).await.map_err(db)?;
+            let r = tx
+                .query_one("SELECT ed25519 FROM stations WHERE id = $1", &[&row.id])
+                .await
+                .map_err(db)?;
             let key: Vec<u8> = r.get(0);
-            return if key == row.ed25519 { Ok(false) } else { Err(MetaError::Conflict(format!("station {} is onboarded with another key", row.id))) };
+            return if key == row.ed25519 {
+                Ok(false)
+            } else {
+                Err(MetaError::Conflict(format!(
+                    "station {} is onboarded with another key",
+                    row.id
+                )))
+            };
         }
-        tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", &[]).await.map_err(db)?;
+        tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", &[])
+            .await
+            .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(true)
     }
@@ -174,8 +195,16 @@ impl Meta for PgMeta {
     async fn revoke_station(&self, id: &str, at: i64) -> Result<bool, MetaError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(db)?;
-        let n = tx.execute("UPDATE stations SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at]).await.map_err(db)?;
-        tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", &[]).await.map_err(db)?;
+        let n = tx
+            .execute(
+                "UPDATE stations SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                &[&id, &at],
+            )
+            .await
+            .map_err(db)?;
+        tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", &[])
+            .await
+            .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(n == 1)
     }
@@ -188,7 +217,12 @@ impl Meta for PgMeta {
 
     async fn revoked_stations(&self) -> Result<Vec<String>, MetaError> {
         let c = self.client().await?;
-        Ok(c.query("SELECT id FROM stations WHERE revoked_at IS NOT NULL ORDER BY id", &[]).await.map_err(db)?.iter().map(|r| r.get(0)).collect())
+        Ok(c.query("SELECT id FROM stations WHERE revoked_at IS NOT NULL ORDER BY id", &[])
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
     }
 
     async fn register_operator(&self, row: OperatorRow) -> Result<Registered, MetaError> {
@@ -202,21 +236,40 @@ impl Meta for PgMeta {
             .await
             .map_err(db)?;
         let out = if n == 1 {
-            tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", &[]).await.map_err(db)?;
+            tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", &[])
+                .await
+                .map_err(db)?;
             Registered::New
         } else {
-            let r = tx.query_one("SELECT ed25519 FROM operators WHERE station = $1 AND username = $2", &[&row.station, &row.username]).await.map_err(db)?;
-            if r.get::<_, Vec<u8>>(0) == row.ed25519 { Registered::Same } else { Registered::KeyChanged }
+            let r = tx
+                .query_one(
+                    "SELECT ed25519 FROM operators WHERE station = $1 AND username = $2",
+                    &[&row.station, &row.username],
+                )
+                .await
+                .map_err(db)?;
+            if r.get::<_, Vec<u8>>(0) == row.ed25519 {
+                Registered::Same
+            } else {
+                Registered::KeyChanged
+            }
         };
         tx.commit().await.map_err(db)?;
         Ok(out)
     }
 
-    async fn revoke_operator(&self, station: &str, username: &str, at: i64) -> Result<bool, MetaError> {
+    async fn revoke_operator(
+        &self,
+        station: &str,
+        username: &str,
+        at: i64,
+    ) -> Result<bool, MetaError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(db)?;
         let n = tx.execute("UPDATE operators SET revoked_at = $3 WHERE station = $1 AND username = $2 AND revoked_at IS NULL", &[&station, &username, &at]).await.map_err(db)?;
-        tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", &[]).await.map_err(db)?;
+        tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", &[])
+            .await
+            .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(n == 1)
     }
@@ -225,11 +278,26 @@ impl Meta for PgMeta {
         let c = self.client().await?;
         let rows = c.query("SELECT station, username, role, ed25519, registered_at, revoked_at FROM operators WHERE station = $1 ORDER BY username", &[&station]).await.map_err(db)?;
         rows.iter()
-            .map(|r| Ok(OperatorRow { station: r.get(0), username: r.get(1), role: r.get(2), ed25519: hash32(r.get(3), "operator key")?, registered_at: r.get(4), revoked_at: r.get(5) }))
+            .map(|r| {
+                Ok(OperatorRow {
+                    station: r.get(0),
+                    username: r.get(1),
+                    role: r.get(2),
+                    ed25519: hash32(r.get(3), "operator key")?,
+                    registered_at: r.get(4),
+                    revoked_at: r.get(5),
+                })
+            })
             .collect()
     }
 
-    async fn use_token(&self, station: &str, token_id: &[u8], expires_at: i64, now: i64) -> Result<bool, MetaError> {
+    async fn use_token(
+        &self,
+        station: &str,
+        token_id: &[u8],
+        expires_at: i64,
+        now: i64,
+    ) -> Result<bool, MetaError> {
         let c = self.client().await?;
         c.execute("DELETE FROM tokens WHERE expires_at < $1", &[&now]).await.map_err(db)?;
         let n = c.execute("INSERT INTO tokens (station, token, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", &[&station, &token_id, &expires_at]).await.map_err(db)?;
@@ -241,11 +309,30 @@ impl Meta for PgMeta {
         let tx = c.transaction().await.map_err(db)?;
         let sql = format!("SELECT {STATION_COLUMNS} FROM stations WHERE id = $1 FOR UPDATE");
         let Some(st) = tx.query_opt(&sql, &[&row.station]).await.map_err(db)? else {
-            return Ok(Announced::Refused(Code::UnknownStation, format!("no station {}", row.station)));
+            return Ok(Announced::Refused(
+                Code::UnknownStation,
+                format!("no station {}", row.station),
+            ));
         };
         let st = station(&st)?;
-        let by_id = tx.query_opt(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE bundle_id = $1"), &[&row.bundle_id]).await.map_err(db)?.map(|r| ticket(&r)).transpose()?;
-        let by_hash = tx.query_opt(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE ciphertext_sha256 = $1"), &[&row.ciphertext_sha256.as_slice()]).await.map_err(db)?.map(|r| ticket(&r)).transpose()?;
+        let by_id = tx
+            .query_opt(
+                &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE bundle_id = $1"),
+                &[&row.bundle_id],
+            )
+            .await
+            .map_err(db)?
+            .map(|r| ticket(&r))
+            .transpose()?;
+        let by_hash = tx
+            .query_opt(
+                &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE ciphertext_sha256 = $1"),
+                &[&row.ciphertext_sha256.as_slice()],
+            )
+            .await
+            .map_err(db)?
+            .map(|r| ticket(&r))
+            .transpose()?;
         match announce_refusal(&st, &row, by_id.as_ref(), by_hash.as_ref()) {
             Err((code, detail)) => return Ok(Announced::Refused(code, detail)),
             Ok(Some(known)) => return Ok(Announced::Known(known)),
@@ -257,14 +344,32 @@ impl Meta for PgMeta {
         )
         .await
         .map_err(db)?;
-        tx.execute("UPDATE stations SET last_sequence = $2, last_audit_sequence = $3 WHERE id = $1", &[&row.station, &(row.sequence as i64), &(row.audit_sequence as i64)]).await.map_err(db)?;
+        tx.execute(
+            "UPDATE stations SET last_sequence = $2, last_audit_sequence = $3 WHERE id = $1",
+            &[&row.station, &(row.sequence as i64), &(row.audit_sequence as i64)],
+        )
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)?;
-        Ok(Announced::New(TicketRow { state: TicketState::Announced, offset: 0, receipt: None, refusal: None, ..row }))
+        Ok(Announced::New(TicketRow {
+            state: TicketState::Announced,
+            offset: 0,
+            receipt: None,
+            refusal: None,
+            ..row
+        }))
     }
 
     async fn ticket_by_hash(&self, sha256: &[u8; 32]) -> Result<Option<TicketRow>, MetaError> {
         let c = self.client().await?;
-        c.query_opt(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE ciphertext_sha256 = $1"), &[&sha256.as_slice()]).await.map_err(db)?.map(|r| ticket(&r)).transpose()
+        c.query_opt(
+            &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE ciphertext_sha256 = $1"),
+            &[&sha256.as_slice()],
+        )
+        .await
+        .map_err(db)?
+        .map(|r| ticket(&r))
+        .transpose()
     }
 
     async fn set_offset(&self, sha256: &[u8; 32], from: u64, to: u64) -> Result<bool, MetaError> {
@@ -287,13 +392,24 @@ impl Meta for PgMeta {
         Ok(())
     }
 
-    async fn receive(&self, sha256: &[u8; 32], at: i64, sign: ReceiptSigner) -> Result<Vec<u8>, MetaError> {
+    async fn receive(
+        &self,
+        sha256: &[u8; 32],
+        at: i64,
+        sign: ReceiptSigner,
+    ) -> Result<Vec<u8>, MetaError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(db)?;
         // The log head's lock orders every receipt of every instance.
-        let head = tx.query_one("SELECT idx, entry FROM log_head WHERE id = 1 FOR UPDATE", &[]).await.map_err(db)?;
+        let head = tx
+            .query_one("SELECT idx, entry FROM log_head WHERE id = 1 FOR UPDATE", &[])
+            .await
+            .map_err(db)?;
         let t = tx
-            .query_opt(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE ciphertext_sha256 = $1"), &[&sha256.as_slice()])
+            .query_opt(
+                &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE ciphertext_sha256 = $1"),
+                &[&sha256.as_slice()],
+            )
             .await
             .map_err(db)?
             .map(|r| ticket(&r))
@@ -306,15 +422,31 @@ impl Meta for PgMeta {
         let index = head.get::<_, i64>(0) as u64 + 1;
         let receipt = sign(index, prev);
         let entry = sync::receipt::log_entry(&prev, &receipt);
-        tx.execute("INSERT INTO receipt_log (idx, bundle_id, receipt, entry) VALUES ($1, $2, $3, $4)", &[&(index as i64), &t.bundle_id, &receipt, &entry.as_slice()]).await.map_err(db)?;
-        tx.execute("UPDATE log_head SET idx = $1, entry = $2 WHERE id = 1", &[&(index as i64), &entry.as_slice()]).await.map_err(db)?;
+        tx.execute(
+            "INSERT INTO receipt_log (idx, bundle_id, receipt, entry) VALUES ($1, $2, $3, $4)",
+            &[&(index as i64), &t.bundle_id, &receipt, &entry.as_slice()],
+        )
+        .await
+        .map_err(db)?;
+        tx.execute(
+            "UPDATE log_head SET idx = $1, entry = $2 WHERE id = 1",
+            &[&(index as i64), &entry.as_slice()],
+        )
+        .await
+        .map_err(db)?;
         tx.execute("UPDATE tickets SET state = 'received', receipt = $2, received_at = $3, upload_offset = ciphertext_len WHERE bundle_id = $1", &[&t.bundle_id, &receipt, &at]).await.map_err(db)?;
         tx.execute("INSERT INTO status_events (station, bundle_id, status, at) VALUES ($1, $2, 'received', $3)", &[&t.station, &t.bundle_id, &at]).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(receipt)
     }
 
-    async fn add_status(&self, bundle_id: &str, status: BundleStatus, reason: Option<&str>, at: i64) -> Result<Option<u64>, MetaError> {
+    async fn add_status(
+        &self,
+        bundle_id: &str,
+        status: BundleStatus,
+        reason: Option<&str>,
+        at: i64,
+    ) -> Result<Option<u64>, MetaError> {
         let c = self.client().await?;
         let r = c
             .query_opt(
@@ -326,23 +458,49 @@ impl Meta for PgMeta {
         Ok(r.map(|r| r.get::<_, i64>(0) as u64))
     }
 
-    async fn status_after(&self, station: &str, after: u64, limit: u32) -> Result<Vec<StatusEvent>, MetaError> {
+    async fn status_after(
+        &self,
+        station: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<StatusEvent>, MetaError> {
         let c = self.client().await?;
         let rows = c
             .query("SELECT cursor, bundle_id, status, reason, at FROM status_events WHERE station = $1 AND cursor > $2 ORDER BY cursor LIMIT $3", &[&station, &(after as i64), &(limit as i64)])
             .await
             .map_err(db)?;
-        rows.iter().map(|r| Ok(StatusEvent { cursor: r.get::<_, i64>(0) as u64, bundle_id: r.get(1), status: status_of(r.get(2))?, reason: r.get(3), at: r.get(4) })).collect()
+        rows.iter()
+            .map(|r| {
+                Ok(StatusEvent {
+                    cursor: r.get::<_, i64>(0) as u64,
+                    bundle_id: r.get(1),
+                    status: status_of(r.get(2))?,
+                    reason: r.get(3),
+                    at: r.get(4),
+                })
+            })
+            .collect()
     }
 
     async fn log(&self, from: u64, limit: u32) -> Result<Vec<LogRow>, MetaError> {
         let c = self.client().await?;
-        let rows = c.query("SELECT idx, receipt, entry FROM receipt_log WHERE idx >= $1 ORDER BY idx LIMIT $2", &[&(from as i64), &(limit as i64)]).await.map_err(db)?;
-        rows.iter().map(|r| Ok((r.get::<_, i64>(0) as u64, r.get(1), hash32(r.get(2), "log entry")?))).collect()
+        let rows = c
+            .query(
+                "SELECT idx, receipt, entry FROM receipt_log WHERE idx >= $1 ORDER BY idx LIMIT $2",
+                &[&(from as i64), &(limit as i64)],
+            )
+            .await
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| Ok((r.get::<_, i64>(0) as u64, r.get(1), hash32(r.get(2), "log entry")?)))
+            .collect()
     }
 
     async fn version(&self) -> Result<u64, MetaError> {
         let c = self.client().await?;
-        Ok(c.query_one("SELECT value FROM counters WHERE name = 'version'", &[]).await.map_err(db)?.get::<_, i64>(0) as u64)
+        Ok(c.query_one("SELECT value FROM counters WHERE name = 'version'", &[])
+            .await
+            .map_err(db)?
+            .get::<_, i64>(0) as u64)
     }
 }

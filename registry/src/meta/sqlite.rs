@@ -133,9 +133,17 @@ impl TicketRowRaw {
     }
 }
 
-fn ticket_where(tx: &Connection, clause: &str, arg: &dyn rusqlite::ToSql) -> Result<Option<TicketRow>, MetaError> {
+fn ticket_where(
+    tx: &Connection,
+    clause: &str,
+    arg: &dyn rusqlite::ToSql,
+) -> Result<Option<TicketRow>, MetaError> {
     let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE {clause}");
-    tx.query_row(&sql, [arg], ticket_row).optional().map_err(db)?.map(|(r,)| r.into_row()).transpose()
+    tx.query_row(&sql, [arg], ticket_row)
+        .optional()
+        .map_err(db)?
+        .map(|(r,)| r.into_row())
+        .transpose()
 }
 
 /// A station's columns as SQLite gives them.
@@ -146,7 +154,18 @@ fn station_row(c: &Connection, id: &str) -> Result<Option<StationRow>, MetaError
         .query_row("SELECT id, ed25519, centre, onboarded_at, revoked_at, last_sequence, last_audit_sequence FROM stations WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
         .optional()
         .map_err(db)?;
-    row.map(|(id, key, centre, onboarded_at, revoked_at, last, audit)| Ok(StationRow { id, ed25519: hash32(key, "station key")?, centre, onboarded_at, revoked_at, last_sequence: last as u64, last_audit_sequence: audit as u64 })).transpose()
+    row.map(|(id, key, centre, onboarded_at, revoked_at, last, audit)| {
+        Ok(StationRow {
+            id,
+            ed25519: hash32(key, "station key")?,
+            centre,
+            onboarded_at,
+            revoked_at,
+            last_sequence: last as u64,
+            last_audit_sequence: audit as u64,
+        })
+    })
+    .transpose()
 }
 
 /// A transaction that takes the write lock at its start. A deferred one that reads and then
@@ -167,7 +186,8 @@ impl SqliteMeta {
     /// Opens (creating) the database file at `path`.
     pub fn open(path: &Path) -> Result<SqliteMeta, MetaError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| MetaError::Db(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| MetaError::Db(format!("{}: {e}", dir.display())))?;
         }
         let conn = Connection::open(path).map_err(db)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
@@ -177,10 +197,15 @@ impl SqliteMeta {
         Ok(SqliteMeta { conn: Arc::new(Mutex::new(conn)) })
     }
 
-    async fn with<T: Send + 'static>(&self, f: impl FnOnce(&mut Connection) -> Result<T, MetaError> + Send + 'static) -> Result<T, MetaError> {
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, MetaError> + Send + 'static,
+    ) -> Result<T, MetaError> {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
-            let mut c = conn.lock().map_err(|_| MetaError::Db("the connection's lock is poisoned".into()))?;
+            let mut c = conn
+                .lock()
+                .map_err(|_| MetaError::Db("the connection's lock is poisoned".into()))?;
             f(&mut c)
         })
         .await
@@ -196,7 +221,10 @@ impl Meta for SqliteMeta {
             let tx = write(c)?;
             let have: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db)?;
             if have as usize > MIGRATIONS.len() {
-                return Err(MetaError::Conflict(format!("the database is from a newer registry (schema {have}, this build knows {})", MIGRATIONS.len())));
+                return Err(MetaError::Conflict(format!(
+                    "the database is from a newer registry (schema {have}, this build knows {})",
+                    MIGRATIONS.len()
+                )));
             }
             for (i, m) in MIGRATIONS.iter().enumerate().skip(have as usize) {
                 tx.execute_batch(m).map_err(db)?;
@@ -212,9 +240,20 @@ impl Meta for SqliteMeta {
         self.with(move |c| {
             let tx = write(c)?;
             if let Some(existing) = station_row(&tx, &row.id)? {
-                return if existing.ed25519 == row.ed25519 { Ok(false) } else { Err(MetaError::Conflict(format!("station {} is onboarded with another key", row.id))) };
+                return if existing.ed25519 == row.ed25519 {
+                    Ok(false)
+                } else {
+                    Err(MetaError::Conflict(format!(
+                        "station {} is onboarded with another key",
+                        row.id
+                    )))
+                };
             }
-            tx.execute("INSERT INTO stations (id, ed25519, centre, onboarded_at) VALUES (?1, ?2, ?3, ?4)", params![row.id, &row.ed25519[..], row.centre, row.onboarded_at]).map_err(db)?;
+            tx.execute(
+                "INSERT INTO stations (id, ed25519, centre, onboarded_at) VALUES (?1, ?2, ?3, ?4)",
+                params![row.id, &row.ed25519[..], row.centre, row.onboarded_at],
+            )
+            .map_err(db)?;
             bump_version(&tx)?;
             tx.commit().map_err(db)?;
             Ok(true)
@@ -226,7 +265,12 @@ impl Meta for SqliteMeta {
         let id = id.to_string();
         self.with(move |c| {
             let tx = write(c)?;
-            let n = tx.execute("UPDATE stations SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, at]).map_err(db)?;
+            let n = tx
+                .execute(
+                    "UPDATE stations SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+                    params![id, at],
+                )
+                .map_err(db)?;
             bump_version(&tx)?;
             tx.commit().map_err(db)?;
             Ok(n == 1)
@@ -241,7 +285,9 @@ impl Meta for SqliteMeta {
 
     async fn revoked_stations(&self) -> Result<Vec<String>, MetaError> {
         self.with(|c| {
-            let mut st = c.prepare("SELECT id FROM stations WHERE revoked_at IS NOT NULL ORDER BY id").map_err(db)?;
+            let mut st = c
+                .prepare("SELECT id FROM stations WHERE revoked_at IS NOT NULL ORDER BY id")
+                .map_err(db)?;
             let rows = st.query_map([], |r| r.get(0)).map_err(db)?;
             rows.collect::<Result<Vec<String>, _>>().map_err(db)
         })
@@ -271,7 +317,12 @@ impl Meta for SqliteMeta {
         .await
     }
 
-    async fn revoke_operator(&self, station: &str, username: &str, at: i64) -> Result<bool, MetaError> {
+    async fn revoke_operator(
+        &self,
+        station: &str,
+        username: &str,
+        at: i64,
+    ) -> Result<bool, MetaError> {
         let (station, username) = (station.to_string(), username.to_string());
         self.with(move |c| {
             let tx = write(c)?;
@@ -298,12 +349,23 @@ impl Meta for SqliteMeta {
         .await
     }
 
-    async fn use_token(&self, station: &str, token_id: &[u8], expires_at: i64, now: i64) -> Result<bool, MetaError> {
+    async fn use_token(
+        &self,
+        station: &str,
+        token_id: &[u8],
+        expires_at: i64,
+        now: i64,
+    ) -> Result<bool, MetaError> {
         let (station, token) = (station.to_string(), token_id.to_vec());
         self.with(move |c| {
             let tx = write(c)?;
             tx.execute("DELETE FROM tokens WHERE expires_at < ?1", [now]).map_err(db)?;
-            let n = tx.execute("INSERT OR IGNORE INTO tokens (station, token, expires_at) VALUES (?1, ?2, ?3)", params![station, token, expires_at]).map_err(db)?;
+            let n = tx
+                .execute(
+                    "INSERT OR IGNORE INTO tokens (station, token, expires_at) VALUES (?1, ?2, ?3)",
+                    params![station, token, expires_at],
+                )
+                .map_err(db)?;
             tx.commit().map_err(db)?;
             Ok(n == 1)
         })
@@ -358,7 +420,12 @@ impl Meta for SqliteMeta {
         .await
     }
 
-    async fn receive(&self, sha256: &[u8; 32], at: i64, sign: ReceiptSigner) -> Result<Vec<u8>, MetaError> {
+    async fn receive(
+        &self,
+        sha256: &[u8; 32],
+        at: i64,
+        sign: ReceiptSigner,
+    ) -> Result<Vec<u8>, MetaError> {
         let sha = sha256.to_vec();
         self.with(move |c| {
             let tx = write(c)?;
@@ -381,7 +448,13 @@ impl Meta for SqliteMeta {
         .await
     }
 
-    async fn add_status(&self, bundle_id: &str, status: BundleStatus, reason: Option<&str>, at: i64) -> Result<Option<u64>, MetaError> {
+    async fn add_status(
+        &self,
+        bundle_id: &str,
+        status: BundleStatus,
+        reason: Option<&str>,
+        at: i64,
+    ) -> Result<Option<u64>, MetaError> {
         let (bundle_id, reason) = (bundle_id.to_string(), reason.map(str::to_string));
         self.with(move |c| {
             let tx = write(c)?;
@@ -395,7 +468,12 @@ impl Meta for SqliteMeta {
         .await
     }
 
-    async fn status_after(&self, station: &str, after: u64, limit: u32) -> Result<Vec<StatusEvent>, MetaError> {
+    async fn status_after(
+        &self,
+        station: &str,
+        after: u64,
+        limit: u32,
+    ) -> Result<Vec<StatusEvent>, MetaError> {
         let station = station.to_string();
         self.with(move |c| {
             let mut st = c.prepare("SELECT cursor, bundle_id, status, reason, at FROM status_events WHERE station = ?1 AND cursor > ?2 ORDER BY cursor LIMIT ?3").map_err(db)?;
@@ -425,6 +503,13 @@ impl Meta for SqliteMeta {
     }
 
     async fn version(&self) -> Result<u64, MetaError> {
-        self.with(|c| c.query_row("SELECT value FROM counters WHERE name = 'version'", [], |r| r.get::<_, i64>(0)).map(|v| v as u64).map_err(db)).await
+        self.with(|c| {
+            c.query_row("SELECT value FROM counters WHERE name = 'version'", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|v| v as u64)
+            .map_err(db)
+        })
+        .await
     }
 }

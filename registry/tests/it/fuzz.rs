@@ -21,19 +21,40 @@ fn fuzz(storage: Storage) {
     std::fs::write(&key, schemas::keys::signing_key_file_text(&st.key, "fuzzing station")).unwrap();
     let token = reg.dir.join("admin.token");
     std::fs::write(&token, &reg.admin_token).unwrap();
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/independent/fuzz_registry.py");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/independent/fuzz_registry.py");
     let out = std::process::Command::new(venv_bin("python"))
         .arg(&script)
-        .args(["--base", &reg.url, "--station", &st.id, "--key", key.to_str().unwrap(), "--admin-token", token.to_str().unwrap(), "--examples", "40"])
+        .args([
+            "--base",
+            &reg.url,
+            "--station",
+            &st.id,
+            "--key",
+            key.to_str().unwrap(),
+            "--admin-token",
+            token.to_str().unwrap(),
+            "--examples",
+            "40",
+        ])
         .output()
         .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     assert!(out.status.success(), "{report:#}");
     assert_eq!(report["operations"], 12, "{report:#}");
     assert!(report["requests"].as_u64().unwrap() > 1000, "{report:#}");
     // Signed requests got through: the token made in Python verifies in Rust.
     assert!(report["statuses"]["200"].as_u64().unwrap_or(0) > 50, "{report:#}");
-    assert!(report["statuses"].as_object().unwrap().keys().all(|s| !s.starts_with('5')), "{report:#}");
+    assert!(
+        report["statuses"].as_object().unwrap().keys().all(|s| !s.starts_with('5')),
+        "{report:#}"
+    );
     drop(rt);
 }
 

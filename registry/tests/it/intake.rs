@@ -23,7 +23,12 @@ async fn objects_held(reg: &Registry) -> Vec<String> {
 
 async fn ticket_state(reg: &Registry, sha: &[u8; 32]) -> Option<(String, u64)> {
     use registry::meta::Meta;
-    registry::with_intake!(&reg.intake, |i| i.meta.ticket_by_hash(sha).await.unwrap().map(|t| (t.state.as_str().to_string(), t.offset)))
+    registry::with_intake!(&reg.intake, |i| i
+        .meta
+        .ticket_by_hash(sha)
+        .await
+        .unwrap()
+        .map(|t| (t.state.as_str().to_string(), t.offset)))
 }
 
 /// Announce, upload, receipt, again (the same receipt), status feed, master data, the log.
@@ -61,7 +66,15 @@ async fn a_bundle_travels_and_is_receipted_once(storage: Storage) {
     let chain: Vec<&[u8]> = receipts.iter().map(|r| r.as_slice()).collect();
     let (n, _) = sync::receipt::verify_log(chain, &keys).unwrap();
     assert_eq!(n, 3);
-    let log: Vec<api::LogEntry> = reqwest::Client::new().get(format!("{}/v1/admin/log", reg.url)).bearer_auth(&reg.admin_token).send().await.unwrap().json().await.unwrap();
+    let log: Vec<api::LogEntry> = reqwest::Client::new()
+        .get(format!("{}/v1/admin/log", reg.url))
+        .bearer_auth(&reg.admin_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(log.iter().map(|e| unb64(&e.receipt).unwrap()).collect::<Vec<_>>(), receipts);
 
     // The status feed: three receptions, then the registry's decision on one.
@@ -69,21 +82,41 @@ async fn a_bundle_travels_and_is_receipted_once(storage: Storage) {
     assert_eq!(r.status(), 200);
     let r = st.send(Method::GET, "/v1/status?after=0", None, reg.now()).await;
     let v: serde_json::Value = r.json().await.unwrap();
-    let page = StatusPage::open(&unb64(v["signed"].as_str().unwrap()).unwrap(), &keys, "ST-0001", 0).unwrap();
+    let page =
+        StatusPage::open(&unb64(v["signed"].as_str().unwrap()).unwrap(), &keys, "ST-0001", 0)
+            .unwrap();
     let statuses: Vec<BundleStatus> = page.events.iter().map(|e| e.status).collect();
-    assert_eq!(statuses, [BundleStatus::Received, BundleStatus::Received, BundleStatus::Received, BundleStatus::DuplicateIdentity]);
+    assert_eq!(
+        statuses,
+        [
+            BundleStatus::Received,
+            BundleStatus::Received,
+            BundleStatus::Received,
+            BundleStatus::DuplicateIdentity
+        ]
+    );
     let last = page.events[2].cursor;
     let r = st.send(Method::GET, &format!("/v1/status?after={last}"), None, reg.now()).await;
     let v: serde_json::Value = r.json().await.unwrap();
-    let page = StatusPage::open(&unb64(v["signed"].as_str().unwrap()).unwrap(), &keys, "ST-0001", last).unwrap();
+    let page =
+        StatusPage::open(&unb64(v["signed"].as_str().unwrap()).unwrap(), &keys, "ST-0001", last)
+            .unwrap();
     assert_eq!(page.events.len(), 1);
     assert_eq!(page.events[0].reason.as_deref(), Some("enrolled at RAM-PO-02"));
 
     // Master data: the operators, the recipient, a revocation.
     let m = st.master_data(&reg).await;
-    assert_eq!(m.operators.iter().map(|o| (o.username.as_str(), o.revoked)).collect::<Vec<_>>(), [("clerk1", false), ("super1", false)]);
+    assert_eq!(
+        m.operators.iter().map(|o| (o.username.as_str(), o.revoked)).collect::<Vec<_>>(),
+        [("clerk1", false), ("super1", false)]
+    );
     assert_eq!(m.recipient_at(reg.now()), Some(reg.recipient.as_str()));
-    let r = reqwest::Client::new().post(format!("{}/v1/admin/stations/ST-0001/operators/clerk1/revoke", reg.url)).bearer_auth(&reg.admin_token).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/admin/stations/ST-0001/operators/clerk1/revoke", reg.url))
+        .bearer_auth(&reg.admin_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     let m2 = st.master_data(&reg).await;
     assert!(m2.version > m.version && m2.operators[0].revoked);
@@ -103,7 +136,8 @@ async fn an_upload_cut_off_resumes_and_wrong_offsets_are_told_where_to_go(storag
     let auth = st.token(&Method::PATCH, &path, None, reg.now());
     {
         use tokio::io::AsyncWriteExt;
-        let mut tcp = tokio::net::TcpStream::connect(reg.url.trim_start_matches("http://")).await.unwrap();
+        let mut tcp =
+            tokio::net::TcpStream::connect(reg.url.trim_start_matches("http://")).await.unwrap();
         let head = format!(
             "PATCH {path} HTTP/1.1\r\nhost: registry\r\nauthorization: {auth}\r\ncontent-type: {}\r\nupload-offset: 0\r\ncontent-length: {}\r\n\r\n",
             api::OFFSET_OCTET_STREAM,
@@ -139,7 +173,10 @@ async fn an_upload_cut_off_resumes_and_wrong_offsets_are_told_where_to_go(storag
     let r = st.patch(&s, 200_000, s.bundle[200_000..].to_vec(), reg.now()).await;
     assert_eq!(r.status(), 200);
     let keys = receipt_keys(&st, &reg).await;
-    Receipt::open(&receipt_of(&r.json().await.unwrap()), &keys).unwrap().check_for(&s.ticket).unwrap();
+    Receipt::open(&receipt_of(&r.json().await.unwrap()), &keys)
+        .unwrap()
+        .check_for(&s.ticket)
+        .unwrap();
 }
 
 /// Tampering of every kind is refused with its reason, and nothing of it is stored.
@@ -158,7 +195,10 @@ async fn tampering_is_refused_with_its_reason_and_nothing_is_stored(storage: Sto
     assert_eq!(r.status(), 422);
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], "hash_mismatch");
     assert_eq!(objects_held(&reg).await.len(), 0);
-    assert_eq!(ticket_state(&reg, &s.ticket.ciphertext_sha256).await, Some(("announced".into(), 0)));
+    assert_eq!(
+        ticket_state(&reg, &s.ticket.ciphertext_sha256).await,
+        Some(("announced".into(), 0))
+    );
     // The genuine bytes then go through.
     assert_eq!(st.patch(&s, 0, s.bundle.clone(), reg.now()).await.status(), 200);
 
@@ -175,11 +215,21 @@ async fn tampering_is_refused_with_its_reason_and_nothing_is_stored(storage: Sto
 
     // A replayed request: the same token twice.
     let next = st.seal(96);
-    let body = serde_json::to_vec(&serde_json::json!({ "tickets": [b64(&next.signed_ticket)] })).unwrap();
+    let body =
+        serde_json::to_vec(&serde_json::json!({ "tickets": [b64(&next.signed_ticket)] })).unwrap();
     let auth = st.token(&Method::POST, api::ANNOUNCE, Some(&body), reg.now());
     let send = |auth: String, body: Vec<u8>| {
         let url = format!("{}{}", reg.url, api::ANNOUNCE);
-        async move { reqwest::Client::new().post(url).header("authorization", auth).header("content-type", "application/json").body(body).send().await.unwrap() }
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header("authorization", auth)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(send(auth.clone(), body.clone()).await.status(), 200);
     let r = send(auth, body.clone()).await;
@@ -187,9 +237,15 @@ async fn tampering_is_refused_with_its_reason_and_nothing_is_stored(storage: Sto
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], "replayed_request");
     // A token from 10 minutes ago, and one for another body.
     let old = st.token(&Method::POST, api::ANNOUNCE, Some(&body), reg.now() - 600_000);
-    assert_eq!(send(old, body.clone()).await.json::<serde_json::Value>().await.unwrap()["code"], "stale_token");
+    assert_eq!(
+        send(old, body.clone()).await.json::<serde_json::Value>().await.unwrap()["code"],
+        "stale_token"
+    );
     let other = st.token(&Method::POST, api::ANNOUNCE, Some(b"{}"), reg.now());
-    assert_eq!(send(other, body.clone()).await.json::<serde_json::Value>().await.unwrap()["code"], "bad_token");
+    assert_eq!(
+        send(other, body.clone()).await.json::<serde_json::Value>().await.unwrap()["code"],
+        "bad_token"
+    );
 
     // A ticket from an unknown station, and a ticket of this station signed by another key.
     let stranger = Station::new("ST-9999", &reg);
@@ -208,7 +264,10 @@ async fn tampering_is_refused_with_its_reason_and_nothing_is_stored(storage: Sto
     assert_eq!(v["answers"][0]["action"], "send", "{v}");
     let r = st.patch(&s3, 0, s3.bundle.clone(), reg.now()).await;
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], "unknown_operator");
-    assert_eq!(ticket_state(&reg, &s3.ticket.ciphertext_sha256).await.map(|t| t.0), Some("refused".into()));
+    assert_eq!(
+        ticket_state(&reg, &s3.ticket.ciphertext_sha256).await.map(|t| t.0),
+        Some("refused".into())
+    );
     // The clerk approving their own work (the decision signed by the clerk as supervisor).
     let s4 = st.seal_as(4, 96, &st.clerk.clone(), "clerk1", &st.clerk.clone(), "clerk1");
     st.next = 5;
@@ -218,7 +277,12 @@ async fn tampering_is_refused_with_its_reason_and_nothing_is_stored(storage: Sto
     assert_eq!(objects_held(&reg).await.len(), 1, "only the genuine bundle is kept");
 
     // A revoked station is refused everything.
-    let r = reqwest::Client::new().post(format!("{}/v1/admin/stations/ST-0003/revoke", reg.url)).bearer_auth(&reg.admin_token).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/admin/stations/ST-0003/revoke", reg.url))
+        .bearer_auth(&reg.admin_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     let later = st.seal(96);
     let (code, v) = st.announce(&[&later], reg.now()).await;
@@ -235,24 +299,76 @@ async fn bad_requests_get_a_reason_not_a_crash(storage: Storage) {
         assert_eq!(r.status().as_u16(), status);
         assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], code);
     };
-    check(c.post(format!("{}/v1/announce", reg.url)).body("{}").send().await.unwrap(), 401, "bad_token").await;
-    check(st.send(Method::POST, api::ANNOUNCE, Some(b"not json".to_vec()), reg.now()).await, 400, "bad_request").await;
-    check(st.send(Method::POST, api::ANNOUNCE, Some(br#"{"tickets":[]}"#.to_vec()), reg.now()).await, 400, "bad_request").await;
-    check(c.get(format!("{}/v1/nothing-here", reg.url)).send().await.unwrap(), 400, "bad_request").await;
-    check(c.delete(format!("{}/v1/announce", reg.url)).send().await.unwrap(), 400, "bad_request").await;
-    check(st.send(Method::GET, "/v1/status?after=minus-one", None, reg.now()).await, 400, "bad_request").await;
+    check(
+        c.post(format!("{}/v1/announce", reg.url)).body("{}").send().await.unwrap(),
+        401,
+        "bad_token",
+    )
+    .await;
+    check(
+        st.send(Method::POST, api::ANNOUNCE, Some(b"not json".to_vec()), reg.now()).await,
+        400,
+        "bad_request",
+    )
+    .await;
+    check(
+        st.send(Method::POST, api::ANNOUNCE, Some(br#"{"tickets":[]}"#.to_vec()), reg.now()).await,
+        400,
+        "bad_request",
+    )
+    .await;
+    check(c.get(format!("{}/v1/nothing-here", reg.url)).send().await.unwrap(), 400, "bad_request")
+        .await;
+    check(c.delete(format!("{}/v1/announce", reg.url)).send().await.unwrap(), 400, "bad_request")
+        .await;
+    check(
+        st.send(Method::GET, "/v1/status?after=minus-one", None, reg.now()).await,
+        400,
+        "bad_request",
+    )
+    .await;
     assert_eq!(st.send(Method::HEAD, "/v1/uploads/zz", None, reg.now()).await.status(), 400);
     let unknown = format!("/v1/uploads/{}", "ab".repeat(32));
     let r = st.send(Method::HEAD, &unknown, None, reg.now()).await;
     assert_eq!(r.status(), 404);
-    check(c.post(format!("{}/v1/admin/stations", reg.url)).bearer_auth("wrong").json(&serde_json::json!({})).send().await.unwrap(), 401, "not_admin").await;
-    check(reg.admin("/v1/admin/stations", serde_json::json!({ "id": "x y", "ed25519": "00", "centre": "" })).await, 400, "bad_request").await;
+    check(
+        c.post(format!("{}/v1/admin/stations", reg.url))
+            .bearer_auth("wrong")
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap(),
+        401,
+        "not_admin",
+    )
+    .await;
+    check(
+        reg.admin(
+            "/v1/admin/stations",
+            serde_json::json!({ "id": "x y", "ed25519": "00", "centre": "" }),
+        )
+        .await,
+        400,
+        "bad_request",
+    )
+    .await;
     // Text PostgreSQL cannot hold (a NUL byte), found by the fuzzer: a refusal, not a 503.
-    let r = c.post(format!("{}/v1/admin/stations/ST%00X/revoke", reg.url)).bearer_auth(&reg.admin_token).send().await.unwrap();
+    let r = c
+        .post(format!("{}/v1/admin/stations/ST%00X/revoke", reg.url))
+        .bearer_auth(&reg.admin_token)
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_client_error(), "{}", r.status());
     let r = reg.admin("/v1/admin/stations", serde_json::json!({ "id": "ST-0009", "ed25519": hex::encode([7u8; 32]), "centre": "a\u{0}b" })).await;
     assert!(r.status().is_client_error(), "{}", r.status());
-    let r = c.post(format!("{}/v1/admin/bundles/x%00y/status", reg.url)).bearer_auth(&reg.admin_token).json(&serde_json::json!({ "status": "accepted" })).send().await.unwrap();
+    let r = c
+        .post(format!("{}/v1/admin/bundles/x%00y/status", reg.url))
+        .bearer_auth(&reg.admin_token)
+        .json(&serde_json::json!({ "status": "accepted" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     let r = c.get(format!("{}/openapi.json", reg.url)).send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -268,22 +384,27 @@ async fn removable_media_are_imported_and_receipted(storage: Storage) {
     let dir = reg.dir.join("usb");
     let sealed: Vec<Sealed> = (0..2).map(|_| st.seal(96)).collect();
     for s in &sealed {
-        let t = sync::media::ticket_path(&dir, &st.id, s.ticket.station_sequence, &s.ticket.bundle_id);
+        let t =
+            sync::media::ticket_path(&dir, &st.id, s.ticket.station_sequence, &s.ticket.bundle_id);
         std::fs::create_dir_all(t.parent().unwrap()).unwrap();
         std::fs::write(&t, &s.signed_ticket).unwrap();
-        let b = sync::media::bundle_path(&dir, &st.id, s.ticket.station_sequence, &s.ticket.bundle_id);
+        let b =
+            sync::media::bundle_path(&dir, &st.id, s.ticket.station_sequence, &s.ticket.bundle_id);
         std::fs::create_dir_all(b.parent().unwrap()).unwrap();
         std::fs::write(&b, &s.bundle).unwrap();
     }
-    let report = registry::with_intake!(&reg.intake, |i| registry::media::import(i, &dir).await.unwrap());
+    let report =
+        registry::with_intake!(&reg.intake, |i| registry::media::import(i, &dir).await.unwrap());
     assert_eq!(report.received.len(), 2, "{report:?}");
     let keys = receipt_keys(&st, &reg).await;
     for s in &sealed {
-        let r = std::fs::read(sync::media::receipt_path(&dir, &st.id, &s.ticket.bundle_id)).unwrap();
+        let r =
+            std::fs::read(sync::media::receipt_path(&dir, &st.id, &s.ticket.bundle_id)).unwrap();
         Receipt::open(&r, &keys).unwrap().check_for(&s.ticket).unwrap();
     }
     // Importing again changes nothing and gives the same receipts.
-    let again = registry::with_intake!(&reg.intake, |i| registry::media::import(i, &dir).await.unwrap());
+    let again =
+        registry::with_intake!(&reg.intake, |i| registry::media::import(i, &dir).await.unwrap());
     assert_eq!(again.received.len(), 2);
     assert_eq!(objects_held(&reg).await.len(), 2);
 }

@@ -9,12 +9,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use registry::config::{Config, MetadataConfig, ObjectsConfig};
 use registry::objects::S3Location;
 use reqwest::Method;
+use schemas::SigningKey;
 use schemas::bundle::{self, Payload, Signer};
 use schemas::decision::{self, Decision, Verdict};
 use schemas::iso19794::{CaptureDevice, Quality, face::FaceImage};
 use schemas::jp2k::Pixels;
 use schemas::manifest::*;
-use schemas::SigningKey;
 use sync::api::{self, b64};
 use sync::ticket::Ticket;
 use sync::token::RequestLine;
@@ -48,15 +48,27 @@ fn free_port() -> u16 {
 
 /// The Python environment `scripts/setup.sh` makes (moto, schemathesis).
 pub fn venv_bin(name: &str) -> PathBuf {
-    let venv = std::env::var_os("HUKUMATI_VENV").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/var/cache/hukumati-venv"));
+    let venv = std::env::var_os("HUKUMATI_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/cache/hukumati-venv"));
     let p = venv.join("bin").join(name);
-    assert!(p.exists(), "{} is missing: run scripts/setup.sh (it installs moto and schemathesis into {})", p.display(), venv.display());
+    assert!(
+        p.exists(),
+        "{} is missing: run scripts/setup.sh (it installs moto and schemathesis into {})",
+        p.display(),
+        venv.display()
+    );
     p
 }
 
 pub async fn start_s3(bucket: &str) -> S3Server {
     let port = free_port();
-    let child = Command::new(venv_bin("moto_server")).args(["-H", "127.0.0.1", "-p", &port.to_string()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("moto_server starts");
+    let child = Command::new(venv_bin("moto_server"))
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("moto_server starts");
     let server = S3Server { child, endpoint: format!("http://127.0.0.1:{port}") };
     let client = reqwest::Client::new();
     for _ in 0..100 {
@@ -85,10 +97,19 @@ pub struct PgDatabase {
 impl PgDatabase {
     pub async fn create() -> PgDatabase {
         static N: AtomicI64 = AtomicI64::new(0);
-        let name = format!("hukumati_it_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
-        let (client, conn) = tokio_postgres::connect(&format!("{} dbname=postgres", pg_server()), tokio_postgres::NoTls)
-            .await
-            .unwrap_or_else(|e| panic!("no PostgreSQL at `{}` ({e}): scripts/test.sh starts one (scripts/postgres.sh)", pg_server()));
+        let name =
+            format!("hukumati_it_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let (client, conn) = tokio_postgres::connect(
+            &format!("{} dbname=postgres", pg_server()),
+            tokio_postgres::NoTls,
+        )
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "no PostgreSQL at `{}` ({e}): scripts/test.sh starts one (scripts/postgres.sh)",
+                pg_server()
+            )
+        });
         tokio::spawn(conn);
         client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
         client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
@@ -102,9 +123,16 @@ impl Drop for PgDatabase {
         let _ = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async {
-                if let Ok((client, conn)) = tokio_postgres::connect(&format!("{} dbname=postgres", pg_server()), tokio_postgres::NoTls).await {
+                if let Ok((client, conn)) = tokio_postgres::connect(
+                    &format!("{} dbname=postgres", pg_server()),
+                    tokio_postgres::NoTls,
+                )
+                .await
+                {
                     tokio::spawn(conn);
-                    let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    let _ = client
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
                 }
             });
         })
@@ -141,22 +169,46 @@ impl Registry {
             let db = PgDatabase::create().await;
             config.metadata = MetadataConfig::Postgres { url: db.url.clone(), pool: 8 };
             let server = start_s3("bundles").await;
-            config.objects = ObjectsConfig::S3(S3Location { bucket: "bundles".into(), endpoint: server.endpoint.clone(), region: "us-east-1".into(), allow_http: true, access_key_id: Some("test".into()), secret_access_key: Some("test".into()) });
+            config.objects = ObjectsConfig::S3(S3Location {
+                bucket: "bundles".into(),
+                endpoint: server.endpoint.clone(),
+                region: "us-east-1".into(),
+                allow_http: true,
+                access_key_id: Some("test".into()),
+                secret_access_key: Some("test".into()),
+            });
             s3 = Some(server);
             pg = Some(db);
         }
         let clock = Arc::new(AtomicI64::new(T0));
         let c = clock.clone();
-        let intake = registry::open(&config, Arc::new(move || c.load(Ordering::SeqCst))).await.unwrap();
+        let intake =
+            registry::open(&config, Arc::new(move || c.load(Ordering::SeqCst))).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = intake.router();
         tokio::spawn(async move {
-            axum::serve(listener, router).with_graceful_shutdown(async { let _ = rx.await; }).await.unwrap();
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap();
         });
         let root = schemas::keys::parse_public_key(&made.root_public).unwrap();
-        Registry { url, dir, admin_token: made.admin_token, root, recipient: made.recipient, clock, intake, _stop: tx, _s3: s3, _pg: pg }
+        Registry {
+            url,
+            dir,
+            admin_token: made.admin_token,
+            root,
+            recipient: made.recipient,
+            clock,
+            intake,
+            _stop: tx,
+            _s3: s3,
+            _pg: pg,
+        }
     }
 
     pub fn now(&self) -> i64 {
@@ -164,7 +216,13 @@ impl Registry {
     }
 
     pub async fn admin(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
-        reqwest::Client::new().post(format!("{}{path}", self.url)).bearer_auth(&self.admin_token).json(&body).send().await.unwrap()
+        reqwest::Client::new()
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(&self.admin_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 }
 
@@ -191,10 +249,18 @@ pub struct Sealed {
 
 fn grey(w: u32, h: u32, seed: u64) -> Pixels {
     let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-    Pixels::new(w, h, 3, (0..w * h * 3).map(|_| {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (x >> 56) as u8
-    }).collect()).unwrap()
+    Pixels::new(
+        w,
+        h,
+        3,
+        (0..w * h * 3)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (x >> 56) as u8
+            })
+            .collect(),
+    )
+    .unwrap()
 }
 
 impl Station {
@@ -216,9 +282,18 @@ impl Station {
     pub async fn join(&self, reg: &Registry) {
         let r = reg.admin("/v1/admin/stations", serde_json::json!({ "id": self.id, "ed25519": hex::encode(self.key.verifying_key().to_bytes()), "centre": "RAM-PO-01" })).await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-        for (name, role, key) in [("clerk1", "clerk", &self.clerk), ("super1", "supervisor", &self.supervisor)] {
+        for (name, role, key) in
+            [("clerk1", "clerk", &self.clerk), ("super1", "supervisor", &self.supervisor)]
+        {
             let body = serde_json::json!({ "username": name, "role": role, "ed25519": hex::encode(key.verifying_key().to_bytes()) });
-            let r = self.send(Method::POST, api::OPERATORS, Some(serde_json::to_vec(&body).unwrap()), reg.now()).await;
+            let r = self
+                .send(
+                    Method::POST,
+                    api::OPERATORS,
+                    Some(serde_json::to_vec(&body).unwrap()),
+                    reg.now(),
+                )
+                .await;
             assert_eq!(r.status(), 204, "{}", r.text().await.unwrap());
         }
     }
@@ -228,7 +303,14 @@ impl Station {
         let sequence = self.next;
         self.next += 1;
         self.audit += 3;
-        self.seal_as(sequence, side, &self.clerk.clone(), "clerk1", &self.supervisor.clone(), "super1")
+        self.seal_as(
+            sequence,
+            side,
+            &self.clerk.clone(),
+            "clerk1",
+            &self.supervisor.clone(),
+            "super1",
+        )
     }
 
     /// The next enrollment with a photographed document of `document` bytes (a bundle of about
@@ -241,14 +323,38 @@ impl Station {
         self.seal_full(sequence, 32, document, &clerk, "clerk1", &supervisor, "super1")
     }
 
-    pub fn seal_as(&self, sequence: u64, side: u32, clerk: &SigningKey, clerk_id: &str, supervisor: &SigningKey, supervisor_id: &str) -> Sealed {
+    pub fn seal_as(
+        &self,
+        sequence: u64,
+        side: u32,
+        clerk: &SigningKey,
+        clerk_id: &str,
+        supervisor: &SigningKey,
+        supervisor_id: &str,
+    ) -> Sealed {
         self.seal_full(sequence, side, 0, clerk, clerk_id, supervisor, supervisor_id)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn seal_full(&self, sequence: u64, side: u32, document: usize, clerk: &SigningKey, clerk_id: &str, supervisor: &SigningKey, supervisor_id: &str) -> Sealed {
-        let face = FaceImage::new_full_frontal(&grey(side, side, sequence), vec![Quality { score: 70, algorithm_vendor: 0xffff, algorithm_id: 1 }], CaptureDevice::default(), None).unwrap();
-        let mut payloads = vec![Payload { kind: PayloadKind::FaceRecord, bytes: face.to_record().unwrap() }];
+    fn seal_full(
+        &self,
+        sequence: u64,
+        side: u32,
+        document: usize,
+        clerk: &SigningKey,
+        clerk_id: &str,
+        supervisor: &SigningKey,
+        supervisor_id: &str,
+    ) -> Sealed {
+        let face = FaceImage::new_full_frontal(
+            &grey(side, side, sequence),
+            vec![Quality { score: 70, algorithm_vendor: 0xffff, algorithm_id: 1 }],
+            CaptureDevice::default(),
+            None,
+        )
+        .unwrap();
+        let mut payloads =
+            vec![Payload { kind: PayloadKind::FaceRecord, bytes: face.to_record().unwrap() }];
         let mut documents = vec![];
         if document > 0 {
             let mut photo = vec![0u8; document];
@@ -260,36 +366,96 @@ impl Station {
                 *b = x as u8;
             }
             payloads.push(Payload { kind: PayloadKind::Jpeg, bytes: photo });
-            documents.push(IdentityDocument { kind: DocumentKind::BirthCertificate, number: format!("BC-{sequence}"), issuing_state: "PSE".into(), expiry: None, mrz: None, images: vec![1] });
+            documents.push(IdentityDocument {
+                kind: DocumentKind::BirthCertificate,
+                number: format!("BC-{sequence}"),
+                issuing_state: "PSE".into(),
+                expiry: None,
+                mrz: None,
+                images: vec![1],
+            });
         }
-        let name = |a: &str| PersonName { first: a.into(), father: "Khalil".into(), grandfather: "Omar".into(), family: "Haddad".into() };
+        let name = |a: &str| PersonName {
+            first: a.into(),
+            father: "Khalil".into(),
+            grandfather: "Omar".into(),
+            family: "Haddad".into(),
+        };
         let m = Manifest {
             schema: 0,
             bundle_id: uuid::Uuid::now_v7().to_string(),
             station: StationRef { id: self.id.clone(), sequence, centre: "RAM-PO-01".into() },
             operator_id: clerk_id.into(),
             signers: vec![],
-            times: Times { capture_started_at: T0 - 100_000, capture_ended_at: T0 - 50_000, signed_at: T0 - 10_000, registry_vouched_at: None },
+            times: Times {
+                capture_started_at: T0 - 100_000,
+                capture_ended_at: T0 - 50_000,
+                signed_at: T0 - 10_000,
+                registry_vouched_at: None,
+            },
             applicant: Applicant {
-                name_ar: PersonName { first: "سلمى".into(), father: "يوسف".into(), grandfather: "محمود".into(), family: "الخطيب".into() },
+                name_ar: PersonName {
+                    first: "سلمى".into(),
+                    father: "يوسف".into(),
+                    grandfather: "محمود".into(),
+                    family: "الخطيب".into(),
+                },
                 name_latin: name("Salma"),
                 national_id: None,
                 date_of_birth: "2023-05-12".into(),
                 sex: Sex::Female,
                 phone: None,
                 email: None,
-                address: Address { country: "PS".into(), governorate: Some("Ramallah".into()), locality: "Al-Bireh".into(), street: None },
-                guardian: Some(Guardian { relation: "mother".into(), national_id: Some("401234567".into()), bundle_id: None }),
+                address: Address {
+                    country: "PS".into(),
+                    governorate: Some("Ramallah".into()),
+                    locality: "Al-Bireh".into(),
+                    street: None,
+                },
+                guardian: Some(Guardian {
+                    relation: "mother".into(),
+                    national_id: Some("401234567".into()),
+                    bundle_id: None,
+                }),
             },
             documents,
-            consent: Consent { notice_version: "2026.1".into(), language: "ar".into(), accepted: true, at: T0 - 100_000 },
-            samples: vec![Sample { modality: Modality::Face, position: Position::Face, quality: Some(QualityScore { score: 70, algorithm: "test/1".into(), vendor_id: 0xffff, algorithm_id: 1 }), station_quality: None, device: None, retries: 0, forced: false, exception: None, payload: Some(0), captured_at: T0 - 60_000 }],
+            consent: Consent {
+                notice_version: "2026.1".into(),
+                language: "ar".into(),
+                accepted: true,
+                at: T0 - 100_000,
+            },
+            samples: vec![Sample {
+                modality: Modality::Face,
+                position: Position::Face,
+                quality: Some(QualityScore {
+                    score: 70,
+                    algorithm: "test/1".into(),
+                    vendor_id: 0xffff,
+                    algorithm_id: 1,
+                }),
+                station_quality: None,
+                device: None,
+                retries: 0,
+                forced: false,
+                exception: None,
+                payload: Some(0),
+                captured_at: T0 - 60_000,
+            }],
             payloads: vec![],
             audit: AuditHead { sequence: self.audit - 2, head: Bytes32::new([5; 32]) },
         };
         let recipient = schemas::keys::parse_recipient(&self.recipient).unwrap();
         let mut bytes = Vec::new();
-        let sealed = bundle::seal(m, &payloads, &Signer { id: &self.id, key: &self.key }, &Signer { id: clerk_id, key: clerk }, &recipient, &mut bytes).unwrap();
+        let sealed = bundle::seal(
+            m,
+            &payloads,
+            &Signer { id: &self.id, key: &self.key },
+            &Signer { id: clerk_id, key: clerk },
+            &recipient,
+            &mut bytes,
+        )
+        .unwrap();
         let d = Decision {
             bundle_id: sealed.bundle_id.clone(),
             manifest_sha256: Bytes32::new(sealed.manifest_sha256),
@@ -316,14 +482,27 @@ impl Station {
 
     /// The `Authorization` header for one request.
     pub fn token(&self, method: &Method, path: &str, body: Option<&[u8]>, now_ms: i64) -> String {
-        sync::token::make(&self.id, &self.key, &RequestLine { method: method.as_str(), path, body_sha256: body.map(sync::sha256) }, now_ms / 1000)
+        sync::token::make(
+            &self.id,
+            &self.key,
+            &RequestLine { method: method.as_str(), path, body_sha256: body.map(sync::sha256) },
+            now_ms / 1000,
+        )
     }
 
     /// A signed request; GET and HEAD bind an empty body, PATCH none.
-    pub async fn send(&self, method: Method, path: &str, body: Option<Vec<u8>>, now_ms: i64) -> reqwest::Response {
-        let bound = if method == Method::PATCH { None } else { Some(body.clone().unwrap_or_default()) };
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        now_ms: i64,
+    ) -> reqwest::Response {
+        let bound =
+            if method == Method::PATCH { None } else { Some(body.clone().unwrap_or_default()) };
         let auth = self.token(&method, path, bound.as_deref(), now_ms);
-        let mut rq = self.http.request(method, format!("{}{path}", self.url)).header("authorization", auth);
+        let mut rq =
+            self.http.request(method, format!("{}{path}", self.url)).header("authorization", auth);
         if let Some(b) = body {
             rq = rq.header("content-type", "application/json").body(b);
         }
@@ -337,7 +516,13 @@ impl Station {
     }
 
     /// Sends `bytes` as an upload from `offset`.
-    pub async fn patch(&self, s: &Sealed, offset: u64, bytes: Vec<u8>, now_ms: i64) -> reqwest::Response {
+    pub async fn patch(
+        &self,
+        s: &Sealed,
+        offset: u64,
+        bytes: Vec<u8>,
+        now_ms: i64,
+    ) -> reqwest::Response {
         let path = api::upload_path(&s.ticket.ciphertext_sha256);
         let auth = self.token(&Method::PATCH, &path, None, now_ms);
         self.http
@@ -356,6 +541,10 @@ impl Station {
         let r = self.send(Method::GET, api::MASTER_DATA, None, reg.now()).await;
         assert_eq!(r.status(), 200);
         let v: serde_json::Value = r.json().await.unwrap();
-        sync::master::MasterData::open(&api::unb64(v["signed"].as_str().unwrap()).unwrap(), &reg.root).unwrap()
+        sync::master::MasterData::open(
+            &api::unb64(v["signed"].as_str().unwrap()).unwrap(),
+            &reg.root,
+        )
+        .unwrap()
     }
 }

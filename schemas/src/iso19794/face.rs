@@ -139,7 +139,10 @@ impl FaceImage {
         w.u8(self.hair_colour);
         w.u8(self.subject_height.unwrap_or(0));
         if self.property_mask > 0x00ff_ffff {
-            return Err(IsoError::InvalidValue { field: "property mask", value: self.property_mask as u64 });
+            return Err(IsoError::InvalidValue {
+                field: "property mask",
+                value: self.property_mask as u64,
+            });
         }
         w.u24(self.property_mask);
         w.u16(self.expression);
@@ -175,7 +178,10 @@ impl FaceRecord {
         match c.bytes(4, "version number")? {
             b"010\0" => parse_2005(c, data.len()),
             b"030\0" => parse_2011(c, data.len()),
-            v => Err(IsoError::UnsupportedVersion { format: "ISO 19794-5 face", version: String::from_utf8_lossy(v).into() }),
+            v => Err(IsoError::UnsupportedVersion {
+                format: "ISO 19794-5 face",
+                version: String::from_utf8_lossy(v).into(),
+            }),
         }
     }
 }
@@ -264,7 +270,12 @@ fn parse_2011(mut c: Cursor<'_>, total: usize) -> Result<FaceRecord, IsoError> {
         });
     }
     c.finish("record length")?;
-    Ok(FaceRecord { edition: Edition::E2011, certification_flag: cert, temporal_semantics: Some(temporal), images })
+    Ok(FaceRecord {
+        edition: Edition::E2011,
+        certification_flag: cert,
+        temporal_semantics: Some(temporal),
+        images,
+    })
 }
 
 fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<FaceRecord, IsoError> {
@@ -295,7 +306,11 @@ fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<FaceRecord, IsoError> {
         images.push(FaceImage {
             capture_time: None,
             device: CaptureDevice::default(),
-            quality: vec![Quality { score: quality.min(255) as u8, algorithm_vendor: 0, algorithm_id: 0 }],
+            quality: vec![Quality {
+                score: quality.min(255) as u8,
+                algorithm_vendor: 0,
+                algorithm_id: 0,
+            }],
             certifications: Vec::new(),
             landmarks,
             gender,
@@ -319,5 +334,10 @@ fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<FaceRecord, IsoError> {
         });
     }
     c.finish("record length")?;
-    Ok(FaceRecord { edition: Edition::E2005, certification_flag: false, temporal_semantics: None, images })
+    Ok(FaceRecord {
+        edition: Edition::E2005,
+        certification_flag: false,
+        temporal_semantics: None,
+        images,
+    })
 }

@@ -32,7 +32,12 @@ impl Compression {
             3 => Self::Jpeg,
             4 => Self::Jpeg2000,
             5 => Self::Png,
-            v => return Err(IsoError::InvalidValue { field: "image compression algorithm", value: v as u64 }),
+            v => {
+                return Err(IsoError::InvalidValue {
+                    field: "image compression algorithm",
+                    value: v as u64,
+                });
+            }
         })
     }
     fn from_2011(code: u8) -> Result<Self, IsoError> {
@@ -44,7 +49,12 @@ impl Compression {
             4 => Self::Jpeg2000Lossy,
             5 => Self::Jpeg2000Lossless,
             6 => Self::Png,
-            v => return Err(IsoError::InvalidValue { field: "compression algorithm", value: v as u64 }),
+            v => {
+                return Err(IsoError::InvalidValue {
+                    field: "compression algorithm",
+                    value: v as u64,
+                });
+            }
         })
     }
     fn code_2011(self) -> u8 {
@@ -135,7 +145,10 @@ impl FingerView {
         capture_time: Option<CaptureTime>,
     ) -> Result<Self, IsoError> {
         if !(1..=10).contains(&position) {
-            return Err(IsoError::InvalidValue { field: "finger position", value: position as u64 });
+            return Err(IsoError::InvalidValue {
+                field: "finger position",
+                value: position as u64,
+            });
         }
         if pixels.channels != 1 {
             return Err(IsoError::Unsupported("finger images must be 8-bit grey".into()));
@@ -167,7 +180,13 @@ impl FingerView {
         if self.bit_depth != 8 {
             return Err(IsoError::Unsupported(format!("{}-bit finger images", self.bit_depth)));
         }
-        decode_checked(&self.image, self.compression == Compression::Raw, self.width as u32, self.height as u32, 1)
+        decode_checked(
+            &self.image,
+            self.compression == Compression::Raw,
+            self.width as u32,
+            self.height as u32,
+            1,
+        )
     }
 
     /// Writes this view as a one-representation ISO/IEC 19794-4:2011 record.
@@ -205,7 +224,10 @@ impl FingerRecord {
         match c.bytes(4, "version number")? {
             b"010\0" => parse_2005(c, data.len()),
             b"020\0" => parse_2011(c, data.len()),
-            v => Err(IsoError::UnsupportedVersion { format: "ISO 19794-4 finger", version: String::from_utf8_lossy(v).into() }),
+            v => Err(IsoError::UnsupportedVersion {
+                format: "ISO 19794-4 finger",
+                version: String::from_utf8_lossy(v).into(),
+            }),
         }
     }
 }
@@ -227,8 +249,12 @@ fn parse_2011(mut c: Cursor<'_>, total: usize) -> Result<FingerRecord, IsoError>
         let position = r.u8("finger position")?;
         let view_number = r.u8("representation number")?;
         let scale_units = r.u8("scale units")?;
-        let capture_sampling_rate = [r.u16("capture sampling rate (horizontal)")?, r.u16("capture sampling rate (vertical)")?];
-        let image_sampling_rate = [r.u16("image sampling rate (horizontal)")?, r.u16("image sampling rate (vertical)")?];
+        let capture_sampling_rate = [
+            r.u16("capture sampling rate (horizontal)")?,
+            r.u16("capture sampling rate (vertical)")?,
+        ];
+        let image_sampling_rate =
+            [r.u16("image sampling rate (horizontal)")?, r.u16("image sampling rate (vertical)")?];
         let bit_depth = r.u8("image bit depth")?;
         let compression = Compression::from_2011(r.u8("compression algorithm")?)?;
         let impression_type = r.u8("impression type")?;
@@ -277,7 +303,13 @@ fn parse_2011(mut c: Cursor<'_>, total: usize) -> Result<FingerRecord, IsoError>
         });
     }
     c.finish("record length")?;
-    Ok(FingerRecord { edition: Edition::E2011, certification_flag: cert, capture_device_id: None, acquisition_level: None, views })
+    Ok(FingerRecord {
+        edition: Edition::E2011,
+        certification_flag: cert,
+        capture_device_id: None,
+        acquisition_level: None,
+        views,
+    })
 }
 
 fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<FingerRecord, IsoError> {
@@ -286,8 +318,10 @@ fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<FingerRecord, IsoError>
     let acquisition_level = c.u16("image acquisition level")?;
     let fingers = c.u8("number of fingers")?;
     let scale_units = c.u8("scale units")?;
-    let capture_sampling_rate = [c.u16("scan resolution (horizontal)")?, c.u16("scan resolution (vertical)")?];
-    let image_sampling_rate = [c.u16("image resolution (horizontal)")?, c.u16("image resolution (vertical)")?];
+    let capture_sampling_rate =
+        [c.u16("scan resolution (horizontal)")?, c.u16("scan resolution (vertical)")?];
+    let image_sampling_rate =
+        [c.u16("image resolution (horizontal)")?, c.u16("image resolution (vertical)")?];
     let bit_depth = c.u8("pixel depth")?;
     let compression = Compression::from_2005(c.u8("image compression algorithm")?)?;
     let _reserved = c.u16("reserved")?;
@@ -327,7 +361,11 @@ fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<FingerRecord, IsoError>
         });
     }
     if views.len() < fingers as usize {
-        return Err(IsoError::LengthMismatch { field: "number of fingers", declared: fingers as u64, actual: views.len() as u64 });
+        return Err(IsoError::LengthMismatch {
+            field: "number of fingers",
+            declared: fingers as u64,
+            actual: views.len() as u64,
+        });
     }
     Ok(FingerRecord {
         edition: Edition::E2005,

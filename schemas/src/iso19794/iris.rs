@@ -121,16 +121,28 @@ impl IrisImage {
         if self.bit_depth != 8 {
             return Err(IsoError::Unsupported(format!("{}-bit iris images", self.bit_depth)));
         }
-        decode_checked(&self.image, self.image_format == FORMAT_MONO_RAW as u16, self.width as u32, self.height as u32, 1)
+        decode_checked(
+            &self.image,
+            self.image_format == FORMAT_MONO_RAW as u16,
+            self.width as u32,
+            self.height as u32,
+            1,
+        )
     }
 
     /// Writes this image as a one-representation ISO/IEC 19794-6:2011 record.
     pub fn to_record(&self) -> Result<Vec<u8>, IsoError> {
-        let image_type = self.image_type.ok_or(IsoError::Unsupported("a 2011 iris record needs an image type".into()))?;
-        let format = u8::try_from(self.image_format)
-            .map_err(|_| IsoError::InvalidValue { field: "image format", value: self.image_format as u64 })?;
-        let properties = u8::try_from(self.properties)
-            .map_err(|_| IsoError::InvalidValue { field: "image properties", value: self.properties as u64 })?;
+        let image_type = self
+            .image_type
+            .ok_or(IsoError::Unsupported("a 2011 iris record needs an image type".into()))?;
+        let format = u8::try_from(self.image_format).map_err(|_| IsoError::InvalidValue {
+            field: "image format",
+            value: self.image_format as u64,
+        })?;
+        let properties = u8::try_from(self.properties).map_err(|_| IsoError::InvalidValue {
+            field: "image properties",
+            value: self.properties as u64,
+        })?;
         let mut w = Writer::record(b"IIR\x00020\x00");
         w.u16(1); // one representation
         w.u8(0); // no certification blocks
@@ -169,7 +181,10 @@ impl IrisRecord {
         match c.bytes(4, "version number")? {
             b"010\0" => parse_2005(c, data.len()),
             b"020\0" => parse_2011(c, data.len()),
-            v => Err(IsoError::UnsupportedVersion { format: "ISO 19794-6 iris", version: String::from_utf8_lossy(v).into() }),
+            v => Err(IsoError::UnsupportedVersion {
+                format: "ISO 19794-6 iris",
+                version: String::from_utf8_lossy(v).into(),
+            }),
         }
     }
 }
@@ -231,7 +246,12 @@ fn parse_2011(mut c: Cursor<'_>, total: usize) -> Result<IrisRecord, IsoError> {
         });
     }
     c.finish("record length")?;
-    Ok(IrisRecord { edition: Edition::E2011, certification_flag: cert, capture_device_id: None, images })
+    Ok(IrisRecord {
+        edition: Edition::E2011,
+        certification_flag: cert,
+        capture_device_id: None,
+        images,
+    })
 }
 
 fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<IrisRecord, IsoError> {
@@ -240,7 +260,10 @@ fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<IrisRecord, IsoError> {
     let subtypes = c.u8("number of iris biometric subtypes")?;
     let header_len = c.u16("record header length")?;
     if header_len != 45 {
-        return Err(IsoError::InvalidValue { field: "record header length", value: header_len as u64 });
+        return Err(IsoError::InvalidValue {
+            field: "record header length",
+            value: header_len as u64,
+        });
     }
     let properties = c.u16("image property bit field")?;
     let diameter = c.u16("iris diameter")?;
@@ -284,5 +307,10 @@ fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<IrisRecord, IsoError> {
         }
     }
     c.finish("record length")?;
-    Ok(IrisRecord { edition: Edition::E2005, certification_flag: false, capture_device_id: Some(capture_device_id), images })
+    Ok(IrisRecord {
+        edition: Edition::E2005,
+        certification_flag: false,
+        capture_device_id: Some(capture_device_id),
+        images,
+    })
 }

@@ -25,7 +25,9 @@ use crate::jp2k::{self, Pixels};
 /// Why a record could not be read or written.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum IsoError {
-    #[error("ISO 19794: the record ends inside field '{field}' (at byte {offset}, {needed} bytes needed)")]
+    #[error(
+        "ISO 19794: the record ends inside field '{field}' (at byte {offset}, {needed} bytes needed)"
+    )]
     Truncated { field: &'static str, offset: usize, needed: usize },
     #[error("ISO 19794: not a finger, face or iris record (format identifier {found:02x?})")]
     UnknownFormat { found: Vec<u8> },
@@ -204,21 +206,35 @@ impl Record {
             Record::Finger(r) => {
                 for v in &r.views {
                     if v.scale_units != 1 {
-                        out.push(format!("scale units {} (pixels per inch required)", v.scale_units));
+                        out.push(format!(
+                            "scale units {} (pixels per inch required)",
+                            v.scale_units
+                        ));
                     }
-                    for (what, rate) in [("capture", v.capture_sampling_rate), ("image", v.image_sampling_rate)] {
+                    for (what, rate) in
+                        [("capture", v.capture_sampling_rate), ("image", v.image_sampling_rate)]
+                    {
                         if rate.iter().any(|r| !(490..=1010).contains(r)) {
-                            out.push(format!("{what} sampling rate {}x{} ppi outside 490-1010", rate[0], rate[1]));
+                            out.push(format!(
+                                "{what} sampling rate {}x{} ppi outside 490-1010",
+                                rate[0], rate[1]
+                            ));
                         }
                     }
                     if v.bit_depth != 8 {
                         out.push(format!("bit depth {} (8 required)", v.bit_depth));
                     }
                     if v.compression != finger::Compression::Jpeg2000Lossless {
-                        out.push(format!("compression {:?} (JPEG 2000 lossless required)", v.compression));
+                        out.push(format!(
+                            "compression {:?} (JPEG 2000 lossless required)",
+                            v.compression
+                        ));
                     }
                     if !(1..=10).contains(&v.position) {
-                        out.push(format!("finger position {} (one finger, 1-10, per record)", v.position));
+                        out.push(format!(
+                            "finger position {} (one finger, 1-10, per record)",
+                            v.position
+                        ));
                     }
                     quality(&v.quality, &mut out);
                 }
@@ -226,10 +242,16 @@ impl Record {
             Record::Iris(r) => {
                 for i in &r.images {
                     if i.image_type != Some(iris::IMAGE_TYPE_CROPPED) {
-                        out.push(format!("image type {:?} (3, K3 cropped, required)", i.image_type));
+                        out.push(format!(
+                            "image type {:?} (3, K3 cropped, required)",
+                            i.image_type
+                        ));
                     }
                     if i.image_format != iris::FORMAT_MONO_JPEG2000 as u16 {
-                        out.push(format!("image format {:#04x} (0x0a, mono JPEG 2000, required)", i.image_format));
+                        out.push(format!(
+                            "image format {:#04x} (0x0a, mono JPEG 2000, required)",
+                            i.image_format
+                        ));
                     }
                     if (i.properties >> 6) & 0b11 != 1 {
                         out.push("compression history is not lossless".into());
@@ -249,10 +271,16 @@ impl Record {
             Record::Face(r) => {
                 for f in &r.images {
                     if f.colour_space != face::COLOUR_SPACE_RGB24 {
-                        out.push(format!("colour space {} (1, 24-bit RGB, required)", f.colour_space));
+                        out.push(format!(
+                            "colour space {} (1, 24-bit RGB, required)",
+                            f.colour_space
+                        ));
                     }
                     if f.image_data_type != face::DATA_TYPE_JPEG2000_LOSSLESS {
-                        out.push(format!("image data type {} (2, JPEG 2000 lossless, required)", f.image_data_type));
+                        out.push(format!(
+                            "image data type {} (2, JPEG 2000 lossless, required)",
+                            f.image_data_type
+                        ));
                     }
                     quality(&f.quality, &mut out);
                 }
@@ -418,7 +446,11 @@ pub(crate) struct Preamble {
 }
 
 /// Checks a declared record length against the bytes present.
-pub(crate) fn check_length(field: &'static str, declared: u64, actual: usize) -> Result<(), IsoError> {
+pub(crate) fn check_length(
+    field: &'static str,
+    declared: u64,
+    actual: usize,
+) -> Result<(), IsoError> {
     if declared != actual as u64 {
         return Err(IsoError::LengthMismatch { field, declared, actual: actual as u64 });
     }
@@ -515,12 +547,17 @@ impl Writer {
         self.u8(device.technology);
         self.u16(device.vendor_id);
         self.u16(device.type_id);
-        let n = u8::try_from(quality.len())
-            .map_err(|_| IsoError::InvalidValue { field: "number of quality blocks", value: quality.len() as u64 })?;
+        let n = u8::try_from(quality.len()).map_err(|_| IsoError::InvalidValue {
+            field: "number of quality blocks",
+            value: quality.len() as u64,
+        })?;
         self.u8(n);
         for q in quality {
             if q.score > 100 && q.score != 255 {
-                return Err(IsoError::InvalidValue { field: "quality score", value: q.score as u64 });
+                return Err(IsoError::InvalidValue {
+                    field: "quality score",
+                    value: q.score as u64,
+                });
             }
             self.u8(q.score);
             self.u16(q.algorithm_vendor);
@@ -551,7 +588,9 @@ mod tests {
     fn reads_mosip_2011_finger_records_and_their_images() {
         for (name, position) in fixtures::MOSIP_FINGERS {
             let Some(data) = mosip(name) else { return };
-            let Record::Finger(r) = Record::parse(&data).unwrap() else { panic!("{name}: not a finger") };
+            let Record::Finger(r) = Record::parse(&data).unwrap() else {
+                panic!("{name}: not a finger")
+            };
             assert_eq!(r.edition, Edition::E2011);
             assert_eq!(r.views.len(), 1);
             let v = &r.views[0];
@@ -604,19 +643,29 @@ mod tests {
     #[test]
     fn reads_mosip_2005_records() {
         let Some(dir) = fixtures::mosip_2005_dir() else { return };
-        let Record::Finger(r) = Record::parse(&fixtures::read(&dir.join("FingerPrintLeft_Index.iso"))).unwrap() else { panic!() };
+        let Record::Finger(r) =
+            Record::parse(&fixtures::read(&dir.join("FingerPrintLeft_Index.iso"))).unwrap()
+        else {
+            panic!()
+        };
         assert_eq!(r.edition, Edition::E2005);
         assert_eq!(r.views[0].position, 7);
         assert_eq!(r.views[0].compression, finger::Compression::Jpeg2000);
         assert_eq!((r.views[0].width, r.views[0].height), (252, 427));
         r.views[0].decode_image().unwrap();
 
-        let Record::Finger(r) = Record::parse(&fixtures::read(&dir.join("ISOImage.iso"))).unwrap() else { panic!() };
+        let Record::Finger(r) = Record::parse(&fixtures::read(&dir.join("ISOImage.iso"))).unwrap()
+        else {
+            panic!()
+        };
         assert_eq!(r.views[0].compression, finger::Compression::Raw);
         let px = r.views[0].decode_image().unwrap();
         assert_eq!((px.width, px.height), (316, 354));
 
-        let Record::Iris(r) = Record::parse(&fixtures::read(&dir.join("Sample_IRIS.iso"))).unwrap() else { panic!() };
+        let Record::Iris(r) = Record::parse(&fixtures::read(&dir.join("Sample_IRIS.iso"))).unwrap()
+        else {
+            panic!()
+        };
         assert_eq!(r.edition, Edition::E2005);
         assert_eq!(r.images[0].eye, Eye::Left);
         assert_eq!((r.images[0].width, r.images[0].height), (640, 480));
@@ -626,8 +675,10 @@ mod tests {
 
     #[test]
     fn written_2011_records_read_back_identically() {
-        let grey = Pixels::new(96, 120, 1, (0..96 * 120).map(|i| (i % 251) as u8).collect()).unwrap();
-        let rgb = Pixels::new(60, 80, 3, (0..60 * 80 * 3).map(|i| (i % 253) as u8).collect()).unwrap();
+        let grey =
+            Pixels::new(96, 120, 1, (0..96 * 120).map(|i| (i % 251) as u8).collect()).unwrap();
+        let rgb =
+            Pixels::new(60, 80, 3, (0..60 * 80 * 3).map(|i| (i % 253) as u8).collect()).unwrap();
         let q = vec![Quality { score: 77, algorithm_vendor: 0x0101, algorithm_id: 0x0039 }];
         let dev = CaptureDevice { technology: 2, vendor_id: 0x1234, type_id: 7 };
         let t = Some(CaptureTime::from_unix_millis(1_780_000_000_123));
@@ -656,9 +707,18 @@ mod tests {
         let q = vec![Quality { score: 60, algorithm_vendor: 1, algorithm_id: 1 }];
         let d = CaptureDevice::default();
         let ours = [
-            finger::FingerView::new_500ppi(4, &grey, q.clone(), d, None).unwrap().to_record().unwrap(),
-            iris::IrisImage::new_k3(true, &grey, q.clone(), d, None, Some(230)).unwrap().to_record().unwrap(),
-            face::FaceImage::new_full_frontal(&rgb, q.clone(), d, None).unwrap().to_record().unwrap(),
+            finger::FingerView::new_500ppi(4, &grey, q.clone(), d, None)
+                .unwrap()
+                .to_record()
+                .unwrap(),
+            iris::IrisImage::new_k3(true, &grey, q.clone(), d, None, Some(230))
+                .unwrap()
+                .to_record()
+                .unwrap(),
+            face::FaceImage::new_full_frontal(&rgb, q.clone(), d, None)
+                .unwrap()
+                .to_record()
+                .unwrap(),
         ];
         for rec in &ours {
             assert_eq!(Record::parse(rec).unwrap().registration_issues(), Vec::<String>::new());
@@ -679,19 +739,31 @@ mod tests {
         let issues = Record::parse(&v.to_record().unwrap()).unwrap().registration_issues();
         assert_eq!(issues.len(), 2, "{issues:?}");
         let small = iris::IrisImage::new_k3(true, &grey, q, d, None, Some(150)).unwrap();
-        assert!(Record::parse(&small.to_record().unwrap()).unwrap().registration_issues()[0].contains("iris diameter 150"));
+        assert!(
+            Record::parse(&small.to_record().unwrap()).unwrap().registration_issues()[0]
+                .contains("iris diameter 150")
+        );
     }
 
     #[test]
     fn inconsistent_lengths_name_the_field() {
         let grey = Pixels::new(32, 32, 1, vec![128; 1024]).unwrap();
-        let rec = finger::FingerView::new_500ppi(1, &grey, vec![], CaptureDevice::default(), None).unwrap().to_record().unwrap();
+        let rec = finger::FingerView::new_500ppi(1, &grey, vec![], CaptureDevice::default(), None)
+            .unwrap()
+            .to_record()
+            .unwrap();
         let mut longer = rec.clone();
         longer.push(0);
-        assert!(matches!(Record::parse(&longer), Err(IsoError::LengthMismatch { field: "record length", .. })));
+        assert!(matches!(
+            Record::parse(&longer),
+            Err(IsoError::LengthMismatch { field: "record length", .. })
+        ));
         let mut bad_rep = rec.clone();
         bad_rep[16..20].copy_from_slice(&u32::MAX.to_be_bytes());
-        assert!(matches!(Record::parse(&bad_rep), Err(IsoError::LengthMismatch { field: "representation length", .. })));
+        assert!(matches!(
+            Record::parse(&bad_rep),
+            Err(IsoError::LengthMismatch { field: "representation length", .. })
+        ));
         assert!(matches!(Record::parse(&rec[..30]), Err(IsoError::LengthMismatch { .. })));
         assert!(matches!(Record::parse(b"FIR\0999\0"), Err(IsoError::UnsupportedVersion { .. })));
         assert!(matches!(Record::parse(b"XYZ"), Err(IsoError::UnknownFormat { .. })));

@@ -15,16 +15,28 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use schemas::decision::Verdict;
-use station_core::station::{InitParams, Station};
 use station_core::operators::Role;
 use station_core::script::{self, Script};
+use station_core::station::{InitParams, Station};
 use station_core::workflow::{CaptureData, CapturedSample, Stage};
 
 const T0: i64 = 1_795_000_000_000;
 
 fn new_station(dir: &Path) -> Station {
     let registry = schemas::keys::new_registry_identity().to_public().to_string();
-    Station::init(dir, &InitParams { station_id: "ST-BENCH", centre: "C", registry_recipient: &registry, admin: "admin1", admin_password: "bench", demo: true }, T0).unwrap();
+    Station::init(
+        dir,
+        &InitParams {
+            station_id: "ST-BENCH",
+            centre: "C",
+            registry_recipient: &registry,
+            admin: "admin1",
+            admin_password: "bench",
+            demo: true,
+        },
+        T0,
+    )
+    .unwrap();
     let mut s = Station::open(dir).unwrap();
     let admin = s.login("admin1", "bench", T0).unwrap();
     s.add_operator(&admin, "clerk1", Role::Clerk, "bench", T0).unwrap();
@@ -37,7 +49,8 @@ fn cpu_ticks() -> u64 {
     let after = stat.rsplit(')').next().unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
     // Fields 14 and 15 (utime, stime), counted from after the command name.
-    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
 }
 
 fn ticks_per_second() -> f64 {
@@ -55,7 +68,9 @@ fn slap_step() -> CaptureData {
             retries: 0,
             forced: false,
             exception: None,
-            record: Some((0..80_000u32).map(|b| (b.wrapping_mul(2_654_435_761) >> 24) as u8).collect()),
+            record: Some(
+                (0..80_000u32).map(|b| (b.wrapping_mul(2_654_435_761) >> 24) as u8).collect(),
+            ),
             captured_at: T0,
         })
         .collect();
@@ -118,7 +133,12 @@ fn main() {
             .output()
             .ok()?;
         let text = String::from_utf8_lossy(&out.stdout);
-        Some(text.lines().filter(|l| l.trim_end().ends_with("fsync") || l.trim_end().ends_with("fdatasync")).filter_map(|l| l.split_whitespace().nth(3)?.parse::<u64>().ok()).sum())
+        Some(
+            text.lines()
+                .filter(|l| l.trim_end().ends_with("fsync") || l.trim_end().ends_with("fdatasync"))
+                .filter_map(|l| l.split_whitespace().nth(3)?.parse::<u64>().ok())
+                .sum(),
+        )
     };
     let fsyncs_per_step = match (count(1), count(21)) {
         (Some(a), Some(b)) => format!("{:.2}", (b as f64 - a as f64) / 20.0),
@@ -143,13 +163,18 @@ fn main() {
     let mut station = new_station(&edir);
     let clerk = station.login("clerk1", "bench", T0).unwrap();
     let supervisor = station.login("super1", "bench", T0).unwrap();
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/enrollments/adult.json")).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/enrollments/adult.json"),
+    )
+    .unwrap();
     let runs = 5;
     let c0 = cpu_ticks();
     let w0 = Instant::now();
     for i in 0..runs {
         // A distinct script text per run (its hash identifies the enrollment).
-        let (sc, hash): (Script, String) = Script::parse(&text.replacen("\"seed\": 101", &format!("\"seed\": {}", 1000 + i), 1)).unwrap();
+        let (sc, hash): (Script, String) =
+            Script::parse(&text.replacen("\"seed\": 101", &format!("\"seed\": {}", 1000 + i), 1))
+                .unwrap();
         let out = script::run(&mut station, &clerk, &sc, &hash, &|| T0 + 1000).unwrap();
         station.decide(&supervisor, &out.enrollment, Verdict::Approve, None, T0 + 2000).unwrap();
     }
@@ -172,7 +197,14 @@ fn main() {
             )
             .unwrap();
             for step in 0..12 {
-                station_core::store::audit_append(&tx, T0 + i, "clerk1", &format!("step:{step}"), Some(&id)).unwrap();
+                station_core::store::audit_append(
+                    &tx,
+                    T0 + i,
+                    "clerk1",
+                    &format!("step:{step}"),
+                    Some(&id),
+                )
+                .unwrap();
             }
         }
         tx.commit().unwrap();
@@ -189,10 +221,24 @@ fn main() {
     let startup = median(startups);
 
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!("persist one capture step (4 records, {} KB, encrypt + commit): {:.2} ms median of 40", slap_step().samples.iter().map(|s| s.record.as_ref().unwrap().len()).sum::<usize>() / 1000, ms(step_median));
-    println!("  bare write + fdatasync of 330 KB            : {:.2} ms  (ratio step/bare {:.2})", ms(raw_median), step_median.as_secs_f64() / raw_median.as_secs_f64());
+    println!(
+        "persist one capture step (4 records, {} KB, encrypt + commit): {:.2} ms median of 40",
+        slap_step().samples.iter().map(|s| s.record.as_ref().unwrap().len()).sum::<usize>() / 1000,
+        ms(step_median)
+    );
+    println!(
+        "  bare write + fdatasync of 330 KB            : {:.2} ms  (ratio step/bare {:.2})",
+        ms(raw_median),
+        step_median.as_secs_f64() / raw_median.as_secs_f64()
+    );
     println!("  fsync + fdatasync calls per step (strace)   : {fsyncs_per_step}   (goal <= 1)");
-    println!("scripted enrollment, consent to sealed bundle : {cpu:.2} s CPU, {wall:.2} s wall (mean of {runs}; goal < 2 s CPU)");
-    println!("start-up with 10,000 enrollments (120,000 audit entries, {} MB file): {:.1} ms median of 10 (goal < 200 ms)", size / 1_000_000, ms(startup));
+    println!(
+        "scripted enrollment, consent to sealed bundle : {cpu:.2} s CPU, {wall:.2} s wall (mean of {runs}; goal < 2 s CPU)"
+    );
+    println!(
+        "start-up with 10,000 enrollments (120,000 audit entries, {} MB file): {:.1} ms median of 10 (goal < 200 ms)",
+        size / 1_000_000,
+        ms(startup)
+    );
     // The scratch folders go when `dir`, `fsync_dir`, `edir` and `sdir` are dropped.
 }

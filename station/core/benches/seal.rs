@@ -65,13 +65,22 @@ fn main() {
     let runs = 7;
 
     // 1. JPEG 2000 lossless encoding alone, of every biometric image.
-    let images: Vec<&Pixels> = captures.fingers.iter().map(|(_, p)| p).chain(captures.irises.iter().map(|(_, p, _)| p)).chain(std::iter::once(&captures.face)).collect();
-    let (t_encode, encoded) = time(runs, || images.iter().map(|p| jp2k::encode_lossless(p).unwrap().len()).sum::<usize>());
+    let images: Vec<&Pixels> = captures
+        .fingers
+        .iter()
+        .map(|(_, p)| p)
+        .chain(captures.irises.iter().map(|(_, p, _)| p))
+        .chain(std::iter::once(&captures.face))
+        .collect();
+    let (t_encode, encoded) = time(runs, || {
+        images.iter().map(|p| jp2k::encode_lossless(p).unwrap().len()).sum::<usize>()
+    });
 
     // 2. Sealing the enrollment: encode, ISO records, CBOR, signatures, encryption.
     // Document images arrive from the camera already as JPEG; they are made once, outside the timing.
     let (draft_manifest, doc_payloads) = {
-        let (m, p) = sample::enrollment(&captures, "ST-BENCH", "op-1", 1, 1_780_000_000_000).unwrap();
+        let (m, p) =
+            sample::enrollment(&captures, "ST-BENCH", "op-1", 1, 1_780_000_000_000).unwrap();
         let docs: Vec<Payload> = p.into_iter().filter(|x| !x.kind.is_iso_record()).collect();
         (m, docs)
     };
@@ -80,7 +89,15 @@ fn main() {
         payloads.extend(doc_payloads.iter().cloned());
         let m = schemas::manifest::Manifest { samples, ..draft_manifest.clone() };
         let mut out = Vec::with_capacity(2 << 20);
-        let s = bundle::seal(m, &payloads, &Signer { id: "ST-BENCH", key: &station_key }, &Signer { id: "op-1", key: &operator_key }, &recipient, &mut out).unwrap();
+        let s = bundle::seal(
+            m,
+            &payloads,
+            &Signer { id: "ST-BENCH", key: &station_key },
+            &Signer { id: "op-1", key: &operator_key },
+            &recipient,
+            &mut out,
+        )
+        .unwrap();
         (s, out, payloads.iter().map(|p| p.bytes.len()).sum::<usize>())
     };
     let (t_seal, (sealed, bytes, payload_sum)) = time(runs, seal_once);
@@ -108,10 +125,16 @@ fn main() {
     let mut zipped = Vec::new();
     {
         let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut zipped));
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
         z.start_file("individualBiometrics_bio_CBEFF.xml", opts).unwrap();
         z.write_all(xml.as_bytes()).unwrap();
-        for (i, p) in opened.payloads.iter().enumerate().filter(|(i, _)| !opened.manifest.payloads[*i].kind.is_iso_record()) {
+        for (i, p) in opened
+            .payloads
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !opened.manifest.payloads[*i].kind.is_iso_record())
+        {
             z.start_file(format!("POI_{i}.jpg"), opts).unwrap();
             z.write_all(p).unwrap();
         }
@@ -120,14 +143,36 @@ fn main() {
 
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!("payload source: {source}");
-    println!("biometric images: {} ({} JPEG 2000 bytes); documents: {}", images.len(), encoded, doc_payloads.len());
+    println!(
+        "biometric images: {} ({} JPEG 2000 bytes); documents: {}",
+        images.len(),
+        encoded,
+        doc_payloads.len()
+    );
     println!("JPEG 2000 encode alone     : {:8.1} ms (median of {runs})", ms(t_encode));
     println!("seal (encode+CBOR+sign+age): {:8.1} ms (median of {runs})", ms(t_seal));
-    println!("  ratio seal / encode      : {:8.3}   (goal <= 1.20)", t_seal.as_secs_f64() / t_encode.as_secs_f64());
+    println!(
+        "  ratio seal / encode      : {:8.3}   (goal <= 1.20)",
+        t_seal.as_secs_f64() / t_encode.as_secs_f64()
+    );
     println!("sum of compressed payloads : {payload_sum:8} bytes");
-    println!("sealed bundle              : {:8} bytes (plaintext {})", sealed.ciphertext_len, sealed.plaintext_len);
-    println!("  ratio sealed / payloads  : {:8.4}   (goal <= 1.05)", sealed.ciphertext_len as f64 / payload_sum as f64);
-    println!("open + verify              : {:8.2} ms = {:.0} bundles/s on one core (goal >= 50)", ms(t_open), 1.0 / t_open.as_secs_f64());
+    println!(
+        "sealed bundle              : {:8} bytes (plaintext {})",
+        sealed.ciphertext_len, sealed.plaintext_len
+    );
+    println!(
+        "  ratio sealed / payloads  : {:8.4}   (goal <= 1.05)",
+        sealed.ciphertext_len as f64 / payload_sum as f64
+    );
+    println!(
+        "open + verify              : {:8.2} ms = {:.0} bundles/s on one core (goal >= 50)",
+        ms(t_open),
+        1.0 / t_open.as_secs_f64()
+    );
     println!("open + verify + decode all : {:8.1} ms", ms(t_decode));
-    println!("MOSIP-style zip(CBEFF XML) : {:8} bytes = {:.3} x our sealed bundle", zipped.len(), zipped.len() as f64 / sealed.ciphertext_len as f64);
+    println!(
+        "MOSIP-style zip(CBEFF XML) : {:8} bytes = {:.3} x our sealed bundle",
+        zipped.len(),
+        zipped.len() as f64 / sealed.ciphertext_len as f64
+    );
 }

@@ -9,15 +9,20 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use drivers::device::{Camera, DeviceError, DeviceInfo, Eye, Finger, FingerCapture, FingerprintScanner, IrisCamera, IrisCapture, Signed, Slap};
+use drivers::device::{
+    Camera, DeviceError, DeviceInfo, Eye, Finger, FingerCapture, FingerprintScanner, IrisCamera,
+    IrisCapture, Signed, Slap,
+};
 use drivers::raster::Image;
-use schemas::iso19794::{CaptureDevice, CaptureTime, Quality, face::FaceImage, finger::FingerView, iris::IrisImage};
+use schemas::iso19794::{
+    CaptureDevice, CaptureTime, Quality, face::FaceImage, finger::FingerView, iris::IrisImage,
+};
 use schemas::jp2k::Pixels;
 use schemas::manifest::{BiometricException, DeviceKind, DeviceRef, Position, QualityScore};
 
-use station_text::messages::{Explain, Message};
-use station_quality::{self as quality, QualityConfig, QualityError};
 use crate::workflow::CapturedSample;
+use station_quality::{self as quality, QualityConfig, QualityError};
+use station_text::messages::{Explain, Message};
 
 /// The devices of one station.
 pub struct Devices {
@@ -43,7 +48,15 @@ pub struct CapturePolicy {
 
 impl Default for CapturePolicy {
     fn default() -> Self {
-        CapturePolicy { finger_threshold: 40, thumb_threshold: 40, iris_threshold: 60, face_threshold: 30, max_retries: 3, timeout_ms: 10_000, quality: QualityConfig::default() }
+        CapturePolicy {
+            finger_threshold: 40,
+            thumb_threshold: 40,
+            iris_threshold: 60,
+            face_threshold: 30,
+            max_retries: 3,
+            timeout_ms: 10_000,
+            quality: QualityConfig::default(),
+        }
     }
 }
 
@@ -74,11 +87,14 @@ impl Explain for CaptureError {
     fn explain(&self) -> Message {
         match self {
             CaptureError::Device(e) => crate::explain::device(e),
-            CaptureError::Undecided { position } => Message::new("capture-undecided").nested("position", crate::workflow::position_message(*position)),
+            CaptureError::Undecided { position } => Message::new("capture-undecided")
+                .nested("position", crate::workflow::position_message(*position)),
             CaptureError::Record(e) => Message::new("capture-record").detail(e),
             CaptureError::Image(e) => Message::new("capture-image").detail(e),
             CaptureError::Quality(e) => e.explain(),
-            CaptureError::SameFinger { first, second, .. } => Message::new("capture-same-finger").nested("first", crate::workflow::position_message(*first)).nested("second", crate::workflow::position_message(*second)),
+            CaptureError::SameFinger { first, second, .. } => Message::new("capture-same-finger")
+                .nested("first", crate::workflow::position_message(*first))
+                .nested("second", crate::workflow::position_message(*second)),
         }
     }
 }
@@ -117,7 +133,12 @@ fn device_ref(info: &DeviceInfo, signed: Option<&Signed>) -> DeviceRef {
 /// The device's own score, recorded as such (vendor 0xFFFF: not an IBIA-registered algorithm).
 fn device_quality(score: u8) -> (QualityScore, Vec<Quality>) {
     (
-        QualityScore { score, algorithm: "device-reported".into(), vendor_id: 0xffff, algorithm_id: 0x0001 },
+        QualityScore {
+            score,
+            algorithm: "device-reported".into(),
+            vendor_id: 0xffff,
+            algorithm_id: 0x0001,
+        },
         vec![Quality { score, algorithm_vendor: 0xffff, algorithm_id: 0x0001 }],
     )
 }
@@ -132,7 +153,10 @@ fn signed_quality(record: &[u8]) -> Option<QualityScore> {
     }?;
     Some(QualityScore {
         score: q.score,
-        algorithm: format!("device-signed record quality block (vendor {:#06x}, algorithm {:#06x})", q.algorithm_vendor, q.algorithm_id),
+        algorithm: format!(
+            "device-signed record quality block (vendor {:#06x}, algorithm {:#06x})",
+            q.algorithm_vendor, q.algorithm_id
+        ),
         vendor_id: q.algorithm_vendor,
         algorithm_id: q.algorithm_id,
     })
@@ -163,7 +187,12 @@ struct Own {
 
 impl Own {
     fn quality(self) -> QualityScore {
-        QualityScore { score: self.score, algorithm: self.algorithm.into(), vendor_id: 0xffff, algorithm_id: self.id }
+        QualityScore {
+            score: self.score,
+            algorithm: self.algorithm.into(),
+            vendor_id: 0xffff,
+            algorithm_id: self.id,
+        }
     }
 }
 
@@ -187,11 +216,22 @@ fn finish(
     record: Option<RecordBuilder<'_>>,
     own: Option<Own>,
 ) -> Result<CapturedSample, CaptureError> {
-    let excepted = |exception: BiometricException, retries| CapturedSample { position, quality: None, station_quality: None, device: None, retries, forced: false, exception: Some(exception), record: None, captured_at: now_ms };
+    let excepted = |exception: BiometricException, retries| CapturedSample {
+        position,
+        quality: None,
+        station_quality: None,
+        device: None,
+        retries,
+        forced: false,
+        exception: Some(exception),
+        record: None,
+        captured_at: now_ms,
+    };
     if let Some(e) = declared {
         return Ok(excepted(e.clone(), 0));
     }
-    let decision = if score.is_none_or(|s| s < threshold) { Some(decide(position, score)) } else { None };
+    let decision =
+        if score.is_none_or(|s| s < threshold) { Some(decide(position, score)) } else { None };
     match (record, decision) {
         (_, Some(AfterRetries::Exception(e))) => Ok(excepted(e, retries)),
         (None, _) => Err(CaptureError::Undecided { position }),
@@ -202,7 +242,11 @@ fn finish(
                 // The device gave no score: ours stands, named as ours.
                 Some(o) if o.decides => {
                     q = o.quality();
-                    iq = vec![Quality { score: o.score, algorithm_vendor: 0xffff, algorithm_id: o.id }];
+                    iq = vec![Quality {
+                        score: o.score,
+                        algorithm_vendor: 0xffff,
+                        algorithm_id: o.id,
+                    }];
                 }
                 Some(o) => second = Some(o.quality()),
                 None => {}
@@ -241,8 +285,14 @@ pub fn slap(
     let info = dev.fingerprint.info();
     let mut best: HashMap<Finger, FingerCapture> = HashMap::new();
     let mut tries: HashMap<Finger, u8> = HashMap::new();
-    let threshold = |f: Finger| if f.is_thumb() { policy.thumb_threshold } else { policy.finger_threshold };
-    let excepted: Vec<Finger> = slap.fingers().iter().copied().filter(|f| declared.contains_key(&finger_position(*f))).collect();
+    let threshold =
+        |f: Finger| if f.is_thumb() { policy.thumb_threshold } else { policy.finger_threshold };
+    let excepted: Vec<Finger> = slap
+        .fingers()
+        .iter()
+        .copied()
+        .filter(|f| declared.contains_key(&finger_position(*f)))
+        .collect();
     // Our score of each finger's best capture.
     let mut own: HashMap<Finger, Own> = HashMap::new();
     for attempt in 0..=policy.max_retries {
@@ -251,12 +301,16 @@ pub fn slap(
             .fingers()
             .iter()
             .copied()
-            .filter(|f| excepted.contains(f) || best.get(f).is_some_and(|c| c.device_quality.unwrap_or(0) >= threshold(*f)))
+            .filter(|f| {
+                excepted.contains(f)
+                    || best.get(f).is_some_and(|c| c.device_quality.unwrap_or(0) >= threshold(*f))
+            })
             .collect();
         if done.len() == slap.fingers().len() {
             break;
         }
-        let wanted: Vec<Finger> = slap.fingers().iter().copied().filter(|f| !done.contains(f)).collect();
+        let wanted: Vec<Finger> =
+            slap.fingers().iter().copied().filter(|f| !done.contains(f)).collect();
         for f in &wanted {
             tries.insert(*f, attempt);
         }
@@ -278,10 +332,20 @@ pub fn slap(
             if decides {
                 c.device_quality = score;
             }
-            let better = best.get(&c.finger).is_none_or(|b| c.device_quality.unwrap_or(0) > b.device_quality.unwrap_or(0));
+            let better = best
+                .get(&c.finger)
+                .is_none_or(|b| c.device_quality.unwrap_or(0) > b.device_quality.unwrap_or(0));
             if better {
                 match score {
-                    Some(score) => own.insert(c.finger, Own { score, algorithm: quality::finger::ALGORITHM, id: quality::FINGER_ALGORITHM_ID, decides }),
+                    Some(score) => own.insert(
+                        c.finger,
+                        Own {
+                            score,
+                            algorithm: quality::finger::ALGORITHM,
+                            id: quality::FINGER_ALGORITHM_ID,
+                            decides,
+                        },
+                    ),
                     None => own.remove(&c.finger),
                 };
                 best.insert(c.finger, c);
@@ -295,11 +359,30 @@ pub fn slap(
         let got = best.get(f);
         let build = |iq: Vec<Quality>| -> Result<Vec<u8>, CaptureError> {
             let c = got.expect("only called with a capture");
-            Ok(FingerView::new_500ppi(f.iso_code(), &pixels(&c.image), iq, CaptureDevice::default(), t)?.to_record()?)
+            Ok(FingerView::new_500ppi(
+                f.iso_code(),
+                &pixels(&c.image),
+                iq,
+                CaptureDevice::default(),
+                t,
+            )?
+            .to_record()?)
         };
         let record: Option<RecordBuilder<'_>> = if got.is_some() { Some(&build) } else { None };
         let signed = got.and_then(|c| c.signed.as_ref());
-        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), threshold(*f), tries.get(f).copied().unwrap_or(0), decide, &info, signed, now_ms, record, own.get(f).copied())?);
+        out.push(finish(
+            position,
+            declared.get(&position),
+            got.and_then(|c| c.device_quality),
+            threshold(*f),
+            tries.get(f).copied().unwrap_or(0),
+            decide,
+            &info,
+            signed,
+            now_ms,
+            record,
+            own.get(f).copied(),
+        )?);
     }
     Ok(out)
 }
@@ -321,7 +404,12 @@ pub fn irises(
         let wanted: Vec<Eye> = eyes
             .iter()
             .copied()
-            .filter(|e| !declared.contains_key(&eye_position(*e)) && best.get(e).is_none_or(|c| c.device_quality.unwrap_or(0) < policy.iris_threshold))
+            .filter(|e| {
+                !declared.contains_key(&eye_position(*e))
+                    && best
+                        .get(e)
+                        .is_none_or(|c| c.device_quality.unwrap_or(0) < policy.iris_threshold)
+            })
             .collect();
         if wanted.is_empty() {
             break;
@@ -349,9 +437,20 @@ pub fn irises(
             if decides {
                 c.device_quality = score;
             }
-            if best.get(&c.eye).is_none_or(|b| c.device_quality.unwrap_or(0) > b.device_quality.unwrap_or(0)) {
+            if best
+                .get(&c.eye)
+                .is_none_or(|b| c.device_quality.unwrap_or(0) > b.device_quality.unwrap_or(0))
+            {
                 match score {
-                    Some(score) => own.insert(c.eye, Own { score, algorithm: quality::iris::ALGORITHM, id: quality::IRIS_ALGORITHM_ID, decides }),
+                    Some(score) => own.insert(
+                        c.eye,
+                        Own {
+                            score,
+                            algorithm: quality::iris::ALGORITHM,
+                            id: quality::IRIS_ALGORITHM_ID,
+                            decides,
+                        },
+                    ),
                     None => own.remove(&c.eye),
                 };
                 best.insert(c.eye, c);
@@ -365,11 +464,31 @@ pub fn irises(
         let got = best.get(&e);
         let build = |iq: Vec<Quality>| -> Result<Vec<u8>, CaptureError> {
             let c = got.expect("only called with a capture");
-            Ok(IrisImage::new_k3(e == Eye::Right, &pixels(&c.image), iq, CaptureDevice::default(), t, c.iris_diameter)?.to_record()?)
+            Ok(IrisImage::new_k3(
+                e == Eye::Right,
+                &pixels(&c.image),
+                iq,
+                CaptureDevice::default(),
+                t,
+                c.iris_diameter,
+            )?
+            .to_record()?)
         };
         let record: Option<RecordBuilder<'_>> = if got.is_some() { Some(&build) } else { None };
         let signed = got.and_then(|c| c.signed.as_ref());
-        out.push(finish(position, declared.get(&position), got.and_then(|c| c.device_quality), policy.iris_threshold, tries.get(&e).copied().unwrap_or(0), decide, &info, signed, now_ms, record, own.get(&e).copied())?);
+        out.push(finish(
+            position,
+            declared.get(&position),
+            got.and_then(|c| c.device_quality),
+            policy.iris_threshold,
+            tries.get(&e).copied().unwrap_or(0),
+            decide,
+            &info,
+            signed,
+            now_ms,
+            record,
+            own.get(&e).copied(),
+        )?);
     }
     Ok(out)
 }
@@ -385,7 +504,10 @@ pub fn face(
     now_ms: i64,
 ) -> Result<CapturedSample, CaptureError> {
     let info = dev.face.info();
-    let fingers: Vec<Finger> = excepted.iter().filter_map(|p| p.iso_finger_code().and_then(Finger::from_iso_code)).collect();
+    let fingers: Vec<Finger> = excepted
+        .iter()
+        .filter_map(|p| p.iso_finger_code().and_then(Finger::from_iso_code))
+        .collect();
     let eyes: Vec<Eye> = excepted
         .iter()
         .filter_map(|p| match p {
@@ -429,8 +551,14 @@ pub fn face(
     } else {
         false
     };
-    let q = QualityScore { score, algorithm: quality::face::ALGORITHM.into(), vendor_id: 0xffff, algorithm_id: quality::FACE_ALGORITHM_ID };
-    let iq = vec![Quality { score, algorithm_vendor: 0xffff, algorithm_id: quality::FACE_ALGORITHM_ID }];
+    let q = QualityScore {
+        score,
+        algorithm: quality::face::ALGORITHM.into(),
+        vendor_id: 0xffff,
+        algorithm_id: quality::FACE_ALGORITHM_ID,
+    };
+    let iq =
+        vec![Quality { score, algorithm_vendor: 0xffff, algorithm_id: quality::FACE_ALGORITHM_ID }];
     let q = signed.as_ref().and_then(|s| signed_quality(&s.record)).unwrap_or(q);
     let record = match &signed {
         Some(s) => s.record.clone(),
@@ -441,10 +569,26 @@ pub fn face(
                 Some(t) if position == Position::Face => quality::face::token_crop(&img, t)?,
                 _ => img,
             };
-            FaceImage::new_full_frontal(&pixels(&img), iq, CaptureDevice::default(), Some(CaptureTime::from_unix_millis(now_ms)))?.to_record()?
+            FaceImage::new_full_frontal(
+                &pixels(&img),
+                iq,
+                CaptureDevice::default(),
+                Some(CaptureTime::from_unix_millis(now_ms)),
+            )?
+            .to_record()?
         }
     };
-    Ok(CapturedSample { position, quality: Some(q), station_quality: None, device: Some(device_ref(&info, signed.as_ref())), retries, forced, exception: None, record: Some(record), captured_at: now_ms })
+    Ok(CapturedSample {
+        position,
+        quality: Some(q),
+        station_quality: None,
+        device: Some(device_ref(&info, signed.as_ref())),
+        retries,
+        forced,
+        exception: None,
+        record: Some(record),
+        captured_at: now_ms,
+    })
 }
 
 /// A document's photographed pages (JPEG) and its machine-readable zone, when a page shows one
@@ -456,13 +600,22 @@ pub struct DocumentPhotos {
 
 /// Photographs `pages` pages of a document, as JPEG, reading the MRZ from the first page that
 /// has a readable one.
-pub fn document_pages(dev: &mut Devices, policy: &CapturePolicy, pages: u8) -> Result<DocumentPhotos, CaptureError> {
+pub fn document_pages(
+    dev: &mut Devices,
+    policy: &CapturePolicy,
+    pages: u8,
+) -> Result<DocumentPhotos, CaptureError> {
     let mut out = DocumentPhotos { pages: Vec::new(), mrz: None };
     for _ in 0..pages {
         let img = dev.document.capture(timeout(policy))?;
         let mut jpeg = Vec::new();
-        let colour = if img.channels == 3 { image::ExtendedColorType::Rgb8 } else { image::ExtendedColorType::L8 };
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode(&img.data, img.width, img.height, colour)?;
+        let colour = if img.channels == 3 {
+            image::ExtendedColorType::Rgb8
+        } else {
+            image::ExtendedColorType::L8
+        };
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode(&img.data, img.width, img.height, colour)?;
         out.pages.push(jpeg);
         if out.mrz.is_none() {
             out.mrz = trusted_zone(&img, policy)?;
@@ -473,14 +626,21 @@ pub fn document_pages(dev: &mut Devices, policy: &CapturePolicy, pages: u8) -> R
 
 /// The machine-readable zone of a document photograph, if it shows one that can be taken as
 /// read (every check digit holding, every character clearly matched).
-fn trusted_zone(img: &Image, policy: &CapturePolicy) -> Result<Option<quality::ocr::MrzRead>, CaptureError> {
+fn trusted_zone(
+    img: &Image,
+    policy: &CapturePolicy,
+) -> Result<Option<quality::ocr::MrzRead>, CaptureError> {
     let read = quality::document::read(img, &policy.quality.document)?;
     Ok(read.mrz.filter(|m| m.trustworthy(policy.quality.document.min_character_match as f32)))
 }
 
 /// Reads the zone of the document on the camera, for the form to be filled from it: up to
 /// `tries` photographs (the clerk may have put the other side up first), none kept.
-pub fn document_zone(dev: &mut Devices, policy: &CapturePolicy, tries: u8) -> Result<Option<quality::ocr::MrzRead>, CaptureError> {
+pub fn document_zone(
+    dev: &mut Devices,
+    policy: &CapturePolicy,
+    tries: u8,
+) -> Result<Option<quality::ocr::MrzRead>, CaptureError> {
     for _ in 0..tries {
         let img = dev.document.capture(timeout(policy))?;
         if let Some(zone) = trusted_zone(&img, policy)? {
@@ -499,8 +659,14 @@ fn finger_image(s: &CapturedSample) -> Option<Image> {
 
 /// Refuses a slap whose fingers look like a finger already captured in this enrollment (in
 /// this slap or an earlier one): the same finger placed twice would enroll one finger as two.
-pub fn check_same_finger(new: &[CapturedSample], earlier: &[CapturedSample], policy: &CapturePolicy) -> Result<(), CaptureError> {
-    let images = |v: &[CapturedSample]| v.iter().filter_map(|s| finger_image(s).map(|i| (s.position, i))).collect::<Vec<_>>();
+pub fn check_same_finger(
+    new: &[CapturedSample],
+    earlier: &[CapturedSample],
+    policy: &CapturePolicy,
+) -> Result<(), CaptureError> {
+    let images = |v: &[CapturedSample]| {
+        v.iter().filter_map(|s| finger_image(s).map(|i| (s.position, i))).collect::<Vec<_>>()
+    };
     let (new, old) = (images(new), images(earlier));
     for (i, (pa, a)) in new.iter().enumerate() {
         for (pb, b) in new[i + 1..].iter().chain(old.iter()) {

@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use drivers::device::*;
-use drivers::sbi::{self, SbiError};
 use drivers::raster::Image;
+use drivers::sbi::{self, SbiError};
 use drivers::uvc::{self, CameraConfig, Source, UvcCamera};
 
 use crate::capture::Devices;
@@ -42,7 +42,14 @@ pub struct DeviceSettings {
 
 impl Default for DeviceSettings {
     fn default() -> Self {
-        DeviceSettings { sbi_ports: [4501, 4600], sbi_trust_anchors: Vec::new(), sbi_env: "Production".into(), face_camera: String::new(), document_camera: String::new(), usb_readers: true }
+        DeviceSettings {
+            sbi_ports: [4501, 4600],
+            sbi_trust_anchors: Vec::new(),
+            sbi_env: "Production".into(),
+            face_camera: String::new(),
+            document_camera: String::new(),
+            usb_readers: true,
+        }
     }
 }
 
@@ -69,7 +76,8 @@ pub enum Modality {
 }
 
 impl Modality {
-    pub const ENROLLMENT: [Modality; 4] = [Modality::Document, Modality::Face, Modality::Fingerprint, Modality::Iris];
+    pub const ENROLLMENT: [Modality; 4] =
+        [Modality::Document, Modality::Face, Modality::Fingerprint, Modality::Iris];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -142,11 +150,17 @@ pub struct Discovery {
 pub fn discover(settings: &DeviceSettings) -> Discovery {
     let mut d = Discovery::default();
     let [lo, hi] = settings.sbi_ports;
-    match settings.anchors().map_err(|e| e.to_string()).and_then(|a| sbi::Client::new(a).map_err(|e| e.to_string())) {
+    match settings
+        .anchors()
+        .map_err(|e| e.to_string())
+        .and_then(|a| sbi::Client::new(a).map_err(|e| e.to_string()))
+    {
         Ok(client) => {
             for (port, _) in client.discover(lo..=hi, "Biometric Device") {
                 match client.info(port) {
-                    Ok(devices) => d.sbi.extend(devices.into_iter().map(|r| r.map_err(|e| (port, e)))),
+                    Ok(devices) => {
+                        d.sbi.extend(devices.into_iter().map(|r| r.map_err(|e| (port, e))))
+                    }
                     Err(e) => d.sbi.push(Err((port, e))),
                 }
             }
@@ -207,17 +221,30 @@ fn sbi_detail(i: &sbi::Identity) -> Bilingual {
 }
 
 fn camera_detail(c: &uvc::Found) -> Bilingual {
-    Message::new("device-detail-camera").with("node", c.node.display()).with("usb", c.usb_id.as_deref().unwrap_or("-")).both()
+    Message::new("device-detail-camera")
+        .with("node", c.node.display())
+        .with("usb", c.usb_id.as_deref().unwrap_or("-"))
+        .both()
 }
 
 /// Keeps `slot` if `key` is what it holds, else opens anew with `open` (or empties it).
-fn keep_or_open<T: ?Sized>(slot: &mut Option<Slot<T>>, want: Option<(String, Bilingual)>, open: impl FnOnce() -> Option<Box<T>>, info: impl Fn(&T) -> DeviceInfo) {
+fn keep_or_open<T: ?Sized>(
+    slot: &mut Option<Slot<T>>,
+    want: Option<(String, Bilingual)>,
+    open: impl FnOnce() -> Option<Box<T>>,
+    info: impl Fn(&T) -> DeviceInfo,
+) {
     match want {
         Some((key, detail)) => {
             if slot.as_ref().is_some_and(|s| s.key == key) {
                 return;
             }
-            *slot = open().map(|d| Slot { key, detail, info: info(&d), device: Arc::new(Mutex::new(d)) });
+            *slot = open().map(|d| Slot {
+                key,
+                detail,
+                info: info(&d),
+                device: Arc::new(Mutex::new(d)),
+            });
         }
         None => *slot = None,
     }
@@ -236,44 +263,95 @@ impl Attached {
     /// Takes in what a look found: devices still there are kept as they are, new ones opened,
     /// those gone dropped.
     pub fn apply(&mut self, found: Discovery, settings: &DeviceSettings) {
-        let trusted: Vec<&sbi::Identity> = found.sbi.iter().filter_map(|r| r.as_ref().ok()).collect();
-        let of = |kind: &str| trusted.iter().find(|i| i.digital_id.kind.eq_ignore_ascii_case(kind) && i.purpose.eq_ignore_ascii_case("Registration")).copied();
+        let trusted: Vec<&sbi::Identity> =
+            found.sbi.iter().filter_map(|r| r.as_ref().ok()).collect();
+        let of = |kind: &str| {
+            trusted
+                .iter()
+                .find(|i| {
+                    i.digital_id.kind.eq_ignore_ascii_case(kind)
+                        && i.purpose.eq_ignore_ascii_case("Registration")
+                })
+                .copied()
+        };
         let client = found.client.clone();
         let env = settings.sbi_env.clone();
 
         let finger = of("Finger");
-        keep_or_open(&mut self.fingerprint, finger.map(|i| (sbi_key(i), sbi_detail(i))), || {
-            let (c, i) = (client.clone()?, finger?.clone());
-            sbi::devices::SbiFingerprint::new(c, i).ok().map(|d| Box::new(d.with_env(&env)) as Box<dyn FingerprintScanner>)
-        }, |d| d.info());
+        keep_or_open(
+            &mut self.fingerprint,
+            finger.map(|i| (sbi_key(i), sbi_detail(i))),
+            || {
+                let (c, i) = (client.clone()?, finger?.clone());
+                sbi::devices::SbiFingerprint::new(c, i)
+                    .ok()
+                    .map(|d| Box::new(d.with_env(&env)) as Box<dyn FingerprintScanner>)
+            },
+            |d| d.info(),
+        );
         let iris = of("Iris");
-        keep_or_open(&mut self.iris, iris.map(|i| (sbi_key(i), sbi_detail(i))), || {
-            let (c, i) = (client.clone()?, iris?.clone());
-            sbi::devices::SbiIris::new(c, i).ok().map(|d| Box::new(d) as Box<dyn IrisCamera>)
-        }, |d| d.info());
+        keep_or_open(
+            &mut self.iris,
+            iris.map(|i| (sbi_key(i), sbi_detail(i))),
+            || {
+                let (c, i) = (client.clone()?, iris?.clone());
+                sbi::devices::SbiIris::new(c, i).ok().map(|d| Box::new(d) as Box<dyn IrisCamera>)
+            },
+            |d| d.info(),
+        );
 
         // Cameras: an SBI face camera first; else the configured node or the first camera found.
         let named = |node: &str| found.cameras.iter().find(|c| c.node.to_string_lossy() == node);
-        let face_node = if settings.face_camera.is_empty() { found.cameras.first() } else { named(&settings.face_camera) };
+        let face_node = if settings.face_camera.is_empty() {
+            found.cameras.first()
+        } else {
+            named(&settings.face_camera)
+        };
         let sbi_face = of("Face");
         let face_want = match (sbi_face, face_node) {
             (Some(i), _) => Some((sbi_key(i), sbi_detail(i))),
             (None, Some(c)) => Some((format!("uvc:{}", c.node.display()), camera_detail(c))),
             (None, None) => None,
         };
-        keep_or_open(&mut self.face, face_want, || match (sbi_face, face_node) {
-            (Some(i), _) => sbi::devices::SbiFace::new(client.clone()?, i.clone()).ok().map(|d| Box::new(d) as Box<dyn Camera>),
-            (None, Some(c)) => Some(Box::new(UvcCamera::open(Source::Device(c.node.clone()), CameraConfig::default(), &c.name)) as Box<dyn Camera>),
-            (None, None) => None,
-        }, |d| d.info());
+        keep_or_open(
+            &mut self.face,
+            face_want,
+            || match (sbi_face, face_node) {
+                (Some(i), _) => sbi::devices::SbiFace::new(client.clone()?, i.clone())
+                    .ok()
+                    .map(|d| Box::new(d) as Box<dyn Camera>),
+                (None, Some(c)) => Some(Box::new(UvcCamera::open(
+                    Source::Device(c.node.clone()),
+                    CameraConfig::default(),
+                    &c.name,
+                )) as Box<dyn Camera>),
+                (None, None) => None,
+            },
+            |d| d.info(),
+        );
         let face_uvc = if sbi_face.is_none() { face_node.map(|c| c.node.clone()) } else { None };
-        let doc_node = if settings.document_camera.is_empty() { found.cameras.iter().find(|c| Some(&c.node) != face_uvc.as_ref()) } else { named(&settings.document_camera) };
-        keep_or_open(&mut self.document, doc_node.map(|c| (format!("uvc:{}", c.node.display()), camera_detail(c))), || {
-            let c = doc_node?;
-            // Documents: a still as sharp as the camera gives, exposure kept for the glare check.
-            let cfg = CameraConfig { width: 1920, height: 1080, fps: 15.0, ..CameraConfig::default() };
-            Some(Box::new(UvcCamera::open(Source::Device(c.node.clone()), cfg, &c.name)) as Box<dyn Camera>)
-        }, |d| d.info());
+        let doc_node = if settings.document_camera.is_empty() {
+            found.cameras.iter().find(|c| Some(&c.node) != face_uvc.as_ref())
+        } else {
+            named(&settings.document_camera)
+        };
+        keep_or_open(
+            &mut self.document,
+            doc_node.map(|c| (format!("uvc:{}", c.node.display()), camera_detail(c))),
+            || {
+                let c = doc_node?;
+                // Documents: a still as sharp as the camera gives, exposure kept for the glare check.
+                let cfg = CameraConfig {
+                    width: 1920,
+                    height: 1080,
+                    fps: 15.0,
+                    ..CameraConfig::default()
+                };
+                Some(Box::new(UvcCamera::open(Source::Device(c.node.clone()), cfg, &c.name))
+                    as Box<dyn Camera>)
+            },
+            |d| d.info(),
+        );
 
         self.readers = found
             .readers
@@ -286,7 +364,10 @@ impl Attached {
                 serial: r.serial.clone(),
                 firmware: String::new(),
                 status: "ready",
-                detail: Message::new("device-detail-usb").with("bus", r.info.busnum()).with("address", r.info.device_address()).both(),
+                detail: Message::new("device-detail-usb")
+                    .with("bus", r.info.busnum())
+                    .with("address", r.info.device_address())
+                    .both(),
             })
             .collect();
         self.refused = found
@@ -309,10 +390,22 @@ impl Attached {
 
     fn attached(&self, m: Modality) -> Option<(DeviceInfo, DeviceStatus, Bilingual)> {
         match m {
-            Modality::Fingerprint => self.fingerprint.as_ref().map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
-            Modality::Iris => self.iris.as_ref().map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
-            Modality::Face => self.face.as_ref().map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
-            Modality::Document => self.document.as_ref().map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
+            Modality::Fingerprint => self
+                .fingerprint
+                .as_ref()
+                .map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
+            Modality::Iris => self
+                .iris
+                .as_ref()
+                .map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
+            Modality::Face => self
+                .face
+                .as_ref()
+                .map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
+            Modality::Document => self
+                .document
+                .as_ref()
+                .map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
             Modality::LoginReader => None,
         }
     }
@@ -323,9 +416,36 @@ impl Attached {
         let mut out: Vec<Entry> = Modality::ENROLLMENT
             .iter()
             .map(|m| match self.attached(*m) {
-                Some((i, st, detail)) => Entry { modality: *m, kind: kind_name(i.backend), make: i.make, model: i.model, serial: i.serial, firmware: i.firmware, status: status_name(st), detail },
-                None if demo => Entry { modality: *m, kind: "simulated", make: "Hukumati".into(), model: "simulated".into(), serial: String::new(), firmware: String::new(), status: "ready", detail: Message::new("device-detail-simulated").both() },
-                None => Entry { modality: *m, kind: "absent", make: String::new(), model: String::new(), serial: String::new(), firmware: String::new(), status: "absent", detail: none() },
+                Some((i, st, detail)) => Entry {
+                    modality: *m,
+                    kind: kind_name(i.backend),
+                    make: i.make,
+                    model: i.model,
+                    serial: i.serial,
+                    firmware: i.firmware,
+                    status: status_name(st),
+                    detail,
+                },
+                None if demo => Entry {
+                    modality: *m,
+                    kind: "simulated",
+                    make: "Hukumati".into(),
+                    model: "simulated".into(),
+                    serial: String::new(),
+                    firmware: String::new(),
+                    status: "ready",
+                    detail: Message::new("device-detail-simulated").both(),
+                },
+                None => Entry {
+                    modality: *m,
+                    kind: "absent",
+                    make: String::new(),
+                    model: String::new(),
+                    serial: String::new(),
+                    firmware: String::new(),
+                    status: "absent",
+                    detail: none(),
+                },
             })
             .collect();
         out.extend(self.readers.iter().cloned());
@@ -378,7 +498,16 @@ impl Attached {
 
 /// The device list of a set of devices in hand (the simulated ones of a script).
 pub fn inventory_of(d: &Devices) -> Vec<Entry> {
-    let line = |m: Modality, i: DeviceInfo, st: DeviceStatus| Entry { modality: m, kind: kind_name(i.backend), make: i.make, model: i.model, serial: i.serial, firmware: i.firmware, status: status_name(st), detail: none() };
+    let line = |m: Modality, i: DeviceInfo, st: DeviceStatus| Entry {
+        modality: m,
+        kind: kind_name(i.backend),
+        make: i.make,
+        model: i.model,
+        serial: i.serial,
+        firmware: i.firmware,
+        status: status_name(st),
+        detail: none(),
+    };
     vec![
         line(Modality::Document, d.document.info(), d.document.status()),
         line(Modality::Face, d.face.info(), d.face.status()),
@@ -401,10 +530,19 @@ impl FingerprintScanner for SharedFinger {
     fn preview(&mut self) -> Result<Frame, DeviceError> {
         lock(&self.0).preview()
     }
-    fn capture_finger(&mut self, finger: Finger, timeout: Duration) -> Result<FingerCapture, DeviceError> {
+    fn capture_finger(
+        &mut self,
+        finger: Finger,
+        timeout: Duration,
+    ) -> Result<FingerCapture, DeviceError> {
         lock(&self.0).capture_finger(finger, timeout)
     }
-    fn capture_slap(&mut self, slap: Slap, absent: &[Finger], timeout: Duration) -> Result<Vec<FingerCapture>, DeviceError> {
+    fn capture_slap(
+        &mut self,
+        slap: Slap,
+        absent: &[Finger],
+        timeout: Duration,
+    ) -> Result<Vec<FingerCapture>, DeviceError> {
         lock(&self.0).capture_slap(slap, absent, timeout)
     }
     fn new_transaction(&mut self) {
@@ -422,7 +560,11 @@ impl IrisCamera for SharedIris {
     fn preview(&mut self) -> Result<Frame, DeviceError> {
         lock(&self.0).preview()
     }
-    fn capture(&mut self, eyes: &[Eye], timeout: Duration) -> Result<Vec<IrisCapture>, DeviceError> {
+    fn capture(
+        &mut self,
+        eyes: &[Eye],
+        timeout: Duration,
+    ) -> Result<Vec<IrisCapture>, DeviceError> {
         lock(&self.0).capture(eyes, timeout)
     }
     fn new_transaction(&mut self) {
@@ -443,10 +585,18 @@ impl Camera for SharedCamera {
     fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError> {
         lock(&self.0).capture(timeout)
     }
-    fn capture_signed(&mut self, timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+    fn capture_signed(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<(Image, Option<Signed>), DeviceError> {
         lock(&self.0).capture_signed(timeout)
     }
-    fn capture_exception_photo(&mut self, fingers: &[Finger], eyes: &[Eye], timeout: Duration) -> Result<(Image, Option<Signed>), DeviceError> {
+    fn capture_exception_photo(
+        &mut self,
+        fingers: &[Finger],
+        eyes: &[Eye],
+        timeout: Duration,
+    ) -> Result<(Image, Option<Signed>), DeviceError> {
         lock(&self.0).capture_exception_photo(fingers, eyes, timeout)
     }
     fn new_transaction(&mut self) {
@@ -459,7 +609,13 @@ pub struct Absent(pub Modality);
 
 impl Absent {
     fn info(&self) -> DeviceInfo {
-        DeviceInfo { backend: Backend::Simulated, make: String::new(), model: format!("no {} device", self.0.as_str()), serial: String::new(), firmware: String::new() }
+        DeviceInfo {
+            backend: Backend::Simulated,
+            make: String::new(),
+            model: format!("no {} device", self.0.as_str()),
+            serial: String::new(),
+            firmware: String::new(),
+        }
     }
 }
 
@@ -476,7 +632,12 @@ impl FingerprintScanner for Absent {
     fn capture_finger(&mut self, _: Finger, _: Duration) -> Result<FingerCapture, DeviceError> {
         Err(DeviceError::Absent)
     }
-    fn capture_slap(&mut self, _: Slap, _: &[Finger], _: Duration) -> Result<Vec<FingerCapture>, DeviceError> {
+    fn capture_slap(
+        &mut self,
+        _: Slap,
+        _: &[Finger],
+        _: Duration,
+    ) -> Result<Vec<FingerCapture>, DeviceError> {
         Err(DeviceError::Absent)
     }
 }
@@ -530,7 +691,8 @@ impl Watcher {
         let (wake, woken) = std::sync::mpsc::channel::<()>();
         // USB hotplug wakes the watcher; without USB access it looks on its timer only.
         if settings.usb_readers
-            && let Ok(events) = drivers::usb::live::watch(drivers::uru4500::VENDOR_ID, drivers::uru4500::PRODUCT_ID)
+            && let Ok(events) =
+                drivers::usb::live::watch(drivers::uru4500::VENDOR_ID, drivers::uru4500::PRODUCT_ID)
         {
             let w = wake.clone();
             std::thread::Builder::new()

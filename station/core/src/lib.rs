@@ -24,13 +24,13 @@ pub mod capture;
 pub mod devices;
 pub mod explain;
 pub mod operators;
-pub mod verify;
 pub mod sample;
 pub mod script;
 pub mod station;
 pub mod store;
 pub mod validate;
 pub mod vault;
+pub mod verify;
 pub mod workflow;
 
 pub use station::{CoreError, InitParams, Station};

@@ -12,9 +12,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use schemas::SigningKey;
 use serde::Serialize;
 
-use station_text::messages::{Explain, Message};
 use crate::store::{Store, StoreError, audit_append};
 use crate::vault::{self, ARGON2_LANES, ARGON2_MEMORY_KIB, ARGON2_PASSES, Key, VaultError};
+use station_text::messages::{Explain, Message};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -69,7 +69,9 @@ impl Default for LoginPolicy {
 pub enum OperatorError {
     #[error("wrong user name or password")]
     BadCredentials,
-    #[error("the account is locked after repeated failures until {until_ms} (ms since epoch), {minutes_left} more minutes")]
+    #[error(
+        "the account is locked after repeated failures until {until_ms} (ms since epoch), {minutes_left} more minutes"
+    )]
     LockedOut { until_ms: i64, minutes_left: i64 },
     #[error("the account is locked by an administrator")]
     LockedByAdmin,
@@ -107,13 +109,19 @@ impl Explain for OperatorError {
     fn explain(&self) -> Message {
         match self {
             OperatorError::BadCredentials => Message::new("op-bad-credentials"),
-            OperatorError::LockedOut { minutes_left, .. } => Message::new("op-locked-out").number("minutes", *minutes_left),
+            OperatorError::LockedOut { minutes_left, .. } => {
+                Message::new("op-locked-out").number("minutes", *minutes_left)
+            }
             OperatorError::LockedByAdmin => Message::new("op-locked-by-admin"),
             OperatorError::BadUsername => Message::new("op-bad-username"),
-            OperatorError::WeakPassword { min } => Message::new("op-weak-password").number("min", *min as i64),
+            OperatorError::WeakPassword { min } => {
+                Message::new("op-weak-password").number("min", *min as i64)
+            }
             OperatorError::Exists(n) => Message::new("op-exists").with("name", n),
             OperatorError::Unknown(n) => Message::new("op-unknown").with("name", n),
-            OperatorError::NotAllowed(role) => Message::new("op-not-allowed").nested("role", Message::new(format!("role-{role}"))),
+            OperatorError::NotAllowed(role) => {
+                Message::new("op-not-allowed").nested("role", Message::new(format!("role-{role}")))
+            }
             OperatorError::Idle => Message::new("op-idle"),
             OperatorError::Vault(e) => Message::new("op-key-storage").detail(e),
             OperatorError::Store(e) => Message::new("store-sql").detail(e),
@@ -152,7 +160,12 @@ impl Session {
 }
 
 fn hasher() -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, ARGON2_LANES, None).expect("valid parameters"))
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, ARGON2_LANES, None)
+            .expect("valid parameters"),
+    )
 }
 
 fn aad(username: &str, what: &str) -> Vec<u8> {
@@ -160,7 +173,8 @@ fn aad(username: &str, what: &str) -> Vec<u8> {
 }
 
 pub fn check_username(u: &str) -> Result<(), OperatorError> {
-    let ok = (3..=32).contains(&u.len()) && u.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    let ok = (3..=32).contains(&u.len())
+        && u.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
     if ok { Ok(()) } else { Err(OperatorError::BadUsername) }
 }
 
@@ -168,20 +182,35 @@ pub fn check_username(u: &str) -> Result<(), OperatorError> {
 pub const MIN_PASSWORD: usize = 8;
 
 /// Creates an operator with a fresh signing key; `data_key` is the station's, wrapped for them.
-pub fn add(tx: &Transaction<'_>, username: &str, role: Role, password: &str, data_key: &Key, min_password: usize, now_ms: i64) -> Result<(), OperatorError> {
+pub fn add(
+    tx: &Transaction<'_>,
+    username: &str,
+    role: Role,
+    password: &str,
+    data_key: &Key,
+    min_password: usize,
+    now_ms: i64,
+) -> Result<(), OperatorError> {
     check_username(username)?;
     if password.chars().count() < min_password {
         return Err(OperatorError::WeakPassword { min: min_password });
     }
-    let exists: Option<String> = tx.query_row("SELECT username FROM operators WHERE username = ?1", [username], |r| r.get(0)).optional()?;
+    let exists: Option<String> = tx
+        .query_row("SELECT username FROM operators WHERE username = ?1", [username], |r| r.get(0))
+        .optional()?;
     if exists.is_some() {
         return Err(OperatorError::Exists(username.into()));
     }
-    let salt = SaltString::encode_b64(&vault::random_bytes::<16>()?).map_err(|e| VaultError::Kdf(e.to_string()))?;
-    let hash = hasher().hash_password(password.as_bytes(), &salt).map_err(|e| VaultError::Kdf(e.to_string()))?.to_string();
+    let salt = SaltString::encode_b64(&vault::random_bytes::<16>()?)
+        .map_err(|e| VaultError::Kdf(e.to_string()))?;
+    let hash = hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| VaultError::Kdf(e.to_string()))?
+        .to_string();
     let kek_salt: [u8; 16] = vault::random_bytes()?;
     let kek = Key::from_password(password, &kek_salt)?;
-    let signing = schemas::keys::new_signing_key().map_err(|e| VaultError::Random(e.to_string()))?;
+    let signing =
+        schemas::keys::new_signing_key().map_err(|e| VaultError::Random(e.to_string()))?;
     tx.execute(
         "INSERT INTO operators (username, role, password_hash, kek_salt, wrapped_data_key, signing_key, public_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -199,7 +228,13 @@ pub fn add(tx: &Transaction<'_>, username: &str, role: Role, password: &str, dat
 }
 
 /// Checks the password and opens the operator's keys. Failures count towards a lockout.
-pub fn login(store: &mut Store, username: &str, password: &str, policy: &LoginPolicy, now_ms: i64) -> Result<Session, OperatorError> {
+pub fn login(
+    store: &mut Store,
+    username: &str,
+    password: &str,
+    policy: &LoginPolicy,
+    now_ms: i64,
+) -> Result<Session, OperatorError> {
     type Row = (String, String, Vec<u8>, Vec<u8>, Vec<u8>, i64, Option<i64>, i64);
     let row: Option<Row> = store
         .conn
@@ -209,7 +244,8 @@ pub fn login(store: &mut Store, username: &str, password: &str, policy: &LoginPo
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
         )
         .optional()?;
-    let Some((role, hash, kek_salt, wrapped_dk, wrapped_sk, failures, locked_until, locked)) = row else {
+    let Some((role, hash, kek_salt, wrapped_dk, wrapped_sk, failures, locked_until, locked)) = row
+    else {
         // Spend the same time as a real check, so a wrong name is not told apart by timing.
         let _ = Key::from_password(password, b"no-such-operator");
         return Err(OperatorError::BadCredentials);
@@ -220,33 +256,49 @@ pub fn login(store: &mut Store, username: &str, password: &str, policy: &LoginPo
     if let Some(until) = locked_until
         && until > now_ms
     {
-        return Err(OperatorError::LockedOut { until_ms: until, minutes_left: (until - now_ms + 59_999) / 60_000 });
+        return Err(OperatorError::LockedOut {
+            until_ms: until,
+            minutes_left: (until - now_ms + 59_999) / 60_000,
+        });
     }
-    let parsed = PasswordHash::new(&hash).map_err(|e| OperatorError::Store(format!("stored password hash: {e}")))?;
+    let parsed = PasswordHash::new(&hash)
+        .map_err(|e| OperatorError::Store(format!("stored password hash: {e}")))?;
     if hasher().verify_password(password.as_bytes(), &parsed).is_err() {
         let failures = failures + 1;
         let tx = store.conn.transaction()?;
         if failures >= policy.max_failures as i64 {
-            tx.execute("UPDATE operators SET failed_logins = 0, locked_until = ?2 WHERE username = ?1", params![username, now_ms + policy.lockout_ms])?;
+            tx.execute(
+                "UPDATE operators SET failed_logins = 0, locked_until = ?2 WHERE username = ?1",
+                params![username, now_ms + policy.lockout_ms],
+            )?;
             audit_append(&tx, now_ms, username, "login:locked-out", None)?;
         } else {
-            tx.execute("UPDATE operators SET failed_logins = ?2 WHERE username = ?1", params![username, failures])?;
+            tx.execute(
+                "UPDATE operators SET failed_logins = ?2 WHERE username = ?1",
+                params![username, failures],
+            )?;
             audit_append(&tx, now_ms, username, "login:failed", None)?;
         }
         tx.commit()?;
         return Err(OperatorError::BadCredentials);
     }
     let kek = Key::from_password(password, &kek_salt)?;
-    let data_key = kek.unwrap_key(&aad(username, "data-key"), &wrapped_dk, "the station data key")?;
-    let seed = kek.unwrap_key(&aad(username, "signing-key"), &wrapped_sk, "the operator's signing key")?;
+    let data_key =
+        kek.unwrap_key(&aad(username, "data-key"), &wrapped_dk, "the station data key")?;
+    let seed =
+        kek.unwrap_key(&aad(username, "signing-key"), &wrapped_sk, "the operator's signing key")?;
     let signing_key = SigningKey::from_bytes(seed.bytes());
     let tx = store.conn.transaction()?;
-    tx.execute("UPDATE operators SET failed_logins = 0, locked_until = NULL WHERE username = ?1", [username])?;
+    tx.execute(
+        "UPDATE operators SET failed_logins = 0, locked_until = NULL WHERE username = ?1",
+        [username],
+    )?;
     audit_append(&tx, now_ms, username, "login", None)?;
     tx.commit()?;
     Ok(Session {
         username: username.into(),
-        role: Role::parse(&role).ok_or(OperatorError::Store("unknown role in the database".into()))?,
+        role: Role::parse(&role)
+            .ok_or(OperatorError::Store("unknown role in the database".into()))?,
         data_key,
         signing_key,
         last_activity_ms: now_ms,
@@ -254,14 +306,26 @@ pub fn login(store: &mut Store, username: &str, password: &str, policy: &LoginPo
 }
 
 /// Locks (`true`) or unlocks an account, by an administrator.
-pub fn set_locked(store: &mut Store, admin: &Session, username: &str, locked: bool, now_ms: i64) -> Result<(), OperatorError> {
+pub fn set_locked(
+    store: &mut Store,
+    admin: &Session,
+    username: &str,
+    locked: bool,
+    now_ms: i64,
+) -> Result<(), OperatorError> {
     admin.require(Role::Admin)?;
     let tx = store.conn.transaction()?;
     let n = tx.execute("UPDATE operators SET locked = ?2, failed_logins = 0, locked_until = NULL WHERE username = ?1", params![username, locked as i64])?;
     if n == 0 {
         return Err(OperatorError::Unknown(username.into()));
     }
-    audit_append(&tx, now_ms, &admin.username, if locked { "operator:lock" } else { "operator:unlock" }, None)?;
+    audit_append(
+        &tx,
+        now_ms,
+        &admin.username,
+        if locked { "operator:lock" } else { "operator:unlock" },
+        None,
+    )?;
     tx.commit()?;
     Ok(())
 }
@@ -281,7 +345,9 @@ pub fn list(store: &Store) -> Result<Vec<OperatorInfo>, OperatorError> {
     let rows = stmt.query_map([], |r| {
         Ok(OperatorInfo {
             username: r.get(0)?,
-            role: Role::parse(&r.get::<_, String>(1)?).ok_or_else(|| rusqlite::Error::InvalidColumnType(1, "role".into(), rusqlite::types::Type::Text))?,
+            role: Role::parse(&r.get::<_, String>(1)?).ok_or_else(|| {
+                rusqlite::Error::InvalidColumnType(1, "role".into(), rusqlite::types::Type::Text)
+            })?,
             public_key: hex::encode(r.get::<_, Vec<u8>>(2)?),
             locked: r.get::<_, i64>(3)? != 0,
             locked_until: r.get(4)?,
@@ -298,6 +364,7 @@ pub fn public_key(store: &Store, username: &str) -> Result<schemas::VerifyingKey
         .query_row("SELECT public_key FROM operators WHERE username = ?1", [username], |r| r.get(0))
         .optional()?
         .ok_or_else(|| OperatorError::Unknown(username.into()))?;
-    let arr: [u8; 32] = bytes.try_into().map_err(|_| OperatorError::Store("public key length".into()))?;
+    let arr: [u8; 32] =
+        bytes.try_into().map_err(|_| OperatorError::Store("public key length".into()))?;
     schemas::VerifyingKey::from_bytes(&arr).map_err(|e| OperatorError::Store(e.to_string()))
 }

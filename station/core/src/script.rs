@@ -15,11 +15,11 @@ use sha2::{Digest, Sha256};
 use station_text::digits::normalize_digits;
 
 use crate::capture::{self, AfterRetries, CaptureError, CapturePolicy, Devices};
-use crate::station::{CoreError, Station};
-use station_text::messages::{Bilingual, Explain, Message};
 use crate::operators::Session;
+use crate::station::{CoreError, Station};
 use crate::validate::{self, DemographicsInput, FieldError};
 use crate::workflow::*;
+use station_text::messages::{Bilingual, Explain, Message};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,7 +122,9 @@ pub enum RunError {
 /// the year a two-digit birth year is read against. A clock that gives no date is an error, not
 /// a guessed year.
 pub fn today(now_ms: i64) -> Result<time::Date, RunError> {
-    time::OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000)).map(|t| t.date()).map_err(|_| RunError::Clock(now_ms))
+    time::OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
+        .map(|t| t.date())
+        .map_err(|_| RunError::Clock(now_ms))
 }
 
 impl Explain for RunError {
@@ -131,12 +133,18 @@ impl Explain for RunError {
             RunError::Script(e) => Message::new("script-invalid").detail(e),
             RunError::Clock(ms) => Message::new("clock-unreadable").detail(ms.to_string()),
             RunError::Demographics(errs) => {
-                let reasons = Bilingual { ar: errs.iter().map(|e| e.ar.as_str()).collect::<Vec<_>>().join("؛ "), en: errs.iter().map(|e| e.en.as_str()).collect::<Vec<_>>().join("; ") };
+                let reasons = Bilingual {
+                    ar: errs.iter().map(|e| e.ar.as_str()).collect::<Vec<_>>().join("؛ "),
+                    en: errs.iter().map(|e| e.en.as_str()).collect::<Vec<_>>().join("; "),
+                };
                 Message::new("demographics-refused").both_langs("reasons", reasons)
             }
             RunError::Core(e) => e.explain(),
-            RunError::Capture { stage, source } => Message::new("capture-failed").nested("stage", stage.message()).nested("reason", source.explain()),
-            RunError::DocumentMismatch(m) => Message::new("document-mrz-mismatch").both_langs("fields", station_quality::document::differences_message(m)),
+            RunError::Capture { stage, source } => Message::new("capture-failed")
+                .nested("stage", stage.message())
+                .nested("reason", source.explain()),
+            RunError::DocumentMismatch(m) => Message::new("document-mrz-mismatch")
+                .both_langs("fields", station_quality::document::differences_message(m)),
         }
     }
 }
@@ -161,7 +169,8 @@ impl Script {
     }
 
     fn position(name: &str) -> Result<Position, RunError> {
-        crate::station::position_from_name(name).ok_or_else(|| RunError::Script(format!("unknown position '{name}'")))
+        crate::station::position_from_name(name)
+            .ok_or_else(|| RunError::Script(format!("unknown position '{name}'")))
     }
 
     fn check(&self) -> Result<(), RunError> {
@@ -181,7 +190,11 @@ impl Script {
             other => match Self::position(other)? {
                 Position::RightIris => Target::Eye(drivers::device::Eye::Right),
                 Position::LeftIris => Target::Eye(drivers::device::Eye::Left),
-                p => Target::Finger(p.iso_finger_code().and_then(Finger::from_iso_code).ok_or_else(|| RunError::Script(format!("no device fault for '{other}'")))?),
+                p => {
+                    Target::Finger(p.iso_finger_code().and_then(Finger::from_iso_code).ok_or_else(
+                        || RunError::Script(format!("no device fault for '{other}'")),
+                    )?)
+                }
             },
         })
     }
@@ -206,10 +219,15 @@ impl Script {
             fingerprint: Box::new(SimFingerprintScanner::new(self.seed, faults.clone())),
             iris: Box::new(SimIrisCamera::new(self.seed, faults.clone())),
             face: Box::new(SimCamera::face(self.seed, faults.clone())),
-            document: Box::new(match self.mrz().or_else(|| self.documents.is_empty().then(|| demo_card(self.seed)).flatten()) {
-                Some(lines) => SimCamera::document(self.seed, faults.clone()).with_mrz(lines),
-                None => SimCamera::document(self.seed, faults.clone()),
-            }),
+            document: Box::new(
+                match self
+                    .mrz()
+                    .or_else(|| self.documents.is_empty().then(|| demo_card(self.seed)).flatten())
+                {
+                    Some(lines) => SimCamera::document(self.seed, faults.clone()).with_mrz(lines),
+                    None => SimCamera::document(self.seed, faults.clone()),
+                },
+            ),
         };
         Ok((devices, faults))
     }
@@ -243,7 +261,15 @@ impl Script {
     }
 
     fn declared(&self) -> Result<HashMap<Position, BiometricException>, RunError> {
-        self.exceptions.iter().map(|(k, e)| Ok((Self::position(k)?, BiometricException { kind: e.kind, reason: e.reason.clone() }))).collect()
+        self.exceptions
+            .iter()
+            .map(|(k, e)| {
+                Ok((
+                    Self::position(k)?,
+                    BiometricException { kind: e.kind, reason: e.reason.clone() },
+                ))
+            })
+            .collect()
     }
 }
 
@@ -258,7 +284,8 @@ const DEMO_CARD_HOLDERS: [(&str, &str, &str, char, &str, &str); 2] = [
 
 /// The TD1 zone of the demo card holder of simulated person `seed`.
 fn demo_card(seed: u64) -> Option<Vec<String>> {
-    let (surname, given, born, sex, number, expiry) = DEMO_CARD_HOLDERS[(seed % DEMO_CARD_HOLDERS.len() as u64) as usize];
+    let (surname, given, born, sex, number, expiry) =
+        DEMO_CARD_HOLDERS[(seed % DEMO_CARD_HOLDERS.len() as u64) as usize];
     let data = schemas::mrz::MrzData {
         document_code: "ID".into(),
         issuing_state: "PSE".into(),
@@ -292,21 +319,41 @@ pub struct Runner {
 
 impl Runner {
     /// Prepares the devices and reads what the enrollment `id` already has.
-    pub fn new(station: &Station, clerk: &Session, id: &str, script: &Script) -> Result<Runner, RunError> {
+    pub fn new(
+        station: &Station,
+        clerk: &Session,
+        id: &str,
+        script: &Script,
+    ) -> Result<Runner, RunError> {
         Self::with_devices(station, clerk, id, script, None)
     }
 
     /// Like [`Runner::new`], capturing with the station's attached devices: for each modality the
     /// attached device, else (demo stations only) the script's simulated one, else none (every
     /// capture then says the device is absent).
-    pub fn with_devices(station: &Station, clerk: &Session, id: &str, script: &Script, attached: Option<&crate::devices::Attached>) -> Result<Runner, RunError> {
+    pub fn with_devices(
+        station: &Station,
+        clerk: &Session,
+        id: &str,
+        script: &Script,
+        attached: Option<&crate::devices::Attached>,
+    ) -> Result<Runner, RunError> {
         let (sims, faults) = script.devices()?;
         let devices = match attached {
             Some(a) => a.assemble(station.demo, sims),
             None => sims,
         };
-        let face_only = station.load_step::<DemographicsData>(clerk, id, Stage::Demographics)?.is_some_and(|d| d.age < validate::FACE_ONLY_BELOW_AGE);
-        Ok(Runner { devices, faults, declared: script.declared()?, exception_photo_taken: has_exception_photo(station, clerk, id)?, face_only, events: Vec::new() })
+        let face_only = station
+            .load_step::<DemographicsData>(clerk, id, Stage::Demographics)?
+            .is_some_and(|d| d.age < validate::FACE_ONLY_BELOW_AGE);
+        Ok(Runner {
+            devices,
+            faults,
+            declared: script.declared()?,
+            exception_photo_taken: has_exception_photo(station, clerk, id)?,
+            face_only,
+            events: Vec::new(),
+        })
     }
 
     /// The simulated devices' fault script, for training sessions and tests that want a device
@@ -318,12 +365,19 @@ impl Runner {
     /// Reads the machine-readable zone of the document on the document camera, for the form
     /// to be filled from it (two photographs at most: either side of a card may be up). Nothing
     /// is kept; the document step photographs the pages for the record.
-    pub fn read_document(&mut self, policy: &CapturePolicy) -> Result<Option<station_quality::ocr::MrzRead>, RunError> {
-        capture::document_zone(&mut self.devices, policy, 2).map_err(|source| RunError::Capture { stage: Stage::Documents, source })
+    pub fn read_document(
+        &mut self,
+        policy: &CapturePolicy,
+    ) -> Result<Option<station_quality::ocr::MrzRead>, RunError> {
+        capture::document_zone(&mut self.devices, policy, 2)
+            .map_err(|source| RunError::Capture { stage: Stage::Documents, source })
     }
 
     /// The live frame of the device `stage` uses (none for the stages without a device).
-    pub fn preview(&mut self, stage: Stage) -> Option<Result<drivers::device::Frame, drivers::device::DeviceError>> {
+    pub fn preview(
+        &mut self,
+        stage: Stage,
+    ) -> Option<Result<drivers::device::Frame, drivers::device::DeviceError>> {
         let d = &mut self.devices;
         Some(match stage {
             Stage::Documents => d.document.preview(),
@@ -336,23 +390,45 @@ impl Runner {
 
     /// Performs `stage` and saves it; returns the next stage. An unplugged device or a timeout is
     /// reported, the device reconnected, and the capture tried again (up to three times).
-    pub fn advance(&mut self, station: &mut Station, clerk: &Session, id: &str, stage: Stage, script: &Script, now: i64) -> Result<Stage, RunError> {
+    pub fn advance(
+        &mut self,
+        station: &mut Station,
+        clerk: &Session,
+        id: &str,
+        stage: Stage,
+        script: &Script,
+        now: i64,
+    ) -> Result<Stage, RunError> {
         let policy = station.config.capture.clone();
         let mut decide = |p: Position, best: Option<u8>| -> AfterRetries {
-            let name = serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let name = serde_json::to_value(p)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             match script.after_retries.get(&name) {
                 Some(AfterRetriesInput::AcceptBest) if best.is_some() => AfterRetries::AcceptBest,
-                Some(AfterRetriesInput::Exception(e)) => AfterRetries::Exception(BiometricException { kind: e.kind, reason: e.reason.clone() }),
+                Some(AfterRetriesInput::Exception(e)) => {
+                    AfterRetries::Exception(BiometricException {
+                        kind: e.kind,
+                        reason: e.reason.clone(),
+                    })
+                }
                 // No decision given: the position stays undecided (an error naming it).
-                _ => AfterRetries::Exception(BiometricException { kind: ExceptionKind::Other, reason: String::new() }),
+                _ => AfterRetries::Exception(BiometricException {
+                    kind: ExceptionKind::Other,
+                    reason: String::new(),
+                }),
             }
         };
         let mut attempt = 0;
         loop {
-            let mut at = Step { station: &mut *station, clerk, id, stage, script, policy: &policy, now };
+            let mut at =
+                Step { station: &mut *station, clerk, id, stage, script, policy: &policy, now };
             let r = self.step(&mut at, &mut decide);
             match r {
-                Err(RunError::Capture { source: CaptureError::Device(e), .. }) if attempt < DEVICE_RETRIES => {
+                Err(RunError::Capture { source: CaptureError::Device(e), .. })
+                    if attempt < DEVICE_RETRIES =>
+                {
                     attempt += 1;
                     self.events.push(format!("{}: {e}; reconnected and retried", stage.as_str()));
                     // What a clerk does: plug the device back in, press retry.
@@ -366,21 +442,35 @@ impl Runner {
 
 /// Runs (or resumes) the script's enrollment as `clerk`, up to the operator's signature.
 /// `now` gives the clock, so tests can control it.
-pub fn run(station: &mut Station, clerk: &Session, script: &Script, script_hash: &str, now: &dyn Fn() -> i64) -> Result<Outcome, RunError> {
+pub fn run(
+    station: &mut Station,
+    clerk: &Session,
+    script: &Script,
+    script_hash: &str,
+    now: &dyn Fn() -> i64,
+) -> Result<Outcome, RunError> {
     run_with(station, clerk, script, script_hash, now, None)
 }
 
 /// Like [`run`], capturing with the station's attached devices (see [`Runner::with_devices`]).
-pub fn run_with(station: &mut Station, clerk: &Session, script: &Script, script_hash: &str, now: &dyn Fn() -> i64, attached: Option<&crate::devices::Attached>) -> Result<Outcome, RunError> {
-    let (id, mut stage, resumed_from) = match station.find_by_script(&clerk.username, script_hash)? {
-        Some((id, stage)) => (id, stage, Some(stage)),
-        None => {
-            if !script.consent.accepted {
-                return Err(CoreError::NoConsent.into());
+pub fn run_with(
+    station: &mut Station,
+    clerk: &Session,
+    script: &Script,
+    script_hash: &str,
+    now: &dyn Fn() -> i64,
+    attached: Option<&crate::devices::Attached>,
+) -> Result<Outcome, RunError> {
+    let (id, mut stage, resumed_from) =
+        match station.find_by_script(&clerk.username, script_hash)? {
+            Some((id, stage)) => (id, stage, Some(stage)),
+            None => {
+                if !script.consent.accepted {
+                    return Err(CoreError::NoConsent.into());
+                }
+                (station.start(clerk, Some(script_hash), now())?, Stage::Consent, None)
             }
-            (station.start(clerk, Some(script_hash), now())?, Stage::Consent, None)
-        }
-    };
+        };
     let mut runner = Runner::with_devices(station, clerk, &id, script, attached)?;
     let mut steps_done = Vec::new();
     while stage.is_capture_step() || stage == Stage::Sign {
@@ -389,7 +479,14 @@ pub fn run_with(station: &mut Station, clerk: &Session, script: &Script, script_
         stage = next;
     }
     let sequence = station.sequence_of(&id)?;
-    Ok(Outcome { enrollment: id, stage, resumed_from, sequence, steps_done, device_events: runner.events })
+    Ok(Outcome {
+        enrollment: id,
+        stage,
+        resumed_from,
+        sequence,
+        steps_done,
+        device_events: runner.events,
+    })
 }
 
 fn has_exception_photo(station: &Station, clerk: &Session, id: &str) -> Result<bool, RunError> {
@@ -428,11 +525,16 @@ impl Step<'_> {
 
 impl Runner {
     /// Performs one stage with the script's answers, and saves it: the next stage.
-    fn step(&mut self, at: &mut Step<'_>, decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries) -> Result<Stage, RunError> {
+    fn step(
+        &mut self,
+        at: &mut Step<'_>,
+        decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries,
+    ) -> Result<Stage, RunError> {
         match at.stage {
             Stage::Consent => consent(at),
             Stage::Demographics => {
-                let d = validate::demographics(&at.script.applicant, today(at.now)?).map_err(RunError::Demographics)?;
+                let d = validate::demographics(&at.script.applicant, today(at.now)?)
+                    .map_err(RunError::Demographics)?;
                 self.face_only = d.face_only();
                 at.save(&DemographicsData { applicant: d.applicant, age: d.age }, self.face_only)
             }
@@ -441,7 +543,15 @@ impl Runner {
                 at.save(&DocumentsData { documents }, self.face_only)
             }
             Stage::Face => {
-                let face = capture::face(&mut self.devices, at.policy, Position::Face, &[], decide, at.now).map_err(at.capture_failed())?;
+                let face = capture::face(
+                    &mut self.devices,
+                    at.policy,
+                    Position::Face,
+                    &[],
+                    decide,
+                    at.now,
+                )
+                .map_err(at.capture_failed())?;
                 self.save_capture(at, vec![face])
             }
             Stage::RightFour | Stage::LeftFour | Stage::Thumbs => {
@@ -450,25 +560,43 @@ impl Runner {
                     Stage::LeftFour => Slap::LeftFour,
                     _ => Slap::Thumbs,
                 };
-                let samples = capture::slap(&mut self.devices, slap, at.policy, &self.declared, decide, at.now).map_err(at.capture_failed())?;
+                let samples = capture::slap(
+                    &mut self.devices,
+                    slap,
+                    at.policy,
+                    &self.declared,
+                    decide,
+                    at.now,
+                )
+                .map_err(at.capture_failed())?;
                 let mut earlier = Vec::new();
-                for s in [Stage::RightFour, Stage::LeftFour, Stage::Thumbs].into_iter().filter(|s| *s != at.stage) {
+                for s in [Stage::RightFour, Stage::LeftFour, Stage::Thumbs]
+                    .into_iter()
+                    .filter(|s| *s != at.stage)
+                {
                     if let Some(c) = at.station.load_step::<CaptureData>(at.clerk, at.id, s)? {
                         earlier.extend(c.samples);
                     }
                 }
-                capture::check_same_finger(&samples, &earlier, at.policy).map_err(at.capture_failed())?;
+                capture::check_same_finger(&samples, &earlier, at.policy)
+                    .map_err(at.capture_failed())?;
                 self.save_capture(at, samples)
             }
             Stage::Irises => {
-                let samples = capture::irises(&mut self.devices, at.policy, &self.declared, decide, at.now).map_err(at.capture_failed())?;
+                let samples =
+                    capture::irises(&mut self.devices, at.policy, &self.declared, decide, at.now)
+                        .map_err(at.capture_failed())?;
                 self.save_capture(at, samples)
             }
             Stage::Review => {
                 if !at.script.review.confirmed {
                     return Err(CoreError::NotConfirmed.into());
                 }
-                let data = ReviewData { confirmed: true, language: at.script.consent.language.clone(), at: at.now };
+                let data = ReviewData {
+                    confirmed: true,
+                    language: at.script.consent.language.clone(),
+                    at: at.now,
+                };
                 at.save(&data, self.face_only)
             }
             Stage::Sign => {
@@ -487,31 +615,67 @@ impl Runner {
         for d in &at.script.documents {
             let number = normalize_digits(&d.number);
             let expiry = d.expiry.as_deref().map(normalize_digits);
-            let photos = capture::document_pages(&mut self.devices, at.policy, d.pages).map_err(at.capture_failed())?;
+            let photos = capture::document_pages(&mut self.devices, at.policy, d.pages)
+                .map_err(at.capture_failed())?;
             if let Some(m) = &photos.mrz
                 && let Some(p) = &m.parsed
             {
-                let wrong = station_quality::document::typed_mismatches(&p.data, &m.doubts, &number, expiry.as_deref(), &normalize_digits(&at.script.applicant.date_of_birth), today(at.now)?.year());
+                let wrong = station_quality::document::typed_mismatches(
+                    &p.data,
+                    &m.doubts,
+                    &number,
+                    expiry.as_deref(),
+                    &normalize_digits(&at.script.applicant.date_of_birth),
+                    today(at.now)?.year(),
+                );
                 if !wrong.is_empty() {
                     return Err(RunError::DocumentMismatch(wrong));
                 }
             }
-            documents.push(DocumentData { kind: d.kind, number, issuing_state: d.issuing_state.clone(), expiry, mrz: photos.mrz.map(|m| m.lines), pages: photos.pages });
+            documents.push(DocumentData {
+                kind: d.kind,
+                number,
+                issuing_state: d.issuing_state.clone(),
+                expiry,
+                mrz: photos.mrz.map(|m| m.lines),
+                pages: photos.pages,
+            });
         }
         Ok(documents)
     }
 
     /// Saves a capture step's samples. The first step with an exception also takes the
     /// exception photograph (one per enrollment); an exception without a reason is refused.
-    fn save_capture(&mut self, at: &mut Step<'_>, samples: Vec<CapturedSample>) -> Result<Stage, RunError> {
-        if let Some(bad) = samples.iter().find(|s| s.exception.as_ref().is_some_and(|e| e.reason.trim().is_empty())) {
-            return Err(RunError::Capture { stage: at.stage, source: CaptureError::Undecided { position: bad.position } });
+    fn save_capture(
+        &mut self,
+        at: &mut Step<'_>,
+        samples: Vec<CapturedSample>,
+    ) -> Result<Stage, RunError> {
+        if let Some(bad) = samples
+            .iter()
+            .find(|s| s.exception.as_ref().is_some_and(|e| e.reason.trim().is_empty()))
+        {
+            return Err(RunError::Capture {
+                stage: at.stage,
+                source: CaptureError::Undecided { position: bad.position },
+            });
         }
         let mut exception_photo = None;
         if !self.exception_photo_taken && samples.iter().any(|s| s.exception.is_some()) {
             let mut accept = |_: Position, _: Option<u8>| AfterRetries::AcceptBest;
-            let excepted: Vec<Position> = samples.iter().filter(|s| s.exception.is_some()).map(|s| s.position).collect();
-            exception_photo = Some(capture::face(&mut self.devices, at.policy, Position::ExceptionPhoto, &excepted, &mut accept, at.now).map_err(at.capture_failed())?);
+            let excepted: Vec<Position> =
+                samples.iter().filter(|s| s.exception.is_some()).map(|s| s.position).collect();
+            exception_photo = Some(
+                capture::face(
+                    &mut self.devices,
+                    at.policy,
+                    Position::ExceptionPhoto,
+                    &excepted,
+                    &mut accept,
+                    at.now,
+                )
+                .map_err(at.capture_failed())?,
+            );
         }
         let taken = exception_photo.is_some();
         let next = at.save(&CaptureData { samples, exception_photo }, self.face_only)?;
@@ -530,10 +694,21 @@ fn consent(at: &mut Step<'_>) -> Result<Stage, RunError> {
     }
     // The notice must exist in the language chosen: what was shown is what is recorded.
     let version = at.station.config.consent_notice_version.clone();
-    if station_text::i18n::Lang::parse(&c.language).and_then(|l| station_text::consent::notice(&version, l)).is_none() {
-        return Err(RunError::Script(format!("no consent notice {version} in language '{}' (ar or en)", c.language)));
+    if station_text::i18n::Lang::parse(&c.language)
+        .and_then(|l| station_text::consent::notice(&version, l))
+        .is_none()
+    {
+        return Err(RunError::Script(format!(
+            "no consent notice {version} in language '{}' (ar or en)",
+            c.language
+        )));
     }
-    let data = ConsentData { notice_version: version, language: c.language.clone(), accepted: true, at: at.now };
+    let data = ConsentData {
+        notice_version: version,
+        language: c.language.clone(),
+        accepted: true,
+        at: at.now,
+    };
     at.save(&data, false)
 }
 

@@ -6,15 +6,20 @@ use std::path::Path;
 use rusqlite::{OptionalExtension, params};
 use schemas::bundle::{self, Payload, Signer};
 use schemas::decision::{self, Decision, Verdict};
-use schemas::manifest::{self, AuditHead as ManifestAudit, Bytes32, Manifest, Modality, PayloadKind, Position, Sample, StationRef, Times};
+use schemas::manifest::{
+    self, AuditHead as ManifestAudit, Bytes32, Manifest, Modality, PayloadKind, Position, Sample,
+    StationRef, Times,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::capture::CapturePolicy;
-use station_text::messages::{Explain, Message};
 use crate::operators::{self, LoginPolicy, OperatorError, Role, Session};
-use crate::store::{AuditBreak, Store, StoreError, audit_append, audit_head, audit_verify, set_meta};
+use crate::store::{
+    AuditBreak, Store, StoreError, audit_append, audit_head, audit_verify, set_meta,
+};
 use crate::vault::{Key, VaultError};
 use crate::workflow::*;
+use station_text::messages::{Explain, Message};
 
 /// Station settings an administrator can change.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -73,11 +78,15 @@ pub enum CoreError {
     Vault(#[from] VaultError),
     #[error("the station is already set up in this data directory")]
     AlreadyInitialised,
-    #[error("{count} enrollments await the supervisor (limit {limit}): approve or reject them first")]
+    #[error(
+        "{count} enrollments await the supervisor (limit {limit}): approve or reject them first"
+    )]
     TooManyAwaitingApproval { count: u32, limit: u32 },
     #[error("{count} sealed bundles await sync (limit {limit}): sync the station first")]
     TooManyAwaitingSync { count: u32, limit: u32 },
-    #[error("the registry has not been heard from for {days} days (limit {limit}): connect and sync first")]
+    #[error(
+        "the registry has not been heard from for {days} days (limit {limit}): connect and sync first"
+    )]
     RegistryTooLongAgo { days: i64, limit: u32 },
     #[error("no enrollment {0}")]
     NoSuchEnrollment(String),
@@ -116,16 +125,30 @@ impl Explain for CoreError {
             CoreError::Operator(e) => e.explain(),
             CoreError::Vault(e) => e.explain(),
             CoreError::AlreadyInitialised => Message::new("already-initialised"),
-            CoreError::TooManyAwaitingApproval { count, limit } => Message::new("too-many-awaiting-approval").number("count", *count as i64).number("limit", *limit as i64),
-            CoreError::TooManyAwaitingSync { count, limit } => Message::new("too-many-awaiting-sync").number("count", *count as i64).number("limit", *limit as i64),
-            CoreError::RegistryTooLongAgo { days, limit } => Message::new("registry-too-long-ago").number("days", *days).number("limit", *limit as i64),
+            CoreError::TooManyAwaitingApproval { count, limit } => {
+                Message::new("too-many-awaiting-approval")
+                    .number("count", *count as i64)
+                    .number("limit", *limit as i64)
+            }
+            CoreError::TooManyAwaitingSync { count, limit } => {
+                Message::new("too-many-awaiting-sync")
+                    .number("count", *count as i64)
+                    .number("limit", *limit as i64)
+            }
+            CoreError::RegistryTooLongAgo { days, limit } => Message::new("registry-too-long-ago")
+                .number("days", *days)
+                .number("limit", *limit as i64),
             CoreError::NoSuchEnrollment(id) => Message::new("no-such-enrollment").with("id", id),
-            CoreError::WrongStage { found, expected, .. } => Message::new("wrong-stage").nested("found", found.message()).nested("expected", expected.message()),
+            CoreError::WrongStage { found, expected, .. } => Message::new("wrong-stage")
+                .nested("found", found.message())
+                .nested("expected", expected.message()),
             CoreError::FourEyes => Message::new("four-eyes"),
             CoreError::ReasonMissing => Message::new("reason-missing"),
             CoreError::NoConsent => Message::new("no-consent"),
             CoreError::NotConfirmed => Message::new("not-confirmed"),
-            CoreError::DraftMissing(s) => Message::new("draft-missing").nested("stage", s.message()),
+            CoreError::DraftMissing(s) => {
+                Message::new("draft-missing").nested("stage", s.message())
+            }
             CoreError::Bundle(e) => crate::explain::bundle(e),
             CoreError::Decision(e) => crate::explain::decision(e),
             CoreError::Config(e) => Message::new("config-invalid").detail(e),
@@ -221,17 +244,27 @@ impl Station {
         if store.meta("station_id")?.is_some() {
             return Err(CoreError::AlreadyInitialised);
         }
-        schemas::keys::parse_recipient(p.registry_recipient).map_err(|e| CoreError::Config(e.to_string()))?;
+        schemas::keys::parse_recipient(p.registry_recipient)
+            .map_err(|e| CoreError::Config(e.to_string()))?;
         let data_key = Key::random()?;
-        let station_key = schemas::keys::new_signing_key().map_err(|e| VaultError::Random(e.to_string()))?;
+        let station_key =
+            schemas::keys::new_signing_key().map_err(|e| VaultError::Random(e.to_string()))?;
         let min = if p.demo { 1 } else { operators::MIN_PASSWORD };
         let tx = store.conn.transaction()?;
         set_meta(&tx, "station_id", p.station_id.as_bytes())?;
         set_meta(&tx, "centre", p.centre.as_bytes())?;
         set_meta(&tx, "demo", if p.demo { b"1" } else { b"0" })?;
         set_meta(&tx, "registry_recipient", p.registry_recipient.trim().as_bytes())?;
-        set_meta(&tx, "station_signing_key", &data_key.wrap(&station_key_aad(p.station_id), &station_key.to_bytes())?)?;
-        set_meta(&tx, "station_public_key", hex::encode(station_key.verifying_key().to_bytes()).as_bytes())?;
+        set_meta(
+            &tx,
+            "station_signing_key",
+            &data_key.wrap(&station_key_aad(p.station_id), &station_key.to_bytes())?,
+        )?;
+        set_meta(
+            &tx,
+            "station_public_key",
+            hex::encode(station_key.verifying_key().to_bytes()).as_bytes(),
+        )?;
         set_meta(&tx, "next_sequence", b"1")?;
         set_meta(&tx, "last_registry_contact", now_ms.to_string().as_bytes())?;
         set_meta(&tx, "config", &serde_json::to_vec(&Config::default()).expect("json"))?;
@@ -248,7 +281,9 @@ impl Station {
         if store.meta("station_id")?.is_none() {
             return Err(StoreError::NotInitialised.into());
         }
-        let config: Config = serde_json::from_slice(&store.meta("config")?.ok_or(StoreError::Corrupt("config"))?).map_err(|e| CoreError::Config(e.to_string()))?;
+        let config: Config =
+            serde_json::from_slice(&store.meta("config")?.ok_or(StoreError::Corrupt("config"))?)
+                .map_err(|e| CoreError::Config(e.to_string()))?;
         store.checkpoint()?;
         Ok(Station {
             station_id: store.meta_text("station_id")?,
@@ -260,17 +295,35 @@ impl Station {
         })
     }
 
-    pub fn login(&mut self, username: &str, password: &str, now_ms: i64) -> Result<Session, CoreError> {
+    pub fn login(
+        &mut self,
+        username: &str,
+        password: &str,
+        now_ms: i64,
+    ) -> Result<Session, CoreError> {
         Ok(operators::login(&mut self.store, username, password, &self.login_policy, now_ms)?)
     }
 
     /// Adds an operator (administrators only).
-    pub fn add_operator(&mut self, admin: &Session, username: &str, role: Role, password: &str, now_ms: i64) -> Result<(), CoreError> {
+    pub fn add_operator(
+        &mut self,
+        admin: &Session,
+        username: &str,
+        role: Role,
+        password: &str,
+        now_ms: i64,
+    ) -> Result<(), CoreError> {
         admin.require(Role::Admin)?;
         let min = if self.demo { 1 } else { operators::MIN_PASSWORD };
         let tx = self.store.conn.transaction()?;
         operators::add(&tx, username, role, password, &admin.data_key, min, now_ms)?;
-        audit_append(&tx, now_ms, &admin.username, &format!("operator:add:{username}:{}", role.as_str()), None)?;
+        audit_append(
+            &tx,
+            now_ms,
+            &admin.username,
+            &format!("operator:add:{username}:{}", role.as_str()),
+            None,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -284,18 +337,28 @@ impl Station {
         if self.store.meta("station_revoked")?.is_some_and(|v| v == b"1") {
             return Err(CoreError::StationRevoked);
         }
-        let awaiting = self.count("SELECT count(*) FROM enrollments WHERE stage = 'awaiting_approval'")?;
+        let awaiting =
+            self.count("SELECT count(*) FROM enrollments WHERE stage = 'awaiting_approval'")?;
         if awaiting >= self.config.max_awaiting_approval {
-            return Err(CoreError::TooManyAwaitingApproval { count: awaiting, limit: self.config.max_awaiting_approval });
+            return Err(CoreError::TooManyAwaitingApproval {
+                count: awaiting,
+                limit: self.config.max_awaiting_approval,
+            });
         }
         let unsynced = self.count("SELECT count(*) FROM outbox WHERE synced_at IS NULL")?;
         if unsynced >= self.config.max_awaiting_sync {
-            return Err(CoreError::TooManyAwaitingSync { count: unsynced, limit: self.config.max_awaiting_sync });
+            return Err(CoreError::TooManyAwaitingSync {
+                count: unsynced,
+                limit: self.config.max_awaiting_sync,
+            });
         }
         let last = self.store.meta_i64("last_registry_contact")?;
         let days = (now_ms - last) / 86_400_000;
         if days > self.config.max_days_without_registry as i64 {
-            return Err(CoreError::RegistryTooLongAgo { days, limit: self.config.max_days_without_registry });
+            return Err(CoreError::RegistryTooLongAgo {
+                days,
+                limit: self.config.max_days_without_registry,
+            });
         }
         Ok(())
     }
@@ -311,11 +374,19 @@ impl Station {
 
     /// Reads the settings again (another connection, the sync worker, may have changed them).
     pub fn reload_config(&mut self) -> Result<(), CoreError> {
-        self.config = serde_json::from_slice(&self.store.meta("config")?.ok_or(StoreError::Corrupt("config"))?).map_err(|e| CoreError::Config(e.to_string()))?;
+        self.config = serde_json::from_slice(
+            &self.store.meta("config")?.ok_or(StoreError::Corrupt("config"))?,
+        )
+        .map_err(|e| CoreError::Config(e.to_string()))?;
         Ok(())
     }
 
-    pub fn set_config(&mut self, admin: &Session, config: Config, now_ms: i64) -> Result<(), CoreError> {
+    pub fn set_config(
+        &mut self,
+        admin: &Session,
+        config: Config,
+        now_ms: i64,
+    ) -> Result<(), CoreError> {
         admin.require(Role::Admin)?;
         let tx = self.store.conn.transaction()?;
         set_meta(&tx, "config", &serde_json::to_vec(&config).expect("json"))?;
@@ -327,7 +398,12 @@ impl Station {
 
     /// Starts an enrollment (clerks), after the limits allow it. `script` ties a headless run to
     /// its enrollment so that running it again resumes.
-    pub fn start(&mut self, clerk: &Session, script: Option<&str>, now_ms: i64) -> Result<String, CoreError> {
+    pub fn start(
+        &mut self,
+        clerk: &Session,
+        script: Option<&str>,
+        now_ms: i64,
+    ) -> Result<String, CoreError> {
         clerk.require(Role::Clerk)?;
         self.check_limits(now_ms)?;
         let id = uuid::Uuid::now_v7().to_string();
@@ -342,17 +418,30 @@ impl Station {
     }
 
     /// The enrollment a script started, if any, and its stage.
-    pub fn find_by_script(&self, operator: &str, script: &str) -> Result<Option<(String, Stage)>, CoreError> {
+    pub fn find_by_script(
+        &self,
+        operator: &str,
+        script: &str,
+    ) -> Result<Option<(String, Stage)>, CoreError> {
         let row: Option<(String, String)> = self
             .store
             .conn
             .query_row("SELECT id, stage FROM enrollments WHERE operator = ?1 AND script = ?2 ORDER BY created_at DESC LIMIT 1", params![operator, script], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        row.map(|(id, s)| Ok((id, Stage::parse(&s).ok_or(StoreError::Corrupt("enrollment stage"))?))).transpose()
+        row.map(|(id, s)| {
+            Ok((id, Stage::parse(&s).ok_or(StoreError::Corrupt("enrollment stage"))?))
+        })
+        .transpose()
     }
 
     pub fn stage(&self, id: &str) -> Result<(Stage, String), CoreError> {
-        let row: Option<(String, String)> = self.store.conn.query_row("SELECT stage, operator FROM enrollments WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let row: Option<(String, String)> = self
+            .store
+            .conn
+            .query_row("SELECT stage, operator FROM enrollments WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
         let (s, op) = row.ok_or_else(|| CoreError::NoSuchEnrollment(id.into()))?;
         Ok((Stage::parse(&s).ok_or(StoreError::Corrupt("enrollment stage"))?, op))
     }
@@ -363,50 +452,101 @@ impl Station {
         let mut stmt = self.store.conn.prepare(
             "SELECT id, stage FROM enrollments WHERE operator = ?1 AND stage NOT IN ('awaiting_approval', 'approved', 'rejected') ORDER BY created_at",
         )?;
-        let rows: Vec<(String, String)> = stmt.query_map([&clerk.username], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        rows.into_iter().map(|(id, s)| Ok((id, Stage::parse(&s).ok_or(StoreError::Corrupt("enrollment stage"))?))).collect()
+        let rows: Vec<(String, String)> = stmt
+            .query_map([&clerk.username], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(id, s)| {
+                Ok((id, Stage::parse(&s).ok_or(StoreError::Corrupt("enrollment stage"))?))
+            })
+            .collect()
     }
 
     /// The station sequence number an enrollment got when its operator signed.
     pub fn sequence_of(&self, id: &str) -> Result<Option<u64>, CoreError> {
-        let seq: Option<Option<i64>> = self.store.conn.query_row("SELECT sequence FROM enrollments WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let seq: Option<Option<i64>> = self
+            .store
+            .conn
+            .query_row("SELECT sequence FROM enrollments WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
         Ok(seq.flatten().map(|s| s as u64))
     }
 
     /// Saves a completed step and moves the enrollment on, in one durable transaction.
-    pub fn save_step<T: Serialize>(&mut self, clerk: &Session, id: &str, step: Stage, data: &T, face_only: bool, now_ms: i64) -> Result<Stage, CoreError> {
+    pub fn save_step<T: Serialize>(
+        &mut self,
+        clerk: &Session,
+        id: &str,
+        step: Stage,
+        data: &T,
+        face_only: bool,
+        now_ms: i64,
+    ) -> Result<Stage, CoreError> {
         let (current, operator) = self.stage(id)?;
         if current != step {
             return Err(CoreError::WrongStage { id: id.into(), expected: step, found: current });
         }
         if operator != clerk.username {
-            return Err(OperatorError::NotAllowed("the operator who started this enrollment").into());
+            return Err(
+                OperatorError::NotAllowed("the operator who started this enrollment").into()
+            );
         }
         let next = step.next(face_only).expect("capture steps have a next stage");
         let blob = clerk.data_key.seal(&draft_aad(id, step.as_str()), &to_cbor(data))?;
         let tx = self.store.conn.transaction()?;
-        tx.execute("INSERT OR REPLACE INTO drafts (enrollment, step, blob) VALUES (?1, ?2, ?3)", params![id, step.as_str(), blob])?;
-        tx.execute("UPDATE enrollments SET stage = ?2, updated_at = ?3 WHERE id = ?1", params![id, next.as_str(), now_ms])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO drafts (enrollment, step, blob) VALUES (?1, ?2, ?3)",
+            params![id, step.as_str(), blob],
+        )?;
+        tx.execute(
+            "UPDATE enrollments SET stage = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, next.as_str(), now_ms],
+        )?;
         audit_append(&tx, now_ms, &clerk.username, &format!("step:{}", step.as_str()), Some(id))?;
         tx.commit()?;
         Ok(next)
     }
 
     /// Reads back a saved step.
-    pub fn load_step<T: for<'de> Deserialize<'de>>(&self, session: &Session, id: &str, step: Stage) -> Result<Option<T>, CoreError> {
-        let blob: Option<Vec<u8>> = self.store.conn.query_row("SELECT blob FROM drafts WHERE enrollment = ?1 AND step = ?2", params![id, step.as_str()], |r| r.get(0)).optional()?;
+    pub fn load_step<T: for<'de> Deserialize<'de>>(
+        &self,
+        session: &Session,
+        id: &str,
+        step: Stage,
+    ) -> Result<Option<T>, CoreError> {
+        let blob: Option<Vec<u8>> = self
+            .store
+            .conn
+            .query_row(
+                "SELECT blob FROM drafts WHERE enrollment = ?1 AND step = ?2",
+                params![id, step.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
         let Some(blob) = blob else { return Ok(None) };
         let plain = session.data_key.open(&draft_aad(id, step.as_str()), &blob, "a draft")?;
         ciborium::from_reader(plain.as_slice()).map(Some).map_err(|_| CoreError::DraftMissing(step))
     }
 
-    fn need<T: for<'de> Deserialize<'de>>(&self, s: &Session, id: &str, step: Stage) -> Result<T, CoreError> {
+    fn need<T: for<'de> Deserialize<'de>>(
+        &self,
+        s: &Session,
+        id: &str,
+        step: Stage,
+    ) -> Result<T, CoreError> {
         self.load_step(s, id, step)?.ok_or(CoreError::DraftMissing(step))
     }
 
     pub fn station_signing_key(&self, session: &Session) -> Result<schemas::SigningKey, CoreError> {
-        let wrapped = self.store.meta("station_signing_key")?.ok_or(StoreError::Corrupt("station_signing_key"))?;
-        let seed = session.data_key.unwrap_key(&station_key_aad(&self.station_id), &wrapped, "the station signing key")?;
+        let wrapped = self
+            .store
+            .meta("station_signing_key")?
+            .ok_or(StoreError::Corrupt("station_signing_key"))?;
+        let seed = session.data_key.unwrap_key(
+            &station_key_aad(&self.station_id),
+            &wrapped,
+            "the station signing key",
+        )?;
         Ok(schemas::SigningKey::from_bytes(seed.bytes()))
     }
 
@@ -416,10 +556,16 @@ impl Station {
     pub fn sign(&mut self, clerk: &Session, id: &str, now_ms: i64) -> Result<u64, CoreError> {
         let (stage, operator) = self.stage(id)?;
         if stage != Stage::Sign {
-            return Err(CoreError::WrongStage { id: id.into(), expected: Stage::Sign, found: stage });
+            return Err(CoreError::WrongStage {
+                id: id.into(),
+                expected: Stage::Sign,
+                found: stage,
+            });
         }
         if operator != clerk.username {
-            return Err(OperatorError::NotAllowed("the operator who captured this enrollment").into());
+            return Err(
+                OperatorError::NotAllowed("the operator who captured this enrollment").into()
+            );
         }
         let drafts = self.gather(clerk, id)?;
         let sequence = self.store.meta_i64("next_sequence")? as u64;
@@ -455,13 +601,23 @@ impl Station {
 
     /// The manifest of the gathered drafts (numbered `sequence`, chained to the audit head) and
     /// its payloads: every record, then every document page.
-    fn build_manifest(&self, clerk: &Session, id: &str, sequence: u64, drafts: Drafts, now_ms: i64) -> Result<(Manifest, Vec<Payload>), CoreError> {
+    fn build_manifest(
+        &self,
+        clerk: &Session,
+        id: &str,
+        sequence: u64,
+        drafts: Drafts,
+        now_ms: i64,
+    ) -> Result<(Manifest, Vec<Payload>), CoreError> {
         let Drafts { consent, demo, docs, review, captured } = drafts;
         let mut payloads = Vec::new();
         let mut samples = Vec::new();
         for c in &captured {
             let payload = c.record.as_ref().map(|r| {
-                payloads.push(Payload { kind: PayloadKind::for_modality(c.position.modality()), bytes: r.clone() });
+                payloads.push(Payload {
+                    kind: PayloadKind::for_modality(c.position.modality()),
+                    bytes: r.clone(),
+                });
                 (payloads.len() - 1) as u32
             });
             samples.push(Sample {
@@ -484,23 +640,51 @@ impl Station {
                 payloads.push(Payload { kind: PayloadKind::Jpeg, bytes: page });
                 images.push((payloads.len() - 1) as u32);
             }
-            documents.push(manifest::IdentityDocument { kind: d.kind, number: d.number, issuing_state: d.issuing_state, expiry: d.expiry, mrz: d.mrz, images });
+            documents.push(manifest::IdentityDocument {
+                kind: d.kind,
+                number: d.number,
+                issuing_state: d.issuing_state,
+                expiry: d.expiry,
+                mrz: d.mrz,
+                images,
+            });
         }
-        let started: i64 = self.store.conn.query_row("SELECT created_at FROM enrollments WHERE id = ?1", [id], |r| r.get(0))?;
+        let started: i64 = self.store.conn.query_row(
+            "SELECT created_at FROM enrollments WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
         let audit = audit_head(&self.store.conn)?;
-        let vouched = self.store.meta("registry_vouched_at")?.and_then(|v| String::from_utf8(v).ok()?.parse().ok());
+        let vouched = self
+            .store
+            .meta("registry_vouched_at")?
+            .and_then(|v| String::from_utf8(v).ok()?.parse().ok());
         let m = Manifest {
             schema: manifest::SCHEMA_VERSION,
             bundle_id: id.to_string(),
-            station: StationRef { id: self.station_id.clone(), sequence, centre: self.centre.clone() },
+            station: StationRef {
+                id: self.station_id.clone(),
+                sequence,
+                centre: self.centre.clone(),
+            },
             operator_id: clerk.username.clone(),
             signers: vec![],
             // Station clock. A clock set back mid-enrollment (an NTP step, a flat RTC battery)
             // must not make the record unsignable, so the times are kept in order.
-            times: Times { capture_started_at: started, capture_ended_at: review.at.max(started), signed_at: now_ms.max(review.at).max(started), registry_vouched_at: vouched },
+            times: Times {
+                capture_started_at: started,
+                capture_ended_at: review.at.max(started),
+                signed_at: now_ms.max(review.at).max(started),
+                registry_vouched_at: vouched,
+            },
             applicant: demo.applicant,
             documents,
-            consent: manifest::Consent { notice_version: consent.notice_version, language: consent.language, accepted: consent.accepted, at: consent.at },
+            consent: manifest::Consent {
+                notice_version: consent.notice_version,
+                language: consent.language,
+                accepted: consent.accepted,
+                at: consent.at,
+            },
             samples,
             payloads: vec![],
             audit: ManifestAudit { sequence: audit.sequence, head: Bytes32::new(audit.hash) },
@@ -509,9 +693,20 @@ impl Station {
     }
 
     /// The station and the operator sign the manifest; what the supervisor will seal.
-    fn sign_manifest(&self, clerk: &Session, m: &mut Manifest, payloads: Vec<Payload>, sequence: u64) -> Result<SignedData, CoreError> {
+    fn sign_manifest(
+        &self,
+        clerk: &Session,
+        m: &mut Manifest,
+        payloads: Vec<Payload>,
+        sequence: u64,
+    ) -> Result<SignedData, CoreError> {
         let station_key = self.station_signing_key(clerk)?;
-        let (cose, manifest_sha256) = bundle::sign_manifest(m, &payloads, &Signer { id: &self.station_id, key: &station_key }, &Signer { id: &clerk.username, key: &clerk.signing_key })?;
+        let (cose, manifest_sha256) = bundle::sign_manifest(
+            m,
+            &payloads,
+            &Signer { id: &self.station_id, key: &station_key },
+            &Signer { id: &clerk.username, key: &clerk.signing_key },
+        )?;
         Ok(SignedData {
             cose,
             manifest_sha256: manifest_sha256.to_vec(),
@@ -520,7 +715,12 @@ impl Station {
             payload_kinds: payloads.iter().map(|p| p.kind).collect(),
             exceptions: m.samples.iter().filter(|s| s.exception.is_some()).count() as u32,
             forced: m.samples.iter().filter(|s| s.forced).count() as u32,
-            lowest_quality: m.samples.iter().filter(|s| s.modality != Modality::ExceptionPhoto).filter_map(|s| s.quality.as_ref().map(|q| q.score)).min(),
+            lowest_quality: m
+                .samples
+                .iter()
+                .filter(|s| s.modality != Modality::ExceptionPhoto)
+                .filter_map(|s| s.quality.as_ref().map(|q| q.score))
+                .min(),
             payloads: payloads.into_iter().map(|p| p.bytes).collect(),
         })
     }
@@ -528,13 +728,29 @@ impl Station {
     /// One transaction: the signed enrollment replaces its drafts (sealed under the data key),
     /// the enrollment awaits approval with its figures for the supervisor's queue, the sequence
     /// moves on, and the audit chain records it.
-    fn record_signed(&mut self, clerk: &Session, id: &str, m: &Manifest, signed: &SignedData, now_ms: i64) -> Result<(), CoreError> {
+    fn record_signed(
+        &mut self,
+        clerk: &Session,
+        id: &str,
+        m: &Manifest,
+        signed: &SignedData,
+        now_ms: i64,
+    ) -> Result<(), CoreError> {
         let blob = clerk.data_key.seal(&draft_aad(id, Stage::Sign.as_str()), &to_cbor(signed))?;
         let tx = self.store.conn.transaction()?;
         tx.execute("DELETE FROM drafts WHERE enrollment = ?1", [id])?;
-        tx.execute("INSERT INTO drafts (enrollment, step, blob) VALUES (?1, 'sign', ?2)", params![id, blob])?;
-        let scores: Vec<f64> = m.samples.iter().filter(|s| s.modality != Modality::ExceptionPhoto).filter_map(|s| s.quality.as_ref().map(|q| f64::from(q.score))).collect();
-        let mean_quality = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+        tx.execute(
+            "INSERT INTO drafts (enrollment, step, blob) VALUES (?1, 'sign', ?2)",
+            params![id, blob],
+        )?;
+        let scores: Vec<f64> = m
+            .samples
+            .iter()
+            .filter(|s| s.modality != Modality::ExceptionPhoto)
+            .filter_map(|s| s.quality.as_ref().map(|q| f64::from(q.score)))
+            .collect();
+        let mean_quality =
+            (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
         tx.execute(
             "UPDATE enrollments SET stage = 'awaiting_approval', sequence = ?2, updated_at = ?3, signed_at = ?3, exceptions = ?4, forced = ?5, mean_quality = ?6 WHERE id = ?1",
             params![id, signed.sequence as i64, now_ms, signed.exceptions, signed.forced, mean_quality],
@@ -550,40 +766,82 @@ impl Station {
     pub fn pending(&self, supervisor: &Session) -> Result<Vec<Pending>, CoreError> {
         supervisor.require(Role::Supervisor)?;
         let mut stmt = self.store.conn.prepare("SELECT id, operator, sequence, updated_at FROM enrollments WHERE stage = 'awaiting_approval' ORDER BY sequence")?;
-        let rows: Vec<(String, String, i64, i64)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+        let rows: Vec<(String, String, i64, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<_, _>>()?;
         let mut out = Vec::new();
         for (id, operator, sequence, at) in rows {
             let s: SignedData = self.need(supervisor, &id, Stage::Sign)?;
-            out.push(Pending { id, operator, sequence: sequence as u64, exceptions: s.exceptions, forced: s.forced, lowest_quality: s.lowest_quality, signed_at: at });
+            out.push(Pending {
+                id,
+                operator,
+                sequence: sequence as u64,
+                exceptions: s.exceptions,
+                forced: s.forced,
+                lowest_quality: s.lowest_quality,
+                signed_at: at,
+            });
         }
-        out.sort_by_key(|p| (std::cmp::Reverse(p.exceptions), std::cmp::Reverse(p.forced), p.lowest_quality.unwrap_or(0), p.sequence));
+        out.sort_by_key(|p| {
+            (
+                std::cmp::Reverse(p.exceptions),
+                std::cmp::Reverse(p.forced),
+                p.lowest_quality.unwrap_or(0),
+                p.sequence,
+            )
+        });
         Ok(out)
     }
 
     /// An enrollment signed by its operator and not yet decided, opened from its encrypted draft
     /// with both signatures checked (the station's and the operator's keys): what the supervisor
     /// reviews and what the acknowledgement slip is printed from is exactly what was signed.
-    pub fn signed_enrollment(&self, session: &Session, id: &str) -> Result<bundle::Opened, CoreError> {
+    pub fn signed_enrollment(
+        &self,
+        session: &Session,
+        id: &str,
+    ) -> Result<bundle::Opened, CoreError> {
         let (stage, operator) = self.stage(id)?;
         if stage != Stage::AwaitingApproval {
-            return Err(CoreError::WrongStage { id: id.into(), expected: Stage::AwaitingApproval, found: stage });
+            return Err(CoreError::WrongStage {
+                id: id.into(),
+                expected: Stage::AwaitingApproval,
+                found: stage,
+            });
         }
         if session.role != Role::Supervisor && session.username != operator {
-            return Err(OperatorError::NotAllowed("a supervisor or the operator who captured this enrollment").into());
+            return Err(OperatorError::NotAllowed(
+                "a supervisor or the operator who captured this enrollment",
+            )
+            .into());
         }
         let signed: SignedData = self.need(session, id, Stage::Sign)?;
-        let payloads: Vec<Payload> = signed.payload_kinds.iter().zip(signed.payloads).map(|(k, b)| Payload { kind: *k, bytes: b }).collect();
+        let payloads: Vec<Payload> = signed
+            .payload_kinds
+            .iter()
+            .zip(signed.payloads)
+            .map(|(k, b)| Payload { kind: *k, bytes: b })
+            .collect();
         let mut plain = zeroize::Zeroizing::new(Vec::new());
         bundle::write_plaintext(&mut *plain, &signed.cose, &payloads)?;
-        let station_key = schemas::keys::parse_public_key(&self.station_public_key()?).map_err(|e| CoreError::Config(e.to_string()))?;
-        let trust = bundle::Trust { station: Some(station_key), operator: Some(operators::public_key(&self.store, &operator)?) };
+        let station_key = schemas::keys::parse_public_key(&self.station_public_key()?)
+            .map_err(|e| CoreError::Config(e.to_string()))?;
+        let trust = bundle::Trust {
+            station: Some(station_key),
+            operator: Some(operators::public_key(&self.store, &operator)?),
+        };
         Ok(bundle::open_plaintext(plain.as_slice(), &trust)?)
     }
 
     /// The day's work per operator: enrollments signed between `from_ms` and `to_ms` (station
     /// clock), how many were approved, rejected or still wait, their exceptions and forced
     /// captures, and their average sample quality. For supervisors and administrators.
-    pub fn daily_report(&self, session: &Session, from_ms: i64, to_ms: i64) -> Result<Vec<OperatorDay>, CoreError> {
+    pub fn daily_report(
+        &self,
+        session: &Session,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<OperatorDay>, CoreError> {
         if session.role == Role::Clerk {
             return Err(OperatorError::NotAllowed("a supervisor or an administrator").into());
         }
@@ -609,11 +867,22 @@ impl Station {
 
     /// The supervisor approves or rejects: the decision is signed, the enrollment sealed to the
     /// registry into the outbox, and its draft erased, in one transaction.
-    pub fn decide(&mut self, supervisor: &Session, id: &str, verdict: Verdict, reason: Option<&str>, now_ms: i64) -> Result<OutboxEntry, CoreError> {
+    pub fn decide(
+        &mut self,
+        supervisor: &Session,
+        id: &str,
+        verdict: Verdict,
+        reason: Option<&str>,
+        now_ms: i64,
+    ) -> Result<OutboxEntry, CoreError> {
         supervisor.require(Role::Supervisor)?;
         let (stage, operator) = self.stage(id)?;
         if stage != Stage::AwaitingApproval {
-            return Err(CoreError::WrongStage { id: id.into(), expected: Stage::AwaitingApproval, found: stage });
+            return Err(CoreError::WrongStage {
+                id: id.into(),
+                expected: Stage::AwaitingApproval,
+                found: stage,
+            });
         }
         if operator == supervisor.username {
             return Err(CoreError::FourEyes);
@@ -623,7 +892,11 @@ impl Station {
             return Err(CoreError::ReasonMissing);
         }
         let signed: SignedData = self.need(supervisor, id, Stage::Sign)?;
-        let manifest_sha256: [u8; 32] = signed.manifest_sha256.as_slice().try_into().map_err(|_| CoreError::DraftMissing(Stage::Sign))?;
+        let manifest_sha256: [u8; 32] = signed
+            .manifest_sha256
+            .as_slice()
+            .try_into()
+            .map_err(|_| CoreError::DraftMissing(Stage::Sign))?;
         let d = Decision {
             bundle_id: id.into(),
             manifest_sha256: Bytes32::new(manifest_sha256),
@@ -634,10 +907,24 @@ impl Station {
             supervisor_ed25519: Bytes32::new(supervisor.signing_key.verifying_key().to_bytes()),
         };
         let decision_bytes = decision::sign(&d, &supervisor.signing_key)?;
-        let recipient = schemas::keys::parse_recipient(&self.store.meta_text("registry_recipient")?).map_err(|e| CoreError::Config(e.to_string()))?;
-        let payloads: Vec<Payload> = signed.payload_kinds.iter().zip(signed.payloads).map(|(k, b)| Payload { kind: *k, bytes: b }).collect();
+        let recipient =
+            schemas::keys::parse_recipient(&self.store.meta_text("registry_recipient")?)
+                .map_err(|e| CoreError::Config(e.to_string()))?;
+        let payloads: Vec<Payload> = signed
+            .payload_kinds
+            .iter()
+            .zip(signed.payloads)
+            .map(|(k, b)| Payload { kind: *k, bytes: b })
+            .collect();
         let mut bundle_bytes = Vec::new();
-        let sealed = bundle::encrypt(&signed.cose, id.to_string(), manifest_sha256, &payloads, &recipient, &mut bundle_bytes)?;
+        let sealed = bundle::encrypt(
+            &signed.cose,
+            id.to_string(),
+            manifest_sha256,
+            &payloads,
+            &recipient,
+            &mut bundle_bytes,
+        )?;
         let verdict_text = match verdict {
             Verdict::Approve => "approve",
             Verdict::Reject => "reject",
@@ -648,9 +935,19 @@ impl Station {
             params![id, signed.sequence as i64, verdict_text, bundle_bytes, &sealed.ciphertext_sha256[..], &manifest_sha256[..], decision_bytes, now_ms],
         )?;
         tx.execute("DELETE FROM drafts WHERE enrollment = ?1", [id])?;
-        let final_stage = if verdict == Verdict::Approve { Stage::Approved } else { Stage::Rejected };
-        tx.execute("UPDATE enrollments SET stage = ?2, updated_at = ?3 WHERE id = ?1", params![id, final_stage.as_str(), now_ms])?;
-        audit_append(&tx, now_ms, &supervisor.username, &format!("enrollment:{verdict_text}"), Some(id))?;
+        let final_stage =
+            if verdict == Verdict::Approve { Stage::Approved } else { Stage::Rejected };
+        tx.execute(
+            "UPDATE enrollments SET stage = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, final_stage.as_str(), now_ms],
+        )?;
+        audit_append(
+            &tx,
+            now_ms,
+            &supervisor.username,
+            &format!("enrollment:{verdict_text}"),
+            Some(id),
+        )?;
         tx.commit()?;
         self.store.checkpoint()?;
         Ok(OutboxEntry {
@@ -686,7 +983,11 @@ impl Station {
     pub fn outbox_bundle(&self, bundle_id: &str) -> Result<(Vec<u8>, Vec<u8>), CoreError> {
         self.store
             .conn
-            .query_row("SELECT bundle, decision FROM outbox WHERE bundle_id = ?1", [bundle_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT bundle, decision FROM outbox WHERE bundle_id = ?1",
+                [bundle_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?
             .ok_or_else(|| CoreError::NoSuchEnrollment(bundle_id.into()))
     }

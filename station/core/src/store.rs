@@ -21,7 +21,9 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("data directory {path}: {problem}")]
     Dir { path: String, problem: String },
-    #[error("the database is from a newer version of the station (schema {found}, this build knows {known})")]
+    #[error(
+        "the database is from a newer version of the station (schema {found}, this build knows {known})"
+    )]
     TooNew { found: i64, known: i64 },
     #[error("the station is not set up: run `station init` or `station demo-seed` first")]
     NotInitialised,
@@ -34,8 +36,12 @@ impl station_text::messages::Explain for StoreError {
         use station_text::messages::Message;
         match self {
             StoreError::Sql(e) => Message::new("store-sql").detail(e),
-            StoreError::Dir { path, problem } => Message::new("store-dir").with("path", path).detail(problem),
-            StoreError::TooNew { found, known } => Message::new("store-too-new").number("found", *found).number("known", *known),
+            StoreError::Dir { path, problem } => {
+                Message::new("store-dir").with("path", path).detail(problem)
+            }
+            StoreError::TooNew { found, known } => {
+                Message::new("store-too-new").number("found", *found).number("known", *known)
+            }
             StoreError::NotInitialised => Message::new("store-not-initialised"),
             StoreError::Corrupt(what) => Message::new("store-corrupt").detail(what),
         }
@@ -132,7 +138,10 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store in `dir` and brings its schema up to date.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Dir { path: dir.display().to_string(), problem: e.to_string() })?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Dir {
+            path: dir.display().to_string(),
+            problem: e.to_string(),
+        })?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -152,7 +161,10 @@ impl Store {
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
     }
 
     pub fn meta_text(&self, key: &'static str) -> Result<String, StoreError> {
@@ -218,8 +230,16 @@ impl AuditHead {
 }
 
 /// hash(n) = SHA-256("hukumati-audit-v1" || hash(n-1) || CBOR[n, at, actor, action, enrollment]).
-pub fn audit_hash(prev: &[u8; 32], seq: u64, at: i64, actor: &str, action: &str, enrollment: Option<&str>) -> [u8; 32] {
-    let body = schemas::cbor::to_vec(&(seq, at, actor, action, enrollment)).expect("plain values encode");
+pub fn audit_hash(
+    prev: &[u8; 32],
+    seq: u64,
+    at: i64,
+    actor: &str,
+    action: &str,
+    enrollment: Option<&str>,
+) -> [u8; 32] {
+    let body =
+        schemas::cbor::to_vec(&(seq, at, actor, action, enrollment)).expect("plain values encode");
     let mut h = Sha256::new();
     h.update(b"hukumati-audit-v1");
     h.update(prev);
@@ -228,16 +248,29 @@ pub fn audit_hash(prev: &[u8; 32], seq: u64, at: i64, actor: &str, action: &str,
 }
 
 fn current_head(tx: &Transaction<'_>) -> Result<AuditHead, StoreError> {
-    let row: Option<(i64, Vec<u8>)> = tx.query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let row: Option<(i64, Vec<u8>)> = tx
+        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
     match row {
         None => Ok(AuditHead::GENESIS),
-        Some((seq, hash)) => Ok(AuditHead { sequence: seq as u64, hash: hash.try_into().map_err(|_| StoreError::Corrupt("audit hash"))? }),
+        Some((seq, hash)) => Ok(AuditHead {
+            sequence: seq as u64,
+            hash: hash.try_into().map_err(|_| StoreError::Corrupt("audit hash"))?,
+        }),
     }
 }
 
 /// Appends an entry inside the caller's transaction (so the action and its record commit
 /// together) and returns the new head, which is also kept in `meta` to catch a cut-off tail.
-pub fn audit_append(tx: &Transaction<'_>, at: i64, actor: &str, action: &str, enrollment: Option<&str>) -> Result<AuditHead, StoreError> {
+pub fn audit_append(
+    tx: &Transaction<'_>,
+    at: i64,
+    actor: &str,
+    action: &str,
+    enrollment: Option<&str>,
+) -> Result<AuditHead, StoreError> {
     let head = current_head(tx)?;
     let seq = head.sequence + 1;
     let hash = audit_hash(&head.hash, seq, at, actor, action, enrollment);
@@ -252,10 +285,17 @@ pub fn audit_append(tx: &Transaction<'_>, at: i64, actor: &str, action: &str, en
 
 /// The head as of now (read-only).
 pub fn audit_head(conn: &Connection) -> Result<AuditHead, StoreError> {
-    let row: Option<(i64, Vec<u8>)> = conn.query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let row: Option<(i64, Vec<u8>)> = conn
+        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
     match row {
         None => Ok(AuditHead::GENESIS),
-        Some((seq, hash)) => Ok(AuditHead { sequence: seq as u64, hash: hash.try_into().map_err(|_| StoreError::Corrupt("audit hash"))? }),
+        Some((seq, hash)) => Ok(AuditHead {
+            sequence: seq as u64,
+            hash: hash.try_into().map_err(|_| StoreError::Corrupt("audit hash"))?,
+        }),
     }
 }
 
@@ -270,14 +310,18 @@ pub struct AuditBreak {
 /// Walks the whole chain: numbers contiguous from 1, each entry linked to the one before, each
 /// hash recomputed, and the last entry equal to the head recorded beside it.
 pub fn audit_verify(conn: &Connection) -> Result<Result<AuditHead, AuditBreak>, StoreError> {
-    let mut stmt = conn.prepare("SELECT seq, at, actor, action, enrollment, prev, hash FROM audit ORDER BY seq")?;
+    let mut stmt = conn
+        .prepare("SELECT seq, at, actor, action, enrollment, prev, hash FROM audit ORDER BY seq")?;
     let mut rows = stmt.query([])?;
     let mut head = AuditHead::GENESIS;
     while let Some(r) = rows.next()? {
         let seq = r.get::<_, i64>(0)? as u64;
         let brk = |problem: &str| Ok(Err(AuditBreak { sequence: seq, problem: problem.into() }));
         if seq != head.sequence + 1 {
-            return Ok(Err(AuditBreak { sequence: head.sequence + 1, problem: format!("missing (next present is {seq})") }));
+            return Ok(Err(AuditBreak {
+                sequence: head.sequence + 1,
+                problem: format!("missing (next present is {seq})"),
+            }));
         }
         let prev: Vec<u8> = r.get(5)?;
         let hash: Vec<u8> = r.get(6)?;
@@ -287,21 +331,37 @@ pub fn audit_verify(conn: &Connection) -> Result<Result<AuditHead, AuditBreak>, 
         let actor: String = r.get(2)?;
         let action: String = r.get(3)?;
         let enrollment: Option<String> = r.get(4)?;
-        let expected = audit_hash(&head.hash, seq, r.get(1)?, &actor, &action, enrollment.as_deref());
+        let expected =
+            audit_hash(&head.hash, seq, r.get(1)?, &actor, &action, enrollment.as_deref());
         if hash != expected {
             return brk("was changed after it was written (hash mismatch)");
         }
         head = AuditHead { sequence: seq, hash: expected };
     }
-    let recorded = conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get::<_, Vec<u8>>(0)).optional()?;
+    let recorded = conn
+        .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| {
+            r.get::<_, Vec<u8>>(0)
+        })
+        .optional()?;
     let expected = format!("{}:{}", head.sequence, hex::encode(head.hash));
     match recorded {
         None if head.sequence == 0 => {}
         Some(v) if v == expected.as_bytes() => {}
         Some(v) => {
-            return Ok(Err(AuditBreak { sequence: head.sequence, problem: format!("the chain ends here but the recorded head is {}", String::from_utf8_lossy(&v)) }));
+            return Ok(Err(AuditBreak {
+                sequence: head.sequence,
+                problem: format!(
+                    "the chain ends here but the recorded head is {}",
+                    String::from_utf8_lossy(&v)
+                ),
+            }));
         }
-        None => return Ok(Err(AuditBreak { sequence: head.sequence, problem: "no recorded head".into() })),
+        None => {
+            return Ok(Err(AuditBreak {
+                sequence: head.sequence,
+                problem: "no recorded head".into(),
+            }));
+        }
     }
     Ok(Ok(head))
 }
@@ -311,7 +371,11 @@ mod tests {
     use super::*;
 
     fn temp() -> (Store, PathBuf) {
-        let d = std::env::temp_dir().join(format!("hukumati-store-{}-{}", std::process::id(), uuid::Uuid::now_v7()));
+        let d = std::env::temp_dir().join(format!(
+            "hukumati-store-{}-{}",
+            std::process::id(),
+            uuid::Uuid::now_v7()
+        ));
         (Store::open(&d).unwrap(), d)
     }
 

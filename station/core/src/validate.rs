@@ -18,7 +18,9 @@ pub struct FieldError {
 
 /// A refusal of `field` with the message `id` of the translation files, in both languages.
 fn err(field: &'static str, id: &str, args: &[(&'static str, Part)]) -> FieldError {
-    let (ar, en) = station_text::i18n::both_with(id, &|lang| args.iter().map(|(k, part)| (*k, part.text(lang))).collect());
+    let (ar, en) = station_text::i18n::both_with(id, &|lang| {
+        args.iter().map(|(k, part)| (*k, part.text(lang))).collect()
+    });
     FieldError { field, ar, en }
 }
 
@@ -163,15 +165,36 @@ fn names(input: &NameInput, arabic: bool, out: &mut Vec<FieldError>) -> PersonNa
     let check = if arabic { check_name_ar } else { check_name_latin };
     let f = |field_ar, field_lat| if arabic { field_ar } else { field_lat };
     PersonName {
-        first: check(f("name_ar.first", "name_latin.first"), Part("v-part-first"), &input.first, out),
-        father: check(f("name_ar.father", "name_latin.father"), Part("v-part-father"), &input.father, out),
-        grandfather: check(f("name_ar.grandfather", "name_latin.grandfather"), Part("v-part-grandfather"), &input.grandfather, out),
-        family: check(f("name_ar.family", "name_latin.family"), Part("v-part-family"), &input.family, out),
+        first: check(
+            f("name_ar.first", "name_latin.first"),
+            Part("v-part-first"),
+            &input.first,
+            out,
+        ),
+        father: check(
+            f("name_ar.father", "name_latin.father"),
+            Part("v-part-father"),
+            &input.father,
+            out,
+        ),
+        grandfather: check(
+            f("name_ar.grandfather", "name_latin.grandfather"),
+            Part("v-part-grandfather"),
+            &input.grandfather,
+            out,
+        ),
+        family: check(
+            f("name_ar.family", "name_latin.family"),
+            Part("v-part-family"),
+            &input.family,
+            out,
+        ),
     }
 }
 
 fn check_national_id(field: &'static str, v: &str, out: &mut Vec<FieldError>) -> Option<String> {
-    let id: String = normalize_digits(v).chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let id: String =
+        normalize_digits(v).chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     if id.len() != 9 || !id.bytes().all(|b| b.is_ascii_digit()) {
         out.push(err(field, "v-the-id-number-has-9-digits", &[]));
         None
@@ -184,7 +207,8 @@ fn check_national_id(field: &'static str, v: &str, out: &mut Vec<FieldError>) ->
 }
 
 fn phone(v: &str, out: &mut Vec<FieldError>) -> Option<String> {
-    let p: String = normalize_digits(v).chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+    let p: String =
+        normalize_digits(v).chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
     let p = if let Some(rest) = p.strip_prefix("00") { format!("+{rest}") } else { p };
     let Some(digits) = p.strip_prefix('+') else {
         out.push(err("phone", "v-the-phone-number-starts-with-the", &[]));
@@ -195,7 +219,9 @@ fn phone(v: &str, out: &mut Vec<FieldError>) -> Option<String> {
         return None;
     }
     let local_ok = match digits.get(..3) {
-        Some("970") | Some("972") => digits.len() == 12 && matches!(digits.as_bytes()[3], b'2' | b'4' | b'5' | b'8' | b'9'),
+        Some("970") | Some("972") => {
+            digits.len() == 12 && matches!(digits.as_bytes()[3], b'2' | b'4' | b'5' | b'8' | b'9')
+        }
         _ => (8..=15).contains(&digits.len()) && !digits.starts_with('0'),
     };
     if !local_ok {
@@ -210,7 +236,12 @@ fn email(v: &str, out: &mut Vec<FieldError>) -> Option<String> {
     let valid = e.len() <= 254
         && !e.chars().any(char::is_whitespace)
         && e.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains("..")
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
         });
     if !valid {
         out.push(err("email", "v-the-email-address-is-not-valid", &[]));
@@ -225,11 +256,15 @@ fn address(a: &AddressInput, out: &mut Vec<FieldError>) -> Address {
     let mut governorate = None;
     if country == "PS" {
         match a.governorate.as_deref().map(str::trim) {
-            None | Some("") => out.push(err("address.governorate", "v-the-governorate-is-required", &[])),
-            Some(g) => match GOVERNORATES.iter().find(|(ar, en)| *ar == g || en.eq_ignore_ascii_case(g)) {
-                Some((ar, _)) => governorate = Some(ar.to_string()),
-                None => out.push(err("address.governorate", "v-unknown-governorate", &[])),
-            },
+            None | Some("") => {
+                out.push(err("address.governorate", "v-the-governorate-is-required", &[]))
+            }
+            Some(g) => {
+                match GOVERNORATES.iter().find(|(ar, en)| *ar == g || en.eq_ignore_ascii_case(g)) {
+                    Some((ar, _)) => governorate = Some(ar.to_string()),
+                    None => out.push(err("address.governorate", "v-unknown-governorate", &[])),
+                }
+            }
         }
         if locality.is_empty() {
             out.push(err("address.locality", "v-the-locality-is-required", &[]));
@@ -244,7 +279,12 @@ fn address(a: &AddressInput, out: &mut Vec<FieldError>) -> Address {
     } else {
         out.push(err("address.country", "v-the-country-is-a-twoletter-code", &[]));
     }
-    Address { country, governorate, locality, street: a.street.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) }
+    Address {
+        country,
+        governorate,
+        locality,
+        street: a.street.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+    }
 }
 
 /// The validated demographics, and the applicant's age.
@@ -261,18 +301,28 @@ impl Demographics {
 }
 
 /// Checks and normalises the form; `today` decides ages and the future.
-pub fn demographics(input: &DemographicsInput, today: Date) -> Result<Demographics, Vec<FieldError>> {
+pub fn demographics(
+    input: &DemographicsInput,
+    today: Date,
+) -> Result<Demographics, Vec<FieldError>> {
     let mut out = Vec::new();
     let name_ar = names(&input.name_ar, true, &mut out);
     let name_latin = names(&input.name_latin, false, &mut out);
-    let national_id = input.national_id.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| check_national_id("national_id", v, &mut out));
+    let national_id = input
+        .national_id
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .and_then(|v| check_national_id("national_id", v, &mut out));
     let dob_text = normalize_digits(&input.date_of_birth);
-    let born = Date::parse(&dob_text, time::macros::format_description!("[year]-[month]-[day]")).ok();
+    let born =
+        Date::parse(&dob_text, time::macros::format_description!("[year]-[month]-[day]")).ok();
     let mut age = None;
     match born {
         None => out.push(err("date_of_birth", "v-the-date-of-birth-is-yearmonthday", &[])),
         Some(b) if b > today => out.push(err("date_of_birth", "v-the-date-of-birth-is-in", &[])),
-        Some(b) if age_on(b, today) > 130 => out.push(err("date_of_birth", "v-the-date-of-birth-is-more", &[])),
+        Some(b) if age_on(b, today) > 130 => {
+            out.push(err("date_of_birth", "v-the-date-of-birth-is-more", &[]))
+        }
         Some(b) => age = Some(age_on(b, today)),
     }
     let sex = match input.sex.trim() {
@@ -283,8 +333,10 @@ pub fn demographics(input: &DemographicsInput, today: Date) -> Result<Demographi
             None
         }
     };
-    let phone = input.phone.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| phone(v, &mut out));
-    let email = input.email.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| email(v, &mut out));
+    let phone =
+        input.phone.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| phone(v, &mut out));
+    let email =
+        input.email.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| email(v, &mut out));
     let address = address(&input.address, &mut out);
     let guardian = match (&input.guardian, age.is_some_and(|a| a < FACE_ONLY_BELOW_AGE)) {
         (None, true) => {
@@ -297,18 +349,30 @@ pub fn demographics(input: &DemographicsInput, today: Date) -> Result<Demographi
             if relation.is_empty() {
                 out.push(err("guardian.relation", "v-the-guardians-relation-is-required", &[]));
             }
-            let gid = g.national_id.as_deref().filter(|s| !s.trim().is_empty()).and_then(|v| check_national_id("guardian.national_id", v, &mut out));
-            let bundle_id = g.bundle_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+            let gid = g
+                .national_id
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .and_then(|v| check_national_id("guardian.national_id", v, &mut out));
+            let bundle_id =
+                g.bundle_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
             if let Some(b) = &bundle_id
                 && uuid::Uuid::parse_str(b).is_err()
             {
                 out.push(err("guardian.bundle_id", "v-the-guardians-enrollment-id-is-not", &[]));
             }
-            if gid.is_none() && bundle_id.is_none() && g.national_id.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            if gid.is_none()
+                && bundle_id.is_none()
+                && g.national_id.as_deref().is_none_or(|s| s.trim().is_empty())
+            {
                 out.push(err("guardian", "v-the-guardians-id-number-or-enrollment", &[]));
             }
             if gid.is_some() && gid == national_id {
-                out.push(err("guardian.national_id", "v-the-guardian-cannot-be-the-applicant", &[]));
+                out.push(err(
+                    "guardian.national_id",
+                    "v-the-guardian-cannot-be-the-applicant",
+                    &[],
+                ));
             }
             Some(Guardian { relation, national_id: gid, bundle_id })
         }
@@ -341,14 +405,29 @@ mod tests {
 
     fn adult() -> DemographicsInput {
         DemographicsInput {
-            name_ar: NameInput { first: "سلمى".into(), father: "يوسف".into(), grandfather: "محمود".into(), family: "الخطيب".into() },
-            name_latin: NameInput { first: "Salma".into(), father: "Yousef".into(), grandfather: "Mahmoud".into(), family: "Al-Khatib".into() },
+            name_ar: NameInput {
+                first: "سلمى".into(),
+                father: "يوسف".into(),
+                grandfather: "محمود".into(),
+                family: "الخطيب".into(),
+            },
+            name_latin: NameInput {
+                first: "Salma".into(),
+                father: "Yousef".into(),
+                grandfather: "Mahmoud".into(),
+                family: "Al-Khatib".into(),
+            },
             national_id: Some("٤٠١٢٣٤٥٦٢".into()),
             date_of_birth: "١٩٩٠-٠٥-١٢".into(),
             sex: "female".into(),
             phone: Some("+970 599 123 456".into()),
             email: Some("salma@example.ps".into()),
-            address: AddressInput { country: "ps".into(), governorate: Some("Ramallah and al-Bireh".into()), locality: "البيرة".into(), street: None },
+            address: AddressInput {
+                country: "ps".into(),
+                governorate: Some("Ramallah and al-Bireh".into()),
+                locality: "البيرة".into(),
+                street: None,
+            },
             guardian: None,
         }
     }
@@ -419,10 +498,18 @@ mod tests {
         i.date_of_birth = "2023-02-01".into();
         i.national_id = None;
         assert_eq!(fields(demographics(&i, TODAY)), ["guardian"]);
-        i.guardian = Some(GuardianInput { relation: "mother".into(), national_id: Some("852314475".into()), bundle_id: None });
+        i.guardian = Some(GuardianInput {
+            relation: "mother".into(),
+            national_id: Some("852314475".into()),
+            bundle_id: None,
+        });
         let d = demographics(&i, TODAY).unwrap();
         assert!(d.face_only());
-        i.guardian = Some(GuardianInput { relation: "mother".into(), national_id: Some("852314476".into()), bundle_id: None });
+        i.guardian = Some(GuardianInput {
+            relation: "mother".into(),
+            national_id: Some("852314476".into()),
+            bundle_id: None,
+        });
         assert_eq!(fields(demographics(&i, TODAY)), ["guardian.national_id"]);
     }
 
@@ -433,7 +520,8 @@ mod tests {
             i.phone = Some(bad.into());
             assert_eq!(fields(demographics(&i, TODAY)), ["phone"], "{bad}");
         }
-        for good in ["+972 52 123 4567", "00962 79 123 4567", "+1 202 555 0143", "+٩٧٠٥٩٩١٢٣٤٥٦"] {
+        for good in ["+972 52 123 4567", "00962 79 123 4567", "+1 202 555 0143", "+٩٧٠٥٩٩١٢٣٤٥٦"]
+        {
             i.phone = Some(good.into());
             assert!(demographics(&i, TODAY).is_ok(), "{good}");
         }
@@ -443,7 +531,12 @@ mod tests {
         i.address.governorate = Some("Atlantis".into());
         assert_eq!(fields(demographics(&i, TODAY)), ["sex", "email", "address.governorate"]);
         let mut i = adult();
-        i.address = AddressInput { country: "JO".into(), governorate: None, locality: "Amman".into(), street: None };
+        i.address = AddressInput {
+            country: "JO".into(),
+            governorate: None,
+            locality: "Amman".into(),
+            street: None,
+        };
         assert!(demographics(&i, TODAY).is_ok());
         i.address.country = "Jordan".into();
         assert_eq!(fields(demographics(&i, TODAY)), ["address.country"]);

@@ -67,7 +67,8 @@ impl Key {
 
     /// Argon2id(password, salt) with the OWASP parameters.
     pub fn from_password(password: &str, salt: &[u8]) -> Result<Key, VaultError> {
-        let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, ARGON2_LANES, Some(32)).map_err(|e| VaultError::Kdf(e.to_string()))?;
+        let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, ARGON2_LANES, Some(32))
+            .map_err(|e| VaultError::Kdf(e.to_string()))?;
         let mut out = Zeroizing::new([0u8; 32]);
         Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
             .hash_password_into(password.as_bytes(), salt, out.as_mut())
@@ -89,7 +90,12 @@ impl Key {
     }
 
     /// Decrypts what [`Key::seal`] made with the same `aad`.
-    pub fn open(&self, aad: &[u8], sealed: &[u8], what: &'static str) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    pub fn open(
+        &self,
+        aad: &[u8],
+        sealed: &[u8],
+        what: &'static str,
+    ) -> Result<Zeroizing<Vec<u8>>, VaultError> {
         if sealed.len() < 24 + 16 {
             return Err(VaultError::Open(what));
         }
@@ -105,7 +111,12 @@ impl Key {
         self.seal(aad, secret)
     }
 
-    pub fn unwrap_key(&self, aad: &[u8], wrapped: &[u8], what: &'static str) -> Result<Key, VaultError> {
+    pub fn unwrap_key(
+        &self,
+        aad: &[u8],
+        wrapped: &[u8],
+        what: &'static str,
+    ) -> Result<Key, VaultError> {
         let mut plain = self.open(aad, wrapped, what)?;
         let bytes: [u8; 32] = plain.as_slice().try_into().map_err(|_| VaultError::Open(what))?;
         plain.zeroize();
@@ -122,12 +133,18 @@ mod tests {
         let k = Key::random().unwrap();
         let blob = k.seal(b"enrollment-1/face", b"secret pixels").unwrap();
         assert!(!blob.windows(6).any(|w| w == b"secret"));
-        assert_eq!(k.open(b"enrollment-1/face", &blob, "draft").unwrap().as_slice(), b"secret pixels");
+        assert_eq!(
+            k.open(b"enrollment-1/face", &blob, "draft").unwrap().as_slice(),
+            b"secret pixels"
+        );
         assert!(k.open(b"enrollment-2/face", &blob, "draft").is_err());
         assert!(Key::random().unwrap().open(b"enrollment-1/face", &blob, "draft").is_err());
         let mut bad = blob.clone();
         bad[30] ^= 1;
-        assert!(matches!(k.open(b"enrollment-1/face", &bad, "draft"), Err(VaultError::Open("draft"))));
+        assert!(matches!(
+            k.open(b"enrollment-1/face", &bad, "draft"),
+            Err(VaultError::Open("draft"))
+        ));
     }
 
     #[test]

@@ -41,11 +41,16 @@ impl PinnedKeys {
         let key = |role: &str| -> Result<Option<schemas::VerifyingKey>, InputError> {
             match v.get(role) {
                 None => Ok(None),
-                Some(Value::String(h)) => schemas::keys::parse_public_key(h).map(Some).map_err(|e| file_err(path, format!("{role}: {e}"))),
+                Some(Value::String(h)) => schemas::keys::parse_public_key(h)
+                    .map(Some)
+                    .map_err(|e| file_err(path, format!("{role}: {e}"))),
                 Some(_) => Err(file_err(path, format!("{role}: expected a hex string"))),
             }
         };
-        Ok(PinnedKeys { trust: Trust { station: key("station")?, operator: key("operator")? }, supervisor: key("supervisor")? })
+        Ok(PinnedKeys {
+            trust: Trust { station: key("station")?, operator: key("operator")? },
+            supervisor: key("supervisor")?,
+        })
     }
 }
 
@@ -78,14 +83,26 @@ pub struct Verification {
 }
 
 fn failure(checks: Vec<Check>, error: Bilingual) -> Verification {
-    Verification { ok: false, report: json!({ "ok": false, "error": error, "checks": checks }), opened: None }
+    Verification {
+        ok: false,
+        report: json!({ "ok": false, "error": error, "checks": checks }),
+        opened: None,
+    }
 }
 
 /// Opens `bundle` with `identity_file`, verifies everything (optionally the decision statement and
 /// pinned keys), decodes every record when `decode_images`, and builds the report.
-pub fn bundle(bundle_path: &Path, identity_file: &Path, pinned: &PinnedKeys, decision_file: Option<&Path>, decode_images: bool) -> Result<Verification, InputError> {
-    let identity_text = std::fs::read_to_string(identity_file).map_err(|e| file_err(identity_file, e))?;
-    let identities = schemas::keys::parse_identity_file(&identity_text).map_err(|e| file_err(identity_file, e))?;
+pub fn bundle(
+    bundle_path: &Path,
+    identity_file: &Path,
+    pinned: &PinnedKeys,
+    decision_file: Option<&Path>,
+    decode_images: bool,
+) -> Result<Verification, InputError> {
+    let identity_text =
+        std::fs::read_to_string(identity_file).map_err(|e| file_err(identity_file, e))?;
+    let identities = schemas::keys::parse_identity_file(&identity_text)
+        .map_err(|e| file_err(identity_file, e))?;
     let file = std::fs::File::open(bundle_path).map_err(|e| file_err(bundle_path, e))?;
     let opened = match bundle::open(std::io::BufReader::new(file), &identities, &pinned.trust) {
         Ok(o) => o,
@@ -102,19 +119,40 @@ pub fn bundle(bundle_path: &Path, identity_file: &Path, pinned: &PinnedKeys, dec
         detail: format!(
             "{} records parsed{}; modality, position and quality match the manifest",
             records.len(),
-            if decode_images { " and their JPEG 2000 images decoded at the stated size" } else { "" }
+            if decode_images {
+                " and their JPEG 2000 images decoded at the stated size"
+            } else {
+                ""
+            }
         ),
     });
     let mut decision_json = Value::Null;
     if let Some(path) = decision_file {
         let bytes = std::fs::read(path).map_err(|e| file_err(path, e))?;
-        match decision::verify(&bytes, &opened.manifest, &opened.manifest_sha256, pinned.supervisor.as_ref()) {
+        match decision::verify(
+            &bytes,
+            &opened.manifest,
+            &opened.manifest_sha256,
+            pinned.supervisor.as_ref(),
+        ) {
             Ok(d) => {
-                checks.push(Check { name: "supervisor decision".into(), ok: true, detail: format!("{:?} by {}, bound to this manifest", d.verdict, d.supervisor_id) });
+                checks.push(Check {
+                    name: "supervisor decision".into(),
+                    ok: true,
+                    detail: format!(
+                        "{:?} by {}, bound to this manifest",
+                        d.verdict, d.supervisor_id
+                    ),
+                });
                 decision_json = json!({ "verdict": d.verdict, "reason": d.reason, "supervisor": d.supervisor_id, "decided_at": ms(d.decided_at) });
             }
             Err(e) => {
-                return Ok(failure(checks, Bilingual { ar: format!("قرار المشرف غير صالح: {e}"), en: e.to_string() }));
+                return Ok(failure(
+                    checks,
+                    Bilingual {
+                        ar: format!("قرار المشرف غير صالح: {e}"), en: e.to_string()
+                    },
+                ));
             }
         }
     }
@@ -132,10 +170,14 @@ pub fn bundle(bundle_path: &Path, identity_file: &Path, pinned: &PinnedKeys, dec
             retries: s.retries,
             forced: s.forced,
             exception: s.exception.as_ref().map(|e| format!("{:?}: {}", e.kind, e.reason)),
-            device: s.device.as_ref().map(|d| format!("{:?} {} {} ({})", d.kind, d.make, d.model, d.serial)),
+            device: s
+                .device
+                .as_ref()
+                .map(|d| format!("{:?} {} {} ({})", d.kind, d.make, d.model, d.serial)),
         })
         .collect();
-    let signer = |role| m.signer(role).map(|s| json!({ "id": s.id, "ed25519": hex::encode(*s.ed25519) }));
+    let signer =
+        |role| m.signer(role).map(|s| json!({ "id": s.id, "ed25519": hex::encode(*s.ed25519) }));
     let report = json!({
         "ok": true,
         "bundle_id": m.bundle_id,

@@ -8,7 +8,9 @@
 //! Each completed step is saved as one encrypted draft in one transaction, so a power cut loses at
 //! most the step being captured.
 
-use schemas::manifest::{Applicant, BiometricException, DeviceRef, DocumentKind, Position, QualityScore};
+use schemas::manifest::{
+    Applicant, BiometricException, DeviceRef, DocumentKind, Position, QualityScore,
+};
 use serde::{Deserialize, Serialize};
 
 /// Where an enrollment is.

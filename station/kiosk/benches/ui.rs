@@ -16,16 +16,20 @@
 use std::time::{Duration, Instant};
 
 use egui::{Pos2, RawInput, Rect, vec2};
-use station_core::station::{InitParams, Station};
-use station_text::i18n::Translations;
 use station_core::operators::Role;
-use station_kiosk::{Action, App, Model, Screen};
+use station_core::station::{InitParams, Station};
 use station_core::workflow::Stage;
+use station_kiosk::{Action, App, Model, Screen};
+use station_text::i18n::Translations;
 
 const T0: i64 = 1_795_000_000_000;
 
 fn input(frame: u64) -> RawInput {
-    RawInput { screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))), time: Some(frame as f64 / 30.0), ..Default::default() }
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))),
+        time: Some(frame as f64 / 30.0),
+        ..Default::default()
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -34,7 +38,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn vm_hwm_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
 }
 
 /// Draws one frame and tessellates it; returns the time taken.
@@ -50,7 +60,19 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("hukumati-bench-ui-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let registry = schemas::keys::new_registry_identity().to_public().to_string();
-    Station::init(&dir, &InitParams { station_id: "ST-BENCH", centre: "C", registry_recipient: &registry, admin: "admin1", admin_password: "bench", demo: true }, T0).unwrap();
+    Station::init(
+        &dir,
+        &InitParams {
+            station_id: "ST-BENCH",
+            centre: "C",
+            registry_recipient: &registry,
+            admin: "admin1",
+            admin_password: "bench",
+            demo: true,
+        },
+        T0,
+    )
+    .unwrap();
     {
         let mut s = Station::open(&dir).unwrap();
         let admin = s.login("admin1", "bench", T0).unwrap();
@@ -61,7 +83,11 @@ fn main() {
         config.capture.quality.auto_capture_frames = 0;
         s.set_config(&admin, config, T0).unwrap();
     }
-    println!("machine: {} cores, {}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), std::env::consts::ARCH);
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        std::env::consts::ARCH
+    );
 
     // 1. To the login screen.
     let t = Instant::now();
@@ -92,7 +118,13 @@ fn main() {
     f.document_expiry = "2031-03-01".into();
     app.model.apply(Action::Advance);
     app.model.apply(Action::Advance);
-    assert_eq!(app.model.enrolling.as_ref().map(|e| e.stage), Some(Stage::Face), "{:?} {:?}", app.model.message, app.model.field_errors);
+    assert_eq!(
+        app.model.enrolling.as_ref().map(|e| e.stage),
+        Some(Stage::Face),
+        "{:?} {:?}",
+        app.model.message,
+        app.model.field_errors
+    );
 
     // 2. Frames with a fresh 720p preview each.
     let (mut ui_times, mut device_times) = (Vec::new(), Vec::new());
@@ -117,7 +149,11 @@ fn main() {
         ms(percentile(&ui_times, 0.95)),
         ms(*ui_times.last().unwrap())
     );
-    println!("  taking the frame and waiting for its verdict (simulated camera, exposure, motion and face checks on the judging thread): p50 {:.2} ms, p95 {:.2} ms", ms(percentile(&device_times, 0.5)), ms(percentile(&device_times, 0.95)));
+    println!(
+        "  taking the frame and waiting for its verdict (simulated camera, exposure, motion and face checks on the judging thread): p50 {:.2} ms, p95 {:.2} ms",
+        ms(percentile(&device_times, 0.5)),
+        ms(percentile(&device_times, 0.95))
+    );
     // As the kiosk runs: the frame is drawn at once, the verdict is whatever the thread has.
     app.model.wait_for_verdict = false;
     let (mut kiosk_times, mut verdicts, mut last) = (Vec::new(), 0u32, 0u64);
@@ -156,6 +192,9 @@ fn main() {
     }
     frame(&ctx, &mut app, n);
     assert_eq!(app.model.screen, Screen::Slip);
-    println!("peak memory after a full enrollment through the kiosk: {:.0} MB (VmHWM, goal < 300 MB)", vm_hwm_mb());
+    println!(
+        "peak memory after a full enrollment through the kiosk: {:.0} MB (VmHWM, goal < 300 MB)",
+        vm_hwm_mb()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -68,7 +68,10 @@ impl Model {
         let now = (self.clock)();
         let Some(s) = &self.session else { return };
         match station_core::operators::set_locked(&mut self.station.store, s, user, locked, now) {
-            Ok(()) => self.admin.operators = station_core::operators::list(&self.station.store).unwrap_or_default(),
+            Ok(()) => {
+                self.admin.operators =
+                    station_core::operators::list(&self.station.store).unwrap_or_default()
+            }
             Err(e) => self.refuse_err(&e),
         }
     }
@@ -77,12 +80,19 @@ impl Model {
         let now = (self.clock)();
         let Some(s) = &self.session else { return };
         let role = self.admin.role.unwrap_or(Role::Clerk);
-        match self.station.add_operator(s, self.admin.username.trim(), role, &self.admin.password, now) {
+        match self.station.add_operator(
+            s,
+            self.admin.username.trim(),
+            role,
+            &self.admin.password,
+            now,
+        ) {
             Ok(()) => {
                 self.notice = Some(("operator-added".into(), String::new()));
                 self.message = None;
                 self.admin.username.clear();
-                self.admin.operators = station_core::operators::list(&self.station.store).unwrap_or_default();
+                self.admin.operators =
+                    station_core::operators::list(&self.station.store).unwrap_or_default();
             }
             Err(e) => self.refuse_err(&e),
         }
@@ -96,7 +106,10 @@ impl Model {
         let number = |v: &str, max: u8, setting: &str| -> Result<u8, (String, String)> {
             normalize_digits(v.trim()).parse::<u8>().ok().filter(|n| *n <= max).ok_or_else(|| {
                 let (ar, en) = station_text::i18n::both(setting, &[]);
-                let (ar_msg, en_msg) = station_text::i18n::both("setting-not-a-number", &[("max", FluentValue::from(max))]);
+                let (ar_msg, en_msg) = station_text::i18n::both(
+                    "setting-not-a-number",
+                    &[("max", FluentValue::from(max))],
+                );
                 (format!("{ar}: {ar_msg}"), format!("{en}: {en_msg}"))
             })
         };
@@ -114,16 +127,27 @@ impl Model {
             Ok(v) => v,
             Err((ar, en)) => return self.refuse(ar, en),
         };
-        let sync_limit = match normalize_digits(f.sync_limit.trim()).parse::<u32>().ok().filter(|n| *n <= 1_000_000) {
+        let sync_limit = match normalize_digits(f.sync_limit.trim())
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= 1_000_000)
+        {
             Some(n) => n,
             None => {
                 let (ar, en) = station_text::i18n::both("setting-sync-limit-name", &[]);
-                let (ar_msg, en_msg) = station_text::i18n::both("setting-not-a-number", &[("max", FluentValue::from(1_000_000))]);
+                let (ar_msg, en_msg) = station_text::i18n::both(
+                    "setting-not-a-number",
+                    &[("max", FluentValue::from(1_000_000))],
+                );
                 return self.refuse(format!("{ar}: {ar_msg}"), format!("{en}: {en_msg}"));
             }
         };
         let url = f.registry_url.trim().to_string();
-        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost")) {
+        if !(url.is_empty()
+            || url.starts_with("https://")
+            || url.starts_with("http://127.0.0.1")
+            || url.starts_with("http://localhost"))
+        {
             let (ar, en) = station_text::i18n::both("setting-registry-https", &[]);
             return self.refuse(ar, en);
         }
@@ -147,7 +171,13 @@ impl Model {
 }
 
 impl App {
-    fn admin_field(&mut self, ui: &mut Ui, label_id: &str, value: impl Fn(&mut AdminForms) -> &mut String, password: bool) {
+    fn admin_field(
+        &mut self,
+        ui: &mut Ui,
+        label_id: &str,
+        value: impl Fn(&mut AdminForms) -> &mut String,
+        password: bool,
+    ) {
         let label = text::paragraph(ui, &self.t(label_id, &[]), self.model.base(), Style::body(ui));
         text::field(ui, value(&mut self.model.admin), 320.0, password).labelled_by(label.id);
     }
@@ -160,9 +190,29 @@ impl App {
         for o in self.model.admin.operators.clone() {
             let role = self.role_name(o.role);
             let key = if o.locked { "operator-line-locked" } else { "operator-line" };
-            text::paragraph(ui, &self.t(key, &[("user", FluentValue::from(o.username.as_str())), ("role", FluentValue::from(role))]), base, Style::body(ui));
-            let (caption, lock) = if o.locked { ("unlock-operator", false) } else { ("lock-operator", true) };
-            if o.role != Role::Admin && text::button(ui, &self.t(caption, &[("user", FluentValue::from(o.username.as_str()))]), base, Style::body(ui)).clicked() {
+            text::paragraph(
+                ui,
+                &self.t(
+                    key,
+                    &[
+                        ("user", FluentValue::from(o.username.as_str())),
+                        ("role", FluentValue::from(role)),
+                    ],
+                ),
+                base,
+                Style::body(ui),
+            );
+            let (caption, lock) =
+                if o.locked { ("unlock-operator", false) } else { ("lock-operator", true) };
+            if o.role != Role::Admin
+                && text::button(
+                    ui,
+                    &self.t(caption, &[("user", FluentValue::from(o.username.as_str()))]),
+                    base,
+                    Style::body(ui),
+                )
+                .clicked()
+            {
                 actions.push(Action::SetLocked(o.username.clone(), lock));
             }
         }
@@ -171,7 +221,8 @@ impl App {
         self.admin_field(ui, "admin-password", |f| &mut f.password, true);
         for r in [Role::Clerk, Role::Supervisor, Role::Admin] {
             let name = self.role_name(r);
-            let caption = if self.model.admin.role == Some(r) { format!("• {name} •") } else { name };
+            let caption =
+                if self.model.admin.role == Some(r) { format!("• {name} •") } else { name };
             if text::button(ui, &caption, base, Style::body(ui)).clicked() {
                 actions.push(Action::SetNewRole(r));
             }
@@ -193,7 +244,8 @@ impl App {
         text::paragraph(ui, &self.t("admin-devices", &[]), base, Style::heading(ui));
         // Devices come and go while the screen is open: read the watcher's list every frame.
         if let Some(a) = &self.model.devices {
-            self.model.admin.devices = a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.model.station.demo);
+            self.model.admin.devices =
+                a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.model.station.demo);
         }
         for d in self.model.admin.devices.clone() {
             let modality = self.t(&format!("modality-{}", d.modality.as_str()), &[]);
@@ -202,7 +254,13 @@ impl App {
             let name = format!("{} {}", d.make, d.model).trim().to_string();
             let line = self.t(
                 "device-line",
-                &[("modality", FluentValue::from(modality)), ("kind", FluentValue::from(kind)), ("model", FluentValue::from(name)), ("serial", FluentValue::from(d.serial.clone())), ("status", FluentValue::from(status))],
+                &[
+                    ("modality", FluentValue::from(modality)),
+                    ("kind", FluentValue::from(kind)),
+                    ("model", FluentValue::from(name)),
+                    ("serial", FluentValue::from(d.serial.clone())),
+                    ("status", FluentValue::from(status)),
+                ],
             );
             text::paragraph(ui, &line, base, Style::body(ui));
             let detail = d.detail.get(self.model.lang);

@@ -7,9 +7,9 @@ use fluent_bundle::FluentValue;
 
 use super::text::{self, Style};
 use super::{Action, App, Screen};
+use station_core::workflow::Stage;
 use station_text::bidi::{Base, isolate};
 use station_text::i18n::Lang;
-use station_core::workflow::Stage;
 
 impl App {
     fn ta(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
@@ -35,33 +35,80 @@ impl App {
                 let stage = self.model.enrolling.as_ref().map(|e| e.stage);
                 match (self.model.screen, stage) {
                     (Screen::Enroll, Some(stage)) => {
-                        text::paragraph(ui, &self.ta(&format!("applicant-{}", stage.as_str()), &[]), base, Style::heading(ui));
+                        text::paragraph(
+                            ui,
+                            &self.ta(&format!("applicant-{}", stage.as_str()), &[]),
+                            base,
+                            Style::heading(ui),
+                        );
                         if let Some(live) = &self.model.live {
-                            let instruction = self.ta(&format!("instr-{}", live.verdict.instruction.key()), &[]);
-                            text::paragraph(ui, &instruction, base, Style { size: 26.0, color: egui::Color32::from_rgb(30, 90, 200) });
+                            let instruction =
+                                self.ta(&format!("instr-{}", live.verdict.instruction.key()), &[]);
+                            text::paragraph(
+                                ui,
+                                &instruction,
+                                base,
+                                Style { size: 26.0, color: egui::Color32::from_rgb(30, 90, 200) },
+                            );
                             let tex = self.preview.update(ui, live).clone();
-                            super::live::preview(ui, &tex, live, egui::vec2(ui.available_width(), 400.0));
+                            super::live::preview(
+                                ui,
+                                &tex,
+                                live,
+                                egui::vec2(ui.available_width(), 400.0),
+                            );
                         }
                         if stage == Stage::Review {
                             let f = &self.model.form;
-                            let name = if lang.rtl() { f.name_ar.join(" ") } else { f.name_latin.join(" ") };
+                            let name = if lang.rtl() {
+                                f.name_ar.join(" ")
+                            } else {
+                                f.name_latin.join(" ")
+                            };
                             let summary = self.ta(
                                 "review-summary",
                                 &[
                                     ("name", FluentValue::from(name)),
-                                    ("id", FluentValue::from(isolate(&station_text::digits::normalize_digits(&f.national_id)))),
-                                    ("date", FluentValue::from(isolate(&station_text::digits::normalize_digits(&f.date_of_birth)))),
+                                    (
+                                        "id",
+                                        FluentValue::from(isolate(
+                                            &station_text::digits::normalize_digits(&f.national_id),
+                                        )),
+                                    ),
+                                    (
+                                        "date",
+                                        FluentValue::from(isolate(
+                                            &station_text::digits::normalize_digits(
+                                                &f.date_of_birth,
+                                            ),
+                                        )),
+                                    ),
                                 ],
                             );
                             text::paragraph(ui, &summary, base, Style::body(ui));
-                            text::paragraph(ui, &self.ta("applicant-check", &[]), base, Style::body(ui));
+                            text::paragraph(
+                                ui,
+                                &self.ta("applicant-check", &[]),
+                                base,
+                                Style::body(ui),
+                            );
                         }
                     }
                     (Screen::Slip, _) => {
-                        text::paragraph(ui, &self.ta("applicant-thanks", &[]), base, Style::heading(ui));
+                        text::paragraph(
+                            ui,
+                            &self.ta("applicant-thanks", &[]),
+                            base,
+                            Style::heading(ui),
+                        );
                     }
                     _ => {
-                        text::paragraph(ui, &self.ta("applicant-welcome", &[]), base, Style::heading(ui));
+                        text::paragraph(
+                            ui,
+                            &self.ta("applicant-welcome", &[]),
+                            base,
+                            Style::heading(ui),
+                        );
                     }
                 }
             });

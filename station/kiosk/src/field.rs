@@ -121,7 +121,11 @@ impl Editor {
             .filter(|(_, x)| beyond(**x))
             .min_by(|(i, a), (j, b)| {
                 let (da, db) = ((**a - here).abs(), (**b - here).abs());
-                da.total_cmp(&db).then((*i as i64 - self.caret as i64).abs().cmp(&(*j as i64 - self.caret as i64).abs()))
+                da.total_cmp(&db).then(
+                    (*i as i64 - self.caret as i64)
+                        .abs()
+                        .cmp(&(*j as i64 - self.caret as i64).abs()),
+                )
             })
             .map(|(i, _)| i);
         if let Some(to) = best {
@@ -143,7 +147,12 @@ impl Editor {
 
     /// The caret position nearest to `x` on screen.
     pub fn nearest(stops: &[f32], x: f32) -> usize {
-        stops.iter().enumerate().min_by(|(_, a), (_, b)| (**a - x).abs().total_cmp(&(**b - x).abs())).map(|(i, _)| i).unwrap_or(0)
+        stops
+            .iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| (**a - x).abs().total_cmp(&(**b - x).abs()))
+            .map(|(i, _)| i)
+            .unwrap_or(0)
     }
 }
 
@@ -173,18 +182,24 @@ struct Laid {
 fn places_in_piece(piece: &Piece, text: &str, rtl: bool) -> Vec<(f32, f32)> {
     let n = text.chars().count();
     let n_lead = text.chars().take_while(|c| c.is_whitespace()).count();
-    let n_trail = if n_lead == n { 0 } else { text.chars().rev().take_while(|c| c.is_whitespace()).count() };
+    let n_trail =
+        if n_lead == n { 0 } else { text.chars().rev().take_while(|c| c.is_whitespace()).count() };
     let core = text.trim();
     let galley_w = piece.galley.size().x;
     let (core_ext, total) = station_text::fonts::char_extents(core, rtl).unwrap_or_default();
     let scale = if total > 0.0 { galley_w / total } else { 0.0 };
-    let (lead_gap, trail_gap) = if rtl { (piece.after, piece.before) } else { (piece.before, piece.after) };
+    let (lead_gap, trail_gap) =
+        if rtl { (piece.after, piece.before) } else { (piece.before, piece.after) };
     let (lead_w, trail_w) = (lead_gap / n_lead.max(1) as f32, trail_gap / n_trail.max(1) as f32);
     let width = piece.width();
     let mut out = Vec::with_capacity(n);
     for i in 0..n_lead {
         let i = i as f32;
-        out.push(if rtl { (width - (i + 1.0) * lead_w, width - i * lead_w) } else { (i * lead_w, (i + 1.0) * lead_w) });
+        out.push(if rtl {
+            (width - (i + 1.0) * lead_w, width - i * lead_w)
+        } else {
+            (i * lead_w, (i + 1.0) * lead_w)
+        });
     }
     for (l, r) in core_ext {
         out.push((piece.before + l * scale, piece.before + r * scale));
@@ -192,7 +207,11 @@ fn places_in_piece(piece: &Piece, text: &str, rtl: bool) -> Vec<(f32, f32)> {
     let core_end = piece.before + galley_w;
     for j in 0..n_trail {
         let j = j as f32;
-        out.push(if rtl { (piece.before - (j + 1.0) * trail_w, piece.before - j * trail_w) } else { (core_end + j * trail_w, core_end + (j + 1.0) * trail_w) });
+        out.push(if rtl {
+            (piece.before - (j + 1.0) * trail_w, piece.before - j * trail_w)
+        } else {
+            (core_end + j * trail_w, core_end + (j + 1.0) * trail_w)
+        });
     }
     out.resize(n, (width, width));
     out
@@ -204,7 +223,10 @@ fn segments(text: &str, rtl: bool) -> Vec<(Range<usize>, bool)> {
     if !rtl {
         return vec![(0..text.len(), false)];
     }
-    let covered = |c: char| c.is_whitespace() || station_text::fonts::face(true).is_some_and(|f| f.glyph_index(c).is_some());
+    let covered = |c: char| {
+        c.is_whitespace()
+            || station_text::fonts::face(true).is_some_and(|f| f.glyph_index(c).is_some())
+    };
     let mut out: Vec<(Range<usize>, bool)> = Vec::new();
     for (b, c) in text.char_indices() {
         let cov = covered(c);
@@ -232,7 +254,11 @@ fn lay_out(ui: &Ui, shown: &str, style: Style) -> Laid {
         }
         for (range, shaped_rtl) in segs {
             let text = &span_text[range.clone()];
-            let drawn: String = if span.rtl && !shaped_rtl { text.chars().map(bidi::mirror).collect() } else { text.to_string() };
+            let drawn: String = if span.rtl && !shaped_rtl {
+                text.chars().map(bidi::mirror).collect()
+            } else {
+                text.to_string()
+            };
             let piece = text::piece(ui, &bidi::Run { text: drawn, rtl: shaped_rtl }, style);
             let places = places_in_piece(&piece, text, shaped_rtl);
             // A stretch drawn left to right inside a right-to-left run keeps its characters in
@@ -255,7 +281,13 @@ fn lay_out(ui: &Ui, shown: &str, style: Style) -> Laid {
 fn stops(laid: &Laid) -> Vec<f32> {
     let mut out = Vec::with_capacity(laid.chars.len() + 1);
     out.push(match (laid.chars.first(), laid.char_rtl.first()) {
-        (Some(&(l, r)), Some(&rtl)) => if rtl { r } else { l },
+        (Some(&(l, r)), Some(&rtl)) => {
+            if rtl {
+                r
+            } else {
+                l
+            }
+        }
         _ => 0.0,
     });
     for (&(l, r), &rtl) in laid.chars.iter().zip(&laid.char_rtl) {
@@ -265,11 +297,20 @@ fn stops(laid: &Laid) -> Vec<f32> {
 }
 
 /// The edits and moves asked for in this frame's input; returns whether the text changed.
-fn handle_input(ui: &Ui, id: Id, value: &mut String, password: bool, editor: &mut Editor, stops: &dyn Fn(&str) -> Vec<f32>) -> bool {
-    let filter = EventFilter { horizontal_arrows: true, vertical_arrows: false, tab: false, escape: false };
+fn handle_input(
+    ui: &Ui,
+    id: Id,
+    value: &mut String,
+    password: bool,
+    editor: &mut Editor,
+    stops: &dyn Fn(&str) -> Vec<f32>,
+) -> bool {
+    let filter =
+        EventFilter { horizontal_arrows: true, vertical_arrows: false, tab: false, escape: false };
     ui.memory_mut(|m| m.set_focus_lock_filter(id, filter));
     let events = ui.input(|i| i.filtered_events(&filter));
-    let typed = |s: &str| if password { s.to_string() } else { station_text::digits::western_digits(s) };
+    let typed =
+        |s: &str| if password { s.to_string() } else { station_text::digits::western_digits(s) };
     let mut changed = false;
     for event in events {
         let n = value.chars().count();
@@ -296,14 +337,21 @@ fn handle_input(ui: &Ui, id: Id, value: &mut String, password: bool, editor: &mu
                     changed = true;
                 }
             }
-            Event::AccessKitActionRequest(accesskit::ActionRequest { action: accesskit::Action::ReplaceSelectedText, target_node, data: Some(accesskit::ActionData::Value(t)), .. }) if target_node == id.accesskit_id() => {
+            Event::AccessKitActionRequest(accesskit::ActionRequest {
+                action: accesskit::Action::ReplaceSelectedText,
+                target_node,
+                data: Some(accesskit::ActionData::Value(t)),
+                ..
+            }) if target_node == id.accesskit_id() => {
                 editor.insert(value, &typed(&t));
                 changed = true;
             }
             Event::Key { key, pressed: true, modifiers, .. } => {
                 let shift = modifiers.shift;
                 match key {
-                    Key::ArrowLeft | Key::ArrowRight => editor.move_visual(&stops(value), key == Key::ArrowLeft, shift),
+                    Key::ArrowLeft | Key::ArrowRight => {
+                        editor.move_visual(&stops(value), key == Key::ArrowLeft, shift)
+                    }
                     Key::Home => editor.home(shift),
                     Key::End => editor.end(n, shift),
                     Key::A if modifiers.command => editor.select_all(n),
@@ -332,7 +380,8 @@ fn handle_input(ui: &Ui, id: Id, value: &mut String, password: bool, editor: &mu
 pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Response {
     // Typed values stand out from the labels around them.
     let style = Style { color: ui.visuals().strong_text_color(), ..Style::body(ui) };
-    let (rect, mut response) = ui.allocate_exact_size(Vec2::new(width, 40.0_f32.max(style.size * 2.0)), Sense::click());
+    let (rect, mut response) =
+        ui.allocate_exact_size(Vec2::new(width, 40.0_f32.max(style.size * 2.0)), Sense::click());
     let id = response.id;
     let inner = rect.shrink2(Vec2::new(8.0, 4.0));
     let mut state: FieldState = ui.data(|d| d.get_temp(id)).unwrap_or_default();
@@ -341,10 +390,12 @@ pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Res
 
     // Assistive technologies set the whole value without focusing the field first.
     let set = ui.input(|i| {
-        i.accesskit_action_requests(id, accesskit::Action::SetValue).filter_map(|r| match &r.data {
-            Some(accesskit::ActionData::Value(v)) => Some(v.to_string()),
-            _ => None,
-        }).last()
+        i.accesskit_action_requests(id, accesskit::Action::SetValue)
+            .filter_map(|r| match &r.data {
+                Some(accesskit::ActionData::Value(v)) => Some(v.to_string()),
+                _ => None,
+            })
+            .last()
     });
     let was_set = set.is_some();
     if let Some(v) = set {
@@ -356,7 +407,8 @@ pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Res
     // Text with letters is aligned by its own direction; text without (numbers, dates, phone
     // numbers) is read left to right but aligned like the column the field stands in.
     let column_right = ui.layout().horizontal_align() == egui::Align::Max;
-    let align_right = |v: &str, laid: &Laid| bidi::first_strong(&shown_of(v)).map_or(column_right, |_| laid.rtl);
+    let align_right =
+        |v: &str, laid: &Laid| bidi::first_strong(&shown_of(v)).map_or(column_right, |_| laid.rtl);
     let origin_of = |laid: &Laid, scroll: f32, right: bool| {
         if laid.width <= inner.width() {
             if right { inner.right() - laid.width } else { inner.left() }
@@ -395,7 +447,13 @@ pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Res
     let laid = laid_of(ui, value);
     let visuals = ui.style().interact(&response);
     let stroke = if focused { ui.visuals().selection.stroke } else { visuals.bg_stroke };
-    ui.painter().rect(rect, visuals.corner_radius, ui.visuals().extreme_bg_color, stroke, egui::StrokeKind::Inside);
+    ui.painter().rect(
+        rect,
+        visuals.corner_radius,
+        ui.visuals().extreme_bg_color,
+        stroke,
+        egui::StrokeKind::Inside,
+    );
     let stops = if focused { stops(&laid) } else { Vec::new() };
     if laid.width > inner.width() {
         let max = laid.width - inner.width();
@@ -425,16 +483,32 @@ pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Res
         }
     }
     for (piece, left) in &laid.pieces {
-        text::paint_pieces(&painter, std::slice::from_ref(piece), origin + left, inner.top(), line_height);
+        text::paint_pieces(
+            &painter,
+            std::slice::from_ref(piece),
+            origin + left,
+            inner.top(),
+            line_height,
+        );
     }
     if focused && let Some(&x) = stops.get(state.editor.caret) {
         let x = (origin + x).round();
-        painter.line_segment([egui::pos2(x, inner.top() + 4.0), egui::pos2(x, inner.bottom() - 4.0)], egui::Stroke::new(2.0, ui.visuals().text_color()));
+        painter.line_segment(
+            [egui::pos2(x, inner.top() + 4.0), egui::pos2(x, inner.bottom() - 4.0)],
+            egui::Stroke::new(2.0, ui.visuals().text_color()),
+        );
         ui.output_mut(|o| {
             o.ime = Some(egui::output::IMEOutput {
-                purpose: if password { egui::IMEPurpose::Password } else { egui::IMEPurpose::Normal },
+                purpose: if password {
+                    egui::IMEPurpose::Password
+                } else {
+                    egui::IMEPurpose::Normal
+                },
                 rect,
-                cursor_rect: Rect::from_min_max(egui::pos2(x, inner.top()), egui::pos2(x + 1.0, inner.bottom())),
+                cursor_rect: Rect::from_min_max(
+                    egui::pos2(x, inner.top()),
+                    egui::pos2(x + 1.0, inner.bottom()),
+                ),
                 should_interrupt_composition: false,
             })
         });
@@ -444,7 +518,11 @@ pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Res
     let mask = |v: &str| if password { "•".repeat(v.chars().count()) } else { v.to_string() };
     response.widget_info(|| WidgetInfo::text_edit(true, mask(&before), mask(value), ""));
     ui.ctx().accesskit_node_builder(id, |b| {
-        b.set_role(if password { accesskit::Role::PasswordInput } else { accesskit::Role::TextInput });
+        b.set_role(if password {
+            accesskit::Role::PasswordInput
+        } else {
+            accesskit::Role::TextInput
+        });
         b.add_action(accesskit::Action::SetValue);
         b.add_action(accesskit::Action::ReplaceSelectedText);
     });

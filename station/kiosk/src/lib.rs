@@ -8,28 +8,28 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
-pub mod slip;
 pub mod applicant;
 pub mod field;
 pub mod live;
+pub mod slip;
 pub mod supervisor;
 pub mod text;
 
-use egui::{Align, Layout, Ui};
 use egui::Role as Role2;
+use egui::{Align, Layout, Ui};
 use fluent_bundle::FluentValue;
 
-use station_text::bidi::{Base, isolate};
-use station_core::station::{OperatorDay, Pending, Station};
-use station_uplink::SyncState;
-use station_text::i18n::{Lang, Translations};
-use station_text::messages::Explain;
-use station_quality::document::{FormField, Mismatch, Prefill};
+use schemas::decision::Verdict;
 use station_core::operators::{Role, Session};
-use station_core::script::{ConsentInput, DocumentInput, ReviewInput, Runner, RunError, Script};
+use station_core::script::{ConsentInput, DocumentInput, ReviewInput, RunError, Runner, Script};
+use station_core::station::{OperatorDay, Pending, Station};
 use station_core::validate::{AddressInput, DemographicsInput, FieldError};
 use station_core::workflow::{CaptureData, Stage};
-use schemas::decision::Verdict;
+use station_quality::document::{FormField, Mismatch, Prefill};
+use station_text::bidi::{Base, isolate};
+use station_text::i18n::{Lang, Translations};
+use station_text::messages::Explain;
+use station_uplink::SyncState;
 use text::Style;
 
 /// The screens.
@@ -146,7 +146,12 @@ impl Form {
     }
 
     fn demographics(&self) -> DemographicsInput {
-        let n = |a: &[String; 4]| station_core::validate::NameInput { first: a[0].clone(), father: a[1].clone(), grandfather: a[2].clone(), family: a[3].clone() };
+        let n = |a: &[String; 4]| station_core::validate::NameInput {
+            first: a[0].clone(),
+            father: a[1].clone(),
+            grandfather: a[2].clone(),
+            family: a[3].clone(),
+        };
         DemographicsInput {
             name_ar: n(&self.name_ar),
             name_latin: n(&self.name_latin),
@@ -155,7 +160,12 @@ impl Form {
             sex: self.sex.clone(),
             phone: opt(&self.phone),
             email: opt(&self.email),
-            address: AddressInput { country: self.country.clone(), governorate: opt(&self.governorate), locality: self.locality.clone(), street: None },
+            address: AddressInput {
+                country: self.country.clone(),
+                governorate: opt(&self.governorate),
+                locality: self.locality.clone(),
+                street: None,
+            },
             guardian: None,
         }
     }
@@ -290,7 +300,12 @@ impl Model {
 
     /// Whether a capture step's preview is being judged (its first verdict may not have come yet).
     pub fn judging(&self) -> bool {
-        self.judge.is_some() && self.enrolling.as_ref().is_some_and(|e| self.judged_step.as_ref().is_some_and(|(id, stage)| *id == e.id && *stage == e.stage))
+        self.judge.is_some()
+            && self.enrolling.as_ref().is_some_and(|e| {
+                self.judged_step
+                    .as_ref()
+                    .is_some_and(|(id, stage)| *id == e.id && *stage == e.stage)
+            })
     }
 
     /// The simulated devices' fault script of the enrollment being captured (training and tests).
@@ -314,7 +329,15 @@ impl Model {
         }
         let Some(s) = &self.session else { return };
         match self.station.sync_identity(s) {
-            Ok(id) => self.sync = Some(station_uplink::Worker::start(self.station.store.dir.clone(), id, self.sync_interval, self.sync_clock.clone(), self.embedded_registry.clone())),
+            Ok(id) => {
+                self.sync = Some(station_uplink::Worker::start(
+                    self.station.store.dir.clone(),
+                    id,
+                    self.sync_interval,
+                    self.sync_clock.clone(),
+                    self.embedded_registry.clone(),
+                ))
+            }
             Err(e) => self.refuse_err(&e),
         }
     }
@@ -335,14 +358,21 @@ impl Model {
                 .registry_view()
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|v| v.refusal.is_some() || v.status.as_ref().is_some_and(|(st, _)| !matches!(st.as_str(), "received" | "accepted")))
+                .filter(|v| {
+                    v.refusal.is_some()
+                        || v.status
+                            .as_ref()
+                            .is_some_and(|(st, _)| !matches!(st.as_str(), "received" | "accepted"))
+                })
                 .collect(),
             _ => Vec::new(),
         };
-        self.awaiting_approval = self.station.status().ok().and_then(|s| s["awaiting_approval"].as_u64()).unwrap_or(0);
+        self.awaiting_approval =
+            self.station.status().ok().and_then(|s| s["awaiting_approval"].as_u64()).unwrap_or(0);
         if let Ok(o) = self.station.outbox() {
             let waiting: Vec<_> = o.iter().filter(|e| e.synced_at.is_none()).collect();
-            self.outbox = (waiting.len() as u64, waiting.iter().map(|e| e.bytes).sum(), o.len() as u64);
+            self.outbox =
+                (waiting.len() as u64, waiting.iter().map(|e| e.bytes).sum(), o.len() as u64);
         }
         self.pending = match &self.session {
             Some(s) if s.role == Role::Supervisor => self.station.pending(s).unwrap_or_default(),
@@ -363,9 +393,15 @@ impl Model {
         };
         let mut form = Form { country: "PS".into(), ..Form::default() };
         let mut applicant = DemographicsInput::default();
-        if let Ok(Some(d)) = self.station.load_step::<station_core::workflow::DemographicsData>(s, id, Stage::Demographics) {
+        if let Ok(Some(d)) = self.station.load_step::<station_core::workflow::DemographicsData>(
+            s,
+            id,
+            Stage::Demographics,
+        ) {
             let a = &d.applicant;
-            let parts = |n: &schemas::manifest::PersonName| [n.first.clone(), n.father.clone(), n.grandfather.clone(), n.family.clone()];
+            let parts = |n: &schemas::manifest::PersonName| {
+                [n.first.clone(), n.father.clone(), n.grandfather.clone(), n.family.clone()]
+            };
             form = Form {
                 name_ar: parts(&a.name_ar),
                 name_latin: parts(&a.name_latin),
@@ -388,13 +424,15 @@ impl Model {
         let input = self.blank_input(true, applicant);
         let Some(s) = &self.session else { return };
         let runner = {
-            let attached = self.devices.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()));
+            let attached =
+                self.devices.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()));
             Runner::with_devices(&self.station, s, id, &input, attached.as_deref())
         };
         match runner {
             Ok(runner) => {
                 self.form = form;
-                self.enrolling = Some(Enrolling { id: id.to_string(), stage, input, runner, last: Vec::new() });
+                self.enrolling =
+                    Some(Enrolling { id: id.to_string(), stage, input, runner, last: Vec::new() });
                 self.screen = Screen::Enroll;
             }
             Err(e) => self.refuse_err(&e),
@@ -426,12 +464,14 @@ impl Model {
         let input = self.blank_input(false, DemographicsInput::default());
         let Some(s) = &self.session else { return };
         let runner = {
-            let attached = self.devices.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()));
+            let attached =
+                self.devices.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()));
             Runner::with_devices(&self.station, s, &id, &input, attached.as_deref())
         };
         match runner {
             Ok(runner) => {
-                self.enrolling = Some(Enrolling { id, stage: Stage::Consent, input, runner, last: Vec::new() });
+                self.enrolling =
+                    Some(Enrolling { id, stage: Stage::Consent, input, runner, last: Vec::new() });
                 self.form = Form { country: "PS".into(), ..Form::default() };
                 self.screen = Screen::Enroll;
             }
@@ -451,27 +491,46 @@ impl Model {
         self.field_errors.clear();
         let zone = match e.runner.read_document(&policy) {
             Ok(Some(zone)) => zone,
-            Ok(None) => return self.refuse_err(&station_text::messages::Message::new("document-zone-unread")),
+            Ok(None) => {
+                return self
+                    .refuse_err(&station_text::messages::Message::new("document-zone-unread"));
+            }
             Err(err) => return self.refuse_err(&err),
         };
-        let Some(parsed) = zone.parsed else { return self.refuse_err(&station_text::messages::Message::new("document-zone-unread")) };
+        let Some(parsed) = zone.parsed else {
+            return self.refuse_err(&station_text::messages::Message::new("document-zone-unread"));
+        };
         let this_year = match station_core::script::today((self.clock)()) {
             Ok(d) => d.year(),
             Err(err) => return self.refuse_err(&err),
         };
-        let offer = station_quality::document::prefill(&parsed.data, parsed.name_truncated, this_year).doubting(&zone.doubts);
+        let offer =
+            station_quality::document::prefill(&parsed.data, parsed.name_truncated, this_year)
+                .doubting(&zone.doubts);
         let (filled, differ) = self.form.take(&offer);
-        self.notice = Some(if filled.is_empty() && differ.is_empty() { ("prefill-complete".into(), String::new()) } else { (format!("prefill-filled:{}", filled.len()), String::new()) });
+        self.notice = Some(if filled.is_empty() && differ.is_empty() {
+            ("prefill-complete".into(), String::new())
+        } else {
+            (format!("prefill-filled:{}", filled.len()), String::new())
+        });
         let mut told = Vec::new();
         if !differ.is_empty() {
-            told.push(station_text::messages::Message::new("prefill-differs").both_langs("fields", station_quality::document::differences_message(&differ)).both());
+            told.push(
+                station_text::messages::Message::new("prefill-differs")
+                    .both_langs("fields", station_quality::document::differences_message(&differ))
+                    .both(),
+            );
         }
         if offer.name_truncated {
             told.push(station_text::messages::Message::new("prefill-name-cut").both());
         }
-        told.extend(offer.doubts.iter().map(|d| station_quality::document::doubt_message(d).both()));
+        told.extend(
+            offer.doubts.iter().map(|d| station_quality::document::doubt_message(d).both()),
+        );
         if !told.is_empty() {
-            let join = |f: fn(&station_text::messages::Bilingual) -> &String| told.iter().map(f).cloned().collect::<Vec<_>>().join(" ");
+            let join = |f: fn(&station_text::messages::Bilingual) -> &String| {
+                told.iter().map(f).cloned().collect::<Vec<_>>().join(" ")
+            };
             self.message = Some((join(|b| &b.ar), join(|b| &b.en)));
         }
     }
@@ -486,7 +545,11 @@ impl Model {
         e.input.applicant = self.form.demographics();
         e.input.documents = vec![DocumentInput {
             kind: schemas::manifest::DocumentKind::NationalIdCard,
-            number: if self.form.document_number.trim().is_empty() { self.form.national_id.clone() } else { self.form.document_number.clone() },
+            number: if self.form.document_number.trim().is_empty() {
+                self.form.national_id.clone()
+            } else {
+                self.form.document_number.clone()
+            },
             issuing_state: "PSE".into(),
             expiry: opt(&self.form.document_expiry),
             pages: 2,
@@ -498,14 +561,19 @@ impl Model {
         match e.runner.advance(&mut self.station, s, &e.id, stage, &e.input, now) {
             Ok(next) => {
                 e.last = match self.station.load_step::<CaptureData>(s, &e.id, stage) {
-                    Ok(Some(c)) => c.samples.iter().chain(c.exception_photo.iter()).map(|x| {
-                        let pos = position_name(x.position);
-                        match (&x.quality, &x.exception) {
-                            (_, Some(ex)) => format!("x|{pos}|{}", ex.reason),
-                            (Some(q), None) => format!("q|{pos}|{}|{}", q.score, x.retries),
-                            (None, None) => format!("q|{pos}|-|{}", x.retries),
-                        }
-                    }).collect(),
+                    Ok(Some(c)) => c
+                        .samples
+                        .iter()
+                        .chain(c.exception_photo.iter())
+                        .map(|x| {
+                            let pos = position_name(x.position);
+                            match (&x.quality, &x.exception) {
+                                (_, Some(ex)) => format!("x|{pos}|{}", ex.reason),
+                                (Some(q), None) => format!("q|{pos}|{}|{}", q.score, x.retries),
+                                (None, None) => format!("q|{pos}|-|{}", x.retries),
+                            }
+                        })
+                        .collect(),
                     _ => Vec::new(),
                 };
                 e.stage = next;
@@ -530,7 +598,10 @@ impl Model {
                 }
             }
             Err(RunError::Demographics(errors)) => self.field_errors = errors,
-            Err(RunError::Capture { source: station_core::capture::CaptureError::Undecided { position }, .. }) => self.undecided = Some(position),
+            Err(RunError::Capture {
+                source: station_core::capture::CaptureError::Undecided { position },
+                ..
+            }) => self.undecided = Some(position),
             Err(err) => self.refuse_err(&err),
         }
     }
@@ -572,7 +643,8 @@ impl Model {
             Action::NewEnrollment => self.new_enrollment(),
             Action::Consent(true) => {
                 if let Some(e) = &mut self.enrolling {
-                    e.input.consent = ConsentInput { language: self.lang.code().into(), accepted: true };
+                    e.input.consent =
+                        ConsentInput { language: self.lang.code().into(), accepted: true };
                 }
                 self.advance();
             }
@@ -669,7 +741,8 @@ impl Model {
 
     fn print_slip(&mut self) {
         let Some(slip) = &self.slip else { return };
-        let printed = station_text::i18n::with(|tr| slip.pdf(tr)).and_then(|pdf| crate::slip::print(&pdf));
+        let printed =
+            station_text::i18n::with(|tr| slip.pdf(tr)).and_then(|pdf| crate::slip::print(&pdf));
         match printed {
             Ok(()) => self.notice = Some(("slip-printed".into(), String::new())),
             Err(e) => self.refuse_err(&e),
@@ -686,7 +759,12 @@ impl Model {
                     let (ar, en) = station_text::i18n::both("exception-reason-missing", &[]);
                     return self.refuse(ar, en);
                 }
-                station_core::script::AfterRetriesInput::Exception(station_core::script::ExceptionInput { kind, reason: self.exception_reason.trim().to_string() })
+                station_core::script::AfterRetriesInput::Exception(
+                    station_core::script::ExceptionInput {
+                        kind,
+                        reason: self.exception_reason.trim().to_string(),
+                    },
+                )
             }
             None => station_core::script::AfterRetriesInput::AcceptBest,
         };
@@ -719,7 +797,15 @@ pub struct App {
 
 impl App {
     pub fn new(model: Model, tr: Translations) -> App {
-        App { model, tr, kiosk: false, live_refresh: false, applicant_window: false, preview: Default::default(), review_textures: Default::default() }
+        App {
+            model,
+            tr,
+            kiosk: false,
+            live_refresh: false,
+            applicant_window: false,
+            preview: Default::default(),
+            review_textures: Default::default(),
+        }
     }
 
     fn role_name(&self, r: Role) -> String {
@@ -730,12 +816,24 @@ impl App {
     fn notice(&self, ui: &mut Ui) {
         if let Some((key, _)) = &self.model.notice {
             let msg = match key.split_once(':') {
-                Some(("signed", n)) => self.t("signed", &[("sequence", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
-                Some(("sealed", n)) => self.t("sealed-count", &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
-                Some(("prefill-filled", n)) => self.t("prefill-filled", &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
+                Some(("signed", n)) => self
+                    .t("signed", &[("sequence", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
+                Some(("sealed", n)) => self.t(
+                    "sealed-count",
+                    &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))],
+                ),
+                Some(("prefill-filled", n)) => self.t(
+                    "prefill-filled",
+                    &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))],
+                ),
                 _ => self.t(key, &[]),
             };
-            text::paragraph(ui, &msg, self.model.base(), Style { size: 18.0, color: egui::Color32::from_rgb(60, 170, 90) });
+            text::paragraph(
+                ui,
+                &msg,
+                self.model.base(),
+                Style { size: 18.0, color: egui::Color32::from_rgb(60, 170, 90) },
+            );
         }
     }
 
@@ -775,8 +873,15 @@ impl App {
         }
         // While the worker sends, its progress is drawn twice a second; otherwise every few seconds.
         if let Some(w) = &self.model.sync {
-            let busy = !matches!(w.progress().phase, station_uplink::Phase::Idle | station_uplink::Phase::Backoff);
-            ui.ctx().request_repaint_after(std::time::Duration::from_millis(if busy { 500 } else { 5000 }));
+            let busy = !matches!(
+                w.progress().phase,
+                station_uplink::Phase::Idle | station_uplink::Phase::Backoff
+            );
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(if busy {
+                500
+            } else {
+                5000
+            }));
         }
         let rtl = self.model.lang.rtl();
         // Right to left for Arabic: widgets hug the right edge.
@@ -784,9 +889,19 @@ impl App {
         egui::Frame::central_panel(ui.style()).show(ui, |ui| {
             ui.set_min_size(ui.available_size());
             ui.with_layout(column, |ui| {
-                text::paragraph(ui, &self.t("app-title", &[]), self.model.base(), Style::heading(ui));
+                text::paragraph(
+                    ui,
+                    &self.t("app-title", &[]),
+                    self.model.base(),
+                    Style::heading(ui),
+                );
                 if self.model.station.demo {
-                    text::paragraph(ui, &self.t("demo-banner", &[]), self.model.base(), Style { size: 18.0, color: egui::Color32::from_rgb(220, 90, 20) });
+                    text::paragraph(
+                        ui,
+                        &self.t("demo-banner", &[]),
+                        self.model.base(),
+                        Style { size: 18.0, color: egui::Color32::from_rgb(220, 90, 20) },
+                    );
                 }
                 let other = if rtl { Lang::En } else { Lang::Ar };
                 let switch = self.t("switch-language", &[]);
@@ -799,19 +914,28 @@ impl App {
                     Screen::Home => self.home(ui, &mut actions),
                     Screen::Enroll => {
                         egui::ScrollArea::vertical().show(ui, |ui| {
-                            ui.with_layout(Layout::top_down(if rtl { Align::Max } else { Align::Min }), |ui| self.enroll(ui, &mut actions));
+                            ui.with_layout(
+                                Layout::top_down(if rtl { Align::Max } else { Align::Min }),
+                                |ui| self.enroll(ui, &mut actions),
+                            );
                         });
                     }
                     Screen::Slip => self.slip(ui, &mut actions),
                     Screen::Review => {
                         egui::ScrollArea::vertical().show(ui, |ui| {
-                            ui.with_layout(Layout::top_down(if rtl { Align::Max } else { Align::Min }), |ui| self.review(ui, &mut actions));
+                            ui.with_layout(
+                                Layout::top_down(if rtl { Align::Max } else { Align::Min }),
+                                |ui| self.review(ui, &mut actions),
+                            );
                         });
                     }
                     Screen::Report => self.day_report_ui(ui, &mut actions),
                     Screen::Admin => {
                         egui::ScrollArea::vertical().show(ui, |ui| {
-                            ui.with_layout(Layout::top_down(if rtl { Align::Max } else { Align::Min }), |ui| self.admin(ui, &mut actions));
+                            ui.with_layout(
+                                Layout::top_down(if rtl { Align::Max } else { Align::Min }),
+                                |ui| self.admin(ui, &mut actions),
+                            );
                         });
                     }
                 }
@@ -825,14 +949,36 @@ impl App {
     fn status_lines(&self, ui: &mut Ui) {
         let base = self.model.base();
         let st = &self.model.station;
-        let line = self.t("station-status", &[("station", FluentValue::from(st.station_id.as_str())), ("centre", FluentValue::from(st.centre.as_str()))]);
+        let line = self.t(
+            "station-status",
+            &[
+                ("station", FluentValue::from(st.station_id.as_str())),
+                ("centre", FluentValue::from(st.centre.as_str())),
+            ],
+        );
         text::paragraph(ui, &line, base, Style::body(ui));
         let waiting = self.model.awaiting_approval;
-        text::paragraph(ui, &self.t("awaiting-approval", &[("count", FluentValue::from(waiting))]), base, Style::body(ui));
+        text::paragraph(
+            ui,
+            &self.t("awaiting-approval", &[("count", FluentValue::from(waiting))]),
+            base,
+            Style::body(ui),
+        );
         // Sync: what waits in the outbox; the bar shows the share of sealed bundles sent.
         let (unsent, bytes, all) = self.model.outbox;
         let megabytes = format!("{:.1}", bytes as f64 / 1e6);
-        text::paragraph(ui, &self.t("sync-status", &[("count", FluentValue::from(unsent)), ("size", FluentValue::from(isolate(&megabytes)))]), base, Style::body(ui));
+        text::paragraph(
+            ui,
+            &self.t(
+                "sync-status",
+                &[
+                    ("count", FluentValue::from(unsent)),
+                    ("size", FluentValue::from(isolate(&megabytes))),
+                ],
+            ),
+            base,
+            Style::body(ui),
+        );
         if all > 0 {
             let sent = (all - unsent) as f32 / all as f32;
             ui.add(egui::ProgressBar::new(sent).desired_width(320.0));
@@ -846,12 +992,48 @@ impl App {
         let Some(a) = &self.model.devices else { return };
         let base = self.model.base();
         let list = a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.model.station.demo);
-        let needed: Vec<_> = list.iter().filter(|e| station_core::devices::Modality::ENROLLMENT.contains(&e.modality) && e.status != "untrusted").collect();
+        let needed: Vec<_> = list
+            .iter()
+            .filter(|e| {
+                station_core::devices::Modality::ENROLLMENT.contains(&e.modality)
+                    && e.status != "untrusted"
+            })
+            .collect();
         let ready = needed.iter().filter(|e| e.status == "ready").count() as u64;
-        text::paragraph(ui, &self.t("devices-status", &[("ready", FluentValue::from(ready)), ("total", FluentValue::from(needed.len() as u64))]), base, Style::body(ui));
-        let missing: Vec<String> = needed.iter().filter(|e| e.status != "ready").map(|e| self.t(&format!("modality-{}", e.modality.as_str()), &[])).collect();
+        text::paragraph(
+            ui,
+            &self.t(
+                "devices-status",
+                &[
+                    ("ready", FluentValue::from(ready)),
+                    ("total", FluentValue::from(needed.len() as u64)),
+                ],
+            ),
+            base,
+            Style::body(ui),
+        );
+        let missing: Vec<String> = needed
+            .iter()
+            .filter(|e| e.status != "ready")
+            .map(|e| self.t(&format!("modality-{}", e.modality.as_str()), &[]))
+            .collect();
         if !missing.is_empty() {
-            text::paragraph(ui, &self.t("devices-missing", &[("list", FluentValue::from(missing.join(if self.model.lang.rtl() { "، " } else { ", " })))]), base, Style::body(ui));
+            text::paragraph(
+                ui,
+                &self.t(
+                    "devices-missing",
+                    &[(
+                        "list",
+                        FluentValue::from(missing.join(if self.model.lang.rtl() {
+                            "، "
+                        } else {
+                            ", "
+                        })),
+                    )],
+                ),
+                base,
+                Style::body(ui),
+            );
         }
     }
 
@@ -879,19 +1061,38 @@ impl App {
             };
             let line = self.t(key, &args);
             text::paragraph(ui, &line, base, Style::body(ui));
-            let share = if p.batch_bytes > 0 { p.bytes_sent as f32 / p.batch_bytes as f32 } else { 0.0 };
+            let share =
+                if p.batch_bytes > 0 { p.bytes_sent as f32 / p.batch_bytes as f32 } else { 0.0 };
             ui.add(egui::ProgressBar::new(share.clamp(0.0, 1.0)).desired_width(320.0));
         }
         if let Some(e) = &p.last_error {
             let reason = e.get(self.model.lang).to_string();
-            text::paragraph(ui, &self.t("sync-failed", &[("reason", FluentValue::from(reason))]), base, Style { size: 18.0, color: egui::Color32::from_rgb(190, 120, 30) });
+            text::paragraph(
+                ui,
+                &self.t("sync-failed", &[("reason", FluentValue::from(reason))]),
+                base,
+                Style { size: 18.0, color: egui::Color32::from_rgb(190, 120, 30) },
+            );
         }
         if let Some(at) = p.last_success_at {
             let when = time::OffsetDateTime::from_unix_timestamp(at / 1000)
                 .ok()
-                .and_then(|t| t.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
+                .and_then(|t| {
+                    t.format(&time::macros::format_description!(
+                        "[year]-[month]-[day] [hour]:[minute]"
+                    ))
+                    .ok()
+                })
                 .unwrap_or_default();
-            text::paragraph(ui, &self.t("sync-last", &[("when", FluentValue::from(isolate(&format!("{when} UTC"))))]), base, Style::body(ui));
+            text::paragraph(
+                ui,
+                &self.t(
+                    "sync-last",
+                    &[("when", FluentValue::from(isolate(&format!("{when} UTC"))))],
+                ),
+                base,
+                Style::body(ui),
+            );
         }
     }
 
@@ -905,12 +1106,18 @@ impl App {
         let pw_label = text::paragraph(ui, &self.t("login-password", &[]), base, Style::body(ui));
         let pw = text::field(ui, &mut self.model.password, 320.0, true).labelled_by(pw_label.id);
         let enter = pw.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if text::button(ui, &self.t("login-submit", &[]), base, Style::body(ui)).clicked() || enter {
+        if text::button(ui, &self.t("login-submit", &[]), base, Style::body(ui)).clicked() || enter
+        {
             actions.push(Action::LogIn);
         }
         if let Some((ar, en)) = &self.model.message {
             let msg = if self.model.lang.rtl() { ar } else { en };
-            text::paragraph(ui, msg, base, Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) });
+            text::paragraph(
+                ui,
+                msg,
+                base,
+                Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) },
+            );
         }
     }
 
@@ -918,7 +1125,13 @@ impl App {
         let base = self.model.base();
         if let Some(s) = &self.model.session {
             let role = self.role_name(s.role);
-            let welcome = self.t("welcome", &[("user", FluentValue::from(s.username.as_str())), ("role", FluentValue::from(role))]);
+            let welcome = self.t(
+                "welcome",
+                &[
+                    ("user", FluentValue::from(s.username.as_str())),
+                    ("role", FluentValue::from(role)),
+                ],
+            );
             text::paragraph(ui, &welcome, base, Style::heading(ui));
         }
         self.status_lines(ui);
@@ -926,18 +1139,30 @@ impl App {
         let today = time::OffsetDateTime::from_unix_timestamp((self.model.clock)() / 1000)
             .map(|t| t.date().to_string())
             .unwrap_or_default();
-        text::paragraph(ui, &self.t("today", &[("date", FluentValue::from(isolate(&today)))]), base, Style::body(ui));
+        text::paragraph(
+            ui,
+            &self.t("today", &[("date", FluentValue::from(isolate(&today)))]),
+            base,
+            Style::body(ui),
+        );
         self.notice(ui);
         self.refusal(ui);
         ui.add_space(12.0);
         match self.model.session.as_ref().map(|s| s.role) {
             Some(Role::Clerk) => {
-                if text::button(ui, &self.t("new-enrollment", &[]), base, Style::body(ui)).clicked() {
+                if text::button(ui, &self.t("new-enrollment", &[]), base, Style::body(ui)).clicked()
+                {
                     actions.push(Action::NewEnrollment);
                 }
                 for (i, (id, stage)) in self.model.in_progress.iter().enumerate() {
                     let stage_name = self.t(&format!("stage-{}", stage.as_str()), &[]);
-                    let caption = self.t("resume", &[("n", FluentValue::from(i + 1)), ("stage", FluentValue::from(stage_name))]);
+                    let caption = self.t(
+                        "resume",
+                        &[
+                            ("n", FluentValue::from(i + 1)),
+                            ("stage", FluentValue::from(stage_name)),
+                        ],
+                    );
                     if text::button(ui, &caption, base, Style::body(ui)).clicked() {
                         actions.push(Action::Resume(id.clone()));
                     }
@@ -946,19 +1171,44 @@ impl App {
             Some(Role::Supervisor) => {
                 text::paragraph(ui, &self.t("queue-title", &[]), base, Style::heading(ui));
                 for p in self.model.pending.clone() {
-                    let line = self.t("queue-line", &[("sequence", FluentValue::from(p.sequence)), ("operator", FluentValue::from(p.operator.as_str())), ("exceptions", FluentValue::from(p.exceptions))]);
+                    let line = self.t(
+                        "queue-line",
+                        &[
+                            ("sequence", FluentValue::from(p.sequence)),
+                            ("operator", FluentValue::from(p.operator.as_str())),
+                            ("exceptions", FluentValue::from(p.exceptions)),
+                        ],
+                    );
                     text::paragraph(ui, &line, base, Style::body(ui));
-                    if text::button(ui, &self.t("open-one", &[("sequence", FluentValue::from(p.sequence))]), base, Style::body(ui)).clicked() {
+                    if text::button(
+                        ui,
+                        &self.t("open-one", &[("sequence", FluentValue::from(p.sequence))]),
+                        base,
+                        Style::body(ui),
+                    )
+                    .clicked()
+                    {
                         actions.push(Action::OpenReview(p.id.clone()));
                     }
-                    if text::button(ui, &self.t("reject-one", &[("sequence", FluentValue::from(p.sequence))]), base, Style::body(ui)).clicked() {
+                    if text::button(
+                        ui,
+                        &self.t("reject-one", &[("sequence", FluentValue::from(p.sequence))]),
+                        base,
+                        Style::body(ui),
+                    )
+                    .clicked()
+                    {
                         actions.push(Action::Reject(p.id.clone()));
                     }
                 }
                 if !self.model.pending.is_empty() {
-                    let label = text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
-                    text::field(ui, &mut self.model.reject_reason, 360.0, false).labelled_by(label.id);
-                    if text::button(ui, &self.t("approve-all", &[]), base, Style::body(ui)).clicked() {
+                    let label =
+                        text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
+                    text::field(ui, &mut self.model.reject_reason, 360.0, false)
+                        .labelled_by(label.id);
+                    if text::button(ui, &self.t("approve-all", &[]), base, Style::body(ui))
+                        .clicked()
+                    {
                         actions.push(Action::ApproveAll);
                     }
                 }
@@ -992,13 +1242,25 @@ impl App {
         text::paragraph(ui, &self.t("registry-news-title", &[]), base, Style::heading(ui));
         for v in &self.model.registry_news {
             let what = match (&v.refusal, &v.status) {
-                (Some((code, _)), _) => self.t("registry-refused", &[("reason", FluentValue::from(self.t(&format!("code-{code}"), &[])))]),
+                (Some((code, _)), _) => self.t(
+                    "registry-refused",
+                    &[("reason", FluentValue::from(self.t(&format!("code-{code}"), &[])))],
+                ),
                 (None, Some((status, _))) => self.t(&format!("registry-status-{status}"), &[]),
                 (None, None) => continue,
             };
-            let reason = v.status.as_ref().and_then(|s| s.1.clone()).filter(|r| !r.trim().is_empty());
-            let key = if reason.is_some() { "registry-news-line-reason" } else { "registry-news-line" };
-            let line = self.t(key, &[("sequence", FluentValue::from(v.sequence)), ("what", FluentValue::from(what)), ("reason", FluentValue::from(reason.unwrap_or_default()))]);
+            let reason =
+                v.status.as_ref().and_then(|s| s.1.clone()).filter(|r| !r.trim().is_empty());
+            let key =
+                if reason.is_some() { "registry-news-line-reason" } else { "registry-news-line" };
+            let line = self.t(
+                key,
+                &[
+                    ("sequence", FluentValue::from(v.sequence)),
+                    ("what", FluentValue::from(what)),
+                    ("reason", FluentValue::from(reason.unwrap_or_default())),
+                ],
+            );
             text::paragraph(ui, &line, base, Style::body(ui));
         }
     }
@@ -1006,7 +1268,12 @@ impl App {
     fn refusal(&self, ui: &mut Ui) {
         if let Some((ar, en)) = &self.model.message {
             let msg = if self.model.lang.rtl() { ar } else { en };
-            text::paragraph(ui, msg, self.model.base(), Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) });
+            text::paragraph(
+                ui,
+                msg,
+                self.model.base(),
+                Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) },
+            );
         }
     }
 
@@ -1026,7 +1293,12 @@ impl App {
         self.refusal(ui);
         for err in self.model.field_errors.clone() {
             let msg = if self.model.lang.rtl() { err.ar } else { err.en };
-            text::paragraph(ui, &msg, base, Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) });
+            text::paragraph(
+                ui,
+                &msg,
+                base,
+                Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) },
+            );
         }
         if let Some(pos) = self.model.undecided {
             self.undecided_ui(ui, pos, actions);
@@ -1043,7 +1315,24 @@ impl App {
             Stage::Review => {
                 let f = &self.model.form;
                 let name = f.name_ar.join(" ");
-                let summary = self.t("review-summary", &[("name", FluentValue::from(name)), ("id", FluentValue::from(isolate(&station_text::digits::normalize_digits(&f.national_id)))), ("date", FluentValue::from(isolate(&station_text::digits::normalize_digits(&f.date_of_birth))))]);
+                let summary = self.t(
+                    "review-summary",
+                    &[
+                        ("name", FluentValue::from(name)),
+                        (
+                            "id",
+                            FluentValue::from(isolate(&station_text::digits::normalize_digits(
+                                &f.national_id,
+                            ))),
+                        ),
+                        (
+                            "date",
+                            FluentValue::from(isolate(&station_text::digits::normalize_digits(
+                                &f.date_of_birth,
+                            ))),
+                        ),
+                    ],
+                );
                 text::paragraph(ui, &summary, base, Style::body(ui));
                 self.step_button(ui, "review-confirm", actions);
             }
@@ -1066,17 +1355,45 @@ impl App {
     /// "Step n of 10: stage", then a line for each position captured or excepted so far.
     fn step_header_ui(&self, ui: &mut Ui, stage: Stage, last: &[String]) {
         let base = self.model.base();
-        let steps = [Stage::Consent, Stage::Demographics, Stage::Documents, Stage::Face, Stage::RightFour, Stage::LeftFour, Stage::Thumbs, Stage::Irises, Stage::Review, Stage::Sign];
+        let steps = [
+            Stage::Consent,
+            Stage::Demographics,
+            Stage::Documents,
+            Stage::Face,
+            Stage::RightFour,
+            Stage::LeftFour,
+            Stage::Thumbs,
+            Stage::Irises,
+            Stage::Review,
+            Stage::Sign,
+        ];
         let n = steps.iter().position(|s| *s == stage).map_or(steps.len(), |i| i + 1);
         let stage_name = self.t(&format!("stage-{}", stage.as_str()), &[]);
-        let header = self.t("step-of", &[("n", FluentValue::from(n)), ("total", FluentValue::from(steps.len())), ("stage", FluentValue::from(stage_name))]);
+        let header = self.t(
+            "step-of",
+            &[
+                ("n", FluentValue::from(n)),
+                ("total", FluentValue::from(steps.len())),
+                ("stage", FluentValue::from(stage_name)),
+            ],
+        );
         text::paragraph(ui, &header, base, Style::heading(ui));
         for l in last {
             let parts: Vec<&str> = l.split('|').collect();
             let pos = self.t(&format!("pos-{}", parts.get(1).unwrap_or(&"")), &[]);
             let line = match parts.as_slice() {
-                ["x", _, reason] => self.t("excepted-line", &[("position", FluentValue::from(pos)), ("reason", FluentValue::from(*reason))]),
-                ["q", _, q, r] => self.t("captured-line", &[("position", FluentValue::from(pos)), ("quality", FluentValue::from(*q)), ("retries", FluentValue::from(*r))]),
+                ["x", _, reason] => self.t(
+                    "excepted-line",
+                    &[("position", FluentValue::from(pos)), ("reason", FluentValue::from(*reason))],
+                ),
+                ["q", _, q, r] => self.t(
+                    "captured-line",
+                    &[
+                        ("position", FluentValue::from(pos)),
+                        ("quality", FluentValue::from(*q)),
+                        ("retries", FluentValue::from(*r)),
+                    ],
+                ),
                 _ => continue,
             };
             text::paragraph(ui, &line, base, Style::body(ui));
@@ -1085,17 +1402,32 @@ impl App {
 
     /// A position still failing after its retries: keep the best attempt, or an exception with
     /// its kind and reason.
-    fn undecided_ui(&mut self, ui: &mut Ui, pos: schemas::manifest::Position, actions: &mut Vec<Action>) {
+    fn undecided_ui(
+        &mut self,
+        ui: &mut Ui,
+        pos: schemas::manifest::Position,
+        actions: &mut Vec<Action>,
+    ) {
         let base = self.model.base();
         let position = self.t(&format!("pos-{}", position_name(pos)), &[]);
-        text::paragraph(ui, &self.t("undecided", &[("position", FluentValue::from(position))]), base, Style::body(ui));
+        text::paragraph(
+            ui,
+            &self.t("undecided", &[("position", FluentValue::from(position))]),
+            base,
+            Style::body(ui),
+        );
         if text::button(ui, &self.t("accept-best", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::AcceptBest);
         }
         let label = text::paragraph(ui, &self.t("exception-reason", &[]), base, Style::body(ui));
         text::field(ui, &mut self.model.exception_reason, 360.0, false).labelled_by(label.id);
         use schemas::manifest::ExceptionKind as K;
-        for (key, kind) in [("exception-missing", K::Missing), ("exception-amputated", K::Amputated), ("exception-bandaged", K::Bandaged), ("exception-unusable", K::Unusable)] {
+        for (key, kind) in [
+            ("exception-missing", K::Missing),
+            ("exception-amputated", K::Amputated),
+            ("exception-bandaged", K::Bandaged),
+            ("exception-unusable", K::Unusable),
+        ] {
             if text::button(ui, &self.t(key, &[]), base, Style::body(ui)).clicked() {
                 actions.push(Action::Except(kind));
             }
@@ -1105,7 +1437,10 @@ impl App {
     fn consent_ui(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let base = self.model.base();
         let version = self.model.station.config.consent_notice_version.clone();
-        let notice = station_text::consent::notice(&version, self.model.lang).unwrap_or_else(|| self.t("consent-notice-unknown", &[("version", FluentValue::from(version.clone()))]));
+        let notice =
+            station_text::consent::notice(&version, self.model.lang).unwrap_or_else(|| {
+                self.t("consent-notice-unknown", &[("version", FluentValue::from(version.clone()))])
+            });
         text::paragraph(ui, &notice, base, Style::body(ui));
         if text::button(ui, &self.t("consent-accept", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::Consent(true));
@@ -1135,7 +1470,8 @@ impl App {
         text::paragraph(ui, &self.t("field-sex", &[]), base, Style::body(ui));
         for (key, value) in [("sex-female", "female"), ("sex-male", "male")] {
             let chosen = self.model.form.sex == value;
-            let caption = if chosen { format!("• {} •", self.t(key, &[])) } else { self.t(key, &[]) };
+            let caption =
+                if chosen { format!("• {} •", self.t(key, &[])) } else { self.t(key, &[]) };
             if text::button(ui, &caption, base, Style::body(ui)).clicked() {
                 actions.push(Action::SetSex(value));
             }
@@ -1154,14 +1490,21 @@ impl App {
         let base = self.model.base();
         self.step_button(ui, "capture", actions);
         let auto = self.model.station.config.capture.quality.auto_capture_frames;
-        if stage == Stage::Face && self.model.live.as_ref().is_some_and(|l| l.auto_capture_due(auto)) {
+        if stage == Stage::Face
+            && self.model.live.as_ref().is_some_and(|l| l.auto_capture_due(auto))
+        {
             // Good for long enough: the camera captures without the clerk's press.
             self.model.live = None;
             actions.push(Action::Advance);
         }
         if let Some(live) = &self.model.live {
             let instruction = self.t(&format!("instr-{}", live.verdict.instruction.key()), &[]);
-            text::paragraph(ui, &instruction, base, Style { size: 22.0, color: egui::Color32::from_rgb(30, 90, 200) });
+            text::paragraph(
+                ui,
+                &instruction,
+                base,
+                Style { size: 22.0, color: egui::Color32::from_rgb(30, 90, 200) },
+            );
             let tex = self.preview.update(ui, live).clone();
             live::preview(ui, &tex, live, egui::vec2(480.0, 300.0));
         }
@@ -1169,7 +1512,12 @@ impl App {
             let threshold = self.model.station.config.capture.finger_threshold;
             live::hand_diagram(ui, &self.model.fingers, live::fingers_of(stage), threshold);
             let retries = self.model.station.config.capture.max_retries;
-            text::paragraph(ui, &self.t("retries-allowed", &[("count", FluentValue::from(retries))]), base, Style::body(ui));
+            text::paragraph(
+                ui,
+                &self.t("retries-allowed", &[("count", FluentValue::from(retries))]),
+                base,
+                Style::body(ui),
+            );
         }
     }
 }
@@ -1187,13 +1535,19 @@ impl App {
         if let Ok((n, dark)) = slip.qr() {
             let module = 5.0;
             let side = (n as f32 + 8.0) * module;
-            let (rect, response) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+            let (rect, response) =
+                ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
             let painter = ui.painter_at(rect);
             painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
             for (i, d) in dark.iter().enumerate() {
                 if *d {
-                    let min = rect.min + egui::vec2((4 + i % n) as f32 * module, (4 + i / n) as f32 * module);
-                    painter.rect_filled(egui::Rect::from_min_size(min, egui::vec2(module, module)), 0.0, egui::Color32::BLACK);
+                    let min = rect.min
+                        + egui::vec2((4 + i % n) as f32 * module, (4 + i / n) as f32 * module);
+                    painter.rect_filled(
+                        egui::Rect::from_min_size(min, egui::vec2(module, module)),
+                        0.0,
+                        egui::Color32::BLACK,
+                    );
                 }
             }
             let label = self.t("slip-qr", &[]);
@@ -1217,7 +1571,10 @@ impl Model {
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
-        if self.kiosk && ui.ctx().input(|i| i.viewport().close_requested()) && !self.model.may_close() {
+        if self.kiosk
+            && ui.ctx().input(|i| i.viewport().close_requested())
+            && !self.model.may_close()
+        {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
         self.frame(ui);
@@ -1225,18 +1582,24 @@ impl eframe::App for App {
             // The applicant's screen: its own window; in kiosk mode fullscreen on the second
             // monitor (the one facing the applicant). Without a second monitor winit leaves it
             // an ordinary window on the first.
-            let mut builder = egui::ViewportBuilder::default().with_title("Hukumati — applicant").with_inner_size([900.0, 700.0]);
+            let mut builder = egui::ViewportBuilder::default()
+                .with_title("Hukumati — applicant")
+                .with_inner_size([900.0, 700.0]);
             if self.kiosk {
                 builder = builder.with_monitor(1).with_decorations(false).with_close_button(false);
             }
             let kiosk = self.kiosk;
-            ui.ctx().show_viewport_immediate(egui::ViewportId::from_hash_of("applicant"), builder, |ui, _class| {
-                // The applicant cannot close their window either.
-                if kiosk && ui.ctx().input(|i| i.viewport().close_requested()) {
-                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
-                }
-                self.draw_applicant(ui)
-            });
+            ui.ctx().show_viewport_immediate(
+                egui::ViewportId::from_hash_of("applicant"),
+                builder,
+                |ui, _class| {
+                    // The applicant cannot close their window either.
+                    if kiosk && ui.ctx().input(|i| i.viewport().close_requested()) {
+                        ui.ctx().send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                    }
+                    self.draw_applicant(ui)
+                },
+            );
         }
     }
 }
@@ -1245,11 +1608,19 @@ impl eframe::App for App {
 /// camera preview near 30 frames per second where wgpu did not).
 pub fn run_native(model: Model, kiosk: bool) -> Result<(), String> {
     let tr = Translations::load().map_err(|e| e.to_string())?;
-    let mut viewport = egui::ViewportBuilder::default().with_title("Hukumati").with_inner_size([1280.0, 800.0]).with_app_id("ps.hukumati.station");
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Hukumati")
+        .with_inner_size([1280.0, 800.0])
+        .with_app_id("ps.hukumati.station");
     if kiosk {
-        viewport = viewport.with_monitor(0).with_fullscreen(true).with_decorations(false).with_close_button(false);
+        viewport = viewport
+            .with_monitor(0)
+            .with_fullscreen(true)
+            .with_decorations(false)
+            .with_close_button(false);
     }
-    let options = eframe::NativeOptions { renderer: eframe::Renderer::Glow, viewport, ..Default::default() };
+    let options =
+        eframe::NativeOptions { renderer: eframe::Renderer::Glow, viewport, ..Default::default() };
     eframe::run_native(
         "Hukumati",
         options,

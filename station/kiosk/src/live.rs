@@ -2,12 +2,15 @@
 //! (judged on [`station_quality::Judge`]'s thread), and the hand diagram of the 4-4-2 fingerprint
 //! capture.
 
-use egui::{Color32, CornerRadius, Pos2, Rect, Stroke, StrokeKind, TextureHandle, TextureOptions, Ui, Vec2, pos2, vec2};
+use egui::{
+    Color32, CornerRadius, Pos2, Rect, Stroke, StrokeKind, TextureHandle, TextureOptions, Ui, Vec2,
+    pos2, vec2,
+};
 use schemas::manifest::{ExceptionKind, Position};
 
 use super::Model;
-use station_quality::{self as quality, Verdict};
 use station_core::workflow::{CaptureData, Stage};
+use station_quality::{self as quality, Verdict};
 
 /// The latest preview frame of the current step and what it shows.
 pub struct Live {
@@ -63,15 +66,27 @@ impl Model {
             None => self.live = None,
             Some(Ok(frame)) if !frame.image.is_well_formed() => {
                 // A real device may send a short or odd frame: say so, keep the last good one.
-                let detail = format!("{}x{}x{}, {} bytes", frame.image.width, frame.image.height, frame.image.channels, frame.image.data.len());
-                self.message = Some(station_text::i18n::both("device-bad-frame", &[("detail", fluent_bundle::FluentValue::from(detail))]));
+                let detail = format!(
+                    "{}x{}x{}, {} bytes",
+                    frame.image.width,
+                    frame.image.height,
+                    frame.image.channels,
+                    frame.image.data.len()
+                );
+                self.message = Some(station_text::i18n::both(
+                    "device-bad-frame",
+                    &[("detail", fluent_bundle::FluentValue::from(detail))],
+                ));
             }
             Some(Ok(frame)) => {
                 if self.judge.is_none() {
                     match quality::Judge::start() {
                         Ok(j) => self.judge = Some(j),
                         Err(err) => {
-                            self.message = Some(station_text::i18n::both("preview-judge-stopped", &[("error", fluent_bundle::FluentValue::from(err.to_string()))]));
+                            self.message = Some(station_text::i18n::both(
+                                "preview-judge-stopped",
+                                &[("error", fluent_bundle::FluentValue::from(err.to_string()))],
+                            ));
                             return;
                         }
                     }
@@ -80,25 +95,40 @@ impl Model {
                 // A new capture step (of this enrollment or another), or a device that counts its
                 // frames from the start again: nothing carries over from the frames before.
                 let step = (e.id.clone(), stage);
-                let recounted = self.live.as_ref().is_some_and(|l| frame.sequence < l.frame.sequence);
+                let recounted =
+                    self.live.as_ref().is_some_and(|l| frame.sequence < l.frame.sequence);
                 if self.judged_step.as_ref() != Some(&step) || recounted {
                     judge.restart();
                     self.live = None;
                     self.judged_step = Some(step);
                 }
-                if self.live.as_ref().is_some_and(|l| l.frame.sequence == frame.sequence && l.judged == frame.sequence) {
+                if self.live.as_ref().is_some_and(|l| {
+                    l.frame.sequence == frame.sequence && l.judged == frame.sequence
+                }) {
                     // Nothing new from the device since the last refresh.
                     return;
                 }
                 if self.live.as_ref().is_none_or(|l| l.frame.sequence != frame.sequence) {
-                    judge.give(&frame.image, frame.sequence, stage == Stage::Face, &self.station.config.capture.quality.face);
+                    judge.give(
+                        &frame.image,
+                        frame.sequence,
+                        stage == Stage::Face,
+                        &self.station.config.capture.quality.face,
+                    );
                 }
-                let got = if self.wait_for_verdict { judge.wait(frame.sequence, VERDICT_WAIT) } else { judge.take() };
+                let got = if self.wait_for_verdict {
+                    judge.wait(frame.sequence, VERDICT_WAIT)
+                } else {
+                    judge.take()
+                };
                 let judged = match got {
                     Ok(j) => j,
                     Err(err) => {
                         // Said, and a new thread is started at the next frame.
-                        self.message = Some(station_text::i18n::both("preview-judge-stopped", &[("error", fluent_bundle::FluentValue::from(err.to_string()))]));
+                        self.message = Some(station_text::i18n::both(
+                            "preview-judge-stopped",
+                            &[("error", fluent_bundle::FluentValue::from(err.to_string()))],
+                        ));
                         self.judge = None;
                         self.judged_step = None;
                         return;
@@ -111,9 +141,12 @@ impl Model {
                             let b = p.both();
                             self.message = Some((b.ar, b.en));
                         }
-                        let ready = j.verdict.instruction == quality::Instruction::Ready && j.verdict.problem.is_none();
-                        let steady = if ready { live.as_ref().map_or(0, |l| l.steady) + 1 } else { 0 };
-                        *live = Some(Live { frame, verdict: j.verdict, judged: j.sequence, steady });
+                        let ready = j.verdict.instruction == quality::Instruction::Ready
+                            && j.verdict.problem.is_none();
+                        let steady =
+                            if ready { live.as_ref().map_or(0, |l| l.steady) + 1 } else { 0 };
+                        *live =
+                            Some(Live { frame, verdict: j.verdict, judged: j.sequence, steady });
                     }
                     // The newest frame is shown at once, with the last verdict until its own comes.
                     (None, Some(l)) => l.frame = frame,
@@ -121,7 +154,10 @@ impl Model {
                 }
             }
             Some(Err(err)) => {
-                self.message = Some(station_text::i18n::both("device-not-answering", &[("error", fluent_bundle::FluentValue::from(err.to_string()))]));
+                self.message = Some(station_text::i18n::both(
+                    "device-not-answering",
+                    &[("error", fluent_bundle::FluentValue::from(err.to_string()))],
+                ));
             }
         }
     }
@@ -135,7 +171,11 @@ impl Model {
                 for x in c.samples {
                     let mark = match &x.exception {
                         Some(ex) => Mark::Excepted(ex.kind),
-                        None => Mark::Captured { quality: x.quality.as_ref().map(|q| q.score), retries: x.retries, forced: x.forced },
+                        None => Mark::Captured {
+                            quality: x.quality.as_ref().map(|q| q.score),
+                            retries: x.retries,
+                            forced: x.forced,
+                        },
                     };
                     self.fingers.push((x.position, mark));
                 }
@@ -163,13 +203,23 @@ pub struct PreviewTexture {
 impl PreviewTexture {
     pub fn update(&mut self, ui: &Ui, live: &Live) -> &TextureHandle {
         let f = &live.frame;
-        let fresh = self.texture.as_ref().is_none_or(|t| t.size() != [f.image.width as usize, f.image.height as usize]);
+        let fresh = self
+            .texture
+            .as_ref()
+            .is_none_or(|t| t.size() != [f.image.width as usize, f.image.height as usize]);
         if fresh {
-            self.texture = Some(ui.ctx().load_texture("live-preview", color_image(f.image.width, f.image.height, f.image.channels, &f.image.data), TextureOptions::LINEAR));
+            self.texture = Some(ui.ctx().load_texture(
+                "live-preview",
+                color_image(f.image.width, f.image.height, f.image.channels, &f.image.data),
+                TextureOptions::LINEAR,
+            ));
         } else if self.sequence != f.sequence
             && let Some(t) = &mut self.texture
         {
-            t.set(color_image(f.image.width, f.image.height, f.image.channels, &f.image.data), TextureOptions::LINEAR);
+            t.set(
+                color_image(f.image.width, f.image.height, f.image.channels, &f.image.data),
+                TextureOptions::LINEAR,
+            );
         }
         self.sequence = f.sequence;
         self.texture.as_ref().expect("set above")
@@ -184,20 +234,46 @@ pub fn preview(ui: &mut Ui, texture: &TextureHandle, live: &Live, max: Vec2) -> 
     let scale = (max.x / w).min(max.y / h);
     let (rect, _) = ui.allocate_exact_size(vec2(w * scale, h * scale), egui::Sense::hover());
     let painter = ui.painter_at(rect);
-    painter.image(texture.id(), rect, Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)), Color32::WHITE);
+    painter.image(
+        texture.id(),
+        rect,
+        Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
+        Color32::WHITE,
+    );
     let ready = live.verdict.instruction == quality::Instruction::Ready;
-    let colour = if ready { Color32::from_rgb(40, 170, 80) } else { Color32::from_rgb(235, 150, 20) };
-    let map = |b: [f32; 4]| Rect::from_min_size(rect.min + vec2(b[0] * scale, b[1] * scale), vec2(b[2] * scale, b[3] * scale));
+    let colour =
+        if ready { Color32::from_rgb(40, 170, 80) } else { Color32::from_rgb(235, 150, 20) };
+    let map = |b: [f32; 4]| {
+        Rect::from_min_size(
+            rect.min + vec2(b[0] * scale, b[1] * scale),
+            vec2(b[2] * scale, b[3] * scale),
+        )
+    };
     painter.rect_stroke(rect, CornerRadius::ZERO, Stroke::new(4.0, colour), StrokeKind::Inside);
     if let Some(g) = live.verdict.guide {
         let r = map(g);
-        painter.add(egui::Shape::ellipse_stroke(r.center(), r.size() / 2.0, Stroke::new(2.0, colour)));
+        painter.add(egui::Shape::ellipse_stroke(
+            r.center(),
+            r.size() / 2.0,
+            Stroke::new(2.0, colour),
+        ));
     }
     if let Some(f) = live.verdict.face {
-        painter.rect_stroke(map(f), CornerRadius::ZERO, Stroke::new(2.0, Color32::from_rgb(60, 140, 240)), StrokeKind::Outside);
+        painter.rect_stroke(
+            map(f),
+            CornerRadius::ZERO,
+            Stroke::new(2.0, Color32::from_rgb(60, 140, 240)),
+            StrokeKind::Outside,
+        );
     }
     if let Some(e) = live.verdict.eyes {
-        painter.line_segment([rect.min + vec2(e[0] * scale, e[1] * scale), rect.min + vec2(e[2] * scale, e[3] * scale)], Stroke::new(2.0, Color32::from_rgb(60, 140, 240)));
+        painter.line_segment(
+            [
+                rect.min + vec2(e[0] * scale, e[1] * scale),
+                rect.min + vec2(e[2] * scale, e[3] * scale),
+            ],
+            Stroke::new(2.0, Color32::from_rgb(60, 140, 240)),
+        );
     }
     rect
 }
@@ -217,34 +293,65 @@ pub fn hand_diagram(ui: &mut Ui, marks: &[(Position, Mark)], current: &[Position
     let lengths = [52.0, 66.0, 72.0, 64.0, 44.0];
     for (h, hand) in [left, right].iter().enumerate() {
         let x0 = rect.left() + 10.0 + h as f32 * 210.0;
-        let palm = Rect::from_min_size(pos2(x0 + (if h == 0 { 0.0 } else { 40.0 }), rect.top() + 90.0), vec2(150.0, 80.0));
+        let palm = Rect::from_min_size(
+            pos2(x0 + (if h == 0 { 0.0 } else { 40.0 }), rect.top() + 90.0),
+            vec2(150.0, 80.0),
+        );
         painter.rect_filled(palm, CornerRadius::same(18), Color32::from_gray(215));
         for (i, pos) in hand.iter().enumerate() {
             let thumb = matches!(pos, LeftThumb | RightThumb);
             let len = if h == 0 { lengths[i] } else { lengths[4 - i] };
-            let x = if thumb { if h == 0 { palm.right() + 8.0 } else { palm.left() - 34.0 } } else { palm.left() + 8.0 + (if h == 0 { i } else { i - 1 }) as f32 * 36.0 };
+            let x = if thumb {
+                if h == 0 { palm.right() + 8.0 } else { palm.left() - 34.0 }
+            } else {
+                palm.left() + 8.0 + (if h == 0 { i } else { i - 1 }) as f32 * 36.0
+            };
             let top = if thumb { palm.top() + 10.0 } else { palm.top() - len };
             let finger = Rect::from_min_size(pos2(x, top), vec2(26.0, len + 12.0));
             let mark = marks.iter().find(|(p, _)| p == pos).map(|(_, m)| *m);
             let fill = match mark {
                 Some(Mark::Captured { forced: true, .. }) => Color32::from_rgb(240, 170, 40),
-                Some(Mark::Captured { quality: Some(q), .. }) if q < threshold => Color32::from_rgb(240, 170, 40),
+                Some(Mark::Captured { quality: Some(q), .. }) if q < threshold => {
+                    Color32::from_rgb(240, 170, 40)
+                }
                 Some(Mark::Captured { .. }) => Color32::from_rgb(70, 180, 100),
                 Some(Mark::Excepted(_)) => Color32::from_gray(140),
                 None => Color32::from_gray(238),
             };
             painter.rect_filled(finger, CornerRadius::same(13), fill);
-            let outline = if current.contains(pos) { Stroke::new(3.0, Color32::from_rgb(40, 110, 230)) } else { Stroke::new(1.0, Color32::from_gray(120)) };
+            let outline = if current.contains(pos) {
+                Stroke::new(3.0, Color32::from_rgb(40, 110, 230))
+            } else {
+                Stroke::new(1.0, Color32::from_gray(120))
+            };
             painter.rect_stroke(finger, CornerRadius::same(13), outline, StrokeKind::Outside);
             let centre: Pos2 = finger.center();
             match mark {
                 Some(Mark::Captured { quality: Some(q), .. }) => {
-                    painter.text(centre, egui::Align2::CENTER_CENTER, q.to_string(), egui::FontId::proportional(14.0), Color32::BLACK);
+                    painter.text(
+                        centre,
+                        egui::Align2::CENTER_CENTER,
+                        q.to_string(),
+                        egui::FontId::proportional(14.0),
+                        Color32::BLACK,
+                    );
                 }
                 Some(Mark::Excepted(_)) => {
                     let s = Stroke::new(2.5, Color32::from_rgb(170, 30, 30));
-                    painter.line_segment([finger.left_top() + vec2(4.0, 8.0), finger.right_bottom() - vec2(4.0, 8.0)], s);
-                    painter.line_segment([finger.right_top() + vec2(-4.0, 8.0), finger.left_bottom() + vec2(4.0, -8.0)], s);
+                    painter.line_segment(
+                        [
+                            finger.left_top() + vec2(4.0, 8.0),
+                            finger.right_bottom() - vec2(4.0, 8.0),
+                        ],
+                        s,
+                    );
+                    painter.line_segment(
+                        [
+                            finger.right_top() + vec2(-4.0, 8.0),
+                            finger.left_bottom() + vec2(4.0, -8.0),
+                        ],
+                        s,
+                    );
                 }
                 _ => {}
             }

@@ -17,10 +17,10 @@ use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::page::PageSettings;
 use krilla::text::{Font, TextDirection};
 
+use schemas::manifest::Manifest;
 use station_text::bidi::{self, Base, isolate};
 use station_text::i18n::{Lang, Translations};
 use station_text::messages::{Explain, Message};
-use schemas::manifest::Manifest;
 
 /// What the slip says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,9 @@ impl Explain for SlipError {
 impl Slip {
     /// The slip of a signed enrollment, from its manifest.
     pub fn from_manifest(m: &Manifest) -> Slip {
-        let date = time::OffsetDateTime::from_unix_timestamp(m.times.signed_at.div_euclid(1000)).map(|t| t.date().to_string()).unwrap_or_default();
+        let date = time::OffsetDateTime::from_unix_timestamp(m.times.signed_at.div_euclid(1000))
+            .map(|t| t.date().to_string())
+            .unwrap_or_default();
         Slip {
             enrollment_id: m.bundle_id.clone(),
             sequence: m.station.sequence,
@@ -79,14 +81,26 @@ impl Slip {
             tr.text(lang, "slip-name", &[("name", FluentValue::from(name))]),
             tr.text(lang, "slip-id", &[("id", v(&self.enrollment_id))]),
             tr.text(lang, "slip-date", &[("date", v(&self.date))]),
-            tr.text(lang, "slip-centre", &[("centre", v(&self.centre)), ("station", v(&self.station)), ("sequence", FluentValue::from(self.sequence))]),
+            tr.text(
+                lang,
+                "slip-centre",
+                &[
+                    ("centre", v(&self.centre)),
+                    ("station", v(&self.station)),
+                    ("sequence", FluentValue::from(self.sequence)),
+                ],
+            ),
             tr.text(lang, "slip-next", &[]),
         ]
     }
 
     /// The QR code of the enrollment id: side length in modules and dark modules row by row.
     pub fn qr(&self) -> Result<(usize, Vec<bool>), SlipError> {
-        let code = qrcode::QrCode::with_error_correction_level(self.enrollment_id.as_bytes(), qrcode::EcLevel::M).map_err(|e| SlipError::Qr(e.to_string()))?;
+        let code = qrcode::QrCode::with_error_correction_level(
+            self.enrollment_id.as_bytes(),
+            qrcode::EcLevel::M,
+        )
+        .map_err(|e| SlipError::Qr(e.to_string()))?;
         let dark = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
         Ok((code.width(), dark))
     }
@@ -97,7 +111,9 @@ impl Slip {
         let (w, h) = (420.0_f32, 595.0_f32);
         let margin = 32.0;
         let mut doc = Document::new();
-        let mut page = doc.start_page_with(PageSettings::from_wh(w, h).ok_or_else(|| SlipError::Pdf("page size".into()))?);
+        let mut page = doc.start_page_with(
+            PageSettings::from_wh(w, h).ok_or_else(|| SlipError::Pdf("page size".into()))?,
+        );
         let mut surface = page.surface();
         let mut y = margin;
         for (lang, base) in [(Lang::Ar, Base::Rtl), (Lang::En, Base::Ltr)] {
@@ -110,7 +126,11 @@ impl Slip {
                     let width: f32 = pieces.iter().map(|p| fonts.piece_width(p, size)).sum();
                     let mut x = if l.rtl { w - margin - width } else { margin };
                     for p in &pieces {
-                        let (font, dir) = if p.rtl { (fonts.arabic.clone(), TextDirection::RightToLeft) } else { (fonts.latin.clone(), TextDirection::LeftToRight) };
+                        let (font, dir) = if p.rtl {
+                            (fonts.arabic.clone(), TextDirection::RightToLeft)
+                        } else {
+                            (fonts.latin.clone(), TextDirection::LeftToRight)
+                        };
                         surface.draw_text(Point::from_xy(x, y), font, size, &p.text, false, dir);
                         x += fonts.piece_width(p, size);
                     }
@@ -126,7 +146,12 @@ impl Slip {
         let mut pb = PathBuilder::new();
         for (i, d) in dark.iter().enumerate() {
             if *d
-                && let Some(r) = Rect::from_xywh(left + (i % n) as f32 * module, top + (i / n) as f32 * module, module, module)
+                && let Some(r) = Rect::from_xywh(
+                    left + (i % n) as f32 * module,
+                    top + (i / n) as f32 * module,
+                    module,
+                    module,
+                )
             {
                 pb.push_rect(r);
             }
@@ -152,7 +177,8 @@ impl PdfFonts {
     fn new() -> Result<PdfFonts, SlipError> {
         let bad = |what: &str| SlipError::Pdf(format!("the vendored {what} font does not load"));
         Ok(PdfFonts {
-            arabic: Font::new(station_text::fonts::ARABIC.into(), 0).ok_or_else(|| bad("Arabic"))?,
+            arabic: Font::new(station_text::fonts::ARABIC.into(), 0)
+                .ok_or_else(|| bad("Arabic"))?,
             latin: Font::new(station_text::fonts::LATIN.into(), 0).ok_or_else(|| bad("Latin"))?,
             arabic_face: station_text::fonts::face(true).ok_or_else(|| bad("Arabic"))?,
             latin_face: station_text::fonts::face(false).ok_or_else(|| bad("Latin"))?,
@@ -162,11 +188,24 @@ impl PdfFonts {
     /// A line's runs from left to right, right-to-left runs split where the Arabic font has no
     /// glyph (those pieces are drawn in the Latin font, left to right).
     fn pieces(&self, line: &bidi::Line) -> Vec<bidi::Run> {
-        line.runs.iter().flat_map(|r| if r.rtl { bidi::split_by_font(r, &mut |c| self.arabic_face.glyph_index(c).is_some()) } else { vec![r.clone()] }).collect()
+        line.runs
+            .iter()
+            .flat_map(|r| {
+                if r.rtl {
+                    bidi::split_by_font(r, &mut |c| self.arabic_face.glyph_index(c).is_some())
+                } else {
+                    vec![r.clone()]
+                }
+            })
+            .collect()
     }
 
     fn piece_width(&self, run: &bidi::Run, size: f32) -> f32 {
-        let (face, dir) = if run.rtl { (self.arabic_face, rustybuzz::Direction::RightToLeft) } else { (self.latin_face, rustybuzz::Direction::LeftToRight) };
+        let (face, dir) = if run.rtl {
+            (self.arabic_face, rustybuzz::Direction::RightToLeft)
+        } else {
+            (self.latin_face, rustybuzz::Direction::LeftToRight)
+        };
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(&run.text);
         buf.set_direction(dir);
@@ -190,7 +229,12 @@ pub fn print(pdf: &[u8]) -> Result<(), SlipError> {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .map_err(|e| SlipError::Print(format!("no printing system (CUPS `lp`): {e}")))?;
-    child.stdin.take().ok_or_else(|| SlipError::Print("lp has no input".into()))?.write_all(pdf).map_err(|e| SlipError::Print(e.to_string()))?;
+    child
+        .stdin
+        .take()
+        .ok_or_else(|| SlipError::Print("lp has no input".into()))?
+        .write_all(pdf)
+        .map_err(|e| SlipError::Print(e.to_string()))?;
     let out = child.wait_with_output().map_err(|e| SlipError::Print(e.to_string()))?;
     if !out.status.success() {
         return Err(SlipError::Print(String::from_utf8_lossy(&out.stderr).trim().to_string()));

@@ -51,7 +51,11 @@ impl Model {
         let m = &opened.manifest;
         let mut samples = Vec::new();
         for sample in &m.samples {
-            let image = decoded.iter().find(|(r, _)| r.position == sample.position).and_then(|(_, px)| px.as_ref()).map(|p| (p.width, p.height, p.channels, p.data.clone()));
+            let image = decoded
+                .iter()
+                .find(|(r, _)| r.position == sample.position)
+                .and_then(|(_, px)| px.as_ref())
+                .map(|p| (p.width, p.height, p.channels, p.data.clone()));
             samples.push(ReviewSample {
                 position: sample.position,
                 quality: sample.quality.as_ref().map(|q| q.score),
@@ -108,14 +112,35 @@ impl App {
                     .samples
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| s.image.as_ref().map(|(w, h, c, d)| ui.ctx().load_texture(format!("review-{i}"), live::color_image(*w, *h, *c, d), TextureOptions::LINEAR)))
+                    .map(|(i, s)| {
+                        s.image.as_ref().map(|(w, h, c, d)| {
+                            ui.ctx().load_texture(
+                                format!("review-{i}"),
+                                live::color_image(*w, *h, *c, d),
+                                TextureOptions::LINEAR,
+                            )
+                        })
+                    })
                     .collect(),
             };
         }
-        let title = self.t("review-title", &[("sequence", FluentValue::from(r.sequence)), ("operator", FluentValue::from(r.operator.as_str()))]);
+        let title = self.t(
+            "review-title",
+            &[
+                ("sequence", FluentValue::from(r.sequence)),
+                ("operator", FluentValue::from(r.operator.as_str())),
+            ],
+        );
         text::paragraph(ui, &title, base, Style::heading(ui));
         let name = if self.model.lang.rtl() { &r.name_ar } else { &r.name_latin };
-        let summary = self.t("review-summary", &[("name", FluentValue::from(name.as_str())), ("id", FluentValue::from(isolate(&r.national_id))), ("date", FluentValue::from(isolate(&r.date_of_birth)))]);
+        let summary = self.t(
+            "review-summary",
+            &[
+                ("name", FluentValue::from(name.as_str())),
+                ("id", FluentValue::from(isolate(&r.national_id))),
+                ("date", FluentValue::from(isolate(&r.date_of_birth))),
+            ],
+        );
         text::paragraph(ui, &summary, base, Style::body(ui));
         self.refusal(ui);
         let id = r.id.clone();
@@ -126,19 +151,46 @@ impl App {
             .map(|s| {
                 let pos = self.t(&format!("pos-{}", super::position_name(s.position)), &[]);
                 match (&s.exception, s.quality) {
-                    (Some(reason), _) => (self.t("excepted-line", &[("position", FluentValue::from(pos)), ("reason", FluentValue::from(reason.as_str()))]), None),
+                    (Some(reason), _) => (
+                        self.t(
+                            "excepted-line",
+                            &[
+                                ("position", FluentValue::from(pos)),
+                                ("reason", FluentValue::from(reason.as_str())),
+                            ],
+                        ),
+                        None,
+                    ),
                     (None, q) => {
                         let q = q.map(|q| q.to_string()).unwrap_or_else(|| "-".into());
                         let key = if s.forced { "forced-line" } else { "quality-line" };
-                        let line = self.t(key, &[("position", FluentValue::from(pos)), ("quality", FluentValue::from(q))]);
-                        (line, s.station_quality.map(|own| self.t("station-quality-line", &[("quality", FluentValue::from(own))])))
+                        let line = self.t(
+                            key,
+                            &[
+                                ("position", FluentValue::from(pos)),
+                                ("quality", FluentValue::from(q)),
+                            ],
+                        );
+                        (
+                            line,
+                            s.station_quality.map(|own| {
+                                self.t(
+                                    "station-quality-line",
+                                    &[("quality", FluentValue::from(own))],
+                                )
+                            }),
+                        )
                     }
                 }
             })
             .collect();
         let rtl = self.model.lang.rtl();
         let layout = egui::Layout::left_to_right(egui::Align::TOP).with_main_wrap(true);
-        let layout = if rtl { egui::Layout::right_to_left(egui::Align::TOP).with_main_wrap(true) } else { layout };
+        let layout = if rtl {
+            egui::Layout::right_to_left(egui::Align::TOP).with_main_wrap(true)
+        } else {
+            layout
+        };
         ui.with_layout(layout, |ui| {
             for (i, (line, second)) in lines.iter().enumerate() {
                 ui.allocate_ui(egui::vec2(160.0, 210.0), |ui| {
@@ -150,9 +202,19 @@ impl App {
                         } else {
                             ui.allocate_exact_size(egui::vec2(150.0, 150.0), egui::Sense::hover());
                         }
-                        text::paragraph(ui, line, base, Style { size: 14.0, color: ui.visuals().text_color() });
+                        text::paragraph(
+                            ui,
+                            line,
+                            base,
+                            Style { size: 14.0, color: ui.visuals().text_color() },
+                        );
                         if let Some(second) = second {
-                            text::paragraph(ui, second, base, Style { size: 13.0, color: ui.visuals().weak_text_color() });
+                            text::paragraph(
+                                ui,
+                                second,
+                                base,
+                                Style { size: 13.0, color: ui.visuals().weak_text_color() },
+                            );
                         }
                     });
                 });
@@ -174,8 +236,15 @@ impl App {
 
     pub(super) fn day_report_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let base = self.model.base();
-        let today = time::OffsetDateTime::from_unix_timestamp((self.model.clock)() / 1000).map(|t| t.date().to_string()).unwrap_or_default();
-        text::paragraph(ui, &self.t("report-title", &[("date", FluentValue::from(isolate(&today)))]), base, Style::heading(ui));
+        let today = time::OffsetDateTime::from_unix_timestamp((self.model.clock)() / 1000)
+            .map(|t| t.date().to_string())
+            .unwrap_or_default();
+        text::paragraph(
+            ui,
+            &self.t("report-title", &[("date", FluentValue::from(isolate(&today)))]),
+            base,
+            Style::heading(ui),
+        );
         if self.model.operator_days.is_empty() {
             text::paragraph(ui, &self.t("report-empty", &[]), base, Style::body(ui));
         }

@@ -7,7 +7,10 @@
 
 use std::sync::Arc;
 
-use egui::{Align2, Color32, FontData, FontDefinitions, FontFamily, FontId, Galley, Response, Sense, Ui, Vec2, Role, WidgetInfo};
+use egui::{
+    Align2, Color32, FontData, FontDefinitions, FontFamily, FontId, Galley, Response, Role, Sense,
+    Ui, Vec2, WidgetInfo,
+};
 
 use station_text::bidi::{self, Base, Line};
 
@@ -20,10 +23,13 @@ const NASKH_ONLY: &str = "naskh-only";
 /// the look is the same on every machine.
 pub fn fonts() -> FontDefinitions {
     let mut f = FontDefinitions::default();
-    f.font_data.insert("naskh".into(), Arc::new(FontData::from_static(station_text::fonts::ARABIC)));
-    f.font_data.insert("noto-sans".into(), Arc::new(FontData::from_static(station_text::fonts::LATIN)));
+    f.font_data
+        .insert("naskh".into(), Arc::new(FontData::from_static(station_text::fonts::ARABIC)));
+    f.font_data
+        .insert("noto-sans".into(), Arc::new(FontData::from_static(station_text::fonts::LATIN)));
     // egui's bundled symbol fonts (emoji, icons) stay as the last fallbacks of every family.
-    let symbols: Vec<String> = f.families.get(&FontFamily::Proportional).cloned().unwrap_or_default();
+    let symbols: Vec<String> =
+        f.families.get(&FontFamily::Proportional).cloned().unwrap_or_default();
     let family = |first: &str, second: &str| {
         let mut v = vec![first.to_string(), second.to_string()];
         v.extend(symbols.iter().filter(|n| n.contains("moji") || n.contains("icon")).cloned());
@@ -89,8 +95,15 @@ pub(super) fn piece(ui: &Ui, run: &bidi::Run, style: Style) -> Piece {
     let core = run.text.trim();
     let space = galley(ui, " ", run.rtl, style).size().x;
     let galley = galley(ui, core, run.rtl, style);
-    let (lead, trail) = (lead.min(run.text.len()) as f32 * space, if core.is_empty() { 0.0 } else { trail as f32 * space });
-    if run.rtl { Piece { before: trail, galley, after: lead } } else { Piece { before: lead, galley, after: trail } }
+    let (lead, trail) = (
+        lead.min(run.text.len()) as f32 * space,
+        if core.is_empty() { 0.0 } else { trail as f32 * space },
+    );
+    if run.rtl {
+        Piece { before: trail, galley, after: lead }
+    } else {
+        Piece { before: lead, galley, after: trail }
+    }
 }
 
 /// Splits a right-to-left run where the Arabic font lacks a character (see
@@ -111,7 +124,9 @@ fn split_eastern_digits(run: &bidi::Run) -> Vec<bidi::Run> {
     let mut out: Vec<bidi::Run> = Vec::new();
     for c in run.text.chars() {
         match out.last_mut() {
-            Some(last) if !is_eastern_digit(c) && !last.text.chars().any(is_eastern_digit) => last.text.push(c),
+            Some(last) if !is_eastern_digit(c) && !last.text.chars().any(is_eastern_digit) => {
+                last.text.push(c)
+            }
             _ => out.push(bidi::Run { text: c.to_string(), rtl: false }),
         }
     }
@@ -121,12 +136,19 @@ fn split_eastern_digits(run: &bidi::Run) -> Vec<bidi::Run> {
 /// The pieces one run is drawn as, left to right: a right-to-left run split where the Arabic
 /// font lacks a character, a left-to-right run with each Eastern Arabic digit alone.
 pub(super) fn run_pieces(ui: &Ui, run: &bidi::Run, style: Style) -> Vec<Piece> {
-    let parts = if run.rtl { split_rtl_by_font(ui, run, style.size) } else { split_eastern_digits(run) };
+    let parts =
+        if run.rtl { split_rtl_by_font(ui, run, style.size) } else { split_eastern_digits(run) };
     parts.iter().map(|r| piece(ui, r, style)).collect()
 }
 
 /// Paints pieces left to right from `x` on the line whose top is `y` and height `height`.
-pub(super) fn paint_pieces(painter: &egui::Painter, pieces: &[Piece], mut x: f32, y: f32, height: f32) {
+pub(super) fn paint_pieces(
+    painter: &egui::Painter,
+    pieces: &[Piece],
+    mut x: f32,
+    y: f32,
+    height: f32,
+) {
     for p in pieces {
         x += p.before;
         let pos = egui::pos2(x, y + (height - p.galley.size().y) / 2.0);
@@ -143,7 +165,8 @@ fn lay_out_lines(ui: &Ui, text: &str, base: Base, style: Style, max_width: f32) 
     bidi::wrap(text, base, max_width, &measure)
         .into_iter()
         .map(|line: Line| {
-            let pieces: Vec<Piece> = line.runs.iter().flat_map(|r| run_pieces(ui, r, style)).collect();
+            let pieces: Vec<Piece> =
+                line.runs.iter().flat_map(|r| run_pieces(ui, r, style)).collect();
             let width = pieces.iter().map(Piece::width).sum();
             let height = pieces.iter().map(|p| p.galley.size().y).fold(style.size * 1.3, f32::max);
             LaidLine { pieces, width, height, rtl: line.rtl }
@@ -167,7 +190,8 @@ pub fn paragraph(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response 
     let height: f32 = lines.iter().map(|l| l.height).sum();
     let (rect, response) = ui.allocate_exact_size(Vec2::new(max_width, height), Sense::hover());
     paint_lines(ui, &lines, rect);
-    let logical = text.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect::<String>();
+    let logical =
+        text.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect::<String>();
     response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &logical));
     response
 }
@@ -175,15 +199,25 @@ pub fn paragraph(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response 
 /// A button whose caption goes through the bidi path; at least 44 px high for touch.
 pub fn button(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response {
     let lines = lay_out_lines(ui, text, base, style, f32::INFINITY);
-    let content = Vec2::new(lines.iter().map(|l| l.width).fold(0.0, f32::max), lines.iter().map(|l| l.height).sum());
+    let content = Vec2::new(
+        lines.iter().map(|l| l.width).fold(0.0, f32::max),
+        lines.iter().map(|l| l.height).sum(),
+    );
     let padding = Vec2::new(24.0, 10.0);
     let size = Vec2::new(content.x + 2.0 * padding.x, (content.y + 2.0 * padding.y).max(44.0));
     let (rect, response) = ui.allocate_exact_size(size, Sense::click());
     let visuals = ui.style().interact(&response);
-    ui.painter().rect(rect, visuals.corner_radius, visuals.weak_bg_fill, visuals.bg_stroke, egui::StrokeKind::Inside);
+    ui.painter().rect(
+        rect,
+        visuals.corner_radius,
+        visuals.weak_bg_fill,
+        visuals.bg_stroke,
+        egui::StrokeKind::Inside,
+    );
     let inner = Align2::CENTER_CENTER.align_size_within_rect(content, rect);
     paint_lines(ui, &lines, inner);
-    let logical = text.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect::<String>();
+    let logical =
+        text.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect::<String>();
     response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &logical));
     response
 }

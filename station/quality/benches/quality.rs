@@ -27,8 +27,14 @@ fn main() {
     let scene = sim::face_scene(3);
     let finger_img = sim::fingerprint(5, 320, 400);
     let (eye, _) = sim::iris(4, true);
-    let k3 = iris::k3_crop(&eye, iris::assess(&eye, &Default::default()).unwrap().iris.unwrap()).unwrap();
-    let td1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"].map(String::from);
+    let k3 = iris::k3_crop(&eye, iris::assess(&eye, &Default::default()).unwrap().iris.unwrap())
+        .unwrap();
+    let td1 = [
+        "I<UTOD231458907<<<<<<<<<<<<<<<",
+        "7408122F1204159UTO<<<<<<<<<<<6",
+        "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    ]
+    .map(String::from);
     let card = sim::id_card(2, true, Some(&td1));
     // A swaying applicant, as the simulated camera streams: the preview judges each frame near
     // the last one's face, with a full search every tenth.
@@ -36,7 +42,10 @@ fn main() {
     let preview = median(7, || {
         let mut track = face::Track::default();
         for f in &frames {
-            drop(face::assess_tracked(f, &quality::FaceThresholds::default(), false, &mut track).unwrap());
+            drop(
+                face::assess_tracked(f, &quality::FaceThresholds::default(), false, &mut track)
+                    .unwrap(),
+            );
         }
     }) / frames.len() as u32;
     // The same frames as the kiosk judges them: given to the judging thread, the verdict waited
@@ -52,13 +61,37 @@ fn main() {
         }
     }) / frames.len() as u32;
     let rows = [
-        ("face verdict, full search, 1280x720 frame", 15.0, median(31, || drop(face::assess(&scene, &quality::FaceThresholds::default(), false).unwrap()))),
+        (
+            "face verdict, full search, 1280x720 frame",
+            15.0,
+            median(31, || {
+                drop(face::assess(&scene, &quality::FaceThresholds::default(), false).unwrap())
+            }),
+        ),
         ("face verdict, preview sequence (mean per frame)", 15.0, preview),
         ("the same through the judging thread, with exposure and motion", 15.0, through_thread),
-        ("face capture with BRISQUE, 1280x720", f64::NAN, median(11, || drop(face::assess(&scene, &quality::FaceThresholds::default(), true).unwrap()))),
-        ("finger score, 320x400 at 500 ppi", 30.0, median(31, || drop(finger::assess(&finger_img, 500, &Default::default()).unwrap()))),
-        ("iris segmentation and score, 640x480", 30.0, median(31, || drop(iris::assess(&k3, &Default::default()).unwrap()))),
-        ("MRZ read, ID-1 card 1012x638", 300.0, median(11, || drop(document::read(&card, &Default::default()).unwrap()))),
+        (
+            "face capture with BRISQUE, 1280x720",
+            f64::NAN,
+            median(11, || {
+                drop(face::assess(&scene, &quality::FaceThresholds::default(), true).unwrap())
+            }),
+        ),
+        (
+            "finger score, 320x400 at 500 ppi",
+            30.0,
+            median(31, || drop(finger::assess(&finger_img, 500, &Default::default()).unwrap())),
+        ),
+        (
+            "iris segmentation and score, 640x480",
+            30.0,
+            median(31, || drop(iris::assess(&k3, &Default::default()).unwrap())),
+        ),
+        (
+            "MRZ read, ID-1 card 1012x638",
+            300.0,
+            median(11, || drop(document::read(&card, &Default::default()).unwrap())),
+        ),
     ];
     println!("| measure | median ms | goal ms | share of goal |\n|---|---|---|---|");
     for (name, goal, t) in rows {

@@ -20,7 +20,13 @@ pub struct QualityConfig {
 
 impl Default for QualityConfig {
     fn default() -> Self {
-        QualityConfig { face: FaceThresholds::default(), finger: FingerThresholds::default(), iris: IrisThresholds::default(), document: DocumentThresholds::default(), auto_capture_frames: 5 }
+        QualityConfig {
+            face: FaceThresholds::default(),
+            finger: FingerThresholds::default(),
+            iris: IrisThresholds::default(),
+            document: DocumentThresholds::default(),
+            auto_capture_frames: 5,
+        }
     }
 }
 
@@ -98,7 +104,13 @@ pub struct FingerThresholds {
 
 impl Default for FingerThresholds {
     fn default() -> Self {
-        FingerThresholds { min_foreground_px: 50_000.0, min_contrast: 12.0, min_coherence: 0.4, min_ridge_band_share: 0.6, duplicate_correlation: 0.6 }
+        FingerThresholds {
+            min_foreground_px: 50_000.0,
+            min_contrast: 12.0,
+            min_coherence: 0.4,
+            min_ridge_band_share: 0.6,
+            duplicate_correlation: 0.6,
+        }
     }
 }
 
@@ -156,6 +168,10 @@ pub struct DocumentThresholds {
 
 impl Default for DocumentThresholds {
     fn default() -> Self {
-        DocumentThresholds { max_glare_percent: 2.0, min_sharpness: 40.0, min_character_match: 0.45 }
+        DocumentThresholds {
+            max_glare_percent: 2.0,
+            min_sharpness: 40.0,
+            min_character_match: 0.45,
+        }
     }
 }

@@ -10,8 +10,15 @@ use super::QualityError;
 
 /// The image in grey, as an owned OpenCV matrix.
 pub fn grey(img: &Image) -> Result<Mat, QualityError> {
-    if !img.is_well_formed() || !matches!(img.channels, 1 | 3) || img.width == 0 || img.height == 0 {
-        return Err(QualityError::BadImage(format!("{}x{}x{} with {} bytes", img.width, img.height, img.channels, img.data.len())));
+    if !img.is_well_formed() || !matches!(img.channels, 1 | 3) || img.width == 0 || img.height == 0
+    {
+        return Err(QualityError::BadImage(format!(
+            "{}x{}x{} with {} bytes",
+            img.width,
+            img.height,
+            img.channels,
+            img.data.len()
+        )));
     }
     let flat = Mat::from_slice(&img.data)?;
     let m = flat.reshape(img.channels as i32, img.height as i32)?;
@@ -42,7 +49,12 @@ pub fn clip(r: Rect, w: i32, h: i32) -> Rect {
 }
 
 /// Scales `m` to `width` pixels wide (area filter when shrinking).
-pub fn resize_to_width(m: &impl core::ToInputArray, src_width: i32, src_height: i32, width: i32) -> Result<Mat, QualityError> {
+pub fn resize_to_width(
+    m: &impl core::ToInputArray,
+    src_width: i32,
+    src_height: i32,
+    width: i32,
+) -> Result<Mat, QualityError> {
     let h = ((src_height as f64) * width as f64 / src_width.max(1) as f64).round().max(1.0) as i32;
     let mut out = Mat::default();
     let interp = if width < src_width { imgproc::INTER_AREA } else { imgproc::INTER_LINEAR };
@@ -61,7 +73,10 @@ pub fn laplacian_variance(m: &impl core::ToInputArray) -> Result<f64, QualityErr
 }
 
 /// Mean and standard deviation of a grey matrix, optionally under a mask.
-pub fn mean_dev(m: &impl core::ToInputArray, mask: Option<&Mat>) -> Result<(f64, f64), QualityError> {
+pub fn mean_dev(
+    m: &impl core::ToInputArray,
+    mask: Option<&Mat>,
+) -> Result<(f64, f64), QualityError> {
     let (mut mean, mut dev) = (Mat::default(), Mat::default());
     match mask {
         Some(k) => core::mean_std_dev(m, &mut mean, &mut dev, k)?,

@@ -62,7 +62,12 @@ fn order_corners(p: &[Point]) -> [[f32; 2]; 4] {
         let q = q.expect("four points");
         [q.x as f32, q.y as f32]
     };
-    [by(&|q| q.x + q.y, false), by(&|q| q.y - q.x, false), by(&|q| q.x + q.y, true), by(&|q| q.y - q.x, true)]
+    [
+        by(&|q| q.x + q.y, false),
+        by(&|q| q.y - q.x, false),
+        by(&|q| q.x + q.y, true),
+        by(&|q| q.y - q.x, true),
+    ]
 }
 
 /// The largest convex quadrilateral covering a fifth of the frame or more.
@@ -75,11 +80,27 @@ fn find_outline(grey: &Mat) -> Result<Option<[[f32; 2]; 4]>, QualityError> {
     imgproc::gaussian_blur(&small, &mut blur, Size::new(5, 5), 0.0, 0.0, core::BORDER_REPLICATE)?;
     let mut edges = Mat::default();
     imgproc::canny(&blur, &mut edges, 40.0, 120.0, 3, false)?;
-    let kernel = imgproc::get_structuring_element(imgproc::MORPH_RECT, Size::new(5, 5), Point::new(-1, -1))?;
+    let kernel =
+        imgproc::get_structuring_element(imgproc::MORPH_RECT, Size::new(5, 5), Point::new(-1, -1))?;
     let mut closed = Mat::default();
-    imgproc::morphology_ex(&edges, &mut closed, imgproc::MORPH_CLOSE, &kernel, Point::new(-1, -1), 1, core::BORDER_CONSTANT, imgproc::morphology_default_border_value()?)?;
+    imgproc::morphology_ex(
+        &edges,
+        &mut closed,
+        imgproc::MORPH_CLOSE,
+        &kernel,
+        Point::new(-1, -1),
+        1,
+        core::BORDER_CONSTANT,
+        imgproc::morphology_default_border_value()?,
+    )?;
     let mut contours = Vector::<Vector<Point>>::new();
-    imgproc::find_contours(&closed, &mut contours, imgproc::RETR_EXTERNAL, imgproc::CHAIN_APPROX_SIMPLE, Point::new(0, 0))?;
+    imgproc::find_contours(
+        &closed,
+        &mut contours,
+        imgproc::RETR_EXTERNAL,
+        imgproc::CHAIN_APPROX_SIMPLE,
+        Point::new(0, 0),
+    )?;
     let frame = (small.cols() * small.rows()) as f64;
     let mut best: Option<(f64, [[f32; 2]; 4])> = None;
     for c in contours.iter() {
@@ -90,9 +111,17 @@ fn find_outline(grey: &Mat) -> Result<Option<[[f32; 2]; 4]>, QualityError> {
             continue;
         }
         let mut approx = Vector::<Point>::new();
-        imgproc::approx_poly_dp(&hull, &mut approx, 0.02 * imgproc::arc_length(&hull, true)?, true)?;
+        imgproc::approx_poly_dp(
+            &hull,
+            &mut approx,
+            0.02 * imgproc::arc_length(&hull, true)?,
+            true,
+        )?;
         if approx.len() == 4 && best.as_ref().is_none_or(|(a, _)| area > *a) {
-            let pts: Vec<Point> = approx.iter().map(|p| Point::new((p.x as f32 * k) as i32, (p.y as f32 * k) as i32)).collect();
+            let pts: Vec<Point> = approx
+                .iter()
+                .map(|p| Point::new((p.x as f32 * k) as i32, (p.y as f32 * k) as i32))
+                .collect();
             best = Some((area, order_corners(&pts)));
         }
     }
@@ -112,10 +141,21 @@ fn size_of(aspect: f32) -> DocumentSize {
 fn rectify(grey: &Mat, corners: [[f32; 2]; 4], size: DocumentSize) -> Result<Mat, QualityError> {
     let (w, h) = size.pixels();
     let src: Vector<Point2f> = corners.iter().map(|c| Point2f::new(c[0], c[1])).collect();
-    let dst: Vector<Point2f> = [[0.0, 0.0], [w as f32, 0.0], [w as f32, h as f32], [0.0, h as f32]].iter().map(|c| Point2f::new(c[0], c[1])).collect();
+    let dst: Vector<Point2f> = [[0.0, 0.0], [w as f32, 0.0], [w as f32, h as f32], [0.0, h as f32]]
+        .iter()
+        .map(|c| Point2f::new(c[0], c[1]))
+        .collect();
     let m = imgproc::get_perspective_transform(&src, &dst, core::DECOMP_LU)?;
     let mut out = Mat::default();
-    imgproc::warp_perspective(grey, &mut out, &m, Size::new(w, h), imgproc::INTER_LINEAR, core::BORDER_REPLICATE, core::Scalar::default())?;
+    imgproc::warp_perspective(
+        grey,
+        &mut out,
+        &m,
+        Size::new(w, h),
+        imgproc::INTER_LINEAR,
+        core::BORDER_REPLICATE,
+        core::Scalar::default(),
+    )?;
     Ok(out)
 }
 
@@ -125,10 +165,18 @@ pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, Q
     let (w, h) = (grey.cols() as f32, grey.rows() as f32);
     let mut checks = Checks::default();
     let corners = find_outline(&grey)?;
-    let whole_is_document = corners.is_none() && ((w / h) - 1.586).abs().min(((w / h) - 1.42).abs()) < 0.05;
-    checks.min("document found", if corners.is_some() || whole_is_document { 1.0 } else { 0.0 }, 1.0, Instruction::ShowDocument);
+    let whole_is_document =
+        corners.is_none() && ((w / h) - 1.586).abs().min(((w / h) - 1.42).abs()) < 0.05;
+    checks.min(
+        "document found",
+        if corners.is_some() || whole_is_document { 1.0 } else { 0.0 },
+        1.0,
+        Instruction::ShowDocument,
+    );
     let first = match corners {
-        Some(c) => size_of((dist(c[0], c[1]) + dist(c[3], c[2])) / (dist(c[0], c[3]) + dist(c[1], c[2])).max(1.0)),
+        Some(c) => size_of(
+            (dist(c[0], c[1]) + dist(c[3], c[2])) / (dist(c[0], c[3]) + dist(c[1], c[2])).max(1.0),
+        ),
         None => size_of(w / h),
     };
     let straighten = |size: DocumentSize| -> Result<Mat, QualityError> {
@@ -142,7 +190,9 @@ pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, Q
             }
         }
     };
-    let ok = |m: &Option<MrzRead>| m.as_ref().is_some_and(|m| m.trustworthy(t.min_character_match as f32));
+    let ok = |m: &Option<MrzRead>| {
+        m.as_ref().is_some_and(|m| m.trustworthy(t.min_character_match as f32))
+    };
     // A photograph at an angle distorts the outline's proportions: when the MRZ does not read
     // at the size they suggest, the other size is tried (a TD3 zone does not fit an ID-1 card).
     let mut size = first;
@@ -168,16 +218,45 @@ pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, Q
         }
         _ => {}
     }
-    checks.max("glare percent", cv::percent_at_least(&page, 250.0)?, t.max_glare_percent, Instruction::DocumentGlare);
-    checks.min("sharpness", cv::laplacian_variance(&page)?, t.min_sharpness, Instruction::HoldDocumentStill);
+    checks.max(
+        "glare percent",
+        cv::percent_at_least(&page, 250.0)?,
+        t.max_glare_percent,
+        Instruction::DocumentGlare,
+    );
+    checks.min(
+        "sharpness",
+        cv::laplacian_variance(&page)?,
+        t.min_sharpness,
+        Instruction::HoldDocumentStill,
+    );
     let all_ok = mrz.as_ref().is_some_and(|m| m.parsed.as_ref().is_some_and(|p| p.all_ok()));
     checks.min("mrz check digits", if all_ok { 1.0 } else { 0.0 }, 1.0, Instruction::MrzUnreadable);
-    checks.min("mrz trustworthy", if ok(&mrz) { 1.0 } else { 0.0 }, 1.0, Instruction::MrzUnreadable);
+    checks.min(
+        "mrz trustworthy",
+        if ok(&mrz) { 1.0 } else { 0.0 },
+        1.0,
+        Instruction::MrzUnreadable,
+    );
     if let Some(m) = &mrz {
-        checks.min("mrz weakest character", m.min_match as f64, t.min_character_match, Instruction::MrzUnreadable);
+        checks.min(
+            "mrz weakest character",
+            m.min_match as f64,
+            t.min_character_match,
+            Instruction::MrzUnreadable,
+        );
     }
-    let score = if checks.passed() { 100 } else { (99.0 * checks.0.iter().filter(|c| c.passed).count() as f64 / checks.0.len() as f64) as u8 };
-    Ok(DocumentAssessment { assessment: Assessment::new(ALGORITHM, score, checks), corners, size, mrz })
+    let score = if checks.passed() {
+        100
+    } else {
+        (99.0 * checks.0.iter().filter(|c| c.passed).count() as f64 / checks.0.len() as f64) as u8
+    };
+    Ok(DocumentAssessment {
+        assessment: Assessment::new(ALGORITHM, score, checks),
+        corners,
+        size,
+        mrz,
+    })
 }
 
 /// The MRZ of a straightened page, read as it lies and, failing that, upside down.
@@ -202,7 +281,8 @@ pub fn birth_date(yymmdd: &str, this_year: i32) -> Option<String> {
     if !mm.bytes().chain(dd.bytes()).all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let century = if yy <= this_year % 100 { this_year / 100 * 100 } else { this_year / 100 * 100 - 100 };
+    let century =
+        if yy <= this_year % 100 { this_year / 100 * 100 } else { this_year / 100 * 100 - 100 };
     Some(format!("{:04}-{mm}-{dd}", century + yy))
 }
 
@@ -247,13 +327,18 @@ impl FormField {
     /// cut short; numbers and dates digit for digit, Eastern Arabic digits taken as typed.
     pub fn same(self, typed: &str, zone: &str) -> bool {
         match self {
-            FormField::LatinFirst | FormField::LatinFather | FormField::LatinGrandfather | FormField::LatinFamily => {
+            FormField::LatinFirst
+            | FormField::LatinFather
+            | FormField::LatinGrandfather
+            | FormField::LatinFamily => {
                 let (t, z) = (latin(typed), latin(zone));
                 !z.is_empty() && t.starts_with(&z)
             }
             FormField::Sex => typed.trim() == zone,
             FormField::DocumentNumber => compact(typed) == zone,
-            FormField::DateOfBirth | FormField::DocumentExpiry => station_text::digits::normalize_digits(typed.trim()) == zone,
+            FormField::DateOfBirth | FormField::DocumentExpiry => {
+                station_text::digits::normalize_digits(typed.trim()) == zone
+            }
         }
     }
 }
@@ -273,7 +358,11 @@ pub struct Mismatch {
 
 /// Upper-case Latin letters only, words separated by one space (as an MRZ writes a name).
 fn latin(s: &str) -> String {
-    s.to_uppercase().split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    s.to_uppercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A name word from the zone as a form takes it: SALMA becomes Salma.
@@ -322,7 +411,8 @@ pub fn prefill(mrz: &MrzData, name_truncated: bool, this_year: i32) -> Prefill {
     }
     let parts = [FormField::LatinFirst, FormField::LatinFather, FormField::LatinGrandfather];
     for (i, field) in parts.iter().enumerate() {
-        let words: &[String] = if i < 2 { given.get(i..i + 1).unwrap_or(&[]) } else { given.get(2..).unwrap_or(&[]) };
+        let words: &[String] =
+            if i < 2 { given.get(i..i + 1).unwrap_or(&[]) } else { given.get(2..).unwrap_or(&[]) };
         if !words.is_empty() {
             offers.push((*field, words.join(" ")));
         }
@@ -351,7 +441,12 @@ impl Prefill {
         self.doubts = doubts
             .iter()
             .filter(|d| d.field == "document number")
-            .map(|d| Doubtful { field: FormField::DocumentNumber, index: d.index, read: d.read, could_be: d.could_be })
+            .map(|d| Doubtful {
+                field: FormField::DocumentNumber,
+                index: d.index,
+                read: d.read,
+                could_be: d.could_be,
+            })
             .collect();
         self
     }
@@ -362,8 +457,16 @@ impl Prefill {
         if !self.doubts.iter().any(|d| d.field == field) {
             return false;
         }
-        let (t, z): (Vec<char>, Vec<char>) = (compact(typed).chars().collect(), zone.chars().collect());
-        t.len() == z.len() && t.iter().zip(&z).enumerate().all(|(i, (a, b))| a == b || self.doubts.iter().any(|d| d.field == field && d.index == i && d.could_be == *a))
+        let (t, z): (Vec<char>, Vec<char>) =
+            (compact(typed).chars().collect(), zone.chars().collect());
+        t.len() == z.len()
+            && t.iter().zip(&z).enumerate().all(|(i, (a, b))| {
+                a == b
+                    || self
+                        .doubts
+                        .iter()
+                        .any(|d| d.field == field && d.index == i && d.could_be == *a)
+            })
     }
 
     /// The offered fields where `typed` (what the form holds, None for a field not asked)
@@ -373,7 +476,9 @@ impl Prefill {
             .iter()
             .filter_map(|(field, zone)| {
                 let t = typed(*field)?;
-                (!field.same(&t, zone) && !self.same_but_doubts(*field, &t, zone)).then(|| Mismatch { field: *field, mrz: zone.clone(), typed: t.trim().to_string() })
+                (!field.same(&t, zone) && !self.same_but_doubts(*field, &t, zone)).then(|| {
+                    Mismatch { field: *field, mrz: zone.clone(), typed: t.trim().to_string() }
+                })
             })
             .collect()
     }
@@ -381,7 +486,13 @@ impl Prefill {
 
 /// Compares what the MRZ states with a validated applicant's record and the document's
 /// number and expiry: every field the zone offers.
-pub fn compare(mrz: &MrzData, applicant: &Applicant, number: &str, expiry: Option<&str>, this_year: i32) -> Vec<Mismatch> {
+pub fn compare(
+    mrz: &MrzData,
+    applicant: &Applicant,
+    number: &str,
+    expiry: Option<&str>,
+    this_year: i32,
+) -> Vec<Mismatch> {
     let n = &applicant.name_latin;
     prefill(mrz, false, this_year).differences(|f| match f {
         FormField::LatinFirst => Some(n.first.clone()),
@@ -403,7 +514,14 @@ pub fn compare(mrz: &MrzData, applicant: &Applicant, number: &str, expiry: Optio
 /// guards, so a difference is a typing slip or another person's document, not a misread;
 /// except where the reader's `doubts` say the check digits could not tell, and the form holds
 /// the other character).
-pub fn typed_mismatches(mrz: &MrzData, doubts: &[super::ocr::Doubt], number: &str, expiry: Option<&str>, birth_date_typed: &str, this_year: i32) -> Vec<Mismatch> {
+pub fn typed_mismatches(
+    mrz: &MrzData,
+    doubts: &[super::ocr::Doubt],
+    number: &str,
+    expiry: Option<&str>,
+    birth_date_typed: &str,
+    this_year: i32,
+) -> Vec<Mismatch> {
     prefill(mrz, false, this_year).doubting(doubts).differences(|f| match f {
         FormField::DocumentNumber => Some(number.to_string()),
         FormField::DateOfBirth => Some(birth_date_typed.to_string()),
@@ -414,7 +532,11 @@ pub fn typed_mismatches(mrz: &MrzData, doubts: &[super::ocr::Doubt], number: &st
 
 /// A character the card reader could not tell from another, to compare with the document.
 pub fn doubt_message(d: &Doubtful) -> Message {
-    Message::new("prefill-doubt").nested("field", Message::new(d.field.label())).number("place", d.index as i64 + 1).with("read", d.read).with("other", d.could_be)
+    Message::new("prefill-doubt")
+        .nested("field", Message::new(d.field.label()))
+        .number("place", d.index as i64 + 1)
+        .with("read", d.read)
+        .with("other", d.could_be)
 }
 
 /// The fields where a document's machine-readable zone and the form disagree, each named by
@@ -431,7 +553,8 @@ pub fn differences_message(m: &[Mismatch]) -> Bilingual {
         let items: Vec<String> = m
             .iter()
             .map(|d| {
-                let mut msg = Message::new("mrz-difference").nested("field", Message::new(d.field.label()));
+                let mut msg =
+                    Message::new("mrz-difference").nested("field", Message::new(d.field.label()));
                 msg.args.push(("zone", value(d.field, &d.mrz)));
                 msg.args.push(("typed", value(d.field, &d.typed)));
                 msg.text(lang)
@@ -476,7 +599,11 @@ mod tests {
 
     #[test]
     fn the_icao_card_fills_names_dates_sex_and_number() {
-        let p = zone(&["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]);
+        let p = zone(&[
+            "I<UTOD231458907<<<<<<<<<<<<<<<",
+            "7408122F1204159UTO<<<<<<<<<<<6",
+            "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+        ]);
         let f = prefill(&p.data, p.name_truncated, 2026);
         assert_eq!(offered(&f, FormField::LatinFamily), Some("Eriksson"));
         assert_eq!(offered(&f, FormField::LatinFirst), Some("Anna"));
@@ -491,21 +618,63 @@ mod tests {
     #[test]
     fn a_doubtful_character_typed_as_its_alternative_is_no_difference() {
         // ICAO's passport specimen L898902C3, its second 8 read with S close behind.
-        let p = zone(&["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]);
-        let doubt = super::ocr::Doubt { line: 1, position: 3, field: "document number", index: 3, read: '8', could_be: 'S', margin: 0.01 };
+        let p = zone(&[
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ]);
+        let doubt = super::ocr::Doubt {
+            line: 1,
+            position: 3,
+            field: "document number",
+            index: 3,
+            read: '8',
+            could_be: 'S',
+            margin: 0.01,
+        };
         let personal = super::ocr::Doubt { field: "personal number", index: 0, ..doubt.clone() };
         let f = prefill(&p.data, false, 2026).doubting(&[doubt.clone(), personal]);
-        assert_eq!(f.doubts, vec![Doubtful { field: FormField::DocumentNumber, index: 3, read: '8', could_be: 'S' }], "only the form's fields");
-        let number = |n: &'static str| move |field: FormField| (field == FormField::DocumentNumber).then(|| n.to_string());
-        assert!(f.differences(number("L89S902C3")).is_empty(), "the clerk's S where the reader doubted");
+        assert_eq!(
+            f.doubts,
+            vec![Doubtful { field: FormField::DocumentNumber, index: 3, read: '8', could_be: 'S' }],
+            "only the form's fields"
+        );
+        let number = |n: &'static str| {
+            move |field: FormField| (field == FormField::DocumentNumber).then(|| n.to_string())
+        };
+        assert!(
+            f.differences(number("L89S902C3")).is_empty(),
+            "the clerk's S where the reader doubted"
+        );
         assert!(f.differences(number("l89s 902c3")).is_empty());
-        assert_eq!(f.differences(number("S898902C3")).len(), 1, "an S where the reader had no doubt");
-        assert_eq!(f.differences(number("L89B902C3")).len(), 1, "a character that is not the alternative");
+        assert_eq!(
+            f.differences(number("S898902C3")).len(),
+            1,
+            "an S where the reader had no doubt"
+        );
+        assert_eq!(
+            f.differences(number("L89B902C3")).len(),
+            1,
+            "a character that is not the alternative"
+        );
         assert_eq!(f.differences(number("L89S902C")).len(), 1);
         // Without the doubt, the same S is a difference; the document step takes the doubts.
         assert_eq!(prefill(&p.data, false, 2026).differences(number("L89S902C3")).len(), 1);
-        assert!(typed_mismatches(&p.data, &[doubt], "L89S902C3", Some("2012-04-15"), "1974-08-12", 2026).is_empty());
-        assert_eq!(typed_mismatches(&p.data, &[], "L89S902C3", Some("2012-04-15"), "1974-08-12", 2026).len(), 1);
+        assert!(
+            typed_mismatches(
+                &p.data,
+                &[doubt],
+                "L89S902C3",
+                Some("2012-04-15"),
+                "1974-08-12",
+                2026
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            typed_mismatches(&p.data, &[], "L89S902C3", Some("2012-04-15"), "1974-08-12", 2026)
+                .len(),
+            1
+        );
     }
 
     #[test]
@@ -526,29 +695,50 @@ mod tests {
         let p = salma();
         let f = prefill(&p.data, p.name_truncated, 2026);
         let typed = |field: FormField| {
-            Some(match field {
-                FormField::LatinFamily => "Al-Khatib",
-                FormField::LatinFirst => "salma",
-                FormField::LatinFather => "Yousef",
-                FormField::LatinGrandfather => "Mahmoud",
-                FormField::DateOfBirth => "١٩٩٠-٠٥-١٢",
-                FormField::Sex => "female",
-                FormField::DocumentNumber => "401 234 562",
-                FormField::DocumentExpiry => "2031-03-01",
-            }
-            .to_string())
+            Some(
+                match field {
+                    FormField::LatinFamily => "Al-Khatib",
+                    FormField::LatinFirst => "salma",
+                    FormField::LatinFather => "Yousef",
+                    FormField::LatinGrandfather => "Mahmoud",
+                    FormField::DateOfBirth => "١٩٩٠-٠٥-١٢",
+                    FormField::Sex => "female",
+                    FormField::DocumentNumber => "401 234 562",
+                    FormField::DocumentExpiry => "2031-03-01",
+                }
+                .to_string(),
+            )
         };
         assert_eq!(f.differences(typed), vec![]);
-        let wrong = f.differences(|field| if field == FormField::DateOfBirth { Some("1991-05-12".into()) } else { typed(field) });
-        assert_eq!(wrong, vec![Mismatch { field: FormField::DateOfBirth, mrz: "1990-05-12".into(), typed: "1991-05-12".into() }]);
+        let wrong = f.differences(|field| {
+            if field == FormField::DateOfBirth { Some("1991-05-12".into()) } else { typed(field) }
+        });
+        assert_eq!(
+            wrong,
+            vec![Mismatch {
+                field: FormField::DateOfBirth,
+                mrz: "1990-05-12".into(),
+                typed: "1991-05-12".into()
+            }]
+        );
     }
 
     #[test]
     fn a_doubt_names_the_field_the_place_and_both_characters() {
-        let b = doubt_message(&Doubtful { field: FormField::DocumentNumber, index: 3, read: 'S', could_be: '8' }).both();
+        let b = doubt_message(&Doubtful {
+            field: FormField::DocumentNumber,
+            index: 3,
+            read: 'S',
+            could_be: '8',
+        })
+        .both();
         let plain = |t: &str| t.replace(['\u{2066}', '\u{2068}', '\u{2069}'], "");
         let (ar, en) = (plain(&b.ar), plain(&b.en));
         assert!(ar.contains("الحرف 4 من «رقم وثيقة الهوية»") && ar.contains("بين S و8"), "{ar}");
-        assert!(en.contains("character 4 of “Identity document number”") && en.contains("tell S from 8"), "{en}");
+        assert!(
+            en.contains("character 4 of “Identity document number”")
+                && en.contains("tell S from 8"),
+            "{en}"
+        );
     }
 }

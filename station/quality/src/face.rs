@@ -33,7 +33,10 @@ const EYE_BAND: i32 = 136;
 /// Where the trained models are: the configured folder, else `HUKUMATI_OPENCV_DATA`, else
 /// where Debian's opencv-data puts them.
 pub fn models_dir(t: &FaceThresholds) -> PathBuf {
-    t.models.clone().or_else(|| std::env::var_os("HUKUMATI_OPENCV_DATA").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from("/usr/share/opencv4"))
+    t.models
+        .clone()
+        .or_else(|| std::env::var_os("HUKUMATI_OPENCV_DATA").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("/usr/share/opencv4"))
 }
 
 struct Models {
@@ -82,7 +85,10 @@ thread_local! {
     static MODELS: RefCell<Option<(PathBuf, Models)>> = const { RefCell::new(None) };
 }
 
-fn with_models<R>(t: &FaceThresholds, f: impl FnOnce(&mut Models) -> Result<R, QualityError>) -> Result<R, QualityError> {
+fn with_models<R>(
+    t: &FaceThresholds,
+    f: impl FnOnce(&mut Models) -> Result<R, QualityError>,
+) -> Result<R, QualityError> {
     let dir = models_dir(t);
     MODELS.with(|cell| {
         let mut slot = cell.borrow_mut();
@@ -115,7 +121,12 @@ fn to_box(r: Rect) -> Box2 {
 
 /// Objects `min`-`max` px wide; the pyramid grows 15 % a step (fewer steps than OpenCV's usual
 /// 10 %, for the preview's time budget; faces and eyes here are large and near frontal).
-fn detect(c: &mut CascadeClassifier, img: &Mat, min: i32, max: i32) -> Result<Vec<Rect>, QualityError> {
+fn detect(
+    c: &mut CascadeClassifier,
+    img: &Mat,
+    min: i32,
+    max: i32,
+) -> Result<Vec<Rect>, QualityError> {
     let mut found = Vector::<Rect>::new();
     c.detect_multi_scale(img, &mut found, 1.15, 3, 0, Size::new(min, min), Size::new(max, max))?;
     Ok(found.to_vec())
@@ -144,13 +155,25 @@ pub const FULL_SEARCH_EVERY: u32 = 10;
 /// every side, faces 0.8 to 1.25 times as wide.
 fn near_face(m: &mut Models, eq: &Mat, last: Rect) -> Result<Option<Rect>, QualityError> {
     let pad = last.width / 2;
-    let win = cv::clip(Rect::new(last.x - pad, last.y - pad, last.width + 2 * pad, last.height + 2 * pad), eq.cols(), eq.rows());
+    let win = cv::clip(
+        Rect::new(last.x - pad, last.y - pad, last.width + 2 * pad, last.height + 2 * pad),
+        eq.cols(),
+        eq.rows(),
+    );
     if win.width < 24 || win.height < 24 {
         return Ok(None);
     }
     let roi = Mat::roi(eq, win)?.try_clone()?;
-    let found = detect(&mut m.face, &roi, (last.width * 4 / 5).max(20), (last.width * 5 / 4).min(win.width.min(win.height)))?;
-    Ok(found.into_iter().max_by_key(|r| r.width).map(|r| Rect::new(r.x + win.x, r.y + win.y, r.width, r.height)))
+    let found = detect(
+        &mut m.face,
+        &roi,
+        (last.width * 4 / 5).max(20),
+        (last.width * 5 / 4).min(win.width.min(win.height)),
+    )?;
+    Ok(found
+        .into_iter()
+        .max_by_key(|r| r.width)
+        .map(|r| Rect::new(r.x + win.x, r.y + win.y, r.width, r.height)))
 }
 
 /// Two eye centres in image pixels (the image-left eye first) and the eyes' width in the eye
@@ -160,8 +183,17 @@ type Eyes = ([(f32, f32); 2], i32);
 /// The eye centres in the upper part of `face` (image coordinates), image-left eye first, and
 /// the eyes' width in the band's scale. With `near` (the last eyes' width) the cascades look
 /// at that scale first and at every scale only if nothing is found there.
-fn find_eyes(m: &mut Models, grey: &Mat, face: Rect, near: Option<i32>) -> Result<Option<Eyes>, QualityError> {
-    let band = cv::clip(Rect::new(face.x, face.y + face.height / 6, face.width, face.height * 2 / 5), grey.cols(), grey.rows());
+fn find_eyes(
+    m: &mut Models,
+    grey: &Mat,
+    face: Rect,
+    near: Option<i32>,
+) -> Result<Option<Eyes>, QualityError> {
+    let band = cv::clip(
+        Rect::new(face.x, face.y + face.height / 6, face.width, face.height * 2 / 5),
+        grey.cols(),
+        grey.rows(),
+    );
     if band.width < 8 || band.height < 8 {
         return Ok(None);
     }
@@ -181,7 +213,13 @@ fn find_eyes(m: &mut Models, grey: &Mat, face: Rect, near: Option<i32>) -> Resul
 }
 
 /// [`find_eyes`] at one range of eye widths.
-fn eyes_in_band(m: &mut Models, scaled: &Mat, band: Rect, min: i32, max: i32) -> Result<Option<Eyes>, QualityError> {
+fn eyes_in_band(
+    m: &mut Models,
+    scaled: &Mat,
+    band: Rect,
+    min: i32,
+    max: i32,
+) -> Result<Option<Eyes>, QualityError> {
     let k = band.width as f32 / EYE_BAND as f32;
     for cascade in [&mut m.eye, &mut m.eye_glasses] {
         let eyes = detect(cascade, scaled, min, max)?;
@@ -189,17 +227,27 @@ fn eyes_in_band(m: &mut Models, scaled: &Mat, band: Rect, min: i32, max: i32) ->
         // the face's width, in the band's upper half): brows and nostrils are found too.
         let pick = |left: bool| {
             let half = EYE_BAND / 2;
-            let (ex, ey) = (EYE_BAND as f32 * if left { 0.3 } else { 0.7 }, scaled.rows() as f32 * 0.5);
+            let (ex, ey) =
+                (EYE_BAND as f32 * if left { 0.3 } else { 0.7 }, scaled.rows() as f32 * 0.5);
             eyes.iter()
                 .filter(|e| ((e.x + e.width / 2) < half) == left)
                 .min_by(|a, b| {
-                    let d = |e: &&Rect| ((e.x as f32 + e.width as f32 / 2.0 - ex).powi(2) + (e.y as f32 + e.height as f32 / 2.0 - ey).powi(2)).sqrt();
+                    let d = |e: &&Rect| {
+                        ((e.x as f32 + e.width as f32 / 2.0 - ex).powi(2)
+                            + (e.y as f32 + e.height as f32 / 2.0 - ey).powi(2))
+                        .sqrt()
+                    };
                     d(a).total_cmp(&d(b))
                 })
                 .copied()
         };
         if let (Some(a), Some(b)) = (pick(true), pick(false)) {
-            let centre = |e: Rect| (band.x as f32 + (e.x as f32 + e.width as f32 / 2.0) * k, band.y as f32 + (e.y as f32 + e.height as f32 / 2.0) * k);
+            let centre = |e: Rect| {
+                (
+                    band.x as f32 + (e.x as f32 + e.width as f32 / 2.0) * k,
+                    band.y as f32 + (e.y as f32 + e.height as f32 / 2.0) * k,
+                )
+            };
             return Ok(Some(([centre(a), centre(b)], (a.width + b.width) / 2)));
         }
     }
@@ -217,7 +265,12 @@ fn background_deviation(grey: &Mat, face: Rect, token: Rect) -> Result<Option<f6
         Rect::new(token.x, token.y, token.width, (face.y - hair - token.y).max(0)),
         // Beside the head at eye level, clear of the ears and hair.
         Rect::new(token.x, face.y, (face.x - side - token.x).max(0), face.height / 2),
-        Rect::new(face.x + face.width + side, face.y, (token.x + token.width - face.x - face.width - side).max(0), face.height / 2),
+        Rect::new(
+            face.x + face.width + side,
+            face.y,
+            (token.x + token.width - face.x - face.width - side).max(0),
+            face.height / 2,
+        ),
     ];
     let (mut n, mut sum, mut sq) = (0f64, 0f64, 0f64);
     for b in bands {
@@ -241,13 +294,22 @@ fn background_deviation(grey: &Mat, face: Rect, token: Rect) -> Result<Option<f6
 
 /// Judges one frame with a full search. `brisque` adds OpenCV's BRISQUE on the token crop (tens
 /// of milliseconds: for captures, not for every preview frame).
-pub fn assess(img: &Image, t: &FaceThresholds, brisque: bool) -> Result<FaceAssessment, QualityError> {
+pub fn assess(
+    img: &Image,
+    t: &FaceThresholds,
+    brisque: bool,
+) -> Result<FaceAssessment, QualityError> {
     assess_tracked(img, t, brisque, &mut Track::default())
 }
 
 /// Judges one preview frame of a sequence, searching near what `track` holds from the last
 /// frame, and updates it. With a fresh [`Track`] this is [`assess`].
-pub fn assess_tracked(img: &Image, t: &FaceThresholds, brisque: bool, track: &mut Track) -> Result<FaceAssessment, QualityError> {
+pub fn assess_tracked(
+    img: &Image,
+    t: &FaceThresholds,
+    brisque: bool,
+    track: &mut Track,
+) -> Result<FaceAssessment, QualityError> {
     let grey = cv::grey(img)?;
     let (w, h) = (grey.cols(), grey.rows());
     let mut checks = Checks::default();
@@ -284,9 +346,19 @@ pub fn assess_tracked(img: &Image, t: &FaceThresholds, brisque: bool, track: &mu
         let instruction = if count == 0 { Instruction::NoFace } else { Instruction::OneFaceOnly };
         checks.range("faces", count as f64, Some(1.0), Some(1.0), instruction);
         let Some(f) = faces.iter().max_by_key(|f| f.width) else {
-            return Ok(FaceAssessment { assessment: Assessment::new(ALGORITHM, score(&checks, t), checks), face: None, eyes: None, token: None });
+            return Ok(FaceAssessment {
+                assessment: Assessment::new(ALGORITHM, score(&checks, t), checks),
+                face: None,
+                eyes: None,
+                token: None,
+            });
         };
-        let face = Rect::new((f.x as f32 * k) as i32, (f.y as f32 * k) as i32, (f.width as f32 * k) as i32, (f.height as f32 * k) as i32);
+        let face = Rect::new(
+            (f.x as f32 * k) as i32,
+            (f.y as f32 * k) as i32,
+            (f.width as f32 * k) as i32,
+            (f.height as f32 * k) as i32,
+        );
         let found = find_eyes(m, &grey, face, track.eye)?;
         track.eye = found.map(|(_, w)| w);
         let eyes = found.map(|(e, _)| e);
@@ -299,14 +371,25 @@ pub fn assess_tracked(img: &Image, t: &FaceThresholds, brisque: bool, track: &mu
             let roll = ((y2 - y1) as f64).atan2((x2 - x1) as f64).to_degrees();
             checks.max("roll deg", roll.abs(), t.max_roll_deg, Instruction::HeadStraight);
             let (mx, my) = ((x1 + x2) as f64 / 2.0, (y1 + y2) as f64 / 2.0);
-            checks.max("centre offset", (mx - w as f64 / 2.0).abs() / w as f64, t.max_centre_offset, Instruction::MoveToCentre);
+            checks.max(
+                "centre offset",
+                (mx - w as f64 / 2.0).abs() / w as f64,
+                t.max_centre_offset,
+                Instruction::MoveToCentre,
+            );
             let tw = 4.0 * dist;
             let th = tw * 4.0 / 3.0;
-            let tr = Rect::new((mx - tw / 2.0) as i32, (my - 0.6 * tw) as i32, tw as i32, th as i32);
+            let tr =
+                Rect::new((mx - tw / 2.0) as i32, (my - 0.6 * tw) as i32, tw as i32, th as i32);
             let inside = cv::clip(tr, w, h);
             let fit = (inside.width * inside.height) as f64 / (tr.width * tr.height).max(1) as f64;
             let too_big = tr.height > h || tr.width > w;
-            checks.min("token in frame", fit, 0.85, if too_big { Instruction::MoveBack } else { Instruction::MoveToCentre });
+            checks.min(
+                "token in frame",
+                fit,
+                0.85,
+                if too_big { Instruction::MoveBack } else { Instruction::MoveToCentre },
+            );
             token = Some(to_box(tr));
             // Glare on glasses: burnt-out pixels in a box around each eye.
             let (bw, bh) = ((dist * 0.45) as i32, (dist * 0.3) as i32);
@@ -314,31 +397,64 @@ pub fn assess_tracked(img: &Image, t: &FaceThresholds, brisque: bool, track: &mu
             for (x, y) in [(x1, y1), (x2, y2)] {
                 let b = cv::clip(Rect::new(x as i32 - bw / 2, y as i32 - bh / 2, bw, bh), w, h);
                 if b.width > 2 && b.height > 2 {
-                    glare = glare.max(cv::percent_at_least(&Mat::roi(&grey, b)?.try_clone()?, 250.0)?);
+                    glare =
+                        glare.max(cv::percent_at_least(&Mat::roi(&grey, b)?.try_clone()?, 250.0)?);
                 }
             }
-            checks.max("eye glare percent", glare, t.max_eye_glare_percent, Instruction::RemoveGlare);
+            checks.max(
+                "eye glare percent",
+                glare,
+                t.max_eye_glare_percent,
+                Instruction::RemoveGlare,
+            );
         }
         let (brightness, _) = cv::mean_dev(&face_roi, None)?;
         checks.min("face brightness", brightness, t.min_brightness, Instruction::TooDark);
         checks.max("face brightness", brightness, t.max_brightness, Instruction::TooBright);
-        checks.max("face clipped percent", cv::percent_at_least(&face_roi, 250.0)?, t.max_clipped_percent, Instruction::TooBright);
+        checks.max(
+            "face clipped percent",
+            cv::percent_at_least(&face_roi, 250.0)?,
+            t.max_clipped_percent,
+            Instruction::TooBright,
+        );
         let norm = cv::resize_to_width(&face_roi, face_roi.cols(), face_roi.rows(), 256)?;
-        checks.min("sharpness", cv::laplacian_variance(&norm)?, t.min_sharpness, Instruction::OutOfFocus);
-        if let Some(tr) = token.map(|b| Rect::new(b[0] as i32, b[1] as i32, b[2] as i32, b[3] as i32))
+        checks.min(
+            "sharpness",
+            cv::laplacian_variance(&norm)?,
+            t.min_sharpness,
+            Instruction::OutOfFocus,
+        );
+        if let Some(tr) =
+            token.map(|b| Rect::new(b[0] as i32, b[1] as i32, b[2] as i32, b[3] as i32))
             && let Some(dev) = background_deviation(&grey, face, tr)?
         {
-            checks.max("background deviation", dev, t.max_background_deviation, Instruction::PlainBackground);
+            checks.max(
+                "background deviation",
+                dev,
+                t.max_background_deviation,
+                Instruction::PlainBackground,
+            );
         }
         if brisque && let Some(b) = token {
             let r = cv::clip(Rect::new(b[0] as i32, b[1] as i32, b[2] as i32, b[3] as i32), w, h);
             if r.width >= 64 && r.height >= 64 {
                 let crop = cv::resize_to_width(&Mat::roi(&grey, r)?, r.width, r.height, 240)?;
-                let s = quality::QualityBRISQUE::compute(&crop, &m.brisque_model, &m.brisque_range)?;
-                checks.max("brisque", s[0].clamp(0.0, 100.0), t.max_brisque, Instruction::OutOfFocus);
+                let s =
+                    quality::QualityBRISQUE::compute(&crop, &m.brisque_model, &m.brisque_range)?;
+                checks.max(
+                    "brisque",
+                    s[0].clamp(0.0, 100.0),
+                    t.max_brisque,
+                    Instruction::OutOfFocus,
+                );
             }
         }
-        Ok(FaceAssessment { assessment: Assessment::new(ALGORITHM, score(&checks, t), checks), face: Some(to_box(face)), eyes: eyes.map(|[(a, b), (c, d)]| [a, b, c, d]), token })
+        Ok(FaceAssessment {
+            assessment: Assessment::new(ALGORITHM, score(&checks, t), checks),
+            face: Some(to_box(face)),
+            eyes: eyes.map(|[(a, b), (c, d)]| [a, b, c, d]),
+            token,
+        })
     })
 }
 
@@ -360,7 +476,8 @@ fn score(checks: &Checks, t: &FaceThresholds) -> u8 {
     if let Some(c) = checks.get("brisque") {
         margins.push(((100.0 - c.value) / 100.0).clamp(0.0, 1.0));
     }
-    let m = if margins.is_empty() { 0.0 } else { margins.iter().sum::<f64>() / margins.len() as f64 };
+    let m =
+        if margins.is_empty() { 0.0 } else { margins.iter().sum::<f64>() / margins.len() as f64 };
     (50.0 + 50.0 * m).round() as u8
 }
 
@@ -368,15 +485,28 @@ fn score(checks: &Checks, t: &FaceThresholds) -> u8 {
 /// filled with the nearest edge), scaled to 480 x 640, so the eyes are 120 px apart.
 pub fn token_crop(img: &Image, token: Box2) -> Result<Image, QualityError> {
     if !img.is_well_formed() || !matches!(img.channels, 1 | 3) {
-        return Err(QualityError::BadImage(format!("{}x{}x{}", img.width, img.height, img.channels)));
+        return Err(QualityError::BadImage(format!(
+            "{}x{}x{}",
+            img.width, img.height, img.channels
+        )));
     }
     let flat = Mat::from_slice(&img.data)?;
     let src = flat.reshape(img.channels as i32, img.height as i32)?;
-    let (x, y, tw, th) = (token[0] as i32, token[1] as i32, token[2].max(1.0) as i32, token[3].max(1.0) as i32);
+    let (x, y, tw, th) =
+        (token[0] as i32, token[1] as i32, token[2].max(1.0) as i32, token[3].max(1.0) as i32);
     let (w, h) = (img.width as i32, img.height as i32);
     let mut padded = Mat::default();
     let (l, t, r, b) = ((-x).max(0), (-y).max(0), (x + tw - w).max(0), (y + th - h).max(0));
-    core::copy_make_border(&src, &mut padded, t, b, l, r, core::BORDER_REPLICATE, core::Scalar::default())?;
+    core::copy_make_border(
+        &src,
+        &mut padded,
+        t,
+        b,
+        l,
+        r,
+        core::BORDER_REPLICATE,
+        core::Scalar::default(),
+    )?;
     let roi = Mat::roi(&padded, Rect::new(x + l, y + t, tw, th))?;
     let mut out = Mat::default();
     imgproc::resize(&roi, &mut out, Size::new(480, 640), 0.0, 0.0, imgproc::INTER_AREA)?;

@@ -56,7 +56,11 @@ fn blocks(m: &Mat, bw: i32, bh: i32) -> Result<Mat, QualityError> {
 }
 
 /// Judges one finger image (`ppi` as the device states it; 0 taken as 500).
-pub fn assess(img: &Image, ppi: u16, t: &FingerThresholds) -> Result<FingerAssessment, QualityError> {
+pub fn assess(
+    img: &Image,
+    ppi: u16,
+    t: &FingerThresholds,
+) -> Result<FingerAssessment, QualityError> {
     let g8 = at_500ppi(img, ppi)?;
     let (w, h) = (g8.cols(), g8.rows());
     let (bw, bh) = (w / BLOCK, h / BLOCK);
@@ -116,11 +120,23 @@ impl BlockFields {
         core::multiply(&gx, &gx, &mut xx, 1.0, -1)?;
         core::multiply(&gy, &gy, &mut yy, 1.0, -1)?;
         core::multiply(&gx, &gy, &mut xy, 1.0, -1)?;
-        Ok(BlockFields { bw, bh, mean: blocks(&g, bw, bh)?, mean_sq: blocks(&sq, bw, bh)?, xx: blocks(&xx, bw, bh)?, yy: blocks(&yy, bw, bh)?, xy: blocks(&xy, bw, bh)? })
+        Ok(BlockFields {
+            bw,
+            bh,
+            mean: blocks(&g, bw, bh)?,
+            mean_sq: blocks(&sq, bw, bh)?,
+            xx: blocks(&xx, bw, bh)?,
+            yy: blocks(&yy, bw, bh)?,
+            xy: blocks(&xy, bw, bh)?,
+        })
     }
 
     fn tensor(&self, bx: i32, by: i32) -> Result<(f32, f32, f32), QualityError> {
-        Ok((*self.xx.at_2d::<f32>(by, bx)?, *self.yy.at_2d::<f32>(by, bx)?, *self.xy.at_2d::<f32>(by, bx)?))
+        Ok((
+            *self.xx.at_2d::<f32>(by, bx)?,
+            *self.yy.at_2d::<f32>(by, bx)?,
+            *self.xy.at_2d::<f32>(by, bx)?,
+        ))
     }
 
     fn classify(&self) -> Result<Blocks, QualityError> {
@@ -145,8 +161,17 @@ impl BlockFields {
                 }
             }
         }
-        let neighbours = |bx: i32, by: i32| (-1..=1).flat_map(|dy| (-1..=1).map(move |dx| (bx + dx, by + dy))).filter(|(x, y)| *x >= 0 && *y >= 0 && *x < bw && *y < bh).filter(|(x, y)| fg[(y * bw + x) as usize]).count();
-        let kept = (0..bh).flat_map(|by| (0..bw).map(move |bx| (bx, by))).map(|(bx, by)| fg[(by * bw + bx) as usize] && neighbours(bx, by) >= 4).collect();
+        let neighbours = |bx: i32, by: i32| {
+            (-1..=1)
+                .flat_map(|dy| (-1..=1).map(move |dx| (bx + dx, by + dy)))
+                .filter(|(x, y)| *x >= 0 && *y >= 0 && *x < bw && *y < bh)
+                .filter(|(x, y)| fg[(y * bw + x) as usize])
+                .count()
+        };
+        let kept = (0..bh)
+            .flat_map(|by| (0..bw).map(move |bx| (bx, by)))
+            .map(|(bx, by)| fg[(by * bw + bx) as usize] && neighbours(bx, by) >= 4)
+            .collect();
         Ok(Blocks { kept, stats, pressed, faint })
     }
 
@@ -158,7 +183,11 @@ impl BlockFields {
         let data = g8.data_bytes()?;
         let pixel = |x: f32, y: f32| -> f32 {
             let (xi, yi) = (x.round() as i32, y.round() as i32);
-            if xi < 0 || yi < 0 || xi >= w || yi >= h { f32::NAN } else { f32::from(data[(yi * w + xi) as usize]) }
+            if xi < 0 || yi < 0 || xi >= w || yi >= h {
+                f32::NAN
+            } else {
+                f32::from(data[(yi * w + xi) as usize])
+            }
         };
         let mut periods = Vec::new();
         let (mut n, mut contrast, mut coherence, mut in_band) = (0usize, 0f64, 0f64, 0usize);
@@ -201,7 +230,13 @@ impl BlockFields {
         let nf = n.max(1) as f64;
         periods.sort_by(f64::total_cmp);
         let period_px = periods.get(periods.len() / 2).copied().unwrap_or(0.0);
-        Ok(Ridges { blocks: n, contrast: contrast / nf, coherence: coherence / nf, band: in_band as f64 / nf, period_px })
+        Ok(Ridges {
+            blocks: n,
+            contrast: contrast / nf,
+            coherence: coherence / nf,
+            band: in_band as f64 / nf,
+            period_px,
+        })
     }
 }
 
@@ -213,7 +248,8 @@ fn ridge_period(profile: &[f32]) -> Option<f64> {
     }
     let smooth: Vec<f32> = profile.windows(3).map(|x| (x[0] + x[1] + x[2]) / 3.0).collect();
     let avg = smooth.iter().sum::<f32>() / smooth.len() as f32;
-    let crossings = smooth.windows(2).filter(|p| (p[0] - avg).signum() != (p[1] - avg).signum()).count();
+    let crossings =
+        smooth.windows(2).filter(|p| (p[0] - avg).signum() != (p[1] - avg).signum()).count();
     (crossings >= 2).then(|| 2.0 * smooth.len() as f64 / crossings as f64)
 }
 
@@ -239,7 +275,13 @@ fn verdict(blocks: &Blocks, r: &Ridges, t: &FingerThresholds) -> FingerAssessmen
     let clarity = ((r.coherence - 0.2) / 0.5).clamp(0.0, 1.0);
     let contrast_term = (r.contrast / 15.0).min(1.0);
     let score = (100.0 * area * clarity * r.band * contrast_term).round().clamp(0.0, 100.0) as u8;
-    FingerAssessment { assessment: Assessment::new(ALGORITHM, score, checks), foreground_px, contrast: r.contrast, coherence: r.coherence, ridge_period_px: r.period_px }
+    FingerAssessment {
+        assessment: Assessment::new(ALGORITHM, score, checks),
+        foreground_px,
+        contrast: r.contrast,
+        coherence: r.coherence,
+        ridge_period_px: r.period_px,
+    }
 }
 
 /// How alike two finger images are: the normalised correlation of the middle of each (at 250
@@ -269,7 +311,10 @@ pub fn similarity(a: &Image, b: &Image) -> Result<f64, QualityError> {
 }
 
 /// Pairs of captured fingers so alike they are probably one finger placed twice.
-pub fn duplicates(fingers: &[(Position, &Image)], t: &FingerThresholds) -> Result<Vec<(Position, Position, f64)>, QualityError> {
+pub fn duplicates(
+    fingers: &[(Position, &Image)],
+    t: &FingerThresholds,
+) -> Result<Vec<(Position, Position, f64)>, QualityError> {
     let mut out = Vec::new();
     for (i, (pa, a)) in fingers.iter().enumerate() {
         for (pb, b) in &fingers[i + 1..] {
@@ -312,17 +357,49 @@ pub fn segment_slap(img: &Image, kind: Slap) -> Result<SlapAssessment, QualityEr
     let mut blur = Mat::default();
     imgproc::gaussian_blur(&g, &mut blur, Size::new(0, 0), 6.0, 6.0, core::BORDER_REPLICATE)?;
     let mut bin = Mat::default();
-    imgproc::threshold(&blur, &mut bin, 0.0, 255.0, imgproc::THRESH_BINARY_INV | imgproc::THRESH_OTSU)?;
-    let kernel = imgproc::get_structuring_element(imgproc::MORPH_ELLIPSE, Size::new(9, 9), Point::new(-1, -1))?;
+    imgproc::threshold(
+        &blur,
+        &mut bin,
+        0.0,
+        255.0,
+        imgproc::THRESH_BINARY_INV | imgproc::THRESH_OTSU,
+    )?;
+    let kernel = imgproc::get_structuring_element(
+        imgproc::MORPH_ELLIPSE,
+        Size::new(9, 9),
+        Point::new(-1, -1),
+    )?;
     let mut opened = Mat::default();
-    imgproc::morphology_ex(&bin, &mut opened, imgproc::MORPH_OPEN, &kernel, Point::new(-1, -1), 2, core::BORDER_CONSTANT, imgproc::morphology_default_border_value()?)?;
+    imgproc::morphology_ex(
+        &bin,
+        &mut opened,
+        imgproc::MORPH_OPEN,
+        &kernel,
+        Point::new(-1, -1),
+        2,
+        core::BORDER_CONSTANT,
+        imgproc::morphology_default_border_value()?,
+    )?;
     let (mut labels, mut stats, mut centroids) = (Mat::default(), Mat::default(), Mat::default());
-    let n = imgproc::connected_components_with_stats(&opened, &mut labels, &mut stats, &mut centroids, 8, core::CV_32S)?;
+    let n = imgproc::connected_components_with_stats(
+        &opened,
+        &mut labels,
+        &mut stats,
+        &mut centroids,
+        8,
+        core::CV_32S,
+    )?;
     let min_area = (w * h) as f64 * 0.01;
     let mut blobs: Vec<[i32; 5]> = Vec::new();
     for i in 1..n {
         let s = |c: i32| stats.at_2d::<i32>(i, c).copied();
-        let (x, y, bw, bh, area) = (s(imgproc::CC_STAT_LEFT)?, s(imgproc::CC_STAT_TOP)?, s(imgproc::CC_STAT_WIDTH)?, s(imgproc::CC_STAT_HEIGHT)?, s(imgproc::CC_STAT_AREA)?);
+        let (x, y, bw, bh, area) = (
+            s(imgproc::CC_STAT_LEFT)?,
+            s(imgproc::CC_STAT_TOP)?,
+            s(imgproc::CC_STAT_WIDTH)?,
+            s(imgproc::CC_STAT_HEIGHT)?,
+            s(imgproc::CC_STAT_AREA)?,
+        );
         if area as f64 >= min_area {
             blobs.push([x, y, bw, bh, area]);
         }
@@ -333,8 +410,24 @@ pub fn segment_slap(img: &Image, kind: Slap) -> Result<SlapAssessment, QualityEr
     blobs.truncate(expected);
     blobs.sort_by_key(|b| b[0]);
     let mut checks = Checks::default();
-    checks.range("fingers found", blobs.len() as f64, Some(expected as f64), Some(expected as f64), Instruction::PlaceFinger);
-    let segments: Vec<Segment> = blobs.iter().zip(order).filter_map(|(b, f)| Some(Segment { position: Position::from_iso_finger_code(f.iso_code())?, bbox: [b[0], b[1], b[2], b[3]], tip_y: b[1] })).collect();
+    checks.range(
+        "fingers found",
+        blobs.len() as f64,
+        Some(expected as f64),
+        Some(expected as f64),
+        Instruction::PlaceFinger,
+    );
+    let segments: Vec<Segment> = blobs
+        .iter()
+        .zip(order)
+        .filter_map(|(b, f)| {
+            Some(Segment {
+                position: Position::from_iso_finger_code(f.iso_code())?,
+                bbox: [b[0], b[1], b[2], b[3]],
+                tip_y: b[1],
+            })
+        })
+        .collect();
     // The little finger's tip lies well below the index's; mirrored, the other hand is down.
     let swapped = match (kind, segments.as_slice()) {
         (Slap::RightFour, [first, .., last]) if segments.len() == 4 => first.tip_y > last.tip_y,

@@ -38,7 +38,11 @@ fn find_pupil(m: &Mat) -> Result<Option<Circle>, QualityError> {
     let (w, h) = (m.cols(), m.rows());
     let mut lo = 0.0;
     core::min_max_loc(m, Some(&mut lo), None, None, None, &core::no_array())?;
-    let kernel = imgproc::get_structuring_element(imgproc::MORPH_ELLIPSE, Size::new(15, 15), Point::new(-1, -1))?;
+    let kernel = imgproc::get_structuring_element(
+        imgproc::MORPH_ELLIPSE,
+        Size::new(15, 15),
+        Point::new(-1, -1),
+    )?;
     // Thresholds from dark to lighter: the pupil appears first and grows to its edge; when the
     // blob suddenly doubles (the iris joining it) the last size before is the pupil.
     let mut best: Option<(f64, Circle)> = None;
@@ -46,9 +50,24 @@ fn find_pupil(m: &Mat) -> Result<Option<Circle>, QualityError> {
         let mut bin = Mat::default();
         imgproc::threshold(m, &mut bin, lo + d, 255.0, imgproc::THRESH_BINARY_INV)?;
         let mut closed = Mat::default();
-        imgproc::morphology_ex(&bin, &mut closed, imgproc::MORPH_CLOSE, &kernel, Point::new(-1, -1), 1, core::BORDER_CONSTANT, imgproc::morphology_default_border_value()?)?;
+        imgproc::morphology_ex(
+            &bin,
+            &mut closed,
+            imgproc::MORPH_CLOSE,
+            &kernel,
+            Point::new(-1, -1),
+            1,
+            core::BORDER_CONSTANT,
+            imgproc::morphology_default_border_value()?,
+        )?;
         let mut contours = Vector::<Vector<Point>>::new();
-        imgproc::find_contours(&closed, &mut contours, imgproc::RETR_EXTERNAL, imgproc::CHAIN_APPROX_SIMPLE, Point::new(0, 0))?;
+        imgproc::find_contours(
+            &closed,
+            &mut contours,
+            imgproc::RETR_EXTERNAL,
+            imgproc::CHAIN_APPROX_SIMPLE,
+            Point::new(0, 0),
+        )?;
         let mut here: Option<(f64, Circle)> = None;
         for c in contours.iter() {
             let mut hull = Vector::<Point>::new();
@@ -65,14 +84,22 @@ fn find_pupil(m: &Mat) -> Result<Option<Circle>, QualityError> {
                 continue;
             }
             let mo = imgproc::moments(&hull, false)?;
-            let circle = Circle { x: (mo.m10 / mo.m00) as f32, y: (mo.m01 / mo.m00) as f32, r: (area / std::f64::consts::PI).sqrt() as f32 };
+            let circle = Circle {
+                x: (mo.m10 / mo.m00) as f32,
+                y: (mo.m01 / mo.m00) as f32,
+                r: (area / std::f64::consts::PI).sqrt() as f32,
+            };
             if here.is_none_or(|(a, _)| area > a) {
                 here = Some((area, circle));
             }
         }
         match (best, here) {
             (None, h) => best = h,
-            (Some((a, p)), Some((b, c))) if b <= a * 1.6 && ((c.x - p.x).powi(2) + (c.y - p.y).powi(2)).sqrt() < p.r => best = Some((b, c)),
+            (Some((a, p)), Some((b, c)))
+                if b <= a * 1.6 && ((c.x - p.x).powi(2) + (c.y - p.y).powi(2)).sqrt() < p.r =>
+            {
+                best = Some((b, c))
+            }
             (Some(_), _) => break,
         }
     }
@@ -106,9 +133,13 @@ fn find_limbus(m: &Mat, pupil: Circle) -> Result<Option<Circle>, QualityError> {
     for dy in [-6.0f32, -3.0, 0.0, 3.0, 6.0] {
         for dx in [-6.0f32, -3.0, 0.0, 3.0, 6.0] {
             let (cx, cy) = (pupil.x + dx, pupil.y + dy);
-            let profile: Vec<Option<f32>> = (0..=((r_max - r_min) as i32 + 6)).map(|i| ring_mean(data, w, h, cx, cy, r_min - 3.0 + i as f32)).collect();
+            let profile: Vec<Option<f32>> = (0..=((r_max - r_min) as i32 + 6))
+                .map(|i| ring_mean(data, w, h, cx, cy, r_min - 3.0 + i as f32))
+                .collect();
             for i in 3..profile.len().saturating_sub(3) {
-                if let (Some(a), Some(b), Some(a2), Some(b2)) = (profile[i - 3], profile[i + 3], profile[i - 2], profile[i + 2]) {
+                if let (Some(a), Some(b), Some(a2), Some(b2)) =
+                    (profile[i - 3], profile[i + 3], profile[i - 2], profile[i + 2])
+                {
                     let rise = (b + b2 - a - a2) / 2.0;
                     if best.is_none_or(|(v, _)| rise > v) {
                         best = Some((rise, Circle { x: cx, y: cy, r: r_min - 3.0 + i as f32 }));
@@ -153,7 +184,14 @@ fn usable_area(m: &Mat, pupil: Circle, iris: Circle) -> Result<f64, QualityError
     }
     lateral.sort_unstable();
     let reference = lateral[lateral.len() / 2] as f32;
-    let good = all.iter().filter(|v| v.is_some_and(|v| v < 240 && (v as f32) < reference * 1.45 + 10.0 && (v as f32) > reference * 0.45)).count();
+    let good = all
+        .iter()
+        .filter(|v| {
+            v.is_some_and(|v| {
+                v < 240 && (v as f32) < reference * 1.45 + 10.0 && (v as f32) > reference * 0.45
+            })
+        })
+        .count();
     Ok(good as f64 / all.len() as f64)
 }
 
@@ -174,23 +212,62 @@ pub fn assess(img: &Image, t: &IrisThresholds) -> Result<IrisAssessment, Quality
         None => None,
     };
     if pupil.is_some() {
-        checks.min("iris found", if iris.is_some() { 1.0 } else { 0.0 }, 1.0, Instruction::LookAtIrisCamera);
+        checks.min(
+            "iris found",
+            if iris.is_some() { 1.0 } else { 0.0 },
+            1.0,
+            Instruction::LookAtIrisCamera,
+        );
     }
     if let (Some(p), Some(i)) = (pupil, iris) {
         let usable = usable_area(&m, p, i)?;
         checks.min("usable iris area", usable, t.min_usable_area, Instruction::OpenEyes);
-        checks.min("iris diameter px", 2.0 * i.r as f64, t.min_iris_diameter_px, Instruction::IrisCloser);
+        checks.min(
+            "iris diameter px",
+            2.0 * i.r as f64,
+            t.min_iris_diameter_px,
+            Instruction::IrisCloser,
+        );
         let ratio = (p.r / i.r) as f64;
-        checks.range("pupil iris ratio", ratio, Some(t.min_pupil_ratio), Some(t.max_pupil_ratio), if ratio > t.max_pupil_ratio { Instruction::TooDark } else { Instruction::TooBright });
+        checks.range(
+            "pupil iris ratio",
+            ratio,
+            Some(t.min_pupil_ratio),
+            Some(t.max_pupil_ratio),
+            if ratio > t.max_pupil_ratio { Instruction::TooDark } else { Instruction::TooBright },
+        );
         let offset = (((p.x - i.x).powi(2) + (p.y - i.y).powi(2)).sqrt() / i.r) as f64;
         checks.max("centre offset", offset, t.max_centre_offset, Instruction::LookAtIrisCamera);
         let side = ((i.x - i.r).min(w - i.x - i.r) / i.r) as f64;
         let vertical = ((i.y - i.r).min(h - i.y - i.r) / i.r) as f64;
         let too_big = 2.0 * i.r * (1.0 + 2.0 * t.min_margin_side as f32) > w;
-        checks.min("side margin", side, t.min_margin_side, if too_big { Instruction::IrisFurther } else { Instruction::LookAtIrisCamera });
-        checks.min("vertical margin", vertical, t.min_margin_vertical, Instruction::LookAtIrisCamera);
-        let r = cv::clip(Rect::new((i.x - i.r) as i32, (i.y - i.r) as i32, (2.0 * i.r) as i32, (2.0 * i.r) as i32), g.cols(), g.rows());
-        let sharp = if r.width > 8 && r.height > 8 { cv::laplacian_variance(&Mat::roi(&g, r)?)? } else { 0.0 };
+        checks.min(
+            "side margin",
+            side,
+            t.min_margin_side,
+            if too_big { Instruction::IrisFurther } else { Instruction::LookAtIrisCamera },
+        );
+        checks.min(
+            "vertical margin",
+            vertical,
+            t.min_margin_vertical,
+            Instruction::LookAtIrisCamera,
+        );
+        let r = cv::clip(
+            Rect::new(
+                (i.x - i.r) as i32,
+                (i.y - i.r) as i32,
+                (2.0 * i.r) as i32,
+                (2.0 * i.r) as i32,
+            ),
+            g.cols(),
+            g.rows(),
+        );
+        let sharp = if r.width > 8 && r.height > 8 {
+            cv::laplacian_variance(&Mat::roi(&g, r)?)?
+        } else {
+            0.0
+        };
         checks.min("sharpness", sharp, t.min_sharpness, Instruction::HoldStill);
     }
     let score = score(&checks, t);
@@ -201,10 +278,15 @@ pub fn assess(img: &Image, t: &IrisThresholds) -> Result<IrisAssessment, Quality
 /// below MOSIP's registration threshold (60) in proportion to the checks passed.
 fn score(checks: &Checks, t: &IrisThresholds) -> u8 {
     let v = |n: &str| checks.get(n).map(|c| c.value);
-    let (Some(usable), Some(sharp), Some(d)) = (v("usable iris area"), v("sharpness"), v("iris diameter px")) else {
+    let (Some(usable), Some(sharp), Some(d)) =
+        (v("usable iris area"), v("sharpness"), v("iris diameter px"))
+    else {
         return 0;
     };
-    let s = 100.0 * usable.min(1.0) * (sharp / (2.0 * t.min_sharpness)).min(1.0).sqrt() * (d / t.min_iris_diameter_px).min(1.0);
+    let s = 100.0
+        * usable.min(1.0)
+        * (sharp / (2.0 * t.min_sharpness)).min(1.0).sqrt()
+        * (d / t.min_iris_diameter_px).min(1.0);
     if checks.passed() {
         s.clamp(60.0, 100.0).round() as u8
     } else {
@@ -221,7 +303,16 @@ pub fn k3_crop(img: &Image, iris: Circle) -> Result<Image, QualityError> {
     let (w, h) = (g.cols(), g.rows());
     let (l, t, r, b) = ((-x).max(0), (-y).max(0), (x + 640 - w).max(0), (y + 480 - h).max(0));
     let mut padded = Mat::default();
-    core::copy_make_border(&g, &mut padded, t, b, l, r, core::BORDER_REPLICATE, core::Scalar::default())?;
+    core::copy_make_border(
+        &g,
+        &mut padded,
+        t,
+        b,
+        l,
+        r,
+        core::BORDER_REPLICATE,
+        core::Scalar::default(),
+    )?;
     let roi = Mat::roi(&padded, Rect::new(x + l, y + t, 640, 480))?.try_clone()?;
     cv::to_image(&roi)
 }

@@ -22,8 +22,13 @@ pub mod iris;
 mod live;
 pub mod ocr;
 
-pub use config::{DocumentThresholds, FaceThresholds, FingerThresholds, IrisThresholds, QualityConfig};
-pub use live::{BRIGHT_ABOVE, Box2, DARK_BELOW, Judge, JudgeStopped, Judged, MOVING_ABOVE, Verdict, icao_guide, judge, judge_face};
+pub use config::{
+    DocumentThresholds, FaceThresholds, FingerThresholds, IrisThresholds, QualityConfig,
+};
+pub use live::{
+    BRIGHT_ABOVE, Box2, DARK_BELOW, Judge, JudgeStopped, Judged, MOVING_ABOVE, Verdict, icao_guide,
+    judge, judge_face,
+};
 
 use serde::Serialize;
 
@@ -103,8 +108,33 @@ impl Instruction {
     pub const ALL: [Instruction; 27] = {
         use Instruction::*;
         [
-            TooDark, TooBright, HoldStill, Ready, NoFace, OneFaceOnly, LookAtCamera, MoveCloser, MoveBack, MoveToCentre, HeadStraight, OutOfFocus, RemoveGlare, PlainBackground, PlaceFinger,
-            PressFirmly, CleanFinger, WrongHand, SameFinger, OpenEyes, LookAtIrisCamera, IrisCloser, IrisFurther, ShowDocument, DocumentGlare, HoldDocumentStill, MrzUnreadable,
+            TooDark,
+            TooBright,
+            HoldStill,
+            Ready,
+            NoFace,
+            OneFaceOnly,
+            LookAtCamera,
+            MoveCloser,
+            MoveBack,
+            MoveToCentre,
+            HeadStraight,
+            OutOfFocus,
+            RemoveGlare,
+            PlainBackground,
+            PlaceFinger,
+            PressFirmly,
+            CleanFinger,
+            WrongHand,
+            SameFinger,
+            OpenEyes,
+            LookAtIrisCamera,
+            IrisCloser,
+            IrisFurther,
+            ShowDocument,
+            DocumentGlare,
+            HoldDocumentStill,
+            MrzUnreadable,
         ]
     };
 }
@@ -128,15 +158,35 @@ pub struct Check {
 pub struct Checks(pub Vec<Check>);
 
 impl Checks {
-    pub fn range(&mut self, name: &'static str, value: f64, min: Option<f64>, max: Option<f64>, instruction: Instruction) -> bool {
-        let passed = value.is_finite() && min.is_none_or(|m| value >= m) && max.is_none_or(|m| value <= m);
+    pub fn range(
+        &mut self,
+        name: &'static str,
+        value: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+        instruction: Instruction,
+    ) -> bool {
+        let passed =
+            value.is_finite() && min.is_none_or(|m| value >= m) && max.is_none_or(|m| value <= m);
         self.0.push(Check { name, value, min, max, passed, instruction });
         passed
     }
-    pub fn min(&mut self, name: &'static str, value: f64, min: f64, instruction: Instruction) -> bool {
+    pub fn min(
+        &mut self,
+        name: &'static str,
+        value: f64,
+        min: f64,
+        instruction: Instruction,
+    ) -> bool {
         self.range(name, value, Some(min), None, instruction)
     }
-    pub fn max(&mut self, name: &'static str, value: f64, max: f64, instruction: Instruction) -> bool {
+    pub fn max(
+        &mut self,
+        name: &'static str,
+        value: f64,
+        max: f64,
+        instruction: Instruction,
+    ) -> bool {
         self.range(name, value, None, Some(max), instruction)
     }
     /// The first failed check's instruction, or [`Instruction::Ready`].
@@ -164,7 +214,13 @@ pub struct Assessment {
 
 impl Assessment {
     pub fn new(algorithm: &'static str, score: u8, checks: Checks) -> Self {
-        Assessment { algorithm, score, passed: checks.passed(), instruction: checks.instruction(), checks }
+        Assessment {
+            algorithm,
+            score,
+            passed: checks.passed(),
+            instruction: checks.instruction(),
+            checks,
+        }
     }
 }
 
@@ -187,7 +243,9 @@ pub enum QualityError {
 impl station_text::messages::Explain for QualityError {
     fn explain(&self) -> station_text::messages::Message {
         match self {
-            QualityError::Model { path } => station_text::messages::Message::new("quality-model-missing").with("path", path),
+            QualityError::Model { path } => {
+                station_text::messages::Message::new("quality-model-missing").with("path", path)
+            }
             other => station_text::messages::Message::new("quality-failed").detail(other),
         }
     }
@@ -200,7 +258,11 @@ mod tests {
 
     #[test]
     fn a_missing_model_is_named_in_both_languages() {
-        let m = QualityError::Model { path: "/usr/share/opencv4/haarcascades/haarcascade_eye.xml".into() }.explain().both();
+        let m = QualityError::Model {
+            path: "/usr/share/opencv4/haarcascades/haarcascade_eye.xml".into(),
+        }
+        .explain()
+        .both();
         for text in [&m.ar, &m.en] {
             assert!(text.contains("haarcascade_eye.xml") && text.contains("opencv-data"), "{text}");
         }

@@ -63,7 +63,12 @@ fn samples(img: &Image, region: Box2, step: usize) -> Vec<u8> {
         for x in (x0..x1).step_by(step) {
             let i = (y * img.width as usize + x) * c;
             let v = match c {
-                3 | 4 => ((img.data[i] as u32 * 77 + img.data[i + 1] as u32 * 150 + img.data[i + 2] as u32 * 29) >> 8) as u8,
+                3 | 4 => {
+                    ((img.data[i] as u32 * 77
+                        + img.data[i + 1] as u32 * 150
+                        + img.data[i + 2] as u32 * 29)
+                        >> 8) as u8
+                }
                 _ => img.data[i],
             };
             out.push(v);
@@ -81,7 +86,9 @@ pub fn judge(img: &Image, face: bool, previous: Option<&[u8]>) -> (Verdict, Vec<
     let n = grid.len().max(1) as f32;
     let brightness = grid.iter().map(|v| *v as f32).sum::<f32>() / n;
     let clipped_percent = grid.iter().filter(|v| **v == 255).count() as f32 * 100.0 / n;
-    let motion = previous.filter(|p| p.len() == grid.len()).map(|p| p.iter().zip(&grid).map(|(a, b)| a.abs_diff(*b) as f32).sum::<f32>() / n);
+    let motion = previous
+        .filter(|p| p.len() == grid.len())
+        .map(|p| p.iter().zip(&grid).map(|(a, b)| a.abs_diff(*b) as f32).sum::<f32>() / n);
     let instruction = if brightness < DARK_BELOW {
         Instruction::TooDark
     } else if brightness > BRIGHT_ABOVE || clipped_percent > 1.0 {
@@ -91,13 +98,31 @@ pub fn judge(img: &Image, face: bool, previous: Option<&[u8]>) -> (Verdict, Vec<
     } else {
         Instruction::Ready
     };
-    (Verdict { instruction, brightness, clipped_percent, motion, guide, face: None, eyes: None, assessment: None, problem: None }, grid)
+    (
+        Verdict {
+            instruction,
+            brightness,
+            clipped_percent,
+            motion,
+            guide,
+            face: None,
+            eyes: None,
+            assessment: None,
+            problem: None,
+        },
+        grid,
+    )
 }
 
 /// Judges a face camera's frame: exposure and motion as [`judge`], then the face checks; the
 /// first thing to fix wins, movement before framing (a moving face is measured badly). `track`
 /// carries where the face was from one frame to the next ([`super::face::Track`]).
-pub fn judge_face(img: &Image, previous: Option<&[u8]>, track: &mut super::face::Track, t: &FaceThresholds) -> (Verdict, Vec<u8>) {
+pub fn judge_face(
+    img: &Image,
+    previous: Option<&[u8]>,
+    track: &mut super::face::Track,
+    t: &FaceThresholds,
+) -> (Verdict, Vec<u8>) {
     let (mut v, grid) = judge(img, true, previous);
     match super::face::assess_tracked(img, t, false, track) {
         Ok(a) => {
@@ -177,9 +202,14 @@ pub struct Judge {
 
 impl Judge {
     pub fn start() -> std::io::Result<Judge> {
-        let shared = std::sync::Arc::new(Shared { slot: std::sync::Mutex::new(Slot::default()), wake: std::sync::Condvar::new() });
+        let shared = std::sync::Arc::new(Shared {
+            slot: std::sync::Mutex::new(Slot::default()),
+            wake: std::sync::Condvar::new(),
+        });
         let s = shared.clone();
-        let thread = std::thread::Builder::new().name("preview-judge".into()).spawn(move || Self::run(&s))?;
+        let thread = std::thread::Builder::new()
+            .name("preview-judge".into())
+            .spawn(move || Self::run(&s))?;
         Ok(Judge { shared, thread: Some(thread) })
     }
 
@@ -206,9 +236,17 @@ impl Judge {
                 track = super::face::Track::default();
             }
             let start = std::time::Instant::now();
-            let (verdict, grid) = if job.face { judge_face(&job.image, previous.as_deref(), &mut track, &job.thresholds) } else { judge(&job.image, false, previous.as_deref()) };
+            let (verdict, grid) = if job.face {
+                judge_face(&job.image, previous.as_deref(), &mut track, &job.thresholds)
+            } else {
+                judge(&job.image, false, previous.as_deref())
+            };
             previous = Some(grid);
-            let judged = Judged { sequence: job.sequence, verdict, millis: start.elapsed().as_secs_f32() * 1000.0 };
+            let judged = Judged {
+                sequence: job.sequence,
+                verdict,
+                millis: start.elapsed().as_secs_f32() * 1000.0,
+            };
             let mut slot = shared.lock();
             if slot.generation == generation {
                 slot.done = Some(judged);
@@ -219,7 +257,11 @@ impl Judge {
     }
 
     fn alive(&self) -> Result<(), JudgeStopped> {
-        if self.thread.as_ref().is_some_and(|t| !t.is_finished()) { Ok(()) } else { Err(JudgeStopped) }
+        if self.thread.as_ref().is_some_and(|t| !t.is_finished()) {
+            Ok(())
+        } else {
+            Err(JudgeStopped)
+        }
     }
 
     /// Forgets the frames given so far and what they showed (a new capture step begins).
@@ -234,7 +276,17 @@ impl Judge {
     pub fn give(&self, image: &Image, sequence: u64, face: bool, thresholds: &FaceThresholds) {
         let mut slot = self.shared.lock();
         let generation = slot.generation;
-        if slot.job.replace(Job { image: image.clone(), sequence, face, thresholds: thresholds.clone(), generation }).is_some() {
+        if slot
+            .job
+            .replace(Job {
+                image: image.clone(),
+                sequence,
+                face,
+                thresholds: thresholds.clone(),
+                generation,
+            })
+            .is_some()
+        {
             slot.skipped += 1;
         }
         slot.given += 1;
@@ -254,7 +306,11 @@ impl Judge {
 
     /// Waits (at most `timeout`) for the verdict of frame `sequence` or a later one, and hands it
     /// out: for tests and screenshots, where each frame is drawn with its own verdict.
-    pub fn wait(&self, sequence: u64, timeout: std::time::Duration) -> Result<Option<Judged>, JudgeStopped> {
+    pub fn wait(
+        &self,
+        sequence: u64,
+        timeout: std::time::Duration,
+    ) -> Result<Option<Judged>, JudgeStopped> {
         let until = std::time::Instant::now() + timeout;
         let mut slot = self.shared.lock();
         loop {
@@ -268,7 +324,12 @@ impl Judge {
                 return Ok(None);
             }
             // Woken by each verdict; the bound also notices a thread that died.
-            slot = self.shared.wake.wait_timeout(slot, (until - now).min(std::time::Duration::from_millis(50))).unwrap_or_else(|p| p.into_inner()).0;
+            slot = self
+                .shared
+                .wake
+                .wait_timeout(slot, (until - now).min(std::time::Duration::from_millis(50)))
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
         }
     }
 
@@ -299,7 +360,10 @@ mod tests {
     }
 
     fn scaled(img: &Image, f: f32) -> Image {
-        Image { data: img.data.iter().map(|v| (*v as f32 * f).min(255.0) as u8).collect(), ..img.clone() }
+        Image {
+            data: img.data.iter().map(|v| (*v as f32 * f).min(255.0) as u8).collect(),
+            ..img.clone()
+        }
     }
 
     #[test]
@@ -319,7 +383,10 @@ mod tests {
         assert_eq!(judge(&scaled(&img, 2.5), true, None).0.instruction, Instruction::TooBright);
         let (_, grid) = judge(&img, true, None);
         // The scene shifted 40 px between two frames: the applicant moved.
-        let shifted = Image { data: img.data[3 * 40..].iter().chain(&img.data[..3 * 40]).copied().collect(), ..img.clone() };
+        let shifted = Image {
+            data: img.data[3 * 40..].iter().chain(&img.data[..3 * 40]).copied().collect(),
+            ..img.clone()
+        };
         assert_eq!(judge(&shifted, true, Some(&grid)).0.instruction, Instruction::HoldStill);
     }
 
@@ -327,7 +394,10 @@ mod tests {
     fn the_simulated_sway_between_frames_is_not_movement() {
         let img = scene();
         let (_, grid) = judge(&drivers::sim::sway(&img, 10), true, None);
-        assert_eq!(judge(&drivers::sim::sway(&img, 11), true, Some(&grid)).0.instruction, Instruction::Ready);
+        assert_eq!(
+            judge(&drivers::sim::sway(&img, 11), true, Some(&grid)).0.instruction,
+            Instruction::Ready
+        );
     }
 
     #[test]
@@ -358,7 +428,11 @@ mod judge_tests {
             let (want, grid) = judge_face(&img, previous.as_deref(), &mut track, &t);
             previous = Some(grid);
             assert_eq!(got.sequence, seq);
-            assert_eq!((got.verdict.instruction, got.verdict.face, got.verdict.motion), (want.instruction, want.face, want.motion), "frame {seq}");
+            assert_eq!(
+                (got.verdict.instruction, got.verdict.face, got.verdict.motion),
+                (want.instruction, want.face, want.motion),
+                "frame {seq}"
+            );
             assert!(got.millis > 0.0);
             // Handed out once.
             assert!(judge.take().expect("alive").is_none());
@@ -389,7 +463,10 @@ mod judge_tests {
         let img = drivers::sim::face_scene(3);
         judge.give(&img, 5, true, &t);
         judge.restart();
-        assert!(judge.wait(5, Duration::from_millis(500)).expect("alive").is_none(), "the old step's frame is forgotten");
+        assert!(
+            judge.wait(5, Duration::from_millis(500)).expect("alive").is_none(),
+            "the old step's frame is forgotten"
+        );
         // The next step's frames (a finger scanner's numbering starts again) are judged afresh:
         // no motion is measured against the old step's last frame.
         let finger = drivers::sim::sway(&img, 2);

@@ -24,7 +24,8 @@ const TW: i32 = 20;
 const TH: i32 = 28;
 
 /// Look-alikes in OCR-B that a check digit can tell apart.
-const CONFUSABLE: [(char, char); 7] = [('0', 'O'), ('1', 'I'), ('8', 'B'), ('5', 'S'), ('2', 'Z'), ('6', 'G'), ('0', 'D')];
+const CONFUSABLE: [(char, char); 7] =
+    [('0', 'O'), ('1', 'I'), ('8', 'B'), ('5', 'S'), ('2', 'Z'), ('6', 'G'), ('0', 'D')];
 
 struct Templates {
     glyphs: Vec<(char, Vec<f32>)>,
@@ -53,17 +54,37 @@ fn to_template(ink: &[f32], w: i32, h: i32) -> Result<Vec<f32>, QualityError> {
 
 fn templates() -> Result<&'static Templates, QualityError> {
     static T: OnceLock<Result<Templates, String>> = OnceLock::new();
-    T.get_or_init(|| build_templates().map_err(|e| e.to_string())).as_ref().map_err(|e| QualityError::BadImage(format!("OCR-B templates: {e}")))
+    T.get_or_init(|| build_templates().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| QualityError::BadImage(format!("OCR-B templates: {e}")))
 }
 
 fn build_templates() -> Result<Templates, QualityError> {
     let font = FontRef::try_from_slice(OCR_B).map_err(|e| QualityError::BadImage(e.to_string()))?;
     let size = 96.0;
     let scale = PxScale::from(size);
-    let outlines: Vec<_> = ALPHABET.chars().map(|c| (c, font.outline_glyph(font.glyph_id(c).with_scale_and_position(scale, point(0.0, size))))).collect();
+    let outlines: Vec<_> = ALPHABET
+        .chars()
+        .map(|c| {
+            (
+                c,
+                font.outline_glyph(
+                    font.glyph_id(c).with_scale_and_position(scale, point(0.0, size)),
+                ),
+            )
+        })
+        .collect();
     // The line's ink spans from the highest top to the lowest bottom of any character.
-    let top = outlines.iter().filter_map(|(_, o)| o.as_ref().map(|o| o.px_bounds().min.y)).fold(f32::MAX, f32::min).floor();
-    let bottom = outlines.iter().filter_map(|(_, o)| o.as_ref().map(|o| o.px_bounds().max.y)).fold(f32::MIN, f32::max).ceil();
+    let top = outlines
+        .iter()
+        .filter_map(|(_, o)| o.as_ref().map(|o| o.px_bounds().min.y))
+        .fold(f32::MAX, f32::min)
+        .floor();
+    let bottom = outlines
+        .iter()
+        .filter_map(|(_, o)| o.as_ref().map(|o| o.px_bounds().max.y))
+        .fold(f32::MIN, f32::max)
+        .ceil();
     let pitch = size * 0.6; // OCR-B's advance is 0.6 em (10 characters an inch at 2.54 mm pitch).
     let (cw, ch) = (pitch.ceil() as i32, (bottom - top) as i32);
     let mut glyphs = Vec::new();
@@ -151,13 +172,27 @@ fn doubts(format: Format, reads: &[Vec<CharRead>]) -> Vec<Doubt> {
         for &(l, a, b) in &field.spans {
             for p in a..b {
                 let c = &reads[l][p];
-                let own = c.candidates.iter().find(|(x, _)| *x == c.chosen).map_or(c.score, |x| x.1);
+                let own =
+                    c.candidates.iter().find(|(x, _)| *x == c.chosen).map_or(c.score, |x| x.1);
                 // The filler '<' counts as 0 but is not a character of the field's text.
-                let rival = c.candidates.iter().find(|(x, _)| *x != '<' && c.chosen != '<' && schemas::mrz::check_blind(c.chosen, *x) && layout[l][p].allows(*x));
+                let rival = c.candidates.iter().find(|(x, _)| {
+                    *x != '<'
+                        && c.chosen != '<'
+                        && schemas::mrz::check_blind(c.chosen, *x)
+                        && layout[l][p].allows(*x)
+                });
                 if let Some(&(could_be, s)) = rival
                     && own - s <= DOUBT_MARGIN
                 {
-                    out.push(Doubt { line: l, position: p, field: field.name, index, read: c.chosen, could_be, margin: own - s });
+                    out.push(Doubt {
+                        line: l,
+                        position: p,
+                        field: field.name,
+                        index,
+                        read: c.chosen,
+                        could_be,
+                        margin: own - s,
+                    });
                 }
                 index += 1;
             }
@@ -192,8 +227,14 @@ impl MrzRead {
             let n = |a: usize| d.get(a..a + 2).and_then(|x| x.parse::<u32>().ok());
             matches!((n(2), n(4)), (Some(1..=12), Some(1..=31)))
         };
-        let states = |p: &Parsed| schemas::mrz::is_state_code(&p.data.issuing_state) && schemas::mrz::is_state_code(&p.data.nationality);
-        self.min_match >= min_match && self.parsed.as_ref().is_some_and(|p| p.all_ok() && date(&p.data.birth_date) && date(&p.data.expiry_date) && states(p))
+        let states = |p: &Parsed| {
+            schemas::mrz::is_state_code(&p.data.issuing_state)
+                && schemas::mrz::is_state_code(&p.data.nationality)
+        };
+        self.min_match >= min_match
+            && self.parsed.as_ref().is_some_and(|p| {
+                p.all_ok() && date(&p.data.birth_date) && date(&p.data.expiry_date) && states(p)
+            })
     }
 }
 
@@ -210,7 +251,13 @@ struct Line {
 fn ink_map(grey: &Mat) -> Result<Mat, QualityError> {
     // Background: a wide blur; ink is how much darker than it each pixel is.
     let mut bg = Mat::default();
-    imgproc::blur(grey, &mut bg, Size::new(41, 41), core::Point::new(-1, -1), core::BORDER_REPLICATE)?;
+    imgproc::blur(
+        grey,
+        &mut bg,
+        Size::new(41, 41),
+        core::Point::new(-1, -1),
+        core::BORDER_REPLICATE,
+    )?;
     let mut ink = Mat::default();
     core::subtract(&bg, grey, &mut ink, &core::no_array(), core::CV_32F)?;
     let mut clipped = Mat::default();
@@ -224,7 +271,8 @@ fn find_lines(ink: &Mat) -> Result<Vec<Line>, QualityError> {
     let data = ink.data_typed::<f32>()?;
     let dark = |x: i32, y: i32| data[(y * w + x) as usize] > 40.0;
     let margin = w / 40;
-    let rows: Vec<usize> = (0..h).map(|y| (margin..w - margin).filter(|x| dark(*x, y)).count()).collect();
+    let rows: Vec<usize> =
+        (0..h).map(|y| (margin..w - margin).filter(|x| dark(*x, y)).count()).collect();
     let min_row = (w as f32 * 0.04) as usize;
     let mut lines = Vec::new();
     let mut y = 0;
@@ -240,7 +288,13 @@ fn find_lines(ink: &Mat) -> Result<Vec<Line>, QualityError> {
                 // The outer 2.5 % are left out: a straightened photograph keeps slivers of the
                 // desk there, and Doc 9303 keeps the zone further from the edge.
                 let margin = w / 40;
-                let cols: Vec<bool> = (0..w).map(|x| x >= margin && x < w - margin && (y0..y1).filter(|yy| dark(x, *yy)).count() >= 2).collect();
+                let cols: Vec<bool> = (0..w)
+                    .map(|x| {
+                        x >= margin
+                            && x < w - margin
+                            && (y0..y1).filter(|yy| dark(x, *yy)).count() >= 2
+                    })
+                    .collect();
                 let x0 = cols.iter().position(|c| *c).unwrap_or(0) as i32;
                 let x1 = cols.iter().rposition(|c| *c).unwrap_or(0) as i32 + 1;
                 lines.push(Line { y0, y1, x0, x1 });
@@ -252,7 +306,12 @@ fn find_lines(ink: &Mat) -> Result<Vec<Line>, QualityError> {
 }
 
 /// Reads every cell of `line` as `n` characters of the kinds given.
-fn read_line(ink: &Mat, line: Line, kinds: &[CharKind], t: &Templates) -> Result<Vec<CharRead>, QualityError> {
+fn read_line(
+    ink: &Mat,
+    line: Line,
+    kinds: &[CharKind],
+    t: &Templates,
+) -> Result<Vec<CharRead>, QualityError> {
     let w = ink.cols();
     let data = ink.data_typed::<f32>()?;
     let n = kinds.len() as f32;
@@ -288,7 +347,12 @@ fn read_line(ink: &Mat, line: Line, kinds: &[CharKind], t: &Templates) -> Result
             }
         }
         let v = to_template(&cell, cw, ch)?;
-        let mut candidates: Vec<(char, f32)> = t.glyphs.iter().filter(|(c, _)| kind.allows(*c)).map(|(c, g)| (*c, g.iter().zip(&v).map(|(a, b)| a * b).sum::<f32>())).collect();
+        let mut candidates: Vec<(char, f32)> = t
+            .glyphs
+            .iter()
+            .filter(|(c, _)| kind.allows(*c))
+            .map(|(c, g)| (*c, g.iter().zip(&v).map(|(a, b)| a * b).sum::<f32>()))
+            .collect();
         candidates.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (chosen, score) = candidates.first().copied().unwrap_or(('<', 0.0));
         out.push(CharRead { chosen, score, candidates });
@@ -306,17 +370,29 @@ fn resolve(format: Format, reads: &mut [Vec<CharRead>]) -> Vec<Resolution> {
     let layout = format.layout();
     let mut done = Vec::new();
     for field in format.checked_fields() {
-        let chars = |r: &[Vec<CharRead>]| r.iter().map(|l| l.iter().map(|c| c.chosen).collect::<Vec<_>>()).collect::<Vec<_>>();
+        let chars = |r: &[Vec<CharRead>]| {
+            r.iter().map(|l| l.iter().map(|c| c.chosen).collect::<Vec<_>>()).collect::<Vec<_>>()
+        };
         if field.holds(&chars(reads)) {
             continue;
         }
         // Positions of the field (and its digit) with a look-alike the layout allows.
         let mut options: Vec<Swap> = Vec::new();
-        let positions = field.spans.iter().flat_map(|(l, a, b)| (*a..*b).map(move |p| (*l, p))).chain(std::iter::once(field.digit));
+        let positions = field
+            .spans
+            .iter()
+            .flat_map(|(l, a, b)| (*a..*b).map(move |p| (*l, p)))
+            .chain(std::iter::once(field.digit));
         for (l, p) in positions {
             let c = &reads[l][p];
             for (a, b) in CONFUSABLE {
-                let alt = if c.chosen == a { b } else if c.chosen == b { a } else { continue };
+                let alt = if c.chosen == a {
+                    b
+                } else if c.chosen == b {
+                    a
+                } else {
+                    continue;
+                };
                 if layout[l][p].allows(alt) {
                     let s = c.candidates.iter().find(|(x, _)| *x == alt).map_or(-1.0, |x| x.1);
                     options.push((l, p, alt, c.score - s));
@@ -340,15 +416,30 @@ fn resolve(format: Format, reads: &mut [Vec<CharRead>]) -> Vec<Resolution> {
             }
             field.holds(&trial)
         };
-        let mut fixed: Option<Vec<Swap>> = options.iter().find(|a| holds_with(&[a])).map(|a| vec![*a]);
+        let mut fixed: Option<Vec<Swap>> =
+            options.iter().find(|a| holds_with(&[a])).map(|a| vec![*a]);
         if fixed.is_none() {
-            let mut pairs: Vec<(&Swap, &Swap)> =
-                options.iter().enumerate().flat_map(|(i, a)| options[i + 1..].iter().filter(move |b| (b.0, b.1) != (a.0, a.1)).map(move |b| (a, b))).collect();
+            let mut pairs: Vec<(&Swap, &Swap)> = options
+                .iter()
+                .enumerate()
+                .flat_map(|(i, a)| {
+                    options[i + 1..]
+                        .iter()
+                        .filter(move |b| (b.0, b.1) != (a.0, a.1))
+                        .map(move |b| (a, b))
+                })
+                .collect();
             pairs.sort_by(|x, y| (x.0.3 + x.1.3).total_cmp(&(y.0.3 + y.1.3)));
             fixed = pairs.into_iter().find(|(a, b)| holds_with(&[a, b])).map(|(a, b)| vec![*a, *b]);
         }
         for (l, p, to, _) in fixed.unwrap_or_default() {
-            done.push(Resolution { line: l, position: p, from: reads[l][p].chosen, to, field: field.name });
+            done.push(Resolution {
+                line: l,
+                position: p,
+                from: reads[l][p].chosen,
+                to,
+                field: field.name,
+            });
             reads[l][p].chosen = to;
         }
     }
@@ -369,7 +460,13 @@ fn resolve_states(format: Format, reads: &mut [Vec<CharRead>]) -> Vec<Resolution
         if schemas::mrz::is_state_code(&written) {
             continue;
         }
-        let options = |i: usize| cells[i].candidates.iter().take(STATE_CANDIDATES).map(move |(c, s)| (*c, cells[i].score - s));
+        let options = |i: usize| {
+            cells[i]
+                .candidates
+                .iter()
+                .take(STATE_CANDIDATES)
+                .map(move |(c, s)| (*c, cells[i].score - s))
+        };
         let mut best: Option<([char; 3], f32)> = None;
         for (a, la) in options(0) {
             for (b, lb) in options(1) {
@@ -401,7 +498,8 @@ pub fn read_mrz(grey: &Mat) -> Result<Option<MrzRead>, QualityError> {
     let ink = ink_map(grey)?;
     let w = ink.cols();
     // MRZ lines are long: most of the document's width.
-    let lines: Vec<Line> = find_lines(&ink)?.into_iter().filter(|l| (l.x1 - l.x0) as f32 >= w as f32 * 0.6).collect();
+    let lines: Vec<Line> =
+        find_lines(&ink)?.into_iter().filter(|l| (l.x1 - l.x0) as f32 >= w as f32 * 0.6).collect();
     let mut best: Option<(f32, MrzRead)> = None;
     for format in Format::ALL {
         let (n, len) = format.shape();
@@ -422,7 +520,8 @@ pub fn read_mrz(grey: &Mat) -> Result<Option<MrzRead>, QualityError> {
         }
         let mut resolved = resolve(format, &mut reads);
         resolved.extend(resolve_states(format, &mut reads));
-        let text: Vec<String> = reads.iter().map(|l| l.iter().map(|c| c.chosen).collect()).collect();
+        let text: Vec<String> =
+            reads.iter().map(|l| l.iter().map(|c| c.chosen).collect()).collect();
         let scores: Vec<f32> = reads.iter().flatten().map(|c| c.score).collect();
         let min_match = scores.iter().copied().fold(f32::MAX, f32::min);
         let mean_match = scores.iter().sum::<f32>() / scores.len().max(1) as f32;
@@ -431,7 +530,15 @@ pub fn read_mrz(grey: &Mat) -> Result<Option<MrzRead>, QualityError> {
         let ok = parsed.as_ref().map_or(0, |p| p.checks.iter().filter(|c| c.ok).count());
         let rank = mean_match + ok as f32;
         let doubts = doubts(format, &reads);
-        let read = MrzRead { format: format.name(), lines: text, min_match, mean_match, resolved, doubts, parsed };
+        let read = MrzRead {
+            format: format.name(),
+            lines: text,
+            min_match,
+            mean_match,
+            resolved,
+            doubts,
+            parsed,
+        };
         if best.as_ref().is_none_or(|(r, _)| rank > *r) {
             best = Some((rank, read));
         }
@@ -445,23 +552,54 @@ mod tests {
 
     /// Reads as a matcher would give them: each character best, with a look-alike second.
     fn reads(lines: &[&str]) -> Vec<Vec<CharRead>> {
-        lines.iter().map(|l| l.chars().map(|c| CharRead { chosen: c, score: 0.9, candidates: vec![(c, 0.9), (alt(c), 0.85)] }).collect()).collect()
+        lines
+            .iter()
+            .map(|l| {
+                l.chars()
+                    .map(|c| CharRead {
+                        chosen: c,
+                        score: 0.9,
+                        candidates: vec![(c, 0.9), (alt(c), 0.85)],
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     fn alt(c: char) -> char {
-        CONFUSABLE.iter().find_map(|(a, b)| if *a == c { Some(*b) } else if *b == c { Some(*a) } else { None }).unwrap_or('<')
+        CONFUSABLE
+            .iter()
+            .find_map(|(a, b)| {
+                if *a == c {
+                    Some(*b)
+                } else if *b == c {
+                    Some(*a)
+                } else {
+                    None
+                }
+            })
+            .unwrap_or('<')
     }
 
     #[test]
     fn look_alikes_are_resolved_by_the_check_digits() {
         // ICAO's TD3 specimen with its document number misread: L898902C3 as L8989O2C3 and B.
-        let good = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"];
-        let bad = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L8989O2C36UTO7408122F1204159ZE184226B<<<<<10"];
+        let good = [
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ];
+        let bad = [
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L8989O2C36UTO7408122F1204159ZE184226B<<<<<10",
+        ];
         let mut r = reads(&bad);
         let done = resolve(Format::Td3, &mut r);
         let text: Vec<String> = r.iter().map(|l| l.iter().map(|c| c.chosen).collect()).collect();
         assert_eq!(text, good);
-        assert_eq!(done, vec![Resolution { line: 1, position: 5, from: 'O', to: '0', field: "document number" }]);
+        assert_eq!(
+            done,
+            vec![Resolution { line: 1, position: 5, from: 'O', to: '0', field: "document number" }]
+        );
         // Nothing to resolve in a zone whose digits hold.
         let mut r = reads(&good);
         assert!(resolve(Format::Td3, &mut r).is_empty());
@@ -472,34 +610,71 @@ mod tests {
         // Salma's card (401234562) blurred at sigma 1.6, as measured: O beat 0, and two cheap
         // swaps (1 to I, 2 to Z) also make the check digit hold; reading 4OIZ34562 instead of
         // fixing the O was a wrong number with every check digit holding.
-        let zone = ["IDPSE4012345621<<<<<<<<<<<<<<<", "9005123F3103016PSE<<<<<<<<<<<6", "AL<KHATIB<<SALMA<YOUSEF<MAHMOU"];
+        let zone = [
+            "IDPSE4012345621<<<<<<<<<<<<<<<",
+            "9005123F3103016PSE<<<<<<<<<<<6",
+            "AL<KHATIB<<SALMA<YOUSEF<MAHMOU",
+        ];
         let mut r = reads(&zone);
         r.iter_mut().flatten().for_each(|c| c.candidates.truncate(1));
-        r[0][6] = CharRead { chosen: 'O', score: 0.883, candidates: vec![('O', 0.883), ('0', 0.793)] };
-        r[0][7] = CharRead { chosen: '1', score: 0.907, candidates: vec![('1', 0.907), ('I', 0.637)] };
-        r[0][8] = CharRead { chosen: '2', score: 0.831, candidates: vec![('2', 0.831), ('Z', 0.749)] };
-        let swapped: String = zone[0].chars().enumerate().map(|(i, c)| match i { 6 => 'O', 7 => 'I', 8 => 'Z', _ => c }).collect();
-        assert!(Format::Td1.checked_fields()[0].holds(&[swapped.chars().collect(), zone[1].chars().collect(), zone[2].chars().collect()]), "the two-swap reading holds too");
+        r[0][6] =
+            CharRead { chosen: 'O', score: 0.883, candidates: vec![('O', 0.883), ('0', 0.793)] };
+        r[0][7] =
+            CharRead { chosen: '1', score: 0.907, candidates: vec![('1', 0.907), ('I', 0.637)] };
+        r[0][8] =
+            CharRead { chosen: '2', score: 0.831, candidates: vec![('2', 0.831), ('Z', 0.749)] };
+        let swapped: String = zone[0]
+            .chars()
+            .enumerate()
+            .map(|(i, c)| match i {
+                6 => 'O',
+                7 => 'I',
+                8 => 'Z',
+                _ => c,
+            })
+            .collect();
+        assert!(
+            Format::Td1.checked_fields()[0].holds(&[
+                swapped.chars().collect(),
+                zone[1].chars().collect(),
+                zone[2].chars().collect()
+            ]),
+            "the two-swap reading holds too"
+        );
         let done = resolve(Format::Td1, &mut r);
         let line: String = r[0].iter().map(|c| c.chosen).collect();
         assert_eq!(line, zone[0]);
-        assert_eq!(done.iter().map(|d| (d.position, d.from, d.to)).collect::<Vec<_>>(), vec![(6, 'O', '0')]);
+        assert_eq!(
+            done.iter().map(|d| (d.position, d.from, d.to)).collect::<Vec<_>>(),
+            vec![(6, 'O', '0')]
+        );
     }
 
     #[test]
     fn characters_a_check_digit_cannot_vouch_for_are_doubts() {
-        let zone = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"];
+        let zone = [
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ];
         let mut r = reads(&zone);
         // No runner-up the check digits are blind to: no doubt.
         r.iter_mut().flatten().for_each(|c| c.candidates.truncate(1));
         assert!(doubts(Format::Td3, &r).is_empty());
         // The number's second 8 with S close behind; its first 8 with S far behind; the birth
         // date's 7, digits only, with a close letter it may not hold.
-        r[1][3] = CharRead { chosen: '8', score: 0.80, candidates: vec![('8', 0.80), ('S', 0.78), ('B', 0.7)] };
+        r[1][3] = CharRead {
+            chosen: '8',
+            score: 0.80,
+            candidates: vec![('8', 0.80), ('S', 0.78), ('B', 0.7)],
+        };
         r[1][1] = CharRead { chosen: '8', score: 0.90, candidates: vec![('8', 0.90), ('S', 0.60)] };
-        r[1][13] = CharRead { chosen: '7', score: 0.80, candidates: vec![('7', 0.80), ('H', 0.79)] };
+        r[1][13] =
+            CharRead { chosen: '7', score: 0.80, candidates: vec![('7', 0.80), ('H', 0.79)] };
         let d = doubts(Format::Td3, &r);
-        assert_eq!(d.iter().map(|d| (d.field, d.index, d.read, d.could_be)).collect::<Vec<_>>(), vec![("document number", 3, '8', 'S')]);
+        assert_eq!(
+            d.iter().map(|d| (d.field, d.index, d.read, d.could_be)).collect::<Vec<_>>(),
+            vec![("document number", 3, '8', 'S')]
+        );
         assert!((d[0].margin - 0.02).abs() < 1e-6);
     }
 
@@ -507,15 +682,26 @@ mod tests {
     fn a_misread_state_code_becomes_the_code_its_candidates_spell() {
         // The TD1 specimen's nationality read as DTD (U and O blurred into D), with U and O
         // the second candidates: no check digit sees it, the list of codes does.
-        let good = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"];
+        let good = [
+            "I<UTOD231458907<<<<<<<<<<<<<<<",
+            "7408122F1204159UTO<<<<<<<<<<<6",
+            "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+        ];
         let mut r = reads(&good);
         for (i, second) in [(15, 'U'), (17, 'O')] {
-            r[1][i] = CharRead { chosen: 'D', score: 0.8, candidates: vec![('D', 0.8), (second, 0.78), ('B', 0.5)] };
+            r[1][i] = CharRead {
+                chosen: 'D',
+                score: 0.8,
+                candidates: vec![('D', 0.8), (second, 0.78), ('B', 0.5)],
+            };
         }
         let done = resolve_states(Format::Td1, &mut r);
         let line: String = r[1].iter().map(|c| c.chosen).collect();
         assert_eq!(line, good[1]);
-        assert_eq!(done.iter().map(|d| (d.position, d.from, d.to, d.field)).collect::<Vec<_>>(), vec![(15, 'D', 'U', "nationality"), (17, 'D', 'O', "nationality")]);
+        assert_eq!(
+            done.iter().map(|d| (d.position, d.from, d.to, d.field)).collect::<Vec<_>>(),
+            vec![(15, 'D', 'U', "nationality"), (17, 'D', 'O', "nationality")]
+        );
         // A code already valid is left alone, even when a candidate would spell another.
         let mut r = reads(&good);
         assert!(resolve_states(Format::Td1, &mut r).is_empty());
@@ -527,7 +713,17 @@ mod tests {
         assert_eq!(t.glyphs.len(), ALPHABET.len());
         // Every template matches itself best.
         for (c, g) in &t.glyphs {
-            let best = t.glyphs.iter().max_by(|a, b| a.1.iter().zip(g).map(|(x, y)| x * y).sum::<f32>().total_cmp(&b.1.iter().zip(g).map(|(x, y)| x * y).sum::<f32>())).unwrap();
+            let best = t
+                .glyphs
+                .iter()
+                .max_by(|a, b| {
+                    a.1.iter()
+                        .zip(g)
+                        .map(|(x, y)| x * y)
+                        .sum::<f32>()
+                        .total_cmp(&b.1.iter().zip(g).map(|(x, y)| x * y).sum::<f32>())
+                })
+                .unwrap();
             assert_eq!(best.0, *c);
         }
     }

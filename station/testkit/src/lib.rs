@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use schemas::decision::Verdict;
-use station_core::station::{InitParams, Station};
 use station_core::operators::{Role, Session};
 use station_core::script::{self, Script};
+use station_core::station::{InitParams, Station};
 use station_uplink::{self as uplink, Client, SyncIdentity, SyncState};
 
 pub fn now() -> i64 {
@@ -46,7 +46,14 @@ impl Reg {
     pub fn log(&self) -> Vec<Vec<u8>> {
         let mut out = Vec::new();
         loop {
-            let page: Vec<sync::api::LogEntry> = self.admin().get(format!("{}/v1/admin/log?from={}", self.server.url, out.len() + 1)).bearer_auth(&self.made.admin_token).send().unwrap().json().unwrap();
+            let page: Vec<sync::api::LogEntry> = self
+                .admin()
+                .get(format!("{}/v1/admin/log?from={}", self.server.url, out.len() + 1))
+                .bearer_auth(&self.made.admin_token)
+                .send()
+                .unwrap()
+                .json()
+                .unwrap();
             if page.is_empty() {
                 return out;
             }
@@ -66,13 +73,35 @@ pub struct St {
 /// A station onboarded at `reg`, reaching it at `url`.
 pub fn onboarded_station(reg: &Reg, dir: &Path, station_id: &str, url: &str) -> St {
     let data = dir.join(station_id);
-    Station::init(&data, &InitParams { station_id, centre: "HEB-PO-03", registry_recipient: &reg.made.recipient, admin: "admin1", admin_password: "correct horse", demo: false }, now()).unwrap();
+    Station::init(
+        &data,
+        &InitParams {
+            station_id,
+            centre: "HEB-PO-03",
+            registry_recipient: &reg.made.recipient,
+            admin: "admin1",
+            admin_password: "correct horse",
+            demo: false,
+        },
+        now(),
+    )
+    .unwrap();
     let mut station = Station::open(&data).unwrap();
     let admin = station.login("admin1", "correct horse", now()).unwrap();
     station.add_operator(&admin, "clerk1", Role::Clerk, "battery staple", now()).unwrap();
     station.add_operator(&admin, "super1", Role::Supervisor, "tr0ub4dor&3", now()).unwrap();
     station.set_registry(&admin, url, &reg.made.root_public, now()).unwrap();
-    assert!(registry::onboard(&reg.config, sync::api::NewStation { id: station_id.into(), ed25519: station.station_public_key().unwrap(), centre: "HEB-PO-03".into() }).unwrap());
+    assert!(
+        registry::onboard(
+            &reg.config,
+            sync::api::NewStation {
+                id: station_id.into(),
+                ed25519: station.station_public_key().unwrap(),
+                centre: "HEB-PO-03".into()
+            }
+        )
+        .unwrap()
+    );
     let clerk = station.login("clerk1", "battery staple", now()).unwrap();
     let supervisor = station.login("super1", "tr0ub4dor&3", now()).unwrap();
     let id = station.sync_identity(&clerk).unwrap();
@@ -81,7 +110,8 @@ pub fn onboarded_station(reg: &Reg, dir: &Path, station_id: &str, url: &str) -> 
 
 /// Enrolls `n` children (face only: small bundles, quick to make) and approves them all.
 pub fn enroll(st: &mut St, n: u64, seed: u64) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/enrollments/child-under-5.json");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/enrollments/child-under-5.json");
     let text = std::fs::read_to_string(path).unwrap();
     for i in 0..n {
         let t = text.replacen("\"seed\": 303", &format!("\"seed\": {}", seed + i), 1);
@@ -94,6 +124,12 @@ pub fn enroll(st: &mut St, n: u64, seed: u64) {
 }
 
 pub fn client(st: &St, url: &str) -> Client {
-    Client::new(url, st.id.clone(), st.station.registry_root_key().unwrap().unwrap(), st.station.config.sync_limit_bytes(), Arc::new(now)).unwrap()
+    Client::new(
+        url,
+        st.id.clone(),
+        st.station.registry_root_key().unwrap().unwrap(),
+        st.station.config.sync_limit_bytes(),
+        Arc::new(now),
+    )
+    .unwrap()
 }
-

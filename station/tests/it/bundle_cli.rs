@@ -12,7 +12,13 @@ use crate::common::*;
 fn sample_bundle_verifies_with_our_reader() {
     let d = tempdir("verify");
     sample(&d);
-    let out = station(&["bundle", "verify", p(&d.join("bundle.age")), "--identity", p(&d.join("registry.key"))]);
+    let out = station(&[
+        "bundle",
+        "verify",
+        p(&d.join("bundle.age")),
+        "--identity",
+        p(&d.join("registry.key")),
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     let r = json(&out);
     assert_eq!(r["ok"], true);
@@ -21,8 +27,15 @@ fn sample_bundle_verifies_with_our_reader() {
     assert_eq!(r["keys_pinned"]["station"], false);
 
     let out = station(&[
-        "bundle", "verify", p(&d.join("bundle.age")), "--identity", p(&d.join("registry.key")),
-        "--signers", p(&d.join("signers.json")), "--decision", p(&d.join("decision.cose")),
+        "bundle",
+        "verify",
+        p(&d.join("bundle.age")),
+        "--identity",
+        p(&d.join("registry.key")),
+        "--signers",
+        p(&d.join("signers.json")),
+        "--decision",
+        p(&d.join("decision.cose")),
     ]);
     let r = json(&out);
     assert!(out.status.success());
@@ -38,7 +51,13 @@ fn damaged_bundles_and_wrong_keys_fail_with_bilingual_errors() {
     let n = bytes.len();
     bytes[n / 2] ^= 0x08;
     std::fs::write(d.join("flipped.age"), &bytes).unwrap();
-    let out = station(&["bundle", "verify", p(&d.join("flipped.age")), "--identity", p(&d.join("registry.key"))]);
+    let out = station(&[
+        "bundle",
+        "verify",
+        p(&d.join("flipped.age")),
+        "--identity",
+        p(&d.join("registry.key")),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let r = json(&out);
     assert_eq!(r["ok"], false);
@@ -47,20 +66,48 @@ fn damaged_bundles_and_wrong_keys_fail_with_bilingual_errors() {
 
     let other = tempdir("damaged-other");
     sample(&other);
-    let out = station(&["bundle", "verify", p(&d.join("bundle.age")), "--identity", p(&other.join("registry.key"))]);
+    let out = station(&[
+        "bundle",
+        "verify",
+        p(&d.join("bundle.age")),
+        "--identity",
+        p(&other.join("registry.key")),
+    ]);
     assert_eq!(out.status.code(), Some(1));
 
     // Keys pinned from another station's signers.json: named as untrusted.
-    let out = station(&["bundle", "verify", p(&d.join("bundle.age")), "--identity", p(&d.join("registry.key")), "--signers", p(&other.join("signers.json"))]);
+    let out = station(&[
+        "bundle",
+        "verify",
+        p(&d.join("bundle.age")),
+        "--identity",
+        p(&d.join("registry.key")),
+        "--signers",
+        p(&other.join("signers.json")),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(json(&out)["error"]["en"].as_str().unwrap().contains("not the trusted one"));
 
     // A decision made for another bundle.
-    let out = station(&["bundle", "verify", p(&d.join("bundle.age")), "--identity", p(&d.join("registry.key")), "--decision", p(&other.join("decision.cose"))]);
+    let out = station(&[
+        "bundle",
+        "verify",
+        p(&d.join("bundle.age")),
+        "--identity",
+        p(&d.join("registry.key")),
+        "--decision",
+        p(&other.join("decision.cose")),
+    ]);
     assert_eq!(out.status.code(), Some(1));
 
     // Unreadable inputs: exit 2 with a message in both languages.
-    let out = station(&["bundle", "verify", p(&d.join("nope.age")), "--identity", p(&d.join("registry.key"))]);
+    let out = station(&[
+        "bundle",
+        "verify",
+        p(&d.join("nope.age")),
+        "--identity",
+        p(&d.join("registry.key")),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("خطأ") && err.contains("error:"), "{err}");
@@ -71,16 +118,33 @@ fn age_cli_and_python_verify_the_bundle_independently() {
     let d = tempdir("independent");
     sample(&d);
     let plain = d.join("plain.bin");
-    let out = run(Command::new("age").args(["-d", "-i", p(&d.join("registry.key")), "-o", p(&plain), p(&d.join("bundle.age"))]));
+    let out = run(Command::new("age").args([
+        "-d",
+        "-i",
+        p(&d.join("registry.key")),
+        "-o",
+        p(&plain),
+        p(&d.join("bundle.age")),
+    ]));
     assert!(out.status.success(), "age: {}", String::from_utf8_lossy(&out.stderr));
     let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("run by cargo");
     let script = Path::new(&manifest_dir).join("../tests/independent/verify_bundle.py");
     let images = d.join("img");
     let out = run(Command::new("/usr/bin/python3").args([
-        p(&script), p(&plain), p(&d.join("signers.json")), "--extract", p(&images), "--decision", p(&d.join("decision.cose")),
+        p(&script),
+        p(&plain),
+        p(&d.join("signers.json")),
+        "--extract",
+        p(&images),
+        "--decision",
+        p(&d.join("decision.cose")),
     ]));
     let r = json(&out);
-    assert!(out.status.success() && r["ok"] == true, "{r} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success() && r["ok"] == true,
+        "{r} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(r["payloads"], 15);
     assert_eq!(r["decision"], "approve");
 
@@ -89,27 +153,34 @@ fn age_cli_and_python_verify_the_bundle_independently() {
     let n = bytes.len();
     bytes[n - 1000] ^= 1;
     std::fs::write(d.join("tampered.bin"), &bytes).unwrap();
-    let out = run(Command::new("/usr/bin/python3").args([p(&script), p(&d.join("tampered.bin")), p(&d.join("signers.json"))]));
+    let out = run(Command::new("/usr/bin/python3").args([
+        p(&script),
+        p(&d.join("tampered.bin")),
+        p(&d.join("signers.json")),
+    ]));
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("SHA-256 mismatch"));
 
     // Every image decodes bit-exact to what the simulated devices captured, with two decoders
     // that are not ours: OpenJPEG's command-line tool and the pure-Rust hayro-jpeg2000.
     let captures = station_core::sample::capture(1);
-    let mut originals: Vec<(String, schemas::jp2k::Pixels)> = captures.fingers.iter().map(|(pos, px)| (name(pos), px.clone())).collect();
+    let mut originals: Vec<(String, schemas::jp2k::Pixels)> =
+        captures.fingers.iter().map(|(pos, px)| (name(pos), px.clone())).collect();
     originals.extend(captures.irises.iter().map(|(pos, px, _)| (name(pos), px.clone())));
     originals.push(("face".into(), captures.face.clone()));
     assert_eq!(originals.len(), 13);
     for (pos, original) in &originals {
         let jp2 = images.join(format!("{pos}.jp2"));
         let data = std::fs::read(&jp2).unwrap();
-        let hayro = hayro_jpeg2000::Image::new(&data, &hayro_jpeg2000::DecodeSettings::default()).unwrap();
+        let hayro =
+            hayro_jpeg2000::Image::new(&data, &hayro_jpeg2000::DecodeSettings::default()).unwrap();
         let mut ctx = hayro_jpeg2000::DecoderContext::default();
         let decoded = hayro.decode(&mut ctx).unwrap().data_u8();
         assert_eq!((hayro.width(), hayro.height()), (original.width, original.height), "{pos}");
         assert!(decoded == original.data, "{pos}: hayro-jpeg2000 pixels differ from the capture");
 
-        let pnm = images.join(format!("{pos}.{}", if original.channels == 1 { "pgm" } else { "ppm" }));
+        let pnm =
+            images.join(format!("{pos}.{}", if original.channels == 1 { "pgm" } else { "ppm" }));
         let out = run(Command::new("opj_decompress").args(["-i", p(&jp2), "-o", p(&pnm)]));
         assert!(out.status.success(), "opj_decompress: {}", String::from_utf8_lossy(&out.stderr));
         let (w, h, pixels) = read_pnm(&std::fs::read(&pnm).unwrap());
@@ -151,7 +222,15 @@ fn cbeff_export_is_well_formed_and_follows_mosip_structure() {
     let d = tempdir("cbeff");
     sample(&d);
     let xml = d.join("cbeff.xml");
-    let out = station(&["bundle", "export-cbeff", p(&d.join("bundle.age")), "--identity", p(&d.join("registry.key")), "--out", p(&xml)]);
+    let out = station(&[
+        "bundle",
+        "export-cbeff",
+        p(&d.join("bundle.age")),
+        "--identity",
+        p(&d.join("registry.key")),
+        "--out",
+        p(&xml),
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // Parsed by Python's ElementTree, not by us.
     let check = r#"
@@ -177,7 +256,12 @@ print(dict(types))
     let out = run(Command::new("/usr/bin/python3").args(["-c", check, p(&xml)]));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let counts = String::from_utf8_lossy(&out.stdout);
-    assert!(counts.contains("'Finger': 10") && counts.contains("'Iris': 2") && counts.contains("'Face': 1"), "{counts}");
+    assert!(
+        counts.contains("'Finger': 10")
+            && counts.contains("'Iris': 2")
+            && counts.contains("'Face': 1"),
+        "{counts}"
+    );
 }
 
 #[test]

@@ -8,7 +8,9 @@ use serde_json::Value;
 pub const STATION: &str = env!("CARGO_BIN_EXE_station");
 
 pub fn run(cmd: &mut Command) -> Output {
-    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e} (scripts/test.sh installs the tools these tests use)"))
+    cmd.output().unwrap_or_else(|e| {
+        panic!("cannot run {cmd:?}: {e} (scripts/test.sh installs the tools these tests use)")
+    })
 }
 
 pub fn station(args: &[&str]) -> Output {
@@ -16,7 +18,13 @@ pub fn station(args: &[&str]) -> Output {
 }
 
 pub fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
 }
 
 pub use fixtures::{TempDir, tempdir};

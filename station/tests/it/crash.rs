@@ -10,7 +10,13 @@ use crate::common::*;
 
 fn spawn(args: &[&str]) -> std::process::Child {
     use std::io::Write;
-    let mut child = Command::new(STATION).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let mut child = Command::new(STATION)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
     child.stdin.take().unwrap().write_all(b"demo\n").unwrap();
     child
 }
@@ -19,9 +25,11 @@ fn check_store(data: &std::path::Path) -> (i64, i64, Option<String>) {
     let conn = rusqlite::Connection::open(data.join("station.db")).unwrap();
     let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
-    let enrollments: i64 = conn.query_row("SELECT count(*) FROM enrollments", [], |r| r.get(0)).unwrap();
+    let enrollments: i64 =
+        conn.query_row("SELECT count(*) FROM enrollments", [], |r| r.get(0)).unwrap();
     let outbox: i64 = conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)).unwrap();
-    let stage: Option<String> = conn.query_row("SELECT stage FROM enrollments", [], |r| r.get(0)).ok();
+    let stage: Option<String> =
+        conn.query_row("SELECT stage FROM enrollments", [], |r| r.get(0)).ok();
     drop(conn);
     let audit = json(&station(&["audit", "verify", "--data", p(data)]));
     assert_eq!(audit["ok"], true, "{audit}");
@@ -46,12 +54,24 @@ fn kill_9_during_enrollment_and_approval_loses_nothing_and_duplicates_nothing() 
     let d = demo_station("crash");
     let data = d.join("data");
     let script_path = script("adult-missing-finger");
-    let enroll_args = ["enroll", "--data", p(&data), "--script", p(&script_path), "--operator", "clerk1"];
+    let enroll_args =
+        ["enroll", "--data", p(&data), "--script", p(&script_path), "--operator", "clerk1"];
 
     // How long an uninterrupted run takes here, to spread the kills over it.
     let probe = demo_station("crash-probe");
     let t = Instant::now();
-    let out = station_in(&["enroll", "--data", p(&probe.join("data")), "--script", p(&script_path), "--operator", "clerk1"], "demo\n");
+    let out = station_in(
+        &[
+            "enroll",
+            "--data",
+            p(&probe.join("data")),
+            "--script",
+            p(&script_path),
+            "--operator",
+            "clerk1",
+        ],
+        "demo\n",
+    );
     assert!(out.status.success());
     let span = (t.elapsed().as_millis() as u64).max(200);
 
@@ -67,7 +87,12 @@ fn kill_9_during_enrollment_and_approval_loses_nothing_and_duplicates_nothing() 
         stages_seen.push(stage);
     }
     // Stages only move forward between kills.
-    let order = |s: &Option<String>| s.as_deref().and_then(station_core::workflow::Stage::parse).map(|st| station_core::workflow::Stage::ALL.iter().position(|x| *x == st).unwrap()).unwrap_or(0);
+    let order = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(station_core::workflow::Stage::parse)
+            .map(|st| station_core::workflow::Stage::ALL.iter().position(|x| *x == st).unwrap())
+            .unwrap_or(0)
+    };
     for w in stages_seen.windows(2) {
         assert!(order(&w[0]) <= order(&w[1]), "{stages_seen:?}");
     }

@@ -24,11 +24,22 @@ fn harness() -> Harness<'static, Fields> {
         .build_ui_state(
             |ui, f: &mut Fields| {
                 ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
-                    let l = text::paragraph(ui, "الاسم", station_text::bidi::Base::Rtl, Style::body(ui));
+                    let l =
+                        text::paragraph(ui, "الاسم", station_text::bidi::Base::Rtl, Style::body(ui));
                     text::field(ui, &mut f.name, 360.0, false).labelled_by(l.id);
-                    let l = text::paragraph(ui, "Latin", station_text::bidi::Base::Ltr, Style::body(ui));
+                    let l = text::paragraph(
+                        ui,
+                        "Latin",
+                        station_text::bidi::Base::Ltr,
+                        Style::body(ui),
+                    );
                     text::field(ui, &mut f.latin, 360.0, false).labelled_by(l.id);
-                    let l = text::paragraph(ui, "كلمة المرور", station_text::bidi::Base::Rtl, Style::body(ui));
+                    let l = text::paragraph(
+                        ui,
+                        "كلمة المرور",
+                        station_text::bidi::Base::Rtl,
+                        Style::body(ui),
+                    );
                     text::field(ui, &mut f.password, 360.0, true).labelled_by(l.id);
                 });
             },
@@ -113,7 +124,10 @@ fn latin_fields_selections_clipboard_and_eastern_digits() {
     h.event(egui::Event::Paste("٤٠١٢٣٤٥٦٢".into()));
     h.run();
     assert_eq!(h.state().latin, "401234562");
-    assert_eq!(h.get_by_role_and_label(Role::TextInput, "Latin").value().as_deref(), Some("401234562"));
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "Latin").value().as_deref(),
+        Some("401234562")
+    );
     // Enter ends the input: what is typed next goes nowhere.
     press(&mut h, Key::Enter, 1);
     h.get_by_role_and_label(Role::TextInput, "Latin").type_text("zz");
@@ -131,8 +145,18 @@ fn a_click_puts_the_caret_at_the_nearest_edge() {
     let rect = h.get_by_role_and_label(Role::TextInput, "الاسم").rect();
     h.hover_at(egui::pos2(rect.right() - 9.0, rect.center().y));
     h.run();
-    h.event(egui::Event::PointerButton { pos: egui::pos2(rect.right() - 9.0, rect.center().y), button: egui::PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
-    h.event(egui::Event::PointerButton { pos: egui::pos2(rect.right() - 9.0, rect.center().y), button: egui::PointerButton::Primary, pressed: false, modifiers: Modifiers::NONE });
+    h.event(egui::Event::PointerButton {
+        pos: egui::pos2(rect.right() - 9.0, rect.center().y),
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos: egui::pos2(rect.right() - 9.0, rect.center().y),
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
     h.run();
     h.get_by_role_and_label(Role::TextInput, "الاسم").type_text("أ");
     h.run();
@@ -145,7 +169,8 @@ fn passwords_show_dots_keep_what_was_typed_and_are_never_copied() {
     h.run();
     focus_and_type(&mut h, "كلمة المرور", Role::PasswordInput, "s3cret-٤");
     assert_eq!(h.state().password, "s3cret-٤", "a password is taken exactly as typed");
-    let shown = h.get_by_role_and_label(Role::PasswordInput, "كلمة المرور").value().unwrap_or_default();
+    let shown =
+        h.get_by_role_and_label(Role::PasswordInput, "كلمة المرور").value().unwrap_or_default();
     assert_eq!(shown, "••••••••");
     let copied = |h: &mut Harness<'_, Fields>| {
         h.key_press_modifiers(Modifiers::COMMAND, Key::A);

@@ -7,14 +7,20 @@ use drivers::sim;
 use crate::common::*;
 
 fn save(img: &Image, path: &std::path::Path) {
-    image::save_buffer(path, &img.data, img.width, img.height, image::ExtendedColorType::Rgb8).unwrap();
+    image::save_buffer(path, &img.data, img.width, img.height, image::ExtendedColorType::Rgb8)
+        .unwrap();
 }
 
 #[test]
 fn the_command_line_prints_every_check() {
     let dir = tempdir("quality-cli");
     let card = dir.join("card.png");
-    let td1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"].map(String::from);
+    let td1 = [
+        "I<UTOD231458907<<<<<<<<<<<<<<<",
+        "7408122F1204159UTO<<<<<<<<<<<6",
+        "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    ]
+    .map(String::from);
     save(&sim::id_card(7, true, Some(&td1)), &card);
     let out = station(&["document", "read", p(&card), "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -33,7 +39,13 @@ fn the_command_line_prints_every_check() {
     let v = json(&out);
     assert_eq!(v["algorithm"], station_quality::face::ALGORITHM);
     assert_eq!(v["instruction"], "out-of-focus");
-    assert!(v["checks"].as_array().unwrap().iter().any(|c| c["name"] == "sharpness" && c["passed"] == false));
+    assert!(
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "sharpness" && c["passed"] == false)
+    );
     if let Some(dir) = fixtures::mosip_registration_dir() {
         let out = station(&["quality", "finger", p(&dir.join("0001Left_Index.iso")), "--json"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

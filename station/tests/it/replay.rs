@@ -18,7 +18,13 @@ fn a_recording_replays_to_the_captured_picture() {
     let direct = drivers::uru4500::replay(&fixtures::read(&rec)).unwrap();
     assert_eq!(png.as_raw(), &direct.data, "the PNG holds the driver's pixels exactly");
 
-    let o = run(Command::new(STATION).args(["device", "replay", p(&out), "--out", p(&d.join("x.png"))]));
+    let o = run(Command::new(STATION).args([
+        "device",
+        "replay",
+        p(&out),
+        "--out",
+        p(&d.join("x.png")),
+    ]));
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("not a usbmon recording") && err.contains("ليس تسجيلًا"), "{err}");

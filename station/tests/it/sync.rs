@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use fixtures::netem::{Faults, Proxy};
 use station_core::station::Station;
-use station_uplink::{self as uplink, Client, RemovableMedia, SharedProgress, SyncState, UplinkError};
+use station_uplink::{
+    self as uplink, Client, RemovableMedia, SharedProgress, SyncState, UplinkError,
+};
 use sync::master::KeyInfo;
 use sync::receipt::Receipt;
 
@@ -22,8 +24,17 @@ fn cycle(st: &mut St, c: &Client) -> Result<uplink::CycleSummary, UplinkError> {
 /// No bundle's bytes are gone without a verified receipt stored beside them.
 fn nothing_deleted_before_its_receipt(st: &St) {
     let keys: Vec<KeyInfo> = st.station.receipt_keys().unwrap();
-    let mut q = st.station.store.conn.prepare("SELECT bundle_id, length(bundle), receipt FROM outbox").unwrap();
-    let rows: Vec<(String, i64, Option<Vec<u8>>)> = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect();
+    let mut q = st
+        .station
+        .store
+        .conn
+        .prepare("SELECT bundle_id, length(bundle), receipt FROM outbox")
+        .unwrap();
+    let rows: Vec<(String, i64, Option<Vec<u8>>)> = q
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     for (id, len, receipt) in rows {
         match receipt {
             None => assert!(len > 0, "{id}: bundle erased without a receipt"),
@@ -49,7 +60,11 @@ fn a_station_syncs_and_hears_back_from_the_registry() {
     assert_eq!(waiting(&st), 3);
     let c = client(&st, &url);
     let report = cycle(&mut st, &c).unwrap();
-    assert_eq!((report.operators_registered, report.receipted.len(), report.still_waiting), (3, 3, 0), "{report:?}");
+    assert_eq!(
+        (report.operators_registered, report.receipted.len(), report.still_waiting),
+        (3, 3, 0),
+        "{report:?}"
+    );
     nothing_deleted_before_its_receipt(&st);
     // Again: nothing to send, nothing registered twice.
     let again = cycle(&mut st, &c).unwrap();
@@ -61,24 +76,41 @@ fn a_station_syncs_and_hears_back_from_the_registry() {
     assert_eq!(r.status(), 200);
     cycle(&mut st, &c).unwrap();
     let view = st.station.registry_view().unwrap();
-    assert_eq!(view[0].status, Some(("rejected".into(), Some("photo does not match the document".into()))));
+    assert_eq!(
+        view[0].status,
+        Some(("rejected".into(), Some("photo does not match the document".into())))
+    );
     assert_eq!(view[1].status.as_ref().map(|s| s.0.as_str()), Some("received"));
 
     // The registry revokes the clerk: the station locks the account at its next sync.
-    let r = reg.admin().post(format!("{url}/v1/admin/stations/ST-HEB-0001/operators/clerk1/revoke")).bearer_auth(&reg.made.admin_token).send().unwrap();
+    let r = reg
+        .admin()
+        .post(format!("{url}/v1/admin/stations/ST-HEB-0001/operators/clerk1/revoke"))
+        .bearer_auth(&reg.made.admin_token)
+        .send()
+        .unwrap();
     assert_eq!(r.status(), 204);
     cycle(&mut st, &c).unwrap();
     let e = st.station.login("clerk1", "battery staple", now()).unwrap_err();
     assert!(e.to_string().contains("locked"), "{e}");
 
     // A revoked station is refused with its reason, in both languages.
-    let r = reg.admin().post(format!("{url}/v1/admin/stations/ST-HEB-0001/revoke")).bearer_auth(&reg.made.admin_token).send().unwrap();
+    let r = reg
+        .admin()
+        .post(format!("{url}/v1/admin/stations/ST-HEB-0001/revoke"))
+        .bearer_auth(&reg.made.admin_token)
+        .send()
+        .unwrap();
     assert_eq!(r.status(), 204);
     let e = cycle(&mut st, &c).unwrap_err();
     assert!(matches!(&e, UplinkError::Refused(r) if r.code == sync::Code::RevokedStation), "{e}");
     use station_text::messages::Explain;
     let m = e.bilingual();
-    assert!(m.ar.contains("ألغى السجل المركزي اعتماد هذه المحطة") && m.en.contains("revoked this station"), "{m:?}");
+    assert!(
+        m.ar.contains("ألغى السجل المركزي اعتماد هذه المحطة")
+            && m.en.contains("revoked this station"),
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -87,7 +119,19 @@ fn two_hundred_bundles_from_three_stations_arrive_exactly_once_over_a_bad_link()
     let reg = Reg::start(&d);
     // Every connection is cut at a random byte in its first 800 kB (a station reuses one
     // connection for many requests), some are refused outright, every chunk waits a little.
-    let proxy = Proxy::start(reg.addr(), Faults { seed: 20261201, cut: 1.0, cut_from: 0, cut_within: 800_000, refuse: 0.05, max_delay: Duration::from_millis(3), rate: None }).unwrap();
+    let proxy = Proxy::start(
+        reg.addr(),
+        Faults {
+            seed: 20261201,
+            cut: 1.0,
+            cut_from: 0,
+            cut_within: 800_000,
+            refuse: 0.05,
+            max_delay: Duration::from_millis(3),
+            rate: None,
+        },
+    )
+    .unwrap();
     let url = proxy.url();
     let counts = [67u64, 67, 66];
     let stations: Vec<St> = std::thread::scope(|scope| {
@@ -114,7 +158,12 @@ fn two_hundred_bundles_from_three_stations_arrive_exactly_once_over_a_bad_link()
                 let mut cycles = 0;
                 while waiting(&st) > 0 {
                     cycles += 1;
-                    assert!(cycles < 400, "{} still has {} bundles after 400 cycles", st.id.station_id, waiting(&st));
+                    assert!(
+                        cycles < 400,
+                        "{} still has {} bundles after 400 cycles",
+                        st.id.station_id,
+                        waiting(&st)
+                    );
                     let _ = cycle(&mut st, &c);
                     nothing_deleted_before_its_receipt(&st);
                     // A station that lost power starts again with a fresh connection to its store.
@@ -131,7 +180,13 @@ fn two_hundred_bundles_from_three_stations_arrive_exactly_once_over_a_bad_link()
 
     let stats = &proxy.stats;
     let cut = stats.cut.load(std::sync::atomic::Ordering::SeqCst);
-    eprintln!("faulty link: {} connections, {} cut, {} refused, {} bytes up", stats.connections.load(std::sync::atomic::Ordering::SeqCst), cut, stats.refused.load(std::sync::atomic::Ordering::SeqCst), stats.upstream.load(std::sync::atomic::Ordering::SeqCst));
+    eprintln!(
+        "faulty link: {} connections, {} cut, {} refused, {} bytes up",
+        stats.connections.load(std::sync::atomic::Ordering::SeqCst),
+        cut,
+        stats.refused.load(std::sync::atomic::Ordering::SeqCst),
+        stats.upstream.load(std::sync::atomic::Ordering::SeqCst)
+    );
     assert!(cut >= 20, "the link was not bad enough: {cut} cuts");
     // Every bundle is in the registry's log exactly once, and the log is one chain.
     let log = reg.log();
@@ -139,14 +194,24 @@ fn two_hundred_bundles_from_three_stations_arrive_exactly_once_over_a_bad_link()
     let keys = stations[0].station.receipt_keys().unwrap();
     let (n, _) = sync::receipt::verify_log(log.iter().map(|r| r.as_slice()), &keys).unwrap();
     assert_eq!(n, 200);
-    let mut ids: Vec<String> = log.iter().map(|r| Receipt::open(r, &keys).unwrap().bundle_id).collect();
+    let mut ids: Vec<String> =
+        log.iter().map(|r| Receipt::open(r, &keys).unwrap().bundle_id).collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 200, "a bundle was accepted twice");
     // Each station holds exactly its receipts, as the registry logged them.
     for st in &stations {
         nothing_deleted_before_its_receipt(st);
-        let mine: Vec<Vec<u8>> = st.station.store.conn.prepare("SELECT receipt FROM outbox ORDER BY sequence").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        let mine: Vec<Vec<u8>> = st
+            .station
+            .store
+            .conn
+            .prepare("SELECT receipt FROM outbox ORDER BY sequence")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
         for r in &mine {
             assert!(log.contains(r), "a station's receipt is not in the registry's log");
         }
@@ -192,14 +257,21 @@ fn a_sync_killed_mid_upload_resumes_where_the_registry_stopped() {
     let mut st = St { station: Station::open(&st.data).unwrap(), ..st };
     let c = client(&st, &proxy.url());
     let kept = c.offset(&sha).unwrap();
-    assert!(kept >= 65_536 && kept.is_multiple_of(65_536) && kept < bundle_len, "the registry kept {kept} of {bundle_len}");
+    assert!(
+        kept >= 65_536 && kept.is_multiple_of(65_536) && kept < bundle_len,
+        "the registry kept {kept} of {bundle_len}"
+    );
     proxy.set_faults(Faults::none());
     let at_restart = up(&proxy);
     let report = cycle(&mut st, &c).unwrap();
     assert_eq!(report.receipted.len(), 1);
     let resent = up(&proxy) - at_restart;
     // The rest of the bundle and the requests around it: nothing of what the registry kept.
-    assert!(resent < bundle_len - kept + 16_384, "sent {resent} after a restart; {} were missing", bundle_len - kept);
+    assert!(
+        resent < bundle_len - kept + 16_384,
+        "sent {resent} after a restart; {} were missing",
+        bundle_len - kept
+    );
     nothing_deleted_before_its_receipt(&st);
 }
 

@@ -5,11 +5,11 @@
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use station_core::station::{InitParams, Station};
-use station_text::i18n::{Lang, Translations};
 use station_core::operators::Role as OperatorRole;
-use station_kiosk::{App, Model, Screen};
+use station_core::station::{InitParams, Station};
 use station_core::workflow::Stage;
+use station_kiosk::{App, Model, Screen};
+use station_text::i18n::{Lang, Translations};
 
 use crate::common::*;
 
@@ -22,7 +22,19 @@ fn app(name: &str) -> (TempDir, App) {
     let data = dir.join("data");
     // A fixed registry key and clock keep every pixel of the snapshots the same from run to run.
     let recipient = "age1ztzdq7cadsc6av8w4kl7hc9z72vl2hpshj756zkspsg0l5u5n49qj3cmmy";
-    Station::init(&data, &InitParams { station_id: "DEMO-ST-0001", centre: "DEMO-CENTRE", registry_recipient: recipient, admin: "admin1", admin_password: "demo", demo: true }, T0).unwrap();
+    Station::init(
+        &data,
+        &InitParams {
+            station_id: "DEMO-ST-0001",
+            centre: "DEMO-CENTRE",
+            registry_recipient: recipient,
+            admin: "admin1",
+            admin_password: "demo",
+            demo: true,
+        },
+        T0,
+    )
+    .unwrap();
     let mut station = Station::open(&data).unwrap();
     let admin = station.login("admin1", "demo", T0).unwrap();
     station.add_operator(&admin, "clerk1", OperatorRole::Clerk, "demo", T0).unwrap();
@@ -33,7 +45,6 @@ fn app(name: &str) -> (TempDir, App) {
     let model = Model::new(station, Box::new(|| T0));
     (dir, App::new(model, Translations::load().unwrap()))
 }
-
 
 fn harness(app: App) -> Harness<'static, App> {
     harness_sized(app, 640.0)
@@ -47,7 +58,14 @@ fn harness_sized(app: App, height: f32) -> Harness<'static, App> {
         .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
-fn log_in(h: &mut Harness<'_, App>, user_label: &str, pw_label: &str, button: &str, user: &str, password: &str) {
+fn log_in(
+    h: &mut Harness<'_, App>,
+    user_label: &str,
+    pw_label: &str,
+    button: &str,
+    user: &str,
+    password: &str,
+) {
     h.get_by_role_and_label(Role::TextInput, user_label).click();
     h.run();
     h.get_by_role_and_label(Role::TextInput, user_label).type_text(user);
@@ -100,28 +118,34 @@ fn login_home_and_language_switch_in_arabic_and_english() {
 /// The whole demographics form typed in Arabic (no card read).
 fn fill_arabic_form(h: &mut Harness<'_, App>) {
     fill_what_the_card_does_not_give(h);
-    type_all(h, &[
-        ("الاسم الأول بالأحرف اللاتينية", "Salma"),
-        ("اسم الأب بالأحرف اللاتينية", "Yousef"),
-        ("اسم العائلة بالأحرف اللاتينية", "Al-Khatib"),
-        ("تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩٠-٠٥-١٢"),
-    ]);
+    type_all(
+        h,
+        &[
+            ("الاسم الأول بالأحرف اللاتينية", "Salma"),
+            ("اسم الأب بالأحرف اللاتينية", "Yousef"),
+            ("اسم العائلة بالأحرف اللاتينية", "Al-Khatib"),
+            ("تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩٠-٠٥-١٢"),
+        ],
+    );
 }
 
 /// After the simulated ID card (Salma's) was read: the Arabic names, the third Latin name the
 /// card's zone cut, the ID number (in Eastern Arabic digits), phone and address.
 fn fill_what_the_card_does_not_give(h: &mut Harness<'_, App>) {
-    type_all(h, &[
-        ("الاسم الأول", "سلمى"),
-        ("اسم الأب", "يوسف"),
-        ("اسم الجد", "محمود"),
-        ("اسم العائلة", "الخطيب"),
-        ("اسم الجد بالأحرف اللاتينية", "Mahmoud"),
-        ("رقم الهوية", "٤٠١٢٣٤٥٦٢"),
-        ("رقم الهاتف", "+970 599 123 456"),
-        ("المحافظة", "رام الله والبيرة"),
-        ("البلدة أو المدينة", "البيرة"),
-    ]);
+    type_all(
+        h,
+        &[
+            ("الاسم الأول", "سلمى"),
+            ("اسم الأب", "يوسف"),
+            ("اسم الجد", "محمود"),
+            ("اسم العائلة", "الخطيب"),
+            ("اسم الجد بالأحرف اللاتينية", "Mahmoud"),
+            ("رقم الهوية", "٤٠١٢٣٤٥٦٢"),
+            ("رقم الهاتف", "+970 599 123 456"),
+            ("المحافظة", "رام الله والبيرة"),
+            ("البلدة أو المدينة", "البيرة"),
+        ],
+    );
 }
 
 /// clerk1 logs in, starts an enrollment and records consent: the demographics form is next.
@@ -167,7 +191,10 @@ fn enroll_through_every_step_then_supervisor_approves() {
     let (_dir, mut app) = app("ui-enroll");
     {
         let admin = app.model.station.login("admin1", "demo", T0).unwrap();
-        app.model.station.add_operator(&admin, "super1", OperatorRole::Supervisor, "demo", T0).unwrap();
+        app.model
+            .station
+            .add_operator(&admin, "super1", OperatorRole::Supervisor, "demo", T0)
+            .unwrap();
     }
     // Tall enough for the whole demographics form.
     let mut h = harness_sized(app, 2600.0);
@@ -188,8 +215,15 @@ fn enroll_through_every_step_then_supervisor_approves() {
     type_into(&mut h, "تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩٠-٠٥-١٢");
     click(&mut h, "قراءة بطاقة الهوية");
     let f = &h.state().model.form;
-    assert_eq!(f.name_latin, ["Salma".to_string(), "Yousef".into(), String::new(), "Al Khatib".into()], "the zone's cut third name is left to the clerk");
-    assert_eq!((f.sex.as_str(), f.document_number.as_str(), f.document_expiry.as_str()), ("female", "401234562", "2031-03-01"));
+    assert_eq!(
+        f.name_latin,
+        ["Salma".to_string(), "Yousef".into(), String::new(), "Al Khatib".into()],
+        "the zone's cut third name is left to the clerk"
+    );
+    assert_eq!(
+        (f.sex.as_str(), f.document_number.as_str(), f.document_expiry.as_str()),
+        ("female", "401234562", "2031-03-01")
+    );
     h.get_by_label("مُلئت 6 خانات من بطاقة الهوية؛ راجِعها مع المتقدم");
     h.get_by_label_contains("مقطوع عند آخره");
     fill_what_the_card_does_not_give(&mut h);
@@ -208,7 +242,10 @@ fn enroll_through_every_step_then_supervisor_approves() {
     h.get_by_label("جاهز للالتقاط");
     let seq = h.state().model.live.as_ref().unwrap().frame.sequence;
     h.run();
-    assert!(h.state().model.live.as_ref().unwrap().frame.sequence > seq, "the preview advances frame by frame");
+    assert!(
+        h.state().model.live.as_ref().unwrap().frame.sequence > seq,
+        "the preview advances frame by frame"
+    );
     assert_eq!(h.state().model.live.as_ref().unwrap().frame.image.width, 1280);
     h.snapshot("enroll_face_ar");
     click(&mut h, "التقاط");
@@ -249,10 +286,33 @@ fn enroll_through_every_step_then_supervisor_approves() {
     // The supervisor opens it: every sample decoded from the signed records, with its quality.
     click(&mut h, "فتح التسجيل رقم 1 وعيناته");
     h.get_by_label("التسجيل رقم 1 من clerk1");
-    assert_eq!(h.state().model.review.as_ref().unwrap().samples.iter().filter(|s| s.image.is_some()).count(), 13);
+    assert_eq!(
+        h.state()
+            .model
+            .review
+            .as_ref()
+            .unwrap()
+            .samples
+            .iter()
+            .filter(|s| s.image.is_some())
+            .count(),
+        13
+    );
     h.get_by_label_contains("سبابة اليد اليمنى: الجودة");
     // The simulated scanner scored the fingers; the station's own scores are shown beside.
-    assert_eq!(h.state().model.review.as_ref().unwrap().samples.iter().filter(|s| s.station_quality.is_some()).count(), 12, "ten fingers and two irises");
+    assert_eq!(
+        h.state()
+            .model
+            .review
+            .as_ref()
+            .unwrap()
+            .samples
+            .iter()
+            .filter(|s| s.station_quality.is_some())
+            .count(),
+        12,
+        "ten fingers and two irises"
+    );
     assert_eq!(h.get_all_by_label_contains("تقدير المحطة").count(), 12);
     h.snapshot("supervisor_review_ar");
     click(&mut h, "اعتماد هذا التسجيل");
@@ -268,7 +328,9 @@ fn enroll_through_every_step_then_supervisor_approves() {
     h.get_by_label_contains("clerk1: وقّع 1، اعتُمد 1، رُفض 0، ينتظر 0؛ الاستثناءات 0؛ متوسط الجودة");
     h.snapshot("report_ar");
     click(&mut h, "English");
-    h.get_by_label_contains("clerk1: signed 1, approved 1, rejected 0, waiting 0; exceptions 0; average quality");
+    h.get_by_label_contains(
+        "clerk1: signed 1, approved 1, rejected 0, waiting 0; exceptions 0; average quality",
+    );
     h.snapshot("report_en");
 }
 
@@ -287,21 +349,24 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     h.get_by_label("Step 1 of 10: Consent");
     h.get_by_label_contains("ten fingerprints");
     click(&mut h, "The applicant agrees");
-    type_all(&mut h, &[
-        ("First name (Arabic)", "خالد"),
-        ("Father's name (Arabic)", "عمر"),
-        ("Grandfather's name (Arabic)", "حسن"),
-        ("Family name (Arabic)", "النجار"),
-        ("First name (Latin letters)", "Khaled"),
-        ("Father's name (Latin letters)", "Omar"),
-        ("Grandfather's name (Latin letters)", "Hasan"),
-        ("Family name (Latin letters)", "Al-Najjar"),
-        ("ID number", "852314475"),
-        ("Date of birth (year-month-day)", "1978-11-02"),
-        ("Phone", "+962 79 123 4567"),
-        ("Country (two-letter code)", ""),
-        ("Locality or city", "Amman"),
-    ]);
+    type_all(
+        &mut h,
+        &[
+            ("First name (Arabic)", "خالد"),
+            ("Father's name (Arabic)", "عمر"),
+            ("Grandfather's name (Arabic)", "حسن"),
+            ("Family name (Arabic)", "النجار"),
+            ("First name (Latin letters)", "Khaled"),
+            ("Father's name (Latin letters)", "Omar"),
+            ("Grandfather's name (Latin letters)", "Hasan"),
+            ("Family name (Latin letters)", "Al-Najjar"),
+            ("ID number", "852314475"),
+            ("Date of birth (year-month-day)", "1978-11-02"),
+            ("Phone", "+962 79 123 4567"),
+            ("Country (two-letter code)", ""),
+            ("Locality or city", "Amman"),
+        ],
+    );
     // Abroad: the country field starts as PS; make it JO.
     h.state_mut().model.form.country = "JO".into();
     click(&mut h, "Male");
@@ -309,7 +374,13 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
     // number and expiry are left to fill.
     click(&mut h, "Read the ID card");
     h.get_by_label("2 fields were filled from the ID card; check them with the applicant");
-    assert_eq!((h.state().model.form.document_number.as_str(), h.state().model.form.document_expiry.as_str()), ("852314475", "2029-09-15"));
+    assert_eq!(
+        (
+            h.state().model.form.document_number.as_str(),
+            h.state().model.form.document_expiry.as_str()
+        ),
+        ("852314475", "2029-09-15")
+    );
     assert!(h.state().model.message.is_none());
     click(&mut h, "Next");
     h.get_by_label("Step 3 of 10: Identity documents");
@@ -368,11 +439,28 @@ fn reading_the_id_card_flags_what_was_mistyped() {
     type_into(&mut h, "تاريخ الميلاد (سنة-شهر-يوم)", "١٩٩١-٠٥-١٢");
     click(&mut h, "قراءة بطاقة الهوية");
     let f = &h.state().model.form;
-    assert_eq!((f.name_latin[3].as_str(), f.date_of_birth.as_str(), f.name_latin[0].as_str()), ("Al-Katib", "1991-05-12", "Salma"));
+    assert_eq!(
+        (f.name_latin[3].as_str(), f.date_of_birth.as_str(), f.name_latin[0].as_str()),
+        ("Al-Katib", "1991-05-12", "Salma")
+    );
     let plain = |t: &str| t.replace(['\u{2066}', '\u{2068}', '\u{2069}'], "");
-    let (ar, en) = h.state().model.message.clone().map(|(a, e)| (plain(&a), plain(&e))).expect("the differences are told");
-    assert!(ar.contains("اسم العائلة بالأحرف اللاتينية: في الوثيقة Al Khatib وفي النموذج Al-Katib"), "{ar}");
-    assert!(en.contains("Date of birth (year-month-day): 1990-05-12 on the document, 1991-05-12 on the form"), "{en}");
+    let (ar, en) = h
+        .state()
+        .model
+        .message
+        .clone()
+        .map(|(a, e)| (plain(&a), plain(&e)))
+        .expect("the differences are told");
+    assert!(
+        ar.contains("اسم العائلة بالأحرف اللاتينية: في الوثيقة Al Khatib وفي النموذج Al-Katib"),
+        "{ar}"
+    );
+    assert!(
+        en.contains(
+            "Date of birth (year-month-day): 1990-05-12 on the document, 1991-05-12 on the form"
+        ),
+        "{en}"
+    );
     h.get_by_label("مُلئت 5 خانات من بطاقة الهوية؛ راجِعها مع المتقدم");
     h.snapshot("prefill_differs_ar");
     // With the birth date left wrong, the document step refuses: the card's birth date is
@@ -383,7 +471,10 @@ fn reading_the_id_card_flags_what_was_mistyped() {
     click(&mut h, "تصوير الوثيقة");
     h.get_by_label("الخطوة 3 من 10: وثائق الهوية");
     let ar = plain(&h.state().model.message.clone().expect("the document step is refused").0);
-    assert!(ar.contains("تاريخ الميلاد (سنة-شهر-يوم): في الوثيقة 1990-05-12 وفي النموذج 1991-05-12"), "{ar}");
+    assert!(
+        ar.contains("تاريخ الميلاد (سنة-شهر-يوم): في الوثيقة 1990-05-12 وفي النموذج 1991-05-12"),
+        "{ar}"
+    );
     assert!(!ar.contains("Al Khatib"), "only the guarded fields stop the step: {ar}");
 }
 
@@ -401,12 +492,20 @@ fn the_kiosk_preview_draws_frames_without_waiting_for_their_verdict() {
     loop {
         h.run();
         if let Some(l) = &h.state().model.live {
-            assert!(l.judged <= l.frame.sequence, "verdict of frame {} over frame {}", l.judged, l.frame.sequence);
+            assert!(
+                l.judged <= l.frame.sequence,
+                "verdict of frame {} over frame {}",
+                l.judged,
+                l.frame.sequence
+            );
             if l.verdict.instruction == station_quality::Instruction::Ready {
                 break;
             }
         }
-        assert!(start.elapsed() < std::time::Duration::from_secs(60), "no verdict came from the judging thread");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "no verdict came from the judging thread"
+        );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     h.get_by_label("جاهز للالتقاط");
@@ -435,11 +534,21 @@ fn a_second_enrollment_at_the_same_step_is_judged_afresh() {
     for _ in 0..5 {
         h.run();
     }
-    let first = h.state().model.live.as_ref().map(|l| l.frame.sequence).expect("the document camera's preview");
+    let first = h
+        .state()
+        .model
+        .live
+        .as_ref()
+        .map(|l| l.frame.sequence)
+        .expect("the document camera's preview");
     click(&mut h, "العودة إلى الرئيسية");
     to_documents(&mut h);
     let l = h.state().model.live.as_ref().expect("the new camera's preview");
-    assert!(l.frame.sequence < first, "the new enrollment's camera counts from the start: {} after {first}", l.frame.sequence);
+    assert!(
+        l.frame.sequence < first,
+        "the new enrollment's camera counts from the start: {} after {first}",
+        l.frame.sequence
+    );
     assert_eq!(l.judged, l.frame.sequence, "the verdict shown is of the frame shown");
 }
 
@@ -462,12 +571,21 @@ fn missing_face_models_are_told_and_stop_auto_capture() {
     for _ in 0..8 {
         h.run();
     }
-    assert_eq!(h.state().model.enrolling.as_ref().map(|e| e.stage), Some(Stage::Face), "no capture without the face checks");
+    assert_eq!(
+        h.state().model.enrolling.as_ref().map(|e| e.stage),
+        Some(Stage::Face),
+        "no capture without the face checks"
+    );
     let (ar, en) = h.state().model.message.clone().expect("the clerk is told");
     let missing = empty.join("quality").display().to_string();
-    assert!(ar.contains("مفقود") && ar.contains(&missing) && ar.contains("capture.quality.face.models"), "{ar}");
+    assert!(
+        ar.contains("مفقود") && ar.contains(&missing) && ar.contains("capture.quality.face.models"),
+        "{ar}"
+    );
     assert!(en.contains("is missing") && en.contains(&missing), "{en}");
-    assert!(h.state().model.live.as_ref().is_some_and(|l| l.verdict.problem.is_some() && l.steady == 0));
+    assert!(
+        h.state().model.live.as_ref().is_some_and(|l| l.verdict.problem.is_some() && l.steady == 0)
+    );
 
     // The administrator puts the folder right (here: back to Debian's).
     config.capture.quality.face.models = None;
@@ -476,7 +594,12 @@ fn missing_face_models_are_told_and_stop_auto_capture() {
     for _ in 0..8 {
         h.run();
     }
-    assert_eq!(h.state().model.enrolling.as_ref().map(|e| e.stage), Some(Stage::RightFour), "the ready face was captured by itself: {:?}", h.state().model.message);
+    assert_eq!(
+        h.state().model.enrolling.as_ref().map(|e| e.stage),
+        Some(Stage::RightFour),
+        "the ready face was captured by itself: {:?}",
+        h.state().model.message
+    );
 }
 
 /// A finger that is not there: after the retries the clerk records an amputation with a reason;
@@ -528,7 +651,10 @@ fn supervisor_rejects_with_a_reason_and_idle_sessions_lock() {
         let admin = station.login("admin1", "demo", T0).unwrap();
         station.add_operator(&admin, "super1", OperatorRole::Supervisor, "demo", T0).unwrap();
         let clerk = station.login("clerk1", "demo", T0).unwrap();
-        let (sc, hash) = station_core::script::Script::parse(&std::fs::read_to_string(script("child-under-5")).unwrap()).unwrap();
+        let (sc, hash) = station_core::script::Script::parse(
+            &std::fs::read_to_string(script("child-under-5")).unwrap(),
+        )
+        .unwrap();
         station_core::script::run(&mut station, &clerk, &sc, &hash, &|| T0).unwrap();
     }
     let c = clock.clone();
@@ -610,9 +736,19 @@ fn applicant_screen_mirrors_the_capture_in_its_own_language() {
     clerk_to_the_face_step(&mut h);
     h.get_by_label("الخطوة 4 من 10: صورة الوجه");
     // Hand the same app to a harness that draws the applicant's window.
-    let app = std::mem::replace(h.state_mut(), App::new(Model::new(Station::open(&_dir.join("data")).unwrap(), Box::new(|| T0)), Translations::load().unwrap()));
+    let app = std::mem::replace(
+        h.state_mut(),
+        App::new(
+            Model::new(Station::open(&_dir.join("data")).unwrap(), Box::new(|| T0)),
+            Translations::load().unwrap(),
+        ),
+    );
     drop(h);
-    let mut a = Harness::builder().with_size(egui::vec2(900.0, 700.0)).with_context_setup(App::setup).wgpu().build_ui_state(|ui, app: &mut App| app.draw_applicant(ui), app);
+    let mut a = Harness::builder()
+        .with_size(egui::vec2(900.0, 700.0))
+        .with_context_setup(App::setup)
+        .wgpu()
+        .build_ui_state(|ui, app: &mut App| app.draw_applicant(ui), app);
     a.run();
     a.get_by_label("انظر إلى الكاميرا بوجه محايد");
     click(&mut a, "English");
@@ -628,14 +764,37 @@ fn applicant_screen_mirrors_the_capture_in_its_own_language() {
 fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry() {
     let d = demo_station("ui-sync");
     let data = d.join("data");
-    assert!(station_in(&["enroll", "--data", p(&data), "--script", p(&script("child-under-5")), "--operator", "clerk1"], "demo\n").status.success());
-    assert!(station_in(&["approve", "--all", "--data", p(&data), "--operator", "super1"], "demo\n").status.success());
+    assert!(
+        station_in(
+            &[
+                "enroll",
+                "--data",
+                p(&data),
+                "--script",
+                p(&script("child-under-5")),
+                "--operator",
+                "clerk1"
+            ],
+            "demo\n"
+        )
+        .status
+        .success()
+    );
+    assert!(
+        station_in(&["approve", "--all", "--data", p(&data), "--operator", "super1"], "demo\n")
+            .status
+            .success()
+    );
     let mut model = Model::new(Station::open(&data).unwrap(), Box::new(|| T0));
     model.sync_enabled = true;
     // Cycles when asked (a sealed bundle, or `wake`), so that what is shown stays still.
     model.sync_interval = std::time::Duration::from_secs(3600);
     model.sync_clock = std::sync::Arc::new(|| T0);
-    model.embedded_registry = Some(std::sync::Arc::new(|cfg: &std::path::Path| registry::Embedded::start(cfg).map(|e| (e.url.clone(), Box::new(e) as Box<dyn std::any::Any + Send>)).map_err(|e| e.to_string())));
+    model.embedded_registry = Some(std::sync::Arc::new(|cfg: &std::path::Path| {
+        registry::Embedded::start(cfg)
+            .map(|e| (e.url.clone(), Box::new(e) as Box<dyn std::any::Any + Send>))
+            .map_err(|e| e.to_string())
+    }));
     let mut h = harness(App::new(model, Translations::load().unwrap()));
     h.run();
     log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "super1", "demo");
@@ -647,9 +806,15 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
-        panic!("{what} did not happen in 30 s: {:?}", h.state().model.sync.as_ref().map(|w| w.progress()));
+        panic!(
+            "{what} did not happen in 30 s: {:?}",
+            h.state().model.sync.as_ref().map(|w| w.progress())
+        );
     };
-    wait(&mut h, "the first sync", &|a| a.model.outbox.0 == 0 && a.model.sync.as_ref().is_some_and(|w| w.progress().last_success_at.is_some()));
+    wait(&mut h, "the first sync", &|a| {
+        a.model.outbox.0 == 0
+            && a.model.sync.as_ref().is_some_and(|w| w.progress().last_success_at.is_some())
+    });
     h.get_by_label_contains("صندوق الإرسال فارغ");
     h.get_by_label("آخر مزامنة مع السجل المركزي: 2026-11-18 11:06 UTC");
 
@@ -658,7 +823,10 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
     let cfg = registry::config::Config::load(&station_uplink::embedded_config(&data)).unwrap();
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let i = registry::open(&cfg, registry::intake::system_clock()).await.unwrap();
-        let status = sync::api::NewStatus { status: sync::status::BundleStatus::Rejected, reason: Some("الصورة لا تطابق الوثيقة".into()) };
+        let status = sync::api::NewStatus {
+            status: sync::status::BundleStatus::Rejected,
+            reason: Some("الصورة لا تطابق الوثيقة".into()),
+        };
         registry::with_intake!(&i, |x| x.set_status(&bundle, status).await.unwrap());
     });
     h.state().model.sync.as_ref().unwrap().wake();
@@ -677,12 +845,17 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
         let w = h.state().model.sync.as_ref().unwrap();
         let mut p = w.progress.lock().unwrap();
         p.phase = station_uplink::Phase::Uploading;
-        (p.batch_done, p.batch_bundles, p.bytes_sent, p.batch_bytes, p.eta_s) = (3, 10, 1_234_567, 4_500_000, Some(40));
+        (p.batch_done, p.batch_bundles, p.bytes_sent, p.batch_bytes, p.eta_s) =
+            (3, 10, 1_234_567, 4_500_000, Some(40));
     }
     h.get_by_role_and_label(Role::Button, "العربية").click();
     h.run();
     h.get_by_label("جارٍ إرسال دفعة من التسجيلات: 3 من 10، 1.2 من 4.5 ميغابايت، يتبقى نحو 40 ثانية");
-    assert_eq!(h.query_all_by_role(Role::ProgressIndicator).count(), 2, "the outbox's bar and the batch's");
+    assert_eq!(
+        h.query_all_by_role(Role::ProgressIndicator).count(),
+        2,
+        "the outbox's bar and the batch's"
+    );
     h.snapshot("home_supervisor_sending_ar");
     if let Some(w) = h.state_mut().model.sync.take() {
         w.stop();
@@ -695,8 +868,17 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
 fn attached_devices_are_listed_live() {
     use station_core::devices::{Attached, DeviceSettings, discover};
     // Port 4600, the top of the range, which no other test takes: the snapshot shows the port.
-    let (Some(mock), Some(anchor)) = (fixtures::mock_sbi::MockSbi::start_in(4600..=4600), fixtures::mock_sbi::root_ca()) else { return };
-    let cfg = DeviceSettings { sbi_ports: [mock.port, mock.port], sbi_trust_anchors: vec![std::fs::read_to_string(anchor).unwrap()], usb_readers: false, ..DeviceSettings::default() };
+    let (Some(mock), Some(anchor)) =
+        (fixtures::mock_sbi::MockSbi::start_in(4600..=4600), fixtures::mock_sbi::root_ca())
+    else {
+        return;
+    };
+    let cfg = DeviceSettings {
+        sbi_ports: [mock.port, mock.port],
+        sbi_trust_anchors: vec![std::fs::read_to_string(anchor).unwrap()],
+        usb_readers: false,
+        ..DeviceSettings::default()
+    };
     let attached = std::sync::Arc::new(std::sync::Mutex::new(Attached::default()));
     attached.lock().unwrap().apply(discover(&cfg), &cfg);
     let (_dir, mut app) = app("ui-devices");
@@ -707,7 +889,9 @@ fn attached_devices_are_listed_live() {
     h.get_by_label("الأجهزة: 4 من 4 جاهزة");
     log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "admin1", "demo");
     click(&mut h, "الموظفون والإعدادات والأجهزة");
-    h.get_by_label_contains("ماسح البصمات العشر: MOSIP SLAP01 — معتمد (SBI) — الرقم التسلسلي 1234567890 — جاهز");
+    h.get_by_label_contains(
+        "ماسح البصمات العشر: MOSIP SLAP01 — معتمد (SBI) — الرقم التسلسلي 1234567890 — جاهز",
+    );
     h.get_by_label_contains("مفتاح mosipfingerslap صادر عن RootCA");
     h.snapshot("admin_devices_ar");
     // The service stops; the next look finds no iris camera, and the list says so at once.

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use schemas::bundle::Trust;
 use schemas::decision::Verdict;
-use station_text::messages::Explain;
-use station_core::station::{CoreError, InitParams, Station};
 use station_core::operators::{OperatorError, Role, Session};
 use station_core::script::{self, RunError, Script};
+use station_core::station::{CoreError, InitParams, Station};
 use station_core::workflow::Stage;
+use station_text::messages::Explain;
 
 use crate::common::*;
 
@@ -27,7 +27,19 @@ fn fixture(name: &str) -> Fixture {
     let data = dir.join("data");
     let registry = schemas::keys::new_registry_identity();
     let recipient = registry.to_public().to_string();
-    Station::init(&data, &InitParams { station_id: "ST-TEST-01", centre: "RAM-PO-01", registry_recipient: &recipient, admin: "admin1", admin_password: "correct horse", demo: false }, T0).unwrap();
+    Station::init(
+        &data,
+        &InitParams {
+            station_id: "ST-TEST-01",
+            centre: "RAM-PO-01",
+            registry_recipient: &recipient,
+            admin: "admin1",
+            admin_password: "correct horse",
+            demo: false,
+        },
+        T0,
+    )
+    .unwrap();
     let mut station = Station::open(&data).unwrap();
     let admin = station.login("admin1", "correct horse", T0).unwrap();
     station.add_operator(&admin, "clerk1", Role::Clerk, "clerk password", T0).unwrap();
@@ -65,13 +77,16 @@ fn adult_enrollment_runs_to_a_sealed_verifiable_bundle() {
     let s = supervisor(&mut f);
     let pending = f.station.pending(&s).unwrap();
     assert_eq!(pending.len(), 1);
-    let entry = f.station.decide(&s, &out.enrollment, Verdict::Approve, None, T0 + 120_000).unwrap();
+    let entry =
+        f.station.decide(&s, &out.enrollment, Verdict::Approve, None, T0 + 120_000).unwrap();
     assert_eq!(entry.sequence, 1);
 
     // The registry opens it: station and operator keys are the ones the station holds.
     let (bundle, decision) = f.station.outbox_bundle(&out.enrollment).unwrap();
     let trust = Trust {
-        station: Some(schemas::keys::parse_public_key(&f.station.station_public_key().unwrap()).unwrap()),
+        station: Some(
+            schemas::keys::parse_public_key(&f.station.station_public_key().unwrap()).unwrap(),
+        ),
         operator: Some(station_core::operators::public_key(&f.station.store, "clerk1").unwrap()),
     };
     let ids: Vec<Box<dyn age::Identity + Send + Sync>> = vec![Box::new(f.registry.clone())];
@@ -80,7 +95,11 @@ fn adult_enrollment_runs_to_a_sealed_verifiable_bundle() {
     let m = &opened.manifest;
     assert_eq!(m.bundle_id, out.enrollment);
     assert_eq!(m.station.id, "ST-TEST-01");
-    assert_eq!(m.applicant.national_id.as_deref(), Some("401234562"), "Eastern Arabic digits normalised");
+    assert_eq!(
+        m.applicant.national_id.as_deref(),
+        Some("401234562"),
+        "Eastern Arabic digits normalised"
+    );
     assert_eq!(m.applicant.date_of_birth, "1990-05-12");
     assert_eq!(m.samples.len(), 13, "face, ten fingers, two irises");
     assert_eq!(m.documents[0].images.len(), 2);
@@ -97,21 +116,53 @@ fn adult_enrollment_runs_to_a_sealed_verifiable_bundle() {
     assert!(m.samples.iter().all(|s| !s.forced && s.exception.is_none()));
     // The simulated scanner and iris camera score their captures; the station's own score of
     // each finger and iris is kept beside the device's, and decided nothing.
-    for s in m.samples.iter().filter(|s| matches!(s.modality, schemas::manifest::Modality::Finger | schemas::manifest::Modality::Iris)) {
-        let ours = s.station_quality.as_ref().unwrap_or_else(|| panic!("{:?} has no second opinion", s.position));
-        let want = if s.modality == schemas::manifest::Modality::Finger { ("hukumati-finger/1", 0x11) } else { ("hukumati-iris/1", 0x12) };
-        assert_eq!((ours.algorithm.as_str(), ours.algorithm_id, ours.vendor_id), (want.0, want.1, 0xffff));
-        assert_ne!(s.quality.as_ref().unwrap().algorithm, ours.algorithm, "{:?}: the device's score decides", s.position);
+    for s in m.samples.iter().filter(|s| {
+        matches!(
+            s.modality,
+            schemas::manifest::Modality::Finger | schemas::manifest::Modality::Iris
+        )
+    }) {
+        let ours = s
+            .station_quality
+            .as_ref()
+            .unwrap_or_else(|| panic!("{:?} has no second opinion", s.position));
+        let want = if s.modality == schemas::manifest::Modality::Finger {
+            ("hukumati-finger/1", 0x11)
+        } else {
+            ("hukumati-iris/1", 0x12)
+        };
+        assert_eq!(
+            (ours.algorithm.as_str(), ours.algorithm_id, ours.vendor_id),
+            (want.0, want.1, 0xffff)
+        );
+        assert_ne!(
+            s.quality.as_ref().unwrap().algorithm,
+            ours.algorithm,
+            "{:?}: the device's score decides",
+            s.position
+        );
     }
     assert!(by[&schemas::manifest::Position::Face].station_quality.is_none());
-    let d = schemas::decision::verify(&decision, m, &opened.manifest_sha256, Some(&station_core::operators::public_key(&f.station.store, "super1").unwrap())).unwrap();
+    let d = schemas::decision::verify(
+        &decision,
+        m,
+        &opened.manifest_sha256,
+        Some(&station_core::operators::public_key(&f.station.store, "super1").unwrap()),
+    )
+    .unwrap();
     assert_eq!(d.verdict, Verdict::Approve);
     // The manifest carries the audit head as it was when the operator signed.
-    let head: Vec<u8> = f.station.store.conn.query_row("SELECT hash FROM audit WHERE seq = ?1", [m.audit.sequence as i64], |r| r.get(0)).unwrap();
+    let head: Vec<u8> = f
+        .station
+        .store
+        .conn
+        .query_row("SELECT hash FROM audit WHERE seq = ?1", [m.audit.sequence as i64], |r| r.get(0))
+        .unwrap();
     assert_eq!(head, m.audit.head.to_vec());
     assert!(f.station.audit_verify().unwrap().is_ok());
     // Drafts are erased once sealed.
-    let drafts: i64 = f.station.store.conn.query_row("SELECT count(*) FROM drafts", [], |r| r.get(0)).unwrap();
+    let drafts: i64 =
+        f.station.store.conn.query_row("SELECT count(*) FROM drafts", [], |r| r.get(0)).unwrap();
     assert_eq!(drafts, 0);
 }
 
@@ -122,7 +173,17 @@ fn exceptions_forced_captures_and_children() {
     let out = run(&mut f, &c, "adult-missing-finger").unwrap();
     assert_eq!(out.device_events.len(), 1, "the face camera was unplugged once");
     let child = run(&mut f, &c, "child-under-5").unwrap();
-    assert_eq!(child.steps_done, [Stage::Consent, Stage::Demographics, Stage::Documents, Stage::Face, Stage::Review, Stage::Sign]);
+    assert_eq!(
+        child.steps_done,
+        [
+            Stage::Consent,
+            Stage::Demographics,
+            Stage::Documents,
+            Stage::Face,
+            Stage::Review,
+            Stage::Sign
+        ]
+    );
     let s = supervisor(&mut f);
     // Riskiest first: the one with an exception and a forced capture.
     let pending = f.station.pending(&s).unwrap();
@@ -156,7 +217,21 @@ fn invalid_demographics_are_refused_field_by_field_and_resume_after_correction()
     let err = run(&mut f, &c, "invalid-demographics").unwrap_err();
     let RunError::Demographics(errors) = &err else { panic!("{err}") };
     let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
-    assert_eq!(fields, ["name_ar.first", "name_ar.father", "name_latin.family", "national_id", "date_of_birth", "sex", "phone", "email", "address.governorate", "address.locality"]);
+    assert_eq!(
+        fields,
+        [
+            "name_ar.first",
+            "name_ar.father",
+            "name_latin.family",
+            "national_id",
+            "date_of_birth",
+            "sex",
+            "phone",
+            "email",
+            "address.governorate",
+            "address.locality"
+        ]
+    );
     for e in errors {
         assert!(!e.ar.is_empty() && !e.en.is_empty());
         assert!(e.ar.chars().any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch)), "{}", e.ar);
@@ -179,22 +254,48 @@ fn stages_run_in_order_and_only_for_their_operator() {
     let mut f = fixture("core-order");
     let c = clerk(&mut f);
     let id = f.station.start(&c, None, T0).unwrap();
-    let consent = station_core::workflow::ConsentData { notice_version: "2026.1".into(), language: "ar".into(), accepted: true, at: T0 };
+    let consent = station_core::workflow::ConsentData {
+        notice_version: "2026.1".into(),
+        language: "ar".into(),
+        accepted: true,
+        at: T0,
+    };
     // Skipping ahead is refused, naming both stages.
     let e = f.station.save_step(&c, &id, Stage::Face, &consent, false, T0).unwrap_err();
-    assert!(matches!(e, CoreError::WrongStage { expected: Stage::Face, found: Stage::Consent, .. }), "{e}");
+    assert!(
+        matches!(e, CoreError::WrongStage { expected: Stage::Face, found: Stage::Consent, .. }),
+        "{e}"
+    );
     assert!(e.bilingual().ar.contains("الموافقة"));
     // Another clerk cannot continue it.
     let c2 = f.station.login("clerk2", "clerk2 password", T0).unwrap();
-    assert!(matches!(f.station.save_step(&c2, &id, Stage::Consent, &consent, false, T0), Err(CoreError::Operator(OperatorError::NotAllowed(_)))));
-    assert_eq!(f.station.save_step(&c, &id, Stage::Consent, &consent, false, T0).unwrap(), Stage::Demographics);
+    assert!(matches!(
+        f.station.save_step(&c2, &id, Stage::Consent, &consent, false, T0),
+        Err(CoreError::Operator(OperatorError::NotAllowed(_)))
+    ));
+    assert_eq!(
+        f.station.save_step(&c, &id, Stage::Consent, &consent, false, T0).unwrap(),
+        Stage::Demographics
+    );
     // Signing before review is refused.
-    assert!(matches!(f.station.sign(&c, &id, T0), Err(CoreError::WrongStage { expected: Stage::Sign, .. })));
+    assert!(matches!(
+        f.station.sign(&c, &id, T0),
+        Err(CoreError::WrongStage { expected: Stage::Sign, .. })
+    ));
     // Supervisors and administrators do not enroll; clerks do not approve.
     let s = supervisor(&mut f);
-    assert!(matches!(f.station.start(&s, None, T0), Err(CoreError::Operator(OperatorError::NotAllowed("clerk")))));
-    assert!(matches!(f.station.pending(&c), Err(CoreError::Operator(OperatorError::NotAllowed("supervisor")))));
-    assert!(matches!(f.station.decide(&s, &id, Verdict::Approve, None, T0), Err(CoreError::WrongStage { .. })));
+    assert!(matches!(
+        f.station.start(&s, None, T0),
+        Err(CoreError::Operator(OperatorError::NotAllowed("clerk")))
+    ));
+    assert!(matches!(
+        f.station.pending(&c),
+        Err(CoreError::Operator(OperatorError::NotAllowed("supervisor")))
+    ));
+    assert!(matches!(
+        f.station.decide(&s, &id, Verdict::Approve, None, T0),
+        Err(CoreError::WrongStage { .. })
+    ));
 }
 
 #[test]
@@ -206,7 +307,10 @@ fn rejection_needs_a_reason_and_is_sealed_with_it() {
     let e = f.station.decide(&s, &out.enrollment, Verdict::Reject, Some("   "), T0).unwrap_err();
     assert!(matches!(e, CoreError::ReasonMissing));
     assert_eq!(e.bilingual().ar, "الرفض يتطلب ذكر السبب");
-    let entry = f.station.decide(&s, &out.enrollment, Verdict::Reject, Some("photo does not match the ID card"), T0).unwrap();
+    let entry = f
+        .station
+        .decide(&s, &out.enrollment, Verdict::Reject, Some("photo does not match the ID card"), T0)
+        .unwrap();
     assert_eq!(entry.verdict, "reject");
     let (bundle, decision) = f.station.outbox_bundle(&out.enrollment).unwrap();
     let ids: Vec<Box<dyn age::Identity + Send + Sync>> = vec![Box::new(f.registry.clone())];
@@ -214,7 +318,10 @@ fn rejection_needs_a_reason_and_is_sealed_with_it() {
     let d = schemas::decision::verify(&decision, &o.manifest, &o.manifest_sha256, None).unwrap();
     assert_eq!(d.reason.as_deref(), Some("photo does not match the ID card"));
     // Decided once only.
-    assert!(matches!(f.station.decide(&s, &out.enrollment, Verdict::Approve, None, T0), Err(CoreError::WrongStage { found: Stage::Rejected, .. })));
+    assert!(matches!(
+        f.station.decide(&s, &out.enrollment, Verdict::Approve, None, T0),
+        Err(CoreError::WrongStage { found: Stage::Rejected, .. })
+    ));
 }
 
 #[test]
@@ -243,7 +350,10 @@ fn limits_stop_new_enrollments() {
 fn lockout_admin_lock_and_idle_sessions() {
     let mut f = fixture("core-lockout");
     for _ in 0..4 {
-        assert!(matches!(f.station.login("clerk1", "wrong", T0), Err(CoreError::Operator(OperatorError::BadCredentials))));
+        assert!(matches!(
+            f.station.login("clerk1", "wrong", T0),
+            Err(CoreError::Operator(OperatorError::BadCredentials))
+        ));
     }
     // The fifth failure locks the account, even against the right password.
     assert!(f.station.login("clerk1", "wrong", T0).is_err());
@@ -253,23 +363,41 @@ fn lockout_admin_lock_and_idle_sessions() {
     // After the lockout period it opens again.
     f.station.login("clerk1", "clerk password", T0 + 16 * 60_000).unwrap();
     // Unknown users read the same as wrong passwords.
-    assert!(matches!(f.station.login("nobody", "x", T0), Err(CoreError::Operator(OperatorError::BadCredentials))));
+    assert!(matches!(
+        f.station.login("nobody", "x", T0),
+        Err(CoreError::Operator(OperatorError::BadCredentials))
+    ));
 
     let admin = f.station.login("admin1", "correct horse", T0).unwrap();
     station_core::operators::set_locked(&mut f.station.store, &admin, "clerk2", true, T0).unwrap();
-    assert!(matches!(f.station.login("clerk2", "clerk2 password", T0), Err(CoreError::Operator(OperatorError::LockedByAdmin))));
+    assert!(matches!(
+        f.station.login("clerk2", "clerk2 password", T0),
+        Err(CoreError::Operator(OperatorError::LockedByAdmin))
+    ));
     station_core::operators::set_locked(&mut f.station.store, &admin, "clerk2", false, T0).unwrap();
     let mut s = f.station.login("clerk2", "clerk2 password", T0).unwrap();
     let policy = station_core::operators::LoginPolicy::default();
     s.touch(T0 + 60_000, &policy).unwrap();
     assert_eq!(s.touch(T0 + 60_000 + policy.idle_lock_ms + 1, &policy), Err(OperatorError::Idle));
     // Weak passwords and bad names are refused on a real (non-demo) station.
-    assert!(matches!(f.station.add_operator(&admin, "clerk3", Role::Clerk, "short", T0), Err(CoreError::Operator(OperatorError::WeakPassword { min: 8 }))));
-    assert!(matches!(f.station.add_operator(&admin, "x", Role::Clerk, "long enough", T0), Err(CoreError::Operator(OperatorError::BadUsername))));
-    assert!(matches!(f.station.add_operator(&admin, "clerk1", Role::Clerk, "long enough", T0), Err(CoreError::Operator(OperatorError::Exists(_)))));
+    assert!(matches!(
+        f.station.add_operator(&admin, "clerk3", Role::Clerk, "short", T0),
+        Err(CoreError::Operator(OperatorError::WeakPassword { min: 8 }))
+    ));
+    assert!(matches!(
+        f.station.add_operator(&admin, "x", Role::Clerk, "long enough", T0),
+        Err(CoreError::Operator(OperatorError::BadUsername))
+    ));
+    assert!(matches!(
+        f.station.add_operator(&admin, "clerk1", Role::Clerk, "long enough", T0),
+        Err(CoreError::Operator(OperatorError::Exists(_)))
+    ));
     // Only administrators add operators.
     let c = clerk(&mut f);
-    assert!(matches!(f.station.add_operator(&c, "clerk9", Role::Clerk, "long enough", T0), Err(CoreError::Operator(OperatorError::NotAllowed("admin")))));
+    assert!(matches!(
+        f.station.add_operator(&c, "clerk9", Role::Clerk, "long enough", T0),
+        Err(CoreError::Operator(OperatorError::NotAllowed("admin")))
+    ));
     let _ = f.data;
 }
 
@@ -286,10 +414,24 @@ fn the_data_directory_holds_no_plaintext() {
     let ids: Vec<Box<dyn age::Identity + Send + Sync>> = vec![Box::new(f.registry.clone())];
     let (bundle, _) = f.station.outbox_bundle(&a.enrollment).unwrap();
     let opened = schemas::bundle::open(&bundle[..], &ids, &Trust::default()).unwrap();
-    let mut needles: Vec<Vec<u8>> = ["سلمى", "الخطيب", "Salma", "Al-Khatib", "401234562", "599123456", "salma.khatib", "البيرة", "خالد", "Al-Najjar", "852314475", "Amman", "amputated in 2003"]
-        .iter()
-        .map(|s| s.as_bytes().to_vec())
-        .collect();
+    let mut needles: Vec<Vec<u8>> = [
+        "سلمى",
+        "الخطيب",
+        "Salma",
+        "Al-Khatib",
+        "401234562",
+        "599123456",
+        "salma.khatib",
+        "البيرة",
+        "خالد",
+        "Al-Najjar",
+        "852314475",
+        "Amman",
+        "amputated in 2003",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
     // 48-byte windows from inside every record and document image.
     for p in &opened.payloads {
         needles.push(p[p.len() / 2..p.len() / 2 + 48].to_vec());
@@ -304,7 +446,12 @@ fn the_data_directory_holds_no_plaintext() {
             let bytes = std::fs::read(&path).unwrap();
             names.push(path.file_name().unwrap().to_string_lossy().to_string());
             for n in &needles {
-                assert!(!bytes.windows(n.len()).any(|w| w == &n[..]), "{what}: {} holds {:?} in the clear", path.display(), String::from_utf8_lossy(n));
+                assert!(
+                    !bytes.windows(n.len()).any(|w| w == &n[..]),
+                    "{what}: {} holds {:?} in the clear",
+                    path.display(),
+                    String::from_utf8_lossy(n)
+                );
             }
         }
         names
@@ -324,56 +471,148 @@ fn commands_demo_seed_operators_approve_reject_outbox_audit() {
     // demo-seed refuses an existing station.
     assert_eq!(station(&["demo-seed", "--data", data]).status.code(), Some(2));
     let list = json(&station(&["operator", "list", "--data", data]));
-    let names: Vec<_> = list.as_array().unwrap().iter().map(|o| o["username"].as_str().unwrap().to_string()).collect();
+    let names: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["username"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(names, ["admin1", "clerk1", "super1"]);
 
-    let out = station_in(&["operator", "add", "--data", data, "--operator", "admin1", "--username", "clerk2", "--role", "clerk"], "demo\nsecret2\n");
+    let out = station_in(
+        &[
+            "operator",
+            "add",
+            "--data",
+            data,
+            "--operator",
+            "admin1",
+            "--username",
+            "clerk2",
+            "--role",
+            "clerk",
+        ],
+        "demo\nsecret2\n",
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = station_in(&["enroll", "--data", data, "--script", p(&script("adult")), "--operator", "clerk1"], "demo\n");
+    let out = station_in(
+        &["enroll", "--data", data, "--script", p(&script("adult")), "--operator", "clerk1"],
+        "demo\n",
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("DEMO"));
     let first = json(&out)["enrollment"].as_str().unwrap().to_string();
-    let out = station_in(&["enroll", "--data", data, "--script", p(&script("child-under-5")), "--operator", "clerk2"], "secret2\n");
+    let out = station_in(
+        &[
+            "enroll",
+            "--data",
+            data,
+            "--script",
+            p(&script("child-under-5")),
+            "--operator",
+            "clerk2",
+        ],
+        "secret2\n",
+    );
     let second = json(&out)["enrollment"].as_str().unwrap().to_string();
     // A wrong password: refused, in both languages.
     let out = station_in(&["approve", "--all", "--data", data, "--operator", "super1"], "nope\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("كلمة المرور غير صحيحة"));
-    let out = station_in(&["reject", &second, "--reason", "guardian not present", "--data", data, "--operator", "super1"], "demo\n");
+    let out = station_in(
+        &[
+            "reject",
+            &second,
+            "--reason",
+            "guardian not present",
+            "--data",
+            data,
+            "--operator",
+            "super1",
+        ],
+        "demo\n",
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = station_in(&["approve", "--all", "--data", data, "--operator", "super1"], "demo\n");
     assert!(out.status.success());
     assert_eq!(json(&out)["sealed"][0]["bundle_id"], first.as_str());
     let outbox = json(&station(&["outbox", "list", "--json", "--data", data]));
-    let verdicts: Vec<_> = outbox.as_array().unwrap().iter().map(|e| (e["sequence"].as_u64().unwrap(), e["verdict"].as_str().unwrap().to_string())).collect();
+    let verdicts: Vec<_> = outbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["sequence"].as_u64().unwrap(), e["verdict"].as_str().unwrap().to_string()))
+        .collect();
     assert_eq!(verdicts, [(1, "approve".to_string()), (2, "reject".to_string())]);
     // Without --json, the same outbox for a person: a count, then each bundle, in Arabic and English.
     let plain = station(&["outbox", "list", "--data", data]);
     assert!(plain.status.success());
     let text = String::from_utf8_lossy(&plain.stdout);
-    assert!(serde_json::from_str::<serde_json::Value>(&text).is_err(), "the plain list is not JSON: {text}");
-    assert!(text.contains("2 sealed bundles in the outbox, 2 waiting to be sent") && text.contains("حزمتان مختومتان"), "{text}");
-    let line = text.lines().find(|l| l.starts_with("No. 1:")).unwrap_or_else(|| panic!("no English line for bundle 1: {text}"));
-    assert!(line.contains(&first) && line.contains("Approved and sealed") && line.contains("waiting to be sent"), "{line}");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&text).is_err(),
+        "the plain list is not JSON: {text}"
+    );
+    assert!(
+        text.contains("2 sealed bundles in the outbox, 2 waiting to be sent")
+            && text.contains("حزمتان مختومتان"),
+        "{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("No. 1:"))
+        .unwrap_or_else(|| panic!("no English line for bundle 1: {text}"));
+    assert!(
+        line.contains(&first)
+            && line.contains("Approved and sealed")
+            && line.contains("waiting to be sent"),
+        "{line}"
+    );
     assert!(text.lines().any(|l| l.contains(&second) && l.contains("مرفوض")), "{text}");
     // The sealed bundle opens with the demo registry key and verifies.
     let out_dir = d.join("export");
-    assert!(station(&["outbox", "export", "--data", data, &first, "--out", p(&out_dir)]).status.success());
-    let v = station(&["bundle", "verify", p(&out_dir.join(format!("{first}.age"))), "--identity", p(&d.join("data/demo-registry/keys/registry.age")), "--decision", p(&out_dir.join(format!("{first}.decision.cose")))]);
+    assert!(
+        station(&["outbox", "export", "--data", data, &first, "--out", p(&out_dir)])
+            .status
+            .success()
+    );
+    let v = station(&[
+        "bundle",
+        "verify",
+        p(&out_dir.join(format!("{first}.age"))),
+        "--identity",
+        p(&d.join("data/demo-registry/keys/registry.age")),
+        "--decision",
+        p(&out_dir.join(format!("{first}.decision.cose"))),
+    ]);
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
     assert_eq!(json(&v)["station"]["id"], "DEMO-ST-0001");
 
     let audit = json(&station(&["audit", "verify", "--data", data]));
     assert_eq!(audit["ok"], true);
     // Lock clerk1: enrolling is refused.
-    assert!(station_in(&["operator", "lock", "--data", data, "--operator", "admin1", "--username", "clerk1"], "demo\n").status.success());
-    let out = station_in(&["enroll", "--data", data, "--script", p(&script("adult")), "--operator", "clerk1"], "demo\n");
+    assert!(
+        station_in(
+            &["operator", "lock", "--data", data, "--operator", "admin1", "--username", "clerk1"],
+            "demo\n"
+        )
+        .status
+        .success()
+    );
+    let out = station_in(
+        &["enroll", "--data", data, "--script", p(&script("adult")), "--operator", "clerk1"],
+        "demo\n",
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("locked by the centre's administrator") && err.contains("مقفل من قبل مدير المركز"), "{err}");
+    assert!(
+        err.contains("locked by the centre's administrator")
+            && err.contains("مقفل من قبل مدير المركز"),
+        "{err}"
+    );
     // Edit one audit entry behind the station's back: detected.
     {
-        let conn = rusqlite::Connection::open(std::path::Path::new(data).join("station.db")).unwrap();
+        let conn =
+            rusqlite::Connection::open(std::path::Path::new(data).join("station.db")).unwrap();
         conn.execute("UPDATE audit SET actor = 'someone-else' WHERE seq = 5", []).unwrap();
     }
     let out = station(&["audit", "verify", "--data", data]);

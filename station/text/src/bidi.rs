@@ -59,7 +59,10 @@ impl Line {
     /// The characters as they appear from left to right (right-to-left runs reversed): what the
     /// eye reads, for tests and logs. Arabic letters are not joined here.
     pub fn visual(&self) -> String {
-        self.runs.iter().map(|r| if r.rtl { r.text.chars().rev().collect() } else { r.text.clone() }).collect()
+        self.runs
+            .iter()
+            .map(|r| if r.rtl { r.text.chars().rev().collect() } else { r.text.clone() })
+            .collect()
     }
 
     /// The text back in logical order.
@@ -225,7 +228,8 @@ mod tests {
         let (spans, rtl) = spans(text, Base::Auto);
         assert!(rtl);
         // On screen from the left: the last Arabic word, the number, then the first word.
-        let parts: Vec<(&str, bool)> = spans.iter().map(|s| (&text[s.range.clone()], s.rtl)).collect();
+        let parts: Vec<(&str, bool)> =
+            spans.iter().map(|s| (&text[s.range.clone()], s.rtl)).collect();
         assert_eq!(parts, [(" مرحبا", true), ("123", false), ("عدد ", true)]);
         let covered: usize = spans.iter().map(|s| s.range.len()).sum();
         assert_eq!(covered, text.len());
@@ -279,19 +283,31 @@ mod tests {
         assert!(lay_out("123 سلمى", Base::Auto).rtl);
         assert!(!lay_out("123 Salma", Base::Auto).rtl);
         // Controls never reach the screen.
-        assert!(lay_out(&isolate("+970599123456"), Base::Rtl).runs.iter().all(|r| !r.text.chars().any(is_control)));
+        assert!(
+            lay_out(&isolate("+970599123456"), Base::Rtl)
+                .runs
+                .iter()
+                .all(|r| !r.text.chars().any(is_control))
+        );
     }
 
     #[test]
     fn wrapping_keeps_words_whole_and_reorders_each_line() {
-        let text = format!("يرجى التأكد من رقم الهاتف {} قبل المتابعة إلى الخطوة التالية", isolate("+970 599 123 456"));
+        let text = format!(
+            "يرجى التأكد من رقم الهاتف {} قبل المتابعة إلى الخطوة التالية",
+            isolate("+970 599 123 456")
+        );
         // One unit per character: lines of at most 20.
         let measure = |s: &str| s.chars().filter(|c| !is_control(*c)).count() as f32;
         let lines = wrap(&text, Base::Rtl, 20.0, &measure);
         assert!(lines.len() >= 3);
         for l in &lines {
             assert!(l.rtl);
-            assert!(measure(l.logical().trim_end()) <= 20.0 || !l.logical().trim().contains(' '), "{:?}", l.logical());
+            assert!(
+                measure(l.logical().trim_end()) <= 20.0 || !l.logical().trim().contains(' '),
+                "{:?}",
+                l.logical()
+            );
         }
         let joined: String = lines.iter().map(|l| l.logical()).collect();
         assert_eq!(joined, text.chars().filter(|c| !is_control(*c)).collect::<String>());

@@ -11,8 +11,11 @@ use std::sync::OnceLock;
 /// The shaping face of the font a run is drawn in: Noto Naskh Arabic for right-to-left runs,
 /// Noto Sans for the others. `None` only if a vendored font were damaged.
 pub fn face(rtl: bool) -> Option<&'static rustybuzz::Face<'static>> {
-    static FACES: OnceLock<(Option<rustybuzz::Face<'static>>, Option<rustybuzz::Face<'static>>)> = OnceLock::new();
-    let (arabic, latin) = FACES.get_or_init(|| (rustybuzz::Face::from_slice(ARABIC, 0), rustybuzz::Face::from_slice(LATIN, 0)));
+    static FACES: OnceLock<(Option<rustybuzz::Face<'static>>, Option<rustybuzz::Face<'static>>)> =
+        OnceLock::new();
+    let (arabic, latin) = FACES.get_or_init(|| {
+        (rustybuzz::Face::from_slice(ARABIC, 0), rustybuzz::Face::from_slice(LATIN, 0))
+    });
     if rtl { arabic.as_ref() } else { latin.as_ref() }
 }
 
@@ -25,7 +28,11 @@ pub fn char_extents(text: &str, rtl: bool) -> Option<(Vec<(f32, f32)>, f32)> {
     let face = face(rtl)?;
     let mut buf = rustybuzz::UnicodeBuffer::new();
     buf.push_str(text);
-    buf.set_direction(if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight });
+    buf.set_direction(if rtl {
+        rustybuzz::Direction::RightToLeft
+    } else {
+        rustybuzz::Direction::LeftToRight
+    });
     let shaped = rustybuzz::shape(face, &[], buf);
     let em = face.units_per_em() as f32;
     // Each cluster's extent on screen (glyphs come in visual order, left to right).
@@ -48,10 +55,19 @@ pub fn char_extents(text: &str, rtl: bool) -> Option<(Vec<(f32, f32)>, f32)> {
     let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
     for (i, &(start, left, right)) in clusters.iter().enumerate() {
         let end = clusters.get(i + 1).map(|c| c.0).unwrap_or(text.len());
-        let members: Vec<usize> = starts.iter().enumerate().filter(|(_, b)| **b >= start && **b < end).map(|(k, _)| k).collect();
+        let members: Vec<usize> = starts
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b >= start && **b < end)
+            .map(|(k, _)| k)
+            .collect();
         let share = (right - left) / members.len().max(1) as f32;
         for (j, k) in members.iter().enumerate() {
-            out[*k] = if rtl { (right - (j + 1) as f32 * share, right - j as f32 * share) } else { (left + j as f32 * share, left + (j + 1) as f32 * share) };
+            out[*k] = if rtl {
+                (right - (j + 1) as f32 * share, right - j as f32 * share)
+            } else {
+                (left + j as f32 * share, left + (j + 1) as f32 * share)
+            };
         }
     }
     Some((out, x))
@@ -67,7 +83,10 @@ mod tests {
         assert_eq!(ext.len(), 5);
         assert!(total > 0.0);
         for w in ext.windows(2) {
-            assert!(w[0].0 >= w[1].1 - 1e-3, "each letter stands left of the one before it: {ext:?}");
+            assert!(
+                w[0].0 >= w[1].1 - 1e-3,
+                "each letter stands left of the one before it: {ext:?}"
+            );
         }
         assert!((ext[0].1 - total).abs() < 1e-3 && ext[4].0.abs() < 1e-3, "{ext:?} {total}");
         let (ext, total) = char_extents("Ahmad", false).unwrap();

@@ -38,8 +38,16 @@ impl Lang {
     /// The interface texts, the messages of the core (refusals and errors), the consent notices.
     fn sources(self) -> [&'static str; 3] {
         match self {
-            Lang::Ar => [include_str!("../i18n/ar.ftl"), include_str!("../i18n/ar-messages.ftl"), include_str!("../i18n/ar-consent.ftl")],
-            Lang::En => [include_str!("../i18n/en.ftl"), include_str!("../i18n/en-messages.ftl"), include_str!("../i18n/en-consent.ftl")],
+            Lang::Ar => [
+                include_str!("../i18n/ar.ftl"),
+                include_str!("../i18n/ar-messages.ftl"),
+                include_str!("../i18n/ar-consent.ftl"),
+            ],
+            Lang::En => [
+                include_str!("../i18n/en.ftl"),
+                include_str!("../i18n/en-messages.ftl"),
+                include_str!("../i18n/en-consent.ftl"),
+            ],
         }
     }
 }
@@ -66,8 +74,10 @@ pub fn category_name(c: PluralCategory) -> &'static str {
 
 /// Cardinal plural rules of a language (ICU4X, CLDR data compiled in).
 pub fn plural_rules(lang: Lang) -> Result<PluralRules, I18nError> {
-    let locale: icu_locale_core::Locale = lang.code().parse().map_err(|e| I18nError::Plurals(lang.code(), format!("{e:?}")))?;
-    PluralRules::try_new_cardinal(locale.into()).map_err(|e| I18nError::Plurals(lang.code(), e.to_string()))
+    let locale: icu_locale_core::Locale =
+        lang.code().parse().map_err(|e| I18nError::Plurals(lang.code(), format!("{e:?}")))?;
+    PluralRules::try_new_cardinal(locale.into())
+        .map_err(|e| I18nError::Plurals(lang.code(), e.to_string()))
 }
 
 thread_local! {
@@ -97,7 +107,8 @@ pub fn text(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
 pub fn both_with(id: &str, args: &dyn Fn(Lang) -> Vec<(&'static str, String)>) -> (String, String) {
     let one = |lang: Lang| {
         let a = args(lang);
-        let values: Vec<(&str, FluentValue<'_>)> = a.iter().map(|(k, v)| (*k, FluentValue::from(v.as_str()))).collect();
+        let values: Vec<(&str, FluentValue<'_>)> =
+            a.iter().map(|(k, v)| (*k, FluentValue::from(v.as_str()))).collect();
         text(lang, id, &values)
     };
     (one(Lang::Ar), one(Lang::En))
@@ -113,18 +124,29 @@ impl Translations {
     pub fn load() -> Result<Translations, I18nError> {
         let mut bundles = HashMap::new();
         for lang in [Lang::Ar, Lang::En] {
-            let id: LanguageIdentifier = lang.code().parse().map_err(|e| I18nError::File { lang: lang.code(), problem: format!("{e}") })?;
+            let id: LanguageIdentifier = lang
+                .code()
+                .parse()
+                .map_err(|e| I18nError::File { lang: lang.code(), problem: format!("{e}") })?;
             let mut bundle = FluentBundle::new(vec![id]);
             let rules = plural_rules(lang)?;
             bundle
                 .add_function("PLURAL", move |positional, _named| match positional.first() {
-                    Some(FluentValue::Number(n)) if n.value >= 0.0 && n.value.fract() == 0.0 => FluentValue::from(category_name(rules.category_for(n.value as u64))),
+                    Some(FluentValue::Number(n)) if n.value >= 0.0 && n.value.fract() == 0.0 => {
+                        FluentValue::from(category_name(rules.category_for(n.value as u64)))
+                    }
                     _ => FluentValue::from("other"),
                 })
                 .map_err(|e| I18nError::File { lang: lang.code(), problem: e.to_string() })?;
             for source in lang.sources() {
-                let resource = FluentResource::try_new(source.to_string()).map_err(|(_, errs)| I18nError::File { lang: lang.code(), problem: format!("{errs:?}") })?;
-                bundle.add_resource(resource).map_err(|errs| I18nError::File { lang: lang.code(), problem: format!("{errs:?}") })?;
+                let resource =
+                    FluentResource::try_new(source.to_string()).map_err(|(_, errs)| {
+                        I18nError::File { lang: lang.code(), problem: format!("{errs:?}") }
+                    })?;
+                bundle.add_resource(resource).map_err(|errs| I18nError::File {
+                    lang: lang.code(),
+                    problem: format!("{errs:?}"),
+                })?;
             }
             bundles.insert(lang, bundle);
         }
@@ -155,7 +177,12 @@ impl Translations {
     /// Message ids of one language missing from another.
     pub fn missing(&self, from: Lang, to: Lang) -> Vec<String> {
         let ids = |lang: Lang| -> Vec<String> {
-            lang.sources().iter().flat_map(|s| s.lines()).filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string())).filter(|id| !id.starts_with('#') && !id.is_empty() && !id.contains(' ')).collect()
+            lang.sources()
+                .iter()
+                .flat_map(|s| s.lines())
+                .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
+                .filter(|id| !id.starts_with('#') && !id.is_empty() && !id.contains(' '))
+                .collect()
         };
         let have = ids(to);
         ids(from).into_iter().filter(|id| !have.contains(id)).collect()
@@ -192,14 +219,19 @@ mod tests {
     #[test]
     fn messages_choose_the_right_arabic_form() {
         let t = Translations::load().unwrap();
-        let n = |count: u64| t.text(Lang::Ar, "awaiting-approval", &[("count", FluentValue::from(count))]);
+        let n = |count: u64| {
+            t.text(Lang::Ar, "awaiting-approval", &[("count", FluentValue::from(count))])
+        };
         assert!(n(0).starts_with("لا توجد"));
         assert!(n(1).starts_with("تسجيل واحد"));
         assert!(n(2).starts_with("تسجيلان"));
         assert!(n(103).contains("تسجيلات"), "{}", n(103));
         assert!(n(111).contains("تسجيلًا"), "{}", n(111));
         assert!(n(100).contains("100") && n(100).contains(" تسجيل "), "{}", n(100));
-        assert_eq!(t.text(Lang::En, "awaiting-approval", &[("count", FluentValue::from(5))]), "\u{2068}5\u{2069} enrollments await approval");
+        assert_eq!(
+            t.text(Lang::En, "awaiting-approval", &[("count", FluentValue::from(5))]),
+            "\u{2068}5\u{2069} enrollments await approval"
+        );
         assert_eq!(t.text(Lang::Ar, "no-such-message", &[]), "[no-such-message]");
     }
 
@@ -216,7 +248,11 @@ mod tests {
         let s = t.text(Lang::Ar, "applicant-born", &[("date", FluentValue::from("1990-05-12"))]);
         let line = bidi::lay_out(&s, Base::Rtl);
         assert!(line.runs.iter().any(|r| !r.rtl && r.text == "1990-05-12"), "{:?}", line.runs);
-        let s = t.text(Lang::Ar, "applicant-phone", &[("phone", FluentValue::from("+970 599 123 456"))]);
+        let s = t.text(
+            Lang::Ar,
+            "applicant-phone",
+            &[("phone", FluentValue::from("+970 599 123 456"))],
+        );
         assert!(bidi::lay_out(&s, Base::Rtl).visual().starts_with("+970 599 123 456"));
     }
 }

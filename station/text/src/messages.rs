@@ -124,7 +124,9 @@ mod tests {
 
     #[test]
     fn nested_messages_are_translated_into_the_language_around_them() {
-        let m = Message::new("wrong-stage").nested("found", Message::new("stage-face")).nested("expected", Message::new("stage-consent"));
+        let m = Message::new("wrong-stage")
+            .nested("found", Message::new("stage-face"))
+            .nested("expected", Message::new("stage-consent"));
         let b = m.both();
         assert!(b.ar.contains("صورة الوجه") && b.ar.contains("الموافقة"), "{}", b.ar);
         assert!(b.en.contains("Face photograph") && b.en.contains("Consent"), "{}", b.en);
@@ -137,12 +139,15 @@ mod tests {
         let mut todo = vec![root];
         let mut out = Vec::new();
         while let Some(dir) = todo.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            for entry in
+                std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            {
                 let path = entry.expect("directory entry").path();
                 if path.is_dir() {
                     todo.push(path);
                 } else if path.extension().is_some_and(|x| x == "rs") {
-                    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                    let text = std::fs::read_to_string(&path)
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                     out.push((path, text));
                 }
             }
@@ -155,10 +160,19 @@ mod tests {
         // The ids the station's code names, collected from the sources of all its crates: a typo
         // or a message forgotten in one language shows here, not as "[id]" on a clerk's screen.
         let sources = station_sources();
-        assert!(sources.iter().any(|(p, _)| p.ends_with("kiosk/src/lib.rs")) && sources.iter().any(|(p, _)| p.ends_with("src/main.rs")), "the walk missed the kiosk or the command line");
+        assert!(
+            sources.iter().any(|(p, _)| p.ends_with("kiosk/src/lib.rs"))
+                && sources.iter().any(|(p, _)| p.ends_with("src/main.rs")),
+            "the walk missed the kiosk or the command line"
+        );
         let mut ids = Vec::new();
         for (_, s) in &sources {
-            for part in s.split("Message::new(\"").skip(1).chain(s.split("Failure::new(\"").skip(1)).chain(s.split("i18n::both(\"").skip(1)) {
+            for part in s
+                .split("Message::new(\"")
+                .skip(1)
+                .chain(s.split("Failure::new(\"").skip(1))
+                .chain(s.split("i18n::both(\"").skip(1))
+            {
                 if let Some(end) = part.find('"') {
                     ids.push(part[..end].to_string());
                 }

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use fixtures::netem::{Faults, Proxy};
-use station_uplink::{self as uplink, SharedProgress, SyncState, Uploaded};
 use station_testkit::*;
+use station_uplink::{self as uplink, SharedProgress, SyncState, Uploaded};
 
 const LINK: u64 = 125_000;
 
@@ -20,16 +20,27 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let reg = Reg::start(&dir);
-    println!("machine: {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+    );
 
     // 1. A cycle sending 6 bundles over a 1 Mbit/s line.
     let proxy = Proxy::start(reg.addr(), Faults { rate: Some(LINK), ..Faults::none() }).unwrap();
     let mut st = onboarded_station(&reg, &dir, "ST-LINK-01", &proxy.url());
     enroll(&mut st, 6, 900);
-    let bytes: u64 = st.station.waiting(&st.id, usize::MAX).unwrap().iter().map(|w| w.bundle.len() as u64).sum();
+    let bytes: u64 =
+        st.station.waiting(&st.id, usize::MAX).unwrap().iter().map(|w| w.bundle.len() as u64).sum();
     let c = client(&st, &proxy.url());
     let t = Instant::now();
-    let report = uplink::cycle(&mut st.station, &c, &SharedProgress::default(), &AtomicBool::new(false), &now).unwrap();
+    let report = uplink::cycle(
+        &mut st.station,
+        &c,
+        &SharedProgress::default(),
+        &AtomicBool::new(false),
+        &now,
+    )
+    .unwrap();
     let took = t.elapsed().as_secs_f64();
     assert_eq!(report.receipted.len(), 6);
     let on_line = proxy.stats.upstream.load(Ordering::SeqCst);
@@ -43,7 +54,8 @@ fn main() {
     let mut st = onboarded_station(&reg, &dir, "ST-CUT-01", &reg.server.url);
     enroll(&mut st, 10, 950);
     let c = client(&st, &reg.server.url);
-    uplink::cycle(&mut st.station, &c, &SharedProgress::default(), &AtomicBool::new(true), &now).unwrap();
+    uplink::cycle(&mut st.station, &c, &SharedProgress::default(), &AtomicBool::new(true), &now)
+        .unwrap();
     let waiting = st.station.waiting(&st.id, usize::MAX).unwrap();
     let signed: Vec<Vec<u8>> = waiting.iter().map(|w| w.ticket.sign(&st.id.key)).collect();
     c.announce(&signed).unwrap();
@@ -51,19 +63,34 @@ fn main() {
     let clean = Proxy::start(reg.addr(), Faults::none()).unwrap();
     let first = &waiting[0];
     let cc = client(&st, &clean.url());
-    let done = cc.upload(&first.ticket.ciphertext_sha256, Arc::new(first.bundle.clone()), 0, Arc::new(|_| {})).unwrap();
+    let done = cc
+        .upload(
+            &first.ticket.ciphertext_sha256,
+            Arc::new(first.bundle.clone()),
+            0,
+            Arc::new(|_| {}),
+        )
+        .unwrap();
     assert!(matches!(done, Uploaded::Done(_)));
     let head = clean.stats.upstream.load(Ordering::SeqCst) - first.bundle.len() as u64;
     let mut worst = 0u64;
     let mut total = 0u64;
     for (i, w) in waiting.iter().enumerate().skip(1) {
         let len = w.bundle.len() as u64;
-        let cut_at = head + 1 + (len - 2) * i as u64 / waiting.len() as u64 + 977 * i as u64 % 50_000;
+        let cut_at =
+            head + 1 + (len - 2) * i as u64 / waiting.len() as u64 + 977 * i as u64 % 50_000;
         let cut_at = cut_at.min(head + len - 1);
-        let p = Proxy::start(reg.addr(), Faults { cut: 1.0, cut_from: cut_at, cut_within: cut_at + 1, ..Faults::none() }).unwrap();
+        let p = Proxy::start(
+            reg.addr(),
+            Faults { cut: 1.0, cut_from: cut_at, cut_within: cut_at + 1, ..Faults::none() },
+        )
+        .unwrap();
         let cutc = client(&st, &p.url());
         let bundle = Arc::new(w.bundle.clone());
-        assert!(cutc.upload(&w.ticket.ciphertext_sha256, bundle.clone(), 0, Arc::new(|_| {})).is_err(), "the cut did not happen");
+        assert!(
+            cutc.upload(&w.ticket.ciphertext_sha256, bundle.clone(), 0, Arc::new(|_| {})).is_err(),
+            "the cut did not happen"
+        );
         let kept = loop {
             let k = c.offset(&w.ticket.ciphertext_sha256).unwrap();
             if k > 0 || cut_at - head < 65_536 {
@@ -79,6 +106,9 @@ fn main() {
         assert!(matches!(r, Uploaded::Done(_)));
     }
     let trials = waiting.len() as u64 - 1;
-    println!("cut mid-upload, {trials} times at spread bytes: sent again after resuming: at most {worst} bytes, {} on average (goal <= 65,536)", total / trials);
+    println!(
+        "cut mid-upload, {trials} times at spread bytes: sent again after resuming: at most {worst} bytes, {} on average (goal <= 65,536)",
+        total / trials
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 use sync::Code;
-use sync::api::{self, Answer, AnnounceResponse, Refusal, b64, unb64};
+use sync::api::{self, AnnounceResponse, Answer, Refusal, b64, unb64};
 use sync::master::MasterData;
 use sync::token::RequestLine;
 
@@ -39,7 +39,8 @@ pub enum UplinkError {
 impl UplinkError {
     /// Worth trying again later, the same way.
     pub fn transient(&self) -> bool {
-        matches!(self, UplinkError::Network(_)) || matches!(self, UplinkError::Refused(r) if matches!(r.code, Code::Unavailable | Code::StaleToken | Code::ReplayedRequest | Code::OffsetMismatch))
+        matches!(self, UplinkError::Network(_))
+            || matches!(self, UplinkError::Refused(r) if matches!(r.code, Code::Unavailable | Code::StaleToken | Code::ReplayedRequest | Code::OffsetMismatch))
     }
 }
 
@@ -47,7 +48,9 @@ impl Explain for UplinkError {
     fn explain(&self) -> Message {
         match self {
             UplinkError::Network(d) => Message::new("uplink-network").detail(d),
-            UplinkError::Refused(r) => Message::new("uplink-refused").nested("reason", Message::new(format!("code-{}", r.code.as_str()))).detail(&r.detail),
+            UplinkError::Refused(r) => Message::new("uplink-refused")
+                .nested("reason", Message::new(format!("code-{}", r.code.as_str())))
+                .detail(&r.detail),
             UplinkError::Protocol(d) => Message::new("uplink-protocol").detail(d),
             UplinkError::NotConfigured(d) => Message::new("uplink-not-configured").detail(d),
             UplinkError::Station(e) => e.explain(),
@@ -88,7 +91,8 @@ impl Read for Throttled {
         if let Some(limit) = self.limit.filter(|l| *l > 0) {
             n = n.min((limit as usize / 8).max(512));
             // Where the bytes sent so far may be by now; wait until then.
-            let due = Duration::from_secs_f64((self.pos - self.start_pos + n) as f64 / limit as f64);
+            let due =
+                Duration::from_secs_f64((self.pos - self.start_pos + n) as f64 / limit as f64);
             let elapsed = self.started.elapsed();
             if due > elapsed {
                 std::thread::sleep(due - elapsed);
@@ -113,7 +117,13 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(base: &str, id: SyncIdentity, root: schemas::VerifyingKey, limit: Option<u64>, clock: Arc<dyn Fn() -> i64 + Send + Sync>) -> Result<Client, UplinkError> {
+    pub fn new(
+        base: &str,
+        id: SyncIdentity,
+        root: schemas::VerifyingKey,
+        limit: Option<u64>,
+        clock: Arc<dyn Fn() -> i64 + Send + Sync>,
+    ) -> Result<Client, UplinkError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = Http::builder()
             .connect_timeout(Duration::from_secs(10))
@@ -130,8 +140,10 @@ impl Client {
     }
 
     fn request(&self, method: Method, path: &str, body: Option<&[u8]>) -> RequestBuilder {
-        let line = RequestLine { method: method.as_str(), path, body_sha256: body.map(sync::sha256) };
-        let token = sync::token::make(&self.id.station_id, &self.id.key, &line, (self.clock)() / 1000);
+        let line =
+            RequestLine { method: method.as_str(), path, body_sha256: body.map(sync::sha256) };
+        let token =
+            sync::token::make(&self.id.station_id, &self.id.key, &line, (self.clock)() / 1000);
         self.http.request(method, format!("{}{path}", self.base)).header("authorization", token)
     }
 
@@ -147,7 +159,12 @@ impl Client {
         }
     }
 
-    fn json<T: serde::de::DeserializeOwned>(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> Result<T, UplinkError> {
+    fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<T, UplinkError> {
         let bound = body.clone().unwrap_or_default();
         let mut rq = self.request(method, path, Some(&bound));
         if let Some(b) = body {
@@ -167,18 +184,40 @@ impl Client {
         MasterData::open(&bytes, &self.root).map_err(|e| UplinkError::Protocol(e.to_string()))
     }
 
-    pub fn register_operator(&self, username: &str, role: &str, ed25519: &str) -> Result<(), UplinkError> {
-        let body = serde_json::to_vec(&api::OperatorRegistration { username: username.into(), role: role.into(), ed25519: ed25519.into() }).expect("json");
-        let r = self.request(Method::POST, api::OPERATORS, Some(&body)).header("content-type", "application/json").body(body).send().map_err(net)?;
+    pub fn register_operator(
+        &self,
+        username: &str,
+        role: &str,
+        ed25519: &str,
+    ) -> Result<(), UplinkError> {
+        let body = serde_json::to_vec(&api::OperatorRegistration {
+            username: username.into(),
+            role: role.into(),
+            ed25519: ed25519.into(),
+        })
+        .expect("json");
+        let r = self
+            .request(Method::POST, api::OPERATORS, Some(&body))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .map_err(net)?;
         if r.status().is_success() { Ok(()) } else { Err(Self::refusal(r)) }
     }
 
     /// Announces signed tickets; one answer each, in order.
     pub fn announce(&self, signed_tickets: &[Vec<u8>]) -> Result<Vec<Answer>, UplinkError> {
-        let body = serde_json::to_vec(&api::AnnounceRequest { tickets: signed_tickets.iter().map(|t| b64(t)).collect() }).expect("json");
+        let body = serde_json::to_vec(&api::AnnounceRequest {
+            tickets: signed_tickets.iter().map(|t| b64(t)).collect(),
+        })
+        .expect("json");
         let r: AnnounceResponse = self.json(Method::POST, api::ANNOUNCE, Some(body))?;
         if r.answers.len() != signed_tickets.len() {
-            return Err(UplinkError::Protocol(format!("{} answers to {} tickets", r.answers.len(), signed_tickets.len())));
+            return Err(UplinkError::Protocol(format!(
+                "{} answers to {} tickets",
+                r.answers.len(),
+                signed_tickets.len()
+            )));
         }
         Ok(r.answers)
     }
@@ -188,16 +227,33 @@ impl Client {
         let path = api::upload_path(sha);
         let r = self.request(Method::HEAD, &path, Some(b"")).send().map_err(net)?;
         if !r.status().is_success() {
-            return Err(UplinkError::Refused(Refusal { code: if r.status() == 404 { Code::UnknownUpload } else { Code::BadRequest }, detail: format!("HEAD {path}: {}", r.status()) }));
+            return Err(UplinkError::Refused(Refusal {
+                code: if r.status() == 404 { Code::UnknownUpload } else { Code::BadRequest },
+                detail: format!("HEAD {path}: {}", r.status()),
+            }));
         }
-        header_u64(&r, api::UPLOAD_OFFSET).ok_or_else(|| UplinkError::Protocol("no Upload-Offset".into()))
+        header_u64(&r, api::UPLOAD_OFFSET)
+            .ok_or_else(|| UplinkError::Protocol("no Upload-Offset".into()))
     }
 
     /// Sends a bundle from `from` in one request; `progress` hears the position reached.
-    pub fn upload(&self, sha: &[u8; 32], bundle: Arc<Vec<u8>>, from: u64, progress: Arc<dyn Fn(u64) + Send + Sync>) -> Result<Uploaded, UplinkError> {
+    pub fn upload(
+        &self,
+        sha: &[u8; 32],
+        bundle: Arc<Vec<u8>>,
+        from: u64,
+        progress: Arc<dyn Fn(u64) + Send + Sync>,
+    ) -> Result<Uploaded, UplinkError> {
         let path = api::upload_path(sha);
         let len = bundle.len() as u64 - from;
-        let body = Throttled { data: bundle, pos: from as usize, start_pos: from as usize, limit: self.limit, started: Instant::now(), progress };
+        let body = Throttled {
+            data: bundle,
+            pos: from as usize,
+            start_pos: from as usize,
+            limit: self.limit,
+            started: Instant::now(),
+            progress,
+        };
         // A slow link may take long: a minute, plus the time the bytes need at 16 kB/s (or the limit).
         let secs = 60 + len / self.limit.unwrap_or(16_000).clamp(1, 16_000);
         let r = self
@@ -211,20 +267,32 @@ impl Client {
             .map_err(net)?;
         match r.status().as_u16() {
             200 => {
-                let done: api::UploadDone = r.json().map_err(|e| UplinkError::Protocol(e.to_string()))?;
+                let done: api::UploadDone =
+                    r.json().map_err(|e| UplinkError::Protocol(e.to_string()))?;
                 Ok(Uploaded::Done(unb64(&done.receipt).map_err(UplinkError::Protocol)?))
             }
-            204 => Ok(Uploaded::Partial(header_u64(&r, api::UPLOAD_OFFSET).ok_or_else(|| UplinkError::Protocol("no Upload-Offset".into()))?)),
-            409 if header_u64(&r, api::UPLOAD_OFFSET).is_some() => Ok(Uploaded::Partial(header_u64(&r, api::UPLOAD_OFFSET).unwrap_or(0))),
+            204 => Ok(Uploaded::Partial(
+                header_u64(&r, api::UPLOAD_OFFSET)
+                    .ok_or_else(|| UplinkError::Protocol("no Upload-Offset".into()))?,
+            )),
+            409 if header_u64(&r, api::UPLOAD_OFFSET).is_some() => {
+                Ok(Uploaded::Partial(header_u64(&r, api::UPLOAD_OFFSET).unwrap_or(0)))
+            }
             _ => Err(Self::refusal(r)),
         }
     }
 
     /// A page of the status feed after `after`, verified.
-    pub fn status(&self, keys: &[sync::master::KeyInfo], after: u64) -> Result<sync::status::StatusPage, UplinkError> {
-        let s: api::Signed = self.json(Method::GET, &format!("{}?after={after}", api::STATUS), None)?;
+    pub fn status(
+        &self,
+        keys: &[sync::master::KeyInfo],
+        after: u64,
+    ) -> Result<sync::status::StatusPage, UplinkError> {
+        let s: api::Signed =
+            self.json(Method::GET, &format!("{}?after={after}", api::STATUS), None)?;
         let bytes = unb64(&s.signed).map_err(UplinkError::Protocol)?;
-        sync::status::StatusPage::open(&bytes, keys, &self.id.station_id, after).map_err(|e| UplinkError::Protocol(e.to_string()))
+        sync::status::StatusPage::open(&bytes, keys, &self.id.station_id, after)
+            .map_err(|e| UplinkError::Protocol(e.to_string()))
     }
 }
 
@@ -241,7 +309,14 @@ mod tests {
         let data = Arc::new(vec![7u8; 120_000]);
         let seen = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let s2 = seen.clone();
-        let mut body = Throttled { data, pos: 20_000, start_pos: 20_000, limit: Some(200_000), started: Instant::now(), progress: Arc::new(move |p| s2.store(p, std::sync::atomic::Ordering::SeqCst)) };
+        let mut body = Throttled {
+            data,
+            pos: 20_000,
+            start_pos: 20_000,
+            limit: Some(200_000),
+            started: Instant::now(),
+            progress: Arc::new(move |p| s2.store(p, std::sync::atomic::Ordering::SeqCst)),
+        };
         let t = Instant::now();
         let mut out = Vec::new();
         body.read_to_end(&mut out).unwrap();
@@ -251,7 +326,14 @@ mod tests {
         assert!(took >= 0.45, "{took} s");
         assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 120_000);
         // Without a limit it is immediate.
-        let mut free = Throttled { data: Arc::new(vec![1u8; 1_000_000]), pos: 0, start_pos: 0, limit: None, started: Instant::now(), progress: Arc::new(|_| {}) };
+        let mut free = Throttled {
+            data: Arc::new(vec![1u8; 1_000_000]),
+            pos: 0,
+            start_pos: 0,
+            limit: None,
+            started: Instant::now(),
+            progress: Arc::new(|_| {}),
+        };
         let t = Instant::now();
         std::io::copy(&mut free, &mut std::io::sink()).unwrap();
         assert!(t.elapsed().as_secs_f64() < 0.2);

@@ -94,7 +94,8 @@ pub struct CycleSummary {
 /// Starts a demo station's embedded registry from its configuration file, and answers with the
 /// address it serves and what keeps it running (dropped to stop it). The `station` binary hands
 /// one in when it is built with the demo registry: this crate links no registry code.
-pub type StartEmbedded = Arc<dyn Fn(&Path) -> Result<(String, Box<dyn std::any::Any + Send>), String> + Send + Sync>;
+pub type StartEmbedded =
+    Arc<dyn Fn(&Path) -> Result<(String, Box<dyn std::any::Any + Send>), String> + Send + Sync>;
 
 /// The registry a station syncs with: its address, and the embedded demo one kept running.
 pub struct Target {
@@ -111,7 +112,8 @@ impl Target {
         }
         let cfg = embedded_config(&station.store.dir);
         if let Some(start) = embedded.filter(|_| station.demo && cfg.exists()) {
-            let (url, running) = start(&cfg).map_err(|e| UplinkError::Network(format!("the embedded demo registry: {e}")))?;
+            let (url, running) = start(&cfg)
+                .map_err(|e| UplinkError::Network(format!("the embedded demo registry: {e}")))?;
             return Ok(Target { url, _embedded: Some(running) });
         }
         Err(UplinkError::NotConfigured("no registry address (`station registry set`)"))
@@ -125,13 +127,22 @@ pub fn embedded_config(data: &Path) -> PathBuf {
 
 /// One sync cycle: master data, operators, the waiting bundles (announce, upload, receipt), the
 /// status feed. Stops at the first failure of the link; refusals are recorded and reported.
-pub fn cycle(station: &mut Station, client: &Client, progress: &SharedProgress, stop: &AtomicBool, now: &dyn Fn() -> i64) -> Result<CycleSummary, UplinkError> {
+pub fn cycle(
+    station: &mut Station,
+    client: &Client,
+    progress: &SharedProgress,
+    stop: &AtomicBool,
+    now: &dyn Fn() -> i64,
+) -> Result<CycleSummary, UplinkError> {
     let mut c = Cycle { station, client, progress, stop, now, report: CycleSummary::default() };
     c.master_data()?;
     let id = client.identity().clone();
     while !stop.load(Ordering::SeqCst) {
         let waiting = c.station.waiting(&id, BATCH)?;
-        let fresh: Vec<_> = waiting.into_iter().filter(|w| !c.report.refused.iter().any(|r| r.0 == w.ticket.bundle_id)).collect();
+        let fresh: Vec<_> = waiting
+            .into_iter()
+            .filter(|w| !c.report.refused.iter().any(|r| r.0 == w.ticket.bundle_id))
+            .collect();
         if fresh.is_empty() || !c.send_batch(&id, fresh)? {
             break;
         }
@@ -168,7 +179,11 @@ impl Cycle<'_> {
 
     /// Announces one batch of waiting bundles and sends what the registry asks for, storing each
     /// receipt as it comes. Whether any bundle was receipted (else the cycle stops sending).
-    fn send_batch(&mut self, id: &SyncIdentity, fresh: Vec<outbox::Waiting>) -> Result<bool, UplinkError> {
+    fn send_batch(
+        &mut self,
+        id: &SyncIdentity,
+        fresh: Vec<outbox::Waiting>,
+    ) -> Result<bool, UplinkError> {
         update(self.progress, |p| {
             p.phase = Phase::Announcing;
             p.batch_bundles = fresh.len() as u32;
@@ -189,19 +204,32 @@ impl Cycle<'_> {
                 break;
             }
             if a.bundle_id != w.ticket.bundle_id {
-                return Err(UplinkError::Protocol(format!("an answer for {} where {} was announced", a.bundle_id, w.ticket.bundle_id)));
+                return Err(UplinkError::Protocol(format!(
+                    "an answer for {} where {} was announced",
+                    a.bundle_id, w.ticket.bundle_id
+                )));
             }
             let receipt = match a.action {
-                Action::Have => unb64(a.receipt.as_deref().unwrap_or("")).map_err(UplinkError::Protocol)?,
+                Action::Have => {
+                    unb64(a.receipt.as_deref().unwrap_or("")).map_err(UplinkError::Protocol)?
+                }
                 Action::Refused => {
-                    let r = a.refusal.unwrap_or(sync::api::Refusal { code: sync::Code::BadTicket, detail: String::new() });
+                    let r = a.refusal.unwrap_or(sync::api::Refusal {
+                        code: sync::Code::BadTicket,
+                        detail: String::new(),
+                    });
                     self.refused(&w.ticket.bundle_id, &r)?;
                     // Later numbers cannot pass one that was refused.
                     break;
                 }
                 Action::Send => {
                     update(self.progress, |p| p.phase = Phase::Uploading);
-                    self.upload(&w.ticket, Arc::new(w.bundle), a.offset.unwrap_or(0), (started, sent_before))?
+                    self.upload(
+                        &w.ticket,
+                        Arc::new(w.bundle),
+                        a.offset.unwrap_or(0),
+                        (started, sent_before),
+                    )?
                 }
             };
             if receipt.is_empty() {
@@ -222,7 +250,13 @@ impl Cycle<'_> {
     /// Uploads one bundle from `from`, going on after a cut (up to three tries) from the offset
     /// the registry holds. The receipt, or nothing when the registry refused the bundle
     /// (recorded). `batch`: when the batch started and the bytes sent in it before this bundle.
-    fn upload(&mut self, ticket: &sync::ticket::Ticket, bundle: Arc<Vec<u8>>, mut from: u64, batch: (Instant, u64)) -> Result<Vec<u8>, UplinkError> {
+    fn upload(
+        &mut self,
+        ticket: &sync::ticket::Ticket,
+        bundle: Arc<Vec<u8>>,
+        mut from: u64,
+        batch: (Instant, u64),
+    ) -> Result<Vec<u8>, UplinkError> {
         let (batch_started, base) = batch;
         let len = bundle.len() as u64;
         let mut tries = 0;
@@ -235,11 +269,14 @@ impl Cycle<'_> {
                     let secs = batch_started.elapsed().as_secs_f64();
                     if secs > 0.5 {
                         p.rate = p.bytes_sent as f64 / secs;
-                        p.eta_s = (p.rate > 0.0).then(|| ((p.batch_bytes.saturating_sub(p.bytes_sent)) as f64 / p.rate) as u64);
+                        p.eta_s = (p.rate > 0.0).then(|| {
+                            ((p.batch_bytes.saturating_sub(p.bytes_sent)) as f64 / p.rate) as u64
+                        });
                     }
                 });
             });
-            let outcome = self.client.upload(&ticket.ciphertext_sha256, bundle.clone(), from, on_progress);
+            let outcome =
+                self.client.upload(&ticket.ciphertext_sha256, bundle.clone(), from, on_progress);
             if outcome.is_ok() {
                 self.report.bytes_sent += len - from;
             }
@@ -303,7 +340,13 @@ pub struct Worker {
 
 impl Worker {
     /// Starts syncing the station in `data` with its own connection to the store.
-    pub fn start(data: PathBuf, id: SyncIdentity, interval: Duration, now: Arc<dyn Fn() -> i64 + Send + Sync>, embedded: Option<StartEmbedded>) -> Worker {
+    pub fn start(
+        data: PathBuf,
+        id: SyncIdentity,
+        interval: Duration,
+        now: Arc<dyn Fn() -> i64 + Send + Sync>,
+        embedded: Option<StartEmbedded>,
+    ) -> Worker {
         let progress: SharedProgress = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let (wake, woken) = std::sync::mpsc::channel::<()>();
@@ -345,7 +388,16 @@ impl Drop for Worker {
     }
 }
 
-fn run(data: &Path, id: &SyncIdentity, interval: Duration, progress: &SharedProgress, stop: &AtomicBool, woken: &std::sync::mpsc::Receiver<()>, now: &dyn Fn() -> i64, embedded: Option<&StartEmbedded>) {
+fn run(
+    data: &Path,
+    id: &SyncIdentity,
+    interval: Duration,
+    progress: &SharedProgress,
+    stop: &AtomicBool,
+    woken: &std::sync::mpsc::Receiver<()>,
+    now: &dyn Fn() -> i64,
+    embedded: Option<&StartEmbedded>,
+) {
     let mut failures = 0u32;
     let mut target: Option<(Target, Client)> = None;
     while !stop.load(Ordering::SeqCst) {
@@ -353,7 +405,9 @@ fn run(data: &Path, id: &SyncIdentity, interval: Duration, progress: &SharedProg
             let mut station = Station::open(data)?;
             if target.is_none() {
                 let t = Target::of(&station, embedded)?;
-                let root = station.registry_root_key()?.ok_or(UplinkError::NotConfigured("no registry root key (`station registry set`)"))?;
+                let root = station.registry_root_key()?.ok_or(UplinkError::NotConfigured(
+                    "no registry root key (`station registry set`)",
+                ))?;
                 let limit = station.config.sync_limit_bytes();
                 let clock: Arc<dyn Fn() -> i64 + Send + Sync> = Arc::new(crate::system_ms);
                 let c = Client::new(&t.url, id.clone(), root, limit, clock)?;
@@ -409,8 +463,12 @@ mod tests {
             }
         }
         // Full jitter: stations coming back together do not all wait the same.
-        let waits: std::collections::HashSet<u128> = (0..20).map(|_| backoff(6).as_millis()).collect();
+        let waits: std::collections::HashSet<u128> =
+            (0..20).map(|_| backoff(6).as_millis()).collect();
         assert!(waits.len() > 10, "{waits:?}");
-        assert!((0..200).map(|_| backoff(20).as_millis()).max().unwrap() > 150_000, "the cap is reached over time");
+        assert!(
+            (0..200).map(|_| backoff(20).as_millis()).max().unwrap() > 150_000,
+            "the cap is reached over time"
+        );
     }
 }

@@ -49,7 +49,12 @@ pub trait RemovableMedia {
     /// Reads back the receipts the registry wrote into `dir`: the master data beside them is
     /// verified with the pinned root key and applied; each receipt is verified against its
     /// bundle's ticket, stored, and its bundle erased.
-    fn import_receipts(&mut self, id: &SyncIdentity, dir: &Path, now_ms: i64) -> Result<Imported, CoreError>;
+    fn import_receipts(
+        &mut self,
+        id: &SyncIdentity,
+        dir: &Path,
+        now_ms: i64,
+    ) -> Result<Imported, CoreError>;
 }
 
 impl RemovableMedia for Station {
@@ -58,25 +63,43 @@ impl RemovableMedia for Station {
         let operators = station_core::operators::list(&self.store)
             .map_err(CoreError::from)?
             .into_iter()
-            .map(|o| sync::api::OperatorRegistration { username: o.username, role: o.role.as_str().into(), ed25519: o.public_key })
+            .map(|o| sync::api::OperatorRegistration {
+                username: o.username,
+                role: o.role.as_str().into(),
+                ed25519: o.public_key,
+            })
             .collect();
         let list = sync::media::OperatorList { station_id: id.station_id.clone(), operators };
         write_synced(&sync::media::operators_path(dir, &id.station_id), &list.sign(&id.key))?;
         for w in self.waiting(id, usize::MAX)? {
             let t = &w.ticket;
-            write_synced(&sync::media::bundle_path(dir, &t.station_id, t.station_sequence, &t.bundle_id), &w.bundle)?;
-            write_synced(&sync::media::ticket_path(dir, &t.station_id, t.station_sequence, &t.bundle_id), &t.sign(&id.key))?;
+            write_synced(
+                &sync::media::bundle_path(dir, &t.station_id, t.station_sequence, &t.bundle_id),
+                &w.bundle,
+            )?;
+            write_synced(
+                &sync::media::ticket_path(dir, &t.station_id, t.station_sequence, &t.bundle_id),
+                &t.sign(&id.key),
+            )?;
             out.bundles += 1;
             out.bytes += w.bundle.len() as u64;
         }
         Ok(out)
     }
 
-    fn import_receipts(&mut self, id: &SyncIdentity, dir: &Path, now_ms: i64) -> Result<Imported, CoreError> {
-        let root = self.registry_root_key()?.ok_or_else(|| CoreError::Config("no registry root key: `station registry set` first".into()))?;
+    fn import_receipts(
+        &mut self,
+        id: &SyncIdentity,
+        dir: &Path,
+        now_ms: i64,
+    ) -> Result<Imported, CoreError> {
+        let root = self.registry_root_key()?.ok_or_else(|| {
+            CoreError::Config("no registry root key: `station registry set` first".into())
+        })?;
         let mpath = sync::media::master_data_path(dir, &id.station_id);
         let bytes = std::fs::read(&mpath).map_err(|e| io(&mpath, e))?;
-        let m = MasterData::open(&bytes, &root).map_err(|e| CoreError::Config(format!("{}: {e}", mpath.display())))?;
+        let m = MasterData::open(&bytes, &root)
+            .map_err(|e| CoreError::Config(format!("{}: {e}", mpath.display())))?;
         self.apply_master_data(&m, now_ms)?;
         let mut out = Imported::default();
         for w in self.waiting(id, usize::MAX)? {

@@ -10,8 +10,8 @@ use sync::receipt::Receipt;
 use sync::status::StatusEvent;
 use sync::ticket::Ticket;
 
-use station_core::station::{CoreError, Station};
 use station_core::operators::{Role, Session};
+use station_core::station::{CoreError, Station};
 use station_core::store::{StoreError, audit_append, audit_head, set_meta};
 
 /// What signing the station's requests needs: its id and key (open while an operator is logged
@@ -60,10 +60,18 @@ fn hash32(v: Vec<u8>, what: &'static str) -> Result<[u8; 32], CoreError> {
 }
 
 /// Sets the registry's address and root key as `actor`, in one audited transaction.
-fn set_registry_as(station: &mut Station, actor: &str, url: &str, root_key_hex: &str, now_ms: i64) -> Result<(), CoreError> {
+fn set_registry_as(
+    station: &mut Station,
+    actor: &str,
+    url: &str,
+    root_key_hex: &str,
+    now_ms: i64,
+) -> Result<(), CoreError> {
     let url = url.trim();
     if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(CoreError::Config(format!("the registry address {url} is not an http(s) address")));
+        return Err(CoreError::Config(format!(
+            "the registry address {url} is not an http(s) address"
+        )));
     }
     schemas::keys::parse_public_key(root_key_hex).map_err(|e| CoreError::Config(e.to_string()))?;
     let mut config = station.config.clone();
@@ -85,7 +93,13 @@ pub trait SyncState {
     fn sync_identity(&self, session: &Session) -> Result<SyncIdentity, CoreError>;
     /// Points the station at its registry: its address (empty: the embedded demo registry) and
     /// the public root key its master data must be signed with (administrators only).
-    fn set_registry(&mut self, admin: &Session, url: &str, root_key_hex: &str, now_ms: i64) -> Result<(), CoreError>;
+    fn set_registry(
+        &mut self,
+        admin: &Session,
+        url: &str,
+        root_key_hex: &str,
+        now_ms: i64,
+    ) -> Result<(), CoreError>;
     /// The registry's root key, if the station was given one.
     fn registry_root_key(&self) -> Result<Option<schemas::VerifyingKey>, CoreError>;
     /// The registry's receipt keys from the last master data.
@@ -96,9 +110,19 @@ pub trait SyncState {
     fn waiting(&self, id: &SyncIdentity, limit: usize) -> Result<Vec<Waiting>, CoreError>;
     /// Verifies a receipt for a waiting bundle against its ticket and the registry's receipt
     /// keys, stores it, and erases the bundle's bytes, in one transaction.
-    fn store_receipt(&mut self, ticket: &Ticket, receipt: &[u8], now_ms: i64) -> Result<Receipt, CoreError>;
+    fn store_receipt(
+        &mut self,
+        ticket: &Ticket,
+        receipt: &[u8],
+        now_ms: i64,
+    ) -> Result<Receipt, CoreError>;
     /// Records the registry's refusal of a bundle (shown to the supervisor; the bundle stays).
-    fn record_refusal(&mut self, bundle_id: &str, code: &str, detail: &str) -> Result<(), CoreError>;
+    fn record_refusal(
+        &mut self,
+        bundle_id: &str,
+        code: &str,
+        detail: &str,
+    ) -> Result<(), CoreError>;
     /// Operators the registry has not been told about.
     fn unregistered_operators(&self) -> Result<Vec<Unregistered>, CoreError>;
     /// Records that the registry now knows operator `username`.
@@ -117,10 +141,19 @@ pub trait SyncState {
 
 impl SyncState for Station {
     fn sync_identity(&self, session: &Session) -> Result<SyncIdentity, CoreError> {
-        Ok(SyncIdentity { station_id: self.station_id.clone(), key: self.station_signing_key(session)? })
+        Ok(SyncIdentity {
+            station_id: self.station_id.clone(),
+            key: self.station_signing_key(session)?,
+        })
     }
 
-    fn set_registry(&mut self, admin: &Session, url: &str, root_key_hex: &str, now_ms: i64) -> Result<(), CoreError> {
+    fn set_registry(
+        &mut self,
+        admin: &Session,
+        url: &str,
+        root_key_hex: &str,
+        now_ms: i64,
+    ) -> Result<(), CoreError> {
         admin.require(Role::Admin)?;
         set_registry_as(self, &admin.username, url, root_key_hex, now_ms)
     }
@@ -129,8 +162,12 @@ impl SyncState for Station {
         match self.store.meta("registry_root_key")? {
             None => Ok(None),
             Some(v) => {
-                let text = String::from_utf8(v).map_err(|_| StoreError::Corrupt("registry_root_key"))?;
-                Ok(Some(schemas::keys::parse_public_key(&text).map_err(|e| CoreError::Config(e.to_string()))?))
+                let text =
+                    String::from_utf8(v).map_err(|_| StoreError::Corrupt("registry_root_key"))?;
+                Ok(Some(
+                    schemas::keys::parse_public_key(&text)
+                        .map_err(|e| CoreError::Config(e.to_string()))?,
+                ))
             }
         }
     }
@@ -138,15 +175,25 @@ impl SyncState for Station {
     fn receipt_keys(&self) -> Result<Vec<KeyInfo>, CoreError> {
         match self.store.meta("receipt_keys")? {
             None => Ok(Vec::new()),
-            Some(v) => serde_json::from_slice(&v).map_err(|_| StoreError::Corrupt("receipt_keys").into()),
+            Some(v) => {
+                serde_json::from_slice(&v).map_err(|_| StoreError::Corrupt("receipt_keys").into())
+            }
         }
     }
 
     fn waiting(&self, id: &SyncIdentity, limit: usize) -> Result<Vec<Waiting>, CoreError> {
         let mut stmt = self.store.conn.prepare("SELECT bundle_id, sequence, bundle, ciphertext_sha256, manifest_sha256, decision, sealed_at FROM outbox WHERE receipt IS NULL ORDER BY sequence")?;
         type Row = (String, i64, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, i64);
-        let rows: Vec<Row> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?.collect::<Result<_, _>>()?;
-        let unsealed_before: Option<i64> = self.store.conn.query_row("SELECT min(sequence) FROM enrollments WHERE stage = 'awaiting_approval'", [], |r| r.get(0))?;
+        let rows: Vec<Row> = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let unsealed_before: Option<i64> = self.store.conn.query_row(
+            "SELECT min(sequence) FROM enrollments WHERE stage = 'awaiting_approval'",
+            [],
+            |r| r.get(0),
+        )?;
         // Every ticket names the audit chain as it stands now: the registry sees the chain only
         // grow from one announcement to the next.
         let head = audit_head(&self.store.conn)?;
@@ -154,7 +201,10 @@ impl SyncState for Station {
         let mut out = Vec::new();
         let mut expected = None;
         for (bundle_id, sequence, bundle, sha, manifest, decision, sealed_at) in rows {
-            if out.len() >= limit || unsealed_before.is_some_and(|u| u < sequence) || expected.is_some_and(|e| e != sequence) {
+            if out.len() >= limit
+                || unsealed_before.is_some_and(|u| u < sequence)
+                || expected.is_some_and(|e| e != sequence)
+            {
                 break;
             }
             expected = Some(sequence + 1);
@@ -174,9 +224,16 @@ impl SyncState for Station {
         Ok(out)
     }
 
-    fn store_receipt(&mut self, ticket: &Ticket, receipt: &[u8], now_ms: i64) -> Result<Receipt, CoreError> {
+    fn store_receipt(
+        &mut self,
+        ticket: &Ticket,
+        receipt: &[u8],
+        now_ms: i64,
+    ) -> Result<Receipt, CoreError> {
         let keys = self.receipt_keys()?;
-        let r = Receipt::open(receipt, &keys).map_err(|e| CoreError::Config(format!("the registry's receipt does not verify: {e}")))?;
+        let r = Receipt::open(receipt, &keys).map_err(|e| {
+            CoreError::Config(format!("the registry's receipt does not verify: {e}"))
+        })?;
         r.check_for(ticket).map_err(|e| CoreError::Config(e.to_string()))?;
         let tx = self.store.conn.transaction()?;
         let n = tx.execute(
@@ -190,30 +247,57 @@ impl SyncState for Station {
         Ok(r)
     }
 
-    fn record_refusal(&mut self, bundle_id: &str, code: &str, detail: &str) -> Result<(), CoreError> {
+    fn record_refusal(
+        &mut self,
+        bundle_id: &str,
+        code: &str,
+        detail: &str,
+    ) -> Result<(), CoreError> {
         self.store.conn.execute("UPDATE outbox SET refusal_code = ?2, refusal_detail = ?3 WHERE bundle_id = ?1 AND receipt IS NULL", params![bundle_id, code, detail])?;
         Ok(())
     }
 
     fn unregistered_operators(&self) -> Result<Vec<Unregistered>, CoreError> {
         let mut stmt = self.store.conn.prepare("SELECT username, role, public_key FROM operators WHERE registered_at IS NULL ORDER BY username")?;
-        let rows: Vec<(String, String, Vec<u8>)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-        rows.into_iter().map(|(username, role, key)| Ok(Unregistered { username, role: Role::parse(&role).ok_or(StoreError::Corrupt("operator role"))?, ed25519: hex::encode(key) })).collect()
+        let rows: Vec<(String, String, Vec<u8>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(username, role, key)| {
+                Ok(Unregistered {
+                    username,
+                    role: Role::parse(&role).ok_or(StoreError::Corrupt("operator role"))?,
+                    ed25519: hex::encode(key),
+                })
+            })
+            .collect()
     }
 
     fn mark_registered(&mut self, username: &str, now_ms: i64) -> Result<(), CoreError> {
-        self.store.conn.execute("UPDATE operators SET registered_at = ?2 WHERE username = ?1", params![username, now_ms])?;
+        self.store.conn.execute(
+            "UPDATE operators SET registered_at = ?2 WHERE username = ?1",
+            params![username, now_ms],
+        )?;
         Ok(())
     }
 
     fn apply_master_data(&mut self, m: &MasterData, now_ms: i64) -> Result<(), CoreError> {
         if m.station.id != self.station_id {
-            return Err(CoreError::Config(format!("master data for station {}, this is {}", m.station.id, self.station_id)));
+            return Err(CoreError::Config(format!(
+                "master data for station {}, this is {}",
+                m.station.id, self.station_id
+            )));
         }
         let mut config = self.config.clone();
         let s = &m.settings;
         let c = &mut config.capture;
-        for (v, field) in [(s.finger_threshold, &mut c.finger_threshold), (s.thumb_threshold, &mut c.thumb_threshold), (s.iris_threshold, &mut c.iris_threshold), (s.face_threshold, &mut c.face_threshold), (s.max_retries, &mut c.max_retries)] {
+        for (v, field) in [
+            (s.finger_threshold, &mut c.finger_threshold),
+            (s.thumb_threshold, &mut c.thumb_threshold),
+            (s.iris_threshold, &mut c.iris_threshold),
+            (s.face_threshold, &mut c.face_threshold),
+            (s.max_retries, &mut c.max_retries),
+        ] {
             if let Some(v) = v {
                 *field = v;
             }
@@ -228,17 +312,31 @@ impl SyncState for Station {
             set_meta(&tx, "centre_info", &serde_json::to_vec(centre).expect("json"))?;
         }
         if let Some(r) = m.recipient_at(m.issued_at) {
-            schemas::keys::parse_recipient(r).map_err(|e| CoreError::Config(format!("master data: {e}")))?;
-            let old: Option<Vec<u8>> = tx.query_row("SELECT value FROM meta WHERE key = 'registry_recipient'", [], |r| r.get(0)).optional()?;
+            schemas::keys::parse_recipient(r)
+                .map_err(|e| CoreError::Config(format!("master data: {e}")))?;
+            let old: Option<Vec<u8>> = tx
+                .query_row("SELECT value FROM meta WHERE key = 'registry_recipient'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?;
             if old.as_deref() != Some(r.as_bytes()) {
                 set_meta(&tx, "registry_recipient", r.as_bytes())?;
                 audit_append(&tx, now_ms, "sync", "registry:recipient", None)?;
             }
         }
         for o in m.operators.iter().filter(|o| o.revoked) {
-            let n = tx.execute("UPDATE operators SET locked = 1 WHERE username = ?1 AND locked = 0", [&o.username])?;
+            let n = tx.execute(
+                "UPDATE operators SET locked = 1 WHERE username = ?1 AND locked = 0",
+                [&o.username],
+            )?;
             if n == 1 {
-                audit_append(&tx, now_ms, "sync", &format!("operator:revoked-by-registry:{}", o.username), None)?;
+                audit_append(
+                    &tx,
+                    now_ms,
+                    "sync",
+                    &format!("operator:revoked-by-registry:{}", o.username),
+                    None,
+                )?;
             }
         }
         if config != self.config {
@@ -251,7 +349,11 @@ impl SyncState for Station {
     }
 
     fn status_cursor(&self) -> Result<u64, CoreError> {
-        Ok(self.store.meta("status_cursor")?.and_then(|v| String::from_utf8(v).ok()?.parse().ok()).unwrap_or(0))
+        Ok(self
+            .store
+            .meta("status_cursor")?
+            .and_then(|v| String::from_utf8(v).ok()?.parse().ok())
+            .unwrap_or(0))
     }
 
     fn apply_status(&mut self, events: &[StatusEvent]) -> Result<(), CoreError> {
@@ -277,7 +379,8 @@ impl SyncState for Station {
                 bundle_id: r.get(0)?,
                 sequence: r.get::<_, i64>(1)? as u64,
                 synced_at: r.get(2)?,
-                refusal: code.map(|c| (c, r.get::<_, Option<String>>(4).ok().flatten().unwrap_or_default())),
+                refusal: code
+                    .map(|c| (c, r.get::<_, Option<String>>(4).ok().flatten().unwrap_or_default())),
                 status: status.map(|s| (s, r.get::<_, Option<String>>(6).ok().flatten())),
             })
         })?;

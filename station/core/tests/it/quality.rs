@@ -15,24 +15,54 @@ fn to_image(m: &Mat) -> Image {
 }
 
 fn mat(img: &Image) -> Mat {
-    Mat::from_slice(&img.data).unwrap().reshape(img.channels as i32, img.height as i32).unwrap().try_clone().unwrap()
+    Mat::from_slice(&img.data)
+        .unwrap()
+        .reshape(img.channels as i32, img.height as i32)
+        .unwrap()
+        .try_clone()
+        .unwrap()
 }
 
 fn blurred(img: &Image, sigma: f64) -> Image {
     let mut out = Mat::default();
-    imgproc::gaussian_blur(&mat(img), &mut out, Size::new(0, 0), sigma, sigma, core::BORDER_REPLICATE).unwrap();
+    imgproc::gaussian_blur(
+        &mat(img),
+        &mut out,
+        Size::new(0, 0),
+        sigma,
+        sigma,
+        core::BORDER_REPLICATE,
+    )
+    .unwrap();
     to_image(&out)
 }
 
 fn scaled_light(img: &Image, f: f32) -> Image {
-    Image { data: img.data.iter().map(|v| (*v as f32 * f).min(255.0) as u8).collect(), ..img.clone() }
+    Image {
+        data: img.data.iter().map(|v| (*v as f32 * f).min(255.0) as u8).collect(),
+        ..img.clone()
+    }
 }
 
 fn rotated(img: &Image, degrees: f64) -> Image {
     let m = mat(img);
-    let r = imgproc::get_rotation_matrix_2d(Point2f::new(img.width as f32 / 2.0, img.height as f32 / 2.0), degrees, 1.0).unwrap();
+    let r = imgproc::get_rotation_matrix_2d(
+        Point2f::new(img.width as f32 / 2.0, img.height as f32 / 2.0),
+        degrees,
+        1.0,
+    )
+    .unwrap();
     let mut out = Mat::default();
-    imgproc::warp_affine(&m, &mut out, &r, m.size().unwrap(), imgproc::INTER_LINEAR, core::BORDER_REPLICATE, Scalar::default()).unwrap();
+    imgproc::warp_affine(
+        &m,
+        &mut out,
+        &r,
+        m.size().unwrap(),
+        imgproc::INTER_LINEAR,
+        core::BORDER_REPLICATE,
+        Scalar::default(),
+    )
+    .unwrap();
     to_image(&out)
 }
 
@@ -65,7 +95,18 @@ fn mosip_registration_samples_pass_what_they_can() {
         eprintln!("skipped: ../shared/fixtures (MOSIP's registration records) is absent");
         return;
     };
-    let fingers = ["Left_Thumb", "Left_Index", "Left_Middle", "Left_Ring", "Left_Little", "Right_Thumb", "Right_Index", "Right_Middle", "Right_Ring", "Right_Little"];
+    let fingers = [
+        "Left_Thumb",
+        "Left_Index",
+        "Left_Middle",
+        "Left_Ring",
+        "Left_Little",
+        "Right_Thumb",
+        "Right_Index",
+        "Right_Middle",
+        "Right_Ring",
+        "Right_Little",
+    ];
     let t = quality::FingerThresholds::default();
     let mut images = Vec::new();
     for f in fingers {
@@ -73,20 +114,43 @@ fn mosip_registration_samples_pass_what_they_can() {
         let a = finger::assess(&img, 500, &t).unwrap();
         assert!(a.assessment.passed, "{f}: {:?}", a.assessment.checks);
         assert!(a.assessment.score >= 40, "{f}: score {}", a.assessment.score);
-        assert!((8.0..=12.0).contains(&a.ridge_period_px), "{f}: ridge period {}", a.ridge_period_px);
+        assert!(
+            (8.0..=12.0).contains(&a.ridge_period_px),
+            "{f}: ridge period {}",
+            a.ridge_period_px
+        );
         images.push(img);
     }
     // Ten different fingers of one person: none taken for another.
-    let refs: Vec<(schemas::manifest::Position, &Image)> = images.iter().enumerate().map(|(i, img)| (schemas::manifest::Position::from_iso_finger_code(i as u8 + 1).unwrap(), img)).collect();
+    let refs: Vec<(schemas::manifest::Position, &Image)> = images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| {
+            (schemas::manifest::Position::from_iso_finger_code(i as u8 + 1).unwrap(), img)
+        })
+        .collect();
     assert_eq!(finger::duplicates(&refs, &t).unwrap(), vec![]);
     for eye in ["Left_Iris", "Right_Iris"] {
-        let a = iris::assess(&first_image(&dir.join(format!("0001{eye}.iso"))), &quality::IrisThresholds::default()).unwrap();
+        let a = iris::assess(
+            &first_image(&dir.join(format!("0001{eye}.iso"))),
+            &quality::IrisThresholds::default(),
+        )
+        .unwrap();
         let d = a.iris.unwrap().r * 2.0;
         assert!((250.0..=280.0).contains(&d), "{eye}: diameter {d}");
         // MOSIP's mock irises are cropped tighter than ISO/IEC 29794-6's margins ask; all else passes.
-        assert!(failed(&a.assessment.checks).iter().all(|n| n.ends_with("margin")), "{eye}: {:?}", a.assessment.checks);
+        assert!(
+            failed(&a.assessment.checks).iter().all(|n| n.ends_with("margin")),
+            "{eye}: {:?}",
+            a.assessment.checks
+        );
     }
-    let a = face::assess(&first_image(&dir.join("0001Face.iso")), &quality::FaceThresholds::default(), true).unwrap();
+    let a = face::assess(
+        &first_image(&dir.join("0001Face.iso")),
+        &quality::FaceThresholds::default(),
+        true,
+    )
+    .unwrap();
     // A 240 x 320 portrait: its eyes are about 60 px apart, under ICAO's 90; every other check passes.
     assert_eq!(failed(&a.assessment.checks), vec!["eye distance px"], "{:?}", a.assessment.checks);
     assert_eq!(a.assessment.instruction, Instruction::MoveCloser);
@@ -117,16 +181,33 @@ fn face_defects_each_get_their_instruction() {
                 let src = mat(&scene);
                 let r = Mat::from_slice_2d(&[[1.0f64, 0.0, 380.0], [0.0, 1.0, 0.0]]).unwrap();
                 let mut out = Mat::default();
-                imgproc::warp_affine(&src, &mut out, &r, src.size().unwrap(), imgproc::INTER_LINEAR, core::BORDER_REPLICATE, Scalar::default()).unwrap();
+                imgproc::warp_affine(
+                    &src,
+                    &mut out,
+                    &r,
+                    src.size().unwrap(),
+                    imgproc::INTER_LINEAR,
+                    core::BORDER_REPLICATE,
+                    Scalar::default(),
+                )
+                .unwrap();
                 to_image(&out)
             };
             let a = judge(&shifted);
-            assert_eq!(a.assessment.instruction, Instruction::MoveToCentre, "off centre: {:?}", a.assessment.checks);
+            assert_eq!(
+                a.assessment.instruction,
+                Instruction::MoveToCentre,
+                "off centre: {:?}",
+                a.assessment.checks
+            );
             continue;
         }
         let a = judge(&img);
         assert_eq!(a.assessment.instruction, want, "{name}: {:?}", a.assessment.checks);
-        assert!(a.assessment.score < 30, "{name}: a failed face scores below the capture threshold");
+        assert!(
+            a.assessment.score < 30,
+            "{name}: a failed face scores below the capture threshold"
+        );
     }
     // Glare on glasses: a burnt-out patch over one eye.
     let mut glare = scene.clone();
@@ -149,7 +230,12 @@ fn face_defects_each_get_their_instruction() {
             }
         }
     }
-    assert_eq!(judge(&busy).assessment.instruction, Instruction::PlainBackground, "{:?}", judge(&busy).assessment.checks);
+    assert_eq!(
+        judge(&busy).assessment.instruction,
+        Instruction::PlainBackground,
+        "{:?}",
+        judge(&busy).assessment.checks
+    );
     // Two people in the picture.
     let mut two = placed(&scene, 0.7, 1280, 720, 0, 100, 190.0);
     let right = placed(&scene, 0.7, 640, 720, 0, 100, 190.0);
@@ -157,16 +243,33 @@ fn face_defects_each_get_their_instruction() {
         let (a, b) = ((y * 1280 + 640) * 3, y * 640 * 3);
         two.data[a..a + 640 * 3].copy_from_slice(&right.data[b..b + 640 * 3]);
     }
-    assert_eq!(judge(&two).assessment.instruction, Instruction::OneFaceOnly, "{:?}", judge(&two).assessment.checks);
+    assert_eq!(
+        judge(&two).assessment.instruction,
+        Instruction::OneFaceOnly,
+        "{:?}",
+        judge(&two).assessment.checks
+    );
     // BRISQUE rates the sharp portrait better than the blurred one.
-    let b = |img: &Image| face::assess(img, &t, true).unwrap().assessment.checks.get("brisque").map(|c| c.value).unwrap();
+    let b = |img: &Image| {
+        face::assess(img, &t, true)
+            .unwrap()
+            .assessment
+            .checks
+            .get("brisque")
+            .map(|c| c.value)
+            .unwrap()
+    };
     assert!(b(&scene) + 10.0 < b(&blurred(&scene, 4.0)));
     // The ICAO token crop: 480 x 640 with the eyes about 120 px apart at 0.6 of the width.
     let crop = face::token_crop(&scene, good.token.unwrap()).unwrap();
     assert_eq!((crop.width, crop.height), (480, 640));
     let again = judge(&crop);
     let [a1, b1, a2, b2] = again.eyes.unwrap();
-    assert!(((a2 - a1) - 120.0).abs() < 15.0 && ((b1 + b2) / 2.0 - 288.0).abs() < 20.0, "{:?}", again.eyes);
+    assert!(
+        ((a2 - a1) - 120.0).abs() < 15.0 && ((b1 + b2) / 2.0 - 288.0).abs() < 20.0,
+        "{:?}",
+        again.eyes
+    );
 }
 
 /// The preview's tracked search agrees with a full search frame by frame on a swaying face,
@@ -180,11 +283,23 @@ fn tracked_preview_frames_agree_with_full_searches() {
         let frame = sim::sway(&scene, n);
         let full = face::assess(&frame, &t, false).unwrap();
         let tracked = face::assess_tracked(&frame, &t, false, &mut track).unwrap();
-        assert_eq!(tracked.assessment.instruction, full.assessment.instruction, "frame {n}: {:?}", tracked.assessment.checks);
+        assert_eq!(
+            tracked.assessment.instruction, full.assessment.instruction,
+            "frame {n}: {:?}",
+            tracked.assessment.checks
+        );
         let ([a, _, b, _], [c, _, d, _]) = (full.eyes.unwrap(), tracked.eyes.unwrap());
-        assert!(((b - a) - (d - c)).abs() <= 0.05 * (b - a), "frame {n}: eye distance {} full, {} tracked", b - a, d - c);
+        assert!(
+            ((b - a) - (d - c)).abs() <= 0.05 * (b - a),
+            "frame {n}: eye distance {} full, {} tracked",
+            b - a,
+            d - c
+        );
         let (f, g) = (full.face.unwrap(), tracked.face.unwrap());
-        assert!((f[0] - g[0]).abs() < 0.1 * f[2] && (f[2] - g[2]).abs() < 0.15 * f[2], "frame {n}: face {f:?} full, {g:?} tracked");
+        assert!(
+            (f[0] - g[0]).abs() < 0.1 * f[2] && (f[2] - g[2]).abs() < 0.15 * f[2],
+            "frame {n}: face {f:?} full, {g:?} tracked"
+        );
     }
     // A second person steps in beside the tracked one: told within one full-search period.
     let mut two = scene.clone();
@@ -193,14 +308,23 @@ fn tracked_preview_frames_agree_with_full_searches() {
         let (a, b) = (y * 1280 * 3, y * 460 * 3);
         two.data[a..a + 460 * 3].copy_from_slice(&other.data[b..b + 460 * 3]);
     }
-    assert_eq!(face::assess(&two, &t, false).unwrap().assessment.instruction, Instruction::OneFaceOnly);
-    let told = (0..=face::FULL_SEARCH_EVERY).position(|_| face::assess_tracked(&two, &t, false, &mut track).unwrap().assessment.instruction == Instruction::OneFaceOnly);
+    assert_eq!(
+        face::assess(&two, &t, false).unwrap().assessment.instruction,
+        Instruction::OneFaceOnly
+    );
+    let told = (0..=face::FULL_SEARCH_EVERY).position(|_| {
+        face::assess_tracked(&two, &t, false, &mut track).unwrap().assessment.instruction
+            == Instruction::OneFaceOnly
+    });
     assert!(told.is_some(), "the second face was never seen");
     // The applicant leaves: the very next frame says so.
     let mut track = face::Track::default();
     face::assess_tracked(&scene, &t, false, &mut track).unwrap();
     let empty = placed(&scene, 0.2, 1280, 720, 0, 0, 190.0);
-    assert_eq!(face::assess_tracked(&empty, &t, false, &mut track).unwrap().assessment.instruction, Instruction::NoFace);
+    assert_eq!(
+        face::assess_tracked(&empty, &t, false, &mut track).unwrap().assessment.instruction,
+        Instruction::NoFace
+    );
 }
 
 #[test]
@@ -210,9 +334,24 @@ fn finger_defects_each_get_their_instruction_and_duplicates_are_found() {
     let a = finger::assess(&base, 500, &t).unwrap();
     assert!(a.assessment.passed, "{:?}", a.assessment.checks);
     let partial = placed(&base, 1.0, 320, 400, 0, 0, 255.0);
-    let partial = Image { data: partial.data.iter().enumerate().map(|(i, v)| if i / 320 > 110 { 255 } else { *v }).collect(), ..partial };
-    let faint = Image { data: base.data.iter().map(|v| 255 - ((255 - *v) as f32 * 0.08) as u8).collect(), ..base.clone() };
-    for (name, img, want) in [("smudged", blurred(&base, 3.5), Instruction::CleanFinger), ("partial", partial, Instruction::PlaceFinger), ("faint", faint, Instruction::PressFirmly)] {
+    let partial = Image {
+        data: partial
+            .data
+            .iter()
+            .enumerate()
+            .map(|(i, v)| if i / 320 > 110 { 255 } else { *v })
+            .collect(),
+        ..partial
+    };
+    let faint = Image {
+        data: base.data.iter().map(|v| 255 - ((255 - *v) as f32 * 0.08) as u8).collect(),
+        ..base.clone()
+    };
+    for (name, img, want) in [
+        ("smudged", blurred(&base, 3.5), Instruction::CleanFinger),
+        ("partial", partial, Instruction::PlaceFinger),
+        ("faint", faint, Instruction::PressFirmly),
+    ] {
         let a = finger::assess(&img, 500, &t).unwrap();
         assert_eq!(a.assessment.instruction, want, "{name}: {:?}", a.assessment.checks);
     }
@@ -227,8 +366,13 @@ fn finger_defects_each_get_their_instruction_and_duplicates_are_found() {
     let other = sim::fingerprint(6, 320, 400);
     assert!(finger::similarity(&base, &other).unwrap() < t.duplicate_correlation);
     use schemas::manifest::Position::*;
-    let found = finger::duplicates(&[(RightIndex, &base), (RightMiddle, &other), (RightRing, &again)], &t).unwrap();
-    assert_eq!(found.iter().map(|(a, b, _)| (*a, *b)).collect::<Vec<_>>(), vec![(RightIndex, RightRing)]);
+    let found =
+        finger::duplicates(&[(RightIndex, &base), (RightMiddle, &other), (RightRing, &again)], &t)
+            .unwrap();
+    assert_eq!(
+        found.iter().map(|(a, b, _)| (*a, *b)).collect::<Vec<_>>(),
+        vec![(RightIndex, RightRing)]
+    );
 }
 
 #[test]
@@ -267,15 +411,31 @@ fn iris_defects_each_get_their_instruction_and_the_crop_is_k3() {
     assert!(a.assessment.passed, "{:?}", a.assessment.checks);
     assert!(a.assessment.score >= 60);
     let found = a.iris.unwrap();
-    assert!((found.r * 2.0 - diameter as f32).abs() < 8.0, "found {} for {diameter}", found.r * 2.0);
+    assert!(
+        (found.r * 2.0 - diameter as f32).abs() < 8.0,
+        "found {} for {diameter}",
+        found.r * 2.0
+    );
     // Eyelid closed over most of the iris.
     let mut closed = eye.clone();
     let lid = (found.y + found.r * 0.1) as usize;
     for v in closed.data[..lid * eye.width as usize].iter_mut() {
         *v = 165;
     }
-    let small = placed(&eye, 0.7, eye.width as i32, eye.height as i32, (eye.width as f32 * 0.15) as i32, (eye.height as f32 * 0.15) as i32, 180.0);
-    for (name, img, want) in [("blur", blurred(&eye, 5.0), Instruction::HoldStill), ("closed eyelid", closed, Instruction::OpenEyes), ("too far", small, Instruction::IrisCloser)] {
+    let small = placed(
+        &eye,
+        0.7,
+        eye.width as i32,
+        eye.height as i32,
+        (eye.width as f32 * 0.15) as i32,
+        (eye.height as f32 * 0.15) as i32,
+        180.0,
+    );
+    for (name, img, want) in [
+        ("blur", blurred(&eye, 5.0), Instruction::HoldStill),
+        ("closed eyelid", closed, Instruction::OpenEyes),
+        ("too far", small, Instruction::IrisCloser),
+    ] {
         let a = iris::assess(&img, &t).unwrap();
         assert_eq!(a.assessment.instruction, want, "{name}: {:?}", a.assessment.checks);
         assert!(a.assessment.score < 60, "{name}");
@@ -294,11 +454,26 @@ fn photographed(page: &Image, seed: u64, blur: f64, noise: f32) -> Image {
     let (cw, ch) = ((w * 1.5) as i32, (h * 1.6) as i32);
     let (ox, oy) = (w * 0.25, h * 0.3);
     let j = |s: f32, rng: &mut sim::Rng| rng.range(-0.08, 0.08) * s;
-    let src: Vector<Point2f> = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)].iter().map(|(x, y)| Point2f::new(*x, *y)).collect();
-    let dst: Vector<Point2f> = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)].iter().map(|(x, y)| Point2f::new(ox + x + j(w, &mut rng), oy + y + j(h, &mut rng))).collect();
+    let src: Vector<Point2f> = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]
+        .iter()
+        .map(|(x, y)| Point2f::new(*x, *y))
+        .collect();
+    let dst: Vector<Point2f> = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]
+        .iter()
+        .map(|(x, y)| Point2f::new(ox + x + j(w, &mut rng), oy + y + j(h, &mut rng)))
+        .collect();
     let m = imgproc::get_perspective_transform(&src, &dst, core::DECOMP_LU).unwrap();
     let mut out = Mat::default();
-    imgproc::warp_perspective(&mat(page), &mut out, &m, Size::new(cw, ch), imgproc::INTER_LINEAR, core::BORDER_CONSTANT, Scalar::new(35.0, 30.0, 28.0, 0.0)).unwrap();
+    imgproc::warp_perspective(
+        &mat(page),
+        &mut out,
+        &m,
+        Size::new(cw, ch),
+        imgproc::INTER_LINEAR,
+        core::BORDER_CONSTANT,
+        Scalar::new(35.0, 30.0, 28.0, 0.0),
+    )
+    .unwrap();
     let mut img = blurred(&to_image(&out), blur);
     for v in img.data.iter_mut() {
         *v = (*v as f32 + rng.range(-noise, noise)).clamp(0.0, 255.0) as u8;
@@ -313,54 +488,126 @@ fn photographed(page: &Image, seed: u64, blur: f64, noise: f32) -> Image {
 #[test]
 fn blurred_numbers_are_mended_by_the_fewest_swaps() {
     let t = quality::DocumentThresholds::default();
-    for (seed, surname, given, born, sex, number, expiry) in [(1u64, "Al-Khatib", "Salma Yousef Mahmoud", "900512", 'F', "401234562", "310301"), (2, "Al-Najjar", "Khaled Omar Hasan", "781102", 'M', "852314475", "290915")] {
-        let data = schemas::mrz::MrzData { document_code: "ID".into(), issuing_state: "PSE".into(), document_number: number.into(), surname: surname.into(), given_names: given.into(), nationality: "PSE".into(), birth_date: born.into(), sex, expiry_date: expiry.into(), optional: String::new() };
+    for (seed, surname, given, born, sex, number, expiry) in [
+        (1u64, "Al-Khatib", "Salma Yousef Mahmoud", "900512", 'F', "401234562", "310301"),
+        (2, "Al-Najjar", "Khaled Omar Hasan", "781102", 'M', "852314475", "290915"),
+    ] {
+        let data = schemas::mrz::MrzData {
+            document_code: "ID".into(),
+            issuing_state: "PSE".into(),
+            document_number: number.into(),
+            surname: surname.into(),
+            given_names: given.into(),
+            nationality: "PSE".into(),
+            birth_date: born.into(),
+            sex,
+            expiry_date: expiry.into(),
+            optional: String::new(),
+        };
         let lines = data.td1().unwrap().to_vec();
         let card = sim::id_card(seed, true, Some(&lines));
         for sigma in [1.6, 2.0] {
             let r = document::read(&blurred(&card, sigma), &t).unwrap();
             let mrz = r.mrz.as_ref().unwrap_or_else(|| panic!("seed {seed} blur {sigma}: no zone"));
-            assert!(mrz.trustworthy(t.min_character_match as f32), "seed {seed} blur {sigma}: {:?}", mrz.lines);
+            assert!(
+                mrz.trustworthy(t.min_character_match as f32),
+                "seed {seed} blur {sigma}: {:?}",
+                mrz.lines
+            );
             let p = mrz.parsed.as_ref().expect("parsed");
-            assert_eq!(p.data.document_number, number, "seed {seed} blur {sigma}: resolved {:?}", mrz.resolved);
+            assert_eq!(
+                p.data.document_number, number,
+                "seed {seed} blur {sigma}: resolved {:?}",
+                mrz.resolved
+            );
         }
     }
 }
 
 #[test]
 fn icao_specimen_zones_are_read_from_photographed_documents() {
-    let td1: Vec<String> = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"].iter().map(|s| s.to_string()).collect();
-    let td3: Vec<String> = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"].iter().map(|s| s.to_string()).collect();
+    let td1: Vec<String> = [
+        "I<UTOD231458907<<<<<<<<<<<<<<<",
+        "7408122F1204159UTO<<<<<<<<<<<6",
+        "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let td3: Vec<String> = [
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let t = quality::DocumentThresholds::default();
     for (seed, blur, noise) in [(1u64, 0.6, 4.0f32), (2, 1.0, 6.0), (3, 1.2, 6.0)] {
-        for (lines, page, size) in [(&td1, sim::id_card(seed, true, Some(&td1)), document::DocumentSize::Id1), (&td3, sim::passport_page(seed, &td3), document::DocumentSize::Id3)] {
+        for (lines, page, size) in [
+            (&td1, sim::id_card(seed, true, Some(&td1)), document::DocumentSize::Id1),
+            (&td3, sim::passport_page(seed, &td3), document::DocumentSize::Id3),
+        ] {
             let photo = photographed(&page, seed, blur, noise);
             let r = document::read(&photo, &t).unwrap();
             assert!(r.corners.is_some(), "seed {seed}: no outline found");
-            let mrz = r.mrz.as_ref().unwrap_or_else(|| panic!("seed {seed}: no MRZ: {:?}", r.assessment.checks));
+            let mrz = r
+                .mrz
+                .as_ref()
+                .unwrap_or_else(|| panic!("seed {seed}: no MRZ: {:?}", r.assessment.checks));
             // Every field a check digit guards is exact, and the names; the state codes, which
             // no check digit guards and where blurred O, D and U look alike, by the list of codes.
-            let parsed = mrz.parsed.as_ref().unwrap_or_else(|| panic!("seed {seed}: {:?}", mrz.lines));
-            assert!(parsed.all_ok(), "seed {seed} blur {blur}: {:?} {:?}", mrz.lines, parsed.checks);
+            let parsed =
+                mrz.parsed.as_ref().unwrap_or_else(|| panic!("seed {seed}: {:?}", mrz.lines));
+            assert!(
+                parsed.all_ok(),
+                "seed {seed} blur {blur}: {:?} {:?}",
+                mrz.lines,
+                parsed.checks
+            );
             assert_eq!(parsed.data.given_names, "ANNA MARIA", "{:?}", mrz.lines);
             assert_eq!(mrz.lines.len(), lines.len());
-            eprintln!("seed {seed} blur {blur} {size:?}: weakest character {:.3}, mean {:.3}, resolved {:?}", mrz.min_match, mrz.mean_match, mrz.resolved.iter().map(|r| (r.field, r.from, r.to)).collect::<Vec<_>>());
-            assert_eq!((parsed.data.birth_date.as_str(), parsed.data.expiry_date.as_str()), ("740812", "120415"));
+            eprintln!(
+                "seed {seed} blur {blur} {size:?}: weakest character {:.3}, mean {:.3}, resolved {:?}",
+                mrz.min_match,
+                mrz.mean_match,
+                mrz.resolved.iter().map(|r| (r.field, r.from, r.to)).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                (parsed.data.birth_date.as_str(), parsed.data.expiry_date.as_str()),
+                ("740812", "120415")
+            );
             // Up to a blur of 1 px the number is exact; beyond, 8/S and 0/K may swap, which no
             // check digit can see (their values differ by a multiple of 10): each such swap is
             // told as a doubt naming the right character.
             let truth = if size == document::DocumentSize::Id1 { "D23145890" } else { "L898902C3" };
             let read = &parsed.data.document_number;
             assert_eq!(read.len(), truth.len(), "{:?}", mrz.lines);
-            eprintln!("  doubts {:?}", mrz.doubts.iter().map(|d| (d.index, d.read, d.could_be, d.margin)).collect::<Vec<_>>());
+            eprintln!(
+                "  doubts {:?}",
+                mrz.doubts
+                    .iter()
+                    .map(|d| (d.index, d.read, d.could_be, d.margin))
+                    .collect::<Vec<_>>()
+            );
             for (i, (r, t)) in read.chars().zip(truth.chars()).enumerate() {
                 if r != t {
                     assert!(blur > 1.0, "seed {seed} blur {blur}: {read}");
-                    assert!(mrz.doubts.iter().any(|d| (d.field, d.index, d.read, d.could_be) == ("document number", i, r, t)), "seed {seed} blur {blur}: {r} read for {t} at {i} is not told: {:?}", mrz.doubts);
+                    assert!(
+                        mrz.doubts.iter().any(|d| (d.field, d.index, d.read, d.could_be)
+                            == ("document number", i, r, t)),
+                        "seed {seed} blur {blur}: {r} read for {t} at {i} is not told: {:?}",
+                        mrz.doubts
+                    );
                 }
             }
             assert_eq!(parsed.data.surname, "ERIKSSON");
-            assert_eq!((parsed.data.issuing_state.as_str(), parsed.data.nationality.as_str()), ("UTO", "UTO"), "seed {seed} blur {blur}: {:?} {:?}", mrz.lines, mrz.resolved);
+            assert_eq!(
+                (parsed.data.issuing_state.as_str(), parsed.data.nationality.as_str()),
+                ("UTO", "UTO"),
+                "seed {seed} blur {blur}: {:?} {:?}",
+                mrz.lines,
+                mrz.resolved
+            );
             assert!(mrz.trustworthy(t.min_character_match as f32));
             assert_eq!(r.size, size);
             assert!(r.assessment.passed, "{:?}", r.assessment.checks);
@@ -373,7 +620,10 @@ fn icao_specimen_zones_are_read_from_photographed_documents() {
     assert!(r.mrz.as_ref().is_none_or(|m| m.parsed.as_ref().is_none_or(|p| !p.all_ok())));
     // A blurred, glaring card: each is named.
     let card = sim::id_card(4, true, Some(&td1));
-    assert_eq!(document::read(&blurred(&card, 6.0), &t).unwrap().assessment.instruction, Instruction::HoldDocumentStill);
+    assert_eq!(
+        document::read(&blurred(&card, 6.0), &t).unwrap().assessment.instruction,
+        Instruction::HoldDocumentStill
+    );
     let mut glare = card.clone();
     for y in 100..300usize {
         for x in 300..700usize {
@@ -381,38 +631,91 @@ fn icao_specimen_zones_are_read_from_photographed_documents() {
             glare.data[i..i + 3].copy_from_slice(&[255, 255, 255]);
         }
     }
-    assert_eq!(document::read(&glare, &t).unwrap().assessment.instruction, Instruction::DocumentGlare);
+    assert_eq!(
+        document::read(&glare, &t).unwrap().assessment.instruction,
+        Instruction::DocumentGlare
+    );
 }
 
 #[test]
 fn the_mrz_is_compared_with_what_the_clerk_typed() {
-    let td1 = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"];
+    let td1 = [
+        "I<UTOD231458907<<<<<<<<<<<<<<<",
+        "7408122F1204159UTO<<<<<<<<<<<6",
+        "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+    ];
     let p = schemas::mrz::parse(&td1).unwrap();
     use schemas::manifest::{Address, Applicant, PersonName, Sex};
     let mut a = Applicant {
-        name_ar: PersonName { first: "آنا".into(), father: "ماريا".into(), grandfather: String::new(), family: "إريكسون".into() },
-        name_latin: PersonName { first: "Anna".into(), father: "Maria".into(), grandfather: String::new(), family: "Eriksson".into() },
+        name_ar: PersonName {
+            first: "آنا".into(),
+            father: "ماريا".into(),
+            grandfather: String::new(),
+            family: "إريكسون".into(),
+        },
+        name_latin: PersonName {
+            first: "Anna".into(),
+            father: "Maria".into(),
+            grandfather: String::new(),
+            family: "Eriksson".into(),
+        },
         national_id: None,
         date_of_birth: "1974-08-12".into(),
         sex: Sex::Female,
         phone: None,
         email: None,
-        address: Address { country: "PS".into(), governorate: None, locality: "البيرة".into(), street: None },
+        address: Address {
+            country: "PS".into(),
+            governorate: None,
+            locality: "البيرة".into(),
+            street: None,
+        },
         guardian: None,
     };
     assert_eq!(document::compare(&p.data, &a, "D23145890", Some("2012-04-15"), 2026), vec![]);
     a.date_of_birth = "1974-08-21".into();
     let m = document::compare(&p.data, &a, "D 2314 5890", Some("2012-04-15"), 2026);
-    assert_eq!(m.iter().map(|m| m.field).collect::<Vec<_>>(), vec![document::FormField::DateOfBirth]);
-    assert_eq!(document::typed_mismatches(&p.data, &[], "D23145890", Some("2012-04-15"), "1974-08-12", 2026), vec![]);
-    let m = document::typed_mismatches(&p.data, &[], "D23145809", Some("2012-04-15"), "1974-08-12", 2026);
-    assert_eq!(m, vec![document::Mismatch { field: document::FormField::DocumentNumber, mrz: "D23145890".into(), typed: "D23145809".into() }]);
+    assert_eq!(
+        m.iter().map(|m| m.field).collect::<Vec<_>>(),
+        vec![document::FormField::DateOfBirth]
+    );
+    assert_eq!(
+        document::typed_mismatches(
+            &p.data,
+            &[],
+            "D23145890",
+            Some("2012-04-15"),
+            "1974-08-12",
+            2026
+        ),
+        vec![]
+    );
+    let m = document::typed_mismatches(
+        &p.data,
+        &[],
+        "D23145809",
+        Some("2012-04-15"),
+        "1974-08-12",
+        2026,
+    );
+    assert_eq!(
+        m,
+        vec![document::Mismatch {
+            field: document::FormField::DocumentNumber,
+            mrz: "D23145890".into(),
+            typed: "D23145809".into()
+        }]
+    );
     assert_eq!(document::birth_date("740812", 2026).as_deref(), Some("1974-08-12"));
     assert_eq!(document::birth_date("150812", 2026).as_deref(), Some("2015-08-12"));
 }
 
 fn tempfile_dir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("hukumati-quality-{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+    let d = std::env::temp_dir().join(format!(
+        "hukumati-quality-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    ));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -420,10 +723,22 @@ fn tempfile_dir() -> std::path::PathBuf {
 /// Runs an outside reference (`tests/independent/SCRIPT`, in the test venv scripts/setup.sh
 /// makes with nbis-py and iris-iqm) on `paths`; its JSON answer.
 fn reference(script: &str, paths: &[std::path::PathBuf]) -> serde_json::Value {
-    let venv = std::env::var_os("HUKUMATI_VENV").map(std::path::PathBuf::from).unwrap_or_else(|| "/var/cache/hukumati-venv".into());
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/independent").join(script);
-    let run = std::process::Command::new(venv.join("bin/python")).arg(&script).args(paths).output().expect("the test venv's python (scripts/setup.sh makes it)");
-    assert!(run.status.success(), "{} (scripts/setup.sh installs its package): {}", script.display(), String::from_utf8_lossy(&run.stderr));
+    let venv = std::env::var_os("HUKUMATI_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/var/cache/hukumati-venv".into());
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/independent").join(script);
+    let run = std::process::Command::new(venv.join("bin/python"))
+        .arg(&script)
+        .args(paths)
+        .output()
+        .expect("the test venv's python (scripts/setup.sh makes it)");
+    assert!(
+        run.status.success(),
+        "{} (scripts/setup.sh installs its package): {}",
+        script.display(),
+        String::from_utf8_lossy(&run.stderr)
+    );
     serde_json::from_slice(&run.stdout).unwrap()
 }
 
@@ -451,7 +766,8 @@ fn spearman(a: &[f64], b: &[f64]) -> f64 {
     let n = ra.len() as f64;
     let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
     let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
-    let (va, vb): (f64, f64) = (ra.iter().map(|x| (x - ma).powi(2)).sum(), rb.iter().map(|y| (y - mb).powi(2)).sum());
+    let (va, vb): (f64, f64) =
+        (ra.iter().map(|x| (x - ma).powi(2)).sum(), rb.iter().map(|y| (y - mb).powi(2)).sum());
     cov / (va * vb).sqrt()
 }
 
@@ -468,32 +784,95 @@ fn our_finger_scores_rank_like_nfiq2() {
     let t = quality::FingerThresholds::default();
     let mut paths = Vec::new();
     let mut ours = Vec::new();
-    for f in ["Left_Thumb", "Left_Index", "Left_Middle", "Left_Ring", "Left_Little", "Right_Thumb", "Right_Index", "Right_Middle", "Right_Ring", "Right_Little"] {
+    for f in [
+        "Left_Thumb",
+        "Left_Index",
+        "Left_Middle",
+        "Left_Ring",
+        "Left_Little",
+        "Right_Thumb",
+        "Right_Index",
+        "Right_Middle",
+        "Right_Ring",
+        "Right_Little",
+    ] {
         let img = first_image(&dir.join(format!("0001{f}.iso")));
-        let faded = Image { data: img.data.iter().map(|v| 255 - ((255 - *v) as f32 * 0.3) as u8).collect(), ..img.clone() };
-        let short = Image { data: img.data.iter().enumerate().map(|(i, v)| if i / img.width as usize > img.height as usize * 2 / 5 { 255 } else { *v }).collect(), ..img.clone() };
-        for (name, v) in [("sharp", img.clone()), ("blur1", blurred(&img, 1.2)), ("blur2", blurred(&img, 2.5)), ("faded", faded), ("short", short)] {
+        let faded = Image {
+            data: img.data.iter().map(|v| 255 - ((255 - *v) as f32 * 0.3) as u8).collect(),
+            ..img.clone()
+        };
+        let short =
+            Image {
+                data: img
+                    .data
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        if i / img.width as usize > img.height as usize * 2 / 5 { 255 } else { *v }
+                    })
+                    .collect(),
+                ..img.clone()
+            };
+        for (name, v) in [
+            ("sharp", img.clone()),
+            ("blur1", blurred(&img, 1.2)),
+            ("blur2", blurred(&img, 2.5)),
+            ("faded", faded),
+            ("short", short),
+        ] {
             let p = out.join(format!("{f}-{name}.png"));
-            image::save_buffer(&p, &v.data, v.width, v.height, image::ExtendedColorType::L8).unwrap();
+            image::save_buffer(&p, &v.data, v.width, v.height, image::ExtendedColorType::L8)
+                .unwrap();
             ours.push(finger::assess(&v, 500, &t).unwrap().assessment.score as f64);
             paths.push(p);
         }
     }
     let nfiq = reference("nfiq2_scores.py", &paths);
-    let theirs: Vec<f64> = paths.iter().map(|p| nfiq[p.to_str().unwrap()].as_f64().unwrap()).collect();
+    let theirs: Vec<f64> =
+        paths.iter().map(|p| nfiq[p.to_str().unwrap()].as_f64().unwrap()).collect();
     let rho = spearman(&ours, &theirs);
-    eprintln!("finger quality: Spearman rank correlation with NFIQ 2 over {} images: {rho:.3}", ours.len());
+    eprintln!(
+        "finger quality: Spearman rank correlation with NFIQ 2 over {} images: {rho:.3}",
+        ours.len()
+    );
     for (p, (a, b)) in paths.iter().zip(ours.iter().zip(&theirs)) {
         eprintln!("  {} ours {a} nfiq2 {b}", p.file_name().unwrap().to_string_lossy());
     }
     assert!(rho >= 0.8, "rank correlation {rho:.3} under 0.8");
 }
 
-fn finger_sample(position: schemas::manifest::Position, img: &Image) -> station_core::workflow::CapturedSample {
+fn finger_sample(
+    position: schemas::manifest::Position,
+    img: &Image,
+) -> station_core::workflow::CapturedSample {
     use schemas::iso19794::{CaptureDevice, finger::FingerView};
-    let px = schemas::jp2k::Pixels { width: img.width, height: img.height, channels: 1, data: img.data.clone() };
-    let record = FingerView::new_500ppi(position.iso_finger_code().unwrap(), &px, vec![], CaptureDevice::default(), None).unwrap().to_record().unwrap();
-    station_core::workflow::CapturedSample { position, quality: None, station_quality: None, device: None, retries: 0, forced: false, exception: None, record: Some(record), captured_at: 0 }
+    let px = schemas::jp2k::Pixels {
+        width: img.width,
+        height: img.height,
+        channels: 1,
+        data: img.data.clone(),
+    };
+    let record = FingerView::new_500ppi(
+        position.iso_finger_code().unwrap(),
+        &px,
+        vec![],
+        CaptureDevice::default(),
+        None,
+    )
+    .unwrap()
+    .to_record()
+    .unwrap();
+    station_core::workflow::CapturedSample {
+        position,
+        quality: None,
+        station_quality: None,
+        device: None,
+        retries: 0,
+        forced: false,
+        exception: None,
+        record: Some(record),
+        captured_at: 0,
+    }
 }
 
 #[test]
@@ -502,19 +881,32 @@ fn a_finger_placed_again_in_a_later_slap_is_refused() {
     use station_core::capture::{CaptureError, CapturePolicy, check_same_finger};
     let policy = CapturePolicy::default();
     let index = sim::fingerprint(5, 320, 400);
-    let earlier = vec![finger_sample(RightIndex, &index), finger_sample(RightMiddle, &sim::fingerprint(6, 320, 400))];
+    let earlier = vec![
+        finger_sample(RightIndex, &index),
+        finger_sample(RightMiddle, &sim::fingerprint(6, 320, 400)),
+    ];
     // The left slap: its index finger is the right index again, placed a little lower.
     let again = placed(&index, 1.0, 320, 400, 6, 11, 255.0);
-    let slap = vec![finger_sample(LeftIndex, &again), finger_sample(LeftMiddle, &sim::fingerprint(8, 320, 400))];
+    let slap = vec![
+        finger_sample(LeftIndex, &again),
+        finger_sample(LeftMiddle, &sim::fingerprint(8, 320, 400)),
+    ];
     match check_same_finger(&slap, &earlier, &policy) {
-        Err(CaptureError::SameFinger { first: RightIndex, second: LeftIndex, score }) => assert!(score >= 0.6),
+        Err(CaptureError::SameFinger { first: RightIndex, second: LeftIndex, score }) => {
+            assert!(score >= 0.6)
+        }
         other => panic!("not caught: {other:?}"),
     }
     // Different fingers pass, and the refusal reads in both languages.
-    let fine = vec![finger_sample(LeftIndex, &sim::fingerprint(7, 320, 400)), finger_sample(LeftMiddle, &sim::fingerprint(8, 320, 400))];
+    let fine = vec![
+        finger_sample(LeftIndex, &sim::fingerprint(7, 320, 400)),
+        finger_sample(LeftMiddle, &sim::fingerprint(8, 320, 400)),
+    ];
     assert!(check_same_finger(&fine, &earlier, &policy).is_ok());
     use station_text::messages::Explain;
-    let m = CaptureError::SameFinger { first: RightIndex, second: LeftIndex, score: 0.9 }.explain().both();
+    let m = CaptureError::SameFinger { first: RightIndex, second: LeftIndex, score: 0.9 }
+        .explain()
+        .both();
     assert!(m.ar.contains("سبابة اليد اليسرى") && m.en.contains("Right index finger"), "{m:?}");
 }
 
@@ -533,12 +925,41 @@ fn our_iris_measures_agree_with_iris_iqm() {
     let (mut paths, mut ours, mut found) = (Vec::new(), Vec::new(), Vec::new());
     for eye in ["Left_Iris", "Right_Iris"] {
         let img = first_image(&dir.join(format!("0001{eye}.iso")));
-        let lid = |share: f32| Image { data: img.data.iter().enumerate().map(|(i, v)| if (i / img.width as usize) < (img.height as f32 * share) as usize { 175 } else { *v }).collect(), ..img.clone() };
+        let lid = |share: f32| Image {
+            data: img
+                .data
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    if (i / img.width as usize) < (img.height as f32 * share) as usize {
+                        175
+                    } else {
+                        *v
+                    }
+                })
+                .collect(),
+            ..img.clone()
+        };
         let mut rng = sim::Rng::new(3);
-        let noisy = Image { data: img.data.iter().map(|v| (*v as f32 + rng.range(-30.0, 30.0)).clamp(0.0, 255.0) as u8).collect(), ..img.clone() };
-        for (name, v) in [("sharp", img.clone()), ("blur2", blurred(&img, 2.0)), ("blur4", blurred(&img, 4.0)), ("lid35", lid(0.35)), ("lid50", lid(0.5)), ("noisy", noisy)] {
+        let noisy = Image {
+            data: img
+                .data
+                .iter()
+                .map(|v| (*v as f32 + rng.range(-30.0, 30.0)).clamp(0.0, 255.0) as u8)
+                .collect(),
+            ..img.clone()
+        };
+        for (name, v) in [
+            ("sharp", img.clone()),
+            ("blur2", blurred(&img, 2.0)),
+            ("blur4", blurred(&img, 4.0)),
+            ("lid35", lid(0.35)),
+            ("lid50", lid(0.5)),
+            ("noisy", noisy),
+        ] {
             let p = out.join(format!("{eye}-{name}.png"));
-            image::save_buffer(&p, &v.data, v.width, v.height, image::ExtendedColorType::L8).unwrap();
+            image::save_buffer(&p, &v.data, v.width, v.height, image::ExtendedColorType::L8)
+                .unwrap();
             let a = iris::assess(&v, &t).unwrap();
             ours.push(a.assessment.score as f64);
             found.push((name, a.iris, a.pupil));
@@ -550,18 +971,37 @@ fn our_iris_measures_agree_with_iris_iqm() {
     for (p, (name, iris, pupil)) in paths.iter().zip(&found) {
         let r = &theirs[p.to_str().unwrap()];
         reference.push(r["overall"].as_f64().unwrap());
-        eprintln!("  {} ours {:?} iris-iqm {}", p.file_name().unwrap().to_string_lossy(), iris.map(|c| (c.x, c.y, 2.0 * c.r)), r);
+        eprintln!(
+            "  {} ours {:?} iris-iqm {}",
+            p.file_name().unwrap().to_string_lossy(),
+            iris.map(|c| (c.x, c.y, 2.0 * c.r)),
+            r
+        );
         if *name == "sharp" {
             // The same boundaries: diameters within 4 %, centres within 6 px.
             let (i, q) = (iris.unwrap(), pupil.unwrap());
             let d = r["iris_diameter"].as_f64().unwrap();
-            assert!((2.0 * i.r as f64 - d).abs() <= 0.04 * d, "iris diameter {} against {d}", 2.0 * i.r);
+            assert!(
+                (2.0 * i.r as f64 - d).abs() <= 0.04 * d,
+                "iris diameter {} against {d}",
+                2.0 * i.r
+            );
             let pd = r["pupil_diameter"].as_f64().unwrap();
-            assert!((2.0 * q.r as f64 - pd).abs() <= 0.06 * pd, "pupil diameter {} against {pd}", 2.0 * q.r);
-            assert!((i.x as f64 - r["iris_x"].as_f64().unwrap()).abs() <= 6.0 && (i.y as f64 - r["iris_y"].as_f64().unwrap()).abs() <= 6.0);
+            assert!(
+                (2.0 * q.r as f64 - pd).abs() <= 0.06 * pd,
+                "pupil diameter {} against {pd}",
+                2.0 * q.r
+            );
+            assert!(
+                (i.x as f64 - r["iris_x"].as_f64().unwrap()).abs() <= 6.0
+                    && (i.y as f64 - r["iris_y"].as_f64().unwrap()).abs() <= 6.0
+            );
         }
     }
     let rho = spearman(&ours, &reference);
-    eprintln!("iris quality: Spearman rank correlation with iris-iqm over {} images: {rho:.3}", ours.len());
+    eprintln!(
+        "iris quality: Spearman rank correlation with iris-iqm over {} images: {rho:.3}",
+        ours.len()
+    );
     assert!(rho >= 0.8, "rank correlation {rho:.3} under 0.8");
 }
