@@ -43,7 +43,7 @@ fn main() {
         .collect();
     println!(
         "machine: {} cores",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+        std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(0)
     );
     println!(
         "descramble + assemble + orient one frame ({} bytes): median {:.3} ms, max {:.3} ms over {runs} (goal < 2 ms)",

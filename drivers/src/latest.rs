@@ -41,7 +41,7 @@ impl<T> Latest<T> {
 
     fn lock(&self) -> MutexGuard<'_, Slot<T>> {
         // A producer that panicked leaves a consistent slot: a value or none.
-        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+        self.slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Puts a value, replacing one not yet taken.

@@ -16,7 +16,7 @@ impl Image {
     pub fn is_well_formed(&self) -> bool {
         matches!(self.channels, 1 | 3)
             && self.data.len() as u64
-                == self.width as u64 * self.height as u64 * self.channels as u64
+                == u64::from(self.width) * u64::from(self.height) * u64::from(self.channels)
     }
 }
 

@@ -69,7 +69,7 @@ impl Faults {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, FaultState> {
         // A poisoned lock only means another thread panicked mid-update of a test script.
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The fault for the next capture of `target` (if any) and the attempt number.
@@ -83,7 +83,7 @@ impl Faults {
         let fault = s
             .queued
             .get_mut(&target)
-            .and_then(|q| q.pop_front())
+            .and_then(std::collections::VecDeque::pop_front)
             .or_else(|| s.permanent.get(&target).copied());
         if fault == Some(Fault::Unplug) {
             s.unplugged = true;
@@ -120,7 +120,7 @@ fn degrade(img: &mut Image, rng: &mut Rng) {
     for (i, v) in img.data.iter_mut().enumerate() {
         let blotch = ((i as f32 * 0.0007).sin() * 40.0) as i32;
         let noise = (rng.next_u64() % 21) as i32 - 10;
-        *v = ((*v as i32 - 128) / 4 + 170 + blotch + noise).clamp(0, 255) as u8;
+        *v = ((i32::from(*v) - 128) / 4 + 170 + blotch + noise).clamp(0, 255) as u8;
     }
 }
 
@@ -160,7 +160,8 @@ impl SimFingerprintScanner {
     ) -> Result<Option<FingerCapture>, DeviceError> {
         self.faults.check_plugged()?;
         let (fault, attempt) = self.faults.next(Target::Finger(finger));
-        let mut rng = Rng::new(self.seed ^ ((finger.iso_code() as u64) << 32) ^ attempt as u64);
+        let mut rng =
+            Rng::new(self.seed ^ (u64::from(finger.iso_code()) << 32) ^ u64::from(attempt));
         match fault {
             Some(Fault::Unplug) => return Err(DeviceError::Disconnected),
             Some(Fault::Timeout) => return Err(DeviceError::Timeout(timeout)),
@@ -168,7 +169,7 @@ impl SimFingerprintScanner {
             _ => {}
         }
         let (w, h) = if finger.is_thumb() { (400, 500) } else { (352, 480) };
-        let seed = self.seed.wrapping_mul(31).wrapping_add(finger.iso_code() as u64 - 1);
+        let seed = self.seed.wrapping_mul(31).wrapping_add(u64::from(finger.iso_code()) - 1);
         let mut image =
             self.drawn.entry(finger).or_insert_with(|| sim::fingerprint(seed, w, h)).clone();
         let quality = if fault == Some(Fault::LowQuality) {
@@ -263,8 +264,9 @@ impl IrisCamera for SimIrisCamera {
         let mut out = Vec::new();
         for eye in eyes {
             let (fault, attempt) = self.faults.next(Target::Eye(*eye));
-            let mut rng =
-                Rng::new(self.seed ^ attempt as u64 ^ if *eye == Eye::Right { 0x77 } else { 0x99 });
+            let mut rng = Rng::new(
+                self.seed ^ u64::from(attempt) ^ if *eye == Eye::Right { 0x77 } else { 0x99 },
+            );
             match fault {
                 Some(Fault::Unplug) => return Err(DeviceError::Disconnected),
                 Some(Fault::Timeout) => return Err(DeviceError::Timeout(timeout)),

@@ -118,7 +118,7 @@ pub struct Found {
 pub fn enumerate_in(sysfs: &Path, dev: &Path) -> Vec<Found> {
     let Ok(entries) = std::fs::read_dir(sysfs) else { return Vec::new() };
     let mut found: Vec<Found> = entries
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter_map(|e| {
             let dir = e.path();
             let node = e.file_name().to_string_lossy().to_string();
@@ -283,11 +283,13 @@ fn run(source: Source, cfg: CameraConfig, shared: Arc<Shared>) {
     while !shared.stop.load(Ordering::Relaxed) {
         let mut cap = match open(&source, &cfg) {
             Ok((cap, n)) => {
-                *shared.negotiated.lock().unwrap_or_else(|p| p.into_inner()) = Some(n);
+                *shared.negotiated.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some(n);
                 cap
             }
             Err(e) => {
-                *shared.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                *shared.last_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some(e);
                 shared.state.store(GONE, Ordering::Relaxed);
                 pause(&shared, REOPEN_EVERY);
                 continue;
@@ -314,7 +316,10 @@ fn run(source: Source, cfg: CameraConfig, shared: Arc<Shared>) {
                         shared.state.store(RUNNING, Ordering::Relaxed);
                     }
                     Err(e) => {
-                        *shared.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e)
+                        *shared
+                            .last_error
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(e)
                     }
                 },
                 _ => {
@@ -326,7 +331,7 @@ fn run(source: Source, cfg: CameraConfig, shared: Arc<Shared>) {
                         }
                     }
                     // Unplugged (or the file ended): say so, then look for it again.
-                    *shared.last_error.lock().unwrap_or_else(|p| p.into_inner()) =
+                    *shared.last_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
                         Some(format!("{} stopped delivering frames", source.describe()));
                     shared.state.store(GONE, Ordering::Relaxed);
                     break;
@@ -370,7 +375,7 @@ impl UvcCamera {
 
     /// What the camera agreed to (once it has been opened).
     pub fn negotiated(&self) -> Option<Negotiated> {
-        self.shared.negotiated.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.shared.negotiated.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Frames delivered and frames replaced before the UI took them.
@@ -379,7 +384,7 @@ impl UvcCamera {
     }
 
     pub fn last_error(&self) -> Option<String> {
-        self.shared.last_error.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.shared.last_error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 }
 

@@ -52,7 +52,7 @@ fn main() {
             t.await.unwrap();
         }
         let took = t.elapsed().as_secs_f64();
-        println!("machine: {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+        println!("machine: {} cores", std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(0));
         println!("sealed {n} bundles of {:.2} MB in {:.1} s (the stations' side, not measured)", bytes as f64 / n as f64 / 1e6, sealing.as_secs_f64());
         println!(
             "intake, PostgreSQL + local fsynced folder, {STATIONS} stations at once: {n} bundles in {took:.2} s = {:.0} bundles/s, {:.0} MB/s (goal >= 100 bundles/s)",

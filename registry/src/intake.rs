@@ -1,7 +1,7 @@
 //! The intake's logic, apart from HTTP: authenticating stations, announcing tickets, receiving
 //! uploads, verifying bundles, issuing receipts, serving master data and the status feed, and
 //! the administrators' operations. The HTTP handlers ([`crate::http`]) and the import of
-//! removable media ([`Intake::import`]) both call these.
+//! removable media ([`crate::media::import`]) both call these.
 
 use std::sync::Arc;
 
@@ -309,20 +309,17 @@ impl<M: Meta> Intake<M> {
         let mut buf = Vec::with_capacity(remaining.min(16 << 20));
         let mut cut = false;
         while let Some(chunk) = body.next().await {
-            match chunk {
-                Ok(c) => {
-                    if buf.len() + c.len() > remaining {
-                        return Err(bad(
-                            Code::SizeMismatch,
-                            format!("more than the {} bytes announced", t.ciphertext_len),
-                        ));
-                    }
-                    buf.extend_from_slice(&c);
+            if let Ok(c) = chunk {
+                if buf.len() + c.len() > remaining {
+                    return Err(bad(
+                        Code::SizeMismatch,
+                        format!("more than the {} bytes announced", t.ciphertext_len),
+                    ));
                 }
-                Err(_) => {
-                    cut = true;
-                    break;
-                }
+                buf.extend_from_slice(&c);
+            } else {
+                cut = true;
+                break;
             }
         }
         self.finish_upload(station, t, offset, buf, cut).await

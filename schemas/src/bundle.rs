@@ -315,7 +315,7 @@ pub fn open_plaintext<R: Read>(mut reader: R, trust: &Trust) -> Result<Opened, B
     let manifest_sha256 = sha256(body);
     // Read the schema version before anything else, so a newer bundle gets a clear answer.
     let schema = peek_schema(body)?;
-    if schema != SCHEMA_VERSION as u64 {
+    if schema != u64::from(SCHEMA_VERSION) {
         return Err(BundleError::UnsupportedSchema { found: schema, supported: SCHEMA_VERSION });
     }
     let manifest: Manifest = cbor::from_slice(body).map_err(BundleError::ManifestCbor)?;
@@ -505,8 +505,8 @@ impl Opened {
                         return Err(fail(format!("record says finger position {}", v.position)));
                     }
                     (
-                        v.width as u32,
-                        v.height as u32,
+                        u32::from(v.width),
+                        u32::from(v.height),
                         1,
                         v.quality.first().map(|q| q.score),
                         v.warnings.clone(),
@@ -519,7 +519,13 @@ impl Opened {
                     if i.eye != want {
                         return Err(fail(format!("record says eye {:?}", i.eye)));
                     }
-                    (i.width as u32, i.height as u32, 1, i.quality.first().map(|q| q.score), vec![])
+                    (
+                        u32::from(i.width),
+                        u32::from(i.height),
+                        1,
+                        i.quality.first().map(|q| q.score),
+                        vec![],
+                    )
                 }
                 (Record::Face(r), Modality::Face | Modality::ExceptionPhoto) => {
                     let f = &r.images[0];
@@ -529,8 +535,8 @@ impl Opened {
                         3
                     };
                     (
-                        f.width as u32,
-                        f.height as u32,
+                        u32::from(f.width),
+                        u32::from(f.height),
                         ch,
                         f.quality.first().map(|q| q.score),
                         vec![],

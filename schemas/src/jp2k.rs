@@ -102,7 +102,7 @@ pub fn jp2_file_length(data: &[u8]) -> Option<usize> {
     let mut saw_codestream = false;
     while pos < data.len() {
         let head = data.get(pos..pos + 8)?;
-        let mut len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as u64;
+        let mut len = u64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
         let kind = &head[4..8];
         if len == 1 {
             let ext = data.get(pos + 8..pos + 16)?;
@@ -246,6 +246,8 @@ unsafe extern "C" fn source_read(dst: *mut c_void, n: usize, user: *mut c_void) 
         return usize::MAX; // OpenJPEG's end-of-stream marker, (OPJ_SIZE_T)-1.
     }
     let k = n.min(left);
+    // SAFETY: `pos + k` is within `data`, and OpenJPEG gave `dst` room for `n >= k` bytes that
+    // do not overlap our slice.
     unsafe { ptr::copy_nonoverlapping(src.data.as_ptr().add(src.pos), dst as *mut u8, k) };
     src.pos += k;
     k
@@ -308,7 +310,7 @@ pub fn encode_lossless(pixels: &Pixels) -> Result<Vec<u8>, Jp2kError> {
         for (c, comp) in comps.iter_mut().enumerate() {
             let plane = std::slice::from_raw_parts_mut(comp.data, (w * h) as usize);
             for (dst, src) in plane.iter_mut().zip(pixels.data.iter().skip(c).step_by(n)) {
-                *dst = *src as i32;
+                *dst = i32::from(*src);
             }
         }
 
@@ -426,7 +428,7 @@ mod tests {
     use super::*;
 
     fn gradient(w: u32, h: u32, channels: u8) -> Pixels {
-        let data = (0..w * h * channels as u32).map(|i| ((i * 7) ^ (i >> 5)) as u8).collect();
+        let data = (0..w * h * u32::from(channels)).map(|i| ((i * 7) ^ (i >> 5)) as u8).collect();
         Pixels::new(w, h, channels, data).unwrap()
     }
 

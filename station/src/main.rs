@@ -558,7 +558,10 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Quality { command } => quality_command(command),
         Command::Document { command: DocumentCommand::Read { image, json } } => {
             let img = load_image(&image)?;
-            let a = station_quality::document::read(&img, &Default::default())?;
+            let a = station_quality::document::read(
+                &img,
+                &station_quality::DocumentThresholds::default(),
+            )?;
             print_verdict(&a, a.assessment.passed, json)
         }
     }
@@ -645,11 +648,16 @@ fn quality_command(command: QualityCommand) -> Result<ExitCode, Failure> {
     use station_quality::{self as quality, finger};
     match command {
         QualityCommand::Face { image, json } => {
-            let a = quality::face::assess(&load_image(&image)?, &Default::default(), true)?;
+            let a = quality::face::assess(
+                &load_image(&image)?,
+                &quality::FaceThresholds::default(),
+                true,
+            )?;
             print_verdict(&a, a.assessment.passed, json)
         }
         QualityCommand::Finger { image, ppi, slap: None, json } => {
-            let a = finger::assess(&load_image(&image)?, ppi, &Default::default())?;
+            let a =
+                finger::assess(&load_image(&image)?, ppi, &quality::FingerThresholds::default())?;
             print_verdict(&a, a.assessment.passed, json)
         }
         QualityCommand::Finger { image, slap: Some(kind), json, .. } => {
@@ -664,7 +672,8 @@ fn quality_command(command: QualityCommand) -> Result<ExitCode, Failure> {
             print_verdict(&a, passed, json)
         }
         QualityCommand::Iris { image, json } => {
-            let a = quality::iris::assess(&load_image(&image)?, &Default::default())?;
+            let a =
+                quality::iris::assess(&load_image(&image)?, &quality::IrisThresholds::default())?;
             print_verdict(&a, a.assessment.passed, json)
         }
     }

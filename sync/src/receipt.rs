@@ -148,7 +148,7 @@ mod tests {
             prev = log_entry(&prev, &bytes);
             log.push(bytes);
         }
-        assert_eq!(verify_log(log.iter().map(|b| b.as_slice()), &keys), Ok((3, prev)));
+        assert_eq!(verify_log(log.iter().map(std::vec::Vec::as_slice), &keys), Ok((3, prev)));
         // Dropping an entry breaks the chain at that place.
         let cut: Vec<&[u8]> = vec![&log[0], &log[2]];
         assert_eq!(verify_log(cut, &keys).unwrap_err().0, 2);

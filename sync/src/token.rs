@@ -145,8 +145,8 @@ impl Unverified {
         if claim(HTU).and_then(Value::as_text) != Some(request.path) {
             return Err(TokenError::WrongRequest("path".into()));
         }
-        let body = claim(BODY).and_then(Value::as_bytes).map(|b| b.as_slice());
-        if body != request.body_sha256.as_ref().map(|h| h.as_slice()) {
+        let body = claim(BODY).and_then(Value::as_bytes).map(std::vec::Vec::as_slice);
+        if body != request.body_sha256.as_ref().map(<[u8; 32]>::as_slice) {
             return Err(TokenError::WrongRequest("body".into()));
         }
         Ok(Verified { station: self.station, token_id, issued_at })

@@ -116,43 +116,39 @@ impl<R: Read> Frames<R> {
                 length = Some(n);
             }
         }
-        match length {
-            Some(n) => {
-                let mut frame = vec![0; n];
-                self.reader
-                    .read_exact(&mut frame)
-                    .map_err(|e| StreamError::Damaged(format!("a frame ended early: {e}")))?;
-                Ok(Some(frame))
-            }
-            None => {
-                // No length: the part runs to the next delimiter line.
-                let mut frame = Vec::new();
-                loop {
-                    let mut chunk = Vec::new();
-                    let n =
-                        (&mut self.reader).take(MAX_FRAME as u64).read_until(b'\n', &mut chunk)?;
-                    if n == 0 {
-                        return Err(StreamError::Damaged("the stream ended inside a frame".into()));
-                    }
-                    if chunk.starts_with(&self.delimiter) {
-                        for _ in 0..2 {
-                            if matches!(frame.last(), Some(b'\n' | b'\r')) {
-                                frame.pop();
-                            }
+        if let Some(n) = length {
+            let mut frame = vec![0; n];
+            self.reader
+                .read_exact(&mut frame)
+                .map_err(|e| StreamError::Damaged(format!("a frame ended early: {e}")))?;
+            Ok(Some(frame))
+        } else {
+            // No length: the part runs to the next delimiter line.
+            let mut frame = Vec::new();
+            loop {
+                let mut chunk = Vec::new();
+                let n = (&mut self.reader).take(MAX_FRAME as u64).read_until(b'\n', &mut chunk)?;
+                if n == 0 {
+                    return Err(StreamError::Damaged("the stream ended inside a frame".into()));
+                }
+                if chunk.starts_with(&self.delimiter) {
+                    for _ in 0..2 {
+                        if matches!(frame.last(), Some(b'\n' | b'\r')) {
+                            frame.pop();
                         }
-                        if chunk[self.delimiter.len()..].starts_with(b"--") {
-                            self.done = true;
-                        } else {
-                            self.at_part = true;
-                        }
-                        return Ok(Some(frame));
                     }
-                    frame.extend_from_slice(&chunk);
-                    if frame.len() > MAX_FRAME {
-                        return Err(StreamError::Damaged(format!(
-                            "a frame is over the {MAX_FRAME}-byte limit"
-                        )));
+                    if chunk[self.delimiter.len()..].starts_with(b"--") {
+                        self.done = true;
+                    } else {
+                        self.at_part = true;
                     }
+                    return Ok(Some(frame));
+                }
+                frame.extend_from_slice(&chunk);
+                if frame.len() > MAX_FRAME {
+                    return Err(StreamError::Damaged(format!(
+                        "a frame is over the {MAX_FRAME}-byte limit"
+                    )));
                 }
             }
         }

@@ -24,7 +24,7 @@ fn put_in(data: &mut [u8], width: u32, height: u32, x: u32, y: u32, rgb: [u8; 3]
 
 fn blend(a: [u8; 3], b: [u8; 3], t: f32) -> [u8; 3] {
     let t = t.clamp(0.0, 1.0);
-    [0, 1, 2].map(|i| (a[i] as f32 * (1.0 - t) + b[i] as f32 * t) as u8)
+    [0, 1, 2].map(|i| (f32::from(a[i]) * (1.0 - t) + f32::from(b[i]) * t) as u8)
 }
 
 /// Prints `text` in OCR-B with a fixed pitch (the MRZ is monospaced), baseline at `y`.

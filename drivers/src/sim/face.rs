@@ -33,7 +33,7 @@ pub fn portrait(seed: u64, width: u32, height: u32) -> Image {
     let mut data = img.into_raw();
     for px in data.chunks_exact_mut(3) {
         for (c, g) in px.iter_mut().zip(gains) {
-            *c = (*c as f32 * g).clamp(0.0, 255.0) as u8;
+            *c = (f32::from(*c) * g).clamp(0.0, 255.0) as u8;
         }
     }
     Image { width, height, channels: 3, data }

@@ -58,25 +58,22 @@ struct Singularities {
 /// Ridge orientation (radians, modulo pi) at (x, y) of a `w` x `h` print.
 fn orientation(s: &Singularities, x: f32, y: f32, w: f32, h: f32) -> f32 {
     let (cores, deltas, tilt) = (&s.cores, &s.deltas, s.tilt);
-    match s.pattern {
-        Pattern::Arch => {
-            // Ridges flowing across the finger, bulging upwards in the middle.
-            let cx = w * 0.5;
-            let cy = h * 0.55;
-            let slope = -1.6 * ((x - cx) / (w * 0.35)) * (-((y - cy) / (h * 0.35)).powi(2)).exp();
-            slope.atan() + tilt
+    if s.pattern == Pattern::Arch {
+        // Ridges flowing across the finger, bulging upwards in the middle.
+        let cx = w * 0.5;
+        let cy = h * 0.55;
+        let slope = -1.6 * ((x - cx) / (w * 0.35)) * (-((y - cy) / (h * 0.35)).powi(2)).exp();
+        slope.atan() + tilt
+    } else {
+        // Zero-pole model: half the sum of the arguments to the cores minus those to the deltas.
+        let mut a = 0.0;
+        for (cx, cy) in cores {
+            a += (y - cy).atan2(x - cx);
         }
-        _ => {
-            // Zero-pole model: half the sum of the arguments to the cores minus those to the deltas.
-            let mut a = 0.0;
-            for (cx, cy) in cores {
-                a += (y - cy).atan2(x - cx);
-            }
-            for (dx, dy) in deltas {
-                a -= (y - dy).atan2(x - dx);
-            }
-            0.5 * a + tilt
+        for (dx, dy) in deltas {
+            a -= (y - dy).atan2(x - dx);
         }
+        0.5 * a + tilt
     }
 }
 

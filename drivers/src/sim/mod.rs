@@ -181,8 +181,10 @@ mod tests {
             let col: Vec<u8> = (200..300).map(|y| f.data[(y * 400 + 200) as usize]).collect();
             let mut best = 0;
             for line in [&row, &col] {
-                let (lo, hi) =
-                    (*line.iter().min().unwrap() as u32, *line.iter().max().unwrap() as u32);
+                let (lo, hi) = (
+                    u32::from(*line.iter().min().unwrap()),
+                    u32::from(*line.iter().max().unwrap()),
+                );
                 assert!(hi - lo > 80, "seed {seed}: ridge contrast {lo}..{hi}");
                 let mid = ((lo + hi) / 2) as u8;
                 best = best.max(line.windows(2).filter(|w| (w[0] < mid) != (w[1] < mid)).count());
@@ -228,6 +230,6 @@ mod tests {
     fn iris_meets_the_registration_diameter() {
         let (img, d) = iris(5, true);
         assert!(d >= 210);
-        assert!(img.width >= d as u32 && img.height >= d as u32);
+        assert!(img.width >= u32::from(d) && img.height >= u32::from(d));
     }
 }

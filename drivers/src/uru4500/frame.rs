@@ -87,9 +87,9 @@ fn xor_byte(key: u32) -> u8 {
 fn used_blocks(h: &Header) -> impl Iterator<Item = Block> + '_ {
     let mut handled = 0u32;
     h.blocks.iter().copied().take_while(move |b| {
-        let go = handled < h.lines as u32 && b.lines > 0;
+        let go = handled < u32::from(h.lines) && b.lines > 0;
         if b.present() {
-            handled += b.lines as u32;
+            handled += u32::from(b.lines);
         }
         go
     })
@@ -146,7 +146,7 @@ pub fn looks_scrambled(frame: &[u8]) -> bool {
     else {
         return false;
     };
-    let sums: Vec<f64> = a.iter().zip(b).map(|(x, y)| *x as f64 + *y as f64).collect();
+    let sums: Vec<f64> = a.iter().zip(b).map(|(x, y)| f64::from(*x) + f64::from(*y)).collect();
     let mean = sums.iter().sum::<f64>() / sums.len() as f64;
     let msd = sums.iter().map(|s| (s - mean) * (s - mean)).sum::<f64>() / sums.len() as f64;
     msd >= 5000.0
@@ -340,7 +340,7 @@ mod tests {
                 }
             }
             f.truncate(cut.max(1));
-            let _ = decode(f, key, &mut |n| if n % 2 == 0 { Ok(n as u32) } else { Err(FrameError::Rekey("no".into())) });
+            let _ = decode(f, key, &mut |n| if n % 2 == 0 { Ok(u32::from(n)) } else { Err(FrameError::Rekey("no".into())) });
         }
     }
 }

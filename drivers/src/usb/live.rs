@@ -141,13 +141,12 @@ impl Transport for Live {
             return Err(err(e));
         }
         let bulk = &mut self.bulk.as_mut().expect("set above").1;
-        match bulk.wait_next_complete(timeout) {
-            Some(done) => Ok(done.into_result().map_err(err)?.to_vec()),
-            None => {
-                bulk.cancel_all();
-                let _ = bulk.wait_next_complete(Duration::from_secs(1));
-                Err(UsbError::Timeout(timeout))
-            }
+        if let Some(done) = bulk.wait_next_complete(timeout) {
+            Ok(done.into_result().map_err(err)?.to_vec())
+        } else {
+            bulk.cancel_all();
+            let _ = bulk.wait_next_complete(Duration::from_secs(1));
+            Err(UsbError::Timeout(timeout))
         }
     }
 }

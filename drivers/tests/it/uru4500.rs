@@ -35,10 +35,11 @@ fn the_recorded_session_decodes_to_a_fingerprint() {
     // driver's pixels, exactly), the background light, the finger in the upper half.
     let band = |y0: usize| {
         let px = &image.data[y0 * 384..(y0 + 20) * 384];
-        let mean = px.iter().map(|p| *p as f64).sum::<f64>() / px.len() as f64;
+        let mean = px.iter().map(|p| f64::from(*p)).sum::<f64>() / px.len() as f64;
         (
             mean,
-            (px.iter().map(|p| (*p as f64 - mean).powi(2)).sum::<f64>() / px.len() as f64).sqrt(),
+            (px.iter().map(|p| (f64::from(*p) - mean).powi(2)).sum::<f64>() / px.len() as f64)
+                .sqrt(),
         )
     };
     let (finger, background) = (band(80), band(260));
@@ -51,12 +52,16 @@ fn the_recorded_session_decodes_to_a_fingerprint() {
     // not (neighbours then differ by some 85 levels on average).
     let rows = |y: usize| &image.data[y * 384..(y + 1) * 384];
     let along: f64 = (0..290)
-        .map(|y| rows(y).windows(2).map(|w| (w[0] as f64 - w[1] as f64).abs()).sum::<f64>())
+        .map(|y| rows(y).windows(2).map(|w| (f64::from(w[0]) - f64::from(w[1])).abs()).sum::<f64>())
         .sum::<f64>()
         / (290.0 * 383.0);
     let across: f64 = (0..289)
         .map(|y| {
-            rows(y).iter().zip(rows(y + 1)).map(|(a, b)| (*a as f64 - *b as f64).abs()).sum::<f64>()
+            rows(y)
+                .iter()
+                .zip(rows(y + 1))
+                .map(|(a, b)| (f64::from(*a) - f64::from(*b)).abs())
+                .sum::<f64>()
         })
         .sum::<f64>()
         / (289.0 * 384.0);

@@ -140,14 +140,14 @@ impl Meta for PgMeta {
         tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL)")
             .await
             .map_err(db)?;
-        let have: i32 =
-            match tx.query_opt("SELECT version FROM schema_version", &[]).await.map_err(db)? {
-                Some(r) => r.get(0),
-                None => {
-                    tx.execute("INSERT INTO schema_version VALUES (0)", &[]).await.map_err(db)?;
-                    0
-                }
-            };
+        let have: i32 = if let Some(r) =
+            tx.query_opt("SELECT version FROM schema_version", &[]).await.map_err(db)?
+        {
+            r.get(0)
+        } else {
+            tx.execute("INSERT INTO schema_version VALUES (0)", &[]).await.map_err(db)?;
+            0
+        };
         if have as usize > MIGRATIONS.len() {
             return Err(MetaError::Conflict(format!(
                 "the database is from a newer registry (schema {have}, this build knows {})",
@@ -466,7 +466,7 @@ impl Meta for PgMeta {
     ) -> Result<Vec<StatusEvent>, MetaError> {
         let c = self.client().await?;
         let rows = c
-            .query("SELECT cursor, bundle_id, status, reason, at FROM status_events WHERE station = $1 AND cursor > $2 ORDER BY cursor LIMIT $3", &[&station, &(after as i64), &(limit as i64)])
+            .query("SELECT cursor, bundle_id, status, reason, at FROM status_events WHERE station = $1 AND cursor > $2 ORDER BY cursor LIMIT $3", &[&station, &(after as i64), &i64::from(limit)])
             .await
             .map_err(db)?;
         rows.iter()
@@ -487,7 +487,7 @@ impl Meta for PgMeta {
         let rows = c
             .query(
                 "SELECT idx, receipt, entry FROM receipt_log WHERE idx >= $1 ORDER BY idx LIMIT $2",
-                &[&(from as i64), &(limit as i64)],
+                &[&(from as i64), &i64::from(limit)],
             )
             .await
             .map_err(db)?;

@@ -63,7 +63,7 @@ async fn a_bundle_travels_and_is_receipted_once(storage: Storage) {
     assert_eq!(objects_held(&reg).await.len(), 3);
 
     // The receipts form one chain.
-    let chain: Vec<&[u8]> = receipts.iter().map(|r| r.as_slice()).collect();
+    let chain: Vec<&[u8]> = receipts.iter().map(std::vec::Vec::as_slice).collect();
     let (n, _) = sync::receipt::verify_log(chain, &keys).unwrap();
     assert_eq!(n, 3);
     let log: Vec<api::LogEntry> = reqwest::Client::new()

@@ -122,7 +122,13 @@ impl FaceImage {
     }
 
     pub fn decode_image(&self) -> Result<Pixels, IsoError> {
-        decode_checked(&self.image, false, self.width as u32, self.height as u32, self.channels()?)
+        decode_checked(
+            &self.image,
+            false,
+            u32::from(self.width),
+            u32::from(self.height),
+            self.channels()?,
+        )
     }
 
     /// Writes this image as a one-representation ISO/IEC 19794-5:2011 record (2D).
@@ -141,7 +147,7 @@ impl FaceImage {
         if self.property_mask > 0x00ff_ffff {
             return Err(IsoError::InvalidValue {
                 field: "property mask",
-                value: self.property_mask as u64,
+                value: u64::from(self.property_mask),
             });
         }
         w.u24(self.property_mask);
@@ -206,17 +212,22 @@ fn three(r: &mut Cursor<'_>, field: &'static str) -> Result<[u8; 3], IsoError> {
 }
 
 fn parse_2011(mut c: Cursor<'_>, total: usize) -> Result<FaceRecord, IsoError> {
-    check_length("record length", c.u32("record length")? as u64, total)?;
+    check_length("record length", u64::from(c.u32("record length")?), total)?;
     let reps = c.u16("number of representations")?;
     let cert = match c.u8("certification flag")? {
         0 => false,
         1 => true,
-        v => return Err(IsoError::InvalidValue { field: "certification flag", value: v as u64 }),
+        v => {
+            return Err(IsoError::InvalidValue {
+                field: "certification flag",
+                value: u64::from(v),
+            });
+        }
     };
     let temporal = c.u16("temporal semantics")?;
     let mut images = Vec::with_capacity(reps.min(8) as usize);
     for _ in 0..reps {
-        let declared = c.u32("representation length")? as u64;
+        let declared = u64::from(c.u32("representation length")?);
         let mut r = sub_block(&mut c, "representation length", declared, 4)?;
         let p = r.preamble_2011(cert)?;
         let n_landmarks = r.u16("number of landmark points")?;
@@ -279,11 +290,11 @@ fn parse_2011(mut c: Cursor<'_>, total: usize) -> Result<FaceRecord, IsoError> {
 }
 
 fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<FaceRecord, IsoError> {
-    check_length("record length", c.u32("record length")? as u64, total)?;
+    check_length("record length", u64::from(c.u32("record length")?), total)?;
     let count = c.u16("number of facial images")?;
     let mut images = Vec::with_capacity(count.min(8) as usize);
     for _ in 0..count {
-        let declared = c.u32("facial record data length")? as u64;
+        let declared = u64::from(c.u32("facial record data length")?);
         let mut r = sub_block(&mut c, "facial record data length", declared, 4)?;
         let n_points = r.u16("number of feature points")?;
         let gender = r.u8("gender")?;

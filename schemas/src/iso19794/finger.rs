@@ -35,7 +35,7 @@ impl Compression {
             v => {
                 return Err(IsoError::InvalidValue {
                     field: "image compression algorithm",
-                    value: v as u64,
+                    value: u64::from(v),
                 });
             }
         })
@@ -52,7 +52,7 @@ impl Compression {
             v => {
                 return Err(IsoError::InvalidValue {
                     field: "compression algorithm",
-                    value: v as u64,
+                    value: u64::from(v),
                 });
             }
         })
@@ -147,7 +147,7 @@ impl FingerView {
         if !(1..=10).contains(&position) {
             return Err(IsoError::InvalidValue {
                 field: "finger position",
-                value: position as u64,
+                value: u64::from(position),
             });
         }
         if pixels.channels != 1 {
@@ -183,8 +183,8 @@ impl FingerView {
         decode_checked(
             &self.image,
             self.compression == Compression::Raw,
-            self.width as u32,
-            self.height as u32,
+            u32::from(self.width),
+            u32::from(self.height),
             1,
         )
     }
@@ -233,17 +233,22 @@ impl FingerRecord {
 }
 
 fn parse_2011(mut c: Cursor<'_>, total: usize) -> Result<FingerRecord, IsoError> {
-    check_length("record length", c.u32("record length")? as u64, total)?;
+    check_length("record length", u64::from(c.u32("record length")?), total)?;
     let reps = c.u16("number of finger representations")?;
     let cert = match c.u8("certification flag")? {
         0 => false,
         1 => true,
-        v => return Err(IsoError::InvalidValue { field: "certification flag", value: v as u64 }),
+        v => {
+            return Err(IsoError::InvalidValue {
+                field: "certification flag",
+                value: u64::from(v),
+            });
+        }
     };
     let _distinct = c.u8("number of distinct finger positions")?;
     let mut views = Vec::with_capacity(reps.min(32) as usize);
     for _ in 0..reps {
-        let declared = c.u32("representation length")? as u64;
+        let declared = u64::from(c.u32("representation length")?);
         let mut r = sub_block(&mut c, "representation length", declared, 4)?;
         let p = r.preamble_2011(cert)?;
         let position = r.u8("finger position")?;
@@ -328,7 +333,7 @@ fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<FingerRecord, IsoError>
     let mut views = Vec::new();
     // The header counts fingers, each of which may have several views; read until the end.
     while c.remaining() > 0 {
-        let declared = c.u32("finger data block length")? as u64;
+        let declared = u64::from(c.u32("finger data block length")?);
         let mut r = sub_block(&mut c, "finger data block length", declared, 4)?;
         let position = r.u8("finger position")?;
         let _view_count = r.u8("count of views")?;
@@ -363,7 +368,7 @@ fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<FingerRecord, IsoError>
     if views.len() < fingers as usize {
         return Err(IsoError::LengthMismatch {
             field: "number of fingers",
-            declared: fingers as u64,
+            declared: u64::from(fingers),
             actual: views.len() as u64,
         });
     }

@@ -30,7 +30,7 @@ impl Eye {
             0 => Ok(Eye::Unspecified),
             1 => Ok(Eye::Right),
             2 => Ok(Eye::Left),
-            v => Err(IsoError::InvalidValue { field: "eye label", value: v as u64 }),
+            v => Err(IsoError::InvalidValue { field: "eye label", value: u64::from(v) }),
         }
     }
     fn code(self) -> u8 {
@@ -101,7 +101,7 @@ impl IrisImage {
             representation_number: 1,
             eye: if eye_is_right { Eye::Right } else { Eye::Left },
             image_type: Some(IMAGE_TYPE_CROPPED),
-            image_format: FORMAT_MONO_JPEG2000 as u16,
+            image_format: u16::from(FORMAT_MONO_JPEG2000),
             // Compression history "lossless or none" (bits 6-7 = 01), orientation undefined: the
             // property byte MOSIP's own registration records carry.
             properties: 0x40,
@@ -123,9 +123,9 @@ impl IrisImage {
         }
         decode_checked(
             &self.image,
-            self.image_format == FORMAT_MONO_RAW as u16,
-            self.width as u32,
-            self.height as u32,
+            self.image_format == u16::from(FORMAT_MONO_RAW),
+            u32::from(self.width),
+            u32::from(self.height),
             1,
         )
     }
@@ -137,11 +137,11 @@ impl IrisImage {
             .ok_or(IsoError::Unsupported("a 2011 iris record needs an image type".into()))?;
         let format = u8::try_from(self.image_format).map_err(|_| IsoError::InvalidValue {
             field: "image format",
-            value: self.image_format as u64,
+            value: u64::from(self.image_format),
         })?;
         let properties = u8::try_from(self.properties).map_err(|_| IsoError::InvalidValue {
             field: "image properties",
-            value: self.properties as u64,
+            value: u64::from(self.properties),
         })?;
         let mut w = Writer::record(b"IIR\x00020\x00");
         w.u16(1); // one representation
@@ -190,24 +190,29 @@ impl IrisRecord {
 }
 
 fn parse_2011(mut c: Cursor<'_>, total: usize) -> Result<IrisRecord, IsoError> {
-    check_length("record length", c.u32("record length")? as u64, total)?;
+    check_length("record length", u64::from(c.u32("record length")?), total)?;
     let reps = c.u16("number of iris representations")?;
     let cert = match c.u8("certification flag")? {
         0 => false,
         1 => true,
-        v => return Err(IsoError::InvalidValue { field: "certification flag", value: v as u64 }),
+        v => {
+            return Err(IsoError::InvalidValue {
+                field: "certification flag",
+                value: u64::from(v),
+            });
+        }
     };
     let _eyes = c.u8("number of eyes represented")?;
     let mut images = Vec::with_capacity(reps.min(8) as usize);
     for _ in 0..reps {
-        let declared = c.u32("representation length")? as u64;
+        let declared = u64::from(c.u32("representation length")?);
         let mut r = sub_block(&mut c, "representation length", declared, 4)?;
         let p = r.preamble_2011(cert)?;
         let representation_number = r.u16("representation number")?;
         let eye = Eye::from_code(r.u8("eye label")?)?;
         let image_type = r.u8("image type")?;
-        let image_format = r.u8("image format")? as u16;
-        let properties = r.u8("image properties")? as u16;
+        let image_format = u16::from(r.u8("image format")?);
+        let properties = u16::from(r.u8("image properties")?);
         let width = r.u16("image width")?;
         let height = r.u16("image height")?;
         let bit_depth = r.u8("bit depth")?;
@@ -255,14 +260,14 @@ fn parse_2011(mut c: Cursor<'_>, total: usize) -> Result<IrisRecord, IsoError> {
 }
 
 fn parse_2005(mut c: Cursor<'_>, total: usize) -> Result<IrisRecord, IsoError> {
-    check_length("record length", c.u32("record length")? as u64, total)?;
+    check_length("record length", u64::from(c.u32("record length")?), total)?;
     let capture_device_id = c.u16("capture device id")?;
     let subtypes = c.u8("number of iris biometric subtypes")?;
     let header_len = c.u16("record header length")?;
     if header_len != 45 {
         return Err(IsoError::InvalidValue {
             field: "record header length",
-            value: header_len as u64,
+            value: u64::from(header_len),
         });
     }
     let properties = c.u16("image property bit field")?;

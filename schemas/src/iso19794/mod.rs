@@ -68,10 +68,10 @@ pub struct CaptureTime {
 
 impl CaptureTime {
     pub fn from_unix_millis(ms: i64) -> Self {
-        let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
         CaptureTime {
-            year: t.year().clamp(0, u16::MAX as i32) as u16,
+            year: t.year().clamp(0, i32::from(u16::MAX)) as u16,
             month: t.month() as u8,
             day: t.day(),
             hour: t.hour(),
@@ -247,7 +247,7 @@ impl Record {
                             i.image_type
                         ));
                     }
-                    if i.image_format != iris::FORMAT_MONO_JPEG2000 as u16 {
+                    if i.image_format != u16::from(iris::FORMAT_MONO_JPEG2000) {
                         out.push(format!(
                             "image format {:#04x} (0x0a, mono JPEG 2000, required)",
                             i.image_format
@@ -292,9 +292,9 @@ impl Record {
     /// Decodes every image in the record, checking it against the header's geometry.
     pub fn decode_images(&self) -> Result<Vec<Pixels>, IsoError> {
         match self {
-            Record::Finger(r) => r.views.iter().map(|v| v.decode_image()).collect(),
-            Record::Iris(r) => r.images.iter().map(|v| v.decode_image()).collect(),
-            Record::Face(r) => r.images.iter().map(|v| v.decode_image()).collect(),
+            Record::Finger(r) => r.views.iter().map(finger::FingerView::decode_image).collect(),
+            Record::Iris(r) => r.images.iter().map(iris::IrisImage::decode_image).collect(),
+            Record::Face(r) => r.images.iter().map(face::FaceImage::decode_image).collect(),
         }
     }
 }
@@ -404,7 +404,10 @@ impl<'a> Cursor<'a> {
         for _ in 0..n {
             let score = self.u8("quality score")?;
             if score > 100 && score != 255 {
-                return Err(IsoError::InvalidValue { field: "quality score", value: score as u64 });
+                return Err(IsoError::InvalidValue {
+                    field: "quality score",
+                    value: u64::from(score),
+                });
             }
             quality.push(Quality {
                 score,
@@ -556,7 +559,7 @@ impl Writer {
             if q.score > 100 && q.score != 255 {
                 return Err(IsoError::InvalidValue {
                     field: "quality score",
-                    value: q.score as u64,
+                    value: u64::from(q.score),
                 });
             }
             self.u8(q.score);
@@ -572,7 +575,7 @@ pub(crate) fn fits_u32(field: &'static str, n: usize) -> Result<u32, IsoError> {
 }
 
 pub(crate) fn fits_u16(field: &'static str, n: u32) -> Result<u16, IsoError> {
-    u16::try_from(n).map_err(|_| IsoError::InvalidValue { field, value: n as u64 })
+    u16::try_from(n).map_err(|_| IsoError::InvalidValue { field, value: u64::from(n) })
 }
 
 #[cfg(test)]
@@ -601,7 +604,7 @@ mod tests {
             // MOSIP's mock writes an image length 60-61 bytes short of the JP2 it stores.
             assert_eq!(v.warnings.len(), 1, "{name}: {:?}", v.warnings);
             let px = v.decode_image().unwrap();
-            assert_eq!((px.width, px.height), (v.width as u32, v.height as u32));
+            assert_eq!((px.width, px.height), (u32::from(v.width), u32::from(v.height)));
         }
         let Some(data) = mosip("0001Right_Thumb.iso") else { return };
         let Record::Finger(r) = Record::parse(&data).unwrap() else { unreachable!() };
@@ -621,7 +624,7 @@ mod tests {
             let i = &r.images[0];
             assert_eq!(i.eye, eye);
             assert_eq!(i.image_type, Some(iris::IMAGE_TYPE_CROPPED));
-            assert_eq!(i.image_format, iris::FORMAT_MONO_JPEG2000 as u16);
+            assert_eq!(i.image_format, u16::from(iris::FORMAT_MONO_JPEG2000));
             let px = i.decode_image().unwrap();
             assert_eq!(px.channels, 1);
         }

@@ -178,8 +178,8 @@ fn main() {
         let out = script::run(&mut station, &clerk, &sc, &hash, &|| T0 + 1000).unwrap();
         station.decide(&supervisor, &out.enrollment, Verdict::Approve, None, T0 + 2000).unwrap();
     }
-    let cpu = (cpu_ticks() - c0) as f64 / ticks_per_second() / runs as f64;
-    let wall = w0.elapsed().as_secs_f64() / runs as f64;
+    let cpu = (cpu_ticks() - c0) as f64 / ticks_per_second() / f64::from(runs);
+    let wall = w0.elapsed().as_secs_f64() / f64::from(runs);
     drop(station);
 
     // 3. Start-up with 10,000 enrollments.

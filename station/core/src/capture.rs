@@ -166,8 +166,8 @@ fn signed_quality(record: &[u8]) -> Option<QualityScore> {
 /// by [`station_quality`]).
 pub fn contrast_score(samples: &[u8]) -> u8 {
     let n = samples.len().max(1) as f64;
-    let mean = samples.iter().map(|v| *v as f64).sum::<f64>() / n;
-    let var = samples.iter().map(|v| (*v as f64 - mean).powi(2)).sum::<f64>() / n;
+    let mean = samples.iter().map(|v| f64::from(*v)).sum::<f64>() / n;
+    let var = samples.iter().map(|v| (f64::from(*v) - mean).powi(2)).sum::<f64>() / n;
     (var.sqrt() * 1.4).clamp(1.0, 100.0) as u8
 }
 
@@ -527,13 +527,13 @@ pub fn face(
         };
         // A certified camera's signed record carries its own score, which the registry will
         // see: it decides, and the record is kept as signed (no crop), so ours is not computed.
-        let (score, token) = match signed.as_ref().and_then(|s| signed_quality(&s.record)) {
-            Some(q) => (q.score, None),
-            None => {
+        let (score, token) =
+            if let Some(q) = signed.as_ref().and_then(|s| signed_quality(&s.record)) {
+                (q.score, None)
+            } else {
                 let a = quality::face::assess(&img, &policy.quality.face, true)?;
                 (a.assessment.score, a.token)
-            }
-        };
+            };
         if best.as_ref().is_none_or(|(_, s, _, _)| score > *s) {
             best = Some((img, score, signed, token));
         }
@@ -560,23 +560,22 @@ pub fn face(
     let iq =
         vec![Quality { score, algorithm_vendor: 0xffff, algorithm_id: quality::FACE_ALGORITHM_ID }];
     let q = signed.as_ref().and_then(|s| signed_quality(&s.record)).unwrap_or(q);
-    let record = match &signed {
-        Some(s) => s.record.clone(),
-        None => {
-            // The face is cut to the ICAO token geometry (eyes 120 px apart in 480 x 640); an
-            // exception photo shows more than the face and is kept whole.
-            let img = match token {
-                Some(t) if position == Position::Face => quality::face::token_crop(&img, t)?,
-                _ => img,
-            };
-            FaceImage::new_full_frontal(
-                &pixels(&img),
-                iq,
-                CaptureDevice::default(),
-                Some(CaptureTime::from_unix_millis(now_ms)),
-            )?
-            .to_record()?
-        }
+    let record = if let Some(s) = &signed {
+        s.record.clone()
+    } else {
+        // The face is cut to the ICAO token geometry (eyes 120 px apart in 480 x 640); an
+        // exception photo shows more than the face and is kept whole.
+        let img = match token {
+            Some(t) if position == Position::Face => quality::face::token_crop(&img, t)?,
+            _ => img,
+        };
+        FaceImage::new_full_frontal(
+            &pixels(&img),
+            iq,
+            CaptureDevice::default(),
+            Some(CaptureTime::from_unix_millis(now_ms)),
+        )?
+        .to_record()?
     };
     Ok(CapturedSample {
         position,

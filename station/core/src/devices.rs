@@ -183,7 +183,7 @@ pub fn discover(settings: &DeviceSettings) -> Discovery {
 type Shared<T> = Arc<Mutex<T>>;
 
 fn lock<T: ?Sized>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 struct Slot<T: ?Sized> {
@@ -287,7 +287,7 @@ impl Attached {
                     .ok()
                     .map(|d| Box::new(d.with_env(&env)) as Box<dyn FingerprintScanner>)
             },
-            |d| d.info(),
+            drivers::device::FingerprintScanner::info,
         );
         let iris = of("Iris");
         keep_or_open(
@@ -297,7 +297,7 @@ impl Attached {
                 let (c, i) = (client.clone()?, iris?.clone());
                 sbi::devices::SbiIris::new(c, i).ok().map(|d| Box::new(d) as Box<dyn IrisCamera>)
             },
-            |d| d.info(),
+            drivers::device::IrisCamera::info,
         );
 
         // Cameras: an SBI face camera first; else the configured node or the first camera found.
@@ -327,7 +327,7 @@ impl Attached {
                 )) as Box<dyn Camera>),
                 (None, None) => None,
             },
-            |d| d.info(),
+            drivers::device::Camera::info,
         );
         let face_uvc = if sbi_face.is_none() { face_node.map(|c| c.node.clone()) } else { None };
         let doc_node = if settings.document_camera.is_empty() {
@@ -350,7 +350,7 @@ impl Attached {
                 Some(Box::new(UvcCamera::open(Source::Device(c.node.clone()), cfg, &c.name))
                     as Box<dyn Camera>)
             },
-            |d| d.info(),
+            drivers::device::Camera::info,
         );
 
         self.readers = found
@@ -390,22 +390,26 @@ impl Attached {
 
     fn attached(&self, m: Modality) -> Option<(DeviceInfo, DeviceStatus, Bilingual)> {
         match m {
-            Modality::Fingerprint => self
-                .fingerprint
-                .as_ref()
-                .map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
-            Modality::Iris => self
-                .iris
-                .as_ref()
-                .map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
-            Modality::Face => self
-                .face
-                .as_ref()
-                .map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
-            Modality::Document => self
-                .document
-                .as_ref()
-                .map(|s| (s.info.clone(), status_now(s, |d| d.status()), s.detail.clone())),
+            Modality::Fingerprint => self.fingerprint.as_ref().map(|s| {
+                (
+                    s.info.clone(),
+                    status_now(s, drivers::device::FingerprintScanner::status),
+                    s.detail.clone(),
+                )
+            }),
+            Modality::Iris => self.iris.as_ref().map(|s| {
+                (
+                    s.info.clone(),
+                    status_now(s, drivers::device::IrisCamera::status),
+                    s.detail.clone(),
+                )
+            }),
+            Modality::Face => self.face.as_ref().map(|s| {
+                (s.info.clone(), status_now(s, drivers::device::Camera::status), s.detail.clone())
+            }),
+            Modality::Document => self.document.as_ref().map(|s| {
+                (s.info.clone(), status_now(s, drivers::device::Camera::status), s.detail.clone())
+            }),
             Modality::LoginReader => None,
         }
     }

@@ -266,7 +266,7 @@ pub fn login(
     if hasher().verify_password(password.as_bytes(), &parsed).is_err() {
         let failures = failures + 1;
         let tx = store.conn.transaction()?;
-        if failures >= policy.max_failures as i64 {
+        if failures >= i64::from(policy.max_failures) {
             tx.execute(
                 "UPDATE operators SET failed_logins = 0, locked_until = ?2 WHERE username = ?1",
                 params![username, now_ms + policy.lockout_ms],
@@ -315,7 +315,7 @@ pub fn set_locked(
 ) -> Result<(), OperatorError> {
     admin.require(Role::Admin)?;
     let tx = store.conn.transaction()?;
-    let n = tx.execute("UPDATE operators SET locked = ?2, failed_logins = 0, locked_until = NULL WHERE username = ?1", params![username, locked as i64])?;
+    let n = tx.execute("UPDATE operators SET locked = ?2, failed_logins = 0, locked_until = NULL WHERE username = ?1", params![username, i64::from(locked)])?;
     if n == 0 {
         return Err(OperatorError::Unknown(username.into()));
     }

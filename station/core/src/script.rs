@@ -123,7 +123,7 @@ pub enum RunError {
 /// a guessed year.
 pub fn today(now_ms: i64) -> Result<time::Date, RunError> {
     time::OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
-        .map(|t| t.date())
+        .map(time::OffsetDateTime::date)
         .map_err(|_| RunError::Clock(now_ms))
 }
 
@@ -462,14 +462,13 @@ pub fn run_with(
     attached: Option<&crate::devices::Attached>,
 ) -> Result<Outcome, RunError> {
     let (id, mut stage, resumed_from) =
-        match station.find_by_script(&clerk.username, script_hash)? {
-            Some((id, stage)) => (id, stage, Some(stage)),
-            None => {
-                if !script.consent.accepted {
-                    return Err(CoreError::NoConsent.into());
-                }
-                (station.start(clerk, Some(script_hash), now())?, Stage::Consent, None)
+        if let Some((id, stage)) = station.find_by_script(&clerk.username, script_hash)? {
+            (id, stage, Some(stage))
+        } else {
+            if !script.consent.accepted {
+                return Err(CoreError::NoConsent.into());
             }
+            (station.start(clerk, Some(script_hash), now())?, Stage::Consent, None)
         };
     let mut runner = Runner::with_devices(station, clerk, &id, script, attached)?;
     let mut steps_done = Vec::new();

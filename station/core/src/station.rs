@@ -48,7 +48,7 @@ pub struct Config {
 impl Config {
     /// The upload limit in bytes a second, if any.
     pub fn sync_limit_bytes(&self) -> Option<u64> {
-        (self.sync_limit_kbit > 0).then(|| self.sync_limit_kbit as u64 * 1000 / 8)
+        (self.sync_limit_kbit > 0).then(|| u64::from(self.sync_limit_kbit) * 1000 / 8)
     }
 }
 
@@ -67,7 +67,7 @@ impl Default for Config {
     }
 }
 
-/// Why an operation was refused. Every variant reads in Arabic ([`CoreError::ar`]) and English.
+/// Why an operation was refused. Every variant reads in Arabic and English through [`Explain`].
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     #[error(transparent)]
@@ -127,17 +127,17 @@ impl Explain for CoreError {
             CoreError::AlreadyInitialised => Message::new("already-initialised"),
             CoreError::TooManyAwaitingApproval { count, limit } => {
                 Message::new("too-many-awaiting-approval")
-                    .number("count", *count as i64)
-                    .number("limit", *limit as i64)
+                    .number("count", i64::from(*count))
+                    .number("limit", i64::from(*limit))
             }
             CoreError::TooManyAwaitingSync { count, limit } => {
                 Message::new("too-many-awaiting-sync")
-                    .number("count", *count as i64)
-                    .number("limit", *limit as i64)
+                    .number("count", i64::from(*count))
+                    .number("limit", i64::from(*limit))
             }
             CoreError::RegistryTooLongAgo { days, limit } => Message::new("registry-too-long-ago")
                 .number("days", *days)
-                .number("limit", *limit as i64),
+                .number("limit", i64::from(*limit)),
             CoreError::NoSuchEnrollment(id) => Message::new("no-such-enrollment").with("id", id),
             CoreError::WrongStage { found, expected, .. } => Message::new("wrong-stage")
                 .nested("found", found.message())
@@ -354,7 +354,7 @@ impl Station {
         }
         let last = self.store.meta_i64("last_registry_contact")?;
         let days = (now_ms - last) / 86_400_000;
-        if days > self.config.max_days_without_registry as i64 {
+        if days > i64::from(self.config.max_days_without_registry) {
             return Err(CoreError::RegistryTooLongAgo {
                 days,
                 limit: self.config.max_days_without_registry,

@@ -44,7 +44,7 @@ pub fn valid_national_id(id: &str) -> bool {
             .bytes()
             .enumerate()
             .map(|(i, b)| {
-                let d = (b - b'0') as u32 * if i % 2 == 0 { 1 } else { 2 };
+                let d = u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 2 };
                 if d > 9 { d - 9 } else { d }
             })
             .sum::<u32>()

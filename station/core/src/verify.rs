@@ -69,7 +69,7 @@ struct SampleLine {
 }
 
 fn ms(t: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(t as i128 * 1_000_000)
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(t) * 1_000_000)
         .ok()
         .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_else(|| t.to_string())

@@ -85,7 +85,7 @@ fn main() {
     }
     println!(
         "machine: {} cores, {}",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(0),
         std::env::consts::ARCH
     );
 

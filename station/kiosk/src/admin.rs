@@ -34,16 +34,16 @@ impl Model {
         let operators = station_core::operators::list(&self.station.store).unwrap_or_default();
         // The devices this station captures with: the attached ones as the watcher last saw
         // them, or (no watcher: tests, training) the simulated devices of the next applicant.
-        let devices = match &self.devices {
-            Some(a) => a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.station.demo),
-            None => {
-                let seed = self.next_seed;
-                let probe = self.blank_input(false, Default::default());
-                self.next_seed = seed;
-                match probe.devices() {
-                    Ok((d, _)) => station_core::devices::inventory_of(&d),
-                    Err(_) => Vec::new(),
-                }
+        let devices = if let Some(a) = &self.devices {
+            a.lock().unwrap_or_else(std::sync::PoisonError::into_inner).inventory(self.station.demo)
+        } else {
+            let seed = self.next_seed;
+            let probe =
+                self.blank_input(false, station_core::validate::DemographicsInput::default());
+            self.next_seed = seed;
+            match probe.devices() {
+                Ok((d, _)) => station_core::devices::inventory_of(&d),
+                Err(_) => Vec::new(),
             }
         };
         let c = &self.station.config;
@@ -127,20 +127,17 @@ impl Model {
             Ok(v) => v,
             Err((ar, en)) => return self.refuse(ar, en),
         };
-        let sync_limit = match normalize_digits(f.sync_limit.trim())
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n <= 1_000_000)
+        let sync_limit = if let Some(n) =
+            normalize_digits(f.sync_limit.trim()).parse::<u32>().ok().filter(|n| *n <= 1_000_000)
         {
-            Some(n) => n,
-            None => {
-                let (ar, en) = station_text::i18n::both("setting-sync-limit-name", &[]);
-                let (ar_msg, en_msg) = station_text::i18n::both(
-                    "setting-not-a-number",
-                    &[("max", FluentValue::from(1_000_000))],
-                );
-                return self.refuse(format!("{ar}: {ar_msg}"), format!("{en}: {en_msg}"));
-            }
+            n
+        } else {
+            let (ar, en) = station_text::i18n::both("setting-sync-limit-name", &[]);
+            let (ar_msg, en_msg) = station_text::i18n::both(
+                "setting-not-a-number",
+                &[("max", FluentValue::from(1_000_000))],
+            );
+            return self.refuse(format!("{ar}: {ar_msg}"), format!("{en}: {en_msg}"));
         };
         let url = f.registry_url.trim().to_string();
         if !(url.is_empty()
@@ -244,8 +241,10 @@ impl App {
         text::paragraph(ui, &self.t("admin-devices", &[]), base, Style::heading(ui));
         // Devices come and go while the screen is open: read the watcher's list every frame.
         if let Some(a) = &self.model.devices {
-            self.model.admin.devices =
-                a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.model.station.demo);
+            self.model.admin.devices = a
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .inventory(self.model.station.demo);
         }
         for d in self.model.admin.devices.clone() {
             let modality = self.t(&format!("modality-{}", d.modality.as_str()), &[]);

@@ -424,8 +424,10 @@ impl Model {
         let input = self.blank_input(true, applicant);
         let Some(s) = &self.session else { return };
         let runner = {
-            let attached =
-                self.devices.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()));
+            let attached = self
+                .devices
+                .as_ref()
+                .map(|d| d.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
             Runner::with_devices(&self.station, s, id, &input, attached.as_deref())
         };
         match runner {
@@ -448,8 +450,8 @@ impl Model {
             applicant,
             documents: Vec::new(),
             faults: Vec::new(),
-            exceptions: Default::default(),
-            after_retries: Default::default(),
+            exceptions: std::collections::HashMap::new(),
+            after_retries: std::collections::HashMap::new(),
             review: ReviewInput { confirmed: false },
         }
     }
@@ -464,8 +466,10 @@ impl Model {
         let input = self.blank_input(false, DemographicsInput::default());
         let Some(s) = &self.session else { return };
         let runner = {
-            let attached =
-                self.devices.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()));
+            let attached = self
+                .devices
+                .as_ref()
+                .map(|d| d.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
             Runner::with_devices(&self.station, s, &id, &input, attached.as_deref())
         };
         match runner {
@@ -803,8 +807,8 @@ impl App {
             kiosk: false,
             live_refresh: false,
             applicant_window: false,
-            preview: Default::default(),
-            review_textures: Default::default(),
+            preview: live::PreviewTexture::default(),
+            review_textures: supervisor::ReviewTextures::default(),
         }
     }
 
@@ -991,7 +995,10 @@ impl App {
     fn device_lines(&self, ui: &mut Ui) {
         let Some(a) = &self.model.devices else { return };
         let base = self.model.base();
-        let list = a.lock().unwrap_or_else(|p| p.into_inner()).inventory(self.model.station.demo);
+        let list = a
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .inventory(self.model.station.demo);
         let needed: Vec<_> = list
             .iter()
             .filter(|e| {

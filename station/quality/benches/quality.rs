@@ -27,8 +27,11 @@ fn main() {
     let scene = sim::face_scene(3);
     let finger_img = sim::fingerprint(5, 320, 400);
     let (eye, _) = sim::iris(4, true);
-    let k3 = iris::k3_crop(&eye, iris::assess(&eye, &Default::default()).unwrap().iris.unwrap())
-        .unwrap();
+    let k3 = iris::k3_crop(
+        &eye,
+        iris::assess(&eye, &quality::IrisThresholds::default()).unwrap().iris.unwrap(),
+    )
+    .unwrap();
     let td1 = [
         "I<UTOD231458907<<<<<<<<<<<<<<<",
         "7408122F1204159UTO<<<<<<<<<<<6",
@@ -80,17 +83,24 @@ fn main() {
         (
             "finger score, 320x400 at 500 ppi",
             30.0,
-            median(31, || drop(finger::assess(&finger_img, 500, &Default::default()).unwrap())),
+            median(31, || {
+                drop(
+                    finger::assess(&finger_img, 500, &quality::FingerThresholds::default())
+                        .unwrap(),
+                )
+            }),
         ),
         (
             "iris segmentation and score, 640x480",
             30.0,
-            median(31, || drop(iris::assess(&k3, &Default::default()).unwrap())),
+            median(31, || drop(iris::assess(&k3, &quality::IrisThresholds::default()).unwrap())),
         ),
         (
             "MRZ read, ID-1 card 1012x638",
             300.0,
-            median(11, || drop(document::read(&card, &Default::default()).unwrap())),
+            median(11, || {
+                drop(document::read(&card, &quality::DocumentThresholds::default()).unwrap())
+            }),
         ),
     ];
     println!("| measure | median ms | goal ms | share of goal |\n|---|---|---|---|");

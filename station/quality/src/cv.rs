@@ -21,7 +21,7 @@ pub fn grey(img: &Image) -> Result<Mat, QualityError> {
         )));
     }
     let flat = Mat::from_slice(&img.data)?;
-    let m = flat.reshape(img.channels as i32, img.height as i32)?;
+    let m = flat.reshape(i32::from(img.channels), img.height as i32)?;
     let mut out = Mat::default();
     if img.channels == 3 {
         imgproc::cvt_color_def(&m, &mut out, imgproc::COLOR_RGB2GRAY)?;
@@ -55,7 +55,9 @@ pub fn resize_to_width(
     src_height: i32,
     width: i32,
 ) -> Result<Mat, QualityError> {
-    let h = ((src_height as f64) * width as f64 / src_width.max(1) as f64).round().max(1.0) as i32;
+    let h = (f64::from(src_height) * f64::from(width) / f64::from(src_width.max(1)))
+        .round()
+        .max(1.0) as i32;
     let mut out = Mat::default();
     let interp = if width < src_width { imgproc::INTER_AREA } else { imgproc::INTER_LINEAR };
     imgproc::resize(m, &mut out, Size::new(width, h), 0.0, 0.0, interp)?;
@@ -87,10 +89,10 @@ pub fn mean_dev(
 
 /// Share (percent) of the pixels of a grey matrix at or above `level`.
 pub fn percent_at_least(m: &Mat, level: f64) -> Result<f64, QualityError> {
-    let total = (m.rows() * m.cols()).max(1) as f64;
+    let total = f64::from((m.rows() * m.cols()).max(1));
     let mut t = Mat::default();
     imgproc::threshold(m, &mut t, level - 1.0, 255.0, imgproc::THRESH_BINARY)?;
-    Ok(core::count_non_zero(&t)? as f64 * 100.0 / total)
+    Ok(f64::from(core::count_non_zero(&t)?) * 100.0 / total)
 }
 
 /// A grey matrix of `size` filled with `v`.

@@ -101,7 +101,7 @@ fn find_outline(grey: &Mat) -> Result<Option<[[f32; 2]; 4]>, QualityError> {
         imgproc::CHAIN_APPROX_SIMPLE,
         Point::new(0, 0),
     )?;
-    let frame = (small.cols() * small.rows()) as f64;
+    let frame = f64::from(small.cols() * small.rows());
     let mut best: Option<(f64, [[f32; 2]; 4])> = None;
     for c in contours.iter() {
         let mut hull = Vector::<Point>::new();
@@ -180,14 +180,13 @@ pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, Q
         None => size_of(w / h),
     };
     let straighten = |size: DocumentSize| -> Result<Mat, QualityError> {
-        match corners {
-            Some(c) => rectify(&grey, c, size),
-            None => {
-                let (pw, ph) = size.pixels();
-                let mut out = Mat::default();
-                imgproc::resize(&grey, &mut out, Size::new(pw, ph), 0.0, 0.0, imgproc::INTER_AREA)?;
-                Ok(out)
-            }
+        if let Some(c) = corners {
+            rectify(&grey, c, size)
+        } else {
+            let (pw, ph) = size.pixels();
+            let mut out = Mat::default();
+            imgproc::resize(&grey, &mut out, Size::new(pw, ph), 0.0, 0.0, imgproc::INTER_AREA)?;
+            Ok(out)
         }
     };
     let ok = |m: &Option<MrzRead>| {
@@ -230,7 +229,8 @@ pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, Q
         t.min_sharpness,
         Instruction::HoldDocumentStill,
     );
-    let all_ok = mrz.as_ref().is_some_and(|m| m.parsed.as_ref().is_some_and(|p| p.all_ok()));
+    let all_ok =
+        mrz.as_ref().is_some_and(|m| m.parsed.as_ref().is_some_and(schemas::mrz::Parsed::all_ok));
     checks.min("mrz check digits", if all_ok { 1.0 } else { 0.0 }, 1.0, Instruction::MrzUnreadable);
     checks.min(
         "mrz trustworthy",
@@ -241,7 +241,7 @@ pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, Q
     if let Some(m) = &mrz {
         checks.min(
             "mrz weakest character",
-            m.min_match as f64,
+            f64::from(m.min_match),
             t.min_character_match,
             Instruction::MrzUnreadable,
         );

@@ -258,8 +258,8 @@ fn eyes_in_band(
 /// background is in view).
 fn background_deviation(grey: &Mat, face: Rect, token: Rect) -> Result<Option<f64>, QualityError> {
     let (w, h) = (grey.cols(), grey.rows());
-    let hair = (face.height as f64 * 0.55) as i32;
-    let side = (face.width as f64 * 0.3) as i32;
+    let hair = (f64::from(face.height) * 0.55) as i32;
+    let side = (f64::from(face.width) * 0.3) as i32;
     let bands = [
         // Above the hair, across the token.
         Rect::new(token.x, token.y, token.width, (face.y - hair - token.y).max(0)),
@@ -280,7 +280,7 @@ fn background_deviation(grey: &Mat, face: Rect, token: Rect) -> Result<Option<f6
         }
         let roi = Mat::roi(grey, b)?;
         let (mean, dev) = cv::mean_dev(&roi, None)?;
-        let k = (b.width * b.height) as f64;
+        let k = f64::from(b.width * b.height);
         n += k;
         sum += mean * k;
         sq += (dev * dev + mean * mean) * k;
@@ -328,15 +328,12 @@ pub fn assess_tracked(
             _ => None,
         };
         // Near the last face, only that face is looked for; the full searches count everyone.
-        let faces = match near {
-            Some(f) => {
-                track.since_full += 1;
-                vec![f]
-            }
-            None => {
-                track.since_full = 0;
-                detect(&mut m.face, &eq, (small_w / 12).max(20), small_w * 9 / 10)?
-            }
+        let faces = if let Some(f) = near {
+            track.since_full += 1;
+            vec![f]
+        } else {
+            track.since_full = 0;
+            detect(&mut m.face, &eq, (small_w / 12).max(20), small_w * 9 / 10)?
         };
         track.face = faces.iter().max_by_key(|f| f.width).copied();
         let largest = faces.iter().map(|f| f.width).max().unwrap_or(0);
@@ -366,14 +363,14 @@ pub fn assess_tracked(
         let face_roi = Mat::roi(&grey, cv::clip(face, w, h))?.try_clone()?;
         let mut token = None;
         if let Some([(x1, y1), (x2, y2)]) = eyes {
-            let dist = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt() as f64;
+            let dist = f64::from(((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt());
             checks.min("eye distance px", dist, t.min_eye_distance_px, Instruction::MoveCloser);
-            let roll = ((y2 - y1) as f64).atan2((x2 - x1) as f64).to_degrees();
+            let roll = f64::from(y2 - y1).atan2(f64::from(x2 - x1)).to_degrees();
             checks.max("roll deg", roll.abs(), t.max_roll_deg, Instruction::HeadStraight);
-            let (mx, my) = ((x1 + x2) as f64 / 2.0, (y1 + y2) as f64 / 2.0);
+            let (mx, my) = (f64::from(x1 + x2) / 2.0, f64::from(y1 + y2) / 2.0);
             checks.max(
                 "centre offset",
-                (mx - w as f64 / 2.0).abs() / w as f64,
+                (mx - f64::from(w) / 2.0).abs() / f64::from(w),
                 t.max_centre_offset,
                 Instruction::MoveToCentre,
             );
@@ -382,7 +379,8 @@ pub fn assess_tracked(
             let tr =
                 Rect::new((mx - tw / 2.0) as i32, (my - 0.6 * tw) as i32, tw as i32, th as i32);
             let inside = cv::clip(tr, w, h);
-            let fit = (inside.width * inside.height) as f64 / (tr.width * tr.height).max(1) as f64;
+            let fit =
+                f64::from(inside.width * inside.height) / f64::from((tr.width * tr.height).max(1));
             let too_big = tr.height > h || tr.width > w;
             checks.min(
                 "token in frame",
@@ -491,7 +489,7 @@ pub fn token_crop(img: &Image, token: Box2) -> Result<Image, QualityError> {
         )));
     }
     let flat = Mat::from_slice(&img.data)?;
-    let src = flat.reshape(img.channels as i32, img.height as i32)?;
+    let src = flat.reshape(i32::from(img.channels), img.height as i32)?;
     let (x, y, tw, th) =
         (token[0] as i32, token[1] as i32, token[2].max(1.0) as i32, token[3].max(1.0) as i32);
     let (w, h) = (img.width as i32, img.height as i32);

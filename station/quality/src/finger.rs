@@ -41,7 +41,7 @@ fn at_500ppi(img: &Image, ppi: u16) -> Result<Mat, QualityError> {
     if ppi == 500 || ppi == 0 {
         return Ok(g);
     }
-    let k = 500.0 / ppi as f64;
+    let k = 500.0 / f64::from(ppi);
     let mut out = Mat::default();
     imgproc::resize(&g, &mut out, Size::new(0, 0), k, k, imgproc::INTER_AREA)?;
     Ok(out)
@@ -389,7 +389,7 @@ pub fn segment_slap(img: &Image, kind: Slap) -> Result<SlapAssessment, QualityEr
         8,
         core::CV_32S,
     )?;
-    let min_area = (w * h) as f64 * 0.01;
+    let min_area = f64::from(w * h) * 0.01;
     let mut blobs: Vec<[i32; 5]> = Vec::new();
     for i in 1..n {
         let s = |c: i32| stats.at_2d::<i32>(i, c).copied();
@@ -400,7 +400,7 @@ pub fn segment_slap(img: &Image, kind: Slap) -> Result<SlapAssessment, QualityEr
             s(imgproc::CC_STAT_HEIGHT)?,
             s(imgproc::CC_STAT_AREA)?,
         );
-        if area as f64 >= min_area {
+        if f64::from(area) >= min_area {
             blobs.push([x, y, bw, bh, area]);
         }
     }

@@ -115,7 +115,7 @@ fn ring_mean(data: &[u8], w: i32, h: i32, cx: f32, cy: f32, r: f32) -> Option<f3
             let (x, y) = ((cx + r * a.cos()).round() as i32, (cy + r * a.sin()).round() as i32);
             total += 1;
             if x >= 0 && y >= 0 && x < w && y < h {
-                s += data[(y * w + x) as usize] as f32;
+                s += f32::from(data[(y * w + x) as usize]);
                 n += 1;
             }
         }
@@ -183,12 +183,12 @@ fn usable_area(m: &Mat, pupil: Circle, iris: Circle) -> Result<f64, QualityError
         return Ok(0.0);
     }
     lateral.sort_unstable();
-    let reference = lateral[lateral.len() / 2] as f32;
+    let reference = f32::from(lateral[lateral.len() / 2]);
     let good = all
         .iter()
         .filter(|v| {
             v.is_some_and(|v| {
-                v < 240 && (v as f32) < reference * 1.45 + 10.0 && (v as f32) > reference * 0.45
+                v < 240 && f32::from(v) < reference * 1.45 + 10.0 && f32::from(v) > reference * 0.45
             })
         })
         .count();
@@ -224,11 +224,11 @@ pub fn assess(img: &Image, t: &IrisThresholds) -> Result<IrisAssessment, Quality
         checks.min("usable iris area", usable, t.min_usable_area, Instruction::OpenEyes);
         checks.min(
             "iris diameter px",
-            2.0 * i.r as f64,
+            2.0 * f64::from(i.r),
             t.min_iris_diameter_px,
             Instruction::IrisCloser,
         );
-        let ratio = (p.r / i.r) as f64;
+        let ratio = f64::from(p.r / i.r);
         checks.range(
             "pupil iris ratio",
             ratio,
@@ -236,10 +236,10 @@ pub fn assess(img: &Image, t: &IrisThresholds) -> Result<IrisAssessment, Quality
             Some(t.max_pupil_ratio),
             if ratio > t.max_pupil_ratio { Instruction::TooDark } else { Instruction::TooBright },
         );
-        let offset = (((p.x - i.x).powi(2) + (p.y - i.y).powi(2)).sqrt() / i.r) as f64;
+        let offset = f64::from(((p.x - i.x).powi(2) + (p.y - i.y).powi(2)).sqrt() / i.r);
         checks.max("centre offset", offset, t.max_centre_offset, Instruction::LookAtIrisCamera);
-        let side = ((i.x - i.r).min(w - i.x - i.r) / i.r) as f64;
-        let vertical = ((i.y - i.r).min(h - i.y - i.r) / i.r) as f64;
+        let side = f64::from((i.x - i.r).min(w - i.x - i.r) / i.r);
+        let vertical = f64::from((i.y - i.r).min(h - i.y - i.r) / i.r);
         let too_big = 2.0 * i.r * (1.0 + 2.0 * t.min_margin_side as f32) > w;
         checks.min(
             "side margin",

@@ -64,9 +64,9 @@ fn samples(img: &Image, region: Box2, step: usize) -> Vec<u8> {
             let i = (y * img.width as usize + x) * c;
             let v = match c {
                 3 | 4 => {
-                    ((img.data[i] as u32 * 77
-                        + img.data[i + 1] as u32 * 150
-                        + img.data[i + 2] as u32 * 29)
+                    ((u32::from(img.data[i]) * 77
+                        + u32::from(img.data[i + 1]) * 150
+                        + u32::from(img.data[i + 2]) * 29)
                         >> 8) as u8
                 }
                 _ => img.data[i],
@@ -84,11 +84,11 @@ pub fn judge(img: &Image, face: bool, previous: Option<&[u8]>) -> (Verdict, Vec<
     let region = guide.unwrap_or([0.0, 0.0, img.width as f32, img.height as f32]);
     let grid = samples(img, region, 4);
     let n = grid.len().max(1) as f32;
-    let brightness = grid.iter().map(|v| *v as f32).sum::<f32>() / n;
+    let brightness = grid.iter().map(|v| f32::from(*v)).sum::<f32>() / n;
     let clipped_percent = grid.iter().filter(|v| **v == 255).count() as f32 * 100.0 / n;
     let motion = previous
         .filter(|p| p.len() == grid.len())
-        .map(|p| p.iter().zip(&grid).map(|(a, b)| a.abs_diff(*b) as f32).sum::<f32>() / n);
+        .map(|p| p.iter().zip(&grid).map(|(a, b)| f32::from(a.abs_diff(*b))).sum::<f32>() / n);
     let instruction = if brightness < DARK_BELOW {
         Instruction::TooDark
     } else if brightness > BRIGHT_ABOVE || clipped_percent > 1.0 {
@@ -182,7 +182,7 @@ struct Shared {
 
 impl Shared {
     fn lock(&self) -> std::sync::MutexGuard<'_, Slot> {
-        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+        self.slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -227,7 +227,8 @@ impl Judge {
                     if let Some(job) = slot.job.take() {
                         break job;
                     }
-                    slot = shared.wake.wait(slot).unwrap_or_else(|p| p.into_inner());
+                    slot =
+                        shared.wake.wait(slot).unwrap_or_else(std::sync::PoisonError::into_inner);
                 }
             };
             if job.generation != generation {
@@ -328,7 +329,7 @@ impl Judge {
                 .shared
                 .wake
                 .wait_timeout(slot, (until - now).min(std::time::Duration::from_millis(50)))
-                .unwrap_or_else(|p| p.into_inner())
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .0;
         }
     }
@@ -361,7 +362,7 @@ mod tests {
 
     fn scaled(img: &Image, f: f32) -> Image {
         Image {
-            data: img.data.iter().map(|v| (*v as f32 * f).min(255.0) as u8).collect(),
+            data: img.data.iter().map(|v| (f32::from(*v) * f).min(255.0) as u8).collect(),
             ..img.clone()
         }
     }

@@ -103,7 +103,7 @@ fn kill_9_during_enrollment_and_approval_loses_nothing_and_duplicates_nothing() 
     let outcome = json(&out);
     assert_eq!(outcome["stage"], "awaiting_approval");
     assert_eq!(outcome["sequence"], 1);
-    if stages_seen.iter().any(|s| s.is_some()) {
+    if stages_seen.iter().any(std::option::Option::is_some) {
         assert!(!outcome["resumed_from"].is_null(), "{outcome}");
     }
     let id = outcome["enrollment"].as_str().unwrap().to_string();

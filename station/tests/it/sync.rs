@@ -192,7 +192,7 @@ fn two_hundred_bundles_from_three_stations_arrive_exactly_once_over_a_bad_link()
     let log = reg.log();
     assert_eq!(log.len(), 200);
     let keys = stations[0].station.receipt_keys().unwrap();
-    let (n, _) = sync::receipt::verify_log(log.iter().map(|r| r.as_slice()), &keys).unwrap();
+    let (n, _) = sync::receipt::verify_log(log.iter().map(std::vec::Vec::as_slice), &keys).unwrap();
     assert_eq!(n, 200);
     let mut ids: Vec<String> =
         log.iter().map(|r| Receipt::open(r, &keys).unwrap().bundle_id).collect();

@@ -808,7 +808,7 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
         }
         panic!(
             "{what} did not happen in 30 s: {:?}",
-            h.state().model.sync.as_ref().map(|w| w.progress())
+            h.state().model.sync.as_ref().map(station_uplink::Worker::progress)
         );
     };
     wait(&mut h, "the first sync", &|a| {

@@ -309,7 +309,7 @@ mod tests {
                 l.logical()
             );
         }
-        let joined: String = lines.iter().map(|l| l.logical()).collect();
+        let joined: String = lines.iter().map(super::Line::logical).collect();
         assert_eq!(joined, text.chars().filter(|c| !is_control(*c)).collect::<String>());
         // The phone number stays one left-to-right run on whichever line it landed.
         assert!(lines.iter().any(|l| l.runs.iter().any(|r| !r.rtl && r.text.contains("+970 599"))));

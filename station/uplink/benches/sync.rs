@@ -22,7 +22,7 @@ fn main() {
     let reg = Reg::start(&dir);
     println!(
         "machine: {} cores",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+        std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(0)
     );
 
     // 1. A cycle sending 6 bundles over a 1 Mbit/s line.

@@ -350,11 +350,17 @@ impl Worker {
         let progress: SharedProgress = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let (wake, woken) = std::sync::mpsc::channel::<()>();
-        let (p, s) = (progress.clone(), stop.clone());
-        let thread = std::thread::Builder::new()
-            .name("sync".into())
-            .spawn(move || run(&data, &id, interval, &p, &s, &woken, &*now, embedded.as_ref()))
-            .ok();
+        let job = Job {
+            data,
+            id,
+            interval,
+            now,
+            embedded,
+            progress: progress.clone(),
+            stop: stop.clone(),
+        };
+        let thread =
+            std::thread::Builder::new().name("sync".into()).spawn(move || job.run(&woken)).ok();
         Worker { progress, stop, wake, thread }
     }
 
@@ -388,60 +394,68 @@ impl Drop for Worker {
     }
 }
 
-fn run(
-    data: &Path,
-    id: &SyncIdentity,
+/// What the worker's thread syncs, how often, and where it tells its progress.
+struct Job {
+    data: PathBuf,
+    id: SyncIdentity,
     interval: Duration,
-    progress: &SharedProgress,
-    stop: &AtomicBool,
-    woken: &std::sync::mpsc::Receiver<()>,
-    now: &dyn Fn() -> i64,
-    embedded: Option<&StartEmbedded>,
-) {
-    let mut failures = 0u32;
-    let mut target: Option<(Target, Client)> = None;
-    while !stop.load(Ordering::SeqCst) {
-        let result = (|| -> Result<CycleSummary, UplinkError> {
-            let mut station = Station::open(data)?;
-            if target.is_none() {
-                let t = Target::of(&station, embedded)?;
-                let root = station.registry_root_key()?.ok_or(UplinkError::NotConfigured(
-                    "no registry root key (`station registry set`)",
-                ))?;
-                let limit = station.config.sync_limit_bytes();
-                let clock: Arc<dyn Fn() -> i64 + Send + Sync> = Arc::new(crate::system_ms);
-                let c = Client::new(&t.url, id.clone(), root, limit, clock)?;
-                target = Some((t, c));
-            }
-            let (_, client) = target.as_ref().expect("set above");
-            cycle(&mut station, client, progress, stop, now)
-        })();
-        let wait = match result {
-            Ok(report) => {
-                failures = 0;
-                update(progress, |p| {
-                    p.phase = Phase::Idle;
-                    p.last_error = None;
-                    p.last_success_at = Some(now());
-                    p.refused = report.refused.len() as u32;
-                    p.cycles += 1;
-                });
-                interval
-            }
-            Err(e) => {
-                failures += 1;
-                if matches!(e, UplinkError::NotConfigured(_)) {
-                    target = None;
+    now: Arc<dyn Fn() -> i64 + Send + Sync>,
+    embedded: Option<StartEmbedded>,
+    progress: SharedProgress,
+    stop: Arc<AtomicBool>,
+}
+
+impl Job {
+    /// Cycles until stopped: every `interval` after a success, after a backoff after a failure,
+    /// or at once when woken.
+    fn run(&self, woken: &std::sync::mpsc::Receiver<()>) {
+        let Job { data, id, interval, now, embedded, progress, stop } = self;
+        let (interval, embedded, now) = (*interval, embedded.as_ref(), &**now);
+        let mut failures = 0u32;
+        let mut target: Option<(Target, Client)> = None;
+        while !stop.load(Ordering::SeqCst) {
+            let result = (|| -> Result<CycleSummary, UplinkError> {
+                let mut station = Station::open(data)?;
+                if target.is_none() {
+                    let t = Target::of(&station, embedded)?;
+                    let root = station.registry_root_key()?.ok_or(UplinkError::NotConfigured(
+                        "no registry root key (`station registry set`)",
+                    ))?;
+                    let limit = station.config.sync_limit_bytes();
+                    let clock: Arc<dyn Fn() -> i64 + Send + Sync> = Arc::new(crate::system_ms);
+                    let c = Client::new(&t.url, id.clone(), root, limit, clock)?;
+                    target = Some((t, c));
                 }
-                update(progress, |p| {
-                    p.phase = Phase::Backoff;
-                    p.last_error = Some(e.bilingual());
-                    p.cycles += 1;
-                });
-                backoff(failures)
-            }
-        };
-        let _ = woken.recv_timeout(wait);
+                let (_, client) = target.as_ref().expect("set above");
+                cycle(&mut station, client, progress, stop, now)
+            })();
+            let wait = match result {
+                Ok(report) => {
+                    failures = 0;
+                    update(progress, |p| {
+                        p.phase = Phase::Idle;
+                        p.last_error = None;
+                        p.last_success_at = Some(now());
+                        p.refused = report.refused.len() as u32;
+                        p.cycles += 1;
+                    });
+                    interval
+                }
+                Err(e) => {
+                    failures += 1;
+                    if matches!(e, UplinkError::NotConfigured(_)) {
+                        target = None;
+                    }
+                    update(progress, |p| {
+                        p.phase = Phase::Backoff;
+                        p.last_error = Some(e.bilingual());
+                        p.cycles += 1;
+                    });
+                    backoff(failures)
+                }
+            };
+            let _ = woken.recv_timeout(wait);
+        }
     }
 }
 

@@ -17,7 +17,7 @@ fn to_image(m: &Mat) -> Image {
 fn mat(img: &Image) -> Mat {
     Mat::from_slice(&img.data)
         .unwrap()
-        .reshape(img.channels as i32, img.height as i32)
+        .reshape(i32::from(img.channels), img.height as i32)
         .unwrap()
         .try_clone()
         .unwrap()
@@ -39,7 +39,7 @@ fn blurred(img: &Image, sigma: f64) -> Image {
 
 fn scaled_light(img: &Image, f: f32) -> Image {
     Image {
-        data: img.data.iter().map(|v| (*v as f32 * f).min(255.0) as u8).collect(),
+        data: img.data.iter().map(|v| (f32::from(*v) * f).min(255.0) as u8).collect(),
         ..img.clone()
     }
 }
@@ -344,7 +344,7 @@ fn finger_defects_each_get_their_instruction_and_duplicates_are_found() {
         ..partial
     };
     let faint = Image {
-        data: base.data.iter().map(|v| 255 - ((255 - *v) as f32 * 0.08) as u8).collect(),
+        data: base.data.iter().map(|v| 255 - (f32::from(255 - *v) * 0.08) as u8).collect(),
         ..base.clone()
     };
     for (name, img, want) in [
@@ -360,7 +360,7 @@ fn finger_defects_each_get_their_instruction_and_duplicates_are_found() {
     let mut again = rotated(&placed(&base, 1.0, 320, 400, 9, 14, 255.0), 1.0);
     let mut rng = sim::Rng::new(1);
     for v in again.data.iter_mut() {
-        *v = (*v as f32 + rng.range(-12.0, 12.0)).clamp(0.0, 255.0) as u8;
+        *v = (f32::from(*v) + rng.range(-12.0, 12.0)).clamp(0.0, 255.0) as u8;
     }
     assert!(finger::similarity(&base, &again).unwrap() >= t.duplicate_correlation);
     let other = sim::fingerprint(6, 320, 400);
@@ -412,7 +412,7 @@ fn iris_defects_each_get_their_instruction_and_the_crop_is_k3() {
     assert!(a.assessment.score >= 60);
     let found = a.iris.unwrap();
     assert!(
-        (found.r * 2.0 - diameter as f32).abs() < 8.0,
+        (found.r * 2.0 - f32::from(diameter)).abs() < 8.0,
         "found {} for {diameter}",
         found.r * 2.0
     );
@@ -476,7 +476,7 @@ fn photographed(page: &Image, seed: u64, blur: f64, noise: f32) -> Image {
     .unwrap();
     let mut img = blurred(&to_image(&out), blur);
     for v in img.data.iter_mut() {
-        *v = (*v as f32 + rng.range(-noise, noise)).clamp(0.0, 255.0) as u8;
+        *v = (f32::from(*v) + rng.range(-noise, noise)).clamp(0.0, 255.0) as u8;
     }
     img
 }
@@ -532,14 +532,14 @@ fn icao_specimen_zones_are_read_from_photographed_documents() {
         "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect();
     let td3: Vec<String> = [
         "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
         "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect();
     let t = quality::DocumentThresholds::default();
     for (seed, blur, noise) in [(1u64, 0.6, 4.0f32), (2, 1.0, 6.0), (3, 1.2, 6.0)] {
@@ -798,7 +798,7 @@ fn our_finger_scores_rank_like_nfiq2() {
     ] {
         let img = first_image(&dir.join(format!("0001{f}.iso")));
         let faded = Image {
-            data: img.data.iter().map(|v| 255 - ((255 - *v) as f32 * 0.3) as u8).collect(),
+            data: img.data.iter().map(|v| 255 - (f32::from(255 - *v) * 0.3) as u8).collect(),
             ..img.clone()
         };
         let short =
@@ -823,7 +823,7 @@ fn our_finger_scores_rank_like_nfiq2() {
             let p = out.join(format!("{f}-{name}.png"));
             image::save_buffer(&p, &v.data, v.width, v.height, image::ExtendedColorType::L8)
                 .unwrap();
-            ours.push(finger::assess(&v, 500, &t).unwrap().assessment.score as f64);
+            ours.push(f64::from(finger::assess(&v, 500, &t).unwrap().assessment.score));
             paths.push(p);
         }
     }
@@ -945,7 +945,7 @@ fn our_iris_measures_agree_with_iris_iqm() {
             data: img
                 .data
                 .iter()
-                .map(|v| (*v as f32 + rng.range(-30.0, 30.0)).clamp(0.0, 255.0) as u8)
+                .map(|v| (f32::from(*v) + rng.range(-30.0, 30.0)).clamp(0.0, 255.0) as u8)
                 .collect(),
             ..img.clone()
         };
@@ -961,7 +961,7 @@ fn our_iris_measures_agree_with_iris_iqm() {
             image::save_buffer(&p, &v.data, v.width, v.height, image::ExtendedColorType::L8)
                 .unwrap();
             let a = iris::assess(&v, &t).unwrap();
-            ours.push(a.assessment.score as f64);
+            ours.push(f64::from(a.assessment.score));
             found.push((name, a.iris, a.pupil));
             paths.push(p);
         }
@@ -982,19 +982,19 @@ fn our_iris_measures_agree_with_iris_iqm() {
             let (i, q) = (iris.unwrap(), pupil.unwrap());
             let d = r["iris_diameter"].as_f64().unwrap();
             assert!(
-                (2.0 * i.r as f64 - d).abs() <= 0.04 * d,
+                (2.0 * f64::from(i.r) - d).abs() <= 0.04 * d,
                 "iris diameter {} against {d}",
                 2.0 * i.r
             );
             let pd = r["pupil_diameter"].as_f64().unwrap();
             assert!(
-                (2.0 * q.r as f64 - pd).abs() <= 0.06 * pd,
+                (2.0 * f64::from(q.r) - pd).abs() <= 0.06 * pd,
                 "pupil diameter {} against {pd}",
                 2.0 * q.r
             );
             assert!(
-                (i.x as f64 - r["iris_x"].as_f64().unwrap()).abs() <= 6.0
-                    && (i.y as f64 - r["iris_y"].as_f64().unwrap()).abs() <= 6.0
+                (f64::from(i.x) - r["iris_x"].as_f64().unwrap()).abs() <= 6.0
+                    && (f64::from(i.y) - r["iris_y"].as_f64().unwrap()).abs() <= 6.0
             );
         }
     }
