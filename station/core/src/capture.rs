@@ -99,11 +99,11 @@ impl Explain for CaptureError {
     }
 }
 
-pub fn finger_position(f: Finger) -> Position {
+pub(crate) fn finger_position(f: Finger) -> Position {
     Position::from_iso_finger_code(f.iso_code()).expect("fingers 1-10")
 }
 
-pub fn eye_position(e: Eye) -> Position {
+pub(crate) fn eye_position(e: Eye) -> Position {
     match e {
         Eye::Right => Position::RightIris,
         Eye::Left => Position::LeftIris,
@@ -164,7 +164,7 @@ fn signed_quality(record: &[u8]) -> Option<QualityScore> {
 
 /// A contrast-based score, for the sample bundles `station sample` writes (captures are judged
 /// by [`station_quality`]).
-pub fn contrast_score(samples: &[u8]) -> u8 {
+pub(crate) fn contrast_score(samples: &[u8]) -> u8 {
     let n = samples.len().max(1) as f64;
     let mean = samples.iter().map(|v| f64::from(*v)).sum::<f64>() / n;
     let var = samples.iter().map(|v| (f64::from(*v) - mean).powi(2)).sum::<f64>() / n;
@@ -592,14 +592,14 @@ pub fn face(
 
 /// A document's photographed pages (JPEG) and its machine-readable zone, when a page shows one
 /// whose every check digit holds.
-pub struct DocumentPhotos {
+pub(crate) struct DocumentPhotos {
     pub pages: Vec<Vec<u8>>,
     pub mrz: Option<quality::ocr::MrzRead>,
 }
 
 /// Photographs `pages` pages of a document, as JPEG, reading the MRZ from the first page that
 /// has a readable one.
-pub fn document_pages(
+pub(crate) fn document_pages(
     dev: &mut Devices,
     policy: &CapturePolicy,
     pages: u8,
@@ -635,7 +635,7 @@ fn trusted_zone(
 
 /// Reads the zone of the document on the camera, for the form to be filled from it: up to
 /// `tries` photographs (the clerk may have put the other side up first), none kept.
-pub fn document_zone(
+pub(crate) fn document_zone(
     dev: &mut Devices,
     policy: &CapturePolicy,
     tries: u8,

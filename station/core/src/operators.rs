@@ -172,14 +172,14 @@ fn aad(username: &str, what: &str) -> Vec<u8> {
     format!("operator:{username}:{what}").into_bytes()
 }
 
-pub fn check_username(u: &str) -> Result<(), OperatorError> {
+pub(crate) fn check_username(u: &str) -> Result<(), OperatorError> {
     let ok = (3..=32).contains(&u.len())
         && u.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
     if ok { Ok(()) } else { Err(OperatorError::BadUsername) }
 }
 
 /// Minimum password length (demo stations accept the demo password).
-pub const MIN_PASSWORD: usize = 8;
+pub(crate) const MIN_PASSWORD: usize = 8;
 
 /// Creates an operator with a fresh signing key; `data_key` is the station's, wrapped for them.
 pub fn add(

@@ -15,8 +15,8 @@ use schemas::manifest::*;
 use crate::capture::contrast_score;
 
 /// Quality algorithm ids written for simulated captures (vendor 0xFFFF: not IBIA-registered).
-pub const SIM_QUALITY_VENDOR: u16 = 0xffff;
-pub const SIM_QUALITY_ALGORITHM: u16 = 0x0001;
+pub(crate) const SIM_QUALITY_VENDOR: u16 = 0xffff;
+pub(crate) const SIM_QUALITY_ALGORITHM: u16 = 0x0001;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
@@ -141,7 +141,7 @@ pub fn biometrics(c: &Captures, now_ms: i64) -> Result<(Vec<Sample>, Vec<Payload
 }
 
 /// The document photographs as JPEG, as a document camera delivers them.
-pub fn document_images(c: &Captures) -> Result<Vec<Payload>, SampleError> {
+pub(crate) fn document_images(c: &Captures) -> Result<Vec<Payload>, SampleError> {
     c.documents
         .iter()
         .map(|doc| {

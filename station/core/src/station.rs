@@ -333,7 +333,7 @@ impl Station {
     }
 
     /// Checks the limits that stop new enrollments.
-    pub fn check_limits(&self, now_ms: i64) -> Result<(), CoreError> {
+    pub(crate) fn check_limits(&self, now_ms: i64) -> Result<(), CoreError> {
         if self.store.meta("station_revoked")?.is_some_and(|v| v == b"1") {
             return Err(CoreError::StationRevoked);
         }
@@ -418,7 +418,7 @@ impl Station {
     }
 
     /// The enrollment a script started, if any, and its stage.
-    pub fn find_by_script(
+    pub(crate) fn find_by_script(
         &self,
         operator: &str,
         script: &str,
@@ -1018,6 +1018,6 @@ impl Station {
 }
 
 /// Position helpers for building exception maps from text.
-pub fn position_from_name(name: &str) -> Option<Position> {
+pub(crate) fn position_from_name(name: &str) -> Option<Position> {
     serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
 }

@@ -167,19 +167,19 @@ impl Store {
             .optional()?)
     }
 
-    pub fn meta_text(&self, key: &'static str) -> Result<String, StoreError> {
+    pub(crate) fn meta_text(&self, key: &'static str) -> Result<String, StoreError> {
         let v = self.meta(key)?.ok_or(StoreError::NotInitialised)?;
         String::from_utf8(v).map_err(|_| StoreError::Corrupt(key))
     }
 
-    pub fn meta_i64(&self, key: &'static str) -> Result<i64, StoreError> {
+    pub(crate) fn meta_i64(&self, key: &'static str) -> Result<i64, StoreError> {
         self.meta_text(key)?.parse().map_err(|_| StoreError::Corrupt(key))
     }
 
     /// Copies the write-ahead log into the database file (PASSIVE: never waits for another
     /// process, so a busy station just checkpoints later). Called at start-up,
     /// after signing and after sealing, never inside a capture step.
-    pub fn checkpoint(&self) -> Result<(), StoreError> {
+    pub(crate) fn checkpoint(&self) -> Result<(), StoreError> {
         self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
     }
@@ -226,11 +226,11 @@ fn hex_bytes<S: serde::Serializer>(b: &[u8; 32], s: S) -> Result<S::Ok, S::Error
 }
 
 impl AuditHead {
-    pub const GENESIS: AuditHead = AuditHead { sequence: 0, hash: [0; 32] };
+    pub(crate) const GENESIS: AuditHead = AuditHead { sequence: 0, hash: [0; 32] };
 }
 
 /// hash(n) = SHA-256("hukumati-audit-v1" || hash(n-1) || CBOR[n, at, actor, action, enrollment]).
-pub fn audit_hash(
+pub(crate) fn audit_hash(
     prev: &[u8; 32],
     seq: u64,
     at: i64,

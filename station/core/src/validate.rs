@@ -37,7 +37,7 @@ impl Part {
 
 /// The Palestinian ID check: 9 digits, Luhn-style weights 1,2,1,2,... (a doubled digit above 9
 /// counts as its digit sum), total divisible by 10.
-pub fn valid_national_id(id: &str) -> bool {
+pub(crate) fn valid_national_id(id: &str) -> bool {
     id.len() == 9
         && id.bytes().all(|b| b.is_ascii_digit())
         && id
@@ -53,7 +53,7 @@ pub fn valid_national_id(id: &str) -> bool {
 }
 
 /// The governorates of Palestine: Arabic name, English name.
-pub const GOVERNORATES: [(&str, &str); 16] = [
+pub(crate) const GOVERNORATES: [(&str, &str); 16] = [
     ("جنين", "Jenin"),
     ("طوباس", "Tubas"),
     ("طولكرم", "Tulkarm"),
@@ -73,7 +73,7 @@ pub const GOVERNORATES: [(&str, &str); 16] = [
 ];
 
 /// Age in whole years on `today`.
-pub fn age_on(born: Date, today: Date) -> i32 {
+pub(crate) fn age_on(born: Date, today: Date) -> i32 {
     let mut years = today.year() - born.year();
     if (today.month() as u8, today.day()) < (born.month() as u8, born.day()) {
         years -= 1;
@@ -82,7 +82,7 @@ pub fn age_on(born: Date, today: Date) -> i32 {
 }
 
 /// Children younger than this are enrolled face only, linked to a guardian.
-pub const FACE_ONLY_BELOW_AGE: i32 = 5;
+pub(crate) const FACE_ONLY_BELOW_AGE: i32 = 5;
 
 /// A four-part name as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,7 +295,7 @@ pub struct Demographics {
 }
 
 impl Demographics {
-    pub fn face_only(&self) -> bool {
+    pub(crate) fn face_only(&self) -> bool {
         self.age < FACE_ONLY_BELOW_AGE
     }
 }

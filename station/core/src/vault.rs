@@ -16,9 +16,9 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use zeroize::{Zeroize, Zeroizing};
 
 /// OWASP's Argon2id recommendation: m = 19 MiB, t = 2, p = 1.
-pub const ARGON2_MEMORY_KIB: u32 = 19 * 1024;
-pub const ARGON2_PASSES: u32 = 2;
-pub const ARGON2_LANES: u32 = 1;
+pub(crate) const ARGON2_MEMORY_KIB: u32 = 19 * 1024;
+pub(crate) const ARGON2_PASSES: u32 = 2;
+pub(crate) const ARGON2_LANES: u32 = 1;
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum VaultError {
@@ -46,7 +46,7 @@ impl std::fmt::Debug for Key {
     }
 }
 
-pub fn random_bytes<const N: usize>() -> Result<[u8; N], VaultError> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], VaultError> {
     let mut b = [0u8; N];
     getrandom::fill(&mut b).map_err(|e| VaultError::Random(e.to_string()))?;
     Ok(b)
@@ -66,7 +66,7 @@ impl Key {
     }
 
     /// Argon2id(password, salt) with the OWASP parameters.
-    pub fn from_password(password: &str, salt: &[u8]) -> Result<Key, VaultError> {
+    pub(crate) fn from_password(password: &str, salt: &[u8]) -> Result<Key, VaultError> {
         let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, ARGON2_LANES, Some(32))
             .map_err(|e| VaultError::Kdf(e.to_string()))?;
         let mut out = Zeroizing::new([0u8; 32]);
@@ -111,7 +111,7 @@ impl Key {
         self.seal(aad, secret)
     }
 
-    pub fn unwrap_key(
+    pub(crate) fn unwrap_key(
         &self,
         aad: &[u8],
         wrapped: &[u8],

@@ -95,7 +95,7 @@ impl Stage {
     }
 
     /// Stages whose data is captured from the applicant and kept as a draft.
-    pub fn is_capture_step(self) -> bool {
+    pub(crate) fn is_capture_step(self) -> bool {
         !matches!(self, Stage::Sign | Stage::AwaitingApproval | Stage::Approved | Stage::Rejected)
     }
 }
@@ -117,7 +117,7 @@ pub struct DemographicsData {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentData {
+pub(crate) struct DocumentData {
     pub kind: DocumentKind,
     pub number: String,
     pub issuing_state: String,
@@ -129,7 +129,7 @@ pub struct DocumentData {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentsData {
+pub(crate) struct DocumentsData {
     pub documents: Vec<DocumentData>,
 }
 
@@ -160,7 +160,7 @@ pub struct CaptureData {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewData {
+pub(crate) struct ReviewData {
     pub confirmed: bool,
     pub language: String,
     pub at: i64,
@@ -168,7 +168,7 @@ pub struct ReviewData {
 
 /// What the operator signed, waiting for the supervisor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignedData {
+pub(crate) struct SignedData {
     #[serde(with = "serde_bytes")]
     pub cose: Vec<u8>,
     #[serde(with = "serde_bytes")]
@@ -203,7 +203,7 @@ pub fn position_name(p: schemas::manifest::Position) -> String {
 }
 
 /// A position's name as a message of the translation files (`pos-right_thumb`, ...).
-pub fn position_message(p: schemas::manifest::Position) -> station_text::messages::Message {
+pub(crate) fn position_message(p: schemas::manifest::Position) -> station_text::messages::Message {
     station_text::messages::Message::new(format!("pos-{}", position_name(p)))
 }
 

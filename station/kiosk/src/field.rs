@@ -29,7 +29,7 @@ use station_text::bidi::{self, Base};
 /// Caret and selection of a field, as character positions in the logical text (0 is before the
 /// first character typed, `n` after the last).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Editor {
+pub(crate) struct Editor {
     pub caret: usize,
     /// The other end of the selection (equal to `caret` when nothing is selected).
     pub anchor: usize,
@@ -44,7 +44,7 @@ impl Editor {
         Editor { caret, anchor: caret }
     }
 
-    pub fn selection(&self) -> Range<usize> {
+    pub(crate) fn selection(&self) -> Range<usize> {
         self.caret.min(self.anchor)..self.caret.max(self.anchor)
     }
 
@@ -81,7 +81,7 @@ impl Editor {
     }
 
     /// Removes the selection, or the character before the caret.
-    pub fn backspace(&mut self, text: &mut String) {
+    pub(crate) fn backspace(&mut self, text: &mut String) {
         if self.delete_selection(text) || self.caret == 0 {
             return;
         }
@@ -105,7 +105,7 @@ impl Editor {
     /// Moves the caret to the next position on its left (or right) on screen. `stops[c]` is where
     /// caret position `c` stands; of two positions at the same place, the one nearer in the text
     /// is taken. Without Shift, a selection collapses to its end on that side first.
-    pub fn move_visual(&mut self, stops: &[f32], left: bool, extend: bool) {
+    pub(crate) fn move_visual(&mut self, stops: &[f32], left: bool, extend: bool) {
         let Some(&here) = stops.get(self.caret) else { return };
         if !extend && self.caret != self.anchor {
             let other = stops.get(self.anchor).copied().unwrap_or(here);
@@ -141,7 +141,7 @@ impl Editor {
         self.place(n, extend);
     }
 
-    pub fn select_all(&mut self, n: usize) {
+    pub(crate) fn select_all(&mut self, n: usize) {
         *self = Editor { caret: n, anchor: 0 };
     }
 

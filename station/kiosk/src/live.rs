@@ -30,7 +30,7 @@ const VERDICT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 impl Live {
     /// Whether the face camera should capture now: the verdict was good for the configured
     /// number of consecutive frames (0 turns auto-capture off).
-    pub fn auto_capture_due(&self, frames: u32) -> bool {
+    pub(crate) fn auto_capture_due(&self, frames: u32) -> bool {
         frames > 0 && self.steady >= frames
     }
 }
@@ -43,7 +43,7 @@ pub enum Mark {
 }
 
 /// The fingers of each slap, in the order the scanner lays them out.
-pub fn fingers_of(stage: Stage) -> &'static [Position] {
+pub(crate) fn fingers_of(stage: Stage) -> &'static [Position] {
     use Position::*;
     match stage {
         Stage::RightFour => &[RightIndex, RightMiddle, RightRing, RightLittle],
@@ -185,7 +185,7 @@ impl Model {
 }
 
 /// Turns a device image into egui's.
-pub fn color_image(width: u32, height: u32, channels: u8, data: &[u8]) -> egui::ColorImage {
+pub(crate) fn color_image(width: u32, height: u32, channels: u8, data: &[u8]) -> egui::ColorImage {
     let size = [width as usize, height as usize];
     match channels {
         3 => egui::ColorImage::from_rgb(size, data),
@@ -195,7 +195,7 @@ pub fn color_image(width: u32, height: u32, channels: u8, data: &[u8]) -> egui::
 
 /// Keeps one texture for the preview and replaces its pixels when a new frame arrives.
 #[derive(Default)]
-pub struct PreviewTexture {
+pub(crate) struct PreviewTexture {
     texture: Option<TextureHandle>,
     sequence: u64,
 }
@@ -282,7 +282,12 @@ pub fn preview(ui: &mut Ui, texture: &TextureHandle, live: &Live, max: Vec2) -> 
 /// finger shows what it has: captured (green, its quality), kept after the last retry (amber),
 /// excepted (grey, crossed), waiting (light), and outlined in blue when the current step takes
 /// it. `threshold` is the quality a finger needs.
-pub fn hand_diagram(ui: &mut Ui, marks: &[(Position, Mark)], current: &[Position], threshold: u8) {
+pub(crate) fn hand_diagram(
+    ui: &mut Ui,
+    marks: &[(Position, Mark)],
+    current: &[Position],
+    threshold: u8,
+) {
     use Position::*;
     let (rect, _) = ui.allocate_exact_size(vec2(420.0, 190.0), egui::Sense::hover());
     let painter = ui.painter_at(rect);

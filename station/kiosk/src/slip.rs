@@ -95,7 +95,7 @@ impl Slip {
     }
 
     /// The QR code of the enrollment id: side length in modules and dark modules row by row.
-    pub fn qr(&self) -> Result<(usize, Vec<bool>), SlipError> {
+    pub(crate) fn qr(&self) -> Result<(usize, Vec<bool>), SlipError> {
         let code = qrcode::QrCode::with_error_correction_level(
             self.enrollment_id.as_bytes(),
             qrcode::EcLevel::M,

@@ -96,7 +96,7 @@ impl Model {
 
 /// The review's images as textures, made once per opened enrollment.
 #[derive(Default)]
-pub struct ReviewTextures {
+pub(crate) struct ReviewTextures {
     id: String,
     textures: Vec<Option<TextureHandle>>,
 }

@@ -56,7 +56,7 @@ impl Style {
     pub fn body(ui: &Ui) -> Style {
         Style { size: 18.0, color: ui.visuals().text_color() }
     }
-    pub fn heading(ui: &Ui) -> Style {
+    pub(crate) fn heading(ui: &Ui) -> Style {
         Style { size: 28.0, color: ui.visuals().strong_text_color() }
     }
 }

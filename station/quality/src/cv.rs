@@ -49,7 +49,7 @@ pub fn clip(r: Rect, w: i32, h: i32) -> Rect {
 }
 
 /// Scales `m` to `width` pixels wide (area filter when shrinking).
-pub fn resize_to_width(
+pub(crate) fn resize_to_width(
     m: &impl core::ToInputArray,
     src_width: i32,
     src_height: i32,
@@ -65,7 +65,7 @@ pub fn resize_to_width(
 }
 
 /// Variance of the Laplacian: the usual focus measure (high for sharp edges).
-pub fn laplacian_variance(m: &impl core::ToInputArray) -> Result<f64, QualityError> {
+pub(crate) fn laplacian_variance(m: &impl core::ToInputArray) -> Result<f64, QualityError> {
     let mut lap = Mat::default();
     imgproc::laplacian(m, &mut lap, core::CV_32F, 3, 1.0, 0.0, core::BORDER_REPLICATE)?;
     let (mut mean, mut dev) = (Mat::default(), Mat::default());
@@ -75,7 +75,7 @@ pub fn laplacian_variance(m: &impl core::ToInputArray) -> Result<f64, QualityErr
 }
 
 /// Mean and standard deviation of a grey matrix, optionally under a mask.
-pub fn mean_dev(
+pub(crate) fn mean_dev(
     m: &impl core::ToInputArray,
     mask: Option<&Mat>,
 ) -> Result<(f64, f64), QualityError> {
@@ -88,7 +88,7 @@ pub fn mean_dev(
 }
 
 /// Share (percent) of the pixels of a grey matrix at or above `level`.
-pub fn percent_at_least(m: &Mat, level: f64) -> Result<f64, QualityError> {
+pub(crate) fn percent_at_least(m: &Mat, level: f64) -> Result<f64, QualityError> {
     let total = f64::from((m.rows() * m.cols()).max(1));
     let mut t = Mat::default();
     imgproc::threshold(m, &mut t, level - 1.0, 255.0, imgproc::THRESH_BINARY)?;

@@ -32,7 +32,7 @@ const EYE_BAND: i32 = 136;
 
 /// Where the trained models are: the configured folder, else `HUKUMATI_OPENCV_DATA`, else
 /// where Debian's opencv-data puts them.
-pub fn models_dir(t: &FaceThresholds) -> PathBuf {
+pub(crate) fn models_dir(t: &FaceThresholds) -> PathBuf {
     t.models
         .clone()
         .or_else(|| std::env::var_os("HUKUMATI_OPENCV_DATA").map(PathBuf::from))

@@ -125,7 +125,7 @@ fn build_templates() -> Result<Templates, QualityError> {
 
 /// One character as read: the best candidates with their correlation, best first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CharRead {
+pub(crate) struct CharRead {
     pub chosen: char,
     pub score: f32,
     #[serde(skip)]
@@ -160,7 +160,7 @@ pub struct Doubt {
 }
 
 /// A runner-up this close to the character read (in normalised correlation) makes a doubt.
-pub const DOUBT_MARGIN: f32 = 0.05;
+pub(crate) const DOUBT_MARGIN: f32 = 0.05;
 
 /// The doubts of a zone read as `reads` (after the check digits' resolutions).
 fn doubts(format: Format, reads: &[Vec<CharRead>]) -> Vec<Doubt> {
@@ -493,7 +493,7 @@ fn resolve_states(format: Format, reads: &mut [Vec<CharRead>]) -> Vec<Resolution
 
 /// Reads the MRZ of a (perspective-corrected) document image in grey; None when no MRZ-like
 /// lines are found.
-pub fn read_mrz(grey: &Mat) -> Result<Option<MrzRead>, QualityError> {
+pub(crate) fn read_mrz(grey: &Mat) -> Result<Option<MrzRead>, QualityError> {
     let t = templates()?;
     let ink = ink_map(grey)?;
     let w = ink.cols();

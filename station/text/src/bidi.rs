@@ -15,13 +15,9 @@
 use unicode_bidi::{Level, ParagraphBidiInfo};
 
 /// LEFT-TO-RIGHT ISOLATE.
-pub const LRI: char = '\u{2066}';
-/// RIGHT-TO-LEFT ISOLATE.
-pub const RLI: char = '\u{2067}';
-/// FIRST STRONG ISOLATE.
-pub const FSI: char = '\u{2068}';
+pub(crate) const LRI: char = '\u{2066}';
 /// POP DIRECTIONAL ISOLATE.
-pub const PDI: char = '\u{2069}';
+pub(crate) const PDI: char = '\u{2069}';
 
 /// Wraps a value that must read left to right wherever it stands (dates, numbers, codes).
 pub fn isolate(value: &str) -> String {

@@ -61,7 +61,7 @@ pub enum I18nError {
 }
 
 /// The CLDR plural category name.
-pub fn category_name(c: PluralCategory) -> &'static str {
+pub(crate) fn category_name(c: PluralCategory) -> &'static str {
     match c {
         PluralCategory::Zero => "zero",
         PluralCategory::One => "one",
@@ -73,7 +73,7 @@ pub fn category_name(c: PluralCategory) -> &'static str {
 }
 
 /// Cardinal plural rules of a language (ICU4X, CLDR data compiled in).
-pub fn plural_rules(lang: Lang) -> Result<PluralRules, I18nError> {
+pub(crate) fn plural_rules(lang: Lang) -> Result<PluralRules, I18nError> {
     let locale: icu_locale_core::Locale =
         lang.code().parse().map_err(|e| I18nError::Plurals(lang.code(), format!("{e:?}")))?;
     PluralRules::try_new_cardinal(locale.into())

@@ -38,7 +38,7 @@ pub enum UplinkError {
 
 impl UplinkError {
     /// Worth trying again later, the same way.
-    pub fn transient(&self) -> bool {
+    pub(crate) fn transient(&self) -> bool {
         matches!(self, UplinkError::Network(_))
             || matches!(self, UplinkError::Refused(r) if matches!(r.code, Code::Unavailable | Code::StaleToken | Code::ReplayedRequest | Code::OffsetMismatch))
     }

@@ -33,7 +33,7 @@ pub use media::RemovableMedia;
 pub use outbox::{SyncIdentity, SyncState};
 
 /// The most tickets announced at once.
-pub const BATCH: usize = 50;
+pub(crate) const BATCH: usize = 50;
 
 /// What the worker is doing, for the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -322,7 +322,7 @@ impl Cycle<'_> {
 
 /// How long to wait before the `n`th try again (from 1): doubling from 2 s up to 5 minutes,
 /// drawn at random below that (full jitter), so that stations coming back together spread out.
-pub fn backoff(n: u32) -> Duration {
+pub(crate) fn backoff(n: u32) -> Duration {
     let cap = 2_000u64.saturating_mul(1 << n.min(8)).min(300_000);
     let mut r = [0u8; 8];
     let _ = getrandom::fill(&mut r);
