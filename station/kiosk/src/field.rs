@@ -16,7 +16,7 @@
 //! - Eastern Arabic digits become 0-9 as they are typed (not in a password), as the station
 //!   stores them; assistive technologies can set the value (AccessKit `SetValue`).
 //!
-//! [`Editor`] is the headless part (caret, selection, edits), tested without a window; the
+//! `Editor` is the headless part (caret, selection, edits), tested without a window; the
 //! drawing only tells it where each caret position stands on screen.
 
 use std::ops::Range;
