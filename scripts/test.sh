@@ -6,8 +6,8 @@ source scripts/setup.sh
 # The registry's tests use a PostgreSQL server (the machine's, or a private one made here).
 source scripts/postgres.sh
 echo "test: target dir $CARGO_TARGET_DIR; PostgreSQL $HUKUMATI_PG; tools $HUKUMATI_VENV"
-# Format, lints and documentation first: a change that is not formatted, or that clippy (the workspace's
-# [workspace.lints]) objects to, fails here like a failing test.
+# Format, lints and documentation first: a change that is not formatted, or that clippy (the
+# workspace's [workspace.lints]) objects to, fails here like a failing test.
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # The documentation builds, every intra-doc link resolving (the rustdoc lints of [workspace.lints]).

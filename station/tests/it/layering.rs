@@ -154,9 +154,10 @@ fn the_core_knows_no_screen_and_no_server() {
         g.links_none(c, UI);
         g.links_none(c, SERVER);
     }
-    // The text path has no image library and no device; the checks store nothing.
+    // The text path has no image library and no device; the checks store nothing (they do link
+    // HTTP, through the drivers' SBI client).
     g.links_none("station-text", &["opencv", "drivers", "schemas", "rusqlite"]);
-    g.links_none("station-quality", &["rusqlite", "libsqlite3-sys", "reqwest"]);
+    g.links_none("station-quality", &["rusqlite", "libsqlite3-sys"]);
     // The core speaks no HTTP of its own: the sync client is the uplink's.
     assert!(
         !g.deps["station-core"].contains("reqwest"),
