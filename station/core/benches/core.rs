@@ -164,7 +164,7 @@ fn main() {
     let clerk = station.login("clerk1", "bench", T0).unwrap();
     let supervisor = station.login("super1", "bench", T0).unwrap();
     let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/enrollments/adult.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/enrollments/adult.json"),
     )
     .unwrap();
     let runs = 5;

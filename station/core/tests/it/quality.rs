@@ -726,8 +726,9 @@ fn reference(script: &str, paths: &[std::path::PathBuf]) -> serde_json::Value {
     let venv = std::env::var_os("HUKUMATI_VENV")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| "/var/cache/hukumati-venv".into());
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/independent").join(script);
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/independent")
+        .join(script);
     let run = std::process::Command::new(venv.join("bin/python"))
         .arg(&script)
         .args(paths)
