@@ -52,7 +52,8 @@ fi
 # rustfmt and clippy check every change (scripts/test.sh); rustup's minimal profile leaves them out.
 if command -v rustup >/dev/null 2>&1; then
   for component in rustfmt clippy; do
-    rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
+    rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component" \
+      || echo "setup: could not add $component with rustup; scripts/test.sh needs it" >&2
   done
 fi
 
