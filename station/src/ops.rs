@@ -332,13 +332,15 @@ fn outbox_line(e: &station_core::station::OutboxEntry) -> Message {
     let verdict = if e.verdict == "approve" { "stage-approved" } else { "stage-rejected" };
     let state = match e.synced_at {
         Some(at) => Message::new("cli-outbox-synced").with("time", utc_minute(at)),
-        None => Message::new("cli-outbox-waiting"),
+        // The bundle's bytes are erased once the registry receipted it: its size is told while it waits.
+        None => {
+            Message::new("cli-outbox-waiting").with("size", format!("{:.1}", e.bytes as f64 / 1e6))
+        }
     };
     Message::new("cli-outbox-entry")
         .number("sequence", e.sequence as i64)
         .with("id", &e.bundle_id)
         .nested("verdict", Message::new(verdict))
-        .with("size", format!("{:.1}", e.bytes as f64 / 1e6))
         .with("sealed", utc_minute(e.sealed_at))
         .nested("state", state)
 }

@@ -564,7 +564,7 @@ fn commands_demo_seed_operators_approve_reject_outbox_audit() {
     assert!(
         line.contains(&first)
             && line.contains("Approved and sealed")
-            && line.contains("waiting to be sent"),
+            && line.contains("waiting to be sent ("),
         "{line}"
     );
     assert!(text.lines().any(|l| l.contains(&second) && l.contains("مرفوض")), "{text}");

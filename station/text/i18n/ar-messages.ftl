@@ -234,6 +234,6 @@ cli-outbox-count = في صندوق الإرسال { PLURAL($count) ->
     [many] { $count } حزمةً مختومةً
    *[other] { $count } حزمة مختومة
 }، تنتظر الإرسال منها { $waiting }
-cli-outbox-entry = رقم { $sequence }: { $id }، { $verdict }، { $size } ميغابايت، خُتمت { $sealed } بالتوقيت العالمي، { $state }
-cli-outbox-waiting = تنتظر الإرسال
+cli-outbox-entry = رقم { $sequence }: { $id }، { $verdict }، خُتمت { $sealed } بالتوقيت العالمي، { $state }
+cli-outbox-waiting = تنتظر الإرسال ({ $size } ميغابايت)
 cli-outbox-synced = استلمها السجل المركزي { $time } بالتوقيت العالمي

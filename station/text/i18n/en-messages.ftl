@@ -203,6 +203,6 @@ cli-outbox-count = { PLURAL($count) ->
     [one] One sealed bundle in the outbox
    *[other] { $count } sealed bundles in the outbox
 }, { $waiting } waiting to be sent
-cli-outbox-entry = No. { $sequence }: { $id }, { $verdict }, { $size } MB, sealed { $sealed } UTC, { $state }
-cli-outbox-waiting = waiting to be sent
+cli-outbox-entry = No. { $sequence }: { $id }, { $verdict }, sealed { $sealed } UTC, { $state }
+cli-outbox-waiting = waiting to be sent ({ $size } MB)
 cli-outbox-synced = received by the registry { $time } UTC
