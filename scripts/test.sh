@@ -10,6 +10,8 @@ echo "test: target dir $CARGO_TARGET_DIR; PostgreSQL $HUKUMATI_PG; tools $HUKUMA
 # workspace's [workspace.lints]) objects to, fails here like a failing test.
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The station binary also builds without the embedded demo registry (a production build).
+cargo clippy -p station --no-default-features --locked -- -D warnings
 # The documentation builds, every intra-doc link resolving (the rustdoc lints of [workspace.lints]).
 cargo doc --workspace --no-deps --locked --quiet
 cargo test --workspace --locked "$@"

@@ -172,17 +172,28 @@ pub fn media_import(data: &Path, user: &str, dir: &Path) -> Result<ExitCode, Fai
 
 /// A demo station's embedded registry lives in this folder of its data directory; its age
 /// identity (which opens the station's bundles) is `keys/registry.age` there.
+#[cfg(feature = "demo-registry")]
 pub const DEMO_REGISTRY: &str = "demo-registry";
 
 pub fn demo_seed(data: &Path) -> Result<ExitCode, Failure> {
     if data.join(station_core::store::DB_FILE).exists() {
         return Err(Failure::new("cli-demo-seed-used", data.display()));
     }
+    seed_with_registry(data)
+}
+
+/// Without the embedded registry there is nothing for a demo station to sync with: refused
+/// before anything is written.
+#[cfg(not(feature = "demo-registry"))]
+fn seed_with_registry(_data: &Path) -> Result<ExitCode, Failure> {
+    Err(Failure::new("cli-no-demo-registry", "demo-registry"))
+}
+
+/// The demo station and, beside it, its embedded registry, which onboards it.
+#[cfg(feature = "demo-registry")]
+fn seed_with_registry(data: &Path) -> Result<ExitCode, Failure> {
     std::fs::create_dir_all(data).map_err(|e| Failure::new("cli-make-dir", e))?;
     // The embedded registry: keys and a configuration on SQLite and a folder, beside the station.
-    #[cfg(not(feature = "demo-registry"))]
-    return Err(Failure::new("cli-no-demo-registry", "demo-registry"));
-    #[cfg(feature = "demo-registry")]
     let made = registry::config::init(&data.join(DEMO_REGISTRY), "127.0.0.1:0")
         .map_err(|e| Failure::new("cli-demo-registry", e))?;
     let now = now_ms();
