@@ -12,6 +12,8 @@ pub enum Backend {
     Usb,
     Sbi,
     Camera,
+    /// A recording of a real device played back (tests, training): never a person present.
+    Replayed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

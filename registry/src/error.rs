@@ -45,7 +45,11 @@ impl ApiError {
             | Code::BadBundle
             | Code::BadDecision
             | Code::UnknownOperator
-            | Code::RevokedOperator => StatusCode::UNPROCESSABLE_ENTITY,
+            | Code::RevokedOperator
+            | Code::SimulatedCapture
+            | Code::WrongCentre
+            | Code::BadRecord => StatusCode::UNPROCESSABLE_ENTITY,
+            Code::OperatorNotApproved | Code::NotProduction => StatusCode::CONFLICT,
             Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

@@ -45,6 +45,7 @@ pub fn router<M: Meta>(intake: App<M>) -> Router {
             "/v1/admin/stations/{id}/operators/{username}/revoke",
             post(admin_revoke_operator::<M>),
         )
+        .route("/v1/admin/operators/approve", post(admin_approve_operator::<M>))
         .route("/v1/admin/bundles/{id}/status", post(admin_status::<M>))
         .route("/v1/admin/log", get(admin_log::<M>))
         .fallback(|| async {
@@ -226,7 +227,11 @@ async fn master_data<M: Meta>(
     uri: OriginalUri,
     headers: HeaderMap,
 ) -> Result<Json<Signed>, ApiError> {
-    let st = station(&app, &method, &uri, &headers, Some(b"")).await?;
+    let path = path_of(&uri);
+    let line =
+        RequestLine { method: method.as_str(), path: &path, body_sha256: Some(sync::sha256(b"")) };
+    // A revoked station gets its master data too: signed, it says the station is revoked.
+    let st = app.authenticate_revoked(authorization(&headers), &line).await?;
     Ok(Json(Signed { signed: b64(&app.master_data(&st).await?) }))
 }
 
@@ -274,6 +279,17 @@ async fn admin_revoke_operator<M: Meta>(
     let Path((station, username)) =
         p.map_err(|e| ApiError::new(Code::BadRequest, e.body_text()))?;
     app.revoke_operator(&station, &username).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn admin_approve_operator<M: Meta>(
+    State(app): State<App<M>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, ApiError> {
+    app.check_admin(authorization(&headers))?;
+    let body = read_body(body).await?;
+    app.approve_operator(json_body(&body)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

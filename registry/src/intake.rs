@@ -12,9 +12,9 @@ use schemas::manifest::{Bytes32, SignerRole};
 use sync::Code;
 use sync::api::{
     Action, AnnounceRequest, AnnounceResponse, Answer, LogEntry, NewStation, NewStatus,
-    OperatorRegistration, b64, unb64,
+    OperatorApproval, OperatorRegistration, b64, unb64,
 };
-use sync::master::{Centre, MasterData, OperatorInfo, Settings, StationInfo};
+use sync::master::{Centre, MasterData, OperatorInfo, Settings, StationInfo, StationMode};
 use sync::receipt::Receipt;
 use sync::status::StatusPage;
 use sync::ticket::Ticket;
@@ -97,6 +97,21 @@ impl<M: Meta> Intake<M> {
         authorization: Option<&str>,
         line: &RequestLine<'_>,
     ) -> Result<StationRow, ApiError> {
+        let station = self.authenticate_revoked(authorization, line).await?;
+        if station.revoked_at.is_some() {
+            return Err(bad(Code::RevokedStation, format!("station {} is revoked", station.id)));
+        }
+        Ok(station)
+    }
+
+    /// Like [`Intake::authenticate`], but a revoked station passes too: it may still fetch its
+    /// master data, whose signed word that it is revoked stops it enrolling (a refusal code alone
+    /// is not signed, and a station must not stop for a forged one).
+    pub async fn authenticate_revoked(
+        &self,
+        authorization: Option<&str>,
+        line: &RequestLine<'_>,
+    ) -> Result<StationRow, ApiError> {
         let unverified =
             token::parse(authorization).map_err(|e| bad(Code::BadToken, e.to_string()))?;
         if !plain_id(&unverified.station) {
@@ -105,9 +120,6 @@ impl<M: Meta> Intake<M> {
         let station = self.meta.station(&unverified.station).await?.ok_or_else(|| {
             bad(Code::UnknownStation, format!("no station {} is onboarded", unverified.station))
         })?;
-        if station.revoked_at.is_some() {
-            return Err(bad(Code::RevokedStation, format!("station {} is revoked", station.id)));
-        }
         let now = self.now();
         let verified = unverified
             .verify(&key_of(&station.ed25519, "station")?, line, now / 1000)
@@ -180,16 +192,7 @@ impl<M: Meta> Intake<M> {
                 "the ticket's bundle id is not a UUID".into(),
             ));
         }
-        if t.ciphertext_len == 0 || t.ciphertext_len > self.limits.max_bundle_bytes {
-            return Ok(refused(
-                t.bundle_id,
-                Code::TooLarge,
-                format!(
-                    "{} bytes; the registry takes 1 to {}",
-                    t.ciphertext_len, self.limits.max_bundle_bytes
-                ),
-            ));
-        }
+        let too_large = t.ciphertext_len == 0 || t.ciphertext_len > self.limits.max_bundle_bytes;
         let row = TicketRow {
             bundle_id: t.bundle_id.clone(),
             station: station.id.clone(),
@@ -205,7 +208,18 @@ impl<M: Meta> Intake<M> {
             receipt: None,
             refusal: None,
         };
-        Ok(match self.meta.announce(row).await? {
+        let announced = self.meta.announce(row).await?;
+        if too_large && let Announced::New(r) = &announced {
+            // Refused for good, but its number is used: the station sets it aside and the ones
+            // after it go on.
+            let detail = format!(
+                "{} bytes; the registry takes 1 to {}",
+                t.ciphertext_len, self.limits.max_bundle_bytes
+            );
+            self.meta.refuse(&r.ciphertext_sha256, Code::TooLarge, &detail).await?;
+            return Ok(refused(t.bundle_id, Code::TooLarge, detail));
+        }
+        Ok(match announced {
             Announced::New(r) => Answer {
                 bundle_id: r.bundle_id,
                 action: Action::Send,
@@ -426,8 +440,14 @@ impl<M: Meta> Intake<M> {
             .map_err(|e| bad(Code::Unavailable, e.to_string()))?
         };
         if let Err((code, detail)) = verdict {
-            self.meta.refuse(&sha, code, &detail).await?;
             self.objects.delete_parts(&sha).await?;
+            if code.is_permanent() {
+                self.meta.refuse(&sha, code, &detail).await?;
+            } else {
+                // Not yet (an operator awaiting approval): the ticket stays announced, its number
+                // used, and the station sends the bundle again later from the start.
+                self.meta.set_offset(&sha, offset, 0).await?;
+            }
             return Err(bad(code, detail));
         }
         self.objects.put_bundle(&sha, Bytes::from(all)).await?;
@@ -491,6 +511,10 @@ impl<M: Meta> Intake<M> {
             ed25519: key.to_bytes(),
             registered_at: self.now(),
             revoked_at: None,
+            revoked_version: None,
+            // A production station's operators wait for the registry's administrators; a training
+            // or demo station's bundles are never identities, so nothing waits there.
+            approved_at: (station.mode != StationMode::Production).then(|| self.now()),
         };
         match self.meta.register_operator(row).await? {
             Registered::New | Registered::Same => Ok(()),
@@ -511,6 +535,7 @@ impl<M: Meta> Intake<M> {
                 id: station.id.clone(),
                 centre: station.centre.clone(),
                 revoked: station.revoked_at.is_some(),
+                mode: station.mode,
             },
             centre: self.centres.iter().find(|c| c.id == station.centre).cloned(),
             operators: operators
@@ -520,6 +545,7 @@ impl<M: Meta> Intake<M> {
                     role: o.role,
                     ed25519: Bytes32::new(o.ed25519),
                     revoked: o.revoked_at.is_some(),
+                    approved: o.approved_at.is_some(),
                 })
                 .collect(),
             receipt_keys: self.keys.receipt_infos(),
@@ -561,6 +587,7 @@ impl<M: Meta> Intake<M> {
             revoked_at: None,
             last_sequence: 0,
             last_audit_sequence: 0,
+            mode: s.mode,
         };
         Ok(self.meta.add_station(row).await?)
     }
@@ -587,6 +614,29 @@ impl<M: Meta> Intake<M> {
         Ok(())
     }
 
+    /// Approves a station's operator, naming the key the administrator checked: from then on
+    /// their signatures count (their bundles waiting at the station go).
+    pub async fn approve_operator(&self, a: OperatorApproval) -> Result<(), ApiError> {
+        let key = schemas::keys::parse_public_key(&a.ed25519)
+            .map_err(|e| bad(Code::BadRequest, e.to_string()))?;
+        if !plain_id(&a.station)
+            || !plain_id(&a.username)
+            || !self
+                .meta
+                .approve_operator(&a.station, &a.username, &key.to_bytes(), self.now())
+                .await?
+        {
+            return Err(bad(
+                Code::UnknownOperator,
+                format!(
+                    "no operator {} at station {} registered with that key",
+                    a.username, a.station
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     pub async fn set_status(&self, bundle_id: &str, s: NewStatus) -> Result<u64, ApiError> {
         use sync::status::BundleStatus as B;
         if matches!(s.status, B::Received) {
@@ -605,6 +655,22 @@ impl<M: Meta> Intake<M> {
         }
         if !bundle_id_ok(bundle_id) {
             return Err(bad(Code::UnknownBundle, format!("{bundle_id:?} is not a bundle id")));
+        }
+        if matches!(s.status, B::Accepted) {
+            let station = match self.meta.ticket_by_id(bundle_id).await? {
+                Some(t) => self.meta.station(&t.station).await?,
+                None => None,
+            };
+            if let Some(st) = station.filter(|st| st.mode != StationMode::Production) {
+                return Err(bad(
+                    Code::NotProduction,
+                    format!(
+                        "bundle {bundle_id} comes from {} station {}: never an identity",
+                        st.mode.as_str(),
+                        st.id
+                    ),
+                ));
+            }
         }
         self.meta
             .add_status(bundle_id, s.status, s.reason.as_deref(), self.now())
@@ -628,9 +694,14 @@ impl<M: Meta> Intake<M> {
 }
 
 /// Verifies a complete bundle against its ticket and the registry's records: it opens with a
-/// registry identity, the station's signature is by the onboarded key, the operator and the
-/// supervisor are registered at that station (not revoked when they signed) with the keys that
-/// signed, the manifest is the one the ticket and the decision name.
+/// registry identity; the station's signature is by the onboarded key; the manifest is the one
+/// the ticket and the decision name, from the centre the station was onboarded at; every
+/// biometric record passes the ISO/IEC 19794 checks; a production station's samples all come
+/// from live devices; clerk and supervisor are two approved operators of that station, with the
+/// keys that signed, not revoked in a master-data version the station already held.
+///
+/// A refusal with a code that is not [`Code::is_permanent`] (an operator not approved yet) leaves
+/// the bundle to be sent again.
 pub fn verify_bundle(
     bytes: &[u8],
     ticket: &Ticket,
@@ -668,38 +739,114 @@ pub fn verify_bundle(
             ),
         ));
     }
-    let signed_at = m.times.signed_at;
-    let registered = |username: &str, role: &str, key: &[u8; 32]| -> Result<(), (Code, String)> {
-        let o = operators.iter().find(|o| o.username == username).ok_or_else(|| {
-            (
-                Code::UnknownOperator,
-                format!("{username} is not a registered operator of station {}", station.id),
-            )
-        })?;
-        if o.revoked_at.is_some_and(|r| r <= signed_at) {
-            return Err((Code::RevokedOperator, format!("{username} was revoked before signing")));
-        }
-        if o.role != role {
-            return Err((
-                Code::BadBundle,
-                format!("{username} is registered as {}, not {role}", o.role),
-            ));
-        }
-        if &o.ed25519 != key {
-            return Err((
-                Code::BadBundle,
-                format!("{username} signed with a key other than the registered one"),
-            ));
-        }
-        Ok(())
-    };
+    if m.station.centre != station.centre {
+        return Err((
+            Code::WrongCentre,
+            format!(
+                "the manifest names centre {:?}; station {} was onboarded at {:?}",
+                m.station.centre, station.id, station.centre
+            ),
+        ));
+    }
+    opened.check_records(false).map_err(|e| (Code::BadRecord, e.to_string()))?;
+    if station.mode == StationMode::Production {
+        live_captures(m)?;
+    }
+    let d = schemas::decision::verify(&ticket.decision, m, &opened.manifest_sha256, None)
+        .map_err(|e| (Code::BadDecision, e.to_string()))?;
     let operator = m
         .signer(SignerRole::Operator)
         .ok_or_else(|| (Code::BadBundle, "no operator signature".to_string()))?;
-    registered(&m.operator_id, "clerk", &operator.ed25519)?;
-    let d = schemas::decision::verify(&ticket.decision, m, &opened.manifest_sha256, None)
-        .map_err(|e| (Code::BadDecision, e.to_string()))?;
-    registered(&d.supervisor_id, "supervisor", &d.supervisor_ed25519)
+    let clerk = Signed { username: &m.operator_id, role: "clerk", key: &operator.ed25519 };
+    approved_signer(station, operators, &clerk, m.master_version)?;
+    let supervisor =
+        Signed { username: &d.supervisor_id, role: "supervisor", key: &d.supervisor_ed25519 };
+    approved_signer(station, operators, &supervisor, d.master_version)
         .map_err(|(c, e)| (if c == Code::BadBundle { Code::BadDecision } else { c }, e))?;
+    Ok(())
+}
+
+/// Every captured sample and every document photograph of a production station's bundle names
+/// the live device that made it: not a simulator, not a recording, not nothing.
+fn live_captures(m: &schemas::manifest::Manifest) -> Result<(), (Code, String)> {
+    let samples = m
+        .samples
+        .iter()
+        .filter(|s| s.payload.is_some())
+        .map(|s| (format!("{:?}", s.position), s.device.as_ref()));
+    let documents = m
+        .documents
+        .iter()
+        .filter(|d| !d.images.is_empty())
+        .map(|d| (format!("{:?} document", d.kind), d.device.as_ref()));
+    for (what, device) in samples.chain(documents) {
+        match device {
+            None => {
+                return Err((Code::SimulatedCapture, format!("{what}: no device is named")));
+            }
+            Some(d) if !d.kind.is_live() => {
+                return Err((
+                    Code::SimulatedCapture,
+                    format!("{what}: captured by a {:?} device ({})", d.kind, d.model),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Who signed a bundle, in which role, with which key.
+struct Signed<'a> {
+    username: &'a str,
+    role: &'a str,
+    key: &'a [u8; 32],
+}
+
+/// The signer is an operator of the station, registered in that role with that key, approved
+/// by the registry's administrators, and not revoked in a master-data version the station had
+/// (`held`) when they signed. Revocation is judged by that version, which the registry issues,
+/// not by any time the station's clock wrote.
+fn approved_signer(
+    station: &StationRow,
+    operators: &[OperatorRow],
+    s: &Signed<'_>,
+    held: u64,
+) -> Result<(), (Code, String)> {
+    let o = operators.iter().find(|o| o.username == s.username).ok_or_else(|| {
+        (
+            Code::UnknownOperator,
+            format!("{} is not a registered operator of station {}", s.username, station.id),
+        )
+    })?;
+    if o.role != s.role {
+        return Err((
+            Code::BadBundle,
+            format!("{} is registered as {}, not {}", s.username, o.role, s.role),
+        ));
+    }
+    if &o.ed25519 != s.key {
+        return Err((
+            Code::BadBundle,
+            format!("{} signed with a key other than the registered one", s.username),
+        ));
+    }
+    if let Some(v) = o.revoked_version
+        && held >= v
+    {
+        return Err((
+            Code::RevokedOperator,
+            format!(
+                "{} was revoked in master data version {v}; the station held version {held} when they signed",
+                s.username
+            ),
+        ));
+    }
+    if o.approved_at.is_none() {
+        return Err((
+            Code::OperatorNotApproved,
+            format!("{} of station {} awaits the registry's approval", s.username, station.id),
+        ));
+    }
     Ok(())
 }

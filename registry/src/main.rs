@@ -44,6 +44,20 @@ enum Command {
         #[command(subcommand)]
         command: StationCommand,
     },
+    /// Approve a station's operator: their key, as the station registered it (`station operator
+    /// list` shows it at the station), checked by the registry's administrator. Until then the
+    /// operator's bundles wait at the station.
+    OperatorApprove {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        station: String,
+        #[arg(long)]
+        username: String,
+        /// The operator's Ed25519 public key, hex.
+        #[arg(long)]
+        key: String,
+    },
     /// Revoke a station's operator.
     OperatorRevoke {
         #[arg(long)]
@@ -89,6 +103,10 @@ enum StationCommand {
         key: String,
         #[arg(long)]
         centre: String,
+        /// production (the default), training or demo: only a production station's bundles
+        /// can become identities.
+        #[arg(long, default_value = "production")]
+        mode: String,
     },
     Revoke {
         #[arg(long)]
@@ -179,11 +197,20 @@ fn run(command: Command) -> Result<(), Failure> {
                 .await
             })?;
         }
-        Command::Station { command: StationCommand::Add { config, id, key, centre } } => {
+        Command::Station { command: StationCommand::Add { config, id, key, centre, mode } } => {
+            let mode = sync::master::StationMode::parse(&mode).ok_or_else(|| Failure {
+                ar: "نوع المحطة غير معروف",
+                en: format!("unknown station mode {mode}: production, training or demo"),
+            })?;
             let i = open(&rt, &config)?;
             let created = rt.block_on(async {
                 with_intake!(&i, |x| x
-                    .add_station(sync::api::NewStation { id: id.clone(), ed25519: key, centre })
+                    .add_station(sync::api::NewStation {
+                        id: id.clone(),
+                        ed25519: key,
+                        centre,
+                        mode
+                    })
                     .await)
             })?;
             eprintln!(
@@ -195,6 +222,19 @@ fn run(command: Command) -> Result<(), Failure> {
             let i = open(&rt, &config)?;
             rt.block_on(async { with_intake!(&i, |x| x.revoke_station(&id).await) })?;
             eprintln!("station {id} revoked");
+        }
+        Command::OperatorApprove { config, station, username, key } => {
+            let i = open(&rt, &config)?;
+            rt.block_on(async {
+                with_intake!(&i, |x| x
+                    .approve_operator(sync::api::OperatorApproval {
+                        station: station.clone(),
+                        username: username.clone(),
+                        ed25519: key
+                    })
+                    .await)
+            })?;
+            eprintln!("operator {username} of {station} approved");
         }
         Command::OperatorRevoke { config, station, username } => {
             let i = open(&rt, &config)?;

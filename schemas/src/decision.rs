@@ -34,6 +34,8 @@ pub struct Decision {
     pub decided_at: i64,
     pub supervisor_id: String,
     pub supervisor_ed25519: Bytes32,
+    /// The version of the registry's master data the station held when the supervisor decided.
+    pub master_version: u64,
 }
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -66,6 +68,14 @@ pub fn sign(decision: &Decision, key: &SigningKey) -> Result<Vec<u8>, DecisionEr
     let payload = cbor::to_vec(decision)?;
     cose::sign1(DECISION_CONTENT_TYPE, decision.supervisor_id.as_bytes(), payload, key)
         .map_err(|e| DecisionError::Malformed(e.to_string()))
+}
+
+/// What a decision statement says, without verifying it: for its own maker (the station reading
+/// back who decided), never for trust.
+pub fn read_unverified(bytes: &[u8]) -> Result<Decision, DecisionError> {
+    let s = cose::parse1(bytes, DECISION_CONTENT_TYPE)
+        .map_err(|e| DecisionError::Malformed(e.to_string()))?;
+    Ok(cbor::from_slice(&s.payload)?)
 }
 
 /// Verifies a decision statement against the manifest it must belong to.

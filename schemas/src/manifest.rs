@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_bytes::ByteArray;
 
 /// The manifest schema this code writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A SHA-256 digest or an Ed25519 public key: 32 bytes, a CBOR byte string.
 pub type Bytes32 = ByteArray<32>;
@@ -34,6 +34,10 @@ pub struct Manifest {
     /// One entry per payload item, in the order the items follow the manifest.
     pub payloads: Vec<PayloadRef>,
     pub audit: AuditHead,
+    /// The version of the registry's master data the station held when the operator signed (0
+    /// before the first). The registry judges revocations by it, not by the station's clock: an
+    /// operator revoked in a version the station already had cannot sign.
+    pub master_version: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,6 +174,9 @@ pub struct IdentityDocument {
     pub mrz: Option<Vec<String>>,
     /// Payload indices of the document's images (pages, front and back).
     pub images: Vec<u32>,
+    /// The camera that photographed the pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -260,10 +267,23 @@ pub struct QualityScore {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
+    /// A simulator (demo, training, tests): never a real person.
     Simulated,
+    /// A native driver over USB, with the device's serial.
     Usb,
+    /// A certified device behind an SBI service; `signed_payload` holds its signed identity.
     Sbi,
+    /// A UVC camera.
     Camera,
+    /// A recording of a real device played back (tests): never a real person at the counter.
+    Replayed,
+}
+
+impl DeviceKind {
+    /// Whether a capture by this kind of device can show a person present at the counter.
+    pub fn is_live(self) -> bool {
+        !matches!(self, DeviceKind::Simulated | DeviceKind::Replayed)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -162,6 +162,7 @@ fn draft_with_iris_diameter(diameter: Option<u16>) -> (Manifest, Vec<Payload>) {
             expiry: Some("2031-01-01".into()),
             mrz: None,
             images: vec![4],
+            device: None,
         }],
         consent: Consent {
             notice_version: "2026.1".into(),
@@ -172,6 +173,7 @@ fn draft_with_iris_diameter(diameter: Option<u16>) -> (Manifest, Vec<Payload>) {
         samples,
         payloads: vec![],
         audit: AuditHead { sequence: 7, head: Bytes32::new([3; 32]) },
+        master_version: 4,
     };
     (m, payloads)
 }
@@ -386,7 +388,7 @@ fn newer_schema_is_refused_by_version() {
     if let ciborium::Value::Map(entries) = &mut v {
         for (k, val) in entries.iter_mut() {
             if k.as_text() == Some("schema") {
-                *val = ciborium::Value::Integer(2.into());
+                *val = ciborium::Value::Integer(3.into());
             }
         }
     }
@@ -397,7 +399,7 @@ fn newer_schema_is_refused_by_version() {
     let mut t = s.to_tagged_vec().unwrap();
     bundle::write_plaintext(&mut t, &[], &p).unwrap();
     let e = bundle::open(&encrypt(&w, &t)[..], &ids(&w), &Trust::default()).unwrap_err();
-    assert!(matches!(e, BundleError::UnsupportedSchema { found: 2, supported: 1 }), "{e}");
+    assert!(matches!(e, BundleError::UnsupportedSchema { found: 3, supported: 2 }), "{e}");
 }
 
 #[test]
@@ -443,6 +445,7 @@ fn supervisor_decision_binds_to_the_manifest() {
         decided_at: 1_780_000_900_000,
         supervisor_id: "sup-3".into(),
         supervisor_ed25519: Bytes32::new(w.supervisor.verifying_key().to_bytes()),
+        master_version: 4,
     };
     let signed = decision::sign(&d, &w.supervisor).unwrap();
     assert_eq!(

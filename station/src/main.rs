@@ -66,6 +66,11 @@ enum Command {
         /// The registry's root public key (hex), which its master data is signed with.
         #[arg(long)]
         registry_key: Option<String>,
+        /// production (the default: attached devices only), training (simulated devices where
+        /// none is attached; never an identity) or demo. The registry's master data has the
+        /// last word.
+        #[arg(long, default_value = "production")]
+        mode: String,
     },
     /// Sync with the registry now: master data, operators, waiting bundles (announce, upload,
     /// receipts), the status feed; a JSON report (any operator's password on standard input:
@@ -500,14 +505,18 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             registry_recipient,
             registry_url,
             registry_key,
+            mode,
         } => ops::init(
             &data,
-            &station_id,
-            &centre,
-            &admin,
-            &registry_recipient,
-            registry_url.as_deref(),
-            registry_key.as_deref(),
+            &ops::Setup {
+                station_id: &station_id,
+                centre: &centre,
+                admin: &admin,
+                recipient: &registry_recipient,
+                registry_url: registry_url.as_deref(),
+                registry_key: registry_key.as_deref(),
+                mode: &mode,
+            },
         ),
         Command::Sync { data, operator } => ops::sync(&data, &operator),
         Command::Media { command: MediaCommand::Export { data, operator, out } } => {
@@ -737,6 +746,7 @@ fn write_sample(dir: &Path, seed: u64) -> Result<(), Failure> {
         decided_at: now_ms(),
         supervisor_id: supervisor_id.into(),
         supervisor_ed25519: Bytes32::new(supervisor_key.verifying_key().to_bytes()),
+        master_version: 0,
     };
     let decision_bytes = decision::sign(&decision, &supervisor_key)
         .map_err(|e| Failure::new("cli-sign-decision", e))?;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use schemas::decision::Verdict;
 use station_core::operators::{self, Role, Session};
 use station_core::script::{self, Script};
-use station_core::station::{InitParams, Station};
+use station_core::station::{InitParams, Mode, Station};
 use station_uplink::{self as uplink, RemovableMedia, SyncState};
 
 use station_text::messages::{Explain, Message};
@@ -53,15 +53,21 @@ fn demo_banner(station: &Station) {
     }
 }
 
-pub fn init(
-    data: &Path,
-    station_id: &str,
-    centre: &str,
-    admin: &str,
-    recipient: &str,
-    registry_url: Option<&str>,
-    registry_key: Option<&str>,
-) -> Result<ExitCode, Failure> {
+/// What `station init` is given.
+pub struct Setup<'a> {
+    pub station_id: &'a str,
+    pub centre: &'a str,
+    pub admin: &'a str,
+    pub recipient: &'a str,
+    pub registry_url: Option<&'a str>,
+    pub registry_key: Option<&'a str>,
+    /// production, training or demo, as typed.
+    pub mode: &'a str,
+}
+
+pub fn init(data: &Path, setup: &Setup<'_>) -> Result<ExitCode, Failure> {
+    let Setup { station_id, centre, admin, recipient, registry_url, registry_key, mode } = *setup;
+    let mode = Mode::parse(mode).ok_or_else(|| Failure::new("cli-unknown-mode", mode))?;
     let pw = read_password(admin)?;
     Station::init(
         data,
@@ -71,7 +77,7 @@ pub fn init(
             registry_recipient: recipient,
             admin,
             admin_password: &pw,
-            demo: false,
+            mode,
         },
         now_ms(),
     )?;
@@ -83,7 +89,7 @@ pub fn init(
     say(&Message::new("cli-set-up").with("station", station_id).with("path", data.display()));
     // The registry's administrators onboard the station with its public key.
     print_json(
-        &serde_json::json!({ "station_id": station_id, "centre": centre, "station_key": station.station_public_key()? }),
+        &serde_json::json!({ "station_id": station_id, "centre": centre, "mode": mode.as_str(), "station_key": station.station_public_key()? }),
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -102,7 +108,7 @@ pub fn device_list(data: &Path) -> Result<ExitCode, Failure> {
     let mut attached = station_core::devices::Attached::default();
     attached.apply(station_core::devices::discover(settings), settings);
     print_json(
-        &serde_json::json!({ "demo": station.demo, "devices": attached.inventory(station.demo), "problems": attached.problems() }),
+        &serde_json::json!({ "demo": station.demo, "devices": attached.inventory(station.mode.allows_simulation()), "problems": attached.problems() }),
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -207,7 +213,7 @@ fn seed_with_registry(data: &Path) -> Result<ExitCode, Failure> {
             registry_recipient: &made.recipient,
             admin: "admin1",
             admin_password: "demo",
-            demo: true,
+            mode: Mode::Demo,
         },
         now,
     )?;
@@ -220,6 +226,7 @@ fn seed_with_registry(data: &Path) -> Result<ExitCode, Failure> {
         id: station_id.into(),
         ed25519: station.station_public_key()?,
         centre: centre.into(),
+        mode: sync::master::StationMode::Demo,
     };
     registry::onboard(&made.config, onboard).map_err(|e| Failure::new("cli-demo-registry", e))?;
     say(&Message::new("cli-demo-seeded")
@@ -341,10 +348,17 @@ pub fn outbox_list(data: &Path, json: bool) -> Result<ExitCode, Failure> {
 /// One outbox entry as a person reads it.
 fn outbox_line(e: &station_core::station::OutboxEntry) -> Message {
     let verdict = if e.verdict == "approve" { "stage-approved" } else { "stage-rejected" };
-    let state = match e.synced_at {
-        Some(at) => Message::new("cli-outbox-synced").with("time", utc_minute(at)),
+    let state = match (e.synced_at, e.set_aside_at, &e.refusal) {
+        (Some(at), ..) => Message::new("cli-outbox-synced").with("time", utc_minute(at)),
+        (None, Some(at), Some((code, detail))) => Message::new("cli-outbox-set-aside")
+            .with("time", utc_minute(at))
+            .nested("reason", Message::new(format!("code-{code}")))
+            .with("detail", detail),
+        (None, None, Some((code, who))) if code == "operator_not_approved" => {
+            Message::new("cli-outbox-held").with("name", who)
+        }
         // The bundle's bytes are erased once the registry receipted it: its size is told while it waits.
-        None => {
+        _ => {
             Message::new("cli-outbox-waiting").with("size", format!("{:.1}", e.bytes as f64 / 1e6))
         }
     };

@@ -79,6 +79,18 @@ pub enum Code {
     RevokedOperator,
     /// An operator registered again with another key.
     OperatorKeyChanged,
+    /// A signer the registry's administrators have not approved yet: the bundle waits (not a
+    /// refusal for good).
+    OperatorNotApproved,
+    /// A production station's bundle with a sample from a simulated or replayed device, or from
+    /// no named device: nobody was seen at a counter.
+    SimulatedCapture,
+    /// The manifest names a centre other than the one the station was onboarded at.
+    WrongCentre,
+    /// A biometric record of the bundle fails the ISO/IEC 19794 checks.
+    BadRecord,
+    /// Accepting a training or demo station's bundle as an identity (admin).
+    NotProduction,
     /// No such bundle (admin).
     UnknownBundle,
     /// Not an administrator.
@@ -91,6 +103,33 @@ impl Code {
     /// The code's name, as in JSON.
     pub fn as_str(self) -> &'static str {
         ALL.iter().find(|(c, _)| *c == self).map(|(_, s)| *s).unwrap_or("unavailable")
+    }
+
+    /// The code of a name, as in JSON.
+    pub fn parse(name: &str) -> Option<Code> {
+        ALL.iter().find(|(_, n)| *n == name).map(|(c, _)| *c)
+    }
+
+    /// Whether a bundle refused with this code can never be accepted, whatever the station does
+    /// next: the station sets it aside (kept, shown, exportable) and sends the ones after it.
+    /// The others (an operator not yet approved, a number not yet reached, the registry down,
+    /// bytes damaged on the way) are tried again.
+    pub fn is_permanent(self) -> bool {
+        matches!(
+            self,
+            Code::BadTicket
+                | Code::SequenceReused
+                | Code::BundleIdReused
+                | Code::ContentReused
+                | Code::TooLarge
+                | Code::BadBundle
+                | Code::BadDecision
+                | Code::RevokedOperator
+                | Code::OperatorKeyChanged
+                | Code::SimulatedCapture
+                | Code::WrongCentre
+                | Code::BadRecord
+        )
     }
 }
 
@@ -117,6 +156,11 @@ pub const ALL: &[(Code, &str)] = &[
     (Code::UnknownOperator, "unknown_operator"),
     (Code::RevokedOperator, "revoked_operator"),
     (Code::OperatorKeyChanged, "operator_key_changed"),
+    (Code::OperatorNotApproved, "operator_not_approved"),
+    (Code::SimulatedCapture, "simulated_capture"),
+    (Code::WrongCentre, "wrong_centre"),
+    (Code::BadRecord, "bad_record"),
+    (Code::NotProduction, "not_production"),
     (Code::UnknownBundle, "unknown_bundle"),
     (Code::NotAdmin, "not_admin"),
     (Code::Unavailable, "unavailable"),
@@ -198,6 +242,19 @@ pub struct NewStation {
     /// Ed25519 public key, hex.
     pub ed25519: String,
     pub centre: String,
+    /// What the station is for; production when left out (the strict choice).
+    #[serde(default)]
+    pub mode: crate::master::StationMode,
+}
+
+/// An administrator approves a station's operator (their key as the station registered it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorApproval {
+    pub station: String,
+    pub username: String,
+    /// The key the administrator checked (hex): approval names the key, not only the name.
+    pub ed25519: String,
 }
 
 /// An administrator records a later decision about a bundle.
@@ -232,7 +289,9 @@ mod tests {
             );
             assert_eq!(code.as_str(), *name);
         }
-        assert_eq!(ALL.len(), 24);
+        assert_eq!(ALL.len(), 29);
+        assert_eq!(Code::parse("simulated_capture"), Some(Code::SimulatedCapture));
+        assert!(Code::RevokedOperator.is_permanent() && !Code::OperatorNotApproved.is_permanent());
         assert_eq!(unb64(&b64(b"\x00\xffabc")).unwrap(), b"\x00\xffabc");
         assert!(unb64("***").is_err());
     }

@@ -49,6 +49,36 @@ pub struct OperatorInfo {
     pub role: String,
     pub ed25519: Bytes32,
     pub revoked: bool,
+    /// Approved by the registry's administrators: only then are their bundles accepted (on
+    /// training and demo stations, approved when registered).
+    pub approved: bool,
+}
+
+/// What a station is for, as the registry onboarded it. Only a production station's bundles
+/// can become identities; training and demo stations enroll nobody real.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StationMode {
+    /// The strict default: a station onboarded without a mode is a production station.
+    #[default]
+    Production,
+    Training,
+    Demo,
+}
+
+impl StationMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StationMode::Production => "production",
+            StationMode::Training => "training",
+            StationMode::Demo => "demo",
+        }
+    }
+    pub fn parse(s: &str) -> Option<StationMode> {
+        [StationMode::Production, StationMode::Training, StationMode::Demo]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +95,7 @@ pub struct StationInfo {
     pub id: String,
     pub centre: String,
     pub revoked: bool,
+    pub mode: StationMode,
 }
 
 /// Capture settings the registry sets for every station; a missing one leaves the station's own.
@@ -133,7 +164,12 @@ mod tests {
         let m = MasterData {
             version: 3,
             issued_at: 100,
-            station: StationInfo { id: "ST-1".into(), centre: "C-1".into(), revoked: false },
+            station: StationInfo {
+                id: "ST-1".into(),
+                centre: "C-1".into(),
+                revoked: false,
+                mode: StationMode::Production,
+            },
             centre: None,
             operators: vec![],
             receipt_keys: vec![],

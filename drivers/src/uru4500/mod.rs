@@ -92,7 +92,7 @@ impl<T: Transport> Uru4500<T> {
         let info = read_reg(&mut t, REG_DEVICE_INFO, 16)?;
         let serial: String = info.iter().map(|b| format!("{b:02x}")).collect();
         let info = DeviceInfo {
-            backend: Backend::Usb,
+            backend: if t.is_recording() { Backend::Replayed } else { Backend::Usb },
             make: "DigitalPersona".into(),
             model: "U.are.U 4500".into(),
             serial,

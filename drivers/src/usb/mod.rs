@@ -65,4 +65,10 @@ pub trait Transport: Send {
         then: (Vendor, &[u8]),
         timeout: Duration,
     ) -> Result<Vec<u8>, UsbError>;
+    /// Whether this plays back a recording instead of talking to a device: a driver over it
+    /// reports [`Backend::Replayed`](crate::device::Backend::Replayed), so that what it captures
+    /// is never taken for a person at the counter.
+    fn is_recording(&self) -> bool {
+        false
+    }
 }

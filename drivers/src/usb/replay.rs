@@ -158,6 +158,10 @@ fn hex(b: &[u8]) -> String {
 }
 
 impl Transport for Replay {
+    fn is_recording(&self) -> bool {
+        true
+    }
+
     fn control_in(
         &mut self,
         req: Vendor,

@@ -36,6 +36,7 @@ pub struct StationRow {
     pub last_sequence: u64,
     /// The audit chain position of the last ticket.
     pub last_audit_sequence: u64,
+    pub mode: sync::master::StationMode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +47,11 @@ pub struct OperatorRow {
     pub ed25519: [u8; 32],
     pub registered_at: i64,
     pub revoked_at: Option<i64>,
+    /// The master-data version that first told the station of the revocation: a bundle whose
+    /// manifest (or decision) names this version or a later one was signed knowing it.
+    pub revoked_version: Option<u64>,
+    /// When the registry's administrators approved the operator (their key).
+    pub approved_at: Option<i64>,
 }
 
 /// Where a ticket's bundle is.
@@ -150,6 +156,15 @@ pub trait Meta: Send + Sync + 'static {
         &self,
         station: &str,
     ) -> impl Future<Output = Result<Vec<OperatorRow>, MetaError>> + Send;
+    /// Approves an operator registered with `ed25519`; `false` when there is no such operator
+    /// with that key. Approving twice changes nothing.
+    fn approve_operator(
+        &self,
+        station: &str,
+        username: &str,
+        ed25519: &[u8; 32],
+        at: i64,
+    ) -> impl Future<Output = Result<bool, MetaError>> + Send;
 
     /// Records a request token as used; `false` if it was used before (a replay). Tokens past
     /// `expires_at` are forgotten.
@@ -165,6 +180,10 @@ pub trait Meta: Send + Sync + 'static {
     /// content, sequence number strictly next, audit chain not going back) and records it.
     fn announce(&self, row: TicketRow)
     -> impl Future<Output = Result<Announced, MetaError>> + Send;
+    fn ticket_by_id(
+        &self,
+        bundle_id: &str,
+    ) -> impl Future<Output = Result<Option<TicketRow>, MetaError>> + Send;
     fn ticket_by_hash(
         &self,
         sha256: &[u8; 32],
@@ -280,6 +299,11 @@ pub(crate) fn hash32(v: Vec<u8>, what: &str) -> Result<[u8; 32], MetaError> {
 
 pub(crate) fn code_of(name: &str) -> Code {
     sync::api::ALL.iter().find(|(_, n)| *n == name).map(|(c, _)| *c).unwrap_or(Code::Unavailable)
+}
+
+pub(crate) fn mode_of(name: &str) -> Result<sync::master::StationMode, MetaError> {
+    sync::master::StationMode::parse(name)
+        .ok_or_else(|| MetaError::Corrupt(format!("station mode {name}")))
 }
 
 pub(crate) fn status_of(name: &str) -> Result<BundleStatus, MetaError> {

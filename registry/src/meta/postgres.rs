@@ -11,7 +11,8 @@ use tokio_postgres::{NoTls, Row};
 
 use super::*;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
     INSERT INTO counters VALUES ('version', 1);
     CREATE TABLE log_head (id INT PRIMARY KEY CHECK (id = 1), idx BIGINT NOT NULL, entry BYTEA NOT NULL);
@@ -64,7 +65,15 @@ const MIGRATIONS: &[&str] = &[r#"
         at BIGINT NOT NULL
     );
     CREATE INDEX status_by_station ON status_events(station, cursor);
-"#];
+"#,
+    r#"
+    ALTER TABLE stations ADD COLUMN mode TEXT NOT NULL DEFAULT 'production';
+    ALTER TABLE operators ADD COLUMN approved_at BIGINT;
+    ALTER TABLE operators ADD COLUMN revoked_version BIGINT;
+    -- Revoked before versions were recorded: refused whatever the station held.
+    UPDATE operators SET revoked_version = 0 WHERE revoked_at IS NOT NULL;
+"#,
+];
 
 #[derive(Clone)]
 pub struct PgMeta {
@@ -110,11 +119,12 @@ fn station(r: &Row) -> Result<StationRow, MetaError> {
         revoked_at: r.get(4),
         last_sequence: r.get::<_, i64>(5) as u64,
         last_audit_sequence: r.get::<_, i64>(6) as u64,
+        mode: mode_of(r.get(7))?,
     })
 }
 
 const STATION_COLUMNS: &str =
-    "id, ed25519, centre, onboarded_at, revoked_at, last_sequence, last_audit_sequence";
+    "id, ed25519, centre, onboarded_at, revoked_at, last_sequence, last_audit_sequence, mode";
 
 impl PgMeta {
     /// Connects a pool of `size` connections to `url` (`postgres://user@host/db`).
@@ -167,7 +177,7 @@ impl Meta for PgMeta {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(db)?;
         let n = tx
-            .execute("INSERT INTO stations (id, ed25519, centre, onboarded_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING", &[&row.id, &row.ed25519.as_slice(), &row.centre, &row.onboarded_at])
+            .execute("INSERT INTO stations (id, ed25519, centre, onboarded_at, mode) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING", &[&row.id, &row.ed25519.as_slice(), &row.centre, &row.onboarded_at, &row.mode.as_str()])
             .await
             .map_err(db)?;
         if n == 0 {
@@ -230,8 +240,8 @@ impl Meta for PgMeta {
         let tx = c.transaction().await.map_err(db)?;
         let n = tx
             .execute(
-                "INSERT INTO operators (station, username, role, ed25519, registered_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (station, username) DO NOTHING",
-                &[&row.station, &row.username, &row.role, &row.ed25519.as_slice(), &row.registered_at],
+                "INSERT INTO operators (station, username, role, ed25519, registered_at, approved_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (station, username) DO NOTHING",
+                &[&row.station, &row.username, &row.role, &row.ed25519.as_slice(), &row.registered_at, &row.approved_at],
             )
             .await
             .map_err(db)?;
@@ -266,17 +276,18 @@ impl Meta for PgMeta {
     ) -> Result<bool, MetaError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(db)?;
-        let n = tx.execute("UPDATE operators SET revoked_at = $3 WHERE station = $1 AND username = $2 AND revoked_at IS NULL", &[&station, &username, &at]).await.map_err(db)?;
         tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", &[])
             .await
             .map_err(db)?;
+        // The version the station will first hear of it in.
+        let n = tx.execute("UPDATE operators SET revoked_at = $3, revoked_version = (SELECT value FROM counters WHERE name = 'version') WHERE station = $1 AND username = $2 AND revoked_at IS NULL", &[&station, &username, &at]).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(n == 1)
     }
 
     async fn operators(&self, station: &str) -> Result<Vec<OperatorRow>, MetaError> {
         let c = self.client().await?;
-        let rows = c.query("SELECT station, username, role, ed25519, registered_at, revoked_at FROM operators WHERE station = $1 ORDER BY username", &[&station]).await.map_err(db)?;
+        let rows = c.query("SELECT station, username, role, ed25519, registered_at, revoked_at, revoked_version, approved_at FROM operators WHERE station = $1 ORDER BY username", &[&station]).await.map_err(db)?;
         rows.iter()
             .map(|r| {
                 Ok(OperatorRow {
@@ -286,9 +297,47 @@ impl Meta for PgMeta {
                     ed25519: hash32(r.get(3), "operator key")?,
                     registered_at: r.get(4),
                     revoked_at: r.get(5),
+                    revoked_version: r.get::<_, Option<i64>>(6).map(|v| v as u64),
+                    approved_at: r.get(7),
                 })
             })
             .collect()
+    }
+
+    async fn approve_operator(
+        &self,
+        station: &str,
+        username: &str,
+        ed25519: &[u8; 32],
+        at: i64,
+    ) -> Result<bool, MetaError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(db)?;
+        let known = tx
+            .query_opt(
+                "SELECT approved_at FROM operators WHERE station = $1 AND username = $2 AND ed25519 = $3 FOR UPDATE",
+                &[&station, &username, &ed25519.as_slice()],
+            )
+            .await
+            .map_err(db)?;
+        let out = match known.map(|r| r.get::<_, Option<i64>>(0)) {
+            None => false,
+            Some(Some(_)) => true,
+            Some(None) => {
+                tx.execute(
+                    "UPDATE operators SET approved_at = $3 WHERE station = $1 AND username = $2",
+                    &[&station, &username, &at],
+                )
+                .await
+                .map_err(db)?;
+                tx.execute("UPDATE counters SET value = value + 1 WHERE name = 'version'", &[])
+                    .await
+                    .map_err(db)?;
+                true
+            }
+        };
+        tx.commit().await.map_err(db)?;
+        Ok(out)
     }
 
     async fn use_token(
@@ -358,6 +407,18 @@ impl Meta for PgMeta {
             refusal: None,
             ..row
         }))
+    }
+
+    async fn ticket_by_id(&self, bundle_id: &str) -> Result<Option<TicketRow>, MetaError> {
+        let c = self.client().await?;
+        c.query_opt(
+            &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE bundle_id = $1"),
+            &[&bundle_id],
+        )
+        .await
+        .map_err(db)?
+        .map(|r| ticket(&r))
+        .transpose()
     }
 
     async fn ticket_by_hash(&self, sha256: &[u8; 32]) -> Result<Option<TicketRow>, MetaError> {

@@ -11,7 +11,8 @@ use sync::status::{BundleStatus, StatusEvent};
 
 use super::*;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
     INSERT INTO counters VALUES ('version', 1);
     CREATE TABLE log_head (id INTEGER PRIMARY KEY CHECK (id = 1), idx INTEGER NOT NULL, entry BLOB NOT NULL) STRICT;
@@ -64,7 +65,15 @@ const MIGRATIONS: &[&str] = &[r#"
         at INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX status_by_station ON status_events(station, cursor);
-"#];
+"#,
+    r#"
+    ALTER TABLE stations ADD COLUMN mode TEXT NOT NULL DEFAULT 'production';
+    ALTER TABLE operators ADD COLUMN approved_at INTEGER;
+    ALTER TABLE operators ADD COLUMN revoked_version INTEGER;
+    -- Revoked before versions were recorded: refused whatever the station held.
+    UPDATE operators SET revoked_version = 0 WHERE revoked_at IS NOT NULL;
+"#,
+];
 
 #[derive(Clone)]
 pub struct SqliteMeta {
@@ -147,15 +156,16 @@ fn ticket_where(
 }
 
 /// A station's columns as SQLite gives them.
-type StationColumns = (String, Vec<u8>, String, i64, Option<i64>, i64, i64);
+type StationColumns = (String, Vec<u8>, String, i64, Option<i64>, i64, i64, String);
 
 fn station_row(c: &Connection, id: &str) -> Result<Option<StationRow>, MetaError> {
     let row: Option<StationColumns> = c
-        .query_row("SELECT id, ed25519, centre, onboarded_at, revoked_at, last_sequence, last_audit_sequence FROM stations WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
+        .query_row("SELECT id, ed25519, centre, onboarded_at, revoked_at, last_sequence, last_audit_sequence, mode FROM stations WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
         .optional()
         .map_err(db)?;
-    row.map(|(id, key, centre, onboarded_at, revoked_at, last, audit)| {
+    row.map(|(id, key, centre, onboarded_at, revoked_at, last, audit, mode)| {
         Ok(StationRow {
+            mode: mode_of(&mode)?,
             id,
             ed25519: hash32(key, "station key")?,
             centre,
@@ -250,8 +260,8 @@ impl Meta for SqliteMeta {
                 };
             }
             tx.execute(
-                "INSERT INTO stations (id, ed25519, centre, onboarded_at) VALUES (?1, ?2, ?3, ?4)",
-                params![row.id, &row.ed25519[..], row.centre, row.onboarded_at],
+                "INSERT INTO stations (id, ed25519, centre, onboarded_at, mode) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![row.id, &row.ed25519[..], row.centre, row.onboarded_at, row.mode.as_str()],
             )
             .map_err(db)?;
             bump_version(&tx)?;
@@ -303,8 +313,8 @@ impl Meta for SqliteMeta {
                 Some(_) => Registered::KeyChanged,
                 None => {
                     tx.execute(
-                        "INSERT INTO operators (station, username, role, ed25519, registered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![row.station, row.username, row.role, &row.ed25519[..], row.registered_at],
+                        "INSERT INTO operators (station, username, role, ed25519, registered_at, approved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![row.station, row.username, row.role, &row.ed25519[..], row.registered_at, row.approved_at],
                     )
                     .map_err(db)?;
                     bump_version(&tx)?;
@@ -326,8 +336,9 @@ impl Meta for SqliteMeta {
         let (station, username) = (station.to_string(), username.to_string());
         self.with(move |c| {
             let tx = write(c)?;
-            let n = tx.execute("UPDATE operators SET revoked_at = ?3 WHERE station = ?1 AND username = ?2 AND revoked_at IS NULL", params![station, username, at]).map_err(db)?;
             bump_version(&tx)?;
+            // The version the station will first hear of it in.
+            let n = tx.execute("UPDATE operators SET revoked_at = ?3, revoked_version = (SELECT value FROM counters WHERE name = 'version') WHERE station = ?1 AND username = ?2 AND revoked_at IS NULL", params![station, username, at]).map_err(db)?;
             tx.commit().map_err(db)?;
             Ok(n == 1)
         })
@@ -337,13 +348,40 @@ impl Meta for SqliteMeta {
     async fn operators(&self, station: &str) -> Result<Vec<OperatorRow>, MetaError> {
         let station = station.to_string();
         self.with(move |c| {
-            let mut st = c.prepare("SELECT station, username, role, ed25519, registered_at, revoked_at FROM operators WHERE station = ?1 ORDER BY username").map_err(db)?;
-            let rows = st.query_map([&station], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, Vec<u8>>(3)?, r.get(4)?, r.get(5)?))).map_err(db)?;
+            let mut st = c.prepare("SELECT station, username, role, ed25519, registered_at, revoked_at, revoked_version, approved_at FROM operators WHERE station = ?1 ORDER BY username").map_err(db)?;
+            let rows = st.query_map([&station], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, Vec<u8>>(3)?, r.get(4)?, r.get(5)?, r.get::<_, Option<i64>>(6)?, r.get(7)?))).map_err(db)?;
             let mut out = Vec::new();
             for row in rows {
-                let (station, username, role, key, registered_at, revoked_at) = row.map_err(db)?;
-                out.push(OperatorRow { station, username, role, ed25519: hash32(key, "operator key")?, registered_at, revoked_at });
+                let (station, username, role, key, registered_at, revoked_at, revoked_version, approved_at) = row.map_err(db)?;
+                out.push(OperatorRow { station, username, role, ed25519: hash32(key, "operator key")?, registered_at, revoked_at, revoked_version: revoked_version.map(|v| v as u64), approved_at });
             }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn approve_operator(
+        &self,
+        station: &str,
+        username: &str,
+        ed25519: &[u8; 32],
+        at: i64,
+    ) -> Result<bool, MetaError> {
+        let (station, username, key) =
+            (station.to_string(), username.to_string(), ed25519.to_vec());
+        self.with(move |c| {
+            let tx = write(c)?;
+            let known: Option<Option<i64>> = tx.query_row("SELECT approved_at FROM operators WHERE station = ?1 AND username = ?2 AND ed25519 = ?3", params![station, username, key], |r| r.get(0)).optional().map_err(db)?;
+            let out = match known {
+                None => false,
+                Some(Some(_)) => true,
+                Some(None) => {
+                    tx.execute("UPDATE operators SET approved_at = ?3 WHERE station = ?1 AND username = ?2", params![station, username, at]).map_err(db)?;
+                    bump_version(&tx)?;
+                    true
+                }
+            };
+            tx.commit().map_err(db)?;
             Ok(out)
         })
         .await
@@ -395,6 +433,11 @@ impl Meta for SqliteMeta {
             Ok(Announced::New(TicketRow { state: TicketState::Announced, offset: 0, receipt: None, refusal: None, ..row }))
         })
         .await
+    }
+
+    async fn ticket_by_id(&self, bundle_id: &str) -> Result<Option<TicketRow>, MetaError> {
+        let id = bundle_id.to_string();
+        self.with(move |c| ticket_where(c, "bundle_id = ?1", &id)).await
     }
 
     async fn ticket_by_hash(&self, sha256: &[u8; 32]) -> Result<Option<TicketRow>, MetaError> {

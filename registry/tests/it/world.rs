@@ -237,6 +237,23 @@ pub struct Station {
     pub recipient: String,
     pub http: reqwest::Client,
     pub url: String,
+    /// What the next sealed bundles say of themselves (tests change these to forge).
+    pub device: Option<DeviceRef>,
+    pub centre: String,
+    pub master_version: u64,
+    /// Replaces the face record's bytes.
+    pub face_record: Option<Vec<u8>>,
+}
+
+/// A live UVC camera as a sample names it.
+pub fn camera() -> DeviceRef {
+    DeviceRef {
+        kind: DeviceKind::Camera,
+        make: "Logitech".into(),
+        model: "C920".into(),
+        serial: "CAM-0042".into(),
+        signed_payload: None,
+    }
 }
 
 /// One sealed enrollment, as a station's outbox holds it.
@@ -275,12 +292,32 @@ impl Station {
             recipient: reg.recipient.clone(),
             http: reqwest::Client::new(),
             url: reg.url.clone(),
+            device: Some(camera()),
+            centre: "RAM-PO-01".into(),
+            master_version: 0,
+            face_record: None,
         }
     }
 
-    /// Onboards the station and registers its clerk and supervisor.
+    /// Onboards the station as a production station, registers its clerk and supervisor, and
+    /// has the registry's administrator approve them.
     pub async fn join(&self, reg: &Registry) {
-        let r = reg.admin("/v1/admin/stations", serde_json::json!({ "id": self.id, "ed25519": hex::encode(self.key.verifying_key().to_bytes()), "centre": "RAM-PO-01" })).await;
+        self.join_as(reg, "production").await;
+        self.approve(reg).await;
+    }
+
+    /// The registry's administrator approves the clerk and the supervisor.
+    pub async fn approve(&self, reg: &Registry) {
+        for (name, key) in [("clerk1", &self.clerk), ("super1", &self.supervisor)] {
+            let body = serde_json::json!({ "station": self.id, "username": name, "ed25519": hex::encode(key.verifying_key().to_bytes()) });
+            let r = reg.admin("/v1/admin/operators/approve", body).await;
+            assert_eq!(r.status(), 204, "{}", r.text().await.unwrap());
+        }
+    }
+
+    /// Onboards the station in `mode` and registers its clerk and supervisor (not approved).
+    pub async fn join_as(&self, reg: &Registry, mode: &str) {
+        let r = reg.admin("/v1/admin/stations", serde_json::json!({ "id": self.id, "ed25519": hex::encode(self.key.verifying_key().to_bytes()), "centre": "RAM-PO-01", "mode": mode })).await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
         for (name, role, key) in
             [("clerk1", "clerk", &self.clerk), ("super1", "supervisor", &self.supervisor)]
@@ -353,8 +390,8 @@ impl Station {
             None,
         )
         .unwrap();
-        let mut payloads =
-            vec![Payload { kind: PayloadKind::FaceRecord, bytes: face.to_record().unwrap() }];
+        let record = self.face_record.clone().unwrap_or_else(|| face.to_record().unwrap());
+        let mut payloads = vec![Payload { kind: PayloadKind::FaceRecord, bytes: record }];
         let mut documents = vec![];
         if document > 0 {
             let mut photo = vec![0u8; document];
@@ -373,6 +410,7 @@ impl Station {
                 expiry: None,
                 mrz: None,
                 images: vec![1],
+                device: self.device.clone(),
             });
         }
         let name = |a: &str| PersonName {
@@ -384,7 +422,7 @@ impl Station {
         let m = Manifest {
             schema: 0,
             bundle_id: uuid::Uuid::now_v7().to_string(),
-            station: StationRef { id: self.id.clone(), sequence, centre: "RAM-PO-01".into() },
+            station: StationRef { id: self.id.clone(), sequence, centre: self.centre.clone() },
             operator_id: clerk_id.into(),
             signers: vec![],
             times: Times {
@@ -435,7 +473,7 @@ impl Station {
                     algorithm_id: 1,
                 }),
                 station_quality: None,
-                device: None,
+                device: self.device.clone(),
                 retries: 0,
                 forced: false,
                 exception: None,
@@ -444,6 +482,7 @@ impl Station {
             }],
             payloads: vec![],
             audit: AuditHead { sequence: self.audit - 2, head: Bytes32::new([5; 32]) },
+            master_version: self.master_version,
         };
         let recipient = schemas::keys::parse_recipient(&self.recipient).unwrap();
         let mut bytes = Vec::new();
@@ -464,6 +503,7 @@ impl Station {
             decided_at: T0 - 5_000,
             supervisor_id: supervisor_id.into(),
             supervisor_ed25519: Bytes32::new(supervisor.verifying_key().to_bytes()),
+            master_version: self.master_version,
         };
         let ticket = Ticket {
             bundle_id: sealed.bundle_id.clone(),

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use schemas::decision::Verdict;
 use station_core::operators::Role;
 use station_core::script::{self, Script};
-use station_core::station::{InitParams, Station};
+use station_core::station::{InitParams, Mode, Station};
 use station_core::workflow::{CaptureData, CapturedSample, Stage};
 
 const T0: i64 = 1_795_000_000_000;
@@ -32,7 +32,7 @@ fn new_station(dir: &Path) -> Station {
             registry_recipient: &registry,
             admin: "admin1",
             admin_password: "bench",
-            demo: true,
+            mode: Mode::Demo,
         },
         T0,
     )

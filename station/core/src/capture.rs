@@ -115,13 +115,14 @@ fn pixels(img: &Image) -> Pixels {
 }
 
 /// The device as recorded with a sample; `signed` is what a certified device signed about it.
-fn device_ref(info: &DeviceInfo, signed: Option<&Signed>) -> DeviceRef {
+pub(crate) fn device_ref(info: &DeviceInfo, signed: Option<&Signed>) -> DeviceRef {
     DeviceRef {
         kind: match info.backend {
             drivers::device::Backend::Simulated => DeviceKind::Simulated,
             drivers::device::Backend::Usb => DeviceKind::Usb,
             drivers::device::Backend::Sbi => DeviceKind::Sbi,
             drivers::device::Backend::Camera => DeviceKind::Camera,
+            drivers::device::Backend::Replayed => DeviceKind::Replayed,
         },
         make: info.make.clone(),
         model: info.model.clone(),

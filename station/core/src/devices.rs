@@ -6,7 +6,7 @@
 //! present (their threads and transactions intact), opens new ones and drops those gone. A
 //! [`Watcher`] does both in the background, woken by USB hotplug, so devices appear and disappear
 //! while the kiosk runs. [`Attached::assemble`] hands an enrollment one device per modality: the
-//! attached one, else (demo stations only) the simulated one, else an [`Absent`] device whose
+//! attached one, else (training and demo stations only) the simulated one, else an [`Absent`] device whose
 //! every capture says what is missing. Nothing here draws; the kiosk's admin screen shows
 //! [`Attached::inventory`].
 
@@ -131,6 +131,7 @@ fn kind_name(b: Backend) -> &'static str {
         Backend::Usb => "usb",
         Backend::Sbi => "sbi",
         Backend::Camera => "camera",
+        Backend::Replayed => "replayed",
     }
 }
 
@@ -414,9 +415,9 @@ impl Attached {
         }
     }
 
-    /// Every device, one line each: the one used per modality (attached, simulated in demo
-    /// mode, or absent), the login readers, and the devices found but refused.
-    pub fn inventory(&self, demo: bool) -> Vec<Entry> {
+    /// Every device, one line each: the one used per modality (attached, simulated where the
+    /// station's mode allows it, or absent), the login readers, and the devices found but refused.
+    pub fn inventory(&self, simulation: bool) -> Vec<Entry> {
         let mut out: Vec<Entry> = Modality::ENROLLMENT
             .iter()
             .map(|m| match self.attached(*m) {
@@ -430,7 +431,7 @@ impl Attached {
                     status: status_name(st),
                     detail,
                 },
-                None if demo => Entry {
+                None if simulation => Entry {
                     modality: *m,
                     kind: "simulated",
                     make: "Hukumati".into(),
@@ -462,9 +463,11 @@ impl Attached {
         &self.problems
     }
 
-    /// One device per modality for an enrollment: attached, else simulated from `sims` on a demo
-    /// station, else absent. Each attached device starts a new capture transaction.
-    pub fn assemble(&self, demo: bool, sims: Devices) -> Devices {
+    /// One device per modality for an enrollment: attached, else simulated from `sims` where
+    /// `simulation` is allowed (training and demo stations), else absent: a production station
+    /// never falls back to a simulated device. Each attached device starts a new capture
+    /// transaction.
+    pub fn assemble(&self, simulation: bool, sims: Devices) -> Devices {
         let Devices { fingerprint, iris, face, document } = sims;
         Devices {
             fingerprint: match &self.fingerprint {
@@ -472,7 +475,7 @@ impl Attached {
                     lock(&s.device).new_transaction();
                     Box::new(SharedFinger(s.device.clone()))
                 }
-                None if demo => fingerprint,
+                None if simulation => fingerprint,
                 None => Box::new(Absent(Modality::Fingerprint)),
             },
             iris: match &self.iris {
@@ -480,7 +483,7 @@ impl Attached {
                     lock(&s.device).new_transaction();
                     Box::new(SharedIris(s.device.clone()))
                 }
-                None if demo => iris,
+                None if simulation => iris,
                 None => Box::new(Absent(Modality::Iris)),
             },
             face: match &self.face {
@@ -488,12 +491,12 @@ impl Attached {
                     lock(&s.device).new_transaction();
                     Box::new(SharedCamera(s.device.clone()))
                 }
-                None if demo => face,
+                None if simulation => face,
                 None => Box::new(Absent(Modality::Face)),
             },
             document: match &self.document {
                 Some(s) => Box::new(SharedCamera(s.device.clone())),
-                None if demo => document,
+                None if simulation => document,
                 None => Box::new(Absent(Modality::Document)),
             },
         }
@@ -608,7 +611,8 @@ impl Camera for SharedCamera {
     }
 }
 
-/// No device of this modality is attached (and the station is not a demo): every capture says so.
+/// No device of this modality is attached (and the station may not simulate one): every capture
+/// says so.
 pub struct Absent(pub Modality);
 
 impl Absent {

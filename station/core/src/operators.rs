@@ -75,6 +75,8 @@ pub enum OperatorError {
     LockedOut { until_ms: i64, minutes_left: i64 },
     #[error("the account is locked by an administrator")]
     LockedByAdmin,
+    #[error("the registry revoked operator '{0}': only the registry can restore them")]
+    RevokedByRegistry(String),
     #[error("the user name must be 3-32 letters, digits, '.', '-' or '_'")]
     BadUsername,
     #[error("the password must have at least {min} characters")]
@@ -113,6 +115,9 @@ impl Explain for OperatorError {
                 Message::new("op-locked-out").number("minutes", *minutes_left)
             }
             OperatorError::LockedByAdmin => Message::new("op-locked-by-admin"),
+            OperatorError::RevokedByRegistry(n) => {
+                Message::new("op-revoked-by-registry").with("name", n)
+            }
             OperatorError::BadUsername => Message::new("op-bad-username"),
             OperatorError::WeakPassword { min } => {
                 Message::new("op-weak-password").number("min", *min as i64)
@@ -251,7 +256,16 @@ pub fn login(
         return Err(OperatorError::BadCredentials);
     };
     if locked != 0 {
-        return Err(OperatorError::LockedByAdmin);
+        let by_registry: i64 = store.conn.query_row(
+            "SELECT revoked_by_registry FROM operators WHERE username = ?1",
+            [username],
+            |r| r.get(0),
+        )?;
+        return Err(if by_registry == 1 {
+            OperatorError::RevokedByRegistry(username.into())
+        } else {
+            OperatorError::LockedByAdmin
+        });
     }
     if let Some(until) = locked_until
         && until > now_ms
@@ -305,7 +319,25 @@ pub fn login(
     })
 }
 
-/// Locks (`true`) or unlocks an account, by an administrator.
+/// Refuses an operator the registry revoked, even in a session opened before the station heard
+/// of it: their signature would be refused at the registry.
+pub fn not_revoked(store: &Store, username: &str) -> Result<(), OperatorError> {
+    let revoked: Option<i64> = store
+        .conn
+        .query_row(
+            "SELECT revoked_by_registry FROM operators WHERE username = ?1",
+            [username],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if revoked == Some(1) {
+        return Err(OperatorError::RevokedByRegistry(username.into()));
+    }
+    Ok(())
+}
+
+/// Locks (`true`) or unlocks an account, by an administrator. An operator the registry revoked
+/// stays locked: only the registry can restore them.
 pub fn set_locked(
     store: &mut Store,
     admin: &Session,
@@ -315,6 +347,16 @@ pub fn set_locked(
 ) -> Result<(), OperatorError> {
     admin.require(Role::Admin)?;
     let tx = store.conn.transaction()?;
+    let revoked: Option<i64> = tx
+        .query_row(
+            "SELECT revoked_by_registry FROM operators WHERE username = ?1",
+            [username],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if !locked && revoked == Some(1) {
+        return Err(OperatorError::RevokedByRegistry(username.into()));
+    }
     let n = tx.execute("UPDATE operators SET locked = ?2, failed_logins = 0, locked_until = NULL WHERE username = ?1", params![username, i64::from(locked)])?;
     if n == 0 {
         return Err(OperatorError::Unknown(username.into()));
@@ -338,10 +380,14 @@ pub struct OperatorInfo {
     pub locked: bool,
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    /// The registry's administrators approved this operator's key (from master data).
+    pub approved_by_registry: bool,
+    /// The registry revoked this operator: locked for good here.
+    pub revoked_by_registry: bool,
 }
 
 pub fn list(store: &Store) -> Result<Vec<OperatorInfo>, OperatorError> {
-    let mut stmt = store.conn.prepare("SELECT username, role, public_key, locked, locked_until, created_at FROM operators ORDER BY username")?;
+    let mut stmt = store.conn.prepare("SELECT username, role, public_key, locked, locked_until, created_at, approved_by_registry, revoked_by_registry FROM operators ORDER BY username")?;
     let rows = stmt.query_map([], |r| {
         Ok(OperatorInfo {
             username: r.get(0)?,
@@ -352,6 +398,8 @@ pub fn list(store: &Store) -> Result<Vec<OperatorInfo>, OperatorError> {
             locked: r.get::<_, i64>(3)? != 0,
             locked_until: r.get(4)?,
             created_at: r.get(5)?,
+            approved_by_registry: r.get::<_, i64>(6)? != 0,
+            revoked_by_registry: r.get::<_, i64>(7)? != 0,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

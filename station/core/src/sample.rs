@@ -217,6 +217,7 @@ pub fn enrollment(
             expiry: Some("2031-03-01".into()),
             mrz: None,
             images,
+            device: Some(sim_device("document camera")),
         }],
         consent: Consent {
             notice_version: "2026.1".into(),
@@ -227,6 +228,7 @@ pub fn enrollment(
         samples,
         payloads: vec![],
         audit: AuditHead { sequence: sequence * 12, head: Bytes32::new([0u8; 32]) },
+        master_version: 0,
     };
     Ok((manifest, payloads))
 }

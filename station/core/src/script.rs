@@ -329,8 +329,9 @@ impl Runner {
     }
 
     /// Like [`Runner::new`], capturing with the station's attached devices: for each modality the
-    /// attached device, else (demo stations only) the script's simulated one, else none (every
-    /// capture then says the device is absent).
+    /// attached device, else (training and demo stations only) the script's simulated one, else
+    /// none (every capture then says the device is absent). Without attached devices, only the
+    /// simulated ones: refused on a production station.
     pub fn with_devices(
         station: &Station,
         clerk: &Session,
@@ -339,9 +340,12 @@ impl Runner {
         attached: Option<&crate::devices::Attached>,
     ) -> Result<Runner, RunError> {
         let (sims, faults) = script.devices()?;
+        let simulation = station.mode.allows_simulation();
         let devices = match attached {
-            Some(a) => a.assemble(station.demo, sims),
-            None => sims,
+            Some(a) => a.assemble(simulation, sims),
+            // Only the simulated devices: never on a production station.
+            None if simulation => sims,
+            None => return Err(CoreError::SimulationOnProduction.into()),
         };
         let face_only = station
             .load_step::<DemographicsData>(clerk, id, Stage::Demographics)?
@@ -638,6 +642,7 @@ impl Runner {
                 expiry,
                 mrz: photos.mrz.map(|m| m.lines),
                 pages: photos.pages,
+                device: Some(capture::device_ref(&self.devices.document.info(), None)),
             });
         }
         Ok(documents)

@@ -43,6 +43,48 @@ pub struct Config {
     /// Where devices are looked for, and which CAs vouch for SBI devices.
     #[serde(default)]
     pub devices: crate::devices::DeviceSettings,
+    /// Refuse new enrollments while the station's clock is more than this many seconds off the
+    /// registry's signed time (the times in a manifest are the station's).
+    #[serde(default = "default_clock_offset")]
+    pub max_clock_offset_s: u32,
+}
+
+fn default_clock_offset() -> u32 {
+    300
+}
+
+/// How far back the clock may step (an NTP correction) before the station stops enrolling:
+/// further back than its own last recorded action means the clock was moved.
+pub const CLOCK_BACK_TOLERANCE_MS: i64 = 10 * 60 * 1000;
+
+/// What a station is for, set when it is set up and then by the registry's master data: the
+/// registry knows each station's mode from onboarding, and its word wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Real people at a real counter: attached devices only, no scripts, no simulation.
+    Production,
+    /// Teaching clerks: simulated devices where none is attached; never an identity.
+    Training,
+    /// A demonstration with simulated devices and an embedded registry; never an identity.
+    Demo,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Production => "production",
+            Mode::Training => "training",
+            Mode::Demo => "demo",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Mode> {
+        [Mode::Production, Mode::Training, Mode::Demo].into_iter().find(|m| m.as_str() == s)
+    }
+    /// Whether simulated devices and scripted enrollments may be used.
+    pub fn allows_simulation(self) -> bool {
+        self != Mode::Production
+    }
 }
 
 impl Config {
@@ -63,6 +105,7 @@ impl Default for Config {
             registry_url: String::new(),
             sync_limit_kbit: 0,
             devices: crate::devices::DeviceSettings::default(),
+            max_clock_offset_s: default_clock_offset(),
         }
     }
 }
@@ -110,6 +153,22 @@ pub enum CoreError {
     Config(String),
     #[error("the registry has revoked this station: it may not enroll")]
     StationRevoked,
+    #[error(
+        "the clock reads {behind_min} minutes before the station's last recorded action: set the date and time right"
+    )]
+    ClockWentBack { behind_min: i64 },
+    #[error(
+        "the clock is {offset_s} s off the registry's time (limit {limit_s} s): set the date and time right"
+    )]
+    ClockOff { offset_s: i64, limit_s: u32 },
+    #[error(
+        "this is a production station: enrollments are captured with the attached devices only, never scripted or simulated"
+    )]
+    SimulationOnProduction,
+    #[error(
+        "the registry's master data offered is version {got}, older than the version {have} this station holds: refused"
+    )]
+    StaleMasterData { have: u64, got: u64 },
 }
 
 impl From<rusqlite::Error> for CoreError {
@@ -153,6 +212,16 @@ impl Explain for CoreError {
             CoreError::Decision(e) => crate::explain::decision(e),
             CoreError::Config(e) => Message::new("config-invalid").detail(e),
             CoreError::StationRevoked => Message::new("station-revoked"),
+            CoreError::ClockWentBack { behind_min } => {
+                Message::new("clock-went-back").number("minutes", *behind_min)
+            }
+            CoreError::ClockOff { offset_s, limit_s } => Message::new("clock-off")
+                .number("offset", *offset_s)
+                .number("limit", i64::from(*limit_s)),
+            CoreError::SimulationOnProduction => Message::new("simulation-on-production"),
+            CoreError::StaleMasterData { have, got } => Message::new("stale-master-data")
+                .number("have", *have as i64)
+                .number("got", *got as i64),
         }
     }
 }
@@ -163,6 +232,9 @@ pub struct Station {
     pub config: Config,
     pub station_id: String,
     pub centre: String,
+    /// What the station is for; see [`Mode`].
+    pub mode: Mode,
+    /// A demo station (`mode == Mode::Demo`): simulated devices and an embedded registry.
     pub demo: bool,
     pub login_policy: LoginPolicy,
 }
@@ -174,7 +246,7 @@ pub struct InitParams<'a> {
     pub registry_recipient: &'a str,
     pub admin: &'a str,
     pub admin_password: &'a str,
-    pub demo: bool,
+    pub mode: Mode,
 }
 
 /// One line of the supervisor's queue.
@@ -212,6 +284,12 @@ pub struct OutboxEntry {
     pub manifest_sha256: String,
     pub sealed_at: i64,
     pub synced_at: Option<i64>,
+    /// What the registry said when it did not take the bundle: code and detail (an operator
+    /// awaiting approval, or a refusal).
+    pub refusal: Option<(String, String)>,
+    /// Refused for good and set aside: kept (`station outbox export` copies it out for the
+    /// registry's staff), never erased, no longer holding up the others.
+    pub set_aside_at: Option<i64>,
 }
 
 /// The completed steps of one enrollment, read back for signing.
@@ -221,6 +299,16 @@ struct Drafts {
     docs: DocumentsData,
     review: ReviewData,
     captured: Vec<CapturedSample>,
+}
+
+/// The mode kept in the store. Stations set up before modes existed kept only whether they
+/// were a demo; the others are production stations, the strict choice.
+fn stored_mode(store: &Store) -> Result<Mode, CoreError> {
+    if let Some(v) = store.meta("mode")? {
+        let text = String::from_utf8(v).map_err(|_| StoreError::Corrupt("mode"))?;
+        return Mode::parse(&text).ok_or(StoreError::Corrupt("mode").into());
+    }
+    Ok(if store.meta("demo")?.is_some_and(|v| v == b"1") { Mode::Demo } else { Mode::Production })
 }
 
 fn station_key_aad(station_id: &str) -> Vec<u8> {
@@ -249,11 +337,11 @@ impl Station {
         let data_key = Key::random()?;
         let station_key =
             schemas::keys::new_signing_key().map_err(|e| VaultError::Random(e.to_string()))?;
-        let min = if p.demo { 1 } else { operators::MIN_PASSWORD };
+        let min = if p.mode == Mode::Demo { 1 } else { operators::MIN_PASSWORD };
         let tx = store.conn.transaction()?;
         set_meta(&tx, "station_id", p.station_id.as_bytes())?;
         set_meta(&tx, "centre", p.centre.as_bytes())?;
-        set_meta(&tx, "demo", if p.demo { b"1" } else { b"0" })?;
+        set_meta(&tx, "mode", p.mode.as_str().as_bytes())?;
         set_meta(&tx, "registry_recipient", p.registry_recipient.trim().as_bytes())?;
         set_meta(
             &tx,
@@ -285,10 +373,12 @@ impl Station {
             serde_json::from_slice(&store.meta("config")?.ok_or(StoreError::Corrupt("config"))?)
                 .map_err(|e| CoreError::Config(e.to_string()))?;
         store.checkpoint()?;
+        let mode = stored_mode(&store)?;
         Ok(Station {
             station_id: store.meta_text("station_id")?,
             centre: store.meta_text("centre")?,
-            demo: store.meta_text("demo")? == "1",
+            mode,
+            demo: mode == Mode::Demo,
             config,
             store,
             login_policy: LoginPolicy::default(),
@@ -314,7 +404,7 @@ impl Station {
         now_ms: i64,
     ) -> Result<(), CoreError> {
         admin.require(Role::Admin)?;
-        let min = if self.demo { 1 } else { operators::MIN_PASSWORD };
+        let min = if self.mode == Mode::Demo { 1 } else { operators::MIN_PASSWORD };
         let tx = self.store.conn.transaction()?;
         operators::add(&tx, username, role, password, &admin.data_key, min, now_ms)?;
         audit_append(
@@ -325,6 +415,31 @@ impl Station {
             None,
         )?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// The version of the registry's master data this station holds (0 before the first).
+    pub fn master_version(&self) -> Result<u64, CoreError> {
+        match self.store.meta("master_version")? {
+            None => Ok(0),
+            Some(v) => String::from_utf8(v)
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .ok_or(StoreError::Corrupt("master_version").into()),
+        }
+    }
+
+    /// Sets the station's mode (the registry's word, from its master data), audited.
+    pub fn set_mode(&mut self, mode: Mode, actor: &str, now_ms: i64) -> Result<(), CoreError> {
+        if mode == self.mode {
+            return Ok(());
+        }
+        let tx = self.store.conn.transaction()?;
+        set_meta(&tx, "mode", mode.as_str().as_bytes())?;
+        audit_append(&tx, now_ms, actor, &format!("station:mode:{}", mode.as_str()), None)?;
+        tx.commit()?;
+        self.mode = mode;
+        self.demo = mode == Mode::Demo;
         Ok(())
     }
 
@@ -345,13 +460,18 @@ impl Station {
                 limit: self.config.max_awaiting_approval,
             });
         }
-        let unsynced = self.count("SELECT count(*) FROM outbox WHERE synced_at IS NULL")?;
+        // A bundle the registry refused for good is set aside and counted apart: it will never
+        // sync, and must not stop the station.
+        let unsynced = self.count(
+            "SELECT count(*) FROM outbox WHERE synced_at IS NULL AND set_aside_at IS NULL",
+        )?;
         if unsynced >= self.config.max_awaiting_sync {
             return Err(CoreError::TooManyAwaitingSync {
                 count: unsynced,
                 limit: self.config.max_awaiting_sync,
             });
         }
+        self.check_clock(now_ms)?;
         let last = self.store.meta_i64("last_registry_contact")?;
         let days = (now_ms - last) / 86_400_000;
         if days > i64::from(self.config.max_days_without_registry) {
@@ -361,6 +481,48 @@ impl Station {
             });
         }
         Ok(())
+    }
+
+    /// The clock must not have gone back past what the station already recorded (its audit log,
+    /// its last contact with the registry): otherwise the limit on days without the registry
+    /// could be defeated by moving the date back. And it must agree with the registry's signed
+    /// time, as last measured, within the configured limit.
+    fn check_clock(&self, now_ms: i64) -> Result<(), CoreError> {
+        let high_water = match self.store.meta("clock_high_water")? {
+            Some(v) => String::from_utf8(v)
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .ok_or(StoreError::Corrupt("clock_high_water"))?,
+            None => {
+                self.store.conn.query_row("SELECT coalesce(max(at), 0) FROM audit", [], |r| {
+                    r.get::<_, i64>(0)
+                })?
+            }
+        };
+        let contact = self.store.meta_i64("last_registry_contact")?;
+        let latest = high_water.max(contact);
+        if now_ms < latest - CLOCK_BACK_TOLERANCE_MS {
+            return Err(CoreError::ClockWentBack { behind_min: (latest - now_ms) / 60_000 });
+        }
+        if let Some(offset_ms) = self.clock_offset_ms()? {
+            let offset_s = offset_ms / 1000;
+            if offset_s.unsigned_abs() > u64::from(self.config.max_clock_offset_s) {
+                return Err(CoreError::ClockOff {
+                    offset_s,
+                    limit_s: self.config.max_clock_offset_s,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// How far the station's clock was behind the registry's signed time at the last contact
+    /// (registry minus station, ms), if measured.
+    pub fn clock_offset_ms(&self) -> Result<Option<i64>, CoreError> {
+        Ok(self
+            .store
+            .meta("clock_offset_ms")?
+            .and_then(|v| String::from_utf8(v).ok()?.parse().ok()))
     }
 
     /// Records contact with the registry (the sync worker calls this on a verified answer; a
@@ -405,6 +567,7 @@ impl Station {
         now_ms: i64,
     ) -> Result<String, CoreError> {
         clerk.require(Role::Clerk)?;
+        operators::not_revoked(&self.store, &clerk.username)?;
         self.check_limits(now_ms)?;
         let id = uuid::Uuid::now_v7().to_string();
         let tx = self.store.conn.transaction()?;
@@ -412,6 +575,15 @@ impl Station {
             "INSERT INTO enrollments (id, operator, script, stage, created_at, updated_at) VALUES (?1, ?2, ?3, 'consent', ?4, ?4)",
             params![id, clerk.username, script, now_ms],
         )?;
+        // The latest time the station has acted at: a clock later set back before it is seen.
+        let high_water: Option<i64> = tx
+            .query_row("SELECT value FROM meta WHERE key = 'clock_high_water'", [], |r| {
+                r.get::<_, Vec<u8>>(0)
+            })
+            .optional()?
+            .and_then(|v| String::from_utf8(v).ok()?.parse().ok());
+        let high_water = high_water.map_or(now_ms, |h| h.max(now_ms));
+        set_meta(&tx, "clock_high_water", high_water.to_string().as_bytes())?;
         audit_append(&tx, now_ms, &clerk.username, "enrollment:start", Some(&id))?;
         tx.commit()?;
         Ok(id)
@@ -567,6 +739,7 @@ impl Station {
                 OperatorError::NotAllowed("the operator who captured this enrollment").into()
             );
         }
+        operators::not_revoked(&self.store, &clerk.username)?;
         let drafts = self.gather(clerk, id)?;
         let sequence = self.store.meta_i64("next_sequence")? as u64;
         let (mut m, payloads) = self.build_manifest(clerk, id, sequence, drafts, now_ms)?;
@@ -647,6 +820,7 @@ impl Station {
                 expiry: d.expiry,
                 mrz: d.mrz,
                 images,
+                device: d.device,
             });
         }
         let started: i64 = self.store.conn.query_row(
@@ -688,6 +862,7 @@ impl Station {
             samples,
             payloads: vec![],
             audit: ManifestAudit { sequence: audit.sequence, head: Bytes32::new(audit.hash) },
+            master_version: self.master_version()?,
         };
         Ok((m, payloads))
     }
@@ -876,6 +1051,7 @@ impl Station {
         now_ms: i64,
     ) -> Result<OutboxEntry, CoreError> {
         supervisor.require(Role::Supervisor)?;
+        operators::not_revoked(&self.store, &supervisor.username)?;
         let (stage, operator) = self.stage(id)?;
         if stage != Stage::AwaitingApproval {
             return Err(CoreError::WrongStage {
@@ -905,6 +1081,7 @@ impl Station {
             decided_at: now_ms,
             supervisor_id: supervisor.username.clone(),
             supervisor_ed25519: Bytes32::new(supervisor.signing_key.verifying_key().to_bytes()),
+            master_version: self.master_version()?,
         };
         let decision_bytes = decision::sign(&d, &supervisor.signing_key)?;
         let recipient =
@@ -959,11 +1136,13 @@ impl Station {
             manifest_sha256: hex::encode(manifest_sha256),
             sealed_at: now_ms,
             synced_at: None,
+            refusal: None,
+            set_aside_at: None,
         })
     }
 
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>, CoreError> {
-        let mut stmt = self.store.conn.prepare("SELECT bundle_id, sequence, verdict, length(bundle), ciphertext_sha256, manifest_sha256, sealed_at, synced_at FROM outbox ORDER BY sequence")?;
+        let mut stmt = self.store.conn.prepare("SELECT bundle_id, sequence, verdict, length(bundle), ciphertext_sha256, manifest_sha256, sealed_at, synced_at, refusal_code, refusal_detail, set_aside_at FROM outbox ORDER BY sequence")?;
         let rows = stmt.query_map([], |r| {
             Ok(OutboxEntry {
                 bundle_id: r.get(0)?,
@@ -974,6 +1153,16 @@ impl Station {
                 manifest_sha256: hex::encode(r.get::<_, Vec<u8>>(5)?),
                 sealed_at: r.get(6)?,
                 synced_at: r.get(7)?,
+                refusal: r
+                    .get::<_, Option<String>>(8)?
+                    .map(|c| {
+                        Ok::<_, rusqlite::Error>((
+                            c,
+                            r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                        ))
+                    })
+                    .transpose()?,
+                set_aside_at: r.get(10)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -1007,11 +1196,15 @@ impl Station {
             "station_id": self.station_id,
             "centre": self.centre,
             "demo": self.demo,
+            "mode": self.mode.as_str(),
+            "master_version": self.master_version()?,
+            "clock_offset_ms": self.clock_offset_ms()?,
             // What the registry's administrators onboard the station with.
             "station_key": self.station_public_key()?,
             "in_progress": self.count("SELECT count(*) FROM enrollments WHERE stage NOT IN ('awaiting_approval', 'approved', 'rejected')")?,
             "awaiting_approval": self.count("SELECT count(*) FROM enrollments WHERE stage = 'awaiting_approval'")?,
-            "outbox_unsynced": self.count("SELECT count(*) FROM outbox WHERE synced_at IS NULL")?,
+            "outbox_unsynced": self.count("SELECT count(*) FROM outbox WHERE synced_at IS NULL AND set_aside_at IS NULL")?,
+            "outbox_set_aside": self.count("SELECT count(*) FROM outbox WHERE set_aside_at IS NOT NULL")?,
             "last_registry_contact": self.store.meta_i64("last_registry_contact")?,
         }))
     }

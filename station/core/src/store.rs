@@ -126,6 +126,15 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE outbox ADD COLUMN registry_status_at INTEGER;
     ALTER TABLE operators ADD COLUMN registered_at INTEGER;
     "#,
+    // 4: what the registry decides for the station, not the station: an operator the registry
+    // revoked (an administrator here cannot unlock them), an operator's approval at the registry
+    // (their bundles wait until then), and a bundle the registry refused for good (set aside: it
+    // no longer heads the queue, and is never erased).
+    r#"
+    ALTER TABLE operators ADD COLUMN revoked_by_registry INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE operators ADD COLUMN approved_by_registry INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN set_aside_at INTEGER;
+    "#,
 ];
 
 pub const DB_FILE: &str = "station.db";

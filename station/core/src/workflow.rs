@@ -126,6 +126,9 @@ pub(crate) struct DocumentData {
     /// JPEG photographs of its pages.
     #[serde(with = "vec_of_bytes")]
     pub pages: Vec<Vec<u8>>,
+    /// The camera that photographed them.
+    #[serde(default)]
+    pub device: Option<DeviceRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

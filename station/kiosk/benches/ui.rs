@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Pos2, RawInput, Rect, vec2};
 use station_core::operators::Role;
-use station_core::station::{InitParams, Station};
+use station_core::station::{InitParams, Mode, Station};
 use station_core::workflow::Stage;
 use station_kiosk::{Action, App, Model, Screen};
 use station_text::i18n::Translations;
@@ -68,7 +68,7 @@ fn main() {
             registry_recipient: &registry,
             admin: "admin1",
             admin_password: "bench",
-            demo: true,
+            mode: Mode::Demo,
         },
         T0,
     )

@@ -35,7 +35,9 @@ impl Model {
         // The devices this station captures with: the attached ones as the watcher last saw
         // them, or (no watcher: tests, training) the simulated devices of the next applicant.
         let devices = if let Some(a) = &self.devices {
-            a.lock().unwrap_or_else(std::sync::PoisonError::into_inner).inventory(self.station.demo)
+            a.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .inventory(self.station.mode.allows_simulation())
         } else {
             let seed = self.next_seed;
             let probe =
@@ -244,7 +246,7 @@ impl App {
             self.model.admin.devices = a
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .inventory(self.model.station.demo);
+                .inventory(self.model.station.mode.allows_simulation());
         }
         for d in self.model.admin.devices.clone() {
             let modality = self.t(&format!("modality-{}", d.modality.as_str()), &[]);

@@ -998,7 +998,7 @@ impl App {
         let list = a
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .inventory(self.model.station.demo);
+            .inventory(self.model.station.mode.allows_simulation());
         let needed: Vec<_> = list
             .iter()
             .filter(|e| {

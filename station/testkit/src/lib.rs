@@ -12,8 +12,9 @@ use std::sync::Arc;
 use schemas::decision::Verdict;
 use station_core::operators::{Role, Session};
 use station_core::script::{self, Script};
-use station_core::station::{InitParams, Station};
+use station_core::station::{InitParams, Mode, Station};
 use station_uplink::{self as uplink, Client, SyncIdentity, SyncState};
+use sync::master::StationMode;
 
 pub fn now() -> i64 {
     uplink::system_ms()
@@ -70,8 +71,22 @@ pub struct St {
     pub data: PathBuf,
 }
 
-/// A station onboarded at `reg`, reaching it at `url`.
+/// A training station onboarded at `reg`, reaching it at `url`: its scripted enrollments use
+/// simulated devices, its operators need no approval, and nothing it sends becomes an identity.
 pub fn onboarded_station(reg: &Reg, dir: &Path, station_id: &str, url: &str) -> St {
+    station_in_mode(reg, dir, station_id, url, Mode::Training, StationMode::Training)
+}
+
+/// A station set up in `mode` and onboarded at `reg` as `onboarded` (the two differ when a test
+/// plays a station whose software lies about what it is).
+pub fn station_in_mode(
+    reg: &Reg,
+    dir: &Path,
+    station_id: &str,
+    url: &str,
+    mode: Mode,
+    onboarded: StationMode,
+) -> St {
     let data = dir.join(station_id);
     Station::init(
         &data,
@@ -81,7 +96,7 @@ pub fn onboarded_station(reg: &Reg, dir: &Path, station_id: &str, url: &str) -> 
             registry_recipient: &reg.made.recipient,
             admin: "admin1",
             admin_password: "correct horse",
-            demo: false,
+            mode,
         },
         now(),
     )
@@ -97,7 +112,8 @@ pub fn onboarded_station(reg: &Reg, dir: &Path, station_id: &str, url: &str) -> 
             sync::api::NewStation {
                 id: station_id.into(),
                 ed25519: station.station_public_key().unwrap(),
-                centre: "HEB-PO-03".into()
+                centre: "HEB-PO-03".into(),
+                mode: onboarded,
             }
         )
         .unwrap()

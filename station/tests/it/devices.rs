@@ -8,7 +8,7 @@ use schemas::manifest::{DeviceKind, Modality as M};
 use station_core::devices::{Attached, DeviceSettings, Modality, discover};
 use station_core::operators::Role;
 use station_core::script::{self, RunError, Script};
-use station_core::station::{InitParams, Station};
+use station_core::station::{InitParams, Mode, Station};
 use station_text::messages::Explain;
 
 use crate::common::*;
@@ -38,7 +38,7 @@ fn new_station(dir: &std::path::Path, demo: bool) -> (Station, age::x25519::Iden
             registry_recipient: &recipient,
             admin: "admin1",
             admin_password: pw,
-            demo,
+            mode: if demo { Mode::Demo } else { Mode::Production },
         },
         T0,
     )

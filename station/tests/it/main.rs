@@ -1,6 +1,6 @@
 //! The station's integration tests (one test binary): the command line checked with outside
-//! tools, the core workflow through its library API, sync with a registry, crash safety with
-//! kill -9, and the kiosk (its text field on its own, then whole screens).
+//! tools, the core workflow through its library API, sync with a registry, what a station must never
+//! do (trust), crash safety with kill -9, and the kiosk (its text field on its own, then whole screens).
 
 mod bundle_cli;
 mod common;
@@ -12,5 +12,6 @@ mod quality_cli;
 mod replay;
 mod slip;
 mod sync;
+mod trust;
 mod ui;
 mod workflow;

@@ -6,7 +6,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use station_core::operators::Role as OperatorRole;
-use station_core::station::{InitParams, Station};
+use station_core::station::{InitParams, Mode, Station};
 use station_core::workflow::Stage;
 use station_kiosk::{App, Model, Screen};
 use station_text::i18n::{Lang, Translations};
@@ -30,7 +30,7 @@ fn app(name: &str) -> (TempDir, App) {
             registry_recipient: recipient,
             admin: "admin1",
             admin_password: "demo",
-            demo: true,
+            mode: Mode::Demo,
         },
         T0,
     )

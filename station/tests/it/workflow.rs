@@ -7,7 +7,7 @@ use schemas::bundle::Trust;
 use schemas::decision::Verdict;
 use station_core::operators::{OperatorError, Role, Session};
 use station_core::script::{self, RunError, Script};
-use station_core::station::{CoreError, InitParams, Station};
+use station_core::station::{CoreError, InitParams, Mode, Station};
 use station_core::workflow::Stage;
 use station_text::messages::Explain;
 
@@ -35,7 +35,7 @@ fn fixture(name: &str) -> Fixture {
             registry_recipient: &recipient,
             admin: "admin1",
             admin_password: "correct horse",
-            demo: false,
+            mode: Mode::Training,
         },
         T0,
     )

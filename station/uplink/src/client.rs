@@ -5,6 +5,7 @@
 
 use std::io::Read;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
@@ -32,6 +33,9 @@ pub enum UplinkError {
     Protocol(String),
     #[error("sync is not set up: {0}")]
     NotConfigured(&'static str),
+    /// The registry's signed master data says this station is revoked: it enrolls no one.
+    #[error("the registry has revoked this station (signed master data): it may not enroll")]
+    Revoked,
     #[error(transparent)]
     Station(#[from] station_core::station::CoreError),
 }
@@ -53,6 +57,7 @@ impl Explain for UplinkError {
                 .detail(&r.detail),
             UplinkError::Protocol(d) => Message::new("uplink-protocol").detail(d),
             UplinkError::NotConfigured(d) => Message::new("uplink-not-configured").detail(d),
+            UplinkError::Revoked => Message::new("station-revoked"),
             UplinkError::Station(e) => e.explain(),
         }
     }
@@ -114,6 +119,9 @@ pub struct Client {
     /// Bytes a second, for uploads; `None` for no limit.
     pub limit: Option<u64>,
     clock: Arc<dyn Fn() -> i64 + Send + Sync>,
+    /// How far the registry's clock is ahead of `clock` (ms): request tokens carry the
+    /// registry's time, so a station whose clock is off still syncs (and is told).
+    skew_ms: AtomicI64,
 }
 
 impl Client {
@@ -132,7 +140,35 @@ impl Client {
             .user_agent(concat!("hukumati-station/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(net)?;
-        Ok(Client { http, base: base.trim_end_matches('/').to_string(), id, root, limit, clock })
+        Ok(Client {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            id,
+            root,
+            limit,
+            clock,
+            skew_ms: AtomicI64::new(0),
+        })
+    }
+
+    /// Signs requests from now on with the station's clock corrected by `ms`.
+    pub fn set_skew(&self, ms: i64) {
+        self.skew_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// The correction in use (registry minus station, ms).
+    pub fn skew(&self) -> i64 {
+        self.skew_ms.load(Ordering::SeqCst)
+    }
+
+    /// The client's own clock, uncorrected (ms).
+    pub fn clock_ms(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// The station's time as the registry would read it (ms).
+    fn registry_now(&self) -> i64 {
+        (self.clock)().saturating_add(self.skew())
     }
 
     pub fn identity(&self) -> &SyncIdentity {
@@ -143,7 +179,7 @@ impl Client {
         let line =
             RequestLine { method: method.as_str(), path, body_sha256: body.map(sync::sha256) };
         let token =
-            sync::token::make(&self.id.station_id, &self.id.key, &line, (self.clock)() / 1000);
+            sync::token::make(&self.id.station_id, &self.id.key, &line, self.registry_now() / 1000);
         self.http.request(method, format!("{}{path}", self.base)).header("authorization", token)
     }
 
@@ -166,13 +202,31 @@ impl Client {
         body: Option<Vec<u8>>,
     ) -> Result<T, UplinkError> {
         let bound = body.clone().unwrap_or_default();
-        let mut rq = self.request(method, path, Some(&bound));
-        if let Some(b) = body {
-            rq = rq.header("content-type", "application/json").body(b);
-        }
-        let r = rq.send().map_err(net)?;
+        let send = || {
+            let mut rq = self.request(method.clone(), path, Some(&bound));
+            if let Some(b) = &body {
+                rq = rq.header("content-type", "application/json").body(b.clone());
+            }
+            rq.send().map_err(net)
+        };
+        let mut r = send()?;
         if !r.status().is_success() {
-            return Err(Self::refusal(r));
+            // A token outside the registry's window: its answer's Date says the registry's time.
+            // That unsigned time only makes the next token acceptable; what the station trusts
+            // about time comes from signed master data.
+            let date = http_date_ms(&r);
+            let refusal = Self::refusal(r);
+            let stale = matches!(&refusal, UplinkError::Refused(f) if f.code == Code::StaleToken);
+            match date.filter(|_| stale) {
+                Some(registry_ms) => {
+                    self.set_skew(registry_ms + 500 - (self.clock)());
+                    r = send()?;
+                    if !r.status().is_success() {
+                        return Err(Self::refusal(r));
+                    }
+                }
+                None => return Err(refusal),
+            }
         }
         r.json().map_err(|e| UplinkError::Protocol(e.to_string()))
     }
@@ -296,6 +350,17 @@ impl Client {
     }
 }
 
+/// The answer's `Date` header (RFC 9110 IMF-fixdate), in ms since the epoch.
+fn http_date_ms(r: &Response) -> Option<i64> {
+    parse_http_date(r.headers().get("date")?.to_str().ok()?)
+}
+
+fn parse_http_date(text: &str) -> Option<i64> {
+    let t =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc2822).ok()?;
+    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
 fn header_u64(r: &Response, name: &str) -> Option<u64> {
     r.headers().get(name)?.to_str().ok()?.parse().ok()
 }
@@ -303,6 +368,14 @@ fn header_u64(r: &Response, name: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_registrys_date_header_is_read_and_nonsense_is_not() {
+        assert_eq!(parse_http_date("Sun, 06 Dec 2026 08:42:11 GMT"), Some(1_796_546_531_000));
+        for bad in ["", "yesterday", "Sun, 06 Dec 2026 25:42:11 GMT", "1796546531"] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn an_upload_body_keeps_to_the_bandwidth_limit_and_reports_its_position() {

@@ -63,6 +63,8 @@ pub struct Progress {
     pub eta_s: Option<u64>,
     /// Bundles the registry refused in the last cycle.
     pub refused: u32,
+    /// Bundles waiting for the registry to approve their clerk or supervisor.
+    pub held: u32,
     pub last_error: Option<Bilingual>,
     /// Station clock, ms.
     pub last_success_at: Option<i64>,
@@ -84,11 +86,17 @@ pub struct CycleSummary {
     pub announced: u32,
     pub receipted: Vec<String>,
     pub refused: Vec<(String, String, String)>,
+    /// Of those, the ones refused for good: set aside, no longer holding up the others.
+    pub set_aside: Vec<String>,
+    /// Bundles announced but not sent: their clerk or supervisor awaits the registry's approval.
+    pub held: Vec<(String, String)>,
     /// Bytes sent in upload bodies (some of them again after a cut).
     pub bytes_sent: u64,
     pub status_events: u32,
-    /// Bundles left waiting (sequence gaps, the batch size, refusals).
+    /// Bundles left waiting (sequence gaps, the batch size, refusals, held).
     pub still_waiting: u32,
+    /// How far the station's clock is behind the registry's signed time (ms).
+    pub clock_offset_ms: i64,
 }
 
 /// Starts a demo station's embedded registry from its configuration file, and answers with the
@@ -138,11 +146,12 @@ pub fn cycle(
     c.master_data()?;
     let id = client.identity().clone();
     while !stop.load(Ordering::SeqCst) {
-        let waiting = c.station.waiting(&id, BATCH)?;
-        let fresh: Vec<_> = waiting
-            .into_iter()
-            .filter(|w| !c.report.refused.iter().any(|r| r.0 == w.ticket.bundle_id))
-            .collect();
+        // Operators added since the cycle began are registered before any bundle needs them.
+        c.register_operators()?;
+        let done = c.report.refused.len() + c.report.held.len();
+        let waiting = c.station.waiting(&id, BATCH + done)?;
+        let fresh: Vec<_> =
+            waiting.into_iter().filter(|w| !c.seen(&w.ticket.bundle_id)).take(BATCH).collect();
         if fresh.is_empty() || !c.send_batch(&id, fresh)? {
             break;
         }
@@ -164,17 +173,37 @@ struct Cycle<'a> {
 }
 
 impl Cycle<'_> {
-    /// The registry's master data, then the operators it does not know yet.
+    /// The registry's master data: its signed time gives the clock's offset (requests are then
+    /// signed with the corrected time, and the station told); a revoked station stops here.
     fn master_data(&mut self) -> Result<(), UplinkError> {
         update(self.progress, |p| p.phase = Phase::MasterData);
         let m = self.client.master_data()?;
-        self.station.apply_master_data(&m, (self.now)())?;
+        self.client.set_skew(m.issued_at - self.client.clock_ms());
+        let now = (self.now)();
+        let offset = m.issued_at - now;
+        self.station.record_clock_offset(offset, now)?;
+        self.report.clock_offset_ms = offset;
+        self.station.apply_master_data(&m, now)?;
+        if m.station.revoked {
+            return Err(UplinkError::Revoked);
+        }
+        Ok(())
+    }
+
+    /// Registers the operators the registry does not know yet.
+    fn register_operators(&mut self) -> Result<(), UplinkError> {
         for op in self.station.unregistered_operators()? {
             self.client.register_operator(&op.username, op.role.as_str(), &op.ed25519)?;
             self.station.mark_registered(&op.username, (self.now)())?;
             self.report.operators_registered += 1;
         }
         Ok(())
+    }
+
+    /// Whether this cycle already dealt with a bundle (refused, set aside or held).
+    fn seen(&self, bundle_id: &str) -> bool {
+        self.report.refused.iter().any(|r| r.0 == bundle_id)
+            || self.report.held.iter().any(|h| h.0 == bundle_id)
     }
 
     /// Announces one batch of waiting bundles and sends what the registry asks for, storing each
@@ -199,6 +228,7 @@ impl Cycle<'_> {
         let started = Instant::now();
         let mut sent_before = 0u64;
         let mut progressed = false;
+        let unapproved = self.station.unapproved_operators()?;
         for (w, a) in fresh.into_iter().zip(answers) {
             if self.stop.load(Ordering::SeqCst) {
                 break;
@@ -209,6 +239,11 @@ impl Cycle<'_> {
                     a.bundle_id, w.ticket.bundle_id
                 )));
             }
+            // A production station's bundle waits for the registry to approve both signers.
+            let held_by = (self.station.mode == station_core::station::Mode::Production)
+                .then(|| [&w.clerk, &w.supervisor].into_iter().find(|n| unapproved.contains(n)))
+                .flatten()
+                .map(String::as_str);
             let receipt = match a.action {
                 Action::Have => {
                     unb64(a.receipt.as_deref().unwrap_or("")).map_err(UplinkError::Protocol)?
@@ -219,8 +254,19 @@ impl Cycle<'_> {
                         detail: String::new(),
                     });
                     self.refused(&w.ticket.bundle_id, &r)?;
-                    // Later numbers cannot pass one that was refused.
+                    if r.code.is_permanent() {
+                        // Set aside: the bundles after it go on.
+                        progressed = true;
+                        continue;
+                    }
+                    // Later numbers cannot pass one the registry has not taken yet.
                     break;
+                }
+                Action::Send if held_by.is_some() => {
+                    // Announced (its number is used) but held until the registry approves them.
+                    self.hold(&w.ticket.bundle_id, held_by.unwrap_or_default())?;
+                    progressed = true;
+                    continue;
                 }
                 Action::Send => {
                     update(self.progress, |p| p.phase = Phase::Uploading);
@@ -233,7 +279,9 @@ impl Cycle<'_> {
                 }
             };
             if receipt.is_empty() {
-                break;
+                // Refused for good (set aside) or held: the next one goes on.
+                progressed = true;
+                continue;
             }
             self.station.store_receipt(&w.ticket, &receipt, (self.now)())?;
             self.report.receipted.push(w.ticket.bundle_id.clone());
@@ -288,7 +336,11 @@ impl Cycle<'_> {
                     std::thread::sleep(Duration::from_millis(300 * tries));
                     from = self.client.offset(&ticket.ciphertext_sha256)?;
                 }
-                Err(UplinkError::Refused(r)) => {
+                Err(UplinkError::Refused(r)) if r.code == sync::Code::OperatorNotApproved => {
+                    self.hold(&ticket.bundle_id, &r.detail)?;
+                    return Ok(Vec::new());
+                }
+                Err(UplinkError::Refused(r)) if r.code.is_permanent() => {
                     self.refused(&ticket.bundle_id, &r)?;
                     return Ok(Vec::new());
                 }
@@ -297,10 +349,24 @@ impl Cycle<'_> {
         }
     }
 
-    /// Records and reports the registry's refusal of a bundle.
+    /// Records and reports the registry's refusal of a bundle; one refused for good is set
+    /// aside.
     fn refused(&mut self, bundle_id: &str, r: &sync::api::Refusal) -> Result<(), UplinkError> {
-        self.station.record_refusal(bundle_id, r.code.as_str(), &r.detail)?;
+        if r.code.is_permanent() {
+            self.station.set_aside(bundle_id, r.code.as_str(), &r.detail, (self.now)())?;
+            self.report.set_aside.push(bundle_id.to_string());
+        } else {
+            self.station.record_refusal(bundle_id, r.code.as_str(), &r.detail)?;
+        }
         self.report.refused.push((bundle_id.to_string(), r.code.as_str().into(), r.detail.clone()));
+        Ok(())
+    }
+
+    /// Records that a bundle waits for the registry to approve `who` (it stays in the outbox).
+    fn hold(&mut self, bundle_id: &str, who: &str) -> Result<(), UplinkError> {
+        let code = sync::Code::OperatorNotApproved.as_str();
+        self.station.record_refusal(bundle_id, code, who)?;
+        self.report.held.push((bundle_id.to_string(), who.to_string()));
         Ok(())
     }
 
@@ -437,6 +503,7 @@ impl Job {
                         p.last_error = None;
                         p.last_success_at = Some(now());
                         p.refused = report.refused.len() as u32;
+                        p.held = report.held.len() as u32;
                         p.cycles += 1;
                     });
                     interval

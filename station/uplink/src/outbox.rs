@@ -11,7 +11,7 @@ use sync::status::StatusEvent;
 use sync::ticket::Ticket;
 
 use station_core::operators::{Role, Session};
-use station_core::station::{CoreError, Station};
+use station_core::station::{CoreError, Mode, Station};
 use station_core::store::{StoreError, audit_append, audit_head, set_meta};
 
 /// What signing the station's requests needs: its id and key (open while an operator is logged
@@ -33,6 +33,10 @@ impl std::fmt::Debug for SyncIdentity {
 pub struct Waiting {
     pub ticket: Ticket,
     pub bundle: Vec<u8>,
+    /// Who captured and who decided: the registry accepts the bundle only once it has approved
+    /// both.
+    pub clerk: String,
+    pub supervisor: String,
 }
 
 /// One outbox line as the supervisor sees it after sync.
@@ -43,6 +47,8 @@ pub struct RegistryView {
     pub synced_at: Option<i64>,
     /// A refusal of the registry: code and detail.
     pub refusal: Option<(String, String)>,
+    /// Refused for good and set aside (kept, never erased, no longer holding up the others).
+    pub set_aside_at: Option<i64>,
     /// The registry's later decision and its reason.
     pub status: Option<(String, Option<String>)>,
 }
@@ -104,7 +110,7 @@ pub trait SyncState {
     fn registry_root_key(&self) -> Result<Option<schemas::VerifyingKey>, CoreError>;
     /// The registry's receipt keys from the last master data.
     fn receipt_keys(&self) -> Result<Vec<KeyInfo>, CoreError>;
-    /// Sealed bundles not yet receipted, in sequence order, each with its ticket signed by
+    /// Sealed bundles not yet receipted nor set aside, in sequence order, each with its ticket signed by
     /// `id`; at most `limit`, and stopping before a number that is not there yet (sequence
     /// numbers must reach the registry without gaps).
     fn waiting(&self, id: &SyncIdentity, limit: usize) -> Result<Vec<Waiting>, CoreError>;
@@ -123,6 +129,19 @@ pub trait SyncState {
         code: &str,
         detail: &str,
     ) -> Result<(), CoreError>;
+    /// Sets a bundle the registry refused for good aside: kept (never erased), counted apart,
+    /// shown with the registry's reason, and no longer holding up the bundles after it.
+    fn set_aside(
+        &mut self,
+        bundle_id: &str,
+        code: &str,
+        detail: &str,
+        now_ms: i64,
+    ) -> Result<(), CoreError>;
+    /// Operators the registry has not approved yet (their bundles wait at the station).
+    fn unapproved_operators(&self) -> Result<Vec<String>, CoreError>;
+    /// Records how far the station's clock is behind the registry's signed time (ms).
+    fn record_clock_offset(&mut self, offset_ms: i64, now_ms: i64) -> Result<(), CoreError>;
     /// Operators the registry has not been told about.
     fn unregistered_operators(&self) -> Result<Vec<Unregistered>, CoreError>;
     /// Records that the registry now knows operator `username`.
@@ -182,11 +201,20 @@ impl SyncState for Station {
     }
 
     fn waiting(&self, id: &SyncIdentity, limit: usize) -> Result<Vec<Waiting>, CoreError> {
-        let mut stmt = self.store.conn.prepare("SELECT bundle_id, sequence, bundle, ciphertext_sha256, manifest_sha256, decision, sealed_at FROM outbox WHERE receipt IS NULL ORDER BY sequence")?;
-        type Row = (String, i64, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, i64);
+        let mut stmt = self.store.conn.prepare("SELECT o.bundle_id, o.sequence, o.bundle, o.ciphertext_sha256, o.manifest_sha256, o.decision, o.sealed_at, e.operator FROM outbox o JOIN enrollments e ON e.id = o.bundle_id WHERE o.receipt IS NULL AND o.set_aside_at IS NULL ORDER BY o.sequence")?;
+        type Row = (String, i64, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, i64, String);
         let rows: Vec<Row> = stmt
             .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
             })?
             .collect::<Result<_, _>>()?;
         let unsealed_before: Option<i64> = self.store.conn.query_row(
@@ -198,16 +226,27 @@ impl SyncState for Station {
         // grow from one announcement to the next.
         let head = audit_head(&self.store.conn)?;
         let audit = AuditHead { sequence: head.sequence, head: Bytes32::new(head.hash) };
+        // Every number sealed so far: between two waiting bundles, the ones receipted or set
+        // aside are accounted for (the registry has them); one missing is not sealed yet.
+        let sealed: std::collections::HashSet<i64> = self
+            .store
+            .conn
+            .prepare("SELECT sequence FROM outbox")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         let mut out = Vec::new();
-        let mut expected = None;
-        for (bundle_id, sequence, bundle, sha, manifest, decision, sealed_at) in rows {
+        let mut previous: Option<i64> = None;
+        for (bundle_id, sequence, bundle, sha, manifest, decision, sealed_at, clerk) in rows {
             if out.len() >= limit
                 || unsealed_before.is_some_and(|u| u < sequence)
-                || expected.is_some_and(|e| e != sequence)
+                || previous.is_some_and(|p| !(p + 1..sequence).all(|n| sealed.contains(&n)))
             {
                 break;
             }
-            expected = Some(sequence + 1);
+            previous = Some(sequence);
+            let supervisor = schemas::decision::read_unverified(&decision)
+                .map_err(|_| StoreError::Corrupt("outbox decision"))?
+                .supervisor_id;
             let ticket = Ticket {
                 bundle_id,
                 station_id: id.station_id.clone(),
@@ -219,7 +258,7 @@ impl SyncState for Station {
                 audit: audit.clone(),
                 sealed_at,
             };
-            out.push(Waiting { ticket, bundle });
+            out.push(Waiting { ticket, bundle, clerk, supervisor });
         }
         Ok(out)
     }
@@ -257,6 +296,52 @@ impl SyncState for Station {
         Ok(())
     }
 
+    fn set_aside(
+        &mut self,
+        bundle_id: &str,
+        code: &str,
+        detail: &str,
+        now_ms: i64,
+    ) -> Result<(), CoreError> {
+        let tx = self.store.conn.transaction()?;
+        let n = tx.execute("UPDATE outbox SET refusal_code = ?2, refusal_detail = ?3, set_aside_at = ?4 WHERE bundle_id = ?1 AND receipt IS NULL AND set_aside_at IS NULL", params![bundle_id, code, detail, now_ms])?;
+        if n == 1 {
+            audit_append(&tx, now_ms, "sync", &format!("sync:set-aside:{code}"), Some(bundle_id))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn unapproved_operators(&self) -> Result<Vec<String>, CoreError> {
+        let mut stmt = self.store.conn.prepare(
+            "SELECT username FROM operators WHERE approved_by_registry = 0 ORDER BY username",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn record_clock_offset(&mut self, offset_ms: i64, now_ms: i64) -> Result<(), CoreError> {
+        let tx = self.store.conn.transaction()?;
+        let old: Option<i64> = tx
+            .query_row("SELECT value FROM meta WHERE key = 'clock_offset_ms'", [], |r| {
+                r.get::<_, Vec<u8>>(0)
+            })
+            .optional()?
+            .and_then(|v| String::from_utf8(v).ok()?.parse().ok());
+        set_meta(&tx, "clock_offset_ms", offset_ms.to_string().as_bytes())?;
+        // The registry's signed time vouches for the clock now: what the clock read before
+        // (a fast clock since corrected) no longer counts against it.
+        set_meta(&tx, "clock_high_water", now_ms.to_string().as_bytes())?;
+        let limit = i64::from(self.config.max_clock_offset_s) * 1000;
+        let was_off = old.is_some_and(|o| o.abs() > limit);
+        if (offset_ms.abs() > limit) != was_off {
+            let what = if was_off { "clock:right-again" } else { "clock:off" };
+            audit_append(&tx, now_ms, "sync", &format!("{what}:{}s", offset_ms / 1000), None)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn unregistered_operators(&self) -> Result<Vec<Unregistered>, CoreError> {
         let mut stmt = self.store.conn.prepare("SELECT username, role, public_key FROM operators WHERE registered_at IS NULL ORDER BY username")?;
         let rows: Vec<(String, String, Vec<u8>)> = stmt
@@ -288,6 +373,21 @@ impl SyncState for Station {
                 m.station.id, self.station_id
             )));
         }
+        let have = self.master_version()?;
+        let vouched: Option<i64> = self
+            .store
+            .meta("registry_vouched_at")?
+            .and_then(|v| String::from_utf8(v).ok()?.parse().ok());
+        // Versions only move forward: an older copy (replayed online or from a stick) would
+        // un-revoke, reset the offline limit, roll back keys.
+        if m.version < have || (m.version == have && vouched.is_some_and(|v| m.issued_at < v)) {
+            return Err(CoreError::StaleMasterData { have, got: m.version });
+        }
+        if m.version == have && vouched == Some(m.issued_at) {
+            // The very copy already applied: nothing new, and no new contact.
+            return Ok(());
+        }
+        let mode = Mode::parse(m.station.mode.as_str()).unwrap_or(Mode::Production);
         let mut config = self.config.clone();
         let s = &m.settings;
         let c = &mut config.capture;
@@ -324,9 +424,21 @@ impl SyncState for Station {
                 audit_append(&tx, now_ms, "sync", "registry:recipient", None)?;
             }
         }
+        if mode != self.mode {
+            set_meta(&tx, "mode", mode.as_str().as_bytes())?;
+            audit_append(&tx, now_ms, "sync", &format!("station:mode:{}", mode.as_str()), None)?;
+        }
+        for o in &m.operators {
+            // Approval names the key: a station operator re-created under the same name with
+            // another key is not approved by it.
+            tx.execute(
+                "UPDATE operators SET approved_by_registry = ?2 WHERE username = ?1 AND public_key = ?3",
+                params![o.username, o.approved && !o.revoked, &o.ed25519[..]],
+            )?;
+        }
         for o in m.operators.iter().filter(|o| o.revoked) {
             let n = tx.execute(
-                "UPDATE operators SET locked = 1 WHERE username = ?1 AND locked = 0",
+                "UPDATE operators SET locked = 1, revoked_by_registry = 1 WHERE username = ?1 AND revoked_by_registry = 0",
                 [&o.username],
             )?;
             if n == 1 {
@@ -345,6 +457,8 @@ impl SyncState for Station {
         }
         tx.commit()?;
         self.config = config;
+        self.mode = mode;
+        self.demo = mode == Mode::Demo;
         Ok(())
     }
 
@@ -371,7 +485,7 @@ impl SyncState for Station {
     }
 
     fn registry_view(&self) -> Result<Vec<RegistryView>, CoreError> {
-        let mut stmt = self.store.conn.prepare("SELECT bundle_id, sequence, synced_at, refusal_code, refusal_detail, registry_status, registry_reason FROM outbox ORDER BY sequence")?;
+        let mut stmt = self.store.conn.prepare("SELECT bundle_id, sequence, synced_at, refusal_code, refusal_detail, registry_status, registry_reason, set_aside_at FROM outbox ORDER BY sequence")?;
         let rows = stmt.query_map([], |r| {
             let code: Option<String> = r.get(3)?;
             let status: Option<String> = r.get(5)?;
@@ -382,6 +496,7 @@ impl SyncState for Station {
                 refusal: code
                     .map(|c| (c, r.get::<_, Option<String>>(4).ok().flatten().unwrap_or_default())),
                 status: status.map(|s| (s, r.get::<_, Option<String>>(6).ok().flatten())),
+                set_aside_at: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
