@@ -331,7 +331,8 @@ pub fn outbox_list(data: &Path, json: bool) -> Result<ExitCode, Failure> {
         print_json(&entries);
         return Ok(ExitCode::SUCCESS);
     }
-    let waiting = entries.iter().filter(|e| e.synced_at.is_none()).count();
+    let waiting =
+        entries.iter().filter(|e| e.synced_at.is_none() && e.set_aside_at.is_none()).count();
     let mut lines = vec![
         Message::new("cli-outbox-count")
             .number("count", entries.len() as i64)

@@ -370,7 +370,9 @@ impl Model {
         self.awaiting_approval =
             self.station.status().ok().and_then(|s| s["awaiting_approval"].as_u64()).unwrap_or(0);
         if let Ok(o) = self.station.outbox() {
-            let waiting: Vec<_> = o.iter().filter(|e| e.synced_at.is_none()).collect();
+            // A bundle set aside waits for nothing: the registry's news tells of it.
+            let waiting: Vec<_> =
+                o.iter().filter(|e| e.synced_at.is_none() && e.set_aside_at.is_none()).collect();
             self.outbox =
                 (waiting.len() as u64, waiting.iter().map(|e| e.bytes).sum(), o.len() as u64);
         }
@@ -1249,8 +1251,16 @@ impl App {
         text::paragraph(ui, &self.t("registry-news-title", &[]), base, Style::heading(ui));
         for v in &self.model.registry_news {
             let what = match (&v.refusal, &v.status) {
+                // Not a refusal: the registry has yet to approve who signed.
+                (Some((code, who)), _) if code == "operator_not_approved" => {
+                    self.t("registry-held", &[("name", FluentValue::from(who.as_str()))])
+                }
                 (Some((code, _)), _) => self.t(
-                    "registry-refused",
+                    if v.set_aside_at.is_some() {
+                        "registry-set-aside"
+                    } else {
+                        "registry-refused"
+                    },
                     &[("reason", FluentValue::from(self.t(&format!("code-{code}"), &[])))],
                 ),
                 (None, Some((status, _))) => self.t(&format!("registry-status-{status}"), &[]),

@@ -12,7 +12,9 @@ use station_core::operators::Role;
 use station_core::script::{self, RunError, Script};
 use station_core::station::{CoreError, InitParams, Mode, Station};
 use station_text::messages::Explain;
-use station_uplink::{self as uplink, Client, SharedProgress, SyncState, UplinkError};
+use station_uplink::{
+    self as uplink, Client, RemovableMedia, SharedProgress, SyncState, UplinkError,
+};
 use sync::master::StationMode;
 
 use crate::common::*;
@@ -314,6 +316,16 @@ fn old_master_data_is_refused_and_a_registry_revocation_sticks() {
     let c = client(&st, &url);
     cycle(&mut st, &c).unwrap();
     let old = c.master_data().unwrap();
+    // A stick carried to the registry now brings back that version of the master data too.
+    enroll(&mut st, 1, 90);
+    let usb = d.join("usb");
+    st.station.export_to(&st.id, &usb).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let cfg = registry::config::Config::load(&reg.config).unwrap();
+    rt.block_on(async {
+        let i = registry::open(&cfg, registry::intake::system_clock()).await.unwrap();
+        registry::with_intake!(&i, |x| registry::media::import(x, &usb).await.unwrap())
+    });
     assert_eq!(
         admin_post(
             &reg,
@@ -329,6 +341,12 @@ fn old_master_data_is_refused_and_a_registry_revocation_sticks() {
     assert!(m.ar.contains("أقدم") && m.en.contains("older than version"), "{m:?}");
     assert!(st.station.login("clerk1", "battery staple", now()).is_err(), "still locked");
     assert!(st.station.master_version().unwrap() > old.version);
+    // The stick, read back after the revocation arrived online (its bundle was receipted online
+    // meanwhile): its older master data is not applied, and the import does not fail for it.
+    let imported = st.station.import_receipts(&st.id, &usb, now()).unwrap();
+    assert!(imported.rejected.is_empty(), "{imported:?}");
+    assert!(imported.master_data_refused.is_some_and(|e| e.contains("older")));
+    assert!(st.station.login("clerk1", "battery staple", now()).is_err(), "still locked");
 
     let admin = st.station.login("admin1", "correct horse", now()).unwrap();
     let e =

@@ -900,3 +900,68 @@ fn attached_devices_are_listed_live() {
     h.run();
     h.get_by_label_contains("كاميرا القزحية: Hukumati simulated — محاكاة (عرض تجريبي)");
 }
+
+/// A bundle the registry refused for good is set aside: the supervisor reads which, and why, in
+/// both languages, on the home screen.
+#[test]
+fn the_supervisor_reads_why_a_bundle_was_set_aside() {
+    use station_uplink::SyncState;
+    let d = demo_station("ui-set-aside");
+    let data = d.join("data");
+    // Two children: a script names its enrollment (running it again resumes it), so the second
+    // is the same script with another seed.
+    let second = d.join("child-2.json");
+    let text = std::fs::read_to_string(script("child-under-5")).unwrap();
+    std::fs::write(&second, text.replacen("\"seed\": 303", "\"seed\": 304", 1)).unwrap();
+    for file in [script("child-under-5"), second] {
+        let enroll = ["enroll", "--data", p(&data), "--script", p(&file), "--operator", "clerk1"];
+        assert!(station_in(&enroll, "demo\n").status.success());
+    }
+    assert!(
+        station_in(&["approve", "--all", "--data", p(&data), "--operator", "super1"], "demo\n")
+            .status
+            .success()
+    );
+    // The first bundle's decision statement replaced by the second's: never acceptable.
+    let mut station = Station::open(&data).unwrap();
+    station
+        .store
+        .conn
+        .execute(
+            "UPDATE outbox SET decision = (SELECT decision FROM outbox WHERE sequence = 2) WHERE sequence = 1",
+            [],
+        )
+        .unwrap();
+    let reg = registry::Embedded::start(&station_uplink::embedded_config(&data)).unwrap();
+    let session = station.login("super1", "demo", T0).unwrap();
+    let id = station.sync_identity(&session).unwrap();
+    let root = station.registry_root_key().unwrap().unwrap();
+    let now = || station_uplink::system_ms();
+    let c =
+        station_uplink::Client::new(&reg.url, id, root, None, std::sync::Arc::new(now)).unwrap();
+    let r = station_uplink::cycle(
+        &mut station,
+        &c,
+        &station_uplink::SharedProgress::default(),
+        &std::sync::atomic::AtomicBool::new(false),
+        &now,
+    )
+    .unwrap();
+    assert_eq!((r.set_aside.len(), r.receipted.len()), (1, 1), "{r:?}");
+    drop(station);
+
+    let mut h = harness(App::new(
+        Model::new(Station::open(&data).unwrap(), Box::new(|| T0)),
+        Translations::load().unwrap(),
+    ));
+    h.run();
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "super1", "demo");
+    h.get_by_label(
+        "التسجيل رقم 1: رفضه السجل المركزي نهائيًا فوُضع جانبًا (محفوظ؛ ويمضي غيره) — لم يُقبل قرار المشرف",
+    );
+    h.snapshot("home_supervisor_set_aside_ar");
+    h.get_by_role_and_label(Role::Button, "English").click();
+    h.run();
+    h.get_by_label("Enrollment 1: refused for good by the registry and set aside (kept; the others go on) — the supervisor's decision was not accepted");
+    h.snapshot("home_supervisor_set_aside_en");
+}

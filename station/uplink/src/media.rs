@@ -24,6 +24,9 @@ pub struct Imported {
     pub receipted: Vec<String>,
     /// Receipts that did not verify, with why: their bundles stay.
     pub rejected: Vec<(String, String)>,
+    /// The stick's master data was older than the station's and was not applied (a replayed
+    /// copy): why, in English. Its receipts still count, verified with the keys held.
+    pub master_data_refused: Option<String>,
 }
 
 fn io(p: &Path, e: std::io::Error) -> CoreError {
@@ -100,8 +103,14 @@ impl RemovableMedia for Station {
         let bytes = std::fs::read(&mpath).map_err(|e| io(&mpath, e))?;
         let m = MasterData::open(&bytes, &root)
             .map_err(|e| CoreError::Config(format!("{}: {e}", mpath.display())))?;
-        self.apply_master_data(&m, now_ms)?;
         let mut out = Imported::default();
+        match self.apply_master_data(&m, now_ms) {
+            Ok(()) => {}
+            Err(e @ CoreError::StaleMasterData { .. }) => {
+                out.master_data_refused = Some(e.to_string())
+            }
+            Err(e) => return Err(e),
+        }
         for w in self.waiting(id, usize::MAX)? {
             let rpath = sync::media::receipt_path(dir, &id.station_id, &w.ticket.bundle_id);
             let Ok(receipt) = std::fs::read(&rpath) else { continue };
