@@ -47,7 +47,7 @@ fn fuzz(storage: Storage) {
         )
     });
     assert!(out.status.success(), "{report:#}");
-    assert_eq!(report["operations"], 12, "{report:#}");
+    assert_eq!(report["operations"], 13, "{report:#}");
     assert!(report["requests"].as_u64().unwrap() > 1000, "{report:#}");
     // Signed requests got through: the token made in Python verifies in Rust.
     assert!(report["statuses"]["200"].as_u64().unwrap_or(0) > 50, "{report:#}");

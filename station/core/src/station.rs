@@ -216,7 +216,7 @@ impl Explain for CoreError {
                 Message::new("clock-went-back").number("minutes", *behind_min)
             }
             CoreError::ClockOff { offset_s, limit_s } => Message::new("clock-off")
-                .number("offset", *offset_s)
+                .number("offset", offset_s.abs())
                 .number("limit", i64::from(*limit_s)),
             CoreError::SimulationOnProduction => Message::new("simulation-on-production"),
             CoreError::StaleMasterData { have, got } => Message::new("stale-master-data")

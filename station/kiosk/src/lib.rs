@@ -1083,6 +1083,25 @@ impl App {
                 Style { size: 18.0, color: egui::Color32::from_rgb(190, 120, 30) },
             );
         }
+        let limit = self.model.station.config.max_clock_offset_s;
+        if let Some(offset) =
+            p.clock_offset_ms.filter(|o| o.unsigned_abs() / 1000 > u64::from(limit))
+        {
+            // The administrator sets the clock right; enrollment waits until then.
+            let line = self.t(
+                "sync-clock-off",
+                &[
+                    ("offset", FluentValue::from((offset / 1000).abs())),
+                    ("limit", FluentValue::from(limit)),
+                ],
+            );
+            text::paragraph(
+                ui,
+                &line,
+                base,
+                Style { size: 18.0, color: egui::Color32::from_rgb(190, 120, 30) },
+            );
+        }
         if let Some(at) = p.last_success_at {
             let when = time::OffsetDateTime::from_unix_timestamp(at / 1000)
                 .ok()

@@ -785,7 +785,15 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
             .status
             .success()
     );
-    let mut model = Model::new(Station::open(&data).unwrap(), Box::new(|| T0));
+    // This station's clock stays at T0 while the registry's runs: an offset that grows each
+    // day. The allowed offset is set beyond it (ten years), so that the screens stay the same
+    // from one day to the next; the warning is shown below with an offset set by hand.
+    let mut station = Station::open(&data).unwrap();
+    let admin = station.login("admin1", "demo", T0).unwrap();
+    let mut config = station.config.clone();
+    config.max_clock_offset_s = 315_360_000;
+    station.set_config(&admin, config, T0).unwrap();
+    let mut model = Model::new(station, Box::new(|| T0));
     model.sync_enabled = true;
     // Cycles when asked (a sealed bundle, or `wake`), so that what is shown stays still.
     model.sync_interval = std::time::Duration::from_secs(3600);
@@ -857,6 +865,22 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
         "the outbox's bar and the batch's"
     );
     h.snapshot("home_supervisor_sending_ar");
+
+    // A sync that found the clock further off than allowed: the screen says so, in both
+    // languages.
+    {
+        let w = h.state().model.sync.as_ref().unwrap();
+        let mut p = w.progress.lock().unwrap();
+        p.phase = station_uplink::Phase::Idle;
+        p.clock_offset_ms = Some(-400_000_000_000);
+    }
+    h.run();
+    h.get_by_label("ساعة المحطة بعيدة عن وقت السجل المركزي بـ 400000000 ثانية (الحد 315360000): اضبط التاريخ والوقت؛ ينتظر التسجيل حتى ذلك.");
+    h.snapshot("home_clock_off_ar");
+    h.get_by_role_and_label(Role::Button, "English").click();
+    h.run();
+    h.get_by_label("The station's clock is 400000000 seconds off the registry's time (the limit is 315360000): set the date and time right; enrollment waits until then.");
+    h.snapshot("home_clock_off_en");
     if let Some(w) = h.state_mut().model.sync.take() {
         w.stop();
     }

@@ -270,6 +270,7 @@ sync-sending = جارٍ إرسال دفعة من التسجيلات: { $done } �
 }
 sync-sending-no-eta = جارٍ إرسال دفعة من التسجيلات: { $done } من { $total }، { $sent } من { $size } ميغابايت
 sync-failed = تعذّرت المزامنة الأخيرة: { $reason }. تعيد المحطة المحاولة من تلقاء نفسها.
+sync-clock-off = ساعة المحطة بعيدة عن وقت السجل المركزي بـ { $offset } ثانية (الحد { $limit }): اضبط التاريخ والوقت؛ ينتظر التسجيل حتى ذلك.
 sync-last = آخر مزامنة مع السجل المركزي: { $when }
 registry-news-title = ما قاله السجل المركزي
 registry-news-line = التسجيل رقم { $sequence }: { $what }

@@ -241,6 +241,7 @@ setting-sync-limit-name = sync upload limit
 sync-sending = Sending a batch of enrollments: { $done } of { $total }, { $sent } of { $size } MB, about { $eta } s left
 sync-sending-no-eta = Sending a batch of enrollments: { $done } of { $total }, { $sent } of { $size } MB
 sync-failed = The last sync failed: { $reason }. The station tries again by itself.
+sync-clock-off = The station's clock is { $offset } seconds off the registry's time (the limit is { $limit }): set the date and time right; enrollment waits until then.
 sync-last = Last sync with the registry: { $when }
 registry-news-title = What the registry said
 registry-news-line = Enrollment { $sequence }: { $what }

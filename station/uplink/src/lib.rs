@@ -68,6 +68,8 @@ pub struct Progress {
     pub last_error: Option<Bilingual>,
     /// Station clock, ms.
     pub last_success_at: Option<i64>,
+    /// How far the station's clock is behind the registry's signed time (ms), as last measured.
+    pub clock_offset_ms: Option<i64>,
     pub cycles: u64,
 }
 
@@ -504,6 +506,7 @@ impl Job {
                         p.last_success_at = Some(now());
                         p.refused = report.refused.len() as u32;
                         p.held = report.held.len() as u32;
+                        p.clock_offset_ms = Some(report.clock_offset_ms);
                         p.cycles += 1;
                     });
                     interval
