@@ -72,6 +72,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE operators ADD COLUMN revoked_version BIGINT;
     -- Revoked before versions were recorded: refused whatever the station held.
     UPDATE operators SET revoked_version = 0 WHERE revoked_at IS NOT NULL;
+    -- Operators registered before approvals existed were taken then: they stay approved, so
+    -- that an upgrade does not stop every station (revoke the ones in doubt).
+    UPDATE operators SET approved_at = registered_at WHERE revoked_at IS NULL;
 "#,
 ];
 

@@ -72,6 +72,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE operators ADD COLUMN revoked_version INTEGER;
     -- Revoked before versions were recorded: refused whatever the station held.
     UPDATE operators SET revoked_version = 0 WHERE revoked_at IS NOT NULL;
+    -- Operators registered before approvals existed were taken then: they stay approved, so
+    -- that an upgrade does not stop every station (revoke the ones in doubt).
+    UPDATE operators SET approved_at = registered_at WHERE revoked_at IS NULL;
 "#,
 ];
 
@@ -554,5 +557,43 @@ impl Meta for SqliteMeta {
             .map_err(db)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A registry upgraded from before approvals and versioned revocations: its operators stay
+    /// approved (an upgrade stops no station), an operator revoked then is refused whatever
+    /// version a station names, and its stations are production stations.
+    #[tokio::test]
+    async fn an_upgrade_keeps_operators_approved_and_old_revocations_binding() {
+        let dir = fixtures::tempdir("registry-migrate");
+        let path = dir.join("registry.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.execute("INSERT INTO stations (id, ed25519, centre, onboarded_at) VALUES ('ST-1', zeroblob(32), 'C-1', 1)", []).unwrap();
+            for (name, revoked) in [("clerk1", None), ("clerk2", Some(50))] {
+                c.execute(
+                    "INSERT INTO operators (station, username, role, ed25519, registered_at, revoked_at) VALUES ('ST-1', ?1, 'clerk', zeroblob(32), 10, ?2)",
+                    params![name, revoked],
+                )
+                .unwrap();
+            }
+        }
+        let meta = SqliteMeta::open(&path).unwrap();
+        meta.migrate().await.unwrap();
+        let ops = meta.operators("ST-1").await.unwrap();
+        assert_eq!(
+            ops.iter()
+                .map(|o| (o.username.as_str(), o.approved_at, o.revoked_version))
+                .collect::<Vec<_>>(),
+            [("clerk1", Some(10), None), ("clerk2", None, Some(0))]
+        );
+        let st = meta.station("ST-1").await.unwrap().unwrap();
+        assert_eq!(st.mode, sync::master::StationMode::Production);
     }
 }
