@@ -21,8 +21,8 @@ pub struct ImportReport {
     pub refused: Vec<(String, Code, String)>,
 }
 
-fn io(p: &Path, e: std::io::Error) -> ApiError {
-    ApiError::new(Code::BadRequest, format!("{}: {e}", p.display()))
+fn media(e: sync::media::MediaError) -> ApiError {
+    ApiError::new(Code::BadRequest, e.to_string())
 }
 
 /// Imports every station folder under `dir/hukumati-export`.
@@ -30,29 +30,23 @@ pub async fn import<M: Meta>(
     intake: &Arc<Intake<M>>,
     dir: &Path,
 ) -> Result<ImportReport, ApiError> {
+    // Whoever wrote the stick may be hostile: no link is followed, no special file opened, no
+    // file larger than its kind may be is read, and the registry writes only new regular files
+    // (the master data, receipts) after what it read was verified.
     let root = dir.join(sync::media::ROOT);
     let mut report = ImportReport::default();
-    let mut stations: Vec<_> = std::fs::read_dir(&root)
-        .map_err(|e| io(&root, e))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    stations.sort();
+    let stations = sync::media::list(dir, &root, true, "").map_err(media)?;
     for sdir in stations {
         let Some(station_id) = sdir.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
             continue;
         };
-        let tdir = sdir.join("tickets");
-        let mut tickets: Vec<_> = match std::fs::read_dir(&tdir) {
-            Ok(rd) => rd
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "ticket"))
-                .collect(),
-            Err(_) => continue,
+        let tickets = match sync::media::list(dir, &sdir.join("tickets"), false, "ticket") {
+            Ok(t) => t,
+            Err(e) => {
+                report.refused.push((sdir.display().to_string(), Code::BadRequest, e.to_string()));
+                continue;
+            }
         };
-        tickets.sort();
         let Some(station) = intake.meta.station(&station_id).await? else {
             for t in tickets {
                 report.refused.push((
@@ -65,7 +59,9 @@ pub async fn import<M: Meta>(
         };
         // The station's operators first: their bundles are verified against them.
         let opath = sync::media::operators_path(dir, &station.id);
-        if let Ok(bytes) = std::fs::read(&opath) {
+        if let Some(bytes) =
+            read_or_report(dir, &opath, sync::media::MAX_SIGNED, "operator list", &mut report)
+        {
             let key = schemas::VerifyingKey::from_bytes(&station.ed25519)
                 .map_err(|e| ApiError::new(Code::Unavailable, e.to_string()))?;
             match sync::media::OperatorList::open(&bytes, &station.id, &key) {
@@ -87,11 +83,12 @@ pub async fn import<M: Meta>(
                 )),
             }
         }
-        // The master data goes back with the receipts: the station verifies them with its keys.
-        let mpath = sync::media::master_data_path(dir, &station.id);
-        std::fs::write(&mpath, intake.master_data(&station).await?).map_err(|e| io(&mpath, e))?;
         for tpath in tickets {
-            let signed = std::fs::read(&tpath).map_err(|e| io(&tpath, e))?;
+            let Some(signed) =
+                read_or_report(dir, &tpath, sync::media::MAX_TICKET, "ticket", &mut report)
+            else {
+                continue;
+            };
             let answer = match intake
                 .announce(&station, AnnounceRequest { tickets: vec![b64(&signed)] })
                 .await
@@ -114,7 +111,11 @@ pub async fn import<M: Meta>(
                 }
                 Action::Send => {
                     let Some(bpath) = sync::media::bundle_for_ticket(&tpath) else { continue };
-                    let bytes = std::fs::read(&bpath).map_err(|e| io(&bpath, e))?;
+                    let max = intake.limits.max_bundle_bytes;
+                    let Some(bytes) = read_or_report(dir, &bpath, max, "bundle", &mut report)
+                    else {
+                        continue;
+                    };
                     let offset = answer.offset.unwrap_or(0) as usize;
                     if offset > bytes.len() {
                         report.refused.push((
@@ -142,13 +143,31 @@ pub async fn import<M: Meta>(
             };
             if let Some(r) = receipt {
                 let rpath = sync::media::receipt_path(dir, &station.id, &answer.bundle_id);
-                if let Some(parent) = rpath.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-                }
-                std::fs::write(&rpath, r).map_err(|e| io(&rpath, e))?;
+                sync::media::write_new(dir, &rpath, &r).map_err(media)?;
                 report.received.push(answer.bundle_id);
             }
         }
+        // The master data goes back with the receipts: the station verifies them with its keys.
+        let mpath = sync::media::master_data_path(dir, &station.id);
+        sync::media::write_new(dir, &mpath, &intake.master_data(&station).await?).map_err(media)?;
     }
     Ok(report)
+}
+
+/// Reads a file of the stick, or reports why not (a missing operator list is no refusal).
+fn read_or_report(
+    dir: &Path,
+    path: &Path,
+    max: u64,
+    what: &'static str,
+    report: &mut ImportReport,
+) -> Option<Vec<u8>> {
+    match sync::media::read(dir, path, max, what) {
+        Ok(b) => Some(b),
+        Err(e) if e.is_missing() && what == "operator list" => None,
+        Err(e) => {
+            report.refused.push((path.display().to_string(), Code::BadRequest, e.to_string()));
+            None
+        }
+    }
 }

@@ -410,25 +410,6 @@ async fn removable_media_are_imported_and_receipted(storage: Storage) {
     assert_eq!(objects_held(&reg).await.len(), 2);
 }
 
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        mod embedded {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                registry::install_tls_provider();
-                super::$name(super::Storage::Embedded).await
-            })*
-        }
-        mod postgres_s3 {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                registry::install_tls_provider();
-                super::$name(super::Storage::PostgresS3).await
-            })*
-        }
-    };
-}
-
 on_both!(
     a_bundle_travels_and_is_receipted_once,
     an_upload_cut_off_resumes_and_wrong_offsets_are_told_where_to_go,

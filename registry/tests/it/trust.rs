@@ -154,25 +154,6 @@ async fn records_and_centre_are_checked_at_intake(storage: Storage) {
     assert_eq!(send(&st, &reg, &s).await.0, 200);
 }
 
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        mod embedded {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                registry::install_tls_provider();
-                super::$name(super::Storage::Embedded).await
-            })*
-        }
-        mod postgres_s3 {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                registry::install_tls_provider();
-                super::$name(super::Storage::PostgresS3).await
-            })*
-        }
-    };
-}
-
 on_both!(
     simulated_captures_never_become_an_identity,
     four_eyes_need_two_operators_the_registry_approved,

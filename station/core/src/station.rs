@@ -169,6 +169,8 @@ pub enum CoreError {
         "the registry's master data offered is version {got}, older than the version {have} this station holds: refused"
     )]
     StaleMasterData { have: u64, got: u64 },
+    #[error("removable media: {0}")]
+    RemovableMedia(String),
 }
 
 impl From<rusqlite::Error> for CoreError {
@@ -219,6 +221,7 @@ impl Explain for CoreError {
                 .number("offset", offset_s.abs())
                 .number("limit", i64::from(*limit_s)),
             CoreError::SimulationOnProduction => Message::new("simulation-on-production"),
+            CoreError::RemovableMedia(d) => Message::new("removable-media").detail(d),
             CoreError::StaleMasterData { have, got } => Message::new("stale-master-data")
                 .number("have", *have as i64)
                 .number("got", *got as i64),

@@ -7,6 +7,7 @@ mod common;
 mod crash;
 mod devices;
 mod field;
+mod hostile;
 mod layering;
 mod quality_cli;
 mod replay;

@@ -250,3 +250,4 @@ code-not_production = الحزمة من محطة تدريب أو عرض ولا �
 cli-unknown-mode = نوع محطة غير معروف { $detail }: production أو training أو demo
 cli-outbox-set-aside = رفضها السجل المركزي نهائيًا فوُضعت جانبًا { $time } بالتوقيت العالمي: { $reason } ({ $detail })؛ يخرجها الأمر `station outbox export` لموظفي السجل
 cli-outbox-held = تنتظر موافقة السجل المركزي على الموظف { $name }
+removable-media = لم تُستعمل وسيلة التخزين المنقولة كما هي، إذ قد يكون كتبها أي أحد: { $detail }

@@ -219,3 +219,4 @@ code-not_production = the bundle comes from a training or demo station and can n
 cli-unknown-mode = unknown station mode { $detail }: production, training or demo
 cli-outbox-set-aside = refused for good by the registry and set aside { $time } UTC: { $reason } ({ $detail }); `station outbox export` copies it out for the registry's staff
 cli-outbox-held = waiting for the registry to approve operator { $name }
+removable-media = the removable medium was not used as it is, since it may have been written by anyone: { $detail }

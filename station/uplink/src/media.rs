@@ -29,19 +29,8 @@ pub struct Imported {
     pub master_data_refused: Option<String>,
 }
 
-fn io(p: &Path, e: std::io::Error) -> CoreError {
-    CoreError::Config(format!("{}: {e}", p.display()))
-}
-
-/// Writes a file and makes sure it reached the medium before going on.
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
-    use std::io::Write;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-    }
-    let mut f = std::fs::File::create(path).map_err(|e| io(path, e))?;
-    f.write_all(bytes).map_err(|e| io(path, e))?;
-    f.sync_all().map_err(|e| io(path, e))
+fn media(e: sync::media::MediaError) -> CoreError {
+    CoreError::RemovableMedia(e.to_string())
 }
 
 /// Sync without a link: bundles exported to removable media, and the registry's receipts
@@ -73,14 +62,18 @@ impl RemovableMedia for Station {
             })
             .collect();
         let list = sync::media::OperatorList { station_id: id.station_id.clone(), operators };
-        write_synced(&sync::media::operators_path(dir, &id.station_id), &list.sign(&id.key))?;
+        // Only new regular files inside the export folder: a link planted on the stick where a
+        // file goes is removed, never written through.
+        let write =
+            |path: &Path, bytes: &[u8]| sync::media::write_new(dir, path, bytes).map_err(media);
+        write(&sync::media::operators_path(dir, &id.station_id), &list.sign(&id.key))?;
         for w in self.waiting(id, usize::MAX)? {
             let t = &w.ticket;
-            write_synced(
+            write(
                 &sync::media::bundle_path(dir, &t.station_id, t.station_sequence, &t.bundle_id),
                 &w.bundle,
             )?;
-            write_synced(
+            write(
                 &sync::media::ticket_path(dir, &t.station_id, t.station_sequence, &t.bundle_id),
                 &t.sign(&id.key),
             )?;
@@ -100,7 +93,8 @@ impl RemovableMedia for Station {
             CoreError::Config("no registry root key: `station registry set` first".into())
         })?;
         let mpath = sync::media::master_data_path(dir, &id.station_id);
-        let bytes = std::fs::read(&mpath).map_err(|e| io(&mpath, e))?;
+        let bytes = sync::media::read(dir, &mpath, sync::media::MAX_SIGNED, "master data")
+            .map_err(media)?;
         let m = MasterData::open(&bytes, &root)
             .map_err(|e| CoreError::Config(format!("{}: {e}", mpath.display())))?;
         let mut out = Imported::default();
@@ -113,7 +107,15 @@ impl RemovableMedia for Station {
         }
         for w in self.waiting(id, usize::MAX)? {
             let rpath = sync::media::receipt_path(dir, &id.station_id, &w.ticket.bundle_id);
-            let Ok(receipt) = std::fs::read(&rpath) else { continue };
+            let receipt = match sync::media::read(dir, &rpath, sync::media::MAX_RECEIPT, "receipt")
+            {
+                Ok(r) => r,
+                Err(e) if e.is_missing() => continue,
+                Err(e) => {
+                    out.rejected.push((w.ticket.bundle_id.clone(), e.to_string()));
+                    continue;
+                }
+            };
             match self.store_receipt(&w.ticket, &receipt, now_ms) {
                 Ok(_) => out.receipted.push(w.ticket.bundle_id.clone()),
                 Err(e) => out.rejected.push((w.ticket.bundle_id.clone(), e.to_string())),

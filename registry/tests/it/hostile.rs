@@ -1,0 +1,53 @@
+//! Requests, files and answers written by someone who may be hostile (issue "Hostile sticks,
+//! requests and devices"), as the registry meets them. Each test failed on the code before its
+//! fix.
+
+use crate::world::*;
+
+/// A stick laid out to make the registry's import overwrite its own root key (a link where the
+/// master data is written back) and exhaust its memory (a ticket linked to /dev/zero, a bundle
+/// file of a gigabyte): nothing outside the stick is written, nothing large is read, and the
+/// honest bundle beside them is received.
+async fn a_hostile_stick_overwrites_and_exhausts_nothing(storage: Storage) {
+    let reg = Registry::start(&format!("hostile-stick-{storage:?}"), storage).await;
+    let mut st = Station::new("ST-0006", &reg);
+    st.join(&reg).await;
+    let dir = reg.dir.join("usb");
+    let good = st.seal(64);
+    let big = st.seal(64);
+    let zero = st.seal(64);
+    for s in [&good, &big, &zero] {
+        let t =
+            sync::media::ticket_path(&dir, &st.id, s.ticket.station_sequence, &s.ticket.bundle_id);
+        std::fs::create_dir_all(t.parent().unwrap()).unwrap();
+        let b =
+            sync::media::bundle_path(&dir, &st.id, s.ticket.station_sequence, &s.ticket.bundle_id);
+        std::fs::create_dir_all(b.parent().unwrap()).unwrap();
+        if s.ticket.bundle_id == zero.ticket.bundle_id {
+            std::os::unix::fs::symlink("/dev/zero", &t).unwrap();
+        } else {
+            std::fs::write(&t, &s.signed_ticket).unwrap();
+        }
+        if s.ticket.bundle_id == big.ticket.bundle_id {
+            std::fs::File::create(&b).unwrap().set_len(1 << 30).unwrap();
+        } else {
+            std::fs::write(&b, &s.bundle).unwrap();
+        }
+    }
+    let root_key = reg.dir.join("registry/keys/root.key");
+    let key_before = std::fs::read(&root_key).unwrap();
+    let md = sync::media::master_data_path(&dir, &st.id);
+    std::os::unix::fs::symlink(&root_key, &md).unwrap();
+
+    let report =
+        registry::with_intake!(&reg.intake, |i| registry::media::import(i, &dir).await.unwrap());
+    assert_eq!(std::fs::read(&root_key).unwrap(), key_before, "the root key is untouched");
+    assert!(std::fs::symlink_metadata(&md).unwrap().file_type().is_file(), "a new file");
+    assert_eq!(report.received, std::slice::from_ref(&good.ticket.bundle_id), "{report:?}");
+    let why: Vec<&str> = report.refused.iter().map(|r| r.2.as_str()).collect();
+    assert!(why.iter().any(|w| w.contains("above the")), "{why:?}");
+    // The ticket link is not even listed: a link is not a ticket.
+    assert_eq!(report.refused.len(), 1, "{report:?}");
+}
+
+on_both!(a_hostile_stick_overwrites_and_exhausts_nothing);
