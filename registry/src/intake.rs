@@ -117,9 +117,13 @@ impl<M: Meta> Intake<M> {
         if !plain_id(&unverified.station) {
             return Err(bad(Code::BadToken, "the token's issuer is not a station id"));
         }
-        let station = self.meta.station(&unverified.station).await?.ok_or_else(|| {
-            bad(Code::UnknownStation, format!("no station {} is onboarded", unverified.station))
-        })?;
+        // An unknown station gets the answer of a token that does not verify: before
+        // authentication nobody learns which station ids are onboarded or revoked.
+        let station = self
+            .meta
+            .station(&unverified.station)
+            .await?
+            .ok_or_else(|| bad(Code::BadToken, token::TokenError::BadSignature.to_string()))?;
         let now = self.now();
         let verified = unverified
             .verify(&key_of(&station.ed25519, "station")?, line, now / 1000)

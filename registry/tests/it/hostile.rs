@@ -50,4 +50,31 @@ async fn a_hostile_stick_overwrites_and_exhausts_nothing(storage: Storage) {
     assert_eq!(report.refused.len(), 1, "{report:?}");
 }
 
-on_both!(a_hostile_stick_overwrites_and_exhausts_nothing);
+/// Before authentication, an onboarded station, an unknown one and a revoked one look the same:
+/// a token that does not verify gets one answer, whichever id it names.
+async fn station_ids_cannot_be_probed_without_a_key(storage: Storage) {
+    let reg = Registry::start(&format!("probe-{storage:?}"), storage).await;
+    let onboarded = Station::new("ST-0007", &reg);
+    onboarded.join(&reg).await;
+    let revoked = Station::new("ST-0008", &reg);
+    revoked.join(&reg).await;
+    let r = reg.admin("/v1/admin/stations/ST-0008/revoke", serde_json::json!({})).await;
+    assert_eq!(r.status(), 204);
+    let mut answers = Vec::new();
+    for id in ["ST-0007", "ST-0008", "ST-9999"] {
+        // A prober without the station's key: the id is right, the key is not.
+        let mut prober = Station::new(id, &reg);
+        prober.key = schemas::keys::new_signing_key().unwrap();
+        let r = prober.send(reqwest::Method::GET, sync::api::MASTER_DATA, None, reg.now()).await;
+        let status = r.status().as_u16();
+        answers.push((status, r.text().await.unwrap()));
+    }
+    assert_eq!(answers[0], answers[1], "onboarded and revoked look the same");
+    assert_eq!(answers[0], answers[2], "onboarded and unknown look the same");
+    assert_eq!(answers[0].0, 401);
+}
+
+on_both!(
+    a_hostile_stick_overwrites_and_exhausts_nothing,
+    station_ids_cannot_be_probed_without_a_key
+);
