@@ -251,3 +251,4 @@ cli-unknown-mode = نوع محطة غير معروف { $detail }: production أ�
 cli-outbox-set-aside = رفضها السجل المركزي نهائيًا فوُضعت جانبًا { $time } بالتوقيت العالمي: { $reason } ({ $detail })؛ يخرجها الأمر `station outbox export` لموظفي السجل
 cli-outbox-held = تنتظر موافقة السجل المركزي على الموظف { $name }
 removable-media = لم تُستعمل وسيلة التخزين المنقولة كما هي، إذ قد يكون كتبها أي أحد: { $detail }
+uplink-address = لا يجوز لهذه المحطة استعمال عنوان السجل المركزي هذا: { $detail }

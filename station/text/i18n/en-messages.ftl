@@ -220,3 +220,4 @@ cli-unknown-mode = unknown station mode { $detail }: production, training or dem
 cli-outbox-set-aside = refused for good by the registry and set aside { $time } UTC: { $reason } ({ $detail }); `station outbox export` copies it out for the registry's staff
 cli-outbox-held = waiting for the registry to approve operator { $name }
 removable-media = the removable medium was not used as it is, since it may have been written by anyone: { $detail }
+uplink-address = the registry's address cannot be used by this station: { $detail }

@@ -33,6 +33,9 @@ pub enum UplinkError {
     Protocol(String),
     #[error("sync is not set up: {0}")]
     NotConfigured(&'static str),
+    /// The registry's address may not be used by this station.
+    #[error("the registry's address is refused: {0}")]
+    Address(String),
     /// The registry's signed master data says this station is revoked: it enrolls no one.
     #[error("the registry has revoked this station (signed master data): it may not enroll")]
     Revoked,
@@ -57,6 +60,7 @@ impl Explain for UplinkError {
                 .detail(&r.detail),
             UplinkError::Protocol(d) => Message::new("uplink-protocol").detail(d),
             UplinkError::NotConfigured(d) => Message::new("uplink-not-configured").detail(d),
+            UplinkError::Address(d) => Message::new("uplink-address").detail(d),
             UplinkError::Revoked => Message::new("station-revoked"),
             UplinkError::Station(e) => e.explain(),
         }
@@ -65,6 +69,35 @@ impl Explain for UplinkError {
 
 fn net(e: reqwest::Error) -> UplinkError {
     UplinkError::Network(e.to_string())
+}
+
+/// The most an answer of the registry may hold: the largest is master data (a few hundred
+/// kilobytes for a big registry) or a status page of 200 events.
+pub const MAX_ANSWER: u64 = 8 << 20;
+
+/// An answer's body, read up to [`MAX_ANSWER`] bytes: a registry (or whoever answers in its
+/// place) that sends more is refused, not read to the end.
+fn body_of(r: Response) -> Result<Vec<u8>, UplinkError> {
+    if r.content_length().is_some_and(|n| n > MAX_ANSWER) {
+        return Err(UplinkError::Protocol(format!(
+            "an answer of {} bytes, above the {MAX_ANSWER} the station reads",
+            r.content_length().unwrap_or_default()
+        )));
+    }
+    let mut out = Vec::new();
+    r.take(MAX_ANSWER + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| UplinkError::Network(e.to_string()))?;
+    if out.len() as u64 > MAX_ANSWER {
+        return Err(UplinkError::Protocol(format!(
+            "an answer above the {MAX_ANSWER} bytes the station reads"
+        )));
+    }
+    Ok(out)
+}
+
+fn json_of<T: serde::de::DeserializeOwned>(r: Response) -> Result<T, UplinkError> {
+    serde_json::from_slice(&body_of(r)?).map_err(|e| UplinkError::Protocol(e.to_string()))
 }
 
 /// The end of an upload request.
@@ -189,7 +222,7 @@ impl Client {
         if status == reqwest::StatusCode::SERVICE_UNAVAILABLE {
             return UplinkError::Network(format!("the registry answered {status}"));
         }
-        match r.json::<Refusal>() {
+        match json_of::<Refusal>(r) {
             Ok(refusal) => UplinkError::Refused(refusal),
             Err(_) => UplinkError::Protocol(format!("HTTP {status} without a reason")),
         }
@@ -228,7 +261,7 @@ impl Client {
                 None => return Err(refusal),
             }
         }
-        r.json().map_err(|e| UplinkError::Protocol(e.to_string()))
+        json_of(r)
     }
 
     /// The station's master data, verified with the pinned root key.
@@ -299,7 +332,13 @@ impl Client {
         progress: Arc<dyn Fn(u64) + Send + Sync>,
     ) -> Result<Uploaded, UplinkError> {
         let path = api::upload_path(sha);
-        let len = bundle.len() as u64 - from;
+        // An offset past the end (a registry's answer) is not a place to send from.
+        let len = (bundle.len() as u64).checked_sub(from).ok_or_else(|| {
+            UplinkError::Protocol(format!(
+                "the registry asks for bytes from {from} of a bundle of {}",
+                bundle.len()
+            ))
+        })?;
         let body = Throttled {
             data: bundle,
             pos: from as usize,
@@ -321,8 +360,7 @@ impl Client {
             .map_err(net)?;
         match r.status().as_u16() {
             200 => {
-                let done: api::UploadDone =
-                    r.json().map_err(|e| UplinkError::Protocol(e.to_string()))?;
+                let done: api::UploadDone = json_of(r)?;
                 Ok(Uploaded::Done(unb64(&done.receipt).map_err(UplinkError::Protocol)?))
             }
             204 => Ok(Uploaded::Partial(

@@ -35,6 +35,9 @@ pub use outbox::{SyncIdentity, SyncState};
 /// The most tickets announced at once.
 pub(crate) const BATCH: usize = 50;
 
+/// The most upload requests for one bundle in one cycle (cuts resumed, partial answers).
+pub(crate) const MAX_UPLOAD_REQUESTS: u32 = 16;
+
 /// What the worker is doing, for the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -118,7 +121,10 @@ impl Target {
     /// (started with `embedded`, stopped when this is dropped).
     pub fn of(station: &Station, embedded: Option<&StartEmbedded>) -> Result<Target, UplinkError> {
         if !station.config.registry_url.is_empty() {
-            return Ok(Target { url: station.config.registry_url.clone(), _embedded: None });
+            let url = &station.config.registry_url;
+            // The mode may have changed since the address was set (the registry's word).
+            address_allowed(station.mode, url).map_err(UplinkError::Address)?;
+            return Ok(Target { url: url.clone(), _embedded: None });
         }
         let cfg = embedded_config(&station.store.dir);
         if let Some(start) = embedded.filter(|_| station.demo && cfg.exists()) {
@@ -127,6 +133,27 @@ impl Target {
             return Ok(Target { url, _embedded: Some(running) });
         }
         Err(UplinkError::NotConfigured("no registry address (`station registry set`)"))
+    }
+}
+
+/// Whether a station in `mode` may reach its registry at `url`: https always; plain http only
+/// on training and demo stations, or to this machine itself (a registry or a TLS-terminating
+/// proxy on the loopback interface). A production station's bundles and tokens never cross a
+/// network in the clear, and answers there are not anybody's to forge.
+pub fn address_allowed(mode: station_core::station::Mode, url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("{url}: {e}"))?;
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if mode.allows_simulation() || loopback => Ok(()),
+        "http" => Err(format!("{url}: a production station reaches its registry over https only")),
+        other => Err(format!("{url}: {other} is not http(s)")),
     }
 }
 
@@ -160,7 +187,7 @@ pub fn cycle(
     }
     c.status_feed()?;
     c.station.registry_contact(now())?;
-    c.report.still_waiting = c.station.waiting(&id, usize::MAX)?.len() as u32;
+    c.report.still_waiting = c.station.count_waiting()?;
     Ok(c.report)
 }
 
@@ -310,7 +337,22 @@ impl Cycle<'_> {
         let (batch_started, base) = batch;
         let len = bundle.len() as u64;
         let mut tries = 0;
+        // Requests for this bundle in this cycle: a registry that answers "partial" without end
+        // (or ever from the same place) does not keep the station sending.
+        let mut requests = 0u32;
         loop {
+            requests += 1;
+            if from > len {
+                return Err(UplinkError::Protocol(format!(
+                    "the registry asks for bytes from {from} of a bundle of {len}"
+                )));
+            }
+            if requests > MAX_UPLOAD_REQUESTS {
+                return Err(UplinkError::Protocol(format!(
+                    "the upload of {} does not end: {MAX_UPLOAD_REQUESTS} requests, the registry at {from} of {len} bytes",
+                    ticket.bundle_id
+                )));
+            }
             let p2 = self.progress.clone();
             let start = from;
             let on_progress: Arc<dyn Fn(u64) + Send + Sync> = Arc::new(move |pos: u64| {
@@ -537,6 +579,25 @@ pub fn system_ms() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_production_station_takes_no_plain_http_registry_but_this_machine() {
+        use station_core::station::Mode;
+        for ok in [
+            "https://registry.gov.ps",
+            "http://127.0.0.1:8443",
+            "http://[::1]:80",
+            "http://localhost:1",
+        ] {
+            assert!(address_allowed(Mode::Production, ok).is_ok(), "{ok}");
+        }
+        for bad in
+            ["http://registry.gov.ps", "http://10.0.0.5:8443", "ftp://registry.gov.ps", "registry"]
+        {
+            assert!(address_allowed(Mode::Production, bad).is_err(), "{bad}");
+        }
+        assert!(address_allowed(Mode::Training, "http://10.0.0.5:8443").is_ok());
+    }
 
     #[test]
     fn backoff_doubles_up_to_five_minutes_and_is_spread_at_random() {

@@ -74,10 +74,8 @@ fn set_registry_as(
     now_ms: i64,
 ) -> Result<(), CoreError> {
     let url = url.trim();
-    if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(CoreError::Config(format!(
-            "the registry address {url} is not an http(s) address"
-        )));
+    if !url.is_empty() {
+        crate::address_allowed(station.mode, url).map_err(CoreError::Config)?;
     }
     schemas::keys::parse_public_key(root_key_hex).map_err(|e| CoreError::Config(e.to_string()))?;
     let mut config = station.config.clone();
@@ -114,6 +112,8 @@ pub trait SyncState {
     /// `id`; at most `limit`, and stopping before a number that is not there yet (sequence
     /// numbers must reach the registry without gaps).
     fn waiting(&self, id: &SyncIdentity, limit: usize) -> Result<Vec<Waiting>, CoreError>;
+    /// How many sealed bundles wait (not receipted, not set aside), without reading them.
+    fn count_waiting(&self) -> Result<u32, CoreError>;
     /// Verifies a receipt for a waiting bundle against its ticket and the registry's receipt
     /// keys, stores it, and erases the bundle's bytes, in one transaction.
     fn store_receipt(
@@ -261,6 +261,14 @@ impl SyncState for Station {
             out.push(Waiting { ticket, bundle, clerk, supervisor });
         }
         Ok(out)
+    }
+
+    fn count_waiting(&self) -> Result<u32, CoreError> {
+        Ok(self.store.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE receipt IS NULL AND set_aside_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     fn store_receipt(
