@@ -17,7 +17,8 @@ set -euo pipefail
 #   zbar-tools              zbarimg: the tests decode the slip's QR code from the rendered page
 #   python3-cryptography    the mock SBI service (tests/mock-sbi) signs as MOSIP's demo devices
 #   python3-venv            a Python environment for moto (an S3 server) and schemathesis (an API fuzzer)
-PACKAGES=(curl libopencv-dev opencv-data clang libclang-dev gcc pkg-config age python3 python3-cbor2 python3-nacl python3-cryptography python3-venv libopenjp2-tools ca-certificates mesa-vulkan-drivers poppler-utils zbar-tools)
+#   openssl                 makes the certificates of the registry's PostgreSQL-over-TLS test
+PACKAGES=(curl libopencv-dev opencv-data clang libclang-dev gcc pkg-config age python3 python3-cbor2 python3-nacl python3-cryptography python3-venv libopenjp2-tools ca-certificates mesa-vulkan-drivers poppler-utils zbar-tools openssl)
 # What the kiosk window needs at run time (OpenGL through Mesa, X11 input): scripts/station.sh
 # asks for these with HUKUMATI_SETUP_UI=1.
 if [ "${HUKUMATI_SETUP_UI:-0}" = 1 ]; then

@@ -53,6 +53,10 @@ pub enum MetadataConfig {
         url: String,
         #[serde(default = "default_pool")]
         pool: usize,
+        /// The CA certificates (PEM) the server's certificate must chain to when the URL asks
+        /// for TLS (`sslmode=require`); the system's roots when left out.
+        #[serde(default)]
+        ca: Option<PathBuf>,
     },
 }
 
@@ -158,8 +162,10 @@ impl Config {
                 *p = base.join(&*p);
             }
         };
-        if let MetadataConfig::Sqlite(p) = &mut c.metadata {
-            fix(p);
+        match &mut c.metadata {
+            MetadataConfig::Sqlite(p) => fix(p),
+            MetadataConfig::Postgres { ca: Some(p), .. } => fix(p),
+            MetadataConfig::Postgres { ca: None, .. } => {}
         }
         if let ObjectsConfig::Local(p) = &mut c.objects {
             fix(p);

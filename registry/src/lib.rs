@@ -113,8 +113,8 @@ pub async fn open(c: &Config, clock: Clock) -> Result<AnyIntake, ServeError> {
             AnyIntake::Sqlite(intake_of(c, m, clock)?)
         }
         #[cfg(feature = "postgres")]
-        MetadataConfig::Postgres { url, pool } => {
-            let m = meta::postgres::PgMeta::connect(url, *pool)?;
+        MetadataConfig::Postgres { url, pool, ca } => {
+            let m = meta::postgres::PgMeta::connect(url, *pool, ca.as_deref())?;
             m.migrate().await?;
             AnyIntake::Postgres(intake_of(c, m, clock)?)
         }

@@ -7,7 +7,7 @@
 use deadpool_postgres::{Pool, Runtime};
 use sync::Code;
 use sync::status::{BundleStatus, StatusEvent};
-use tokio_postgres::{NoTls, Row};
+use tokio_postgres::Row;
 
 use super::*;
 
@@ -86,10 +86,21 @@ pub struct PgMeta {
 fn db(e: impl std::error::Error + 'static) -> MetaError {
     // tokio-postgres shows only "db error"; the server's own message says what.
     let any: &(dyn std::error::Error + 'static) = &e;
-    match any.downcast_ref::<tokio_postgres::Error>().and_then(|p| p.as_db_error()) {
-        Some(d) => MetaError::Db(format!("{}: {}", d.code().code(), d.message())),
-        None => MetaError::Db(e.to_string()),
+    if let Some(d) = any.downcast_ref::<tokio_postgres::Error>().and_then(|p| p.as_db_error()) {
+        return MetaError::Db(format!("{}: {}", d.code().code(), d.message()));
     }
+    // The causes too: "error performing TLS handshake" alone does not say that the server's
+    // certificate is not trusted.
+    let mut text = e.to_string();
+    let mut cause = any.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    MetaError::Db(text)
 }
 
 const TICKET_COLUMNS: &str = "bundle_id, station, sequence, ciphertext_sha256, ciphertext_len, manifest_sha256, audit_sequence, signed, announced_at, state, upload_offset, receipt, refusal_code, refusal_detail";
@@ -129,13 +140,55 @@ fn station(r: &Row) -> Result<StationRow, MetaError> {
 const STATION_COLUMNS: &str =
     "id, ed25519, centre, onboarded_at, revoked_at, last_sequence, last_audit_sequence, mode";
 
+/// The TLS the connections use: rustls, the server's certificate checked against `ca` (PEM
+/// certificates) or the system's roots. With `sslmode=require` in the URL a connection without
+/// TLS is refused; with the default `prefer` TLS is used where the server offers it.
+fn tls(
+    ca: Option<&std::path::Path>,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect, MetaError> {
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    match ca {
+        Some(path) => {
+            let certs = rustls_pki_types::CertificateDer::pem_file_iter(path)
+                .map_err(|e| MetaError::Db(format!("{}: {e}", path.display())))?;
+            for cert in certs {
+                let cert = cert.map_err(|e| MetaError::Db(format!("{}: {e}", path.display())))?;
+                roots.add(cert).map_err(|e| MetaError::Db(format!("{}: {e}", path.display())))?;
+            }
+            if roots.is_empty() {
+                return Err(MetaError::Db(format!("{}: no certificate", path.display())));
+            }
+        }
+        None => {
+            for cert in rustls_native_certs::load_native_certs().certs {
+                // A system certificate rustls cannot use is left out, as rustls' own loader does.
+                let _ = roots.add(cert);
+            }
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| MetaError::Db(e.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
 impl PgMeta {
-    /// Connects a pool of `size` connections to `url` (`postgres://user@host/db`).
-    pub fn connect(url: &str, size: usize) -> Result<PgMeta, MetaError> {
+    /// Connects a pool of `size` connections to `url` (`postgres://user@host/db`, with
+    /// `?sslmode=require` for TLS), checking the server's certificate against `ca`.
+    pub fn connect(
+        url: &str,
+        size: usize,
+        ca: Option<&std::path::Path>,
+    ) -> Result<PgMeta, MetaError> {
         let mut cfg = deadpool_postgres::Config::new();
         cfg.url = Some(url.to_string());
         cfg.pool = Some(deadpool_postgres::PoolConfig::new(size));
-        let pool = cfg.create_pool(Some(Runtime::Tokio1), NoTls).map_err(db)?;
+        let pool = cfg.create_pool(Some(Runtime::Tokio1), tls(ca)?).map_err(db)?;
         Ok(PgMeta { pool })
     }
 

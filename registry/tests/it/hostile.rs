@@ -78,3 +78,182 @@ on_both!(
     a_hostile_stick_overwrites_and_exhausts_nothing,
     station_ids_cannot_be_probed_without_a_key
 );
+
+/// A PostgreSQL server of its own with TLS on (a CA and a server certificate for `localhost`
+/// made with openssl), stopped when dropped.
+struct TlsPostgres {
+    dir: fixtures::TempDir,
+    bin: std::path::PathBuf,
+    port: u16,
+}
+
+fn as_postgres(cmd: &std::path::Path) -> std::process::Command {
+    // initdb and the server refuse to run as root: as the postgres user then.
+    if std::process::Command::new("id").arg("-u").output().unwrap().stdout == b"0\n" {
+        let mut c = std::process::Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(cmd);
+        c
+    } else {
+        std::process::Command::new(cmd)
+    }
+}
+
+fn run(c: &mut std::process::Command) {
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{c:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+impl TlsPostgres {
+    fn start() -> TlsPostgres {
+        let initdb = std::fs::read_dir("/usr/lib/postgresql")
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|v| v.path().join("bin/initdb"))
+            .filter(|p| p.exists())
+            .max()
+            .expect("PostgreSQL's initdb (scripts/postgres.sh installs it)");
+        let bin = initdb.parent().unwrap().to_path_buf();
+        let dir = fixtures::tempdir("registry-pg-tls");
+        let data = dir.join("data");
+        let certs = dir.join("certs");
+        std::fs::create_dir_all(&certs).unwrap();
+        let ssl = |args: &[&str]| {
+            run(std::process::Command::new("openssl").args(args).current_dir(&certs))
+        };
+        ssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Test CA",
+        ]);
+        ssl(&[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
+        std::fs::write(
+            certs.join("ext.cnf"),
+            "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
+        ssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ]);
+        // A second CA the server's certificate does not chain to.
+        ssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "other.key",
+            "-out",
+            "other.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Other CA",
+        ]);
+        run(std::process::Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(dir.as_ref() as &std::path::Path));
+        run(std::process::Command::new("chmod").args(["600"]).arg(certs.join("server.key")));
+        run(as_postgres(&initdb).args(["-A", "trust", "-U", "postgres", "-D"]).arg(&data));
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let opts = format!(
+            "-p {port} -c listen_addresses=127.0.0.1 -k /tmp -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            certs.join("server.pem").display(),
+            certs.join("server.key").display()
+        );
+        run(as_postgres(&bin.join("pg_ctl"))
+            .args(["-w", "-l"])
+            .arg(dir.join("server.log"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-o", &opts, "start"]));
+        TlsPostgres { dir, bin, port }
+    }
+
+    fn url(&self, sslmode: &str) -> String {
+        format!("postgres://postgres@localhost:{}/postgres?sslmode={sslmode}", self.port)
+    }
+}
+
+impl Drop for TlsPostgres {
+    fn drop(&mut self) {
+        let _ = as_postgres(&self.bin.join("pg_ctl"))
+            .args(["-w", "-m", "immediate", "-D"])
+            .arg(self.dir.join("data"))
+            .arg("stop")
+            .output();
+    }
+}
+
+/// The registry reaches PostgreSQL over TLS (`sslmode=require`), checking the server's
+/// certificate against the CA it is given: a server whose certificate another CA signed is
+/// refused, and so is a server without TLS when TLS is required.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_is_reached_over_tls_with_its_certificate_checked() {
+    use registry::meta::Meta;
+    use registry::meta::postgres::PgMeta;
+    registry::install_tls_provider();
+    let pg = TlsPostgres::start();
+    let ca = pg.dir.join("certs/ca.pem");
+    let meta = PgMeta::connect(&pg.url("require"), 2, Some(&ca)).unwrap();
+    meta.migrate().await.unwrap();
+    assert_eq!(meta.version().await.unwrap(), 1);
+
+    let other =
+        PgMeta::connect(&pg.url("require"), 2, Some(&pg.dir.join("certs/other.pem"))).unwrap();
+    let e = other.migrate().await.unwrap_err().to_string();
+    assert!(e.to_lowercase().contains("certificate"), "{e}");
+
+    // The machine's test server has no TLS: requiring it fails there.
+    let field = |name: &str| {
+        pg_server()
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")).map(str::to_string))
+            .unwrap_or_default()
+    };
+    let plain =
+        format!("postgres://postgres@{}:{}/postgres?sslmode=require", field("host"), field("port"));
+    let no_tls = PgMeta::connect(&plain, 2, Some(&ca)).unwrap();
+    assert!(no_tls.migrate().await.is_err(), "TLS required of a server without it");
+}

@@ -162,12 +162,12 @@ impl Registry {
         let (mut s3, mut pg) = (None, None);
         if storage == Storage::PostgresFs {
             let db = PgDatabase::create().await;
-            config.metadata = MetadataConfig::Postgres { url: db.url.clone(), pool: 16 };
+            config.metadata = MetadataConfig::Postgres { url: db.url.clone(), pool: 16, ca: None };
             pg = Some(db);
         }
         if storage == Storage::PostgresS3 {
             let db = PgDatabase::create().await;
-            config.metadata = MetadataConfig::Postgres { url: db.url.clone(), pool: 8 };
+            config.metadata = MetadataConfig::Postgres { url: db.url.clone(), pool: 8, ca: None };
             let server = start_s3("bundles").await;
             config.objects = ObjectsConfig::S3(S3Location {
                 bucket: "bundles".into(),
