@@ -76,7 +76,16 @@ pub enum Jp2kError {
     Codec { stage: &'static str, messages: String },
     #[error("JPEG 2000: not a JPEG 2000 file or codestream")]
     NotJpeg2000,
+    #[error(
+        "JPEG 2000: a {width}x{height} image of {components} components is larger than the {MAX_SAMPLES} samples decoded here"
+    )]
+    TooLarge { width: u64, height: u64, components: u32 },
 }
+
+/// The most samples (pixels times components) a decode may produce: 32 Mi, four times a 10-print
+/// slap at 500 ppi in colour. OpenJPEG holds each sample as 32 bits while decoding, so this
+/// caps it at 128 MiB, whatever a small file's header claims.
+pub const MAX_SAMPLES: u64 = 32 << 20;
 
 /// Which container the bytes use, from their signature.
 pub fn sniff(data: &[u8]) -> Option<opj::CODEC_FORMAT> {
@@ -381,6 +390,15 @@ pub fn decode(data: &[u8]) -> Result<Pixels, Jp2kError> {
         if opj::opj_read_header(s.stream, s.codec, &mut s.image) == 0 || s.image.is_null() {
             return Err(s.fail("reading the header"));
         }
+        // What the header claims, checked before anything is decoded: a few bytes can claim an
+        // image of gigabytes.
+        let head = &*s.image;
+        let width = u64::from(head.x1.saturating_sub(head.x0));
+        let height = u64::from(head.y1.saturating_sub(head.y0));
+        let components = head.numcomps;
+        if width.saturating_mul(height).saturating_mul(u64::from(components)) > MAX_SAMPLES {
+            return Err(Jp2kError::TooLarge { width, height, components });
+        }
         if opj::opj_decode(s.codec, s.stream, s.image) == 0 {
             return Err(s.fail("decoding"));
         }
@@ -458,6 +476,29 @@ mod tests {
         let mut j = encode_lossless(&gradient(40, 40, 1)).unwrap();
         j.truncate(j.len() / 2);
         assert!(decode(&j).is_err());
+    }
+
+    #[test]
+    fn a_header_claiming_a_huge_image_is_refused_before_decoding() {
+        // A file whose size marker (SIZ) claims 60000x60000: edit a real one. SIZ is FF51, Lsiz
+        // (2 bytes), Rsiz (2), then Xsiz, Ysiz, XOsiz, YOsiz, XTsiz, YTsiz (4 each).
+        let j = encode_lossless(&gradient(40, 40, 1)).unwrap();
+        let at = j.windows(2).position(|w| w == [0xff, 0x51]).expect("a SIZ marker");
+        let mut big = j.clone();
+        big[at + 6..at + 10].copy_from_slice(&60_000u32.to_be_bytes());
+        big[at + 10..at + 14].copy_from_slice(&60_000u32.to_be_bytes());
+        // One tile of that size (XTsiz, YTsiz), as a valid header would have it.
+        big[at + 22..at + 26].copy_from_slice(&60_000u32.to_be_bytes());
+        big[at + 26..at + 30].copy_from_slice(&60_000u32.to_be_bytes());
+        // The JP2 container says the size again (ihdr: height, then width).
+        if let Some(h) = big.windows(4).position(|w| w == b"ihdr") {
+            big[h + 4..h + 8].copy_from_slice(&60_000u32.to_be_bytes());
+            big[h + 8..h + 12].copy_from_slice(&60_000u32.to_be_bytes());
+        }
+        let started = std::time::Instant::now();
+        let e = decode(&big).unwrap_err();
+        assert!(matches!(e, Jp2kError::TooLarge { width: 60_000, .. }), "{e}");
+        assert!(started.elapsed().as_secs() < 2);
     }
 
     #[test]

@@ -140,9 +140,9 @@ fn station(r: &Row) -> Result<StationRow, MetaError> {
 const STATION_COLUMNS: &str =
     "id, ed25519, centre, onboarded_at, revoked_at, last_sequence, last_audit_sequence, mode";
 
-/// The TLS the connections use: rustls, the server's certificate checked against `ca` (PEM
-/// certificates) or the system's roots. With `sslmode=require` in the URL a connection without
-/// TLS is refused; with the default `prefer` TLS is used where the server offers it.
+/// The TLS the connections use when the URL says `sslmode=require`: rustls, the server's
+/// certificate checked against `ca` (PEM certificates) or the system's roots, and its name
+/// against the URL's host; a server without TLS is refused.
 fn tls(
     ca: Option<&std::path::Path>,
 ) -> Result<tokio_postgres_rustls::MakeRustlsConnect, MetaError> {
@@ -188,7 +188,15 @@ impl PgMeta {
         let mut cfg = deadpool_postgres::Config::new();
         cfg.url = Some(url.to_string());
         cfg.pool = Some(deadpool_postgres::PoolConfig::new(size));
-        let pool = cfg.create_pool(Some(Runtime::Tokio1), tls(ca)?).map_err(db)?;
+        let mode = url.parse::<tokio_postgres::Config>().map_err(db)?.get_ssl_mode();
+        // TLS when the URL requires it, and then always with the certificate checked (stricter
+        // than libpq's `require`, which checks nothing). Otherwise none: a TLS attempt that
+        // checks no certificate would protect nothing and only look as if it did.
+        let pool = if mode == tokio_postgres::config::SslMode::Require {
+            cfg.create_pool(Some(Runtime::Tokio1), tls(ca)?).map_err(db)?
+        } else {
+            cfg.create_pool(Some(Runtime::Tokio1), tokio_postgres::NoTls).map_err(db)?
+        };
         Ok(PgMeta { pool })
     }
 
