@@ -105,6 +105,30 @@ async fn station<M: Meta>(
     app.authenticate(authorization(headers), &line).await
 }
 
+/// Authenticates a station's request before its body is read (the token names the body's
+/// hash, so it can be checked first), then reads the body and holds it to that hash: nobody
+/// without a station's key makes the registry read a body.
+async fn station_then_body<M: Meta>(
+    app: &App<M>,
+    method: &Method,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(StationRow, Bytes), ApiError> {
+    let claimed = sync::token::parse(authorization(headers)).ok().and_then(|t| t.body_sha256());
+    let path = path_of(uri);
+    let line = RequestLine { method: method.as_str(), path: &path, body_sha256: claimed };
+    let st = app.authenticate(authorization(headers), &line).await?;
+    let body = read_body(body).await?;
+    if claimed != Some(sync::sha256(&body)) {
+        return Err(ApiError::new(
+            Code::BadToken,
+            sync::token::TokenError::WrongRequest("body".into()).to_string(),
+        ));
+    }
+    Ok((st, body))
+}
+
 fn sha_of(p: Result<Path<String>, PathRejection>) -> Result<[u8; 32], ApiError> {
     let Path(hex_text) = p.map_err(|e| ApiError::new(Code::BadRequest, e.body_text()))?;
     hex::decode(&hex_text).ok().and_then(|v| v.try_into().ok()).ok_or_else(|| {
@@ -215,8 +239,7 @@ async fn operators<M: Meta>(
     headers: HeaderMap,
     body: Body,
 ) -> Result<StatusCode, ApiError> {
-    let body = read_body(body).await?;
-    let st = station(&app, &method, &uri, &headers, Some(&body)).await?;
+    let (st, body) = station_then_body(&app, &method, &uri, &headers, body).await?;
     app.register_operator(&st, json_body(&body)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }

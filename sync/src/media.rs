@@ -173,6 +173,8 @@ pub fn write_new(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), MediaErro
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let rel = path.strip_prefix(root).map_err(|_| MediaError::NotAFile { path: shown(path) })?;
+    // The folder the operator named is theirs to choose: made if it is not there yet.
+    std::fs::create_dir_all(root).map_err(|e| io_err(root, e))?;
     let parts: Vec<_> = rel.components().collect();
     let mut at = root.to_path_buf();
     for c in parts.iter().take(parts.len().saturating_sub(1)) {

@@ -113,6 +113,13 @@ pub fn parse(header: Option<&str>) -> Result<Unverified, TokenError> {
 }
 
 impl Unverified {
+    /// The SHA-256 of the body the token claims to be for, before anything is verified: the
+    /// registry authenticates a request with it before reading the body, then compares.
+    pub fn body_sha256(&self) -> Option<[u8; 32]> {
+        let v = self.claims.rest.iter().find(|(n, _)| *n == ClaimName::PrivateUse(BODY))?;
+        v.1.as_bytes()?.as_slice().try_into().ok()
+    }
+
     /// Verifies the token with the station's key against the request it came with.
     pub fn verify(
         self,

@@ -74,9 +74,35 @@ async fn station_ids_cannot_be_probed_without_a_key(storage: Storage) {
     assert_eq!(answers[0].0, 401);
 }
 
+/// A caller without a station's key who announces a megabyte body and sends ten bytes of it is
+/// answered at once: the registry authenticates before it reads a body.
+async fn no_body_is_read_before_the_caller_is_authenticated(storage: Storage) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let reg = Registry::start(&format!("body-first-{storage:?}"), storage).await;
+    let st = Station::new("ST-0010", &reg);
+    st.join(&reg).await;
+    // A token of a prober: the right station id, another key.
+    let mut prober = Station::new("ST-0010", &reg);
+    prober.key = schemas::keys::new_signing_key().unwrap();
+    let token = prober.token(&reqwest::Method::POST, sync::api::ANNOUNCE, Some(b"{}"), reg.now());
+    let addr = reg.url.trim_start_matches("http://").to_string();
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nhost: {addr}\r\nauthorization: {token}\r\ncontent-type: application/json\r\ncontent-length: 1000000\r\n\r\n{{\"tickets\"",
+        sync::api::ANNOUNCE
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 12];
+    let read =
+        tokio::time::timeout(std::time::Duration::from_secs(5), conn.read_exact(&mut answer)).await;
+    assert!(read.is_ok(), "no answer in 5 s: the registry waits for the body");
+    assert_eq!(&answer, b"HTTP/1.1 401");
+}
+
 on_both!(
     a_hostile_stick_overwrites_and_exhausts_nothing,
-    station_ids_cannot_be_probed_without_a_key
+    station_ids_cannot_be_probed_without_a_key,
+    no_body_is_read_before_the_caller_is_authenticated
 );
 
 /// A PostgreSQL server of its own with TLS on (a CA and a server certificate for `localhost`
