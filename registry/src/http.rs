@@ -159,8 +159,7 @@ async fn announce<M: Meta>(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<api::AnnounceResponse>, ApiError> {
-    let body = read_body(body).await?;
-    let st = station(&app, &method, &uri, &headers, Some(&body)).await?;
+    let (st, body) = station_then_body(&app, &method, &uri, &headers, body).await?;
     Ok(Json(app.announce(&st, json_body(&body)?).await?))
 }
 
