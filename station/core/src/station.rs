@@ -432,20 +432,6 @@ impl Station {
         }
     }
 
-    /// Sets the station's mode (the registry's word, from its master data), audited.
-    pub fn set_mode(&mut self, mode: Mode, actor: &str, now_ms: i64) -> Result<(), CoreError> {
-        if mode == self.mode {
-            return Ok(());
-        }
-        let tx = self.store.conn.transaction()?;
-        set_meta(&tx, "mode", mode.as_str().as_bytes())?;
-        audit_append(&tx, now_ms, actor, &format!("station:mode:{}", mode.as_str()), None)?;
-        tx.commit()?;
-        self.mode = mode;
-        self.demo = mode == Mode::Demo;
-        Ok(())
-    }
-
     fn count(&self, sql: &str) -> Result<u32, CoreError> {
         Ok(self.store.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u32)
     }
