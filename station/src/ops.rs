@@ -35,7 +35,7 @@ fn print_json(v: &impl serde::Serialize) {
 
 fn open(data: &Path) -> Result<Station, Failure> {
     let mut station = Station::open(data)?;
-    if station.demo {
+    if station.is_demo() {
         // The demo station's embedded registry is always reachable.
         station.registry_contact(now_ms())?;
     }
@@ -48,7 +48,7 @@ fn login(station: &mut Station, user: &str) -> Result<Session, Failure> {
 }
 
 fn demo_banner(station: &Station) {
-    if station.demo {
+    if station.is_demo() {
         say(&Message::new("cli-demo-station").with("station", &station.station_id));
     }
 }
@@ -108,7 +108,7 @@ pub fn device_list(data: &Path) -> Result<ExitCode, Failure> {
     let mut attached = station_core::devices::Attached::default();
     attached.apply(station_core::devices::discover(settings), settings);
     print_json(
-        &serde_json::json!({ "demo": station.demo, "devices": attached.inventory(station.mode.allows_simulation()), "problems": attached.problems() }),
+        &serde_json::json!({ "demo": station.is_demo(), "devices": attached.inventory(station.mode.allows_simulation()), "problems": attached.problems() }),
     );
     Ok(ExitCode::SUCCESS)
 }

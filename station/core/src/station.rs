@@ -237,8 +237,6 @@ pub struct Station {
     pub centre: String,
     /// What the station is for; see [`Mode`].
     pub mode: Mode,
-    /// A demo station (`mode == Mode::Demo`): simulated devices and an embedded registry.
-    pub demo: bool,
     pub login_policy: LoginPolicy,
 }
 
@@ -381,7 +379,6 @@ impl Station {
             station_id: store.meta_text("station_id")?,
             centre: store.meta_text("centre")?,
             mode,
-            demo: mode == Mode::Demo,
             config,
             store,
             login_policy: LoginPolicy::default(),
@@ -419,6 +416,11 @@ impl Station {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// A demo station: simulated devices and an embedded registry.
+    pub fn is_demo(&self) -> bool {
+        self.mode == Mode::Demo
     }
 
     /// The version of the registry's master data this station holds (0 before the first).
@@ -1184,7 +1186,7 @@ impl Station {
         Ok(serde_json::json!({
             "station_id": self.station_id,
             "centre": self.centre,
-            "demo": self.demo,
+            "demo": self.is_demo(),
             "mode": self.mode.as_str(),
             "master_version": self.master_version()?,
             "clock_offset_ms": self.clock_offset_ms()?,

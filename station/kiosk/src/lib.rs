@@ -901,7 +901,7 @@ impl App {
                     self.model.base(),
                     Style::heading(ui),
                 );
-                if self.model.station.demo {
+                if self.model.station.is_demo() {
                     text::paragraph(
                         ui,
                         &self.t("demo-banner", &[]),

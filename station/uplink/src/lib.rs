@@ -127,7 +127,7 @@ impl Target {
             return Ok(Target { url: url.clone(), _embedded: None });
         }
         let cfg = embedded_config(&station.store.dir);
-        if let Some(start) = embedded.filter(|_| station.demo && cfg.exists()) {
+        if let Some(start) = embedded.filter(|_| station.is_demo() && cfg.exists()) {
             let (url, running) = start(&cfg)
                 .map_err(|e| UplinkError::Network(format!("the embedded demo registry: {e}")))?;
             return Ok(Target { url, _embedded: Some(running) });

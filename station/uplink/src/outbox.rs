@@ -466,7 +466,6 @@ impl SyncState for Station {
         tx.commit()?;
         self.config = config;
         self.mode = mode;
-        self.demo = mode == Mode::Demo;
         Ok(())
     }
 
