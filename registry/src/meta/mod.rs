@@ -298,7 +298,7 @@ pub(crate) fn hash32(v: Vec<u8>, what: &str) -> Result<[u8; 32], MetaError> {
 }
 
 pub(crate) fn code_of(name: &str) -> Code {
-    sync::api::ALL.iter().find(|(_, n)| *n == name).map(|(c, _)| *c).unwrap_or(Code::Unavailable)
+    Code::parse(name).unwrap_or(Code::Unavailable)
 }
 
 pub(crate) fn mode_of(name: &str) -> Result<sync::master::StationMode, MetaError> {
