@@ -149,3 +149,23 @@ pub fn client(st: &St, url: &str) -> Client {
     )
     .unwrap()
 }
+
+/// One sync cycle of `st` through `c`, with `at` as the station's clock.
+pub fn cycle_at(
+    st: &mut St,
+    c: &Client,
+    at: &dyn Fn() -> i64,
+) -> Result<uplink::CycleSummary, uplink::UplinkError> {
+    uplink::cycle(
+        &mut st.station,
+        c,
+        &uplink::SharedProgress::default(),
+        &std::sync::atomic::AtomicBool::new(false),
+        at,
+    )
+}
+
+/// One sync cycle of `st` through `c`, on the system clock.
+pub fn cycle(st: &mut St, c: &Client) -> Result<uplink::CycleSummary, uplink::UplinkError> {
+    cycle_at(st, c, &now)
+}

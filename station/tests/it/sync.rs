@@ -3,23 +3,16 @@
 //! connections, delays, a slow line. Nothing may be lost, nothing accepted twice, and no bundle
 //! may leave a station's disk before its receipt is there.
 
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use fixtures::netem::{Faults, Proxy};
 use station_core::station::Station;
-use station_uplink::{
-    self as uplink, Client, RemovableMedia, SharedProgress, SyncState, UplinkError,
-};
+use station_uplink::{RemovableMedia, SyncState, UplinkError};
 use sync::master::KeyInfo;
 use sync::receipt::Receipt;
 
 use crate::common::*;
 use station_testkit::*;
-
-fn cycle(st: &mut St, c: &Client) -> Result<uplink::CycleSummary, UplinkError> {
-    uplink::cycle(&mut st.station, c, &SharedProgress::default(), &AtomicBool::new(false), &now)
-}
 
 /// No bundle's bytes are gone without a verified receipt stored beside them.
 fn nothing_deleted_before_its_receipt(st: &St) {

@@ -5,34 +5,19 @@
 //! before its fix.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use schemas::decision::Verdict;
 use station_core::operators::Role;
 use station_core::script::{self, RunError, Script};
 use station_core::station::{CoreError, InitParams, Mode, Station};
 use station_text::messages::Explain;
-use station_uplink::{
-    self as uplink, Client, RemovableMedia, SharedProgress, SyncState, UplinkError,
-};
+use station_uplink::{Client, RemovableMedia, SyncState, UplinkError};
 use sync::master::StationMode;
 
 use crate::common::*;
 use station_testkit::*;
 
 const DAY: i64 = 86_400_000;
-
-fn cycle_at(
-    st: &mut St,
-    c: &Client,
-    at: &dyn Fn() -> i64,
-) -> Result<uplink::CycleSummary, UplinkError> {
-    uplink::cycle(&mut st.station, c, &SharedProgress::default(), &AtomicBool::new(false), at)
-}
-
-fn cycle(st: &mut St, c: &Client) -> Result<uplink::CycleSummary, UplinkError> {
-    cycle_at(st, c, &now)
-}
 
 fn child_script(seed: u64) -> (Script, String) {
     let text = std::fs::read_to_string(script("child-under-5")).unwrap();
