@@ -99,21 +99,63 @@ pub struct ReceiptKeyConfig {
     pub not_after: Option<i64>,
 }
 
+/// What one station, one client and the registry as a whole may hold at once. Every field has a
+/// default; `[limits]` in the configuration changes any of them.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Limits {
     /// The largest bundle accepted, in bytes.
-    #[serde(default = "default_max_bundle")]
     pub max_bundle_bytes: u64,
-}
-
-fn default_max_bundle() -> u64 {
-    64 * 1024 * 1024
+    /// Tickets one station may have announced and not yet delivered; more are answered `busy`
+    /// (tried again later). A station announces a batch and sends it before the next.
+    pub max_open_tickets: u64,
+    /// Uploads one station may send at the same time to one registry process (`busy` beyond).
+    pub uploads_per_station: u32,
+    /// Bundles verified at the same time; each holds about three times its size in memory.
+    pub verifications: u32,
+    /// Seconds a client has to send a request's headers; a connection idle this long is closed.
+    pub header_timeout_s: u64,
+    /// Seconds a request's body may pause; an upload that pauses longer keeps what arrived.
+    pub body_timeout_s: u64,
+    /// Connections served at once; further ones wait in the listen queue.
+    pub max_connections: u32,
+    /// Parts of an upload nobody has added to for this many seconds are deleted; the station
+    /// sends that bundle again from the start.
+    pub parts_expire_s: u64,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_bundle_bytes: default_max_bundle() }
+        Limits {
+            max_bundle_bytes: 64 * 1024 * 1024,
+            max_open_tickets: 1000,
+            uploads_per_station: 2,
+            verifications: 2,
+            header_timeout_s: 30,
+            body_timeout_s: 30,
+            max_connections: 1024,
+            parts_expire_s: 7 * 24 * 3600,
+        }
+    }
+}
+
+impl Limits {
+    fn check(&self) -> Result<(), ConfigError> {
+        for (name, v) in [
+            ("max_bundle_bytes", self.max_bundle_bytes),
+            ("max_open_tickets", self.max_open_tickets),
+            ("uploads_per_station", u64::from(self.uploads_per_station)),
+            ("verifications", u64::from(self.verifications)),
+            ("header_timeout_s", self.header_timeout_s),
+            ("body_timeout_s", self.body_timeout_s),
+            ("max_connections", u64::from(self.max_connections)),
+            ("parts_expire_s", self.parts_expire_s),
+        ] {
+            if v == 0 {
+                return Err(ConfigError::Invalid(format!("limits.{name} is 0")));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -185,9 +227,7 @@ impl Config {
         if self.keys.receipt.is_empty() {
             return Err(ConfigError::Invalid("keys.receipt names no receipt key".into()));
         }
-        if self.limits.max_bundle_bytes == 0 {
-            return Err(ConfigError::Invalid("limits.max_bundle_bytes is 0".into()));
-        }
+        self.limits.check()?;
         for (name, v) in [
             ("finger", self.settings.finger_threshold),
             ("thumb", self.settings.thumb_threshold),

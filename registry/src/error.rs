@@ -50,6 +50,7 @@ impl ApiError {
             | Code::WrongCentre
             | Code::BadRecord => StatusCode::UNPROCESSABLE_ENTITY,
             Code::OperatorNotApproved | Code::NotProduction => StatusCode::CONFLICT,
+            Code::Busy => StatusCode::TOO_MANY_REQUESTS,
             Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }

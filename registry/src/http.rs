@@ -84,10 +84,15 @@ fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError::new(Code::BadRequest, format!("body: {e}")))
 }
 
-/// Reads a body whole (bounded), refusing anything larger than a JSON request may be.
-async fn read_body(body: Body) -> Result<Bytes, ApiError> {
-    axum::body::to_bytes(body, MAX_JSON)
+/// Reads a body whole (bounded), refusing anything larger than a JSON request may be or slower
+/// than the configured body timeout.
+async fn read_body<M: Meta>(app: &App<M>, body: Body) -> Result<Bytes, ApiError> {
+    let limit = std::time::Duration::from_secs(app.limits.body_timeout_s);
+    tokio::time::timeout(limit, axum::body::to_bytes(body, MAX_JSON))
         .await
+        .map_err(|_| {
+            ApiError::new(Code::BadRequest, format!("the body did not arrive within {limit:?}"))
+        })?
         .map_err(|e| ApiError::new(Code::TooLarge, format!("body: {e}")))
 }
 
@@ -133,7 +138,7 @@ async fn station_then_body<M: Meta>(
     let path = path_of(uri);
     let line = RequestLine { method: method.as_str(), path: &path, body_sha256: claimed };
     let st = app.authenticate(authorization(headers), &line).await?;
-    let body = read_body(body).await?;
+    let body = read_body(app, body).await?;
     if claimed != Some(sync::sha256(&body)) {
         return Err(ApiError::new(
             Code::BadToken,
@@ -289,7 +294,7 @@ async fn admin_add_station<M: Meta>(
     body: Body,
 ) -> Result<StatusCode, ApiError> {
     app.check_admin(authorization(&headers))?;
-    let body = read_body(body).await?;
+    let body = read_body(&app, body).await?;
     Ok(if app.add_station(json_body(&body)?).await? { StatusCode::CREATED } else { StatusCode::OK })
 }
 
@@ -321,7 +326,7 @@ async fn admin_approve_operator<M: Meta>(
     body: Body,
 ) -> Result<StatusCode, ApiError> {
     app.check_admin(authorization(&headers))?;
-    let body = read_body(body).await?;
+    let body = read_body(&app, body).await?;
     app.approve_operator(json_body(&body)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -334,7 +339,7 @@ async fn admin_status<M: Meta>(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     app.check_admin(authorization(&headers))?;
     let id = path_text(id)?;
-    let body = read_body(body).await?;
+    let body = read_body(&app, body).await?;
     let cursor = app.set_status(&id, json_body(&body)?).await?;
     Ok(Json(serde_json::json!({ "cursor": cursor })))
 }

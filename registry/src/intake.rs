@@ -28,6 +28,11 @@ use crate::objects::Objects;
 /// Parts of an upload cut off mid-way are kept in whole blocks of this size.
 pub const BLOCK: usize = 64 * 1024;
 
+/// An upload holds at most about this much in memory: each time this much has arrived, it is
+/// written to the object store as a part (whole blocks), and only the completing request
+/// gathers the bundle whole.
+pub const PART: usize = 4 * BLOCK;
+
 /// Milliseconds since the epoch.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
@@ -43,6 +48,59 @@ pub struct Intake<M: Meta> {
     pub centres: Vec<Centre>,
     pub settings: Settings,
     pub clock: Clock,
+    pub gates: Gates,
+}
+
+/// What this process holds at once, within [`Limits`]: uploads running per station, bundles
+/// being verified.
+pub struct Gates {
+    uploads: std::sync::Mutex<std::collections::HashMap<String, u32>>,
+    verifying: tokio::sync::Semaphore,
+}
+
+impl Gates {
+    pub fn new(limits: &Limits) -> Gates {
+        Gates {
+            uploads: std::sync::Mutex::default(),
+            verifying: tokio::sync::Semaphore::new(limits.verifications as usize),
+        }
+    }
+
+    fn uploads(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, u32>> {
+        self.uploads.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A place for one more upload of `station`, or `busy` when it has `max` running.
+    fn upload_slot(&self, station: &str, max: u32) -> Result<UploadSlot<'_>, ApiError> {
+        let mut running = self.uploads();
+        let n = running.entry(station.to_string()).or_insert(0);
+        if *n >= max {
+            return Err(bad(
+                Code::Busy,
+                format!("this station already sends {max} uploads at once; send one at a time"),
+            ));
+        }
+        *n += 1;
+        Ok(UploadSlot { gates: self, station: station.to_string() })
+    }
+}
+
+/// One running upload of a station; its place is given back when dropped.
+struct UploadSlot<'a> {
+    gates: &'a Gates,
+    station: String,
+}
+
+impl Drop for UploadSlot<'_> {
+    fn drop(&mut self) {
+        let mut running = self.gates.uploads();
+        if let Some(n) = running.get_mut(&self.station) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                running.remove(&self.station);
+            }
+        }
+    }
 }
 
 /// How an upload request ended.
@@ -212,7 +270,7 @@ impl<M: Meta> Intake<M> {
             receipt: None,
             refusal: None,
         };
-        let announced = self.meta.announce(row).await?;
+        let announced = self.meta.announce(row, self.limits.max_open_tickets).await?;
         if too_large && let Announced::New(r) = &announced {
             // Refused for good, but its number is used: the station sets it aside and the ones
             // after it go on.
@@ -311,9 +369,13 @@ impl<M: Meta> Intake<M> {
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
     {
-        let t = match self.upload_target(station, &sha, offset).await {
-            Ok(Ok(t)) => t,
-            Ok(Err(done)) => {
+        let target = match self.gates.upload_slot(&station.id, self.limits.uploads_per_station) {
+            Ok(slot) => self.upload_target(station, &sha, offset).await.map(|t| (slot, t)),
+            Err(e) => Err(e),
+        };
+        let (_slot, t) = match target {
+            Ok((slot, Ok(t))) => (slot, t),
+            Ok((_, Err(done))) => {
                 self.drain(&mut body).await;
                 return Ok(done);
             }
@@ -323,24 +385,75 @@ impl<M: Meta> Intake<M> {
                 return Err(e);
             }
         };
-        let remaining = (t.ciphertext_len - offset) as usize;
-        let mut buf = Vec::with_capacity(remaining.min(16 << 20));
+        let len = t.ciphertext_len;
+        let pause = std::time::Duration::from_secs(self.limits.body_timeout_s);
+        // `at`: where the bytes in `buf` start; everything before is kept as parts.
+        let mut at = offset;
+        let mut buf = Vec::with_capacity(PART.min((len - offset) as usize));
         let mut cut = false;
-        while let Some(chunk) = body.next().await {
-            if let Ok(c) = chunk {
-                if buf.len() + c.len() > remaining {
-                    return Err(bad(
-                        Code::SizeMismatch,
-                        format!("more than the {} bytes announced", t.ciphertext_len),
-                    ));
+        loop {
+            let chunk = match tokio::time::timeout(pause, body.next()).await {
+                Ok(Some(Ok(c))) => c,
+                Ok(None) => break,
+                // A broken link, or a client that stopped sending: what arrived is kept.
+                Ok(Some(Err(_))) | Err(_) => {
+                    cut = true;
+                    break;
                 }
-                buf.extend_from_slice(&c);
-            } else {
-                cut = true;
-                break;
+            };
+            if at + (buf.len() + chunk.len()) as u64 > len {
+                return Err(bad(
+                    Code::SizeMismatch,
+                    format!("more than the {len} bytes announced"),
+                ));
+            }
+            buf.extend_from_slice(&chunk);
+            if buf.len() >= PART && at + (buf.len() as u64) < len {
+                let rest = buf.split_off(buf.len() / BLOCK * BLOCK);
+                let whole = std::mem::replace(&mut buf, rest);
+                match self.keep_part(&sha, at, whole).await? {
+                    Ok(to) => at = to,
+                    Err(now) => return Ok(UploadOutcome::Partial { offset: now }),
+                }
             }
         }
-        self.finish_upload(station, t, offset, buf, cut).await
+        self.finish_upload(station, t, at, buf, cut).await
+    }
+
+    /// Writes bytes of an upload from `from` as a part and moves the offset past them:
+    /// `Ok(new offset)`, or `Err(offset)` when another request moved the upload meanwhile (its
+    /// offset stands).
+    async fn keep_part(
+        &self,
+        sha: &[u8; 32],
+        from: u64,
+        bytes: Vec<u8>,
+    ) -> Result<Result<u64, u64>, ApiError> {
+        let to = from + bytes.len() as u64;
+        self.objects.put_part(sha, from, Bytes::from(bytes)).await?;
+        if self.meta.set_offset(sha, from, to).await? {
+            Ok(Ok(to))
+        } else {
+            Ok(Err(self.meta.ticket_by_hash(sha).await?.map(|t| t.offset).unwrap_or(0)))
+        }
+    }
+
+    /// Deletes the parts of uploads nobody has added to for `limits.parts_expire_s` and sets
+    /// their offset back to 0 (the station sends the bundle again from the start). How many.
+    pub async fn expire_parts(&self) -> Result<usize, ApiError> {
+        let before = self.now() - (self.limits.parts_expire_s as i64).saturating_mul(1000);
+        let stale = self.objects.parts_untouched_since(before).await?;
+        for sha in &stale {
+            // The offset first: no request continues onto parts about to go.
+            if let Some(t) = self.meta.ticket_by_hash(sha).await?
+                && t.state == TicketState::Announced
+                && t.offset > 0
+            {
+                self.meta.set_offset(sha, t.offset, 0).await?;
+            }
+            self.objects.delete_parts(sha).await?;
+        }
+        Ok(stale.len())
     }
 
     /// The ticket an upload from `offset` continues, or the finished outcome if it is done.
@@ -392,7 +505,7 @@ impl<M: Meta> Intake<M> {
         station: &StationRow,
         t: TicketRow,
         offset: u64,
-        buf: Vec<u8>,
+        mut buf: Vec<u8>,
         cut: bool,
     ) -> Result<UploadOutcome, ApiError> {
         let sha = t.ciphertext_sha256;
@@ -401,15 +514,21 @@ impl<M: Meta> Intake<M> {
             if keep == 0 {
                 return Ok(UploadOutcome::Partial { offset });
             }
-            self.objects.put_part(&sha, offset, Bytes::from(buf).slice(..keep)).await?;
-            let to = offset + keep as u64;
-            if !self.meta.set_offset(&sha, offset, to).await? {
-                // Another request moved the upload meanwhile: its offset stands.
-                let now = self.meta.ticket_by_hash(&sha).await?.map(|t| t.offset).unwrap_or(0);
-                return Ok(UploadOutcome::Partial { offset: now });
-            }
-            return Ok(UploadOutcome::Partial { offset: to });
+            buf.truncate(keep);
+            return Ok(UploadOutcome::Partial {
+                offset: match self.keep_part(&sha, offset, buf).await? {
+                    Ok(to) | Err(to) => to,
+                },
+            });
         }
+        // Gathering and verifying a bundle holds it whole (and its plaintext): only
+        // `limits.verifications` at once.
+        let _verifying = self
+            .gates
+            .verifying
+            .acquire()
+            .await
+            .map_err(|e| bad(Code::Unavailable, format!("verification: {e}")))?;
         let mut all = if offset > 0 { self.objects.parts(&sha).await? } else { Vec::new() };
         if all.len() as u64 != offset {
             // The kept parts were lost: start the upload again.
@@ -424,21 +543,22 @@ impl<M: Meta> Intake<M> {
             });
         }
         all.extend_from_slice(&buf);
+        drop(buf);
         if sync::sha256(&all) != sha {
             self.objects.delete_parts(&sha).await?;
             self.meta.set_offset(&sha, offset, 0).await?;
             return Err(bad(Code::HashMismatch, "the bytes received are not the announced bundle"));
         }
-        let verdict = {
+        let (verdict, all) = {
             let ticket =
                 Ticket::open(&t.signed, &station.id, &key_of(&station.ed25519, "station")?)
                     .map_err(|e| bad(Code::BadTicket, e.to_string()))?;
             let operators = self.meta.operators(&station.id).await?;
             let identities: Vec<age::x25519::Identity> = self.keys.identities.clone();
             let station = station.clone();
-            let data = all.clone();
             tokio::task::spawn_blocking(move || {
-                verify_bundle(&data, &ticket, &station, &operators, &identities)
+                let verdict = verify_bundle(&all, &ticket, &station, &operators, &identities);
+                (verdict, all)
             })
             .await
             .map_err(|e| bad(Code::Unavailable, e.to_string()))?

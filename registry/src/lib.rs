@@ -49,6 +49,7 @@ pub enum ServeError {
 }
 
 /// The registry's metadata store, whichever the configuration names.
+#[derive(Clone)]
 pub enum AnyIntake {
     Sqlite(Arc<Intake<meta::sqlite::SqliteMeta>>),
     #[cfg(feature = "postgres")]
@@ -101,6 +102,7 @@ fn intake_of<M: Meta>(c: &Config, meta: M, clock: Clock) -> Result<Arc<Intake<M>
         centres: c.centres.clone(),
         settings: c.settings.clone(),
         clock,
+        gates: intake::Gates::new(&c.limits),
     }))
 }
 
@@ -138,16 +140,66 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// Serves `intake` on `listener` until `shutdown` resolves.
+/// How often abandoned upload parts are looked for while serving.
+const EXPIRY_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Serves `intake` on `listener` until `shutdown` resolves, under the configured limits: at most
+/// `max_connections` connections at once (more wait in the listen queue), each closed when its
+/// request headers take longer than `header_timeout_s` or it idles that long between requests.
+/// Abandoned upload parts are deleted at start and every hour.
 pub async fn serve(
     intake: &AnyIntake,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    axum::serve(listener, intake.router())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServeError::Other(e.to_string()))
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let limits = with_intake!(intake, |i| i.limits.clone());
+    let expiry = with_intake!(intake, |i| {
+        let i = i.clone();
+        tokio::spawn(async move {
+            loop {
+                // A failure (the store down) is tried again at the next round.
+                let _ = i.expire_parts().await;
+                tokio::time::sleep(EXPIRY_EVERY).await;
+            }
+        })
+    });
+    let router = intake.router();
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections as usize));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(std::time::Duration::from_secs(limits.header_timeout_s));
+    let shutdown = std::pin::pin!(shutdown);
+    let mut shutdown = shutdown;
+    loop {
+        let slot = tokio::select! {
+            s = slots.clone().acquire_owned() => match s {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = &mut shutdown => break,
+        };
+        let Ok((tcp, _)) = accepted else {
+            // Out of descriptors, or a connection reset before it was accepted: go on.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    expiry.abort();
+    // Requests under way finish (a bounded wait); idle connections close at once.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), graceful.shutdown()).await;
+    Ok(())
 }
 
 /// Onboards a station into the registry configured in `config`, directly on its database (for

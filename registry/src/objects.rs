@@ -146,6 +146,29 @@ impl Objects {
         Ok(())
     }
 
+    /// The uploads whose kept parts were all last written before `before` (ms since the epoch).
+    pub async fn parts_untouched_since(&self, before: i64) -> Result<Vec<[u8; 32]>, ObjectError> {
+        let metas: Vec<_> =
+            self.store.list(Some(&ObjectPath::from("parts"))).try_collect().await.map_err(err)?;
+        let mut newest = std::collections::BTreeMap::<[u8; 32], i64>::new();
+        for m in &metas {
+            // parts/<hash>/<offset>: anything else under parts/ is not ours and is left alone.
+            let mut segments = m.location.parts();
+            let (Some(_), Some(hash), Some(_), None) =
+                (segments.next(), segments.next(), segments.next(), segments.next())
+            else {
+                continue;
+            };
+            let Some(sha) = hex::decode(hash.as_ref()).ok().and_then(|v| v.try_into().ok()) else {
+                continue;
+            };
+            let at = m.last_modified.timestamp_millis();
+            let e = newest.entry(sha).or_insert(at);
+            *e = (*e).max(at);
+        }
+        Ok(newest.into_iter().filter(|(_, at)| *at < before).map(|(sha, _)| sha).collect())
+    }
+
     /// Every kept bundle's content hash (an audit of the store).
     pub async fn bundles(&self) -> Result<Vec<String>, ObjectError> {
         let metas: Vec<_> =

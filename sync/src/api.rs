@@ -95,6 +95,9 @@ pub enum Code {
     UnknownBundle,
     /// Not an administrator.
     NotAdmin,
+    /// The registry holds as many of this station's open tickets or running uploads as it
+    /// allows: try again later (not a refusal of the bundle).
+    Busy,
     /// The registry failed; try again later.
     Unavailable,
 }
@@ -163,6 +166,7 @@ pub const ALL: &[(Code, &str)] = &[
     (Code::NotProduction, "not_production"),
     (Code::UnknownBundle, "unknown_bundle"),
     (Code::NotAdmin, "not_admin"),
+    (Code::Busy, "busy"),
     (Code::Unavailable, "unavailable"),
 ];
 
@@ -289,7 +293,7 @@ mod tests {
             );
             assert_eq!(code.as_str(), *name);
         }
-        assert_eq!(ALL.len(), 29);
+        assert_eq!(ALL.len(), 30);
         assert_eq!(Code::parse("simulated_capture"), Some(Code::SimulatedCapture));
         assert!(Code::RevokedOperator.is_permanent() && !Code::OperatorNotApproved.is_permanent());
         assert_eq!(unb64(&b64(b"\x00\xffabc")).unwrap(), b"\x00\xffabc");

@@ -177,9 +177,13 @@ pub trait Meta: Send + Sync + 'static {
     ) -> impl Future<Output = Result<bool, MetaError>> + Send;
 
     /// Announces a ticket: checks it against what the station announced before (bundle id,
-    /// content, sequence number strictly next, audit chain not going back) and records it.
-    fn announce(&self, row: TicketRow)
-    -> impl Future<Output = Result<Announced, MetaError>> + Send;
+    /// content, sequence number strictly next, audit chain not going back) and records it,
+    /// unless the station has `max_open` tickets announced and not yet delivered (`busy`).
+    fn announce(
+        &self,
+        row: TicketRow,
+        max_open: u64,
+    ) -> impl Future<Output = Result<Announced, MetaError>> + Send;
     fn ticket_by_id(
         &self,
         bundle_id: &str,
@@ -238,11 +242,13 @@ pub trait Meta: Send + Sync + 'static {
 
 /// The checks of [`Meta::announce`] that do not depend on the database's dialect: given the
 /// station and any rows already holding this bundle id or content, the refusal, if any.
+/// `open`: how many tickets the station has announced and not delivered; `max_open` the limit.
 pub(crate) fn announce_refusal(
     station: &StationRow,
     row: &TicketRow,
     by_id: Option<&TicketRow>,
     by_hash: Option<&TicketRow>,
+    (open, max_open): (u64, u64),
 ) -> Result<Option<TicketRow>, (Code, String)> {
     if let Some(known) = by_id {
         let same = known.ciphertext_sha256 == row.ciphertext_sha256
@@ -287,6 +293,15 @@ pub(crate) fn announce_refusal(
             format!(
                 "the audit chain went back from {} to {}",
                 station.last_audit_sequence, row.audit_sequence
+            ),
+        ));
+    }
+    if open >= max_open {
+        // Not recorded: the number stays free and the station announces it again later.
+        return Err((
+            Code::Busy,
+            format!(
+                "the station has {open} bundles announced and not sent (the limit is {max_open})"
             ),
         ));
     }

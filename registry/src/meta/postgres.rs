@@ -76,6 +76,10 @@ const MIGRATIONS: &[&str] = &[
     -- that an upgrade does not stop every station (revoke the ones in doubt).
     UPDATE operators SET approved_at = registered_at WHERE revoked_at IS NULL;
 "#,
+    r#"
+    -- Counting a station's open tickets at each announce (the limit of open uploads).
+    CREATE INDEX tickets_open ON tickets(station) WHERE state = 'announced';
+"#,
 ];
 
 #[derive(Clone)]
@@ -417,7 +421,7 @@ impl Meta for PgMeta {
         Ok(n == 1)
     }
 
-    async fn announce(&self, row: TicketRow) -> Result<Announced, MetaError> {
+    async fn announce(&self, row: TicketRow, max_open: u64) -> Result<Announced, MetaError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(db)?;
         let sql = format!("SELECT {STATION_COLUMNS} FROM stations WHERE id = $1 FOR UPDATE");
@@ -446,7 +450,16 @@ impl Meta for PgMeta {
             .map_err(db)?
             .map(|r| ticket(&r))
             .transpose()?;
-        match announce_refusal(&st, &row, by_id.as_ref(), by_hash.as_ref()) {
+        let open: i64 = tx
+            .query_one(
+                "SELECT COUNT(*) FROM tickets WHERE station = $1 AND state = 'announced'",
+                &[&row.station],
+            )
+            .await
+            .map_err(db)?
+            .get(0);
+        let limit = (open as u64, max_open);
+        match announce_refusal(&st, &row, by_id.as_ref(), by_hash.as_ref(), limit) {
             Err((code, detail)) => return Ok(Announced::Refused(code, detail)),
             Ok(Some(known)) => return Ok(Announced::Known(known)),
             Ok(None) => {}

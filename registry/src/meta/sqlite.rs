@@ -76,6 +76,10 @@ const MIGRATIONS: &[&str] = &[
     -- that an upgrade does not stop every station (revoke the ones in doubt).
     UPDATE operators SET approved_at = registered_at WHERE revoked_at IS NULL;
 "#,
+    r#"
+    -- Counting a station's open tickets at each announce (the limit of open uploads).
+    CREATE INDEX tickets_open ON tickets(station) WHERE state = 'announced';
+"#,
 ];
 
 #[derive(Clone)]
@@ -413,7 +417,7 @@ impl Meta for SqliteMeta {
         .await
     }
 
-    async fn announce(&self, row: TicketRow) -> Result<Announced, MetaError> {
+    async fn announce(&self, row: TicketRow, max_open: u64) -> Result<Announced, MetaError> {
         self.with(move |c| {
             let tx = write(c)?;
             let Some(station) = station_row(&tx, &row.station)? else {
@@ -421,7 +425,10 @@ impl Meta for SqliteMeta {
             };
             let by_id = ticket_where(&tx, "bundle_id = ?1", &row.bundle_id)?;
             let by_hash = ticket_where(&tx, "ciphertext_sha256 = ?1", &row.ciphertext_sha256.to_vec())?;
-            match announce_refusal(&station, &row, by_id.as_ref(), by_hash.as_ref()) {
+            let open: i64 = tx
+                .query_row("SELECT COUNT(*) FROM tickets WHERE station = ?1 AND state = 'announced'", [&row.station], |r| r.get(0))
+                .map_err(db)?;
+            match announce_refusal(&station, &row, by_id.as_ref(), by_hash.as_ref(), (open as u64, max_open)) {
                 Err((code, detail)) => return Ok(Announced::Refused(code, detail)),
                 Ok(Some(known)) => return Ok(Announced::Known(known)),
                 Ok(None) => {}

@@ -26,5 +26,6 @@ macro_rules! on_both {
 mod fuzz;
 mod hostile;
 mod intake;
+mod limits;
 mod trust;
 mod world;

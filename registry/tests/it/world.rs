@@ -156,9 +156,19 @@ pub struct Registry {
 
 impl Registry {
     pub async fn start(name: &str, storage: Storage) -> Registry {
+        Self::start_with(name, storage, |_| {}).await
+    }
+
+    /// Starts a registry whose configuration `adjust` changed first (its limits, say).
+    pub async fn start_with(
+        name: &str,
+        storage: Storage,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Registry {
         let dir = fixtures::tempdir(&format!("registry-it-{name}"));
         let made = registry::config::init(&dir.join("registry"), "127.0.0.1:0").unwrap();
         let mut config = Config::load(&made.config).unwrap();
+        adjust(&mut config);
         let (mut s3, mut pg) = (None, None);
         if storage == Storage::PostgresFs {
             let db = PgDatabase::create().await;
@@ -187,14 +197,13 @@ impl Registry {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let router = intake.router();
+        let served = intake.clone();
         tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await
-                .unwrap();
+            registry::serve(&served, listener, async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
         });
         let root = schemas::keys::parse_public_key(&made.root_public).unwrap();
         Registry {
@@ -282,6 +291,11 @@ fn grey(w: u32, h: u32, seed: u64) -> Pixels {
 
 impl Station {
     pub fn new(id: &str, reg: &Registry) -> Station {
+        Station::at(id, &reg.url, &reg.recipient)
+    }
+
+    /// A station of the registry at `url`, which seals to `recipient`.
+    pub fn at(id: &str, url: &str, recipient: &str) -> Station {
         Station {
             id: id.into(),
             key: schemas::keys::new_signing_key().unwrap(),
@@ -289,9 +303,9 @@ impl Station {
             supervisor: schemas::keys::new_signing_key().unwrap(),
             next: 1,
             audit: 10,
-            recipient: reg.recipient.clone(),
+            recipient: recipient.into(),
             http: reqwest::Client::new(),
-            url: reg.url.clone(),
+            url: url.into(),
             device: Some(camera()),
             centre: "RAM-PO-01".into(),
             master_version: 0,
@@ -319,6 +333,11 @@ impl Station {
     pub async fn join_as(&self, reg: &Registry, mode: &str) {
         let r = reg.admin("/v1/admin/stations", serde_json::json!({ "id": self.id, "ed25519": hex::encode(self.key.verifying_key().to_bytes()), "centre": "RAM-PO-01", "mode": mode })).await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        self.register_operators(reg.now()).await;
+    }
+
+    /// Registers the clerk and the supervisor with the registry.
+    pub async fn register_operators(&self, now_ms: i64) {
         for (name, role, key) in
             [("clerk1", "clerk", &self.clerk), ("super1", "supervisor", &self.supervisor)]
         {
@@ -328,7 +347,7 @@ impl Station {
                     Method::POST,
                     api::OPERATORS,
                     Some(serde_json::to_vec(&body).unwrap()),
-                    reg.now(),
+                    now_ms,
                 )
                 .await;
             assert_eq!(r.status(), 204, "{}", r.text().await.unwrap());

@@ -181,6 +181,7 @@ code-revoked_operator = an operator who signed was revoked
 code-operator_key_changed = an operator is registered with another key
 code-unknown_bundle = the registry has no such bundle
 code-not_admin = an administrator's token is required
+code-busy = the registry holds as many of this station's open or running uploads as it allows; they are sent later
 code-unavailable = the registry is not available right now
 cli-demo-registry = the demo station's embedded registry could not be set up: { $detail }
 cli-no-demo-registry = this build of the station has no embedded registry, so it cannot set up a demo station (feature { $detail })

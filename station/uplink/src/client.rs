@@ -47,7 +47,7 @@ impl UplinkError {
     /// Worth trying again later, the same way.
     pub(crate) fn transient(&self) -> bool {
         matches!(self, UplinkError::Network(_))
-            || matches!(self, UplinkError::Refused(r) if matches!(r.code, Code::Unavailable | Code::StaleToken | Code::ReplayedRequest | Code::OffsetMismatch))
+            || matches!(self, UplinkError::Refused(r) if matches!(r.code, Code::Unavailable | Code::Busy | Code::StaleToken | Code::ReplayedRequest | Code::OffsetMismatch))
     }
 }
 
