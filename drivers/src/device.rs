@@ -46,10 +46,68 @@ pub enum DeviceError {
     Protocol(String),
     #[error("this device cannot {0}")]
     Unsupported(&'static str),
-    #[error("the device cannot be trusted: {0}")]
-    Untrusted(String),
+    #[error("the device cannot be trusted: {detail}")]
+    Untrusted { why: Distrust, detail: String },
     #[error("no such device is attached")]
     Absent,
+}
+
+/// Why a device is not trusted, for the station to say in each language (the detail says it
+/// exactly, in English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Distrust {
+    /// The device itself reports it is not registered, tampered with, or its key expired.
+    Device,
+    /// A certificate of its path is expired or not yet valid.
+    Expired,
+    /// A certificate is signed with SHA-1 or MD5, or has an RSA key under 2048 bits.
+    Weak,
+    /// A certificate is used beyond its key usage or constraints, or carries a critical
+    /// extension the station does not understand.
+    Misused,
+    /// Its certificates lead to none of the configured trust anchors.
+    UnknownAnchor,
+    /// A signature, or the certificate path, does not verify.
+    BadSignature,
+    /// It is registered for another SBI environment than the one the station captures for.
+    WrongEnv,
+    /// A capture is signed by another key, or names another device, than the one identified.
+    NotTheDevice,
+    /// The hash chain of a capture is broken.
+    BrokenChain,
+    /// No trust anchors are configured, so nothing it signs can be checked.
+    NoAnchors,
+}
+
+impl Distrust {
+    pub const ALL: [Distrust; 10] = [
+        Distrust::Device,
+        Distrust::Expired,
+        Distrust::Weak,
+        Distrust::Misused,
+        Distrust::UnknownAnchor,
+        Distrust::BadSignature,
+        Distrust::WrongEnv,
+        Distrust::NotTheDevice,
+        Distrust::BrokenChain,
+        Distrust::NoAnchors,
+    ];
+
+    /// A stable name (messages are keyed by it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Distrust::Device => "device",
+            Distrust::Expired => "expired",
+            Distrust::Weak => "weak",
+            Distrust::Misused => "misused",
+            Distrust::UnknownAnchor => "unknown-anchor",
+            Distrust::BadSignature => "bad-signature",
+            Distrust::WrongEnv => "wrong-env",
+            Distrust::NotTheDevice => "not-the-device",
+            Distrust::BrokenChain => "broken-chain",
+            Distrust::NoAnchors => "no-anchors",
+        }
+    }
 }
 
 /// What a certified device signed about one capture (SBI): the ISO/IEC 19794 record exactly as

@@ -15,6 +15,9 @@ Verbs (on 127.0.0.1:PORT): MOSIPDISC /device, MOSIPDINFO /info, RCAPTURE /captur
   "slow"               RCAPTURE answers after the request's timeout
   "gone"               the devices disappear: discovery lists none, capture resets the connection
   "error:N"            RCAPTURE answers error code N
+  "other-device"       captures are signed with another device's key
+  "other-serial"       captures name the device with another serial number
+  "env:NAME"           device info and captures say environment NAME (Staging otherwise)
 
 usage: mock_sbi.py --port PORT --fixtures DIR
 """
@@ -63,8 +66,10 @@ class Device:
             sig = bytes([sig[0] ^ 1]) + sig[1:]
         return signing_input + "." + b64url(sig)
 
-    def signed_digital_id(self) -> str:
+    def signed_digital_id(self, serial=None) -> str:
         d = dict(self.digital_id)
+        if serial is not None:
+            d["serialNo"] = serial
         d["dateTime"] = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
         return self.jws(d)
 
@@ -123,10 +128,14 @@ class Service:
             i["deviceId"] = d.device_id
             i["digitalId"] = d.signed_digital_id()
             i["purpose"] = "Registration"
+            i["env"] = self.env()
             if self.fault == "not-ready":
                 i["deviceStatus"] = "Not Ready"
             out.append({"deviceInfo": d.jws(i), "error": {"errorCode": "0", "errorInfo": "Success"}})
         return out
+
+    def env(self):
+        return self.fault[4:] if self.fault.startswith("env:") else "Staging"
 
     def capture(self, req):
         fault = self.fault
@@ -161,20 +170,23 @@ class Service:
                 if fault == "bad-chain":
                     cur = "0" * 64
                 payload = {
-                    "digitalId": d.signed_digital_id(),
+                    "digitalId": d.signed_digital_id(serial="X-" + d.digital_id.get("serialNo", "") if fault == "other-serial" else None),
                     "bioType": d.kind,
                     "bioSubType": sub,
                     "deviceCode": d.info["deviceCode"],
                     "deviceServiceVersion": "0.9.5",
                     "purpose": "Registration",
-                    "env": "Staging",
+                    "env": self.env(),
                     "bioValue": b64url(iso),
                     "transactionId": req.get("transactionId"),
                     "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
                     "requestedScore": bio.get("requestedScore", 40),
                     "qualityScore": 85,
                 }
-                out.append({"specVersion": "0.9.5", "data": d.jws(payload, damage=(fault == "bad-signature")), "hash": cur, "error": {"errorCode": "0", "errorInfo": "Success"}})
+                signer = d
+                if fault == "other-device":
+                    signer = next(o for o in self.devices if o is not d)
+                out.append({"specVersion": "0.9.5", "data": signer.jws(payload, damage=(fault == "bad-signature")), "hash": cur, "error": {"errorCode": "0", "errorInfo": "Success"}})
                 previous = cur
         return {"biometrics": out}
 

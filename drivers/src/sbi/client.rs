@@ -58,6 +58,9 @@ pub struct Identity {
     pub signer: String,
     pub anchor: String,
     pub signer_fingerprint: String,
+    /// The certificate that signed the digital id (the device key, or the FTM's key), by its
+    /// SHA-256: every capture's digital id must be signed by it too.
+    pub digital_id_signer: String,
 }
 
 /// One captured biometric, verified: the record exactly as the device signed it.
@@ -84,6 +87,13 @@ pub struct Client {
     host: IpAddr,
     anchors: Arc<TrustAnchors>,
     clock: fn() -> i64,
+    env: String,
+}
+
+/// Two digital ids name the same device: all but the time they were signed.
+fn same_device(a: &DigitalId, b: &DigitalId) -> bool {
+    DigitalId { date_time: String::new(), ..a.clone() }
+        == DigitalId { date_time: String::new(), ..b.clone() }
 }
 
 fn unix_now() -> i64 {
@@ -115,7 +125,33 @@ impl Client {
             .pool_max_idle_per_host(2)
             .build()
             .map_err(|e| SbiError::Protocol(format!("HTTP client: {e}")))?;
-        Ok(Client { http, host, anchors: Arc::new(anchors), clock: unix_now })
+        Ok(Client {
+            http,
+            host,
+            anchors: Arc::new(anchors),
+            clock: unix_now,
+            env: "Production".into(),
+        })
+    }
+
+    /// The SBI environment (Production, Pre-Production, Staging, Developer) devices must be
+    /// registered for and captures asked for; Production unless set.
+    pub fn with_env(mut self, env: &str) -> Client {
+        self.env = env.into();
+        self
+    }
+
+    /// The SBI environment captures are asked for.
+    pub fn env(&self) -> &str {
+        &self.env
+    }
+
+    fn check_env(&self, found: &str) -> Result<(), SbiError> {
+        if found.eq_ignore_ascii_case(&self.env) {
+            Ok(())
+        } else {
+            Err(SbiError::WrongEnv { found: found.into(), expected: self.env.clone() })
+        }
     }
 
     /// Uses `clock` (Unix seconds) to judge certificate validity, for tests of expiry.
@@ -225,6 +261,7 @@ impl Client {
         let digital = jws::verify(&signed.digital_id, &self.anchors, now)?;
         let digital_id: DigitalId = serde_json::from_slice(&digital.payload)
             .map_err(|e| SbiError::Protocol(format!("digital id: {e}")))?;
+        self.check_env(&signed.env)?;
         Ok(Identity {
             port,
             device_id: signed.device_id,
@@ -240,17 +277,21 @@ impl Client {
             signer: info.signer,
             anchor: info.anchor,
             signer_fingerprint: info.signer_fingerprint,
+            digital_id_signer: digital.signer_fingerprint,
         })
     }
 
-    /// RCAPTURE: captures as `request` asks and checks every answer: the device's error code,
-    /// the JWS and its certificate path, the digital id inside it, the transaction id, the
+    /// RCAPTURE from the device `device` identified: captures as `request` asks and checks
+    /// every answer: the device's error code, the JWS and its certificate path, that the same
+    /// device key signed it and the same key its digital id as when the device was identified,
+    /// that the digital id names the same device, the environment, the transaction id, the
     /// purpose, the modality, and the hash chain from the request's previous hash.
     pub fn capture(
         &self,
-        port: u16,
+        device: &Identity,
         request: &CaptureRequest,
     ) -> Result<Vec<SignedBiometric>, SbiError> {
+        let port = device.port;
         let wait = Duration::from_millis(request.timeout) + CAPTURE_GRACE;
         let answer: CaptureResponse =
             self.call(port, "RCAPTURE", "/capture", Some(request), wait)?;
@@ -275,6 +316,26 @@ impl Client {
             let digital = jws::verify(&data.digital_id, &self.anchors, now)?;
             let digital_id: DigitalId = serde_json::from_slice(&digital.payload)
                 .map_err(|e| SbiError::Protocol(format!("digital id: {e}")))?;
+            if verified.signer_fingerprint != device.signer_fingerprint {
+                return Err(SbiError::NotTheDevice(format!(
+                    "the capture is signed by {:?}, the device identified itself with the key of {:?}",
+                    verified.signer, device.signer
+                )));
+            }
+            if digital.signer_fingerprint != device.digital_id_signer
+                || !same_device(&digital_id, &device.digital_id)
+            {
+                return Err(SbiError::NotTheDevice(format!(
+                    "the capture names device {} {} serial {:?}, the device identified is {} {} serial {:?}",
+                    digital_id.make,
+                    digital_id.model,
+                    digital_id.serial_no,
+                    device.digital_id.make,
+                    device.digital_id.model,
+                    device.digital_id.serial_no
+                )));
+            }
+            self.check_env(&data.env)?;
             if data.transaction_id != request.transaction_id {
                 return Err(SbiError::Protocol(format!(
                     "the capture answers transaction {:?}, not {:?}",

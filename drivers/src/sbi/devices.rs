@@ -154,11 +154,12 @@ struct Link {
 impl Link {
     fn new(client: Client, identity: Identity, preview_sub_id: &str) -> Link {
         let status = status_of(&identity.status);
+        let env = client.env().to_string();
         Link {
             client,
             identity,
             purpose: "Registration".into(),
-            env: "Production".into(),
+            env,
             requested_score: DEFAULT_REQUESTED_SCORE,
             transaction: new_transaction_id(),
             previous: client::chain_start(),
@@ -222,7 +223,7 @@ impl Link {
         // The preview stream holds the device; it resumes on the next preview call.
         self.preview = None;
         self.status = DeviceStatus::Busy;
-        match self.client.capture(self.identity.port, &request) {
+        match self.client.capture(&self.identity, &request) {
             Ok(got) => {
                 if let Some(last) = got.last() {
                     self.previous = last.hash.clone();
@@ -294,13 +295,6 @@ impl SbiFingerprint {
 
     pub fn with_requested_score(mut self, score: u8) -> Self {
         self.link.requested_score = score.clamp(1, 100);
-        self
-    }
-
-    /// The environment the station asks captures for (SBI `env`: Staging, Developer,
-    /// Pre-Production, Production).
-    pub fn with_env(mut self, env: &str) -> Self {
-        self.link.env = env.into();
         self
     }
 

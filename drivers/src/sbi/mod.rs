@@ -25,7 +25,7 @@ use std::time::Duration;
 pub use client::{Client, Identity, SignedBiometric};
 pub use jws::{TrustAnchors, TrustError};
 
-use crate::device::DeviceError;
+use crate::device::{DeviceError, Distrust};
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum SbiError {
@@ -43,6 +43,12 @@ pub enum SbiError {
         "the capture hash chain is broken at {sub_type}: expected {expected}, the device sent {found}"
     )]
     BrokenChain { sub_type: String, expected: String, found: String },
+    #[error(
+        "the device is registered for the SBI environment {found:?}; this station captures for {expected:?}"
+    )]
+    WrongEnv { found: String, expected: String },
+    #[error("the capture does not come from the device identified: {0}")]
+    NotTheDevice(String),
     #[error("the SBI service answered something unexpected: {0}")]
     Protocol(String),
 }
@@ -93,10 +99,24 @@ impl From<SbiError> for DeviceError {
             SbiError::Timeout(d) => DeviceError::Timeout(d),
             SbiError::Device { code: 101 | 110 | 111, .. } => DeviceError::NotReady(e.to_string()),
             SbiError::Device { code: 106, .. } => DeviceError::Disconnected,
-            SbiError::Device { code: 100 | 103 | 104 | 107 | 108, .. }
-            | SbiError::Untrusted(_)
-            | SbiError::BrokenChain { .. }
-            | SbiError::NoAnchors => DeviceError::Untrusted(e.to_string()),
+            SbiError::Device { code: 100 | 103 | 104 | 107 | 108, .. } => {
+                DeviceError::Untrusted { why: Distrust::Device, detail: e.to_string() }
+            }
+            SbiError::Untrusted(ref t) => {
+                DeviceError::Untrusted { why: t.distrust(), detail: e.to_string() }
+            }
+            SbiError::BrokenChain { .. } => {
+                DeviceError::Untrusted { why: Distrust::BrokenChain, detail: e.to_string() }
+            }
+            SbiError::NoAnchors => {
+                DeviceError::Untrusted { why: Distrust::NoAnchors, detail: e.to_string() }
+            }
+            SbiError::WrongEnv { .. } => {
+                DeviceError::Untrusted { why: Distrust::WrongEnv, detail: e.to_string() }
+            }
+            SbiError::NotTheDevice(_) => {
+                DeviceError::Untrusted { why: Distrust::NotTheDevice, detail: e.to_string() }
+            }
             SbiError::Device { .. } | SbiError::Protocol(_) => DeviceError::Protocol(e.to_string()),
         }
     }

@@ -17,9 +17,14 @@ fn anchors() -> TrustAnchors {
     .expect("a PEM certificate")
 }
 
+/// The mock's devices say they are registered for Staging, the environment asked for here.
+fn staging_client(anchors: TrustAnchors) -> Client {
+    Client::new(anchors).expect("client").with_env("Staging")
+}
+
 fn setup() -> Option<(MockSbi, Client)> {
     let mock = MockSbi::start()?;
-    Some((mock, Client::new(anchors()).expect("client")))
+    Some((mock, staging_client(anchors())))
 }
 
 fn identities(client: &Client, port: u16) -> Vec<Identity> {
@@ -87,20 +92,12 @@ fn device_identities_are_verified_against_the_root_ca() {
         &std::fs::read(mock_sbi::other_ca().expect("shared")).expect("read"),
     )
     .expect("PEM");
-    let strict = Client::new(other).expect("client");
+    let strict = staging_client(other);
     for r in strict.info(mock.port).expect("info") {
-        assert!(
-            matches!(
-                r,
-                Err(SbiError::Untrusted(
-                    TrustError::UnknownAnchor(_) | TrustError::BrokenPath { .. }
-                ))
-            ),
-            "{r:?}"
-        );
+        assert!(matches!(r, Err(SbiError::Untrusted(TrustError::UnknownAnchor(_)))), "{r:?}");
     }
     // In 2032 the demo certificates (valid 2021-2031) have expired.
-    let later = Client::new(anchors()).expect("client").with_clock(|| 1_956_528_000);
+    let later = staging_client(anchors()).with_clock(|| 1_956_528_000);
     let r = later.info(mock.port).expect("info").remove(0);
     assert!(matches!(r, Err(SbiError::Untrusted(TrustError::Expired { .. }))), "{r:?}");
     // No anchors: refused up front.
@@ -244,11 +241,17 @@ fn device_faults_give_clear_errors() {
 
     mock.fault("bad-signature");
     let e = failure(scanner.capture_slap(Slap::RightFour, &[], t));
-    assert!(matches!(&e, DeviceError::Untrusted(m) if m.contains("signature")), "{e}");
+    assert!(
+        matches!(&e, DeviceError::Untrusted { why: Distrust::BadSignature, detail } if detail.contains("signature")),
+        "{e}"
+    );
 
     mock.fault("bad-chain");
     let e = failure(scanner.capture_slap(Slap::RightFour, &[], t));
-    assert!(matches!(&e, DeviceError::Untrusted(m) if m.contains("hash chain")), "{e}");
+    assert!(
+        matches!(&e, DeviceError::Untrusted { why: Distrust::BrokenChain, detail } if detail.contains("hash chain")),
+        "{e}"
+    );
 
     mock.fault("not-ready");
     let ids = identities(&client, mock.port);
@@ -278,6 +281,176 @@ fn device_faults_give_clear_errors() {
     drop(mock);
     assert_eq!(failure(scanner.capture_slap(Slap::RightFour, &[], t)), DeviceError::Disconnected);
     assert!(client.info(port).is_err());
+}
+
+/// A capture signed by another device's key, or naming another serial number, than the device
+/// identified at discovery is refused; so is a device registered for, or capturing in, another
+/// SBI environment than the station's.
+#[test]
+fn a_capture_from_another_device_or_environment_is_refused() {
+    let Some((mock, client)) = setup() else { return };
+    let id = device(&client, mock.port, "Finger");
+    let mut scanner = SbiFingerprint::new(client.clone(), id).expect("scanner");
+    let t = Duration::from_secs(10);
+    for fault in ["other-device", "other-serial"] {
+        mock.fault(fault);
+        let e = failure(scanner.capture_slap(Slap::RightFour, &[], t));
+        assert!(
+            matches!(&e, DeviceError::Untrusted { why: Distrust::NotTheDevice, .. }),
+            "{fault}: {e}"
+        );
+    }
+    mock.fault("env:Developer");
+    let e = failure(scanner.capture_slap(Slap::RightFour, &[], t));
+    assert!(matches!(&e, DeviceError::Untrusted { why: Distrust::WrongEnv, .. }), "{e}");
+    for r in client.info(mock.port).expect("info") {
+        assert!(
+            matches!(&r, Err(SbiError::WrongEnv { found, .. }) if found == "Developer"),
+            "{r:?}"
+        );
+    }
+    // A production station (the default environment) refuses these Staging devices.
+    mock.fault("none");
+    let production = Client::new(anchors()).expect("client");
+    assert_eq!(production.env(), "Production");
+    for r in production.info(mock.port).expect("info") {
+        assert!(matches!(&r, Err(SbiError::WrongEnv { found, .. }) if found == "Staging"), "{r:?}");
+    }
+    let caps = scanner.capture_slap(Slap::RightFour, &[], t).expect("the true device captures");
+    assert_eq!(caps.len(), 4);
+}
+
+/// Certificate paths with one defect each, as a careless or dishonest device provider could
+/// issue them, are refused with that defect named; a good path verifies, also when an expired
+/// copy of its root comes first among the anchors.
+#[test]
+fn certificate_paths_are_checked_link_by_link() {
+    use crate::pki::{CA, DEVICE, Pki};
+    let p = Pki::new("sbi");
+    for k in ["root", "int", "int2", "leaf", "other"] {
+        p.key(k, "ed25519");
+    }
+    p.key("rsaroot", "rsa:2048");
+    p.key("rsa1024", "rsa:1024");
+    p.key("rsaleaf", "rsa:2048");
+    p.cert("root", "root", "Device Provider Root", None, 3650, CA, None);
+    // The same root renewed: the old copy expires after a day.
+    p.cert("oldroot", "root", "Device Provider Root", None, 1, CA, None);
+    p.cert("int", "int", "Device Provider Issuing", Some(("root", "root")), 3650, CA, None);
+    p.cert("leaf", "leaf", "Slap Scanner 1", Some(("int", "int")), 3650, DEVICE, None);
+    let payload = br#"{"serialNo":"1"}"#;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let in_ten_days = now + 10 * 86_400;
+    let anchors = |names: &[&str]| TrustAnchors::from_bytes(&p.pem(names)).expect("anchors");
+
+    let good = p.jws("leaf", &["leaf", "int"], payload);
+    let v = jws::verify(&good, &anchors(&["oldroot", "root"]), in_ten_days)
+        .expect("the renewed root vouches, the expired copy before it notwithstanding");
+    assert_eq!(v.payload, payload);
+    assert!(v.anchor.contains("Device Provider Root"), "{}", v.anchor);
+    assert!(v.signer.contains("Slap Scanner 1"), "{}", v.signer);
+
+    let refused = |name: &str, x5c: &[&str], key: &str, anchor: &[&str]| {
+        let r = jws::verify(&p.jws(key, x5c, payload), &anchors(anchor), now);
+        r.expect_err(name)
+    };
+    // The device key may not sign: its key usage lacks digitalSignature.
+    p.cert(
+        "ku",
+        "leaf",
+        "Slap Scanner 2",
+        Some(("int", "int")),
+        3650,
+        "keyUsage=critical,nonRepudiation
+",
+        None,
+    );
+    let e = refused("key usage", &["ku", "int"], "leaf", &["root"]);
+    assert!(matches!(e, TrustError::KeyUsage { needs: "digitalSignature", .. }), "{e:?}");
+    // An issuing CA whose key usage lacks keyCertSign.
+    p.cert(
+        "kuca",
+        "int",
+        "Issuing Without CertSign",
+        Some(("root", "root")),
+        3650,
+        "basicConstraints=critical,CA:TRUE
+keyUsage=critical,digitalSignature
+",
+        None,
+    );
+    p.cert("leafku", "leaf", "Slap Scanner 3", Some(("kuca", "int")), 3650, DEVICE, None);
+    let e = refused("CA key usage", &["leafku", "kuca"], "leaf", &["root"]);
+    assert!(matches!(e, TrustError::KeyUsage { needs: "keyCertSign", .. }), "{e:?}");
+    // Path length: the first issuing CA may have no CA below it.
+    p.cert(
+        "int0",
+        "int",
+        "Issuing pathlen 0",
+        Some(("root", "root")),
+        3650,
+        "basicConstraints=critical,CA:TRUE,pathlen:0
+keyUsage=critical,keyCertSign
+",
+        None,
+    );
+    p.cert("int2", "int2", "Issuing below", Some(("int0", "int")), 3650, CA, None);
+    p.cert("leafdeep", "leaf", "Slap Scanner 4", Some(("int2", "int2")), 3650, DEVICE, None);
+    let e = refused("path length", &["leafdeep", "int2", "int0"], "leaf", &["root"]);
+    assert!(matches!(e, TrustError::Constraints(_)), "{e:?}");
+    // A certificate that is not a CA issues the device's.
+    p.cert("notca", "int", "Not A CA", Some(("root", "root")), 3650, DEVICE, None);
+    p.cert("leafnotca", "leaf", "Slap Scanner 5", Some(("notca", "int")), 3650, DEVICE, None);
+    let e = refused("not a CA", &["leafnotca", "notca"], "leaf", &["root"]);
+    assert!(matches!(e, TrustError::Constraints(_) | TrustError::KeyUsage { .. }), "{e:?}");
+    // A critical extension nobody here understands.
+    p.cert(
+        "crit",
+        "leaf",
+        "Slap Scanner 6",
+        Some(("int", "int")),
+        3650,
+        &format!(
+            "{DEVICE}1.3.6.1.4.1.99999.1=critical,ASN1:UTF8String:x
+"
+        ),
+        None,
+    );
+    let e = refused("critical extension", &["crit", "int"], "leaf", &["root"]);
+    assert_eq!(e, TrustError::CriticalExtension);
+    // Names do not chain: the device's issuer is "Other Issuing", signed with the key of the
+    // intermediate sent along (whose name differs); the signature alone would verify.
+    p.cert("otherint", "int", "Other Issuing", Some(("root", "root")), 3650, CA, None);
+    p.cert("leafname", "leaf", "Slap Scanner 7", Some(("otherint", "int")), 3650, DEVICE, None);
+    let e = refused("name chaining", &["leafname", "int"], "leaf", &["root"]);
+    assert!(matches!(e, TrustError::UnknownAnchor(_)), "{e:?}");
+    // SHA-1, and RSA of 1024 bits.
+    p.cert("rsaroot", "rsaroot", "RSA Root", None, 3650, CA, Some("sha256"));
+    p.cert(
+        "sha1",
+        "rsaleaf",
+        "Slap Scanner 8",
+        Some(("rsaroot", "rsaroot")),
+        3650,
+        DEVICE,
+        Some("sha1"),
+    );
+    let e = refused("SHA-1", &["sha1"], "rsaleaf", &["rsaroot"]);
+    assert!(matches!(e, TrustError::WeakAlgorithm { .. }), "{e:?}");
+    p.cert(
+        "weak",
+        "rsa1024",
+        "Slap Scanner 9",
+        Some(("rsaroot", "rsaroot")),
+        3650,
+        DEVICE,
+        Some("sha256"),
+    );
+    let e = refused("RSA-1024", &["weak"], "rsa1024", &["rsaroot"]);
+    assert!(matches!(e, TrustError::WeakKey { bits: 1024, .. }), "{e:?}");
+    // Only the expired root: refused (not vouched for), not a crash or a pass.
+    let e = jws::verify(&good, &anchors(&["oldroot"]), in_ten_days).expect_err("expired anchor");
+    assert!(matches!(e, TrustError::UnknownAnchor(_)), "{e:?}");
 }
 
 #[test]

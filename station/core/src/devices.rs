@@ -155,6 +155,7 @@ pub fn discover(settings: &DeviceSettings) -> Discovery {
         .anchors()
         .map_err(|e| e.to_string())
         .and_then(|a| sbi::Client::new(a).map_err(|e| e.to_string()))
+        .map(|c| c.with_env(&settings.sbi_env))
     {
         Ok(client) => {
             for (port, _) in client.discover(lo..=hi, "Biometric Device") {
@@ -276,7 +277,6 @@ impl Attached {
                 .copied()
         };
         let client = found.client.clone();
-        let env = settings.sbi_env.clone();
 
         let finger = of("Finger");
         keep_or_open(
@@ -286,7 +286,7 @@ impl Attached {
                 let (c, i) = (client.clone()?, finger?.clone());
                 sbi::devices::SbiFingerprint::new(c, i)
                     .ok()
-                    .map(|d| Box::new(d.with_env(&env)) as Box<dyn FingerprintScanner>)
+                    .map(|d| Box::new(d) as Box<dyn FingerprintScanner>)
             },
             drivers::device::FingerprintScanner::info,
         );
@@ -383,7 +383,10 @@ impl Attached {
                 serial: String::new(),
                 firmware: String::new(),
                 status: "untrusted",
-                detail: Message::new("device-detail-refused").with("port", port).detail(e).both(),
+                detail: Message::new("device-detail-refused")
+                    .with("port", port)
+                    .nested("detail", crate::explain::device(&e.clone().into()))
+                    .both(),
             })
             .collect();
         self.problems = found.problems;

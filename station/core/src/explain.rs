@@ -49,7 +49,9 @@ pub fn device(e: &drivers::device::DeviceError) -> Message {
         D::NotReady(d) => Message::new("device-not-ready").detail(d),
         D::Protocol(d) => Message::new("device-protocol").detail(d),
         D::Unsupported(d) => Message::new("device-unsupported").detail(d),
-        D::Untrusted(d) => Message::new("device-untrusted").detail(d),
+        D::Untrusted { why, detail } => {
+            Message::new(format!("device-untrusted-{}", why.as_str())).detail(detail)
+        }
         D::Absent => Message::new("device-absent"),
     }
 }
@@ -69,5 +71,18 @@ mod tests {
         assert!(m.ar.starts_with("أحد محتويات الحزمة"), "{}", m.ar);
         assert!(m.en.starts_with("a part of the bundle"), "{}", m.en);
         assert!(m.ar.contains("payload 3") && m.en.contains("payload 3"));
+    }
+
+    #[test]
+    fn every_reason_to_distrust_a_device_reads_in_both_languages() {
+        for why in drivers::device::Distrust::ALL {
+            let e = drivers::device::DeviceError::Untrusted { why, detail: "DETAIL".into() };
+            let m = device(&e).both();
+            for text in [&m.ar, &m.en] {
+                assert!(!text.starts_with('['), "{why:?}: {text}");
+                assert!(text.contains("DETAIL"), "{why:?}: {text}");
+            }
+            assert_ne!(m.ar, m.en);
+        }
     }
 }

@@ -21,6 +21,8 @@ fn settings(port: u16, anchor: &std::path::Path) -> DeviceSettings {
         sbi_ports: [port, port],
         sbi_trust_anchors: vec![std::fs::read_to_string(anchor).unwrap()],
         usb_readers: false,
+        // The mock's devices are registered for Staging.
+        sbi_env: "Staging".into(),
         ..DeviceSettings::default()
     }
 }
@@ -220,11 +222,18 @@ fn devices_come_and_go_and_simulated_ones_stand_in_only_in_demo() {
     attached.apply(discover(&other), &other);
     let list = attached.inventory(false);
     assert_eq!(list.iter().filter(|e| e.status == "untrusted").count(), 3, "{list:?}");
+    // Each says why in both languages: no device provider this station trusts vouches for it.
+    for e in list.iter().filter(|e| e.status == "untrusted") {
+        assert!(e.detail.en.contains("not vouched for by any device provider"), "{}", e.detail.en);
+        assert!(e.detail.ar.contains("لا يضمن الجهازَ"), "{}", e.detail.ar);
+    }
     assert_eq!(kind(&attached, false, Modality::Fingerprint), "absent");
     // No CA at all: SBI is not looked for, and the station says why.
     let none = DeviceSettings {
         sbi_ports: [mock.port, mock.port],
         usb_readers: false,
+        // The mock's devices are registered for Staging.
+        sbi_env: "Staging".into(),
         ..DeviceSettings::default()
     };
     attached.apply(discover(&none), &none);
@@ -268,10 +277,17 @@ fn the_command_line_lists_devices_and_takes_a_providers_ca() {
                     .as_str()
                     .unwrap()
                     .replace(['\u{2068}', '\u{2069}'], "")
-                    .contains(&format!("port {},", mock.port))
+                    .contains(&format!("port {}", mock.port))
         })
         .collect();
     assert!(!sbi.is_empty(), "{devices:?}");
+    // The mock's devices are registered for Staging, and a station captures for Production unless
+    // configured otherwise: they are listed as refused, saying why in both languages.
+    for e in &sbi {
+        assert_eq!(e["status"], "untrusted", "{e}");
+        assert!(e["detail"]["en"].as_str().unwrap().contains("another SBI environment"), "{e}");
+        assert!(e["detail"]["ar"].as_str().unwrap().contains("لبيئة SBI غير بيئة"), "{e}");
+    }
     assert!(
         devices.iter().any(|e| e["modality"] == "document" && e["kind"] == "simulated"),
         "{devices:?}"

@@ -901,6 +901,8 @@ fn attached_devices_are_listed_live() {
         sbi_ports: [mock.port, mock.port],
         sbi_trust_anchors: vec![std::fs::read_to_string(anchor).unwrap()],
         usb_readers: false,
+        // The mock's devices are registered for Staging.
+        sbi_env: "Staging".into(),
         ..DeviceSettings::default()
     };
     let attached = std::sync::Arc::new(std::sync::Mutex::new(Attached::default()));
