@@ -339,7 +339,8 @@ fn certificate_paths_are_checked_link_by_link() {
     p.cert("int", "int", "Device Provider Issuing", Some(("root", "root")), 3650, CA, None);
     p.cert("leaf", "leaf", "Slap Scanner 1", Some(("int", "int")), 3650, DEVICE, None);
     let payload = br#"{"serialNo":"1"}"#;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    // An hour ahead: the certificates made below are valid from the second they are made.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
     let in_ten_days = now + 10 * 86_400;
     let anchors = |names: &[&str]| TrustAnchors::from_bytes(&p.pem(names)).expect("anchors");
 

@@ -168,19 +168,24 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 
 const CASES: u32 = 400;
 
+/// A registry on the embedded storage, a station that joined it, and one enrollment it sealed.
+fn joined(rt: &tokio::runtime::Runtime, name: &str) -> (Registry, Station, Sealed) {
+    rt.block_on(async {
+        registry::install_tls_provider();
+        let reg = Registry::start(name, Storage::Embedded).await;
+        let mut st = Station::new("ST-FUZZ", &reg);
+        st.join(&reg).await;
+        let s = st.seal(32);
+        (reg, st, s)
+    })
+}
+
 /// Damaged tickets announced by an authenticated station are all refused, none with a server
 /// error, none crashing the intake.
 #[test]
 fn damaged_tickets_are_refused_without_a_server_error() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (reg, st, sealed) = rt.block_on(async {
-        registry::install_tls_provider();
-        let reg = Registry::start("fuzz-tickets", Storage::Embedded).await;
-        let mut st = Station::new("ST-FUZZ", &reg);
-        st.join(&reg).await;
-        let s = st.seal(32);
-        (reg, st, s)
-    });
+    let (reg, st, sealed) = joined(&rt, "fuzz-tickets");
     let row = rt.block_on(async {
         registry::with_intake!(&reg.intake, |i| i.meta.station(&st.id).await).unwrap().unwrap()
     });
@@ -269,14 +274,7 @@ fn malformed_bodies_get_no_server_error() {
 #[test]
 fn damaged_media_files_are_refused_without_a_crash() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (reg, st, sealed) = rt.block_on(async {
-        registry::install_tls_provider();
-        let reg = Registry::start("fuzz-media", Storage::Embedded).await;
-        let mut st = Station::new("ST-FUZZ", &reg);
-        st.join(&reg).await;
-        let s = st.seal(32);
-        (reg, st, s)
-    });
+    let (reg, st, sealed) = joined(&rt, "fuzz-media");
     let operators = sync::media::OperatorList {
         station_id: st.id.clone(),
         operators: vec![sync::api::OperatorRegistration {
