@@ -362,6 +362,12 @@ impl Runner {
 
     /// The simulated devices' fault script, for training sessions and tests that want a device
     /// to misbehave now.
+    /// Whether this enrollment captures the face only (a child under five), as far as its
+    /// demographics say so far.
+    pub fn face_only(&self) -> bool {
+        self.face_only
+    }
+
     pub fn faults(&self) -> &Faults {
         &self.faults
     }

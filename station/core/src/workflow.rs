@@ -94,6 +94,19 @@ impl Stage {
         })
     }
 
+    /// The steps an enrollment goes through at the counter, consent to signature: all ten for an
+    /// adult, six for a child under five (`face_only`: no fingers, no irises).
+    pub fn plan(face_only: bool) -> Vec<Stage> {
+        let mut steps = vec![Stage::Consent];
+        while let Some(next) = steps.last().and_then(|s| s.next(face_only)) {
+            if next == Stage::AwaitingApproval {
+                break;
+            }
+            steps.push(next);
+        }
+        steps
+    }
+
     /// Stages whose data is captured from the applicant and kept as a draft.
     pub(crate) fn is_capture_step(self) -> bool {
         !matches!(self, Stage::Sign | Stage::AwaitingApproval | Stage::Approved | Stage::Rejected)
@@ -232,5 +245,24 @@ mod tests {
             let name = st.message().both();
             assert!(!name.ar.starts_with('[') && !name.en.starts_with('['), "{name:?}");
         }
+    }
+
+    #[test]
+    fn the_counter_plan_has_ten_steps_for_an_adult_and_six_for_a_small_child() {
+        let adult = Stage::plan(false);
+        assert_eq!(adult.len(), 10);
+        assert_eq!((adult[0], adult[9]), (Stage::Consent, Stage::Sign));
+        let child = Stage::plan(true);
+        assert_eq!(
+            child,
+            [
+                Stage::Consent,
+                Stage::Demographics,
+                Stage::Documents,
+                Stage::Face,
+                Stage::Review,
+                Stage::Sign
+            ]
+        );
     }
 }

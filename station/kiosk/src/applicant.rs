@@ -48,7 +48,10 @@ impl App {
                                 ui,
                                 &instruction,
                                 base,
-                                Style { size: 26.0, color: egui::Color32::from_rgb(30, 90, 200) },
+                                Style {
+                                    size: crate::theme::size::APPLICANT,
+                                    color: crate::theme::palette(ui).accent,
+                                },
                             );
                             let tex = self.preview.update(ui, live).clone();
                             super::live::preview(

@@ -379,7 +379,8 @@ fn handle_input(
 /// A one-line text field at least 40 px high and `width` wide (see the module's text).
 pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Response {
     // Typed values stand out from the labels around them.
-    let style = Style { color: ui.visuals().strong_text_color(), ..Style::body(ui) };
+    let p = crate::theme::palette(ui);
+    let style = Style { color: p.text_strong, ..Style::body(ui) };
     let (rect, mut response) =
         ui.allocate_exact_size(Vec2::new(width, 40.0_f32.max(style.size * 2.0)), Sense::click());
     let id = response.id;
@@ -446,14 +447,9 @@ pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Res
     // Drawing.
     let laid = laid_of(ui, value);
     let visuals = ui.style().interact(&response);
-    let stroke = if focused { ui.visuals().selection.stroke } else { visuals.bg_stroke };
-    ui.painter().rect(
-        rect,
-        visuals.corner_radius,
-        ui.visuals().extreme_bg_color,
-        stroke,
-        egui::StrokeKind::Inside,
-    );
+    let stroke =
+        if focused { egui::Stroke::new(2.0, p.accent) } else { egui::Stroke::new(1.0, p.line) };
+    ui.painter().rect(rect, visuals.corner_radius, p.field, stroke, egui::StrokeKind::Inside);
     let stops = if focused { stops(&laid) } else { Vec::new() };
     if laid.width > inner.width() {
         let max = laid.width - inner.width();
@@ -478,7 +474,7 @@ pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Res
         for i in state.editor.selection() {
             if let Some((x0, x1)) = laid.chars.get(i) {
                 let r = Rect::from_x_y_ranges(origin + x0..=origin + x1, inner.y_range());
-                painter.rect_filled(r, 0.0, ui.visuals().selection.bg_fill);
+                painter.rect_filled(r, 0.0, p.selection);
             }
         }
     }
@@ -495,7 +491,7 @@ pub fn field(ui: &mut Ui, value: &mut String, width: f32, password: bool) -> Res
         let x = (origin + x).round();
         painter.line_segment(
             [egui::pos2(x, inner.top() + 4.0), egui::pos2(x, inner.bottom() - 4.0)],
-            egui::Stroke::new(2.0, ui.visuals().text_color()),
+            egui::Stroke::new(2.0, p.text_strong),
         );
         ui.output_mut(|o| {
             o.ime = Some(egui::output::IMEOutput {

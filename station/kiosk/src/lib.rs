@@ -14,6 +14,7 @@ pub mod live;
 pub mod slip;
 pub mod supervisor;
 pub mod text;
+pub mod theme;
 
 use egui::Role as Role2;
 use egui::{Align, Layout, Ui};
@@ -87,6 +88,8 @@ pub enum Action {
     SaveSettings,
     /// The language of the applicant's screen.
     SetApplicantLang(Lang),
+    /// Light or dark.
+    SetTheme(theme::Theme),
 }
 
 /// The demographics and document form, as typed.
@@ -223,6 +226,8 @@ pub struct Model {
     pub admin: admin::AdminForms,
     /// The applicant's screen has its own language.
     pub applicant_lang: Lang,
+    /// Light (the default) or dark.
+    pub theme: theme::Theme,
     /// Bundles in the outbox: waiting to be sent, their bytes, and all.
     pub outbox: (u64, u64, u64),
     /// Start syncing with the registry at log-in (a real window; tests that want it set it).
@@ -281,6 +286,7 @@ impl Model {
             operator_days: Vec::new(),
             admin: admin::AdminForms::default(),
             applicant_lang: Lang::Ar,
+            theme: theme::Theme::default(),
             outbox: (0, 0, 0),
             sync_enabled: false,
             sync: None,
@@ -644,6 +650,7 @@ impl Model {
         }
         match action {
             Action::SetLang(l) => self.lang = l,
+            Action::SetTheme(t) => self.theme = t,
             Action::LogIn => self.log_in(),
             Action::LogOut => self.log_out(),
             Action::NewEnrollment => self.new_enrollment(),
@@ -788,6 +795,13 @@ impl Model {
 pub use station_core::workflow::position_name;
 
 /// The egui application.
+/// A row of widgets in `layout` (left to right or right to left), as tall as its tallest one:
+/// like `ui.horizontal`, in either direction.
+fn row<R>(ui: &mut Ui, layout: Layout, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let size = egui::vec2(ui.available_size_before_wrap().x, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(size, layout, add).inner
+}
+
 pub struct App {
     pub model: Model,
     tr: Translations,
@@ -838,18 +852,22 @@ impl App {
                 ui,
                 &msg,
                 self.model.base(),
-                Style { size: 18.0, color: egui::Color32::from_rgb(60, 170, 90) },
+                Style { size: theme::size::BODY, color: theme::palette(ui).ok },
             );
         }
     }
 
     /// Installs the vendored fonts; call once on the context.
+    /// Fonts, sizes and the light theme (the default).
     pub fn setup(ctx: &egui::Context) {
         ctx.set_fonts(text::fonts());
         ctx.all_styles_mut(|s| {
             s.spacing.interact_size.y = 44.0;
-            s.text_styles.insert(egui::TextStyle::Body, egui::FontId::proportional(18.0));
+            s.spacing.item_spacing = egui::vec2(theme::space::S, theme::space::S);
+            s.text_styles
+                .insert(egui::TextStyle::Body, egui::FontId::proportional(theme::size::BODY));
         });
+        theme::Theme::Light.apply(ctx);
     }
 
     fn t(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
@@ -889,32 +907,19 @@ impl App {
                 5000
             }));
         }
+        let theme = self.model.theme;
+        if (theme == theme::Theme::Dark) != ui.visuals().dark_mode {
+            theme.apply(ui.ctx());
+            ui.ctx().request_repaint();
+        }
         let rtl = self.model.lang.rtl();
         // Right to left for Arabic: widgets hug the right edge.
         let column = Layout::top_down(if rtl { Align::Max } else { Align::Min });
         egui::Frame::central_panel(ui.style()).show(ui, |ui| {
             ui.set_min_size(ui.available_size());
             ui.with_layout(column, |ui| {
-                text::paragraph(
-                    ui,
-                    &self.t("app-title", &[]),
-                    self.model.base(),
-                    Style::heading(ui),
-                );
-                if self.model.station.is_demo() {
-                    text::paragraph(
-                        ui,
-                        &self.t("demo-banner", &[]),
-                        self.model.base(),
-                        Style { size: 18.0, color: egui::Color32::from_rgb(220, 90, 20) },
-                    );
-                }
-                let other = if rtl { Lang::En } else { Lang::Ar };
-                let switch = self.t("switch-language", &[]);
-                if text::button(ui, &switch, Base::Auto, Style::body(ui)).clicked() {
-                    actions.push(Action::SetLang(other));
-                }
-                ui.add_space(12.0);
+                self.top_bar(ui, &mut actions);
+                ui.add_space(theme::space::S);
                 match self.model.screen {
                     Screen::Login => self.login(ui, &mut actions),
                     Screen::Home => self.home(ui, &mut actions),
@@ -950,6 +955,42 @@ impl App {
         for a in actions {
             self.model.apply(a);
         }
+    }
+
+    /// One row across the top: the station's name and the demo banner on the reading side, the
+    /// language and theme switches at the far end.
+    fn top_bar(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        let (start, end) = self.rows();
+        row(ui, start, |ui| {
+            text::label(ui, &self.t("app-title", &[]), base, Style::heading(ui));
+            if self.model.station.is_demo() {
+                ui.add_space(theme::space::L);
+                let style = Style { size: theme::size::BODY, color: theme::palette(ui).warn };
+                text::label(ui, &self.t("demo-banner", &[]), base, style);
+            }
+            row(ui, end, |ui| {
+                let other = if self.model.lang.rtl() { Lang::En } else { Lang::Ar };
+                let switch = self.t("switch-language", &[]);
+                if text::button(ui, &switch, Base::Auto, Style::body(ui)).clicked() {
+                    actions.push(Action::SetLang(other));
+                }
+                let (key, to) = match self.model.theme {
+                    theme::Theme::Light => ("theme-dark", theme::Theme::Dark),
+                    theme::Theme::Dark => ("theme-light", theme::Theme::Light),
+                };
+                if text::button(ui, &self.t(key, &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::SetTheme(to));
+                }
+            });
+        });
+    }
+
+    /// Row layouts for the language: from the reading side, and from the far end.
+    fn rows(&self) -> (Layout, Layout) {
+        let (ltr, rtl) =
+            (Layout::left_to_right(Align::Center), Layout::right_to_left(Align::Center));
+        if self.model.lang.rtl() { (rtl, ltr) } else { (ltr, rtl) }
     }
 
     fn status_lines(&self, ui: &mut Ui) {
@@ -1080,7 +1121,7 @@ impl App {
                 ui,
                 &self.t("sync-failed", &[("reason", FluentValue::from(reason))]),
                 base,
-                Style { size: 18.0, color: egui::Color32::from_rgb(190, 120, 30) },
+                Style { size: theme::size::BODY, color: theme::palette(ui).warn },
             );
         }
         let limit = self.model.station.config.max_clock_offset_s;
@@ -1099,7 +1140,7 @@ impl App {
                 ui,
                 &line,
                 base,
-                Style { size: 18.0, color: egui::Color32::from_rgb(190, 120, 30) },
+                Style { size: theme::size::BODY, color: theme::palette(ui).warn },
             );
         }
         if let Some(at) = p.last_success_at {
@@ -1144,7 +1185,7 @@ impl App {
                 ui,
                 msg,
                 base,
-                Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) },
+                Style { size: theme::size::BODY, color: theme::palette(ui).danger },
             );
         }
     }
@@ -1308,14 +1349,20 @@ impl App {
                 ui,
                 msg,
                 self.model.base(),
-                Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) },
+                Style { size: theme::size::BODY, color: theme::palette(ui).danger },
             );
         }
     }
 
-    fn field(&mut self, ui: &mut Ui, label_id: &str, value: impl Fn(&mut Form) -> &mut String) {
+    fn field(
+        &mut self,
+        ui: &mut Ui,
+        label_id: &str,
+        value: impl Fn(&mut Form) -> &mut String,
+        width: f32,
+    ) {
         let label = text::paragraph(ui, &self.t(label_id, &[]), self.model.base(), Style::body(ui));
-        text::field(ui, value(&mut self.model.form), 360.0, false).labelled_by(label.id);
+        text::field(ui, value(&mut self.model.form), width, false).labelled_by(label.id);
     }
 
     /// The enrollment screen: where the clerk is, what was captured, then the current stage.
@@ -1333,7 +1380,7 @@ impl App {
                 ui,
                 &msg,
                 base,
-                Style { size: 18.0, color: egui::Color32::from_rgb(190, 30, 30) },
+                Style { size: theme::size::BODY, color: theme::palette(ui).danger },
             );
         }
         if let Some(pos) = self.model.undecided {
@@ -1344,8 +1391,8 @@ impl App {
             Stage::Consent => self.consent_ui(ui, actions),
             Stage::Demographics => self.demographics_ui(ui, actions),
             Stage::Documents => {
-                self.field(ui, "field-document-number", |f| &mut f.document_number);
-                self.field(ui, "field-document-expiry", |f| &mut f.document_expiry);
+                self.field(ui, "field-document-number", |f| &mut f.document_number, 360.0);
+                self.field(ui, "field-document-expiry", |f| &mut f.document_expiry, 360.0);
                 self.step_button(ui, "photograph-document", actions);
             }
             Stage::Review => {
@@ -1373,12 +1420,57 @@ impl App {
                 self.step_button(ui, "review-confirm", actions);
             }
             Stage::Sign => self.step_button(ui, "sign", actions),
-            _ => self.capture_ui(ui, stage, actions),
+            // The capture steps place their own way back.
+            _ => return self.capture_ui(ui, stage, actions),
         }
-        ui.add_space(8.0);
+        ui.add_space(theme::space::S);
+        self.back_home(ui, actions);
+    }
+
+    fn back_home(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
         if text::button(ui, &self.t("back-home", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::Home);
         }
+    }
+
+    /// Every step of the enrollment in order, the done ones, the current one, and those to do told
+    /// apart by colour and by what assistive technology reads.
+    fn step_bar(&self, ui: &mut Ui, steps: &[Stage], current: usize) {
+        let base = self.model.base();
+        let p = theme::palette(ui);
+        let direction = if self.model.lang.rtl() {
+            Layout::right_to_left(Align::Center)
+        } else {
+            Layout::left_to_right(Align::Center)
+        };
+        row(ui, direction.with_main_wrap(true), |ui| {
+            ui.spacing_mut().item_spacing = egui::vec2(theme::space::XS, theme::space::XS);
+            for (i, step) in steps.iter().enumerate() {
+                let n = i + 1;
+                let (state, fill, colour, stroke) = match n.cmp(&current) {
+                    std::cmp::Ordering::Less => {
+                        ("step-done", p.surface, p.ok, egui::Stroke::new(1.0, p.ok))
+                    }
+                    std::cmp::Ordering::Equal => (
+                        "step-current",
+                        p.selection,
+                        p.text_strong,
+                        egui::Stroke::new(2.0, p.accent),
+                    ),
+                    std::cmp::Ordering::Greater => {
+                        ("step-todo", p.background, p.text_weak, egui::Stroke::new(1.0, p.line))
+                    }
+                };
+                let name = self.t(&format!("stage-{}", step.as_str()), &[]);
+                let args =
+                    [("n", FluentValue::from(n)), ("stage", FluentValue::from(name.clone()))];
+                let shown = self.t("step-chip", &args);
+                let spoken = self.t(state, &args);
+                let style = Style { size: theme::size::SMALL, color: colour };
+                text::chip(ui, &shown, base, style, fill, stroke, &spoken);
+            }
+        });
     }
 
     /// A button that completes the current step.
@@ -1388,21 +1480,12 @@ impl App {
         }
     }
 
-    /// "Step n of 10: stage", then a line for each position captured or excepted so far.
+    /// "Step n of N: stage", the step bar (every step of this enrollment: done, current, to do),
+    /// then a line for each position captured or excepted so far.
     fn step_header_ui(&self, ui: &mut Ui, stage: Stage, last: &[String]) {
         let base = self.model.base();
-        let steps = [
-            Stage::Consent,
-            Stage::Demographics,
-            Stage::Documents,
-            Stage::Face,
-            Stage::RightFour,
-            Stage::LeftFour,
-            Stage::Thumbs,
-            Stage::Irises,
-            Stage::Review,
-            Stage::Sign,
-        ];
+        let face_only = self.model.enrolling.as_ref().is_some_and(|e| e.runner.face_only());
+        let steps = Stage::plan(face_only);
         let n = steps.iter().position(|s| *s == stage).map_or(steps.len(), |i| i + 1);
         let stage_name = self.t(&format!("stage-{}", stage.as_str()), &[]);
         let header = self.t(
@@ -1414,6 +1497,10 @@ impl App {
             ],
         );
         text::paragraph(ui, &header, base, Style::heading(ui));
+        self.step_bar(ui, &steps, n);
+        if face_only {
+            text::paragraph(ui, &self.t("steps-child", &[]), base, Style::body(ui));
+        }
         for l in last {
             let parts: Vec<&str> = l.split('|').collect();
             let pos = self.t(&format!("pos-{}", parts.get(1).unwrap_or(&"")), &[]);
@@ -1493,38 +1580,75 @@ impl App {
         if text::button(ui, &self.t("read-document", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::ReadDocument);
         }
-        self.field(ui, "field-name-ar-first", |f| &mut f.name_ar[0]);
-        self.field(ui, "field-name-ar-father", |f| &mut f.name_ar[1]);
-        self.field(ui, "field-name-ar-grandfather", |f| &mut f.name_ar[2]);
-        self.field(ui, "field-name-ar-family", |f| &mut f.name_ar[3]);
-        self.field(ui, "field-name-latin-first", |f| &mut f.name_latin[0]);
-        self.field(ui, "field-name-latin-father", |f| &mut f.name_latin[1]);
-        self.field(ui, "field-name-latin-grandfather", |f| &mut f.name_latin[2]);
-        self.field(ui, "field-name-latin-family", |f| &mut f.name_latin[3]);
-        self.field(ui, "field-national-id", |f| &mut f.national_id);
-        self.field(ui, "field-date-of-birth", |f| &mut f.date_of_birth);
-        text::paragraph(ui, &self.t("field-sex", &[]), base, Style::body(ui));
-        for (key, value) in [("sex-female", "female"), ("sex-male", "male")] {
-            let chosen = self.model.form.sex == value;
-            let caption =
-                if chosen { format!("• {} •", self.t(key, &[])) } else { self.t(key, &[]) };
-            if text::button(ui, &caption, base, Style::body(ui)).clicked() {
-                actions.push(Action::SetSex(value));
-            }
+        // As on the ID card: the Arabic name in four parts, the Latin name, then the rest; each
+        // row from the reading side.
+        type Slot = fn(&mut Form) -> &mut String;
+        let rows: [&[(&str, Slot)]; 4] = [
+            &[
+                ("field-name-ar-first", |f| &mut f.name_ar[0]),
+                ("field-name-ar-father", |f| &mut f.name_ar[1]),
+                ("field-name-ar-grandfather", |f| &mut f.name_ar[2]),
+                ("field-name-ar-family", |f| &mut f.name_ar[3]),
+            ],
+            &[
+                ("field-name-latin-first", |f| &mut f.name_latin[0]),
+                ("field-name-latin-father", |f| &mut f.name_latin[1]),
+                ("field-name-latin-grandfather", |f| &mut f.name_latin[2]),
+                ("field-name-latin-family", |f| &mut f.name_latin[3]),
+            ],
+            &[
+                ("field-national-id", |f| &mut f.national_id),
+                ("field-date-of-birth", |f| &mut f.date_of_birth),
+                ("field-phone", |f| &mut f.phone),
+                ("field-email", |f| &mut f.email),
+            ],
+            &[
+                ("field-country", |f| &mut f.country),
+                ("field-governorate", |f| &mut f.governorate),
+                ("field-locality", |f| &mut f.locality),
+            ],
+        ];
+        let (start, _) = self.rows();
+        let gap = theme::space::L;
+        let width = ((ui.available_width() - 3.0 * gap) / 4.0).clamp(160.0, 360.0);
+        for line in rows {
+            row(ui, start.with_cross_align(Align::Min), |ui| {
+                for (label, slot) in line {
+                    ui.allocate_ui_with_layout(
+                        egui::vec2(width, 0.0),
+                        Layout::top_down(if self.model.lang.rtl() {
+                            Align::Max
+                        } else {
+                            Align::Min
+                        }),
+                        |ui| {
+                            ui.set_width(width);
+                            self.field(ui, label, *slot, width);
+                        },
+                    );
+                    ui.add_space(gap - ui.spacing().item_spacing.x);
+                }
+            });
         }
-        self.field(ui, "field-phone", |f| &mut f.phone);
-        self.field(ui, "field-email", |f| &mut f.email);
-        self.field(ui, "field-country", |f| &mut f.country);
-        self.field(ui, "field-governorate", |f| &mut f.governorate);
-        self.field(ui, "field-locality", |f| &mut f.locality);
+        row(ui, start, |ui| {
+            text::label(ui, &self.t("field-sex", &[]), base, Style::body(ui));
+            for (key, value) in [("sex-female", "female"), ("sex-male", "male")] {
+                let chosen = self.model.form.sex == value;
+                let caption =
+                    if chosen { format!("• {} •", self.t(key, &[])) } else { self.t(key, &[]) };
+                if text::button(ui, &caption, base, Style::body(ui)).clicked() {
+                    actions.push(Action::SetSex(value));
+                }
+            }
+        });
         self.step_button(ui, "next", actions);
     }
 
-    /// A capture step: the capture button, the live preview with its instruction (and the
-    /// face's auto-capture), and for the slaps the hand diagram.
+    /// A capture step in two columns: on the reading side the live preview with its instruction
+    /// (and the face's auto-capture), on the other the capture button, for the slaps the hand
+    /// diagram with the retries allowed, and the way back.
     fn capture_ui(&mut self, ui: &mut Ui, stage: Stage, actions: &mut Vec<Action>) {
         let base = self.model.base();
-        self.step_button(ui, "capture", actions);
         let auto = self.model.station.config.capture.quality.auto_capture_frames;
         if stage == Stage::Face
             && self.model.live.as_ref().is_some_and(|l| l.auto_capture_due(auto))
@@ -1533,28 +1657,46 @@ impl App {
             self.model.live = None;
             actions.push(Action::Advance);
         }
-        if let Some(live) = &self.model.live {
-            let instruction = self.t(&format!("instr-{}", live.verdict.instruction.key()), &[]);
-            text::paragraph(
-                ui,
-                &instruction,
-                base,
-                Style { size: 22.0, color: egui::Color32::from_rgb(30, 90, 200) },
-            );
-            let tex = self.preview.update(ui, live).clone();
-            live::preview(ui, &tex, live, egui::vec2(480.0, 300.0));
-        }
-        if matches!(stage, Stage::RightFour | Stage::LeftFour | Stage::Thumbs) {
-            let threshold = self.model.station.config.capture.finger_threshold;
-            live::hand_diagram(ui, &self.model.fingers, live::fingers_of(stage), threshold);
-            let retries = self.model.station.config.capture.max_retries;
-            text::paragraph(
-                ui,
-                &self.t("retries-allowed", &[("count", FluentValue::from(retries))]),
-                base,
-                Style::body(ui),
-            );
-        }
+        let rtl = self.model.lang.rtl();
+        let column = Layout::top_down(if rtl { Align::Max } else { Align::Min });
+        // What is left of the window below the header, for the preview.
+        let height = (ui.available_height() - theme::space::L).max(200.0);
+        ui.columns(2, |cols| {
+            let (preview_col, controls_col) = cols.split_at_mut(1);
+            let (view, controls) = if rtl {
+                (&mut controls_col[0], &mut preview_col[0])
+            } else {
+                (&mut preview_col[0], &mut controls_col[0])
+            };
+            view.with_layout(column, |ui| {
+                if let Some(live) = &self.model.live {
+                    let instruction =
+                        self.t(&format!("instr-{}", live.verdict.instruction.key()), &[]);
+                    let style =
+                        Style { size: theme::size::NUMBER, color: theme::palette(ui).accent };
+                    text::paragraph(ui, &instruction, base, style);
+                    let tex = self.preview.update(ui, live).clone();
+                    let max = egui::vec2(ui.available_width(), height - 2.0 * theme::size::NUMBER);
+                    live::preview(ui, &tex, live, max);
+                }
+            });
+            controls.with_layout(column, |ui| {
+                self.step_button(ui, "capture", actions);
+                if matches!(stage, Stage::RightFour | Stage::LeftFour | Stage::Thumbs) {
+                    let threshold = self.model.station.config.capture.finger_threshold;
+                    live::hand_diagram(ui, &self.model.fingers, live::fingers_of(stage), threshold);
+                    let retries = self.model.station.config.capture.max_retries;
+                    text::paragraph(
+                        ui,
+                        &self.t("retries-allowed", &[("count", FluentValue::from(retries))]),
+                        base,
+                        Style::body(ui),
+                    );
+                }
+                ui.add_space(theme::space::S);
+                self.back_home(ui, actions);
+            });
+        });
     }
 }
 
@@ -1574,7 +1716,7 @@ impl App {
             let (rect, response) =
                 ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
             let painter = ui.painter_at(rect);
-            painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
+            painter.rect_filled(rect, 0.0, theme::palette(ui).paper);
             for (i, d) in dark.iter().enumerate() {
                 if *d {
                     let min = rect.min
@@ -1582,7 +1724,7 @@ impl App {
                     painter.rect_filled(
                         egui::Rect::from_min_size(min, egui::vec2(module, module)),
                         0.0,
-                        egui::Color32::BLACK,
+                        theme::palette(ui).ink,
                     );
                 }
             }

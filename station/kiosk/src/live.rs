@@ -3,8 +3,8 @@
 //! capture.
 
 use egui::{
-    Color32, CornerRadius, Pos2, Rect, Stroke, StrokeKind, TextureHandle, TextureOptions, Ui, Vec2,
-    pos2, vec2,
+    CornerRadius, Pos2, Rect, Stroke, StrokeKind, TextureHandle, TextureOptions, Ui, Vec2, pos2,
+    vec2,
 };
 use schemas::manifest::{ExceptionKind, Position};
 
@@ -238,11 +238,11 @@ pub fn preview(ui: &mut Ui, texture: &TextureHandle, live: &Live, max: Vec2) -> 
         texture.id(),
         rect,
         Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
-        Color32::WHITE,
+        crate::theme::UNTINTED,
     );
+    let p = crate::theme::palette(ui);
     let ready = live.verdict.instruction == quality::Instruction::Ready;
-    let colour =
-        if ready { Color32::from_rgb(40, 170, 80) } else { Color32::from_rgb(235, 150, 20) };
+    let colour = if ready { p.ready } else { p.not_ready };
     let map = |b: [f32; 4]| {
         Rect::from_min_size(
             rect.min + vec2(b[0] * scale, b[1] * scale),
@@ -262,7 +262,7 @@ pub fn preview(ui: &mut Ui, texture: &TextureHandle, live: &Live, max: Vec2) -> 
         painter.rect_stroke(
             map(f),
             CornerRadius::ZERO,
-            Stroke::new(2.0, Color32::from_rgb(60, 140, 240)),
+            Stroke::new(2.0, p.guide),
             StrokeKind::Outside,
         );
     }
@@ -272,7 +272,7 @@ pub fn preview(ui: &mut Ui, texture: &TextureHandle, live: &Live, max: Vec2) -> 
                 rect.min + vec2(e[0] * scale, e[1] * scale),
                 rect.min + vec2(e[2] * scale, e[3] * scale),
             ],
-            Stroke::new(2.0, Color32::from_rgb(60, 140, 240)),
+            Stroke::new(2.0, p.guide),
         );
     }
     rect
@@ -291,6 +291,7 @@ pub(crate) fn hand_diagram(
     use Position::*;
     let (rect, _) = ui.allocate_exact_size(vec2(420.0, 190.0), egui::Sense::hover());
     let painter = ui.painter_at(rect);
+    let p = crate::theme::palette(ui);
     // Finger tips from the left edge of each hand: little, ring, middle, index, thumb (left hand);
     // mirrored for the right hand.
     let left = [LeftLittle, LeftRing, LeftMiddle, LeftIndex, LeftThumb];
@@ -302,7 +303,7 @@ pub(crate) fn hand_diagram(
             pos2(x0 + (if h == 0 { 0.0 } else { 40.0 }), rect.top() + 90.0),
             vec2(150.0, 80.0),
         );
-        painter.rect_filled(palm, CornerRadius::same(18), Color32::from_gray(215));
+        painter.rect_filled(palm, CornerRadius::same(crate::theme::radius::L), p.palm);
         for (i, pos) in hand.iter().enumerate() {
             let thumb = matches!(pos, LeftThumb | RightThumb);
             let len = if h == 0 { lengths[i] } else { lengths[4 - i] };
@@ -315,19 +316,17 @@ pub(crate) fn hand_diagram(
             let finger = Rect::from_min_size(pos2(x, top), vec2(26.0, len + 12.0));
             let mark = marks.iter().find(|(p, _)| p == pos).map(|(_, m)| *m);
             let fill = match mark {
-                Some(Mark::Captured { forced: true, .. }) => Color32::from_rgb(240, 170, 40),
-                Some(Mark::Captured { quality: Some(q), .. }) if q < threshold => {
-                    Color32::from_rgb(240, 170, 40)
-                }
-                Some(Mark::Captured { .. }) => Color32::from_rgb(70, 180, 100),
-                Some(Mark::Excepted(_)) => Color32::from_gray(140),
-                None => Color32::from_gray(238),
+                Some(Mark::Captured { forced: true, .. }) => p.finger_forced,
+                Some(Mark::Captured { quality: Some(q), .. }) if q < threshold => p.finger_forced,
+                Some(Mark::Captured { .. }) => p.finger_done,
+                Some(Mark::Excepted(_)) => p.finger_excepted,
+                None => p.finger_empty,
             };
             painter.rect_filled(finger, CornerRadius::same(13), fill);
             let outline = if current.contains(pos) {
-                Stroke::new(3.0, Color32::from_rgb(40, 110, 230))
+                Stroke::new(3.0, p.finger_current)
             } else {
-                Stroke::new(1.0, Color32::from_gray(120))
+                Stroke::new(1.0, p.line)
             };
             painter.rect_stroke(finger, CornerRadius::same(13), outline, StrokeKind::Outside);
             let centre: Pos2 = finger.center();
@@ -337,12 +336,12 @@ pub(crate) fn hand_diagram(
                         centre,
                         egui::Align2::CENTER_CENTER,
                         q.to_string(),
-                        egui::FontId::proportional(14.0),
-                        Color32::BLACK,
+                        egui::FontId::proportional(crate::theme::size::MARK),
+                        p.ink,
                     );
                 }
                 Some(Mark::Excepted(_)) => {
-                    let s = Stroke::new(2.5, Color32::from_rgb(170, 30, 30));
+                    let s = Stroke::new(2.5, p.cross);
                     painter.line_segment(
                         [
                             finger.left_top() + vec2(4.0, 8.0),

@@ -206,14 +206,20 @@ impl App {
                             ui,
                             line,
                             base,
-                            Style { size: 14.0, color: ui.visuals().text_color() },
+                            Style {
+                                size: crate::theme::size::SMALL,
+                                color: crate::theme::palette(ui).text,
+                            },
                         );
                         if let Some(second) = second {
                             text::paragraph(
                                 ui,
                                 second,
                                 base,
-                                Style { size: 13.0, color: ui.visuals().weak_text_color() },
+                                Style {
+                                    size: crate::theme::size::SMALL,
+                                    color: crate::theme::palette(ui).text_weak,
+                                },
                             );
                         }
                     });

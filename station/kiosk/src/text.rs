@@ -54,10 +54,10 @@ pub struct Style {
 
 impl Style {
     pub fn body(ui: &Ui) -> Style {
-        Style { size: 18.0, color: ui.visuals().text_color() }
+        Style { size: crate::theme::size::BODY, color: crate::theme::palette(ui).text }
     }
     pub(crate) fn heading(ui: &Ui) -> Style {
-        Style { size: 28.0, color: ui.visuals().strong_text_color() }
+        Style { size: crate::theme::size::HEADING, color: crate::theme::palette(ui).text_strong }
     }
 }
 
@@ -190,8 +190,7 @@ pub fn paragraph(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response 
     let height: f32 = lines.iter().map(|l| l.height).sum();
     let (rect, response) = ui.allocate_exact_size(Vec2::new(max_width, height), Sense::hover());
     paint_lines(ui, &lines, rect);
-    let logical =
-        text.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect::<String>();
+    let logical = spoken(text);
     response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &logical));
     response
 }
@@ -216,9 +215,53 @@ pub fn button(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response {
     );
     let inner = Align2::CENTER_CENTER.align_size_within_rect(content, rect);
     paint_lines(ui, &lines, inner);
-    let logical =
-        text.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect::<String>();
+    let logical = spoken(text);
     response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &logical));
+    response
+}
+
+/// What assistive technology reads for `text`: the logical sentence without its isolation marks.
+fn spoken(text: &str) -> String {
+    text.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect()
+}
+
+/// A line of text sized to itself (no wrapping), for rows of labels and buttons.
+pub fn label(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response {
+    let lines = lay_out_lines(ui, text, base, style, f32::INFINITY);
+    let size = Vec2::new(
+        lines.iter().map(|l| l.width).fold(0.0, f32::max),
+        lines.iter().map(|l| l.height).sum(),
+    );
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    paint_lines(ui, &lines, rect);
+    let logical = spoken(text);
+    response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &logical));
+    response
+}
+
+/// A short label in a pill (a step of the step bar): its caption through the bidi path, its
+/// colours given, sized to its text; read by assistive technology as `said`.
+pub fn chip(
+    ui: &mut Ui,
+    text: &str,
+    base: Base,
+    style: Style,
+    fill: Color32,
+    stroke: egui::Stroke,
+    said: &str,
+) -> Response {
+    let lines = lay_out_lines(ui, text, base, style, f32::INFINITY);
+    let content = Vec2::new(
+        lines.iter().map(|l| l.width).fold(0.0, f32::max),
+        lines.iter().map(|l| l.height).sum(),
+    );
+    let padding = Vec2::new(crate::theme::space::M, crate::theme::space::XS);
+    let (rect, response) = ui.allocate_exact_size(content + 2.0 * padding, Sense::hover());
+    let radius = egui::CornerRadius::same(crate::theme::radius::L);
+    ui.painter().rect(rect, radius, fill, stroke, egui::StrokeKind::Inside);
+    paint_lines(ui, &lines, Align2::CENTER_CENTER.align_size_within_rect(content, rect));
+    let said = spoken(said);
+    response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &said));
     response
 }
 

@@ -991,3 +991,67 @@ fn the_supervisor_reads_why_a_bundle_was_set_aside() {
     h.get_by_label("Enrollment 1: refused for good by the registry and set aside (kept; the others go on) — the supervisor's decision was not accepted");
     h.snapshot("home_supervisor_set_aside_en");
 }
+
+/// A kiosk at a counter's landscape screen, `w` by `h`.
+fn harness_at(app: App, w: f32, h: f32) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(egui::vec2(w, h))
+        .with_context_setup(App::setup)
+        .wgpu()
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
+}
+
+/// The bottom edge of the widget with this role and label.
+fn bottom(h: &Harness<'_, App>, role: Role, label: &str) -> f32 {
+    h.get_by_role_and_label(role, label).rect().max.y
+}
+
+/// On the landscape screens of real counters (1366×768 laptops, 1920×1080 monitors), in Arabic
+/// and English, the demographics form and a slap's capture step fit without scrolling: their
+/// last button is inside the window. The step bar shows every step, the current one told.
+#[test]
+fn the_counter_screens_fit_landscape_displays() {
+    let mut snapshots = egui_kittest::SnapshotResults::new();
+    for (w, ht) in [(1366.0, 768.0), (1920.0, 1080.0)] {
+        for english in [false, true] {
+            let (_dir, app) = app(&format!("ui-counter-{w}-{english}"));
+            let mut h = harness_at(app, w, ht);
+            h.run();
+            clerk_starts_an_enrollment(&mut h);
+            fill_arabic_form(&mut h);
+            click(&mut h, "أنثى");
+            let (next, home, lang) = if english {
+                click(&mut h, "English");
+                ("Next", "Back to the start", "en")
+            } else {
+                ("التالي", "العودة إلى الرئيسية", "ar")
+            };
+            let spoken = if english {
+                "Step 2, Personal data: now"
+            } else {
+                "الخطوة 2، البيانات الشخصية: الآن"
+            };
+            h.get_by_label(spoken);
+            h.snapshot(format!("counter_demographics_{w}_{lang}"));
+            assert!(bottom(&h, Role::Button, next) <= ht, "{w}×{ht} {lang}: the form scrolls");
+            click(&mut h, next);
+            assert!(h.state().model.field_errors.is_empty(), "{:?}", h.state().model.field_errors);
+            click(&mut h, if english { "Photograph the document" } else { "تصوير الوثيقة" });
+            click(&mut h, if english { "Capture" } else { "التقاط" });
+            h.get_by_label(if english {
+                "Step 5, Right hand, four fingers: now"
+            } else {
+                "الخطوة 5، أصابع اليد اليمنى الأربعة: الآن"
+            });
+            h.get_by_label(if english {
+                "Step 4, Face photograph: done"
+            } else {
+                "الخطوة 4، صورة الوجه: تمّت"
+            });
+            h.snapshot(format!("counter_right_four_{w}_{lang}"));
+            assert!(bottom(&h, Role::Button, home) <= ht, "{w}×{ht} {lang}: the step scrolls");
+            snapshots.extend_harness(&mut h);
+        }
+    }
+    snapshots.unwrap();
+}

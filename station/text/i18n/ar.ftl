@@ -2,6 +2,8 @@
 # which takes the category from ICU4X (Arabic has six: zero, one, two, few, many, other).
 
 app-title = محطة تسجيل حكومتي
+theme-dark = الوضع الداكن
+theme-light = الوضع الفاتح
 switch-language = English
 consent-notice-unknown = لا يوجد في هذه المحطة إشعار الموافقة بالإصدار { $version }: راجع مدير المركز
 demo-banner = وضع تجريبي — أجهزة محاكاة
@@ -101,6 +103,11 @@ stage-sign = توقيع الموظف
 stage-awaiting_approval = بانتظار اعتماد المشرف
 stage-approved = معتمد ومختوم
 stage-rejected = مرفوض ومختوم
+step-chip = { $n }. { $stage }
+step-done = الخطوة { $n }، { $stage }: تمّت
+step-current = الخطوة { $n }، { $stage }: الآن
+step-todo = الخطوة { $n }، { $stage }: لم تبدأ بعد
+steps-child = طفل دون الخامسة: صورة الوجه وحدها، بلا بصمات ولا قزحية.
 step-of = الخطوة { $n } من { $total }: { $stage }
 pos-right_thumb = إبهام اليد اليمنى
 pos-right_index = سبابة اليد اليمنى

@@ -1,6 +1,8 @@
 # The station's interface in English.
 
 app-title = Hukumati registration station
+theme-dark = Dark theme
+theme-light = Light theme
 switch-language = العربية
 consent-notice-unknown = This station does not have the consent notice version { $version }: ask the administrator
 demo-banner = DEMO — simulated devices
@@ -85,6 +87,11 @@ stage-sign = Operator signs
 stage-awaiting_approval = Awaiting the supervisor
 stage-approved = Approved and sealed
 stage-rejected = Rejected and sealed
+step-chip = { $n }. { $stage }
+step-done = Step { $n }, { $stage }: done
+step-current = Step { $n }, { $stage }: now
+step-todo = Step { $n }, { $stage }: to do
+steps-child = A child under five: the face only, no fingers and no irises.
 step-of = Step { $n } of { $total }: { $stage }
 pos-right_thumb = Right thumb
 pos-right_index = Right index finger
