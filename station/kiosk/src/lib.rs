@@ -1389,7 +1389,8 @@ impl App {
         }
         match stage {
             Stage::Consent => self.consent_ui(ui, actions),
-            Stage::Demographics => self.demographics_ui(ui, actions),
+            // The form places its own way back, beside the way on.
+            Stage::Demographics => return self.demographics_ui(ui, actions),
             Stage::Documents => {
                 self.field(ui, "field-document-number", |f| &mut f.document_number, 360.0);
                 self.field(ui, "field-document-expiry", |f| &mut f.document_expiry, 360.0);
@@ -1630,6 +1631,7 @@ impl App {
                 }
             });
         }
+        // Sex, then the way on and the way back, on one line.
         row(ui, start, |ui| {
             text::label(ui, &self.t("field-sex", &[]), base, Style::body(ui));
             for (key, value) in [("sex-female", "female"), ("sex-male", "male")] {
@@ -1640,8 +1642,10 @@ impl App {
                     actions.push(Action::SetSex(value));
                 }
             }
+            ui.add_space(theme::space::XL);
+            self.step_button(ui, "next", actions);
+            self.back_home(ui, actions);
         });
-        self.step_button(ui, "next", actions);
     }
 
     /// A capture step in two columns: on the reading side the live preview with its instruction

@@ -1001,9 +1001,10 @@ fn harness_at(app: App, w: f32, h: f32) -> Harness<'static, App> {
         .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
-/// The bottom edge of the widget with this role and label.
+/// The bottom edge of the widget with this role and label, plus the panel's margin below it: a
+/// widget fits when this is within the window.
 fn bottom(h: &Harness<'_, App>, role: Role, label: &str) -> f32 {
-    h.get_by_role_and_label(role, label).rect().max.y
+    h.get_by_role_and_label(role, label).rect().max.y + 8.0
 }
 
 /// On the landscape screens of real counters (1366×768 laptops, 1920×1080 monitors), in Arabic
@@ -1033,7 +1034,12 @@ fn the_counter_screens_fit_landscape_displays() {
             };
             h.get_by_label(spoken);
             h.snapshot(format!("counter_demographics_{w}_{lang}"));
-            assert!(bottom(&h, Role::Button, next) <= ht, "{w}×{ht} {lang}: the form scrolls");
+            for button in [next, home] {
+                assert!(
+                    bottom(&h, Role::Button, button) <= ht,
+                    "{w}×{ht} {lang}: the form scrolls"
+                );
+            }
             click(&mut h, next);
             assert!(h.state().model.field_errors.is_empty(), "{:?}", h.state().model.field_errors);
             click(&mut h, if english { "Photograph the document" } else { "تصوير الوثيقة" });
@@ -1050,6 +1056,11 @@ fn the_counter_screens_fit_landscape_displays() {
             });
             h.snapshot(format!("counter_right_four_{w}_{lang}"));
             assert!(bottom(&h, Role::Button, home) <= ht, "{w}×{ht} {lang}: the step scrolls");
+            if english && w > 1900.0 {
+                click(&mut h, "Dark theme");
+                h.get_by_role_and_label(Role::Button, "Light theme");
+                h.snapshot("counter_right_four_1920_en_dark");
+            }
             snapshots.extend_harness(&mut h);
         }
     }
