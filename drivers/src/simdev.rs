@@ -24,7 +24,12 @@ pub enum Fault {
     Unplug,
     /// Nothing is captured before the timeout.
     Timeout,
+    /// The capture succeeds, after [`SLOW`] (a device slow to answer).
+    Slow,
 }
+
+/// How long a [`Fault::Slow`] capture takes.
+pub const SLOW: Duration = Duration::from_secs(5);
 
 /// What a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -353,6 +358,9 @@ impl Camera for SimCamera {
     fn capture(&mut self, timeout: Duration) -> Result<Image, DeviceError> {
         self.faults.check_plugged()?;
         let (fault, attempt) = self.faults.next(self.target);
+        if fault == Some(Fault::Slow) {
+            std::thread::sleep(SLOW);
+        }
         match fault {
             Some(Fault::Unplug) => Err(DeviceError::Disconnected),
             Some(Fault::Timeout) => Err(DeviceError::Timeout(timeout)),

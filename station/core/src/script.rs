@@ -398,8 +398,8 @@ impl Runner {
         })
     }
 
-    /// Performs `stage` and saves it; returns the next stage. An unplugged device or a timeout is
-    /// reported, the device reconnected, and the capture tried again (up to three times).
+    /// Performs `stage` and saves it; returns the next stage: [`Runner::capture`], then
+    /// [`Runner::commit`].
     pub fn advance(
         &mut self,
         station: &mut Station,
@@ -410,6 +410,21 @@ impl Runner {
         now: i64,
     ) -> Result<Stage, RunError> {
         let policy = station.config.capture.clone();
+        let captured = self.capture(stage, script, &policy, now)?;
+        self.commit(station, clerk, id, stage, script, captured, now)
+    }
+
+    /// The device part of `stage` (nothing for the stages without a device): what it captures,
+    /// with the script's decisions after the last retry. An unplugged device or a timeout is
+    /// reported, the device reconnected, and the capture tried again (up to three times). It
+    /// touches no station, so it may run on a thread of its own while a screen keeps drawing.
+    pub fn capture(
+        &mut self,
+        stage: Stage,
+        script: &Script,
+        policy: &CapturePolicy,
+        now: i64,
+    ) -> Result<Captured, RunError> {
         let mut decide = |p: Position, best: Option<u8>| -> AfterRetries {
             let name = serde_json::to_value(p)
                 .ok()
@@ -432,10 +447,7 @@ impl Runner {
         };
         let mut attempt = 0;
         loop {
-            let mut at =
-                Step { station: &mut *station, clerk, id, stage, script, policy: &policy, now };
-            let r = self.step(&mut at, &mut decide);
-            match r {
+            match self.capture_once(stage, script, policy, now, &mut decide) {
                 Err(RunError::Capture { source: CaptureError::Device(e), .. })
                     if attempt < DEVICE_RETRIES =>
                 {
@@ -448,6 +460,40 @@ impl Runner {
             }
         }
     }
+
+    /// The rest of `stage`: what was captured checked against the enrollment (the same finger
+    /// twice, a typed document number against the card) and saved; the next stage.
+    #[allow(clippy::too_many_arguments)]
+    pub fn commit(
+        &mut self,
+        station: &mut Station,
+        clerk: &Session,
+        id: &str,
+        stage: Stage,
+        script: &Script,
+        captured: Captured,
+        now: i64,
+    ) -> Result<Stage, RunError> {
+        let policy = station.config.capture.clone();
+        let mut at = Step { station, clerk, id, stage, script, policy: &policy, now };
+        self.step(&mut at, captured)
+    }
+}
+
+/// What a stage captured from its devices, before it is checked and saved (opaque: only
+/// [`Runner::commit`] reads it).
+#[derive(Debug)]
+pub struct Captured(Taken);
+
+#[derive(Debug)]
+enum Taken {
+    /// A stage without a device (consent, demographics, review, signature).
+    Nothing,
+    Documents(Vec<DocumentData>),
+    Samples {
+        samples: Vec<CapturedSample>,
+        exception_photo: Option<Box<CapturedSample>>,
+    },
 }
 
 /// Runs (or resumes) the script's enrollment as `clerk`, up to the operator's signature.
@@ -533,51 +579,61 @@ impl Step<'_> {
 }
 
 impl Runner {
-    /// Performs one stage with the script's answers, and saves it: the next stage.
-    fn step(
+    /// The device work of one stage with the script's answers.
+    fn capture_once(
         &mut self,
-        at: &mut Step<'_>,
+        stage: Stage,
+        script: &Script,
+        policy: &CapturePolicy,
+        now: i64,
         decide: &mut dyn FnMut(Position, Option<u8>) -> AfterRetries,
-    ) -> Result<Stage, RunError> {
-        match at.stage {
-            Stage::Consent => consent(at),
-            Stage::Demographics => {
+    ) -> Result<Captured, RunError> {
+        let failed = |source| RunError::Capture { stage, source };
+        let samples = match stage {
+            Stage::Documents => {
+                return Ok(Captured(Taken::Documents(self.documents(script, policy, now)?)));
+            }
+            Stage::Face => {
+                vec![
+                    capture::face(&mut self.devices, policy, Position::Face, &[], decide, now)
+                        .map_err(failed)?,
+                ]
+            }
+            Stage::RightFour | Stage::LeftFour | Stage::Thumbs => {
+                let slap = match stage {
+                    Stage::RightFour => Slap::RightFour,
+                    Stage::LeftFour => Slap::LeftFour,
+                    _ => Slap::Thumbs,
+                };
+                capture::slap(&mut self.devices, slap, policy, &self.declared, decide, now)
+                    .map_err(failed)?
+            }
+            Stage::Irises => {
+                capture::irises(&mut self.devices, policy, &self.declared, decide, now)
+                    .map_err(failed)?
+            }
+            _ => return Ok(Captured(Taken::Nothing)),
+        };
+        self.with_exception_photo(stage, policy, samples, now)
+    }
+
+    /// Checks and saves one stage: the next stage.
+    fn step(&mut self, at: &mut Step<'_>, captured: Captured) -> Result<Stage, RunError> {
+        match (at.stage, captured.0) {
+            (Stage::Consent, _) => consent(at),
+            (Stage::Demographics, _) => {
                 let d = validate::demographics(&at.script.applicant, today(at.now)?)
                     .map_err(RunError::Demographics)?;
                 self.face_only = d.face_only();
                 at.save(&DemographicsData { applicant: d.applicant, age: d.age }, self.face_only)
             }
-            Stage::Documents => {
-                let documents = self.documents(at)?;
+            (Stage::Documents, Taken::Documents(documents)) => {
                 at.save(&DocumentsData { documents }, self.face_only)
             }
-            Stage::Face => {
-                let face = capture::face(
-                    &mut self.devices,
-                    at.policy,
-                    Position::Face,
-                    &[],
-                    decide,
-                    at.now,
-                )
-                .map_err(at.capture_failed())?;
-                self.save_capture(at, vec![face])
-            }
-            Stage::RightFour | Stage::LeftFour | Stage::Thumbs => {
-                let slap = match at.stage {
-                    Stage::RightFour => Slap::RightFour,
-                    Stage::LeftFour => Slap::LeftFour,
-                    _ => Slap::Thumbs,
-                };
-                let samples = capture::slap(
-                    &mut self.devices,
-                    slap,
-                    at.policy,
-                    &self.declared,
-                    decide,
-                    at.now,
-                )
-                .map_err(at.capture_failed())?;
+            (
+                Stage::RightFour | Stage::LeftFour | Stage::Thumbs,
+                Taken::Samples { samples, exception_photo },
+            ) => {
                 let mut earlier = Vec::new();
                 for s in [Stage::RightFour, Stage::LeftFour, Stage::Thumbs]
                     .into_iter()
@@ -589,15 +645,12 @@ impl Runner {
                 }
                 capture::check_same_finger(&samples, &earlier, at.policy)
                     .map_err(at.capture_failed())?;
-                self.save_capture(at, samples)
+                self.save_capture(at, samples, exception_photo)
             }
-            Stage::Irises => {
-                let samples =
-                    capture::irises(&mut self.devices, at.policy, &self.declared, decide, at.now)
-                        .map_err(at.capture_failed())?;
-                self.save_capture(at, samples)
+            (Stage::Face | Stage::Irises, Taken::Samples { samples, exception_photo }) => {
+                self.save_capture(at, samples, exception_photo)
             }
-            Stage::Review => {
+            (Stage::Review, _) => {
                 if !at.script.review.confirmed {
                     return Err(CoreError::NotConfirmed.into());
                 }
@@ -608,24 +661,34 @@ impl Runner {
                 };
                 at.save(&data, self.face_only)
             }
-            Stage::Sign => {
+            (Stage::Sign, _) => {
                 at.station.sign(at.clerk, at.id, at.now)?;
                 Ok(Stage::AwaitingApproval)
             }
-            other => Ok(other),
+            (stage, captured) if stage.uses_devices() => Err(RunError::Script(format!(
+                "stage {} was given {captured:?} to save",
+                stage.as_str()
+            ))),
+            (other, _) => Ok(other),
         }
     }
 
     /// Photographs each document and compares its machine-readable zone, read with every check
     /// digit holding, with what was typed: a typing slip is caught while the document is still
     /// on the counter.
-    fn documents(&mut self, at: &Step<'_>) -> Result<Vec<DocumentData>, RunError> {
+    fn documents(
+        &mut self,
+        script: &Script,
+        policy: &CapturePolicy,
+        now: i64,
+    ) -> Result<Vec<DocumentData>, RunError> {
+        let failed = |source| RunError::Capture { stage: Stage::Documents, source };
         let mut documents = Vec::new();
-        for d in &at.script.documents {
+        for d in &script.documents {
             let number = normalize_digits(&d.number);
             let expiry = d.expiry.as_deref().map(normalize_digits);
-            let photos = capture::document_pages(&mut self.devices, at.policy, d.pages)
-                .map_err(at.capture_failed())?;
+            let photos =
+                capture::document_pages(&mut self.devices, policy, d.pages).map_err(failed)?;
             if let Some(m) = &photos.mrz
                 && let Some(p) = &m.parsed
             {
@@ -634,8 +697,8 @@ impl Runner {
                     &m.doubts,
                     &number,
                     expiry.as_deref(),
-                    &normalize_digits(&at.script.applicant.date_of_birth),
-                    today(at.now)?.year(),
+                    &normalize_digits(&script.applicant.date_of_birth),
+                    today(now)?.year(),
                 );
                 if !wrong.is_empty() {
                     return Err(RunError::DocumentMismatch(wrong));
@@ -654,19 +717,21 @@ impl Runner {
         Ok(documents)
     }
 
-    /// Saves a capture step's samples. The first step with an exception also takes the
-    /// exception photograph (one per enrollment); an exception without a reason is refused.
-    fn save_capture(
+    /// A capture step's samples, with the exception photograph when this is the first step with
+    /// an exception (one per enrollment); an exception without a reason is refused.
+    fn with_exception_photo(
         &mut self,
-        at: &mut Step<'_>,
+        stage: Stage,
+        policy: &CapturePolicy,
         samples: Vec<CapturedSample>,
-    ) -> Result<Stage, RunError> {
+        now: i64,
+    ) -> Result<Captured, RunError> {
         if let Some(bad) = samples
             .iter()
             .find(|s| s.exception.as_ref().is_some_and(|e| e.reason.trim().is_empty()))
         {
             return Err(RunError::Capture {
-                stage: at.stage,
+                stage,
                 source: CaptureError::Undecided { position: bad.position },
             });
         }
@@ -675,19 +740,30 @@ impl Runner {
             let mut accept = |_: Position, _: Option<u8>| AfterRetries::AcceptBest;
             let excepted: Vec<Position> =
                 samples.iter().filter(|s| s.exception.is_some()).map(|s| s.position).collect();
-            exception_photo = Some(
+            exception_photo = Some(Box::new(
                 capture::face(
                     &mut self.devices,
-                    at.policy,
+                    policy,
                     Position::ExceptionPhoto,
                     &excepted,
                     &mut accept,
-                    at.now,
+                    now,
                 )
-                .map_err(at.capture_failed())?,
-            );
+                .map_err(|source| RunError::Capture { stage, source })?,
+            ));
         }
+        Ok(Captured(Taken::Samples { samples, exception_photo }))
+    }
+
+    /// Saves a capture step's samples (and its exception photograph).
+    fn save_capture(
+        &mut self,
+        at: &mut Step<'_>,
+        samples: Vec<CapturedSample>,
+        exception_photo: Option<Box<CapturedSample>>,
+    ) -> Result<Stage, RunError> {
         let taken = exception_photo.is_some();
+        let exception_photo = exception_photo.map(|b| *b);
         let next = at.save(&CaptureData { samples, exception_photo }, self.face_only)?;
         if taken {
             self.exception_photo_taken = true;

@@ -107,6 +107,19 @@ impl Stage {
         steps
     }
 
+    /// Stages that capture with a device (documents, face, fingers, irises).
+    pub fn uses_devices(self) -> bool {
+        matches!(
+            self,
+            Stage::Documents
+                | Stage::Face
+                | Stage::RightFour
+                | Stage::LeftFour
+                | Stage::Thumbs
+                | Stage::Irises
+        )
+    }
+
     /// Stages whose data is captured from the applicant and kept as a draft.
     pub(crate) fn is_capture_step(self) -> bool {
         !matches!(self, Stage::Sign | Stage::AwaitingApproval | Stage::Approved | Stage::Rejected)

@@ -22,7 +22,9 @@ use fluent_bundle::FluentValue;
 
 use schemas::decision::Verdict;
 use station_core::operators::{Role, Session};
-use station_core::script::{ConsentInput, DocumentInput, ReviewInput, RunError, Runner, Script};
+use station_core::script::{
+    Captured, ConsentInput, DocumentInput, ReviewInput, RunError, Runner, Script,
+};
 use station_core::station::{OperatorDay, Pending, Station};
 use station_core::validate::{AddressInput, DemographicsInput, FieldError};
 use station_core::workflow::{CaptureData, Stage};
@@ -90,6 +92,8 @@ pub enum Action {
     SetApplicantLang(Lang),
     /// Light or dark.
     SetTheme(theme::Theme),
+    /// Stop waiting for the capture under way (what it brings back is dropped).
+    CancelCapture,
 }
 
 /// The demographics and document form, as typed.
@@ -179,9 +183,30 @@ pub struct Enrolling {
     pub id: String,
     pub stage: Stage,
     pub input: Script,
-    runner: Runner,
+    /// The enrollment's devices and what it declared; away on the capture thread while a
+    /// capture runs.
+    runner: Option<Runner>,
     /// What the last capture step recorded, for the clerk to see.
     pub last: Vec<String>,
+    /// A child under five: the face only.
+    face_only: bool,
+}
+
+/// A stage's device work on a thread of its own, so that every window keeps drawing while a
+/// device takes its time: the runner comes back with what it captured.
+pub struct CaptureJob {
+    pub stage: Stage,
+    started: std::time::Instant,
+    /// The clerk gave up waiting: what comes back is dropped, the step stays.
+    pub cancelled: bool,
+    done: std::sync::mpsc::Receiver<(Runner, Result<Captured, RunError>)>,
+}
+
+impl CaptureJob {
+    /// Seconds since the capture began.
+    pub fn seconds(&self) -> u64 {
+        self.started.elapsed().as_secs()
+    }
 }
 
 /// The interface state, without any drawing.
@@ -255,6 +280,11 @@ pub struct Model {
     /// screenshots, so every picture is the same), or is drawn at once with the newest verdict
     /// there is (the kiosk, so the preview keeps the camera's rate however long judging takes).
     pub wait_for_verdict: bool,
+    /// The capture under way, on its own thread.
+    pub capturing: Option<CaptureJob>,
+    /// Whether the screens keep drawing while a device captures (the kiosk), or each capture is
+    /// waited for before the frame ends (tests and screenshots, so every picture is the same).
+    pub captures_in_background: bool,
 }
 
 impl Model {
@@ -299,6 +329,8 @@ impl Model {
             judge: None,
             judged_step: None,
             wait_for_verdict: true,
+            capturing: None,
+            captures_in_background: false,
         };
         m.refresh_pending();
         m
@@ -316,7 +348,7 @@ impl Model {
 
     /// The simulated devices' fault script of the enrollment being captured (training and tests).
     pub fn faults(&self) -> Option<&drivers::simdev::Faults> {
-        self.enrolling.as_ref().map(|e| e.runner.faults())
+        self.enrolling.as_ref().and_then(|e| e.runner.as_ref()).map(Runner::faults)
     }
 
     fn refuse(&mut self, ar: String, en: String) {
@@ -441,8 +473,15 @@ impl Model {
         match runner {
             Ok(runner) => {
                 self.form = form;
-                self.enrolling =
-                    Some(Enrolling { id: id.to_string(), stage, input, runner, last: Vec::new() });
+                let face_only = runner.face_only();
+                self.enrolling = Some(Enrolling {
+                    id: id.to_string(),
+                    stage,
+                    input,
+                    runner: Some(runner),
+                    last: Vec::new(),
+                    face_only,
+                });
                 self.screen = Screen::Enroll;
             }
             Err(e) => self.refuse_err(&e),
@@ -482,8 +521,14 @@ impl Model {
         };
         match runner {
             Ok(runner) => {
-                self.enrolling =
-                    Some(Enrolling { id, stage: Stage::Consent, input, runner, last: Vec::new() });
+                self.enrolling = Some(Enrolling {
+                    id,
+                    stage: Stage::Consent,
+                    input,
+                    runner: Some(runner),
+                    last: Vec::new(),
+                    face_only: false,
+                });
                 self.form = Form { country: "PS".into(), ..Form::default() };
                 self.screen = Screen::Enroll;
             }
@@ -501,7 +546,9 @@ impl Model {
         self.notice = None;
         // The refusals of the last press of "next" no longer describe the form once it is filled.
         self.field_errors.clear();
-        let zone = match e.runner.read_document(&policy) {
+        // A capture under way has the devices.
+        let Some(runner) = e.runner.as_mut() else { return };
+        let zone = match runner.read_document(&policy) {
             Ok(Some(zone)) => zone,
             Ok(None) => {
                 return self
@@ -570,7 +617,91 @@ impl Model {
             e.input.review.confirmed = true;
         }
         let stage = e.stage;
-        match e.runner.advance(&mut self.station, s, &e.id, stage, &e.input, now) {
+        if self.capturing.is_some() {
+            return;
+        }
+        let Some(mut runner) = e.runner.take() else { return };
+        if !stage.uses_devices() {
+            let result = runner.advance(&mut self.station, s, &e.id, stage, &e.input, now);
+            e.runner = Some(runner);
+            return self.after_step(stage, result);
+        }
+        // The device part on its own thread; the screens keep drawing meanwhile.
+        let (script, policy) = (e.input.clone(), self.station.config.capture.clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new().name("capture".into()).spawn(move || {
+            let captured = runner.capture(stage, &script, &policy, now);
+            let _ = tx.send((runner, captured));
+        });
+        if let Err(err) = spawned {
+            // The runner went with the refused thread: the enrollment is resumed from home.
+            self.enrolling = None;
+            self.screen = Screen::Home;
+            let m = station_text::messages::Message::new("capture-thread").detail(err);
+            return self.refuse_err(&m);
+        }
+        self.capturing = Some(CaptureJob {
+            stage,
+            started: std::time::Instant::now(),
+            cancelled: false,
+            done: rx,
+        });
+        if !self.captures_in_background {
+            while self.capturing.is_some() {
+                self.poll_capture(Some(std::time::Duration::from_secs(3600)));
+            }
+        }
+    }
+
+    /// Takes a finished capture back (waiting up to `wait` for it): checks and saves what it
+    /// captured, unless the clerk cancelled. Called every frame.
+    pub fn poll_capture(&mut self, wait: Option<std::time::Duration>) {
+        let Some(job) = &self.capturing else { return };
+        let got = match wait {
+            Some(w) => job
+                .done
+                .recv_timeout(w)
+                .map_err(|e| matches!(e, std::sync::mpsc::RecvTimeoutError::Disconnected)),
+            None => job
+                .done
+                .try_recv()
+                .map_err(|e| matches!(e, std::sync::mpsc::TryRecvError::Disconnected)),
+        };
+        let (runner, captured) = match got {
+            Ok(done) => done,
+            Err(false) => return,
+            Err(true) => {
+                // The capture thread ended without an answer: its devices went with it.
+                self.capturing = None;
+                self.enrolling = None;
+                self.screen = Screen::Home;
+                return self.refuse_err(&station_text::messages::Message::new("capture-lost"));
+            }
+        };
+        let (stage, cancelled) = (job.stage, job.cancelled);
+        self.capturing = None;
+        let now = (self.clock)();
+        let (Some(s), Some(e)) = (&self.session, &mut self.enrolling) else { return };
+        e.runner = Some(runner);
+        if cancelled || e.stage != stage {
+            self.notice = Some(("capture-cancelled".into(), String::new()));
+            return;
+        }
+        let result = match captured {
+            Ok(c) => match e.runner.as_mut() {
+                Some(r) => r.commit(&mut self.station, s, &e.id, stage, &e.input, c, now),
+                None => return,
+            },
+            Err(err) => Err(err),
+        };
+        self.after_step(stage, result);
+    }
+
+    /// What the screen shows after a stage was performed (or refused).
+    fn after_step(&mut self, stage: Stage, result: Result<Stage, RunError>) {
+        let (Some(s), Some(e)) = (&self.session, &mut self.enrolling) else { return };
+        e.face_only = e.runner.as_ref().is_some_and(Runner::face_only);
+        match result {
             Ok(next) => {
                 e.last = match self.station.load_step::<CaptureData>(s, &e.id, stage) {
                     Ok(Some(c)) => c
@@ -651,6 +782,11 @@ impl Model {
         match action {
             Action::SetLang(l) => self.lang = l,
             Action::SetTheme(t) => self.theme = t,
+            Action::CancelCapture => {
+                if let Some(job) = &mut self.capturing {
+                    job.cancelled = true;
+                }
+            }
             Action::LogIn => self.log_in(),
             Action::LogOut => self.log_out(),
             Action::NewEnrollment => self.new_enrollment(),
@@ -857,8 +993,8 @@ impl App {
         }
     }
 
-    /// Installs the vendored fonts; call once on the context.
-    /// Fonts, sizes and the light theme (the default).
+    /// Installs the vendored fonts, sizes and the light theme (the default); call once on the
+    /// context.
     pub fn setup(ctx: &egui::Context) {
         ctx.set_fonts(text::fonts());
         ctx.all_styles_mut(|s| {
@@ -876,6 +1012,11 @@ impl App {
 
     /// One screen refresh: takes the live device frame, then draws.
     pub fn frame(&mut self, ui: &mut Ui) {
+        if self.model.capturing.is_some() {
+            self.model.poll_capture(None);
+            // Drawn on while the device works: the seconds count, the cancel button answers.
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+        }
         if self.model.screen == Screen::Enroll {
             self.model.poll_live();
         }
@@ -1485,7 +1626,7 @@ impl App {
     /// then a line for each position captured or excepted so far.
     fn step_header_ui(&self, ui: &mut Ui, stage: Stage, last: &[String]) {
         let base = self.model.base();
-        let face_only = self.model.enrolling.as_ref().is_some_and(|e| e.runner.face_only());
+        let face_only = self.model.enrolling.as_ref().is_some_and(|e| e.face_only);
         let steps = Stage::plan(face_only);
         let n = steps.iter().position(|s| *s == stage).map_or(steps.len(), |i| i + 1);
         let stage_name = self.t(&format!("stage-{}", stage.as_str()), &[]);
@@ -1685,7 +1826,19 @@ impl App {
                 }
             });
             controls.with_layout(column, |ui| {
-                self.step_button(ui, "capture", actions);
+                if let Some(job) = &self.model.capturing {
+                    let seconds = FluentValue::from(job.seconds());
+                    let waiting = self.t("capturing", &[("seconds", seconds)]);
+                    text::paragraph(ui, &waiting, base, Style::heading(ui));
+                    ui.add(egui::Spinner::new().size(theme::size::HEADING));
+                    if text::button(ui, &self.t("capture-cancel", &[]), base, Style::body(ui))
+                        .clicked()
+                    {
+                        actions.push(Action::CancelCapture);
+                    }
+                } else {
+                    self.step_button(ui, "capture", actions);
+                }
                 if matches!(stage, Stage::RightFour | Stage::LeftFour | Stage::Thumbs) {
                     let threshold = self.model.station.config.capture.finger_threshold;
                     live::hand_diagram(ui, &self.model.fingers, live::fingers_of(stage), threshold);
@@ -1812,6 +1965,7 @@ pub fn run_native(model: Model, kiosk: bool) -> Result<(), String> {
             app.kiosk = kiosk;
             app.live_refresh = true;
             app.model.wait_for_verdict = false;
+            app.model.captures_in_background = true;
             app.applicant_window = true;
             app.model.sync_enabled = true;
             Ok(Box::new(app))

@@ -62,7 +62,9 @@ impl Model {
             return;
         }
         let stage = e.stage;
-        match e.runner.preview(stage) {
+        // While a capture runs the device is busy with it: the last frame stays.
+        let Some(runner) = e.runner.as_mut() else { return };
+        match runner.preview(stage) {
             None => self.live = None,
             Some(Ok(frame)) if !frame.image.is_well_formed() => {
                 // A real device may send a short or odd frame: say so, keep the last good one.

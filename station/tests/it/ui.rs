@@ -1066,3 +1066,62 @@ fn the_counter_screens_fit_landscape_displays() {
     }
     snapshots.unwrap();
 }
+
+/// A face camera that takes five seconds to capture: the screen keeps drawing meanwhile (each
+/// frame quick, the seconds counted, a button to stop waiting). Stopping drops what the capture
+/// brings back and keeps the step; the next capture completes it.
+#[test]
+fn a_capture_of_five_seconds_never_freezes_the_screen() {
+    use drivers::simdev::{Fault, Target};
+    use std::time::{Duration, Instant};
+    let (_dir, app) = app("ui-slow-capture");
+    let mut h = harness_at(app, 1366.0, 768.0);
+    h.run();
+    clerk_to_the_face_step(&mut h);
+    assert_eq!(h.state().model.enrolling.as_ref().unwrap().stage, Stage::Face);
+    h.state().model.faults().unwrap().queue(Target::Face, &[Fault::Slow, Fault::Slow]);
+    h.state_mut().model.captures_in_background = true;
+
+    // Frames drawn while the camera works: the time each takes, and how many in two seconds.
+    let draw_for = |h: &mut Harness<'_, App>, how_long: Duration| {
+        let (started, mut frames, mut slowest) = (Instant::now(), 0u32, Duration::ZERO);
+        while started.elapsed() < how_long {
+            let t = Instant::now();
+            h.step();
+            slowest = slowest.max(t.elapsed());
+            frames += 1;
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        (frames, slowest)
+    };
+    h.get_by_role_and_label(Role::Button, "التقاط").click();
+    let (frames, slowest) = draw_for(&mut h, Duration::from_secs(2));
+    assert!(h.state().model.capturing.is_some(), "the capture still runs");
+    h.get_by_label_contains("جارٍ الالتقاط");
+    assert!(
+        frames >= 20 && slowest < Duration::from_millis(500),
+        "{frames} frames, slowest {slowest:?}"
+    );
+    eprintln!("a 5 s capture: {frames} frames drawn in its first 2 s, the slowest {slowest:?}");
+
+    // Stop waiting: nothing is kept when the camera answers, the step stays.
+    h.get_by_role_and_label(Role::Button, "التوقف عن الانتظار").click();
+    let started = Instant::now();
+    while h.state().model.capturing.is_some() && started.elapsed() < Duration::from_secs(20) {
+        draw_for(&mut h, Duration::from_millis(200));
+    }
+    h.run();
+    assert_eq!(h.state().model.enrolling.as_ref().unwrap().stage, Stage::Face);
+    h.get_by_label_contains("أُوقف الالتقاط");
+
+    // Captured again, and waited for: the face is kept and the fingers are next.
+    h.get_by_role_and_label(Role::Button, "التقاط").click();
+    h.step();
+    assert!(h.state().model.capturing.is_some());
+    let started = Instant::now();
+    while h.state().model.capturing.is_some() && started.elapsed() < Duration::from_secs(20) {
+        draw_for(&mut h, Duration::from_millis(200));
+    }
+    h.run();
+    assert_eq!(h.state().model.enrolling.as_ref().unwrap().stage, Stage::RightFour);
+}

@@ -72,6 +72,9 @@ prefill-filled = { PLURAL($count) ->
     [many] مُلئت { $count } خانة من بطاقة الهوية؛ راجِعها مع المتقدم
    *[other] مُلئت { $count } خانة من بطاقة الهوية؛ راجِعها مع المتقدم
 }
+capturing = جارٍ الالتقاط… { $seconds } ث
+capture-cancel = التوقف عن الانتظار
+capture-cancelled = أُوقف الالتقاط ولم يُحفظ منه شيء. التقط من جديد عند الاستعداد.
 capture = التقاط
 captured-line = { $position }: الجودة { $quality }، المحاولات الإضافية { $retries }
 excepted-line = { $position }: استثناء — { $reason }

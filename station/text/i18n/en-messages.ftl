@@ -231,3 +231,5 @@ cli-outbox-set-aside = refused for good by the registry and set aside { $time } 
 cli-outbox-held = waiting for the registry to approve operator { $name }
 removable-media = the removable medium was not used as it is, since it may have been written by anyone: { $detail }
 uplink-address = the registry's address cannot be used by this station: { $detail }
+capture-thread = the capture could not start ({ $detail }); open the enrollment again from the start screen
+capture-lost = the capture stopped without an answer; open the enrollment again from the start screen

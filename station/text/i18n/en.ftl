@@ -60,6 +60,9 @@ prefill-filled = { PLURAL($count) ->
     [one] One field was filled from the ID card; check it with the applicant
    *[other] { $count } fields were filled from the ID card; check them with the applicant
 }
+capturing = Capturing… { $seconds } s
+capture-cancel = Stop waiting
+capture-cancelled = The capture was stopped; nothing of it was kept. Capture again when ready.
 capture = Capture
 captured-line = { $position }: quality { $quality }, extra attempts { $retries }
 excepted-line = { $position }: exception — { $reason }
