@@ -177,6 +177,33 @@ fn main() {
     );
     app.model.wait_for_verdict = true;
 
+    // 2b. While the face camera takes five seconds to capture (on its own thread): the frames
+    // the kiosk draws meanwhile (the seconds counted, the spinner, the cancel button).
+    app.model.captures_in_background = true;
+    if let Some(f) = app.model.faults() {
+        f.queue(drivers::simdev::Target::Face, &[drivers::simdev::Fault::Slow]);
+    }
+    app.model.apply(Action::Advance);
+    let mut capturing_times = Vec::new();
+    let mut n = 2000;
+    while app.model.capturing.is_some() {
+        let t = Instant::now();
+        let out = ctx.run_ui(input(n), |ui| app.frame(ui));
+        std::hint::black_box(ctx.tessellate(out.shapes, out.pixels_per_point));
+        capturing_times.push(t.elapsed());
+        n += 1;
+        std::thread::sleep(Duration::from_millis(33));
+    }
+    capturing_times.sort();
+    println!(
+        "  while a 5 s face capture runs on its thread: UI work per frame p50 {:.2} ms, p95 {:.2} ms over {} frames (goal p95 <= 8 ms)",
+        ms(percentile(&capturing_times, 0.5)),
+        ms(percentile(&capturing_times, 0.95)),
+        capturing_times.len()
+    );
+    app.model.captures_in_background = false;
+    assert_eq!(app.model.enrolling.as_ref().map(|e| e.stage), Some(Stage::RightFour));
+
     // 3. The rest of the enrollment, a few frames per step.
     let mut n = 1000;
     while let Some(stage) = app.model.enrolling.as_ref().map(|e| e.stage) {
