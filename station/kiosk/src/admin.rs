@@ -90,7 +90,7 @@ impl Model {
             now,
         ) {
             Ok(()) => {
-                self.notice = Some(("operator-added".into(), String::new()));
+                self.notice = Some(station_text::messages::Message::new("operator-added"));
                 self.message = None;
                 self.admin.username.clear();
                 self.admin.operators =
@@ -162,7 +162,7 @@ impl Model {
         match self.station.set_config(s, config, now) {
             Ok(()) => {
                 self.message = None;
-                self.notice = Some(("settings-saved".into(), String::new()));
+                self.notice = Some(station_text::messages::Message::new("settings-saved"));
             }
             Err(e) => self.refuse_err(&e),
         }

@@ -31,7 +31,7 @@ use station_core::workflow::{CaptureData, Stage};
 use station_quality::document::{FormField, Mismatch, Prefill};
 use station_text::bidi::{Base, isolate};
 use station_text::i18n::{Lang, Translations};
-use station_text::messages::Explain;
+use station_text::messages::{Explain, Message};
 use station_uplink::SyncState;
 use text::Style;
 
@@ -187,9 +187,16 @@ pub struct Enrolling {
     /// capture runs.
     runner: Option<Runner>,
     /// What the last capture step recorded, for the clerk to see.
-    pub last: Vec<String>,
+    pub last: Vec<Recorded>,
     /// A child under five: the face only.
     face_only: bool,
+}
+
+/// What a capture step recorded for one position, as the clerk is shown it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    Captured { position: schemas::manifest::Position, quality: Option<u8>, retries: u8 },
+    Excepted { position: schemas::manifest::Position, reason: String },
 }
 
 /// A stage's device work on a thread of its own, so that every window keeps drawing while a
@@ -222,7 +229,7 @@ pub struct Model {
     /// Field-by-field refusals of the demographics form.
     pub field_errors: Vec<FieldError>,
     /// The last thing done, in both languages (a confirmation, not an error).
-    pub notice: Option<(String, String)>,
+    pub notice: Option<Message>,
     pub form: Form,
     pub enrolling: Option<Enrolling>,
     pub pending: Vec<Pending>,
@@ -568,9 +575,9 @@ impl Model {
                 .doubting(&zone.doubts);
         let (filled, differ) = self.form.take(&offer);
         self.notice = Some(if filled.is_empty() && differ.is_empty() {
-            ("prefill-complete".into(), String::new())
+            Message::new("prefill-complete")
         } else {
-            (format!("prefill-filled:{}", filled.len()), String::new())
+            Message::new("prefill-filled").number("count", filled.len() as i64)
         });
         let mut told = Vec::new();
         if !differ.is_empty() {
@@ -684,7 +691,7 @@ impl Model {
         let (Some(s), Some(e)) = (&self.session, &mut self.enrolling) else { return };
         e.runner = Some(runner);
         if cancelled || e.stage != stage {
-            self.notice = Some(("capture-cancelled".into(), String::new()));
+            self.notice = Some(Message::new("capture-cancelled"));
             return;
         }
         let result = match captured {
@@ -708,13 +715,16 @@ impl Model {
                         .samples
                         .iter()
                         .chain(c.exception_photo.iter())
-                        .map(|x| {
-                            let pos = position_name(x.position);
-                            match (&x.quality, &x.exception) {
-                                (_, Some(ex)) => format!("x|{pos}|{}", ex.reason),
-                                (Some(q), None) => format!("q|{pos}|{}|{}", q.score, x.retries),
-                                (None, None) => format!("q|{pos}|-|{}", x.retries),
-                            }
+                        .map(|x| match &x.exception {
+                            Some(ex) => Recorded::Excepted {
+                                position: x.position,
+                                reason: ex.reason.clone(),
+                            },
+                            None => Recorded::Captured {
+                                position: x.position,
+                                quality: x.quality.as_ref().map(|q| q.score),
+                                retries: x.retries,
+                            },
                         })
                         .collect(),
                     _ => Vec::new(),
@@ -723,7 +733,7 @@ impl Model {
                 self.live = None;
                 if next == Stage::AwaitingApproval {
                     let seq = self.station.sequence_of(&e.id).ok().flatten().unwrap_or(0);
-                    self.notice = Some((format!("signed:{seq}"), String::new()));
+                    self.notice = Some(Message::new("signed").number("sequence", seq as i64));
                     let id = e.id.clone();
                     self.enrolling = None;
                     self.fingers.clear();
@@ -762,7 +772,7 @@ impl Model {
                 }
             }
         }
-        self.notice = Some((format!("sealed:{sealed}"), String::new()));
+        self.notice = Some(Message::new("sealed-count").number("count", sealed));
         self.wake_sync();
         self.refresh_pending();
     }
@@ -800,7 +810,7 @@ impl Model {
             Action::Consent(false) => {
                 // Nothing else is recorded; the enrollment stays at its consent step unused.
                 self.enrolling = None;
-                self.notice = Some(("consent-refused".into(), String::new()));
+                self.notice = Some(Message::new("consent-refused"));
                 self.screen = Screen::Home;
             }
             Action::Advance => self.advance(),
@@ -875,9 +885,9 @@ impl Model {
                 if verdict == Verdict::Reject {
                     self.reject_reason.clear();
                     self.message = None;
-                    self.notice = Some(("rejected-notice".into(), String::new()));
+                    self.notice = Some(Message::new("rejected-notice"));
                 } else {
-                    self.notice = Some(("sealed:1".into(), String::new()));
+                    self.notice = Some(Message::new("sealed-count").number("count", 1));
                 }
                 self.review = None;
                 self.screen = Screen::Home;
@@ -893,7 +903,7 @@ impl Model {
         let printed =
             station_text::i18n::with(|tr| slip.pdf(tr)).and_then(|pdf| crate::slip::print(&pdf));
         match printed {
-            Ok(()) => self.notice = Some(("slip-printed".into(), String::new())),
+            Ok(()) => self.notice = Some(Message::new("slip-printed")),
             Err(e) => self.refuse_err(&e),
         }
     }
@@ -970,20 +980,8 @@ impl App {
 
     /// The last confirmation, in the interface language.
     fn notice(&self, ui: &mut Ui) {
-        if let Some((key, _)) = &self.model.notice {
-            let msg = match key.split_once(':') {
-                Some(("signed", n)) => self
-                    .t("signed", &[("sequence", FluentValue::from(n.parse::<u64>().unwrap_or(0)))]),
-                Some(("sealed", n)) => self.t(
-                    "sealed-count",
-                    &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))],
-                ),
-                Some(("prefill-filled", n)) => self.t(
-                    "prefill-filled",
-                    &[("count", FluentValue::from(n.parse::<u64>().unwrap_or(0)))],
-                ),
-                _ => self.t(key, &[]),
-            };
+        if let Some(m) = &self.model.notice {
+            let msg = m.text(self.model.lang);
             text::paragraph(
                 ui,
                 &msg,
@@ -1576,6 +1574,35 @@ impl App {
         }
     }
 
+    /// Who is being enrolled, kept in view once the form is filled: the name in the screen's
+    /// language and the ID number.
+    fn applicant_strip(&self, ui: &mut Ui, stage: Stage) {
+        if matches!(stage, Stage::Consent | Stage::Demographics) {
+            return;
+        }
+        let f = &self.model.form;
+        let parts = if self.model.lang.rtl() { &f.name_ar } else { &f.name_latin };
+        let name = parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>();
+        let id = station_text::digits::normalize_digits(&f.national_id);
+        let line = self.t(
+            "applicant-strip",
+            &[("name", FluentValue::from(name.join(" "))), ("id", FluentValue::from(isolate(&id)))],
+        );
+        let p = theme::palette(ui);
+        let style = Style { size: theme::size::BODY, color: p.text_strong };
+        row(ui, self.rows().0, |ui| {
+            text::chip(
+                ui,
+                &line,
+                self.model.base(),
+                style,
+                p.surface,
+                egui::Stroke::new(1.0, p.line),
+                &line,
+            );
+        });
+    }
+
     /// Every step of the enrollment in order, the done ones, the current one, and those to do told
     /// apart by colour and by what assistive technology reads.
     fn step_bar(&self, ui: &mut Ui, steps: &[Stage], current: usize) {
@@ -1624,7 +1651,7 @@ impl App {
 
     /// "Step n of N: stage", the step bar (every step of this enrollment: done, current, to do),
     /// then a line for each position captured or excepted so far.
-    fn step_header_ui(&self, ui: &mut Ui, stage: Stage, last: &[String]) {
+    fn step_header_ui(&self, ui: &mut Ui, stage: Stage, last: &[Recorded]) {
         let base = self.model.base();
         let face_only = self.model.enrolling.as_ref().is_some_and(|e| e.face_only);
         let steps = Stage::plan(face_only);
@@ -1643,23 +1670,27 @@ impl App {
         if face_only {
             text::paragraph(ui, &self.t("steps-child", &[]), base, Style::body(ui));
         }
+        self.applicant_strip(ui, stage);
         for l in last {
-            let parts: Vec<&str> = l.split('|').collect();
-            let pos = self.t(&format!("pos-{}", parts.get(1).unwrap_or(&"")), &[]);
-            let line = match parts.as_slice() {
-                ["x", _, reason] => self.t(
+            let pos = |p: schemas::manifest::Position| {
+                FluentValue::from(self.t(&format!("pos-{}", position_name(p)), &[]))
+            };
+            let line = match l {
+                Recorded::Excepted { position, reason } => self.t(
                     "excepted-line",
-                    &[("position", FluentValue::from(pos)), ("reason", FluentValue::from(*reason))],
+                    &[("position", pos(*position)), ("reason", FluentValue::from(reason.as_str()))],
                 ),
-                ["q", _, q, r] => self.t(
+                Recorded::Captured { position, quality, retries } => self.t(
                     "captured-line",
                     &[
-                        ("position", FluentValue::from(pos)),
-                        ("quality", FluentValue::from(*q)),
-                        ("retries", FluentValue::from(*r)),
+                        ("position", pos(*position)),
+                        (
+                            "quality",
+                            FluentValue::from(quality.map_or("-".to_string(), |q| q.to_string())),
+                        ),
+                        ("retries", FluentValue::from(*retries)),
                     ],
                 ),
-                _ => continue,
             };
             text::paragraph(ui, &line, base, Style::body(ui));
         }

@@ -1054,6 +1054,8 @@ fn the_counter_screens_fit_landscape_displays() {
             } else {
                 "الخطوة 4، صورة الوجه: تمّت"
             });
+            // The applicant stays in view: name and ID number.
+            h.get_by_label_contains("401234562");
             h.snapshot(format!("counter_right_four_{w}_{lang}"));
             assert!(bottom(&h, Role::Button, home) <= ht, "{w}×{ht} {lang}: the step scrolls");
             if english && w > 1900.0 {
@@ -1124,4 +1126,48 @@ fn a_capture_of_five_seconds_never_freezes_the_screen() {
     }
     h.run();
     assert_eq!(h.state().model.enrolling.as_ref().unwrap().stage, Stage::RightFour);
+}
+
+/// The kiosk's model driven through its actions alone, with no screen: what it holds is typed
+/// (a notice is a message id with its arguments, a capture step's lines name their positions),
+/// not strings the view parses back.
+#[test]
+fn the_model_answers_actions_without_a_screen() {
+    use station_kiosk::{Action, Recorded};
+    use station_text::messages::Message;
+    let (_dir, mut app) = app("ui-model");
+    let m = &mut app.model;
+    m.username = "clerk1".into();
+    m.password = "demo".into();
+    m.apply(station_kiosk::Action::LogIn);
+    m.apply(Action::NewEnrollment);
+    m.apply(Action::Consent(true));
+    let f = &mut m.form;
+    f.name_ar = ["سلمى", "يوسف", "محمود", "الخطيب"].map(String::from);
+    f.name_latin = ["Salma", "Yousef", "Mahmoud", "Al-Khatib"].map(String::from);
+    f.national_id = "401234562".into();
+    f.date_of_birth = "1990-05-12".into();
+    f.sex = "female".into();
+    f.locality = "Al-Bireh".into();
+    f.governorate = "رام الله والبيرة".into();
+    f.document_expiry = "2031-03-01".into();
+    m.apply(Action::Advance);
+    m.apply(Action::Advance);
+    m.apply(Action::Advance);
+    let e = m.enrolling.as_ref().unwrap();
+    assert_eq!(e.stage, Stage::RightFour, "{:?}", m.message);
+    assert!(
+        matches!(&e.last[..], [Recorded::Captured { quality: Some(q), retries: 0, .. }] if *q > 0),
+        "{:?}",
+        e.last
+    );
+    while m.enrolling.is_some() {
+        let before = m.enrolling.as_ref().map(|e| e.stage);
+        m.apply(Action::Advance);
+        assert_ne!(m.enrolling.as_ref().map(|e| e.stage), before, "{:?}", m.message);
+    }
+    assert_eq!(m.screen, Screen::Slip);
+    let notice = m.notice.clone().expect("a notice");
+    assert_eq!(notice, Message::new("signed").number("sequence", 1));
+    assert!(notice.text(Lang::En).contains('1'), "{}", notice.text(Lang::En));
 }

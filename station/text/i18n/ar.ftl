@@ -111,6 +111,7 @@ step-done = الخطوة { $n }، { $stage }: تمّت
 step-current = الخطوة { $n }، { $stage }: الآن
 step-todo = الخطوة { $n }، { $stage }: لم تبدأ بعد
 steps-child = طفل دون الخامسة: صورة الوجه وحدها، بلا بصمات ولا قزحية.
+applicant-strip = تسجيل { $name } · رقم الهوية { $id }
 step-of = الخطوة { $n } من { $total }: { $stage }
 pos-right_thumb = إبهام اليد اليمنى
 pos-right_index = سبابة اليد اليمنى

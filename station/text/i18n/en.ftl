@@ -95,6 +95,7 @@ step-done = Step { $n }, { $stage }: done
 step-current = Step { $n }, { $stage }: now
 step-todo = Step { $n }, { $stage }: to do
 steps-child = A child under five: the face only, no fingers and no irises.
+applicant-strip = Enrolling { $name } · ID number { $id }
 step-of = Step { $n } of { $total }: { $stage }
 pos-right_thumb = Right thumb
 pos-right_index = Right index finger
