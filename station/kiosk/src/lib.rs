@@ -289,6 +289,9 @@ pub struct Model {
     pub wait_for_verdict: bool,
     /// The capture under way, on its own thread.
     pub capturing: Option<CaptureJob>,
+    /// The review step's samples, decoded from the draft's records on a thread of their own.
+    pub review_samples: Option<Vec<supervisor::ReviewSample>>,
+    review_decoding: Option<std::sync::mpsc::Receiver<Vec<supervisor::ReviewSample>>>,
     /// Whether the screens keep drawing while a device captures (the kiosk), or each capture is
     /// waited for before the frame ends (tests and screenshots, so every picture is the same).
     pub captures_in_background: bool,
@@ -338,6 +341,8 @@ impl Model {
             wait_for_verdict: true,
             capturing: None,
             captures_in_background: false,
+            review_samples: None,
+            review_decoding: None,
         };
         m.refresh_pending();
         m
@@ -490,6 +495,10 @@ impl Model {
                     face_only,
                 });
                 self.screen = Screen::Enroll;
+                self.review_samples = None;
+                if stage == Stage::Review {
+                    self.start_review_decode();
+                }
             }
             Err(e) => self.refuse_err(&e),
         }
@@ -536,6 +545,7 @@ impl Model {
                     last: Vec::new(),
                     face_only: false,
                 });
+                self.review_samples = None;
                 self.form = Form { country: "PS".into(), ..Form::default() };
                 self.screen = Screen::Enroll;
             }
@@ -704,6 +714,41 @@ impl Model {
         self.after_step(stage, result);
     }
 
+    /// Decodes every sample of the draft (face, fingers, irises, exception photo) for the review
+    /// with the applicant, on a thread of its own: JPEG 2000 takes its time.
+    fn start_review_decode(&mut self) {
+        let (Some(s), Some(e)) = (&self.session, &self.enrolling) else { return };
+        let mut samples = Vec::new();
+        for stage in [Stage::Face, Stage::RightFour, Stage::LeftFour, Stage::Thumbs, Stage::Irises]
+        {
+            if let Ok(Some(c)) = self.station.load_step::<CaptureData>(s, &e.id, stage) {
+                samples.extend(c.samples);
+                samples.extend(c.exception_photo);
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new().name("review-decode".into()).spawn(move || {
+            let _ = tx.send(samples.into_iter().map(supervisor::ReviewSample::of_draft).collect());
+        });
+        self.review_samples = None;
+        if spawned.is_ok() {
+            self.review_decoding = Some(rx);
+            if !self.captures_in_background {
+                self.poll_review(true);
+            }
+        }
+    }
+
+    /// Takes the decoded review samples once they are ready (waiting for them if `wait`).
+    pub fn poll_review(&mut self, wait: bool) {
+        let Some(rx) = &self.review_decoding else { return };
+        let got = if wait { rx.recv().ok() } else { rx.try_recv().ok() };
+        if let Some(samples) = got {
+            self.review_samples = Some(samples);
+            self.review_decoding = None;
+        }
+    }
+
     /// What the screen shows after a stage was performed (or refused).
     fn after_step(&mut self, stage: Stage, result: Result<Stage, RunError>) {
         let (Some(s), Some(e)) = (&self.session, &mut self.enrolling) else { return };
@@ -748,6 +793,9 @@ impl Model {
                     self.refresh_pending();
                 } else {
                     self.refresh_fingers();
+                    if next == Stage::Review {
+                        self.start_review_decode();
+                    }
                 }
             }
             Err(RunError::Demographics(errors)) => self.field_errors = errors,
@@ -1017,6 +1065,7 @@ impl App {
         }
         if self.model.screen == Screen::Enroll {
             self.model.poll_live();
+            self.model.poll_review(false);
         }
         // After each sync cycle the counts and the registry's news are read again.
         if let Some(cycles) = self.model.sync.as_ref().map(|w| w.progress().cycles)
@@ -1535,36 +1584,87 @@ impl App {
                 self.field(ui, "field-document-expiry", |f| &mut f.document_expiry, 360.0);
                 self.step_button(ui, "photograph-document", actions);
             }
-            Stage::Review => {
-                let f = &self.model.form;
-                let name = f.name_ar.join(" ");
-                let summary = self.t(
-                    "review-summary",
-                    &[
-                        ("name", FluentValue::from(name)),
-                        (
-                            "id",
-                            FluentValue::from(isolate(&station_text::digits::normalize_digits(
-                                &f.national_id,
-                            ))),
-                        ),
-                        (
-                            "date",
-                            FluentValue::from(isolate(&station_text::digits::normalize_digits(
-                                &f.date_of_birth,
-                            ))),
-                        ),
-                    ],
-                );
-                text::paragraph(ui, &summary, base, Style::body(ui));
-                self.step_button(ui, "review-confirm", actions);
-            }
+            Stage::Review => self.review_step(ui, actions),
             Stage::Sign => self.step_button(ui, "sign", actions),
             // The capture steps place their own way back.
             _ => return self.capture_ui(ui, stage, actions),
         }
         ui.add_space(theme::space::S);
         self.back_home(ui, actions);
+    }
+
+    /// The review with the applicant: every field as it will be sealed, then every sample with
+    /// its picture, quality or exception, then the confirmation.
+    fn review_step(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        let f = &self.model.form;
+        let digits = |v: &str| isolate(&station_text::digits::normalize_digits(v));
+        let sex = match f.sex.as_str() {
+            "female" => self.t("sex-female", &[]),
+            "male" => self.t("sex-male", &[]),
+            other => other.to_string(),
+        };
+        let fields: [(&str, String); 10] = [
+            ("field-review-name-ar", f.name_ar.join(" ")),
+            ("field-review-name-latin", f.name_latin.join(" ")),
+            ("field-national-id", digits(&f.national_id)),
+            ("field-date-of-birth", digits(&f.date_of_birth)),
+            ("field-sex", sex),
+            ("field-phone", digits(&f.phone)),
+            ("field-email", f.email.clone()),
+            ("field-governorate", f.governorate.clone()),
+            ("field-locality", f.locality.clone()),
+            // As sealed: the ID card's number unless another was typed.
+            (
+                "field-document-number",
+                digits(if f.document_number.trim().is_empty() {
+                    &f.national_id
+                } else {
+                    &f.document_number
+                }),
+            ),
+        ];
+        let lines: Vec<String> = fields
+            .iter()
+            .map(|(label, value)| {
+                self.t(
+                    "review-field",
+                    &[
+                        ("label", FluentValue::from(self.t(label, &[]))),
+                        ("value", FluentValue::from(value.as_str())),
+                    ],
+                )
+            })
+            .collect();
+        let (start, _) = self.rows();
+        let width = ((ui.available_width() - 2.0 * theme::space::L) / 2.0).max(200.0);
+        for pair in lines.chunks(2) {
+            row(ui, start, |ui| {
+                for line in pair {
+                    ui.allocate_ui_with_layout(
+                        egui::vec2(width, 0.0),
+                        Layout::top_down(if self.model.lang.rtl() {
+                            Align::Max
+                        } else {
+                            Align::Min
+                        }),
+                        |ui| {
+                            ui.set_width(width);
+                            text::paragraph(ui, line, base, Style::body(ui));
+                        },
+                    );
+                }
+            });
+        }
+        if let Some(samples) = self.model.review_samples.take() {
+            let key = format!("draft-{}", self.model.enrolling.as_ref().map_or("", |e| &e.id));
+            self.sample_grid(ui, &key, &samples);
+            self.model.review_samples = Some(samples);
+        } else {
+            text::paragraph(ui, &self.t("review-decoding", &[]), base, Style::body(ui));
+            ui.add(egui::Spinner::new());
+        }
+        self.step_button(ui, "review-confirm", actions);
     }
 
     fn back_home(&self, ui: &mut Ui, actions: &mut Vec<Action>) {

@@ -21,6 +21,28 @@ pub struct ReviewSample {
     pub image: Option<(u32, u32, u8, Vec<u8>)>,
 }
 
+impl ReviewSample {
+    /// A sample of an unsigned draft, its record decoded (none if it does not decode: the
+    /// review shows an empty frame, the record checks at signature say why).
+    pub fn of_draft(s: station_core::workflow::CapturedSample) -> ReviewSample {
+        let image = s
+            .record
+            .as_deref()
+            .and_then(|r| schemas::iso19794::Record::parse(r).ok())
+            .and_then(|r| r.decode_images().ok())
+            .and_then(|v| v.into_iter().next())
+            .map(|p| (p.width, p.height, p.channels, p.data));
+        ReviewSample {
+            position: s.position,
+            quality: s.quality.as_ref().map(|q| q.score),
+            station_quality: s.station_quality.as_ref().map(|q| q.score),
+            forced: s.forced,
+            exception: s.exception.map(|e| e.reason),
+            image,
+        }
+    }
+}
+
 /// An enrollment awaiting approval, opened from its signed draft.
 pub struct ReviewView {
     pub id: String,
@@ -105,25 +127,6 @@ impl App {
     pub(super) fn review(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let base = self.model.base();
         let Some(r) = &self.model.review else { return };
-        if self.review_textures.id != r.id {
-            self.review_textures = ReviewTextures {
-                id: r.id.clone(),
-                textures: r
-                    .samples
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| {
-                        s.image.as_ref().map(|(w, h, c, d)| {
-                            ui.ctx().load_texture(
-                                format!("review-{i}"),
-                                live::color_image(*w, *h, *c, d),
-                                TextureOptions::LINEAR,
-                            )
-                        })
-                    })
-                    .collect(),
-            };
-        }
         let title = self.t(
             "review-title",
             &[
@@ -144,9 +147,49 @@ impl App {
         text::paragraph(ui, &summary, base, Style::body(ui));
         self.refusal(ui);
         let id = r.id.clone();
+        // The samples are lent to the grid while it draws (it needs the textures mutably).
+        if let Some(r) = self.model.review.take() {
+            self.sample_grid(ui, &r.id, &r.samples);
+            self.model.review = Some(r);
+        }
+        ui.add_space(8.0);
+        if text::button(ui, &self.t("approve-one", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::Approve(id.clone()));
+        }
+        let label = text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
+        text::field(ui, &mut self.model.reject_reason, 360.0, false).labelled_by(label.id);
+        if text::button(ui, &self.t("reject-this", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::Reject(id));
+        }
+        if text::button(ui, &self.t("back-home", &[]), base, Style::body(ui)).clicked() {
+            actions.push(Action::Home);
+        }
+    }
+
+    /// The samples in a grid from the reading side: each picture decoded from its record, its
+    /// position, its quality or its exception, and the station's own score.
+    pub(super) fn sample_grid(&mut self, ui: &mut Ui, key: &str, samples: &[ReviewSample]) {
+        let base = self.model.base();
+        if self.review_textures.id != key {
+            self.review_textures = ReviewTextures {
+                id: key.to_string(),
+                textures: samples
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        s.image.as_ref().map(|(w, h, c, d)| {
+                            ui.ctx().load_texture(
+                                format!("review-{i}"),
+                                live::color_image(*w, *h, *c, d),
+                                TextureOptions::LINEAR,
+                            )
+                        })
+                    })
+                    .collect(),
+            };
+        }
         // Each sample's line, and the station's own score when the device's decided.
-        let lines: Vec<(String, Option<String>)> = r
-            .samples
+        let lines: Vec<(String, Option<String>)> = samples
             .iter()
             .map(|s| {
                 let pos = self.t(&format!("pos-{}", super::position_name(s.position)), &[]);
@@ -226,18 +269,6 @@ impl App {
                 });
             }
         });
-        ui.add_space(8.0);
-        if text::button(ui, &self.t("approve-one", &[]), base, Style::body(ui)).clicked() {
-            actions.push(Action::Approve(id.clone()));
-        }
-        let label = text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
-        text::field(ui, &mut self.model.reject_reason, 360.0, false).labelled_by(label.id);
-        if text::button(ui, &self.t("reject-this", &[]), base, Style::body(ui)).clicked() {
-            actions.push(Action::Reject(id));
-        }
-        if text::button(ui, &self.t("back-home", &[]), base, Style::body(ui)).clicked() {
-            actions.push(Action::Home);
-        }
     }
 
     pub(super) fn day_report_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {

@@ -258,11 +258,16 @@ fn enroll_through_every_step_then_supervisor_approves() {
         h.get_by_label_contains(&format!("الخطوة {n} من 10"));
         click(&mut h, "التقاط");
     }
-    // The last capture step's results are listed.
-    h.get_by_label_contains("قزحية العين اليمنى: الجودة");
     h.get_by_label("الخطوة 9 من 10: المراجعة مع المتقدم");
-    // The ID number and the date read left to right inside the Arabic summary.
-    h.get_by_label("سلمى يوسف محمود الخطيب — رقم الهوية 401234562 — مواليد 1990-05-12");
+    // Every field as it will be sealed (the ID number and the date left to right inside Arabic),
+    // and every sample with its picture: the last step's line and the review's own for the eye.
+    h.get_by_label("الاسم بالعربية: سلمى يوسف محمود الخطيب");
+    h.get_by_label("رقم الهوية: 401234562");
+    h.get_by_label("تاريخ الميلاد (سنة-شهر-يوم): 1990-05-12");
+    assert_eq!(h.query_all_by_label_contains("قزحية العين اليمنى: الجودة").count(), 2);
+    let samples = h.state().model.review_samples.as_ref().expect("decoded for the review");
+    assert_eq!(samples.len(), 13, "face, ten fingers, two irises");
+    assert!(samples.iter().all(|s| s.image.is_some()), "every record decodes");
     h.snapshot("enroll_review_ar");
     click(&mut h, "أكّد المتقدم صحة البيانات");
     click(&mut h, "توقيع الموظف");
@@ -414,7 +419,8 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
         h.get_by_label_contains(&format!("Step {n} of 10"));
         click(&mut h, "Capture");
     }
-    h.get_by_label("خالد عمر حسن النجار — ID number 852314475 — born 1978-11-02");
+    h.get_by_label("ID number: 852314475");
+    h.get_by_label("Date of birth (year-month-day): 1978-11-02");
     h.snapshot("enroll_review_en");
     click(&mut h, "The applicant confirms the data");
     click(&mut h, "Operator signs");
