@@ -996,6 +996,15 @@ fn row<R>(ui: &mut Ui, layout: Layout, add: impl FnOnce(&mut Ui) -> R) -> R {
     ui.allocate_ui_with_layout(size, layout, add).inner
 }
 
+/// One cell of a row of columns, `width` wide, its contents from the reading side.
+fn cell(ui: &mut Ui, width: f32, rtl: bool, add: impl FnOnce(&mut Ui)) {
+    let layout = Layout::top_down(if rtl { Align::Max } else { Align::Min });
+    ui.allocate_ui_with_layout(egui::vec2(width, 0.0), layout, |ui| {
+        ui.set_width(width);
+        add(ui);
+    });
+}
+
 pub struct App {
     pub model: Model,
     tr: Translations,
@@ -1641,18 +1650,9 @@ impl App {
         for pair in lines.chunks(2) {
             row(ui, start, |ui| {
                 for line in pair {
-                    ui.allocate_ui_with_layout(
-                        egui::vec2(width, 0.0),
-                        Layout::top_down(if self.model.lang.rtl() {
-                            Align::Max
-                        } else {
-                            Align::Min
-                        }),
-                        |ui| {
-                            ui.set_width(width);
-                            text::paragraph(ui, line, base, Style::body(ui));
-                        },
-                    );
+                    cell(ui, width, self.model.lang.rtl(), |ui| {
+                        text::paragraph(ui, line, base, Style::body(ui));
+                    });
                 }
             });
         }
@@ -1887,18 +1887,9 @@ impl App {
         for line in rows {
             row(ui, start.with_cross_align(Align::Min), |ui| {
                 for (label, slot) in line {
-                    ui.allocate_ui_with_layout(
-                        egui::vec2(width, 0.0),
-                        Layout::top_down(if self.model.lang.rtl() {
-                            Align::Max
-                        } else {
-                            Align::Min
-                        }),
-                        |ui| {
-                            ui.set_width(width);
-                            self.field(ui, label, *slot, width);
-                        },
-                    );
+                    cell(ui, width, self.model.lang.rtl(), |ui| {
+                        self.field(ui, label, *slot, width);
+                    });
                     ui.add_space(gap - ui.spacing().item_spacing.x);
                 }
             });
