@@ -1159,28 +1159,41 @@ impl App {
     fn top_bar(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let base = self.model.base();
         let (start, end) = self.rows();
-        row(ui, start, |ui| {
+        // The two switches need about this much; in a narrower window they go on a line of their
+        // own rather than over the banner.
+        const SWITCHES: f32 = 360.0;
+        let room = row(ui, start, |ui| {
             text::label(ui, &self.t("app-title", &[]), base, Style::heading(ui));
             if self.model.station.is_demo() {
                 ui.add_space(theme::space::L);
                 let style = Style { size: theme::size::BODY, color: theme::palette(ui).warn };
                 text::label(ui, &self.t("demo-banner", &[]), base, style);
             }
-            row(ui, end, |ui| {
-                let other = if self.model.lang.rtl() { Lang::En } else { Lang::Ar };
-                let switch = self.t("switch-language", &[]);
-                if text::button(ui, &switch, Base::Auto, Style::body(ui)).clicked() {
-                    actions.push(Action::SetLang(other));
-                }
-                let (key, to) = match self.model.theme {
-                    theme::Theme::Light => ("theme-dark", theme::Theme::Dark),
-                    theme::Theme::Dark => ("theme-light", theme::Theme::Light),
-                };
-                if text::button(ui, &self.t(key, &[]), base, Style::body(ui)).clicked() {
-                    actions.push(Action::SetTheme(to));
-                }
-            });
+            let room = ui.available_width() >= SWITCHES;
+            if room {
+                row(ui, end, |ui| self.switches(ui, actions));
+            }
+            room
         });
+        if !room {
+            row(ui, end, |ui| self.switches(ui, actions));
+        }
+    }
+
+    /// The language and theme switches.
+    fn switches(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let other = if self.model.lang.rtl() { Lang::En } else { Lang::Ar };
+        let switch = self.t("switch-language", &[]);
+        if text::button(ui, &switch, Base::Auto, Style::body(ui)).clicked() {
+            actions.push(Action::SetLang(other));
+        }
+        let (key, to) = match self.model.theme {
+            theme::Theme::Light => ("theme-dark", theme::Theme::Dark),
+            theme::Theme::Dark => ("theme-light", theme::Theme::Light),
+        };
+        if text::button(ui, &self.t(key, &[]), self.model.base(), Style::body(ui)).clicked() {
+            actions.push(Action::SetTheme(to));
+        }
     }
 
     /// Row layouts for the language: from the reading side, and from the far end.
