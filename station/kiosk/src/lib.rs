@@ -1973,6 +1973,11 @@ impl App {
                     }
                 } else {
                     self.step_button(ui, "capture", actions);
+                    // One key captures: the space bar, when no text field has the keyboard.
+                    let typing = ui.ctx().memory(|m| m.focused().is_some());
+                    if !typing && ui.input(|i| i.key_pressed(egui::Key::Space)) {
+                        actions.push(Action::Advance);
+                    }
                 }
                 if matches!(stage, Stage::RightFour | Stage::LeftFour | Stage::Thumbs) {
                     let threshold = self.model.station.config.capture.finger_threshold;
