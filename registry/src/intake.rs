@@ -369,10 +369,11 @@ impl<M: Meta> Intake<M> {
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
     {
-        let target = match self.gates.upload_slot(&station.id, self.limits.uploads_per_station) {
-            Ok(slot) => self.upload_target(station, &sha, offset).await.map(|t| (slot, t)),
-            Err(e) => Err(e),
-        };
+        let target = async {
+            let slot = self.gates.upload_slot(&station.id, self.limits.uploads_per_station)?;
+            Ok::<_, ApiError>((slot, self.upload_target(station, &sha, offset).await?))
+        }
+        .await;
         let (_slot, t) = match target {
             Ok((slot, Ok(t))) => (slot, t),
             Ok((_, Err(done))) => {

@@ -170,8 +170,7 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(std::time::Duration::from_secs(limits.header_timeout_s));
-    let shutdown = std::pin::pin!(shutdown);
-    let mut shutdown = shutdown;
+    let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let slot = tokio::select! {
             s = slots.clone().acquire_owned() => match s {
