@@ -60,6 +60,19 @@ impl Default for CapturePolicy {
     }
 }
 
+impl CapturePolicy {
+    /// The quality a sample of `position` needs (the exception photo has no threshold: 0).
+    pub fn threshold(&self, position: Position) -> u8 {
+        match position {
+            Position::RightThumb | Position::LeftThumb => self.thumb_threshold,
+            Position::RightIris | Position::LeftIris => self.iris_threshold,
+            Position::Face => self.face_threshold,
+            Position::ExceptionPhoto => 0,
+            _ => self.finger_threshold,
+        }
+    }
+}
+
 /// What the clerk decides for a position still below the threshold after the last retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AfterRetries {

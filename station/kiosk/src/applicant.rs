@@ -8,10 +8,38 @@ use fluent_bundle::FluentValue;
 use super::text::{self, Style};
 use super::{Action, App, Screen};
 use station_core::workflow::Stage;
-use station_text::bidi::{Base, isolate};
+use station_text::bidi::Base;
 use station_text::i18n::Lang;
 
 impl App {
+    /// The review on the applicant's side: their portrait, then every field as it will be
+    /// sealed in large type, then what the clerk asks of them.
+    fn applicant_review(&mut self, ui: &mut Ui, base: Base) {
+        let lang = self.model.applicant_lang;
+        let samples = self.model.review_samples.take().unwrap_or_default();
+        let key = self.draft_key(&samples);
+        self.sample_textures(ui, &key, &samples);
+        let portrait = samples
+            .iter()
+            .position(|s| s.position == schemas::manifest::Position::Face && s.image.is_some())
+            .and_then(|i| self.sample_texture(i).cloned());
+        self.model.review_samples = Some(samples);
+        if let Some(t) = portrait {
+            let size = t.size_vec2();
+            let scale = (180.0 / size.x).min(220.0 / size.y);
+            ui.image((t.id(), size * scale));
+        }
+        let large =
+            Style { size: crate::theme::size::APPLICANT, color: crate::theme::palette(ui).text };
+        for line in self.review_lines(lang) {
+            text::paragraph(ui, &line, base, large);
+        }
+        ui.add_space(crate::theme::space::M);
+        let ask =
+            Style { size: crate::theme::size::APPLICANT, color: crate::theme::palette(ui).accent };
+        text::paragraph(ui, &self.ta("applicant-check", &[]), base, ask);
+    }
+
     fn ta(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
         self.tr.text(self.model.applicant_lang, id, args)
     }
@@ -62,39 +90,7 @@ impl App {
                             );
                         }
                         if stage == Stage::Review {
-                            let f = &self.model.form;
-                            let name = if lang.rtl() {
-                                f.name_ar.join(" ")
-                            } else {
-                                f.name_latin.join(" ")
-                            };
-                            let summary = self.ta(
-                                "review-summary",
-                                &[
-                                    ("name", FluentValue::from(name)),
-                                    (
-                                        "id",
-                                        FluentValue::from(isolate(
-                                            &station_text::digits::normalize_digits(&f.national_id),
-                                        )),
-                                    ),
-                                    (
-                                        "date",
-                                        FluentValue::from(isolate(
-                                            &station_text::digits::normalize_digits(
-                                                &f.date_of_birth,
-                                            ),
-                                        )),
-                                    ),
-                                ],
-                            );
-                            text::paragraph(ui, &summary, base, Style::body(ui));
-                            text::paragraph(
-                                ui,
-                                &self.ta("applicant-check", &[]),
-                                base,
-                                Style::body(ui),
-                            );
+                            self.applicant_review(ui, base);
                         }
                     }
                     (Screen::Slip, _) => {

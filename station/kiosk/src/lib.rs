@@ -9,6 +9,7 @@
 
 pub mod admin;
 pub mod applicant;
+mod biometrics;
 pub mod field;
 pub mod live;
 pub mod slip;
@@ -64,7 +65,15 @@ pub enum Action {
     /// Read the ID card on the document camera and fill the form's empty fields from it.
     ReadDocument,
     SetSex(&'static str),
+    /// Show the end-of-day batch: which enrollments one press would approve, and which are
+    /// flagged for a look one by one.
     ApproveAll,
+    /// Approve exactly the batch shown.
+    ConfirmBatch,
+    /// Close the batch without approving.
+    CancelBatch,
+    /// Move the queue's selection to this row.
+    SelectQueue(usize),
     Home,
     /// Continue an interrupted enrollment.
     Resume(String),
@@ -243,13 +252,18 @@ pub struct Model {
     pub exception_reason: String,
     /// The reason typed for a rejection.
     pub reject_reason: String,
+    /// The row of the supervisor's queue the keyboard is on.
+    pub queue_selected: usize,
+    /// The batch shown for approval: exactly these enrollments are approved when confirmed.
+    pub batch: Option<Vec<String>>,
     pub clock: Box<dyn Fn() -> i64>,
     /// Seed of the next simulated applicant.
     pub next_seed: u64,
     /// The live frame of the current capture step and its verdict.
     pub live: Option<live::Live>,
-    /// What each finger has so far in this enrollment, for the hand diagram.
-    pub fingers: Vec<(schemas::manifest::Position, live::Mark)>,
+    /// What each position (face, fingers, irises, exception photo) has so far in this
+    /// enrollment: the hand diagram, the modality list and the quality bars draw it.
+    pub marks: Vec<(schemas::manifest::Position, live::Mark)>,
     /// The slip of the enrollment just signed.
     pub slip: Option<crate::slip::Slip>,
     /// The enrollment the supervisor has open.
@@ -289,9 +303,10 @@ pub struct Model {
     pub wait_for_verdict: bool,
     /// The capture under way, on its own thread.
     pub capturing: Option<CaptureJob>,
-    /// The review step's samples, decoded from the draft's records on a thread of their own.
+    /// The samples this enrollment has captured, decoded from the draft's records on threads of
+    /// their own: the modality list's thumbnails and the review with the applicant.
     pub review_samples: Option<Vec<supervisor::ReviewSample>>,
-    review_decoding: Option<std::sync::mpsc::Receiver<Vec<supervisor::ReviewSample>>>,
+    decoding: Vec<std::sync::mpsc::Receiver<Vec<supervisor::ReviewSample>>>,
     /// Whether the screens keep drawing while a device captures (the kiosk), or each capture is
     /// waited for before the frame ends (tests and screenshots, so every picture is the same).
     pub captures_in_background: bool,
@@ -317,10 +332,12 @@ impl Model {
             undecided: None,
             exception_reason: String::new(),
             reject_reason: String::new(),
+            queue_selected: 0,
+            batch: None,
             clock,
             next_seed: 1,
             live: None,
-            fingers: Vec::new(),
+            marks: Vec::new(),
             slip: None,
             review: None,
             operator_days: Vec::new(),
@@ -342,7 +359,7 @@ impl Model {
             capturing: None,
             captures_in_background: false,
             review_samples: None,
-            review_decoding: None,
+            decoding: Vec::new(),
         };
         m.refresh_pending();
         m
@@ -430,6 +447,7 @@ impl Model {
             Some(s) if s.role == Role::Supervisor => self.station.pending(s).unwrap_or_default(),
             _ => Vec::new(),
         };
+        self.queue_selected = self.queue_selected.min(self.pending.len().saturating_sub(1));
         self.in_progress = match &self.session {
             Some(s) if s.role == Role::Clerk => self.station.in_progress(s).unwrap_or_default(),
             _ => Vec::new(),
@@ -495,10 +513,10 @@ impl Model {
                     face_only,
                 });
                 self.screen = Screen::Enroll;
-                self.review_samples = None;
-                if stage == Stage::Review {
-                    self.start_review_decode();
-                }
+                self.review_samples = Some(Vec::new());
+                self.decoding.clear();
+                self.refresh_marks();
+                self.start_decode(&live::CAPTURE_STAGES);
             }
             Err(e) => self.refuse_err(&e),
         }
@@ -545,7 +563,9 @@ impl Model {
                     last: Vec::new(),
                     face_only: false,
                 });
-                self.review_samples = None;
+                self.review_samples = Some(Vec::new());
+                self.decoding.clear();
+                self.marks.clear();
                 self.form = Form { country: "PS".into(), ..Form::default() };
                 self.screen = Screen::Enroll;
             }
@@ -714,39 +734,63 @@ impl Model {
         self.after_step(stage, result);
     }
 
-    /// Decodes every sample of the draft (face, fingers, irises, exception photo) for the review
-    /// with the applicant, on a thread of its own: JPEG 2000 takes its time.
-    fn start_review_decode(&mut self) {
+    /// Decodes the samples `stages` recorded in the draft (face, fingers, irises, exception
+    /// photo) on a thread of its own, JPEG 2000 taking its time: the modality list's thumbnails
+    /// and the review with the applicant show them.
+    fn start_decode(&mut self, stages: &[Stage]) {
         let (Some(s), Some(e)) = (&self.session, &self.enrolling) else { return };
         let mut samples = Vec::new();
-        for stage in [Stage::Face, Stage::RightFour, Stage::LeftFour, Stage::Thumbs, Stage::Irises]
-        {
-            if let Ok(Some(c)) = self.station.load_step::<CaptureData>(s, &e.id, stage) {
+        for stage in stages {
+            if let Ok(Some(c)) = self.station.load_step::<CaptureData>(s, &e.id, *stage) {
                 samples.extend(c.samples);
                 samples.extend(c.exception_photo);
             }
         }
         let (tx, rx) = std::sync::mpsc::channel();
-        let spawned = std::thread::Builder::new().name("review-decode".into()).spawn(move || {
+        let spawned = std::thread::Builder::new().name("sample-decode".into()).spawn(move || {
             let _ = tx.send(samples.into_iter().map(supervisor::ReviewSample::of_draft).collect());
         });
-        self.review_samples = None;
+        // Without the thread the samples show as empty frames: their records are checked at
+        // signature all the same.
         if spawned.is_ok() {
-            self.review_decoding = Some(rx);
+            self.decoding.push(rx);
             if !self.captures_in_background {
                 self.poll_review(true);
             }
         }
     }
 
-    /// Takes the decoded review samples once they are ready (waiting for them if `wait`).
+    /// Takes the decoded samples that are ready (waiting for all of them if `wait`), each
+    /// replacing what its position had.
     pub fn poll_review(&mut self, wait: bool) {
-        let Some(rx) = &self.review_decoding else { return };
-        let got = if wait { rx.recv().ok() } else { rx.try_recv().ok() };
-        if let Some(samples) = got {
-            self.review_samples = Some(samples);
-            self.review_decoding = None;
+        let mut still = Vec::new();
+        for rx in std::mem::take(&mut self.decoding) {
+            use std::sync::mpsc::TryRecvError;
+            let got = if wait {
+                rx.recv().ok()
+            } else {
+                match rx.try_recv() {
+                    Ok(samples) => Some(samples),
+                    Err(TryRecvError::Empty) => {
+                        still.push(rx);
+                        continue;
+                    }
+                    // A thread that died is dropped with its channel.
+                    Err(TryRecvError::Disconnected) => None,
+                }
+            };
+            let list = self.review_samples.get_or_insert_with(Vec::new);
+            for sample in got.unwrap_or_default() {
+                list.retain(|x: &supervisor::ReviewSample| x.position != sample.position);
+                list.push(sample);
+            }
         }
+        self.decoding = still;
+    }
+
+    /// Whether samples are still being decoded for the modality list and the review.
+    pub fn decoding(&self) -> bool {
+        !self.decoding.is_empty()
     }
 
     /// What the screen shows after a stage was performed (or refused).
@@ -781,7 +825,7 @@ impl Model {
                     self.notice = Some(Message::new("signed").number("sequence", seq as i64));
                     let id = e.id.clone();
                     self.enrolling = None;
-                    self.fingers.clear();
+                    self.marks.clear();
                     self.screen = Screen::Home;
                     match self.station.signed_enrollment(s, &id) {
                         Ok(opened) => {
@@ -792,9 +836,9 @@ impl Model {
                     }
                     self.refresh_pending();
                 } else {
-                    self.refresh_fingers();
-                    if next == Stage::Review {
-                        self.start_review_decode();
+                    self.refresh_marks();
+                    if live::CAPTURE_STAGES.contains(&stage) {
+                        self.start_decode(&[stage]);
                     }
                 }
             }
@@ -807,10 +851,23 @@ impl Model {
         }
     }
 
-    fn approve_all(&mut self) {
+    /// The batch a supervisor may approve in one press: the enrollments without exceptions or
+    /// forced captures (those are opened one by one).
+    fn show_batch(&mut self) {
+        self.batch = Some(
+            self.pending
+                .iter()
+                .filter(|p| p.exceptions == 0 && p.forced == 0)
+                .map(|p| p.id.clone())
+                .collect(),
+        );
+    }
+
+    /// Approves the batch that was shown, and nothing that arrived since.
+    fn approve_batch(&mut self) {
         let now = (self.clock)();
         let Some(s) = &self.session else { return };
-        let ids: Vec<String> = self.pending.iter().map(|p| p.id.clone()).collect();
+        let Some(ids) = self.batch.take() else { return };
         let mut sealed = 0;
         for id in ids {
             match self.station.decide(s, &id, Verdict::Approve, None, now) {
@@ -864,7 +921,12 @@ impl Model {
             Action::Advance => self.advance(),
             Action::ReadDocument => self.read_document(),
             Action::SetSex(s) => self.form.sex = s.into(),
-            Action::ApproveAll => self.approve_all(),
+            Action::ApproveAll => self.show_batch(),
+            Action::ConfirmBatch => self.approve_batch(),
+            Action::CancelBatch => self.batch = None,
+            Action::SelectQueue(i) => {
+                self.queue_selected = i.min(self.pending.len().saturating_sub(1));
+            }
             Action::Home => self.go_home(),
             Action::Resume(id) => self.resume(&id),
             Action::Approve(id) => self.decide(&id, Verdict::Approve, now),
@@ -906,6 +968,7 @@ impl Model {
         self.enrolling = None;
         self.slip = None;
         self.review = None;
+        self.batch = None;
         self.live = None;
         self.operator_days.clear();
         self.admin = admin::AdminForms::default();
@@ -1129,14 +1192,8 @@ impl App {
                         });
                     }
                     Screen::Slip => self.slip(ui, &mut actions),
-                    Screen::Review => {
-                        egui::ScrollArea::vertical().show(ui, |ui| {
-                            ui.with_layout(
-                                Layout::top_down(if rtl { Align::Max } else { Align::Min }),
-                                |ui| self.review(ui, &mut actions),
-                            );
-                        });
-                    }
+                    // Side by side; the samples scroll in their own column.
+                    Screen::Review => self.review(ui, &mut actions),
                     Screen::Report => self.day_report_ui(ui, &mut actions),
                     Screen::Admin => {
                         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -1413,20 +1470,32 @@ impl App {
             );
             text::paragraph(ui, &welcome, base, Style::heading(ui));
         }
-        self.status_lines(ui);
-        // Today's date inside a sentence: it must read 2026-11-18 in Arabic too.
-        let today = time::OffsetDateTime::from_unix_timestamp((self.model.clock)() / 1000)
-            .map(|t| t.date().to_string())
-            .unwrap_or_default();
-        text::paragraph(
-            ui,
-            &self.t("today", &[("date", FluentValue::from(isolate(&today)))]),
-            base,
-            Style::body(ui),
-        );
         self.notice(ui);
         self.refusal(ui);
-        ui.add_space(12.0);
+        ui.add_space(theme::space::M);
+        // On a counter's screen the work on the reading side and the station's state beside it;
+        // in a narrow window one below the other.
+        let rtl = self.model.lang.rtl();
+        let side = 440.0;
+        let gap = theme::space::XL;
+        if ui.available_width() >= 1200.0 {
+            let main = ui.available_width() - side - gap;
+            row(ui, self.rows().0.with_cross_align(Align::Min), |ui| {
+                cell(ui, main, rtl, |ui| self.home_work(ui, actions));
+                ui.add_space(gap - ui.spacing().item_spacing.x);
+                cell(ui, side, rtl, |ui| self.home_side(ui, actions));
+            });
+        } else {
+            self.home_work(ui, actions);
+            ui.add_space(theme::space::M);
+            self.home_side(ui, actions);
+        }
+    }
+
+    /// What the operator's role does from the start screen: a clerk's new and interrupted
+    /// enrollments, a supervisor's queue, an administrator's screens.
+    fn home_work(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
         match self.model.session.as_ref().map(|s| s.role) {
             Some(Role::Clerk) => {
                 if text::button(ui, &self.t("new-enrollment", &[]), base, Style::body(ui)).clicked()
@@ -1447,66 +1516,42 @@ impl App {
                     }
                 }
             }
-            Some(Role::Supervisor) => {
-                text::paragraph(ui, &self.t("queue-title", &[]), base, Style::heading(ui));
-                for p in self.model.pending.clone() {
-                    let line = self.t(
-                        "queue-line",
-                        &[
-                            ("sequence", FluentValue::from(p.sequence)),
-                            ("operator", FluentValue::from(p.operator.as_str())),
-                            ("exceptions", FluentValue::from(p.exceptions)),
-                        ],
-                    );
-                    text::paragraph(ui, &line, base, Style::body(ui));
-                    if text::button(
-                        ui,
-                        &self.t("open-one", &[("sequence", FluentValue::from(p.sequence))]),
-                        base,
-                        Style::body(ui),
-                    )
-                    .clicked()
-                    {
-                        actions.push(Action::OpenReview(p.id.clone()));
-                    }
-                    if text::button(
-                        ui,
-                        &self.t("reject-one", &[("sequence", FluentValue::from(p.sequence))]),
-                        base,
-                        Style::body(ui),
-                    )
-                    .clicked()
-                    {
-                        actions.push(Action::Reject(p.id.clone()));
-                    }
-                }
-                if !self.model.pending.is_empty() {
-                    let label =
-                        text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
-                    text::field(ui, &mut self.model.reject_reason, 360.0, false)
-                        .labelled_by(label.id);
-                    if text::button(ui, &self.t("approve-all", &[]), base, Style::body(ui))
-                        .clicked()
-                    {
-                        actions.push(Action::ApproveAll);
-                    }
-                }
-                if text::button(ui, &self.t("daily-report", &[]), base, Style::body(ui)).clicked() {
-                    actions.push(Action::Report);
-                }
-                self.registry_news(ui);
-            }
+            Some(Role::Supervisor) => self.queue_ui(ui, actions),
             Some(Role::Admin) => {
-                if text::button(ui, &self.t("admin-open", &[]), base, Style::body(ui)).clicked() {
+                let open = text::button(ui, &self.t("admin-open", &[]), base, Style::body(ui));
+                if open.clicked() {
                     actions.push(Action::Admin);
-                }
-                if text::button(ui, &self.t("daily-report", &[]), base, Style::body(ui)).clicked() {
-                    actions.push(Action::Report);
                 }
             }
             None => {}
         }
-        ui.add_space(12.0);
+    }
+
+    /// The station's state (sync, devices, the day), the day's report, what the registry said,
+    /// and the way out.
+    fn home_side(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        self.status_lines(ui);
+        // Today's date inside a sentence: it must read 2026-11-18 in Arabic too.
+        let today = time::OffsetDateTime::from_unix_timestamp((self.model.clock)() / 1000)
+            .map(|t| t.date().to_string())
+            .unwrap_or_default();
+        text::paragraph(
+            ui,
+            &self.t("today", &[("date", FluentValue::from(isolate(&today)))]),
+            base,
+            Style::body(ui),
+        );
+        let role = self.model.session.as_ref().map(|s| s.role);
+        if matches!(role, Some(Role::Supervisor | Role::Admin))
+            && text::button(ui, &self.t("daily-report", &[]), base, Style::body(ui)).clicked()
+        {
+            actions.push(Action::Report);
+        }
+        if role == Some(Role::Supervisor) {
+            self.registry_news(ui);
+        }
+        ui.add_space(theme::space::M);
         if text::button(ui, &self.t("logout", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::LogOut);
         }
@@ -1570,9 +1615,9 @@ impl App {
         label_id: &str,
         value: impl Fn(&mut Form) -> &mut String,
         width: f32,
-    ) {
+    ) -> egui::Response {
         let label = text::paragraph(ui, &self.t(label_id, &[]), self.model.base(), Style::body(ui));
-        text::field(ui, value(&mut self.model.form), width, false).labelled_by(label.id);
+        text::field(ui, value(&mut self.model.form), width, false).labelled_by(label.id)
     }
 
     /// The enrollment screen: where the clerk is, what was captured, then the current stage.
@@ -1580,8 +1625,7 @@ impl App {
         let base = self.model.base();
         let Some(e) = &self.model.enrolling else { return };
         let stage = e.stage;
-        let last = e.last.clone();
-        self.step_header_ui(ui, stage, &last);
+        self.step_header_ui(ui, stage);
         self.notice(ui);
         self.refusal(ui);
         for err in self.model.field_errors.clone() {
@@ -1619,11 +1663,46 @@ impl App {
     /// its picture, quality or exception, then the confirmation.
     fn review_step(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let base = self.model.base();
+        let lines = self.review_lines(self.model.lang);
+        let rtl = self.model.lang.rtl();
+        let (start, _) = self.rows();
+        // Two columns from the reading side: every field and the confirmation, then every sample.
+        let gap = theme::space::L;
+        let fields = 440.0;
+        let pictures = (ui.available_width() - fields - gap).max(300.0);
+        row(ui, start.with_cross_align(Align::Min), |ui| {
+            cell(ui, fields, rtl, |ui| {
+                for line in &lines {
+                    text::paragraph(ui, line, base, Style::body(ui));
+                }
+                ui.add_space(theme::space::M);
+                self.step_button(ui, "review-confirm", actions);
+            });
+            ui.add_space(gap - ui.spacing().item_spacing.x);
+            cell(ui, pictures, rtl, |ui| {
+                let ready = self.model.review_samples.take().filter(|_| !self.model.decoding());
+                if let Some(samples) = ready {
+                    let key = self.draft_key(&samples);
+                    self.sample_textures(ui, &key, &samples);
+                    self.sample_cells(ui, &samples, base, 96.0);
+                    self.model.review_samples = Some(samples);
+                } else {
+                    text::paragraph(ui, &self.t("review-decoding", &[]), base, Style::body(ui));
+                    ui.add(egui::Spinner::new());
+                }
+            });
+        });
+    }
+
+    /// Every field of the form as it will be sealed, one "label: value" line each, in `lang`
+    /// (the clerk's review and the applicant's screen show the same).
+    fn review_lines(&self, lang: Lang) -> Vec<String> {
+        let t = |id: &str, args: &[(&str, FluentValue<'_>)]| self.tr.text(lang, id, args);
         let f = &self.model.form;
         let digits = |v: &str| isolate(&station_text::digits::normalize_digits(v));
         let sex = match f.sex.as_str() {
-            "female" => self.t("sex-female", &[]),
-            "male" => self.t("sex-male", &[]),
+            "female" => t("sex-female", &[]),
+            "male" => t("sex-male", &[]),
             other => other.to_string(),
         };
         let fields: [(&str, String); 10] = [
@@ -1646,38 +1725,25 @@ impl App {
                 }),
             ),
         ];
-        let lines: Vec<String> = fields
+        fields
             .iter()
             .map(|(label, value)| {
-                self.t(
+                t(
                     "review-field",
                     &[
-                        ("label", FluentValue::from(self.t(label, &[]))),
+                        ("label", FluentValue::from(t(label, &[]))),
                         ("value", FluentValue::from(value.as_str())),
                     ],
                 )
             })
-            .collect();
-        let (start, _) = self.rows();
-        let width = ((ui.available_width() - 2.0 * theme::space::L) / 2.0).max(200.0);
-        for pair in lines.chunks(2) {
-            row(ui, start, |ui| {
-                for line in pair {
-                    cell(ui, width, self.model.lang.rtl(), |ui| {
-                        text::paragraph(ui, line, base, Style::body(ui));
-                    });
-                }
-            });
-        }
-        if let Some(samples) = self.model.review_samples.take() {
-            let key = format!("draft-{}", self.model.enrolling.as_ref().map_or("", |e| &e.id));
-            self.sample_grid(ui, &key, &samples);
-            self.model.review_samples = Some(samples);
-        } else {
-            text::paragraph(ui, &self.t("review-decoding", &[]), base, Style::body(ui));
-            ui.add(egui::Spinner::new());
-        }
-        self.step_button(ui, "review-confirm", actions);
+            .collect()
+    }
+
+    /// What the textures of this enrollment's decoded samples are kept under: its id and how
+    /// many there are (each capture step adds some).
+    fn draft_key(&self, samples: &[supervisor::ReviewSample]) -> String {
+        let id = self.model.enrolling.as_ref().map_or("", |e| &e.id);
+        format!("draft-{id}-{}", samples.len())
     }
 
     fn back_home(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -1764,7 +1830,7 @@ impl App {
 
     /// "Step n of N: stage", the step bar (every step of this enrollment: done, current, to do),
     /// then a line for each position captured or excepted so far.
-    fn step_header_ui(&self, ui: &mut Ui, stage: Stage, last: &[Recorded]) {
+    fn step_header_ui(&self, ui: &mut Ui, stage: Stage) {
         let base = self.model.base();
         let face_only = self.model.enrolling.as_ref().is_some_and(|e| e.face_only);
         let steps = Stage::plan(face_only);
@@ -1784,29 +1850,6 @@ impl App {
             text::paragraph(ui, &self.t("steps-child", &[]), base, Style::body(ui));
         }
         self.applicant_strip(ui, stage);
-        for l in last {
-            let pos = |p: schemas::manifest::Position| {
-                FluentValue::from(self.t(&format!("pos-{}", position_name(p)), &[]))
-            };
-            let line = match l {
-                Recorded::Excepted { position, reason } => self.t(
-                    "excepted-line",
-                    &[("position", pos(*position)), ("reason", FluentValue::from(reason.as_str()))],
-                ),
-                Recorded::Captured { position, quality, retries } => self.t(
-                    "captured-line",
-                    &[
-                        ("position", pos(*position)),
-                        (
-                            "quality",
-                            FluentValue::from(quality.map_or("-".to_string(), |q| q.to_string())),
-                        ),
-                        ("retries", FluentValue::from(*retries)),
-                    ],
-                ),
-            };
-            text::paragraph(ui, &line, base, Style::body(ui));
-        }
     }
 
     /// A position still failing after its retries: keep the best attempt, or an exception with
@@ -1897,15 +1940,21 @@ impl App {
         let (start, _) = self.rows();
         let gap = theme::space::L;
         let width = ((ui.available_width() - 3.0 * gap) / 4.0).clamp(160.0, 360.0);
+        // Tab goes from field to field in the card's order; Enter in any field goes on.
+        let mut entered = false;
         for line in rows {
             row(ui, start.with_cross_align(Align::Min), |ui| {
                 for (label, slot) in line {
                     cell(ui, width, self.model.lang.rtl(), |ui| {
-                        self.field(ui, label, *slot, width);
+                        let r = self.field(ui, label, *slot, width);
+                        entered |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     });
                     ui.add_space(gap - ui.spacing().item_spacing.x);
                 }
             });
+        }
+        if entered {
+            actions.push(Action::Advance);
         }
         // Sex, then the way on and the way back, on one line.
         row(ui, start, |ui| {
@@ -1938,17 +1987,22 @@ impl App {
             actions.push(Action::Advance);
         }
         let rtl = self.model.lang.rtl();
-        let column = Layout::top_down(if rtl { Align::Max } else { Align::Min });
+        let last = self.model.enrolling.as_ref().map(|e| e.last.clone()).unwrap_or_default();
         // What is left of the window below the header, for the preview.
         let height = (ui.available_height() - theme::space::L).max(200.0);
-        ui.columns(2, |cols| {
-            let (preview_col, controls_col) = cols.split_at_mut(1);
-            let (view, controls) = if rtl {
-                (&mut controls_col[0], &mut preview_col[0])
-            } else {
-                (&mut preview_col[0], &mut controls_col[0])
-            };
-            view.with_layout(column, |ui| {
+        // Three columns from the reading side: the modalities, the live view, the controls.
+        let gap = theme::space::L;
+        let (list, controls) = (260.0, 420.0);
+        let view = (ui.available_width() - list - controls - 2.0 * gap).max(320.0);
+        let (start, _) = self.rows();
+        row(ui, start.with_cross_align(Align::Min), |ui| {
+            cell(ui, list, rtl, |ui| {
+                self.modality_list(ui, stage);
+                ui.add_space(theme::space::S);
+                self.back_home(ui, actions);
+            });
+            ui.add_space(gap - ui.spacing().item_spacing.x);
+            cell(ui, view, rtl, |ui| {
                 if let Some(live) = &self.model.live {
                     let instruction =
                         self.t(&format!("instr-{}", live.verdict.instruction.key()), &[]);
@@ -1956,11 +2010,12 @@ impl App {
                         Style { size: theme::size::NUMBER, color: theme::palette(ui).accent };
                     text::paragraph(ui, &instruction, base, style);
                     let tex = self.preview.update(ui, live).clone();
-                    let max = egui::vec2(ui.available_width(), height - 2.0 * theme::size::NUMBER);
+                    let max = egui::vec2(view, height - 2.0 * theme::size::NUMBER);
                     live::preview(ui, &tex, live, max);
                 }
             });
-            controls.with_layout(column, |ui| {
+            ui.add_space(gap - ui.spacing().item_spacing.x);
+            cell(ui, controls, rtl, |ui| {
                 if let Some(job) = &self.model.capturing {
                     let seconds = FluentValue::from(job.seconds());
                     let waiting = self.t("capturing", &[("seconds", seconds)]);
@@ -1979,19 +2034,11 @@ impl App {
                         actions.push(Action::Advance);
                     }
                 }
+                self.quality_bars(ui, stage, &last);
                 if matches!(stage, Stage::RightFour | Stage::LeftFour | Stage::Thumbs) {
                     let threshold = self.model.station.config.capture.finger_threshold;
-                    live::hand_diagram(ui, &self.model.fingers, live::fingers_of(stage), threshold);
-                    let retries = self.model.station.config.capture.max_retries;
-                    text::paragraph(
-                        ui,
-                        &self.t("retries-allowed", &[("count", FluentValue::from(retries))]),
-                        base,
-                        Style::body(ui),
-                    );
+                    live::hand_diagram(ui, &self.model.marks, live::fingers_of(stage), threshold);
                 }
-                ui.add_space(theme::space::S);
-                self.back_home(ui, actions);
             });
         });
     }

@@ -165,12 +165,14 @@ impl Model {
     }
 
     /// Reads what the finger steps recorded so far (after each step, not every frame).
-    pub(super) fn refresh_fingers(&mut self) {
-        self.fingers.clear();
+    /// Reads what every capture step of this enrollment has recorded so far, position by
+    /// position (the hand diagram, the modality list and the quality bars show it).
+    pub(super) fn refresh_marks(&mut self) {
+        self.marks.clear();
         let (Some(s), Some(e)) = (&self.session, &self.enrolling) else { return };
-        for stage in [Stage::RightFour, Stage::LeftFour, Stage::Thumbs] {
+        for stage in CAPTURE_STAGES {
             if let Ok(Some(c)) = self.station.load_step::<CaptureData>(s, &e.id, stage) {
-                for x in c.samples {
+                for x in c.samples.into_iter().chain(c.exception_photo) {
                     let mark = match &x.exception {
                         Some(ex) => Mark::Excepted(ex.kind),
                         None => Mark::Captured {
@@ -179,10 +181,23 @@ impl Model {
                             forced: x.forced,
                         },
                     };
-                    self.fingers.push((x.position, mark));
+                    self.marks.push((x.position, mark));
                 }
             }
         }
+    }
+}
+
+/// The steps that capture, in the order of an enrollment.
+pub(crate) const CAPTURE_STAGES: [Stage; 5] =
+    [Stage::Face, Stage::RightFour, Stage::LeftFour, Stage::Thumbs, Stage::Irises];
+
+/// The positions a capture step takes.
+pub(crate) fn positions_of(stage: Stage) -> &'static [Position] {
+    match stage {
+        Stage::Face => &[Position::Face],
+        Stage::Irises => &[Position::RightIris, Position::LeftIris],
+        _ => fingers_of(stage),
     }
 }
 

@@ -123,9 +123,228 @@ pub(crate) struct ReviewTextures {
     textures: Vec<Option<TextureHandle>>,
 }
 
+/// Hours and minutes (UTC, the station's clock) of a time in milliseconds.
+fn clock_time(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|t| t.format(&time::macros::format_description!("[hour]:[minute]")).ok())
+        .unwrap_or_else(|| "--:--".into())
+}
+
+/// The widths of the queue's columns in the reading order (number, time, clerk, what needs
+/// attention, lowest quality) in a table `width` wide: the buttons need about 200 points, what
+/// needs attention takes the rest.
+fn columns(width: f32, spacing: f32) -> [f32; 5] {
+    let fixed = 60.0 + 90.0 + 130.0 + 110.0 + 200.0 + 7.0 * spacing;
+    [60.0, 90.0, 130.0, (width - fixed).clamp(120.0, 360.0), 110.0]
+}
+
 impl App {
+    /// The supervisor's queue as a table in risk order (exceptions, then captures kept after
+    /// retries, then the lowest quality first): one row per enrollment with its buttons, the
+    /// keyboard's row highlighted (up and down move it, Enter opens it); then the end-of-day
+    /// batch, which shows what it would approve before it does.
+    pub(super) fn queue_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        let rtl = self.model.lang.rtl();
+        let (start, _) = self.rows();
+        text::paragraph(ui, &self.t("queue-title", &[]), base, Style::heading(ui));
+        if self.model.pending.is_empty() {
+            return;
+        }
+        let p = crate::theme::palette(ui);
+        let head = Style { size: crate::theme::size::SMALL, color: p.text_weak };
+        let widths = columns(ui.available_width(), ui.spacing().item_spacing.x);
+        super::row(ui, start, |ui| {
+            for (key, width) in [
+                "queue-col-sequence",
+                "queue-col-time",
+                "queue-col-clerk",
+                "queue-col-flags",
+                "queue-col-quality",
+            ]
+            .into_iter()
+            .zip(widths)
+            {
+                super::cell(ui, width, rtl, |ui| {
+                    text::label(ui, &self.t(key, &[]), base, head);
+                });
+            }
+        });
+        let selected = self.model.queue_selected;
+        // The keyboard, unless a text field (the rejection's reason) has it.
+        let typing = ui.ctx().memory(|m| m.focused().is_some());
+        if !typing && self.model.batch.is_none() {
+            let (down, up, enter) = ui.input(|i| {
+                (
+                    i.key_pressed(egui::Key::ArrowDown),
+                    i.key_pressed(egui::Key::ArrowUp),
+                    i.key_pressed(egui::Key::Enter),
+                )
+            });
+            if down {
+                actions.push(Action::SelectQueue(selected + 1));
+            }
+            if up {
+                actions.push(Action::SelectQueue(selected.saturating_sub(1)));
+            }
+            if enter && let Some(p) = self.model.pending.get(selected) {
+                actions.push(Action::OpenReview(p.id.clone()));
+            }
+        }
+        // Long queues scroll inside the table; a short one shows whole.
+        let rows = self.model.pending.len() as f32 * (ui.spacing().interact_size.y + 8.0);
+        egui::ScrollArea::vertical().max_height(320.0).min_scrolled_height(rows.min(320.0)).show(
+            ui,
+            |ui| {
+                for (i, q) in self.model.pending.clone().iter().enumerate() {
+                    let fill = if i == selected { p.selection } else { p.surface };
+                    let time = isolate(&clock_time(q.signed_at));
+                    let flags = self.t(
+                        "queue-flags",
+                        &[
+                            ("exceptions", FluentValue::from(q.exceptions)),
+                            ("forced", FluentValue::from(q.forced)),
+                        ],
+                    );
+                    let quality = q.lowest_quality.map_or("-".to_string(), |v| v.to_string());
+                    let flagged = q.exceptions > 0 || q.forced > 0;
+                    egui::Frame::new().fill(fill).show(ui, |ui| {
+                        super::row(ui, start, |ui| {
+                            let body = Style::body(ui);
+                            let cells: [(String, Style); 5] = [
+                                (q.sequence.to_string(), body),
+                                (time.clone(), body),
+                                (q.operator.clone(), body),
+                                (
+                                    flags.clone(),
+                                    if flagged { Style { color: p.warn, ..body } } else { body },
+                                ),
+                                (quality.clone(), body),
+                            ];
+                            for ((value, style), width) in cells.into_iter().zip(widths) {
+                                super::cell(ui, width, rtl, |ui| {
+                                    text::label(ui, &value, base, style);
+                                });
+                            }
+                            let seq = [("sequence", FluentValue::from(q.sequence))];
+                            let open = text::button_said(
+                                ui,
+                                &self.t("queue-open", &[]),
+                                &self.t("open-one", &seq),
+                                base,
+                                body,
+                            );
+                            if open.clicked() {
+                                actions.push(Action::OpenReview(q.id.clone()));
+                            }
+                            let reject = text::button_said(
+                                ui,
+                                &self.t("queue-reject", &[]),
+                                &self.t("reject-one", &seq),
+                                base,
+                                body,
+                            );
+                            if reject.clicked() {
+                                actions.push(Action::Reject(q.id.clone()));
+                            }
+                        });
+                    });
+                }
+            },
+        );
+        text::paragraph(
+            ui,
+            &self.t("queue-keys", &[]),
+            base,
+            Style { size: crate::theme::size::SMALL, color: p.text_weak },
+        );
+        let label = text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
+        text::field(ui, &mut self.model.reject_reason, 360.0, false).labelled_by(label.id);
+        match self.model.batch.clone() {
+            None => {
+                if text::button(ui, &self.t("approve-all", &[]), base, Style::body(ui)).clicked() {
+                    actions.push(Action::ApproveAll);
+                }
+            }
+            Some(ids) => self.batch_ui(ui, &ids, actions),
+        }
+    }
+
+    /// The batch about to be approved, line by line, and the enrollments left out of it.
+    fn batch_ui(&mut self, ui: &mut Ui, ids: &[String], actions: &mut Vec<Action>) {
+        let base = self.model.base();
+        let p = crate::theme::palette(ui);
+        egui::Frame::new()
+            .fill(p.surface)
+            .stroke(egui::Stroke::new(1.0, p.line))
+            .inner_margin(crate::theme::space::M)
+            .corner_radius(crate::theme::radius::M)
+            .show(ui, |ui| {
+                let count = FluentValue::from(ids.len());
+                text::paragraph(
+                    ui,
+                    &self.t("batch-title", &[("count", count.clone())]),
+                    base,
+                    Style::heading(ui),
+                );
+                let chosen = self.model.pending.iter().filter(|q| ids.contains(&q.id));
+                for q in chosen {
+                    let line = self.t(
+                        "batch-line",
+                        &[
+                            ("sequence", FluentValue::from(q.sequence)),
+                            ("operator", FluentValue::from(q.operator.as_str())),
+                            ("time", FluentValue::from(isolate(&clock_time(q.signed_at)))),
+                        ],
+                    );
+                    text::paragraph(ui, &line, base, Style::body(ui));
+                }
+                let left: Vec<String> = self
+                    .model
+                    .pending
+                    .iter()
+                    .filter(|q| !ids.contains(&q.id))
+                    .map(|q| q.sequence.to_string())
+                    .collect();
+                if !left.is_empty() {
+                    let sep = if self.model.lang.rtl() { "، " } else { ", " };
+                    let line =
+                        self.t("batch-flagged", &[("list", FluentValue::from(left.join(sep)))]);
+                    text::paragraph(
+                        ui,
+                        &line,
+                        base,
+                        Style { size: crate::theme::size::BODY, color: p.warn },
+                    );
+                }
+                super::row(ui, self.rows().0, |ui| {
+                    if !ids.is_empty()
+                        && text::button(
+                            ui,
+                            &self.t("batch-confirm", &[("count", count)]),
+                            base,
+                            Style::body(ui),
+                        )
+                        .clicked()
+                    {
+                        actions.push(Action::ConfirmBatch);
+                    }
+                    if text::button(ui, &self.t("batch-cancel", &[]), base, Style::body(ui))
+                        .clicked()
+                    {
+                        actions.push(Action::CancelBatch);
+                    }
+                });
+            });
+    }
+
+    /// One enrollment of the queue side by side: on the reading side who it is and the decision
+    /// (F2 approves, F4 rejects with the reason typed, Esc goes back), on the other every sample
+    /// decoded from the signed records.
     pub(super) fn review(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let base = self.model.base();
+        let rtl = self.model.lang.rtl();
         let Some(r) = &self.model.review else { return };
         let title = self.t(
             "review-title",
@@ -134,8 +353,7 @@ impl App {
                 ("operator", FluentValue::from(r.operator.as_str())),
             ],
         );
-        text::paragraph(ui, &title, base, Style::heading(ui));
-        let name = if self.model.lang.rtl() { &r.name_ar } else { &r.name_latin };
+        let name = if rtl { &r.name_ar } else { &r.name_latin };
         let summary = self.t(
             "review-summary",
             &[
@@ -144,32 +362,86 @@ impl App {
                 ("date", FluentValue::from(isolate(&r.date_of_birth))),
             ],
         );
-        text::paragraph(ui, &summary, base, Style::body(ui));
-        self.refusal(ui);
         let id = r.id.clone();
-        // The samples are lent to the grid while it draws (it needs the textures mutably).
-        if let Some(r) = self.model.review.take() {
-            self.sample_grid(ui, &r.id, &r.samples);
-            self.model.review = Some(r);
-        }
-        ui.add_space(8.0);
-        if text::button(ui, &self.t("approve-one", &[]), base, Style::body(ui)).clicked() {
-            actions.push(Action::Approve(id.clone()));
-        }
-        let label = text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
-        text::field(ui, &mut self.model.reject_reason, 360.0, false).labelled_by(label.id);
-        if text::button(ui, &self.t("reject-this", &[]), base, Style::body(ui)).clicked() {
-            actions.push(Action::Reject(id));
-        }
-        if text::button(ui, &self.t("back-home", &[]), base, Style::body(ui)).clicked() {
-            actions.push(Action::Home);
-        }
+        let typing = ui.ctx().memory(|m| m.focused().is_some());
+        let (approve_key, reject_key, back_key) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::F2),
+                i.key_pressed(egui::Key::F4),
+                i.key_pressed(egui::Key::Escape),
+            )
+        });
+        let column = egui::Layout::top_down(if rtl { egui::Align::Max } else { egui::Align::Min });
+        ui.columns(2, |cols| {
+            let (first, second) = cols.split_at_mut(1);
+            let (decision, samples) =
+                if rtl { (&mut second[0], &mut first[0]) } else { (&mut first[0], &mut second[0]) };
+            decision.with_layout(column, |ui| {
+                text::paragraph(ui, &title, base, Style::heading(ui));
+                text::paragraph(ui, &summary, base, Style::body(ui));
+                self.refusal(ui);
+                ui.add_space(crate::theme::space::M);
+                let approve = text::button_said(
+                    ui,
+                    &self.t("approve-key", &[]),
+                    &self.t("approve-one", &[]),
+                    base,
+                    Style::body(ui),
+                );
+                if approve.clicked() || (approve_key && !typing) {
+                    actions.push(Action::Approve(id.clone()));
+                }
+                let label =
+                    text::paragraph(ui, &self.t("reject-reason", &[]), base, Style::body(ui));
+                let reason = text::field(ui, &mut self.model.reject_reason, 360.0, false)
+                    .labelled_by(label.id);
+                let reject = text::button_said(
+                    ui,
+                    &self.t("reject-key", &[]),
+                    &self.t("reject-this", &[]),
+                    base,
+                    Style::body(ui),
+                );
+                if reject.clicked() || reject_key {
+                    if self.model.reject_reason.trim().is_empty() {
+                        // The reason first: the keyboard goes to its field.
+                        reason.request_focus();
+                    }
+                    actions.push(Action::Reject(id.clone()));
+                }
+                let back = text::button_said(
+                    ui,
+                    &self.t("back-key", &[]),
+                    &self.t("back-home", &[]),
+                    base,
+                    Style::body(ui),
+                );
+                if back.clicked() || back_key {
+                    actions.push(Action::Home);
+                }
+            });
+            samples.with_layout(column, |ui| {
+                // The samples are lent to the grid while it draws (it needs the textures mutably).
+                if let Some(r) = self.model.review.take() {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        self.sample_grid(ui, &r.id, &r.samples);
+                    });
+                    self.model.review = Some(r);
+                }
+            });
+        });
     }
 
     /// The samples in a grid from the reading side: each picture decoded from its record, its
     /// position, its quality or its exception, and the station's own score.
     pub(super) fn sample_grid(&mut self, ui: &mut Ui, key: &str, samples: &[ReviewSample]) {
         let base = self.model.base();
+        self.sample_textures(ui, key, samples);
+        self.sample_cells(ui, samples, base, 120.0);
+    }
+
+    /// The textures of `samples`, made again only when `key` changes.
+    pub(super) fn sample_textures(&mut self, ui: &Ui, key: &str, samples: &[ReviewSample]) {
         if self.review_textures.id != key {
             self.review_textures = ReviewTextures {
                 id: key.to_string(),
@@ -188,6 +460,21 @@ impl App {
                     .collect(),
             };
         }
+    }
+
+    /// The texture of sample `i` of the samples last given to [`App::sample_textures`].
+    pub(super) fn sample_texture(&self, i: usize) -> Option<&TextureHandle> {
+        self.review_textures.textures.get(i).and_then(Option::as_ref)
+    }
+
+    /// The samples' cells: each picture `side` points at most, its lines below.
+    pub(super) fn sample_cells(
+        &mut self,
+        ui: &mut Ui,
+        samples: &[ReviewSample],
+        base: station_text::bidi::Base,
+        side: f32,
+    ) {
         // Each sample's line, and the station's own score when the device's decided.
         let lines: Vec<(String, Option<String>)> = samples
             .iter()
@@ -236,14 +523,20 @@ impl App {
         };
         ui.with_layout(layout, |ui| {
             for (i, (line, second)) in lines.iter().enumerate() {
-                ui.allocate_ui(egui::vec2(160.0, 210.0), |ui| {
-                    ui.vertical(|ui| {
+                ui.allocate_ui(egui::vec2(side + 10.0, side + 60.0), |ui| {
+                    ui.set_max_width(side + 10.0);
+                    let column = egui::Layout::top_down(if rtl {
+                        egui::Align::Max
+                    } else {
+                        egui::Align::Min
+                    });
+                    ui.with_layout(column, |ui| {
                         if let Some(Some(t)) = self.review_textures.textures.get(i) {
                             let size = t.size_vec2();
-                            let scale = (150.0 / size.x).min(150.0 / size.y);
+                            let scale = (side / size.x).min(side / size.y);
                             ui.image((t.id(), size * scale));
                         } else {
-                            ui.allocate_exact_size(egui::vec2(150.0, 150.0), egui::Sense::hover());
+                            ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
                         }
                         text::paragraph(
                             ui,

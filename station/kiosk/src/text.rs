@@ -197,6 +197,12 @@ pub fn paragraph(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response 
 
 /// A button whose caption goes through the bidi path; at least 44 px high for touch.
 pub fn button(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response {
+    button_said(ui, text, text, base, style)
+}
+
+/// A button showing a short caption (`text`, in a table's cell) and read by assistive
+/// technology as the whole sentence `said`.
+pub fn button_said(ui: &mut Ui, text: &str, said: &str, base: Base, style: Style) -> Response {
     let lines = lay_out_lines(ui, text, base, style, f32::INFINITY);
     let content = Vec2::new(
         lines.iter().map(|l| l.width).fold(0.0, f32::max),
@@ -215,13 +221,13 @@ pub fn button(ui: &mut Ui, text: &str, base: Base, style: Style) -> Response {
     );
     let inner = Align2::CENTER_CENTER.align_size_within_rect(content, rect);
     paint_lines(ui, &lines, inner);
-    let logical = spoken(text);
+    let logical = spoken(said);
     response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &logical));
     response
 }
 
 /// What assistive technology reads for `text`: the logical sentence without its isolation marks.
-fn spoken(text: &str) -> String {
+pub(crate) fn spoken(text: &str) -> String {
     text.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect()
 }
 

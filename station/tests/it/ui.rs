@@ -252,7 +252,7 @@ fn enroll_through_every_step_then_supervisor_approves() {
     click(&mut h, "التقاط"); // right four
     // The hand diagram: the right hand's four fingers captured with their quality, the left
     // hand's outlined as the current step.
-    assert_eq!(h.state().model.fingers.len(), 4);
+    assert_eq!(h.state().model.marks.len(), 5, "the face and four fingers");
     h.snapshot("enroll_fingers_ar");
     for n in 6..=8 {
         h.get_by_label_contains(&format!("الخطوة {n} من 10"));
@@ -260,11 +260,11 @@ fn enroll_through_every_step_then_supervisor_approves() {
     }
     h.get_by_label("الخطوة 9 من 10: المراجعة مع المتقدم");
     // Every field as it will be sealed (the ID number and the date left to right inside Arabic),
-    // and every sample with its picture: the last step's line and the review's own for the eye.
+    // and every sample with its picture and its quality.
     h.get_by_label("الاسم بالعربية: سلمى يوسف محمود الخطيب");
     h.get_by_label("رقم الهوية: 401234562");
     h.get_by_label("تاريخ الميلاد (سنة-شهر-يوم): 1990-05-12");
-    assert_eq!(h.query_all_by_label_contains("قزحية العين اليمنى: الجودة").count(), 2);
+    assert_eq!(h.query_all_by_label_contains("قزحية العين اليمنى: الجودة").count(), 1);
     let samples = h.state().model.review_samples.as_ref().expect("decoded for the review");
     assert_eq!(samples.len(), 13, "face, ten fingers, two irises");
     assert!(samples.iter().all(|s| s.image.is_some()), "every record decodes");
@@ -287,7 +287,10 @@ fn enroll_through_every_step_then_supervisor_approves() {
     click(&mut h, "تسجيل الخروج");
 
     log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "super1", "demo");
-    h.get_by_label_contains("التسجيل رقم 1 من clerk1");
+    // The queue's table: one row, by clerk1, with nothing flagged.
+    h.get_by_label("clerk1");
+    h.get_by_label("—");
+    h.snapshot("supervisor_queue_ar");
     // The supervisor opens it: every sample decoded from the signed records, with its quality.
     click(&mut h, "فتح التسجيل رقم 1 وعيناته");
     h.get_by_label("التسجيل رقم 1 من clerk1");
@@ -629,7 +632,15 @@ fn a_missing_finger_is_recorded_as_an_exception() {
     type_into(&mut h, "سبب الاستثناء", "بُتر عام 2003");
     click(&mut h, "استثناء: مبتور");
     h.get_by_label("بنصر اليد اليسرى: استثناء — بُتر عام 2003");
-    h.get_by_label_contains("صورة الاستثناء: الجودة");
+    // The modality list gains the exception photo, taken at once.
+    h.get_by_label("صورة الاستثناء");
+    assert!(
+        h.state()
+            .model
+            .marks
+            .iter()
+            .any(|(p, _)| *p == schemas::manifest::Position::ExceptionPhoto)
+    );
     h.snapshot("enroll_exception_ar");
     click(&mut h, "التقاط"); // thumbs
     click(&mut h, "التقاط"); // irises
@@ -668,7 +679,7 @@ fn supervisor_rejects_with_a_reason_and_idle_sessions_lock() {
     let mut h = harness_sized(App::new(model, Translations::load().unwrap()), 1000.0);
     h.run();
     log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "super1", "demo");
-    h.get_by_label_contains("التسجيل رقم 1 من clerk1");
+    h.get_by_label("clerk1");
     click(&mut h, "رفض التسجيل رقم 1");
     h.get_by_label("الرفض يتطلب ذكر السبب");
     type_into(&mut h, "سبب الرفض", "وليّ الأمر لم يحضر");
@@ -687,6 +698,78 @@ fn supervisor_rejects_with_a_reason_and_idle_sessions_lock() {
     assert!(!h.state().model.may_close());
     log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "admin1", "demo");
     assert!(h.state().model.may_close());
+}
+
+/// The supervisor's queue is a table in risk order worked by keyboard (the arrows move, Enter
+/// opens, F2 approves), and the end-of-day batch says what one press approves: the enrollments
+/// nothing flags, while the one with an exception is left to be opened.
+#[test]
+fn the_queue_is_worked_by_keyboard_and_the_batch_says_what_it_approves() {
+    let (dir, app) = app("ui-queue");
+    drop(app);
+    let mut station = Station::open(&dir.join("data")).unwrap();
+    {
+        let admin = station.login("admin1", "demo", T0).unwrap();
+        station.add_operator(&admin, "super1", OperatorRole::Supervisor, "demo", T0).unwrap();
+        let clerk = station.login("clerk1", "demo", T0).unwrap();
+        for name in ["adult", "adult-missing-finger", "child-under-5"] {
+            let (sc, hash) = station_core::script::Script::parse(
+                &std::fs::read_to_string(script(name)).unwrap(),
+            )
+            .unwrap();
+            station_core::script::run(&mut station, &clerk, &sc, &hash, &|| T0).unwrap();
+        }
+    }
+    let model = Model::new(station, Box::new(|| T0));
+    let mut h = harness_at(App::new(model, Translations::load().unwrap()), 1366.0, 768.0);
+    h.run();
+    log_in(&mut h, "اسم المستخدم", "كلمة المرور", "دخول", "super1", "demo");
+    let pending = h.state().model.pending.clone();
+    assert_eq!(pending.len(), 3);
+    // Risk order: the enrollment with the exception first, flagged in its row.
+    assert!(pending[0].exceptions > 0, "{pending:?}");
+    h.get_by_label_contains("استثناءات: ");
+    h.get_by_label("مفتاحا السهمين (أعلى وأسفل) للتنقل بين الصفوف، و Enter لفتح التسجيل المحدد");
+    h.snapshot("supervisor_queue_table_ar");
+
+    // Down once, Enter: the second row opens side by side; F2 approves it.
+    h.key_press(egui::Key::ArrowDown);
+    h.run();
+    assert_eq!(h.state().model.queue_selected, 1);
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().model.screen, Screen::Review);
+    assert_eq!(h.state().model.review.as_ref().unwrap().id, pending[1].id);
+    h.snapshot("supervisor_review_side_by_side_ar");
+    h.key_press(egui::Key::F2);
+    h.run();
+    h.get_by_label("خُتم تسجيل واحد ووُضع في صندوق الإرسال");
+    assert_eq!(h.state().model.station.outbox().unwrap().len(), 1);
+
+    // The batch: what it would approve, line by line, and the flagged one left out.
+    let left: Vec<_> = h.state().model.pending.clone();
+    assert_eq!(left.len(), 2);
+    let clean: Vec<_> = left.iter().filter(|p| p.exceptions == 0 && p.forced == 0).collect();
+    let flagged: Vec<_> = left.iter().filter(|p| p.exceptions > 0 || p.forced > 0).collect();
+    assert_eq!((clean.len(), flagged.len()), (1, 1), "{left:?}");
+    click(&mut h, "اعتماد الكل");
+    h.get_by_label("سيُعتمد هذا التسجيل الواحد:");
+    h.get_by_label(&format!("التسجيل رقم {} من clerk1، وُقّع الساعة 11:06", clean[0].sequence));
+    h.get_by_label_contains(&format!("أو التقاطًا بعد المحاولات: {}", flagged[0].sequence));
+    h.snapshot("supervisor_batch_ar");
+    // Cancelled: nothing approved.
+    click(&mut h, "إلغاء");
+    assert_eq!(h.state().model.station.outbox().unwrap().len(), 1);
+    click(&mut h, "اعتماد الكل");
+    click(&mut h, "اعتماد ما سبق (1)");
+    let outbox = h.state().model.station.outbox().unwrap();
+    assert_eq!(outbox.len(), 2);
+    let still: Vec<_> = h.state().model.pending.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(still, vec![flagged[0].id.clone()], "the flagged enrollment waits to be opened");
+    click(&mut h, "English");
+    click(&mut h, "Approve all");
+    h.get_by_label("Nothing can be approved in one batch");
+    h.snapshot("supervisor_batch_en");
 }
 
 /// The administrator adds an operator, locks one, and changes the thresholds (typed in Eastern
@@ -1027,6 +1110,12 @@ fn the_counter_screens_fit_landscape_displays() {
             clerk_starts_an_enrollment(&mut h);
             fill_arabic_form(&mut h);
             click(&mut h, "أنثى");
+            // Tab goes through the fields in the card's order.
+            h.get_by_role_and_label(Role::TextInput, "الاسم الأول").click();
+            h.run();
+            h.key_press(egui::Key::Tab);
+            h.run();
+            assert!(h.get_by_role_and_label(Role::TextInput, "اسم الأب").is_focused());
             let (next, home, lang) = if english {
                 click(&mut h, "English");
                 ("Next", "Back to the start", "en")
@@ -1046,8 +1135,17 @@ fn the_counter_screens_fit_landscape_displays() {
                     "{w}×{ht} {lang}: the form scrolls"
                 );
             }
-            click(&mut h, next);
+            if english {
+                // Enter in a field goes on, as "Next" does.
+                h.get_by_role_and_label(Role::TextInput, "Locality or city").click();
+                h.run();
+                h.key_press(egui::Key::Enter);
+                h.run();
+            } else {
+                click(&mut h, next);
+            }
             assert!(h.state().model.field_errors.is_empty(), "{:?}", h.state().model.field_errors);
+            assert_eq!(h.state().model.enrolling.as_ref().unwrap().stage, Stage::Documents);
             click(&mut h, if english { "Photograph the document" } else { "تصوير الوثيقة" });
             // One key captures: the space bar takes the face.
             h.key_press(egui::Key::Space);
@@ -1064,6 +1162,27 @@ fn the_counter_screens_fit_landscape_displays() {
             });
             // The applicant stays in view: name and ID number.
             h.get_by_label_contains("401234562");
+            // The modality list: the face captured with its score, the slaps still to do; a bar
+            // for each finger of this step with its threshold and attempts.
+            h.get_by_label_contains(if english {
+                "1 of 1, lowest quality"
+            } else {
+                "1 من 1، أدنى جودة"
+            });
+            assert_eq!(
+                h.query_all_by_label(if english {
+                    "Not captured yet"
+                } else {
+                    "لم يُلتقط بعد"
+                })
+                .count(),
+                4
+            );
+            h.get_by_label(if english {
+                "Right index finger: quality -, threshold 40, attempts left 4"
+            } else {
+                "سبابة اليد اليمنى: الجودة -، الحد 40، المحاولات المتبقية 4"
+            });
             h.snapshot(format!("counter_right_four_{w}_{lang}"));
             assert!(bottom(&h, Role::Button, home) <= ht, "{w}×{ht} {lang}: the step scrolls");
             if english && w > 1900.0 {

@@ -83,7 +83,47 @@ review-confirm = أكّد المتقدم صحة البيانات
 sign = توقيع الموظف
 signed = وُقّع التسجيل رقم { $sequence } وهو بانتظار اعتماد المشرف.
 queue-title = تسجيلات بانتظار الاعتماد
-queue-line = التسجيل رقم { $sequence } من { $operator } — استثناءات { $exceptions }
+modality-todo = لم يُلتقط بعد
+modality-summary = { $captured } من { $total }، أدنى جودة { $lowest }{ $excepted ->
+    [0] {""}
+   *[other] ، استثناءات { $excepted }
+}
+quality-bar = { $position }: الجودة { $quality }، الحد { $threshold }، المحاولات المتبقية { $left }
+quality-bar-caption = { $position }: { $quality } (الحد { $threshold }، بقي { $left })
+quality-bar-empty = { $position } (الحد { $threshold }، محاولات { $left })
+queue-col-sequence = الرقم
+queue-col-time = وقت التوقيع
+queue-col-clerk = الموظف
+queue-col-flags = ما يستدعي الانتباه
+queue-col-quality = أدنى جودة
+queue-flags = { $exceptions ->
+    [0] { $forced ->
+        [0] —
+       *[other] التقاط بعد المحاولات: { $forced }
+    }
+   *[other] { $forced ->
+        [0] استثناءات: { $exceptions }
+       *[other] استثناءات: { $exceptions }، التقاط بعد المحاولات: { $forced }
+    }
+}
+queue-open = فتح
+queue-reject = رفض
+queue-keys = مفتاحا السهمين (أعلى وأسفل) للتنقل بين الصفوف، و Enter لفتح التسجيل المحدد
+batch-title = { PLURAL($count) ->
+    [zero] لا يوجد ما يُعتمد دفعة واحدة
+    [one] سيُعتمد هذا التسجيل الواحد:
+    [two] سيُعتمد هذان التسجيلان:
+    [few] ستُعتمد هذه التسجيلات الـ { $count }:
+    [many] سيُعتمد هذه الـ { $count } تسجيلًا:
+   *[other] سيُعتمد هذه الـ { $count } تسجيل:
+}
+batch-line = التسجيل رقم { $sequence } من { $operator }، وُقّع الساعة { $time }
+batch-flagged = تُفتح واحدًا واحدًا لأن فيها استثناءات أو التقاطًا بعد المحاولات: { $list }
+batch-confirm = اعتماد ما سبق ({ $count })
+batch-cancel = إلغاء
+approve-key = اعتماد هذا التسجيل (F2)
+reject-key = رفض هذا التسجيل (F4)
+back-key = العودة إلى الرئيسية (Esc)
 approve-all = اعتماد الكل
 sealed-count = { PLURAL($count) ->
     [zero] لم يُختم أي تسجيل

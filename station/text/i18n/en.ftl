@@ -71,7 +71,44 @@ review-confirm = The applicant confirms the data
 sign = Operator signs
 signed = Enrollment number { $sequence } is signed and awaits the supervisor.
 queue-title = Enrollments awaiting approval
-queue-line = Enrollment { $sequence } by { $operator } — exceptions { $exceptions }
+modality-todo = Not captured yet
+modality-summary = { $captured } of { $total }, lowest quality { $lowest }{ $excepted ->
+    [0] {""}
+   *[other] , exceptions { $excepted }
+}
+quality-bar = { $position }: quality { $quality }, threshold { $threshold }, attempts left { $left }
+quality-bar-caption = { $position }: { $quality } (threshold { $threshold }, { $left } left)
+quality-bar-empty = { $position } (threshold { $threshold }, { $left } tries)
+queue-col-sequence = No.
+queue-col-time = Signed at
+queue-col-clerk = Clerk
+queue-col-flags = Needs attention
+queue-col-quality = Lowest quality
+queue-flags = { $exceptions ->
+    [0] { $forced ->
+        [0] —
+       *[other] kept after retries: { $forced }
+    }
+   *[other] { $forced ->
+        [0] exceptions: { $exceptions }
+       *[other] exceptions: { $exceptions }, kept after retries: { $forced }
+    }
+}
+queue-open = Open
+queue-reject = Reject
+queue-keys = The up and down arrow keys move between rows; Enter opens the selected enrollment
+batch-title = { $count ->
+    [0] Nothing can be approved in one batch
+    [one] This enrollment will be approved:
+   *[other] These { $count } enrollments will be approved:
+}
+batch-line = Enrollment { $sequence } by { $operator }, signed at { $time }
+batch-flagged = Opened one by one because they have exceptions or captures kept after retries: { $list }
+batch-confirm = Approve the above ({ $count })
+batch-cancel = Cancel
+approve-key = Approve this enrollment (F2)
+reject-key = Reject this enrollment (F4)
+back-key = Back to home (Esc)
 approve-all = Approve all
 sealed-count = { PLURAL($count) ->
     [one] One enrollment sealed into the outbox
