@@ -1182,23 +1182,45 @@ impl Station {
     }
 
     /// Counts for the start screen and `station status`.
-    pub fn status(&self) -> Result<serde_json::Value, CoreError> {
-        Ok(serde_json::json!({
-            "station_id": self.station_id,
-            "centre": self.centre,
-            "demo": self.is_demo(),
-            "mode": self.mode.as_str(),
-            "master_version": self.master_version()?,
-            "clock_offset_ms": self.clock_offset_ms()?,
-            // What the registry's administrators onboard the station with.
-            "station_key": self.station_public_key()?,
-            "in_progress": self.count("SELECT count(*) FROM enrollments WHERE stage NOT IN ('awaiting_approval', 'approved', 'rejected')")?,
-            "awaiting_approval": self.count("SELECT count(*) FROM enrollments WHERE stage = 'awaiting_approval'")?,
-            "outbox_unsynced": self.count("SELECT count(*) FROM outbox WHERE synced_at IS NULL AND set_aside_at IS NULL")?,
-            "outbox_set_aside": self.count("SELECT count(*) FROM outbox WHERE set_aside_at IS NOT NULL")?,
-            "last_registry_contact": self.store.meta_i64("last_registry_contact")?,
-        }))
+    pub fn status(&self) -> Result<Status, CoreError> {
+        Ok(Status {
+            station_id: self.station_id.clone(),
+            centre: self.centre.clone(),
+            demo: self.is_demo(),
+            mode: self.mode.as_str(),
+            master_version: self.master_version()?,
+            clock_offset_ms: self.clock_offset_ms()?,
+            station_key: self.station_public_key()?,
+            in_progress: self.count("SELECT count(*) FROM enrollments WHERE stage NOT IN ('awaiting_approval', 'approved', 'rejected')")?,
+            awaiting_approval: self.awaiting_approval()?,
+            outbox_unsynced: self.count("SELECT count(*) FROM outbox WHERE synced_at IS NULL AND set_aside_at IS NULL")?,
+            outbox_set_aside: self.count("SELECT count(*) FROM outbox WHERE set_aside_at IS NOT NULL")?,
+            last_registry_contact: self.store.meta_i64("last_registry_contact")?,
+        })
     }
+
+    /// How many enrollments are signed and wait for a supervisor.
+    pub fn awaiting_approval(&self) -> Result<u32, CoreError> {
+        self.count("SELECT count(*) FROM enrollments WHERE stage = 'awaiting_approval'")
+    }
+}
+
+/// The station at a glance (`station status --json` prints it).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Status {
+    pub station_id: String,
+    pub centre: String,
+    pub demo: bool,
+    pub mode: &'static str,
+    pub master_version: u64,
+    pub clock_offset_ms: Option<i64>,
+    /// What the registry's administrators onboard the station with.
+    pub station_key: String,
+    pub in_progress: u32,
+    pub awaiting_approval: u32,
+    pub outbox_unsynced: u32,
+    pub outbox_set_aside: u32,
+    pub last_registry_contact: i64,
 }
 
 /// Position helpers for building exception maps from text.

@@ -317,7 +317,7 @@ fn main() {
         c.stage(),
         Some(station_core::workflow::Stage::Documents),
         "Enter did not go on: {:?} {:?}",
-        m.message,
+        m.refusal,
         m.field_errors
     );
 
@@ -351,9 +351,9 @@ fn main() {
     assert_eq!(c.stage(), Some(station_core::workflow::Stage::Review));
     c.click("أكّد المتقدم صحة البيانات", true);
     let m = &c.h.state().model;
-    assert_eq!(c.stage(), Some(station_core::workflow::Stage::Sign), "{:?}", m.message);
+    assert_eq!(c.stage(), Some(station_core::workflow::Stage::Sign), "{:?}", m.refusal);
     c.click("توقيع الموظف", true);
-    assert_eq!(c.h.state().model.screen, Screen::Slip, "{:?}", c.h.state().model.message);
+    assert_eq!(c.h.state().model.screen, Screen::Slip, "{:?}", c.h.state().model.refusal);
     c.click("تم، العودة إلى الرئيسية", false);
     let wall = started.elapsed();
 

@@ -122,7 +122,7 @@ fn main() {
         app.model.enrolling.as_ref().map(|e| e.stage),
         Some(Stage::Face),
         "{:?} {:?}",
-        app.model.message,
+        app.model.refusal,
         app.model.field_errors
     );
 
@@ -214,7 +214,7 @@ fn main() {
         }
         app.model.apply(Action::Advance);
         if app.model.enrolling.as_ref().map(|e| e.stage) == Some(stage) {
-            panic!("stuck at {stage:?}: {:?}", app.model.message);
+            panic!("stuck at {stage:?}: {:?}", app.model.refusal);
         }
     }
     frame(&ctx, &mut app, n);

@@ -9,6 +9,7 @@ use super::text::{self, Style};
 use super::{Action, App, Model};
 use station_core::operators::{OperatorInfo, Role};
 use station_text::digits::normalize_digits;
+use station_text::messages::Message;
 
 /// What the administrator's forms hold, as typed.
 #[derive(Default)]
@@ -62,7 +63,7 @@ impl Model {
             devices,
             ..AdminForms::default()
         };
-        self.message = None;
+        self.refusal.clear();
         self.screen = super::Screen::Admin;
     }
 
@@ -91,7 +92,7 @@ impl Model {
         ) {
             Ok(()) => {
                 self.notice = Some(station_text::messages::Message::new("operator-added"));
-                self.message = None;
+                self.refusal.clear();
                 self.admin.username.clear();
                 self.admin.operators =
                     station_core::operators::list(&self.station.store).unwrap_or_default();
@@ -105,19 +106,22 @@ impl Model {
     /// Checks every number typed (Eastern Arabic digits accepted) before anything is saved.
     pub(super) fn save_settings(&mut self) {
         let now = (self.clock)();
-        let number = |v: &str, max: u8, setting: &str| -> Result<u8, (String, String)> {
-            normalize_digits(v.trim()).parse::<u8>().ok().filter(|n| *n <= max).ok_or_else(|| {
-                let (ar, en) = station_text::i18n::both(setting, &[]);
-                let (ar_msg, en_msg) = station_text::i18n::both(
-                    "setting-not-a-number",
-                    &[("max", FluentValue::from(max))],
-                );
-                (format!("{ar}: {ar_msg}"), format!("{en}: {en_msg}"))
-            })
+        // "The setting: not a number from 0 to max".
+        let not_a_number = |setting: &'static str, max: i64| {
+            Message::new("setting-invalid")
+                .nested("setting", Message::new(setting))
+                .nested("problem", Message::new("setting-not-a-number").number("max", max))
+        };
+        let number = |v: &str, max: u8, setting: &'static str| -> Result<u8, Message> {
+            normalize_digits(v.trim())
+                .parse::<u8>()
+                .ok()
+                .filter(|n| *n <= max)
+                .ok_or_else(|| not_a_number(setting, i64::from(max)))
         };
         let f = &self.admin;
         let parsed = (|| {
-            Ok::<_, (String, String)>((
+            Ok::<_, Message>((
                 number(&f.finger, 100, "setting-finger-name")?,
                 number(&f.thumb, 100, "setting-thumb-name")?,
                 number(&f.iris, 100, "setting-iris-name")?,
@@ -127,19 +131,14 @@ impl Model {
         })();
         let (finger, thumb, iris, face, retries) = match parsed {
             Ok(v) => v,
-            Err((ar, en)) => return self.refuse(ar, en),
+            Err(m) => return self.refuse_err(&m),
         };
         let sync_limit = if let Some(n) =
             normalize_digits(f.sync_limit.trim()).parse::<u32>().ok().filter(|n| *n <= 1_000_000)
         {
             n
         } else {
-            let (ar, en) = station_text::i18n::both("setting-sync-limit-name", &[]);
-            let (ar_msg, en_msg) = station_text::i18n::both(
-                "setting-not-a-number",
-                &[("max", FluentValue::from(1_000_000))],
-            );
-            return self.refuse(format!("{ar}: {ar_msg}"), format!("{en}: {en_msg}"));
+            return self.refuse_err(&not_a_number("setting-sync-limit-name", 1_000_000));
         };
         let url = f.registry_url.trim().to_string();
         if !(url.is_empty()
@@ -147,8 +146,7 @@ impl Model {
             || url.starts_with("http://127.0.0.1")
             || url.starts_with("http://localhost"))
         {
-            let (ar, en) = station_text::i18n::both("setting-registry-https", &[]);
-            return self.refuse(ar, en);
+            return self.refuse_err(&Message::new("setting-registry-https"));
         }
         let mut config = self.station.config.clone();
         config.capture.finger_threshold = finger;
@@ -161,7 +159,7 @@ impl Model {
         let Some(s) = &self.session else { return };
         match self.station.set_config(s, config, now) {
             Ok(()) => {
-                self.message = None;
+                self.refusal.clear();
                 self.notice = Some(station_text::messages::Message::new("settings-saved"));
             }
             Err(e) => self.refuse_err(&e),

@@ -233,8 +233,9 @@ pub struct Model {
     pub session: Option<Session>,
     pub username: String,
     pub password: String,
-    /// The last refusal, in both languages.
-    pub message: Option<(String, String)>,
+    /// What was refused or needs the operator's attention, as message ids with their
+    /// arguments (shown in the screen's language; empty when nothing is).
+    pub refusal: Vec<Message>,
     /// Field-by-field refusals of the demographics form.
     pub field_errors: Vec<FieldError>,
     /// The last thing done, in both languages (a confirmation, not an error).
@@ -321,7 +322,7 @@ impl Model {
             session: None,
             username: String::new(),
             password: String::new(),
-            message: None,
+            refusal: Vec::new(),
             field_errors: Vec::new(),
             notice: None,
             form: Form { country: "PS".into(), ..Form::default() },
@@ -380,13 +381,15 @@ impl Model {
         self.enrolling.as_ref().and_then(|e| e.runner.as_ref()).map(Runner::faults)
     }
 
-    fn refuse(&mut self, ar: String, en: String) {
-        self.message = Some((ar, en));
+    /// Shows why `e` happened, from the translation files: the one way a refusal is shown.
+    fn refuse_err(&mut self, e: &impl Explain) {
+        self.refusal = vec![e.explain()];
     }
 
-    /// Shows why `e` happened, in both languages, from the translation files.
-    fn refuse_err(&mut self, e: &impl Explain) {
-        self.message = Some(e.bilingual().pair());
+    /// The refusal in `lang`, its messages one after another.
+    pub fn refusal_text(&self, lang: Lang) -> Option<String> {
+        (!self.refusal.is_empty())
+            .then(|| self.refusal.iter().map(|m| m.text(lang)).collect::<Vec<_>>().join(" "))
     }
 
     /// Starts the sync worker with the logged-in operator's session (it opens the station key).
@@ -434,8 +437,7 @@ impl Model {
                 .collect(),
             _ => Vec::new(),
         };
-        self.awaiting_approval =
-            self.station.status().ok().and_then(|s| s["awaiting_approval"].as_u64()).unwrap_or(0);
+        self.awaiting_approval = self.station.awaiting_approval().map_or(0, u64::from);
         if let Ok(o) = self.station.outbox() {
             // A bundle set aside waits for nothing: the registry's news tells of it.
             let waiting: Vec<_> =
@@ -579,7 +581,7 @@ impl Model {
     fn read_document(&mut self) {
         let policy = self.station.config.capture.clone();
         let Some(e) = &mut self.enrolling else { return };
-        self.message = None;
+        self.refusal.clear();
         self.notice = None;
         // The refusals of the last press of "next" no longer describe the form once it is filled.
         self.field_errors.clear();
@@ -612,30 +614,22 @@ impl Model {
         let mut told = Vec::new();
         if !differ.is_empty() {
             told.push(
-                station_text::messages::Message::new("prefill-differs")
-                    .both_langs("fields", station_quality::document::differences_message(&differ))
-                    .both(),
+                Message::new("prefill-differs")
+                    .both_langs("fields", station_quality::document::differences_message(&differ)),
             );
         }
         if offer.name_truncated {
-            told.push(station_text::messages::Message::new("prefill-name-cut").both());
+            told.push(Message::new("prefill-name-cut"));
         }
-        told.extend(
-            offer.doubts.iter().map(|d| station_quality::document::doubt_message(d).both()),
-        );
-        if !told.is_empty() {
-            let join = |f: fn(&station_text::messages::Bilingual) -> &String| {
-                told.iter().map(f).cloned().collect::<Vec<_>>().join(" ")
-            };
-            self.message = Some((join(|b| &b.ar), join(|b| &b.en)));
-        }
+        told.extend(offer.doubts.iter().map(station_quality::document::doubt_message));
+        self.refusal = told;
     }
 
     /// Performs the current stage with the form's contents.
     fn advance(&mut self) {
         let now = (self.clock)();
         let (Some(s), Some(e)) = (&self.session, &mut self.enrolling) else { return };
-        self.message = None;
+        self.refusal.clear();
         self.notice = None;
         self.field_errors.clear();
         e.input.applicant = self.form.demographics();
@@ -872,9 +866,7 @@ impl Model {
         for id in ids {
             match self.station.decide(s, &id, Verdict::Approve, None, now) {
                 Ok(_) => sealed += 1,
-                Err(e) => {
-                    self.message = Some(e.bilingual().pair());
-                }
+                Err(e) => self.refusal = vec![e.explain()],
             }
         }
         self.notice = Some(Message::new("sealed-count").number("count", sealed));
@@ -891,7 +883,7 @@ impl Model {
             let e = station_core::operators::OperatorError::Idle;
             self.session = None;
             self.apply(Action::LogOut);
-            self.message = Some(e.bilingual().pair());
+            self.refuse_err(&e);
             return;
         }
         match action {
@@ -951,11 +943,11 @@ impl Model {
             Ok(s) => {
                 self.session = Some(s);
                 self.screen = Screen::Home;
-                self.message = None;
+                self.refusal.clear();
                 self.start_sync();
                 self.refresh_pending();
             }
-            Err(e) => self.message = Some(e.bilingual().pair()),
+            Err(e) => self.refuse_err(&e),
         }
         // The password never stays in memory longer than the attempt.
         self.password.clear();
@@ -973,7 +965,7 @@ impl Model {
         self.operator_days.clear();
         self.admin = admin::AdminForms::default();
         self.notice = None;
-        self.message = None;
+        self.refusal.clear();
         self.screen = Screen::Login;
         self.username.clear();
     }
@@ -995,7 +987,7 @@ impl Model {
             Ok(_) => {
                 if verdict == Verdict::Reject {
                     self.reject_reason.clear();
-                    self.message = None;
+                    self.refusal.clear();
                     self.notice = Some(Message::new("rejected-notice"));
                 } else {
                     self.notice = Some(Message::new("sealed-count").number("count", 1));
@@ -1026,8 +1018,7 @@ impl Model {
         let decision = match exception {
             Some(kind) => {
                 if self.exception_reason.trim().is_empty() {
-                    let (ar, en) = station_text::i18n::both("exception-reason-missing", &[]);
-                    return self.refuse(ar, en);
+                    return self.refuse_err(&Message::new("exception-reason-missing"));
                 }
                 station_core::script::AfterRetriesInput::Exception(
                     station_core::script::ExceptionInput {
@@ -1446,11 +1437,10 @@ impl App {
         {
             actions.push(Action::LogIn);
         }
-        if let Some((ar, en)) = &self.model.message {
-            let msg = if self.model.lang.rtl() { ar } else { en };
+        if let Some(msg) = self.model.refusal_text(self.model.lang) {
             text::paragraph(
                 ui,
-                msg,
+                &msg,
                 base,
                 Style { size: theme::size::BODY, color: theme::palette(ui).danger },
             );
@@ -1598,11 +1588,10 @@ impl App {
     }
 
     fn refusal(&self, ui: &mut Ui) {
-        if let Some((ar, en)) = &self.model.message {
-            let msg = if self.model.lang.rtl() { ar } else { en };
+        if let Some(msg) = self.model.refusal_text(self.model.lang) {
             text::paragraph(
                 ui,
-                msg,
+                &msg,
                 self.model.base(),
                 Style { size: theme::size::BODY, color: theme::palette(ui).danger },
             );

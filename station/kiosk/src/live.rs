@@ -11,6 +11,7 @@ use schemas::manifest::{ExceptionKind, Position};
 use super::Model;
 use station_core::workflow::{CaptureData, Stage};
 use station_quality::{self as quality, Verdict};
+use station_text::messages::Message;
 
 /// The latest preview frame of the current step and what it shows.
 pub struct Live {
@@ -75,20 +76,17 @@ impl Model {
                     frame.image.channels,
                     frame.image.data.len()
                 );
-                self.message = Some(station_text::i18n::both(
-                    "device-bad-frame",
-                    &[("detail", fluent_bundle::FluentValue::from(detail))],
-                ));
+                self.refusal = vec![Message::new("device-bad-frame").with("detail", detail)];
             }
             Some(Ok(frame)) => {
                 if self.judge.is_none() {
                     match quality::Judge::start() {
                         Ok(j) => self.judge = Some(j),
                         Err(err) => {
-                            self.message = Some(station_text::i18n::both(
-                                "preview-judge-stopped",
-                                &[("error", fluent_bundle::FluentValue::from(err.to_string()))],
-                            ));
+                            self.refusal = vec![
+                                Message::new("preview-judge-stopped")
+                                    .with("error", err.to_string()),
+                            ];
                             return;
                         }
                     }
@@ -127,10 +125,9 @@ impl Model {
                     Ok(j) => j,
                     Err(err) => {
                         // Said, and a new thread is started at the next frame.
-                        self.message = Some(station_text::i18n::both(
-                            "preview-judge-stopped",
-                            &[("error", fluent_bundle::FluentValue::from(err.to_string()))],
-                        ));
+                        self.refusal = vec![
+                            Message::new("preview-judge-stopped").with("error", err.to_string()),
+                        ];
                         self.judge = None;
                         self.judged_step = None;
                         return;
@@ -140,8 +137,7 @@ impl Model {
                     (Some(j), live) => {
                         // Face checks that cannot run (opencv-data missing) are said, not skipped silently.
                         if let Some(p) = &j.verdict.problem {
-                            let b = p.both();
-                            self.message = Some((b.ar, b.en));
+                            self.refusal = vec![p.clone()];
                         }
                         let ready = j.verdict.instruction == quality::Instruction::Ready
                             && j.verdict.problem.is_none();
@@ -156,10 +152,8 @@ impl Model {
                 }
             }
             Some(Err(err)) => {
-                self.message = Some(station_text::i18n::both(
-                    "device-not-answering",
-                    &[("error", fluent_bundle::FluentValue::from(err.to_string()))],
-                ));
+                self.refusal =
+                    vec![Message::new("device-not-answering").with("error", err.to_string())];
             }
         }
     }

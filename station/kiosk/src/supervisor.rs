@@ -66,8 +66,7 @@ impl Model {
         let decoded = match opened.check_records(true) {
             Ok(d) => d,
             Err(e) => {
-                let m = station_core::explain::bundle(&e).both();
-                return self.refuse(m.ar, m.en);
+                return self.refuse_err(&station_core::explain::bundle(&e));
             }
         };
         let m = &opened.manifest;
@@ -97,7 +96,7 @@ impl Model {
             date_of_birth: m.applicant.date_of_birth.clone(),
             samples,
         });
-        self.message = None;
+        self.refusal.clear();
         self.screen = Screen::Review;
     }
 

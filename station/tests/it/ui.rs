@@ -389,7 +389,7 @@ fn interrupted_enrollment_is_resumed_after_a_restart_in_english() {
         ),
         ("852314475", "2029-09-15")
     );
-    assert!(h.state().model.message.is_none());
+    assert!(h.state().model.refusal.is_empty());
     click(&mut h, "Next");
     h.get_by_label("Step 3 of 10: Identity documents");
     drop(h); // the kiosk goes away mid-enrollment
@@ -453,13 +453,8 @@ fn reading_the_id_card_flags_what_was_mistyped() {
         ("Al-Katib", "1991-05-12", "Salma")
     );
     let plain = |t: &str| t.replace(['\u{2066}', '\u{2068}', '\u{2069}'], "");
-    let (ar, en) = h
-        .state()
-        .model
-        .message
-        .clone()
-        .map(|(a, e)| (plain(&a), plain(&e)))
-        .expect("the differences are told");
+    let told = |lang| h.state().model.refusal_text(lang).expect("the differences are told");
+    let (ar, en) = (plain(&told(Lang::Ar)), plain(&told(Lang::En)));
     assert!(
         ar.contains("اسم العائلة بالأحرف اللاتينية: في الوثيقة Al Khatib وفي النموذج Al-Katib"),
         "{ar}"
@@ -479,7 +474,7 @@ fn reading_the_id_card_flags_what_was_mistyped() {
     assert!(h.state().model.field_errors.is_empty(), "{:?}", h.state().model.field_errors);
     click(&mut h, "تصوير الوثيقة");
     h.get_by_label("الخطوة 3 من 10: وثائق الهوية");
-    let ar = plain(&h.state().model.message.clone().expect("the document step is refused").0);
+    let ar = plain(&h.state().model.refusal_text(Lang::Ar).expect("the document step is refused"));
     assert!(
         ar.contains("تاريخ الميلاد (سنة-شهر-يوم): في الوثيقة 1990-05-12 وفي النموذج 1991-05-12"),
         "{ar}"
@@ -585,7 +580,10 @@ fn missing_face_models_are_told_and_stop_auto_capture() {
         Some(Stage::Face),
         "no capture without the face checks"
     );
-    let (ar, en) = h.state().model.message.clone().expect("the clerk is told");
+    let (ar, en) = (
+        h.state().model.refusal_text(Lang::Ar).expect("the clerk is told"),
+        h.state().model.refusal_text(Lang::En).expect("the clerk is told"),
+    );
     let missing = empty.join("quality").display().to_string();
     assert!(
         ar.contains("مفقود") && ar.contains(&missing) && ar.contains("capture.quality.face.models"),
@@ -607,7 +605,7 @@ fn missing_face_models_are_told_and_stop_auto_capture() {
         h.state().model.enrolling.as_ref().map(|e| e.stage),
         Some(Stage::RightFour),
         "the ready face was captured by itself: {:?}",
-        h.state().model.message
+        h.state().model.refusal
     );
 }
 
@@ -1282,7 +1280,7 @@ fn the_model_answers_actions_without_a_screen() {
     m.apply(Action::Advance);
     m.apply(Action::Advance);
     let e = m.enrolling.as_ref().unwrap();
-    assert_eq!(e.stage, Stage::RightFour, "{:?}", m.message);
+    assert_eq!(e.stage, Stage::RightFour, "{:?}", m.refusal);
     assert!(
         matches!(&e.last[..], [Recorded::Captured { quality: Some(q), retries: 0, .. }] if *q > 0),
         "{:?}",
@@ -1291,7 +1289,7 @@ fn the_model_answers_actions_without_a_screen() {
     while m.enrolling.is_some() {
         let before = m.enrolling.as_ref().map(|e| e.stage);
         m.apply(Action::Advance);
-        assert_ne!(m.enrolling.as_ref().map(|e| e.stage), before, "{:?}", m.message);
+        assert_ne!(m.enrolling.as_ref().map(|e| e.stage), before, "{:?}", m.refusal);
     }
     assert_eq!(m.screen, Screen::Slip);
     let notice = m.notice.clone().expect("a notice");

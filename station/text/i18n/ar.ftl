@@ -91,6 +91,7 @@ modality-summary = { $captured } من { $total }، أدنى جودة { $lowest }
 quality-bar = { $position }: الجودة { $quality }، الحد { $threshold }، المحاولات المتبقية { $left }
 quality-bar-caption = { $position }: { $quality } (الحد { $threshold }، بقي { $left })
 quality-bar-empty = { $position } (الحد { $threshold }، محاولات { $left })
+setting-invalid = { $setting }: { $problem }
 queue-col-sequence = الرقم
 queue-col-time = وقت التوقيع
 queue-col-clerk = الموظف

@@ -79,6 +79,7 @@ modality-summary = { $captured } of { $total }, lowest quality { $lowest }{ $exc
 quality-bar = { $position }: quality { $quality }, threshold { $threshold }, attempts left { $left }
 quality-bar-caption = { $position }: { $quality } (threshold { $threshold }, { $left } left)
 quality-bar-empty = { $position } (threshold { $threshold }, { $left } tries)
+setting-invalid = { $setting }: { $problem }
 queue-col-sequence = No.
 queue-col-time = Signed at
 queue-col-clerk = Clerk
