@@ -1657,19 +1657,31 @@ impl App {
         let (start, _) = self.rows();
         // Two columns from the reading side: every field and the confirmation, then every sample.
         let gap = theme::space::L;
-        let fields = 440.0;
+        let fields = (ui.available_width() * 0.45).clamp(420.0, 640.0);
         let pictures = (ui.available_width() - fields - gap).max(300.0);
         row(ui, start.with_cross_align(Align::Min), |ui| {
             cell(ui, fields, rtl, |ui| {
-                for line in &lines {
-                    text::paragraph(ui, line, base, Style::body(ui));
+                // Two fields a line where there is room for them.
+                let per_line = if fields >= 560.0 { 2 } else { 1 };
+                let half = (fields - theme::space::M) / per_line as f32;
+                for pair in lines.chunks(per_line) {
+                    row(ui, start.with_cross_align(Align::Min), |ui| {
+                        for line in pair {
+                            cell(ui, half, rtl, |ui| {
+                                text::paragraph(ui, line, base, Style::body(ui));
+                            });
+                        }
+                    });
                 }
                 ui.add_space(theme::space::M);
                 self.step_button(ui, "review-confirm", actions);
             });
             ui.add_space(gap - ui.spacing().item_spacing.x);
             cell(ui, pictures, rtl, |ui| {
-                let ready = self.model.review_samples.take().filter(|_| !self.model.decoding());
+                // Shown once every step's samples are decoded (taken only then: what is taken is
+                // put back).
+                let ready =
+                    if self.model.decoding() { None } else { self.model.review_samples.take() };
                 if let Some(samples) = ready {
                     let key = self.draft_key(&samples);
                     self.sample_textures(ui, &key, &samples);
@@ -1742,8 +1754,8 @@ impl App {
         }
     }
 
-    /// Who is being enrolled, kept in view once the form is filled: the name in the screen's
-    /// language and the ID number.
+    /// Who is being enrolled, kept in view once the form is filled: the portrait once taken, the
+    /// name in the screen's language and the ID number.
     fn applicant_strip(&self, ui: &mut Ui, stage: Stage) {
         if matches!(stage, Stage::Consent | Stage::Demographics) {
             return;
@@ -1758,7 +1770,19 @@ impl App {
         );
         let p = theme::palette(ui);
         let style = Style { size: theme::size::BODY, color: p.text_strong };
+        let portrait = self.model.review_samples.as_deref().and_then(|samples| {
+            let i = samples.iter().position(|x| x.position == schemas::manifest::Position::Face)?;
+            self.current_texture(&self.draft_key(samples), i)
+        });
         row(ui, self.rows().0, |ui| {
+            // The portrait once taken (its texture made by the modality list or the review).
+            if let Some(t) = portrait {
+                let size = t.size_vec2();
+                let height = 2.0 * theme::size::BODY;
+                let label = self.t("applicant-portrait", &[]);
+                ui.image((t.id(), size * (height / size.y)))
+                    .widget_info(|| egui::WidgetInfo::labeled(Role2::Image, true, &label));
+            }
             text::chip(
                 ui,
                 &line,

@@ -466,6 +466,11 @@ impl App {
         self.review_textures.textures.get(i).and_then(Option::as_ref)
     }
 
+    /// The texture of sample `i` if the textures kept are those of `key` (none made here).
+    pub(super) fn current_texture(&self, key: &str, i: usize) -> Option<TextureHandle> {
+        (self.review_textures.id == key).then(|| self.sample_texture(i).cloned()).flatten()
+    }
+
     /// The samples' cells: each picture `side` points at most, its lines below.
     pub(super) fn sample_cells(
         &mut self,

@@ -1194,6 +1194,43 @@ fn the_counter_screens_fit_landscape_displays() {
     snapshots.unwrap();
 }
 
+/// As in the real window, every capture runs on its thread and each step's samples are decoded
+/// on threads of their own while the screen keeps drawing: the review shows all thirteen, not
+/// only those of the last step.
+#[test]
+fn every_sample_decoded_in_the_background_reaches_the_review() {
+    use std::time::{Duration, Instant};
+    let (_dir, app) = app("ui-background-review");
+    let mut h = harness_at(app, 1366.0, 768.0);
+    h.run();
+    clerk_to_the_face_step(&mut h);
+    h.state_mut().model.captures_in_background = true;
+    let stage = |h: &Harness<'_, App>| h.state().model.enrolling.as_ref().map(|e| e.stage);
+    while stage(&h) != Some(Stage::Review) {
+        let before = stage(&h);
+        h.state_mut().model.apply(station_kiosk::Action::Advance);
+        let started = Instant::now();
+        while stage(&h) == before {
+            assert!(started.elapsed() < Duration::from_secs(60), "stuck at {before:?}");
+            h.step();
+        }
+    }
+    let started = Instant::now();
+    while h.state().model.decoding() {
+        assert!(started.elapsed() < Duration::from_secs(60), "still decoding");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.step();
+    assert_eq!(h.state().model.review_samples.as_ref().map(Vec::len), Some(13));
+    assert_eq!(
+        h.query_all_by_label_contains("تقدير المحطة").count(),
+        12,
+        "ten fingers, two irises"
+    );
+    h.get_by_role_and_label(Role::Button, "أكّد المتقدم صحة البيانات");
+}
+
 /// A face camera that takes five seconds to capture: the screen keeps drawing meanwhile (each
 /// frame quick, the seconds counted, a button to stop waiting). Stopping drops what the capture
 /// brings back and keeps the step; the next capture completes it.

@@ -92,6 +92,7 @@ quality-bar = { $position }: الجودة { $quality }، الحد { $threshold }
 quality-bar-caption = { $position }: { $quality } (الحد { $threshold }، بقي { $left })
 quality-bar-empty = { $position } (الحد { $threshold }، محاولات { $left })
 setting-invalid = { $setting }: { $problem }
+applicant-portrait = صورة المتقدم
 queue-col-sequence = الرقم
 queue-col-time = وقت التوقيع
 queue-col-clerk = الموظف

@@ -80,6 +80,7 @@ quality-bar = { $position }: quality { $quality }, threshold { $threshold }, att
 quality-bar-caption = { $position }: { $quality } (threshold { $threshold }, { $left } left)
 quality-bar-empty = { $position } (threshold { $threshold }, { $left } tries)
 setting-invalid = { $setting }: { $problem }
+applicant-portrait = The applicant's portrait
 queue-col-sequence = No.
 queue-col-time = Signed at
 queue-col-clerk = Clerk
