@@ -1685,7 +1685,7 @@ impl App {
                 if let Some(samples) = ready {
                     let key = self.draft_key(&samples);
                     self.sample_textures(ui, &key, &samples);
-                    self.sample_cells(ui, &samples, base, 96.0);
+                    self.sample_cells(ui, &samples, base, 80.0);
                     self.model.review_samples = Some(samples);
                 } else {
                     text::paragraph(ui, &self.t("review-decoding", &[]), base, Style::body(ui));
