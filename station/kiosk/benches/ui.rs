@@ -16,13 +16,13 @@
 use std::time::{Duration, Instant};
 
 use egui::{Pos2, RawInput, Rect, vec2};
-use station_core::operators::Role;
-use station_core::station::{InitParams, Mode, Station};
+use station_core::station::Station;
 use station_core::workflow::Stage;
 use station_kiosk::{Action, App, Model, Screen};
 use station_text::i18n::Translations;
 
-const T0: i64 = 1_795_000_000_000;
+mod support;
+use support::T0;
 
 fn input(frame: u64) -> RawInput {
     RawInput {
@@ -57,26 +57,10 @@ fn frame(ctx: &egui::Context, app: &mut App, n: u64) -> Duration {
 }
 
 fn main() {
-    let dir = std::env::temp_dir().join(format!("hukumati-bench-ui-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let registry = schemas::keys::new_registry_identity().to_public().to_string();
-    Station::init(
-        &dir,
-        &InitParams {
-            station_id: "ST-BENCH",
-            centre: "C",
-            registry_recipient: &registry,
-            admin: "admin1",
-            admin_password: "bench",
-            mode: Mode::Demo,
-        },
-        T0,
-    )
-    .unwrap();
+    let dir = support::demo_station("ui");
     {
         let mut s = Station::open(&dir).unwrap();
         let admin = s.login("admin1", "bench", T0).unwrap();
-        s.add_operator(&admin, "clerk1", Role::Clerk, "bench", T0).unwrap();
         // Auto-capture off: the face step's frames are measured until the bench moves on (the
         // still simulated face is judged ready, and would be captured after five frames).
         let mut config = s.config.clone();
