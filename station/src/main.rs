@@ -474,8 +474,8 @@ fn ui(data: &Path, kiosk: bool) -> Result<ExitCode, Failure> {
         std::time::Duration::from_secs(5),
     );
     let mut model = station_kiosk::Model::new(station, Box::new(now_ms));
-    model.embedded_registry = embedded_registry();
-    model.devices = Some(watcher.attached.clone());
+    model.services.embedded_registry = embedded_registry();
+    model.services.devices = Some(watcher.attached.clone());
     station_kiosk::run_native(model, kiosk).map_err(|e| Failure::new("cli-window", e))?;
     drop(watcher);
     Ok(ExitCode::SUCCESS)

@@ -139,7 +139,7 @@ fn main() {
         ms(percentile(&device_times, 0.95))
     );
     // As the kiosk runs: the frame is drawn at once, the verdict is whatever the thread has.
-    app.model.wait_for_verdict = false;
+    app.model.services.wait_for_verdict = false;
     let (mut kiosk_times, mut verdicts, mut last) = (Vec::new(), 0u32, 0u64);
     for n in 661..=1260 {
         let t = Instant::now();
@@ -159,18 +159,18 @@ fn main() {
         ms(percentile(&kiosk_times, 0.95)),
         kiosk_times.len()
     );
-    app.model.wait_for_verdict = true;
+    app.model.services.wait_for_verdict = true;
 
     // 2b. While the face camera takes five seconds to capture (on its own thread): the frames
     // the kiosk draws meanwhile (the seconds counted, the spinner, the cancel button).
-    app.model.captures_in_background = true;
+    app.model.services.captures_in_background = true;
     if let Some(f) = app.model.faults() {
         f.queue(drivers::simdev::Target::Face, &[drivers::simdev::Fault::Slow]);
     }
     app.model.apply(Action::Advance);
     let mut capturing_times = Vec::new();
     let mut n = 2000;
-    while app.model.capturing.is_some() {
+    while app.model.services.capturing.is_some() {
         let t = Instant::now();
         let out = ctx.run_ui(input(n), |ui| app.frame(ui));
         std::hint::black_box(ctx.tessellate(out.shapes, out.pixels_per_point));
@@ -185,7 +185,7 @@ fn main() {
         ms(percentile(&capturing_times, 0.95)),
         capturing_times.len()
     );
-    app.model.captures_in_background = false;
+    app.model.services.captures_in_background = false;
     assert_eq!(app.model.enrolling.as_ref().map(|e| e.stage), Some(Stage::RightFour));
 
     // 3. The rest of the enrollment, a few frames per step.

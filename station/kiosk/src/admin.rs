@@ -32,13 +32,14 @@ pub struct AdminForms {
 
 impl Model {
     pub(super) fn open_admin(&mut self) {
-        let operators = station_core::operators::list(&self.station.store).unwrap_or_default();
+        let operators =
+            station_core::operators::list(&self.services.station.store).unwrap_or_default();
         // The devices this station captures with: the attached ones as the watcher last saw
         // them, or (no watcher: tests, training) the simulated devices of the next applicant.
-        let devices = if let Some(a) = &self.devices {
+        let devices = if let Some(a) = &self.services.devices {
             a.lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .inventory(self.station.mode.allows_simulation())
+                .inventory(self.services.station.mode.allows_simulation())
         } else {
             let seed = self.next_seed;
             let probe =
@@ -49,7 +50,7 @@ impl Model {
                 Err(_) => Vec::new(),
             }
         };
-        let c = &self.station.config;
+        let c = &self.services.station.config;
         self.admin = AdminForms {
             operators,
             role: Some(Role::Clerk),
@@ -68,22 +69,28 @@ impl Model {
     }
 
     pub(super) fn set_locked(&mut self, user: &str, locked: bool) {
-        let now = (self.clock)();
+        let now = (self.services.clock)();
         let Some(s) = &self.session else { return };
-        match station_core::operators::set_locked(&mut self.station.store, s, user, locked, now) {
+        match station_core::operators::set_locked(
+            &mut self.services.station.store,
+            s,
+            user,
+            locked,
+            now,
+        ) {
             Ok(()) => {
                 self.admin.operators =
-                    station_core::operators::list(&self.station.store).unwrap_or_default()
+                    station_core::operators::list(&self.services.station.store).unwrap_or_default()
             }
             Err(e) => self.refuse_err(&e),
         }
     }
 
     pub(super) fn add_operator(&mut self) {
-        let now = (self.clock)();
+        let now = (self.services.clock)();
         let Some(s) = &self.session else { return };
         let role = self.admin.role.unwrap_or(Role::Clerk);
-        match self.station.add_operator(
+        match self.services.station.add_operator(
             s,
             self.admin.username.trim(),
             role,
@@ -95,7 +102,7 @@ impl Model {
                 self.refusal.clear();
                 self.admin.username.clear();
                 self.admin.operators =
-                    station_core::operators::list(&self.station.store).unwrap_or_default();
+                    station_core::operators::list(&self.services.station.store).unwrap_or_default();
             }
             Err(e) => self.refuse_err(&e),
         }
@@ -105,7 +112,7 @@ impl Model {
 
     /// Checks every number typed (Eastern Arabic digits accepted) before anything is saved.
     pub(super) fn save_settings(&mut self) {
-        let now = (self.clock)();
+        let now = (self.services.clock)();
         // "The setting: not a number from 0 to max".
         let not_a_number = |setting: &'static str, max: i64| {
             Message::new("setting-invalid")
@@ -148,7 +155,7 @@ impl Model {
         {
             return self.refuse_err(&Message::new("setting-registry-https"));
         }
-        let mut config = self.station.config.clone();
+        let mut config = self.services.station.config.clone();
         config.capture.finger_threshold = finger;
         config.capture.thumb_threshold = thumb;
         config.capture.iris_threshold = iris;
@@ -157,7 +164,7 @@ impl Model {
         config.registry_url = url;
         config.sync_limit_kbit = sync_limit;
         let Some(s) = &self.session else { return };
-        match self.station.set_config(s, config, now) {
+        match self.services.station.set_config(s, config, now) {
             Ok(()) => {
                 self.refusal.clear();
                 self.notice = Some(station_text::messages::Message::new("settings-saved"));
@@ -240,11 +247,11 @@ impl App {
         }
         text::paragraph(ui, &self.t("admin-devices", &[]), base, Style::heading(ui));
         // Devices come and go while the screen is open: read the watcher's list every frame.
-        if let Some(a) = &self.model.devices {
+        if let Some(a) = &self.model.services.devices {
             self.model.admin.devices = a
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .inventory(self.model.station.mode.allows_simulation());
+                .inventory(self.model.services.station.mode.allows_simulation());
         }
         for d in self.model.admin.devices.clone() {
             let modality = self.t(&format!("modality-{}", d.modality.as_str()), &[]);

@@ -123,7 +123,7 @@ impl App {
     /// recorded as exceptions, with their reasons.
     pub(super) fn quality_bars(&self, ui: &mut Ui, stage: Stage, last: &[Recorded]) {
         let base = self.model.base();
-        let policy = &self.model.station.config.capture;
+        let policy = &self.model.services.station.config.capture;
         let attempts = u32::from(policy.max_retries) + 1;
         for &pos in live::positions_of(stage) {
             let name = self.t(&format!("pos-{}", position_name(pos)), &[]);

@@ -225,9 +225,49 @@ impl CaptureJob {
     }
 }
 
-/// The interface state, without any drawing.
-pub struct Model {
+/// What the kiosk works with, apart from what it shows: the station and its clock, the devices,
+/// how a demo station's registry starts, and the work that runs beside the screens (the sync
+/// worker, the thread judging preview frames, the capture under way, the samples being decoded)
+/// with the modes that say whether tests and screenshots wait for it.
+pub struct Services {
     pub station: Station,
+    /// The station's clock (milliseconds since the epoch), the same the station's records use.
+    pub clock: Box<dyn Fn() -> i64>,
+    /// The devices attached to this station, kept up to date by a watcher (the real kiosk). None:
+    /// every enrollment captures with the simulated devices of its script (tests, training).
+    pub devices: Option<std::sync::Arc<std::sync::Mutex<station_core::devices::Attached>>>,
+    /// How a demo station's embedded registry is started (handed in by the `station` binary).
+    pub embedded_registry: Option<station_uplink::StartEmbedded>,
+    /// Start syncing with the registry at log-in (a real window; tests that want it set it).
+    pub sync_enabled: bool,
+    /// How long the worker waits between cycles when all went well, and its clock.
+    pub sync_interval: std::time::Duration,
+    pub sync_clock: std::sync::Arc<dyn Fn() -> i64 + Send + Sync>,
+    /// The background sync, while an operator is logged in (their session opens the station's key).
+    pub sync: Option<station_uplink::Worker>,
+    /// The worker's cycle count when the counts were last read.
+    sync_seen: u64,
+    /// The thread that judges preview frames, started at the first one, and the step (enrollment
+    /// and stage) it judges for.
+    judge: Option<station_quality::Judge>,
+    judged_step: Option<(String, Stage)>,
+    /// The capture under way, on its own thread.
+    pub capturing: Option<CaptureJob>,
+    /// Samples being decoded for the modality list and the review, one channel per step.
+    decoding: Vec<std::sync::mpsc::Receiver<Vec<supervisor::ReviewSample>>>,
+    /// Whether each preview frame waits for its own verdict before it is drawn (tests and
+    /// screenshots, so every picture is the same), or is drawn at once with the newest verdict
+    /// there is (the kiosk, so the preview keeps the camera's rate however long judging takes).
+    pub wait_for_verdict: bool,
+    /// Whether the screens keep drawing while a device captures (the kiosk), or each capture is
+    /// waited for before the frame ends (tests and screenshots, so every picture is the same).
+    pub captures_in_background: bool,
+}
+
+/// The interface state, without any drawing: what the screens show (typed, changed only by
+/// [`Action`]s) and, apart, the [`Services`] it works with.
+pub struct Model {
+    pub services: Services,
     pub lang: Lang,
     pub screen: Screen,
     pub session: Option<Session>,
@@ -257,7 +297,6 @@ pub struct Model {
     pub queue_selected: usize,
     /// The batch shown for approval: exactly these enrollments are approved when confirmed.
     pub batch: Option<Vec<String>>,
-    pub clock: Box<dyn Fn() -> i64>,
     /// Seed of the next simulated applicant.
     pub next_seed: u64,
     /// The live frame of the current capture step and its verdict.
@@ -277,46 +316,35 @@ pub struct Model {
     pub theme: theme::Theme,
     /// Bundles in the outbox: waiting to be sent, their bytes, and all.
     pub outbox: (u64, u64, u64),
-    /// Start syncing with the registry at log-in (a real window; tests that want it set it).
-    pub sync_enabled: bool,
-    /// The background sync, while an operator is logged in (their session opens the station's key).
-    pub sync: Option<station_uplink::Worker>,
     /// What the registry said about this station's bundles that a supervisor must see:
     /// refusals and decisions other than acceptance.
     pub registry_news: Vec<station_uplink::outbox::RegistryView>,
-    /// How long the worker waits between cycles when all went well, and its clock.
-    pub sync_interval: std::time::Duration,
-    pub sync_clock: std::sync::Arc<dyn Fn() -> i64 + Send + Sync>,
-    /// How a demo station's embedded registry is started (handed in by the `station` binary).
-    pub embedded_registry: Option<station_uplink::StartEmbedded>,
-    /// The worker's cycle count when the counts were last read.
-    sync_seen: u64,
-    /// The devices attached to this station, kept up to date by a watcher (the real kiosk). None:
-    /// every enrollment captures with the simulated devices of its script (tests, training).
-    pub devices: Option<std::sync::Arc<std::sync::Mutex<station_core::devices::Attached>>>,
-    /// The thread that judges preview frames, started at the first one, and the step (enrollment
-    /// and stage) it judges for.
-    judge: Option<station_quality::Judge>,
-    judged_step: Option<(String, Stage)>,
-    /// Whether each preview frame waits for its own verdict before it is drawn (tests and
-    /// screenshots, so every picture is the same), or is drawn at once with the newest verdict
-    /// there is (the kiosk, so the preview keeps the camera's rate however long judging takes).
-    pub wait_for_verdict: bool,
-    /// The capture under way, on its own thread.
-    pub capturing: Option<CaptureJob>,
     /// The samples this enrollment has captured, decoded from the draft's records on threads of
     /// their own: the modality list's thumbnails and the review with the applicant.
     pub review_samples: Option<Vec<supervisor::ReviewSample>>,
-    decoding: Vec<std::sync::mpsc::Receiver<Vec<supervisor::ReviewSample>>>,
-    /// Whether the screens keep drawing while a device captures (the kiosk), or each capture is
-    /// waited for before the frame ends (tests and screenshots, so every picture is the same).
-    pub captures_in_background: bool,
 }
 
 impl Model {
     pub fn new(station: Station, clock: Box<dyn Fn() -> i64>) -> Model {
-        let mut m = Model {
+        let services = Services {
             station,
+            clock,
+            devices: None,
+            embedded_registry: None,
+            sync_enabled: false,
+            sync_interval: std::time::Duration::from_secs(60),
+            sync_clock: std::sync::Arc::new(station_uplink::system_ms),
+            sync: None,
+            sync_seen: 0,
+            judge: None,
+            judged_step: None,
+            capturing: None,
+            decoding: Vec::new(),
+            wait_for_verdict: true,
+            captures_in_background: false,
+        };
+        let mut m = Model {
+            services,
             lang: Lang::Ar,
             screen: Screen::Login,
             session: None,
@@ -335,7 +363,6 @@ impl Model {
             reject_reason: String::new(),
             queue_selected: 0,
             batch: None,
-            clock,
             next_seed: 1,
             live: None,
             marks: Vec::new(),
@@ -346,21 +373,8 @@ impl Model {
             applicant_lang: Lang::Ar,
             theme: theme::Theme::default(),
             outbox: (0, 0, 0),
-            sync_enabled: false,
-            sync: None,
             registry_news: Vec::new(),
-            sync_interval: std::time::Duration::from_secs(60),
-            sync_clock: std::sync::Arc::new(station_uplink::system_ms),
-            embedded_registry: None,
-            sync_seen: 0,
-            devices: None,
-            judge: None,
-            judged_step: None,
-            wait_for_verdict: true,
-            capturing: None,
-            captures_in_background: false,
             review_samples: None,
-            decoding: Vec::new(),
         };
         m.refresh_pending();
         m
@@ -368,9 +382,10 @@ impl Model {
 
     /// Whether a capture step's preview is being judged (its first verdict may not have come yet).
     pub fn judging(&self) -> bool {
-        self.judge.is_some()
+        self.services.judge.is_some()
             && self.enrolling.as_ref().is_some_and(|e| {
-                self.judged_step
+                self.services
+                    .judged_step
                     .as_ref()
                     .is_some_and(|(id, stage)| *id == e.id && *stage == e.stage)
             })
@@ -394,18 +409,18 @@ impl Model {
 
     /// Starts the sync worker with the logged-in operator's session (it opens the station key).
     fn start_sync(&mut self) {
-        if !self.sync_enabled || self.sync.is_some() {
+        if !self.services.sync_enabled || self.services.sync.is_some() {
             return;
         }
         let Some(s) = &self.session else { return };
-        match self.station.sync_identity(s) {
+        match self.services.station.sync_identity(s) {
             Ok(id) => {
-                self.sync = Some(station_uplink::Worker::start(
-                    self.station.store.dir.clone(),
+                self.services.sync = Some(station_uplink::Worker::start(
+                    self.services.station.store.dir.clone(),
                     id,
-                    self.sync_interval,
-                    self.sync_clock.clone(),
-                    self.embedded_registry.clone(),
+                    self.services.sync_interval,
+                    self.services.sync_clock.clone(),
+                    self.services.embedded_registry.clone(),
                 ))
             }
             Err(e) => self.refuse_err(&e),
@@ -414,16 +429,17 @@ impl Model {
 
     /// Asks the sync worker for a cycle now (a bundle was sealed).
     fn wake_sync(&self) {
-        if let Some(w) = &self.sync {
+        if let Some(w) = &self.services.sync {
             w.wake();
         }
     }
 
     fn refresh_pending(&mut self) {
         // The sync worker may have applied the registry's settings meanwhile.
-        let _ = self.station.reload_config();
+        let _ = self.services.station.reload_config();
         self.registry_news = match &self.session {
             Some(s) if s.role == Role::Supervisor => self
+                .services
                 .station
                 .registry_view()
                 .unwrap_or_default()
@@ -437,8 +453,8 @@ impl Model {
                 .collect(),
             _ => Vec::new(),
         };
-        self.awaiting_approval = self.station.awaiting_approval().map_or(0, u64::from);
-        if let Ok(o) = self.station.outbox() {
+        self.awaiting_approval = self.services.station.awaiting_approval().map_or(0, u64::from);
+        if let Ok(o) = self.services.station.outbox() {
             // A bundle set aside waits for nothing: the registry's news tells of it.
             let waiting: Vec<_> =
                 o.iter().filter(|e| e.synced_at.is_none() && e.set_aside_at.is_none()).collect();
@@ -446,12 +462,16 @@ impl Model {
                 (waiting.len() as u64, waiting.iter().map(|e| e.bytes).sum(), o.len() as u64);
         }
         self.pending = match &self.session {
-            Some(s) if s.role == Role::Supervisor => self.station.pending(s).unwrap_or_default(),
+            Some(s) if s.role == Role::Supervisor => {
+                self.services.station.pending(s).unwrap_or_default()
+            }
             _ => Vec::new(),
         };
         self.queue_selected = self.queue_selected.min(self.pending.len().saturating_sub(1));
         self.in_progress = match &self.session {
-            Some(s) if s.role == Role::Clerk => self.station.in_progress(s).unwrap_or_default(),
+            Some(s) if s.role == Role::Clerk => {
+                self.services.station.in_progress(s).unwrap_or_default()
+            }
             _ => Vec::new(),
         };
     }
@@ -459,17 +479,17 @@ impl Model {
     /// Reopens an interrupted enrollment at its stage, with the form refilled from its drafts.
     fn resume(&mut self, id: &str) {
         let Some(s) = &self.session else { return };
-        let stage = match self.station.stage(id) {
+        let stage = match self.services.station.stage(id) {
             Ok((st, _)) => st,
             Err(e) => return self.refuse_err(&e),
         };
         let mut form = Form { country: "PS".into(), ..Form::default() };
         let mut applicant = DemographicsInput::default();
-        if let Ok(Some(d)) = self.station.load_step::<station_core::workflow::DemographicsData>(
-            s,
-            id,
-            Stage::Demographics,
-        ) {
+        if let Ok(Some(d)) = self
+            .services
+            .station
+            .load_step::<station_core::workflow::DemographicsData>(s, id, Stage::Demographics)
+        {
             let a = &d.applicant;
             let parts = |n: &schemas::manifest::PersonName| {
                 [n.first.clone(), n.father.clone(), n.grandfather.clone(), n.family.clone()]
@@ -497,10 +517,11 @@ impl Model {
         let Some(s) = &self.session else { return };
         let runner = {
             let attached = self
+                .services
                 .devices
                 .as_ref()
                 .map(|d| d.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-            Runner::with_devices(&self.station, s, id, &input, attached.as_deref())
+            Runner::with_devices(&self.services.station, s, id, &input, attached.as_deref())
         };
         match runner {
             Ok(runner) => {
@@ -516,7 +537,7 @@ impl Model {
                 });
                 self.screen = Screen::Enroll;
                 self.review_samples = Some(Vec::new());
-                self.decoding.clear();
+                self.services.decoding.clear();
                 self.refresh_marks();
                 self.start_decode(&live::CAPTURE_STAGES);
             }
@@ -541,8 +562,8 @@ impl Model {
 
     fn new_enrollment(&mut self) {
         let Some(s) = &self.session else { return };
-        let now = (self.clock)();
-        let id = match self.station.start(s, None, now) {
+        let now = (self.services.clock)();
+        let id = match self.services.station.start(s, None, now) {
             Ok(id) => id,
             Err(e) => return self.refuse_err(&e),
         };
@@ -550,10 +571,11 @@ impl Model {
         let Some(s) = &self.session else { return };
         let runner = {
             let attached = self
+                .services
                 .devices
                 .as_ref()
                 .map(|d| d.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-            Runner::with_devices(&self.station, s, &id, &input, attached.as_deref())
+            Runner::with_devices(&self.services.station, s, &id, &input, attached.as_deref())
         };
         match runner {
             Ok(runner) => {
@@ -566,7 +588,7 @@ impl Model {
                     face_only: false,
                 });
                 self.review_samples = Some(Vec::new());
-                self.decoding.clear();
+                self.services.decoding.clear();
                 self.marks.clear();
                 self.form = Form { country: "PS".into(), ..Form::default() };
                 self.screen = Screen::Enroll;
@@ -579,7 +601,7 @@ impl Model {
     /// machine-readable zone; what the clerk typed is kept, and where it differs from the card
     /// the clerk is told.
     fn read_document(&mut self) {
-        let policy = self.station.config.capture.clone();
+        let policy = self.services.station.config.capture.clone();
         let Some(e) = &mut self.enrolling else { return };
         self.refusal.clear();
         self.notice = None;
@@ -598,7 +620,7 @@ impl Model {
         let Some(parsed) = zone.parsed else {
             return self.refuse_err(&station_text::messages::Message::new("document-zone-unread"));
         };
-        let this_year = match station_core::script::today((self.clock)()) {
+        let this_year = match station_core::script::today((self.services.clock)()) {
             Ok(d) => d.year(),
             Err(err) => return self.refuse_err(&err),
         };
@@ -627,7 +649,7 @@ impl Model {
 
     /// Performs the current stage with the form's contents.
     fn advance(&mut self) {
-        let now = (self.clock)();
+        let now = (self.services.clock)();
         let (Some(s), Some(e)) = (&self.session, &mut self.enrolling) else { return };
         self.refusal.clear();
         self.notice = None;
@@ -648,17 +670,17 @@ impl Model {
             e.input.review.confirmed = true;
         }
         let stage = e.stage;
-        if self.capturing.is_some() {
+        if self.services.capturing.is_some() {
             return;
         }
         let Some(mut runner) = e.runner.take() else { return };
         if !stage.uses_devices() {
-            let result = runner.advance(&mut self.station, s, &e.id, stage, &e.input, now);
+            let result = runner.advance(&mut self.services.station, s, &e.id, stage, &e.input, now);
             e.runner = Some(runner);
             return self.after_step(stage, result);
         }
         // The device part on its own thread; the screens keep drawing meanwhile.
-        let (script, policy) = (e.input.clone(), self.station.config.capture.clone());
+        let (script, policy) = (e.input.clone(), self.services.station.config.capture.clone());
         let (tx, rx) = std::sync::mpsc::channel();
         let spawned = std::thread::Builder::new().name("capture".into()).spawn(move || {
             let captured = runner.capture(stage, &script, &policy, now);
@@ -671,14 +693,14 @@ impl Model {
             let m = station_text::messages::Message::new("capture-thread").detail(err);
             return self.refuse_err(&m);
         }
-        self.capturing = Some(CaptureJob {
+        self.services.capturing = Some(CaptureJob {
             stage,
             started: std::time::Instant::now(),
             cancelled: false,
             done: rx,
         });
-        if !self.captures_in_background {
-            while self.capturing.is_some() {
+        if !self.services.captures_in_background {
+            while self.services.capturing.is_some() {
                 self.poll_capture(Some(std::time::Duration::from_secs(3600)));
             }
         }
@@ -687,7 +709,7 @@ impl Model {
     /// Takes a finished capture back (waiting up to `wait` for it): checks and saves what it
     /// captured, unless the clerk cancelled. Called every frame.
     pub fn poll_capture(&mut self, wait: Option<std::time::Duration>) {
-        let Some(job) = &self.capturing else { return };
+        let Some(job) = &self.services.capturing else { return };
         let got = match wait {
             Some(w) => job
                 .done
@@ -703,15 +725,15 @@ impl Model {
             Err(false) => return,
             Err(true) => {
                 // The capture thread ended without an answer: its devices went with it.
-                self.capturing = None;
+                self.services.capturing = None;
                 self.enrolling = None;
                 self.screen = Screen::Home;
                 return self.refuse_err(&station_text::messages::Message::new("capture-lost"));
             }
         };
         let (stage, cancelled) = (job.stage, job.cancelled);
-        self.capturing = None;
-        let now = (self.clock)();
+        self.services.capturing = None;
+        let now = (self.services.clock)();
         let (Some(s), Some(e)) = (&self.session, &mut self.enrolling) else { return };
         e.runner = Some(runner);
         if cancelled || e.stage != stage {
@@ -720,7 +742,7 @@ impl Model {
         }
         let result = match captured {
             Ok(c) => match e.runner.as_mut() {
-                Some(r) => r.commit(&mut self.station, s, &e.id, stage, &e.input, c, now),
+                Some(r) => r.commit(&mut self.services.station, s, &e.id, stage, &e.input, c, now),
                 None => return,
             },
             Err(err) => Err(err),
@@ -735,7 +757,7 @@ impl Model {
         let (Some(s), Some(e)) = (&self.session, &self.enrolling) else { return };
         let mut samples = Vec::new();
         for stage in stages {
-            if let Ok(Some(c)) = self.station.load_step::<CaptureData>(s, &e.id, *stage) {
+            if let Ok(Some(c)) = self.services.station.load_step::<CaptureData>(s, &e.id, *stage) {
                 samples.extend(c.samples);
                 samples.extend(c.exception_photo);
             }
@@ -747,8 +769,8 @@ impl Model {
         // Without the thread the samples show as empty frames: their records are checked at
         // signature all the same.
         if spawned.is_ok() {
-            self.decoding.push(rx);
-            if !self.captures_in_background {
+            self.services.decoding.push(rx);
+            if !self.services.captures_in_background {
                 self.poll_review(true);
             }
         }
@@ -758,7 +780,7 @@ impl Model {
     /// replacing what its position had.
     pub fn poll_review(&mut self, wait: bool) {
         let mut still = Vec::new();
-        for rx in std::mem::take(&mut self.decoding) {
+        for rx in std::mem::take(&mut self.services.decoding) {
             use std::sync::mpsc::TryRecvError;
             let got = if wait {
                 rx.recv().ok()
@@ -779,12 +801,12 @@ impl Model {
                 list.push(sample);
             }
         }
-        self.decoding = still;
+        self.services.decoding = still;
     }
 
     /// Whether samples are still being decoded for the modality list and the review.
     pub fn decoding(&self) -> bool {
-        !self.decoding.is_empty()
+        !self.services.decoding.is_empty()
     }
 
     /// What the screen shows after a stage was performed (or refused).
@@ -793,7 +815,7 @@ impl Model {
         e.face_only = e.runner.as_ref().is_some_and(Runner::face_only);
         match result {
             Ok(next) => {
-                e.last = match self.station.load_step::<CaptureData>(s, &e.id, stage) {
+                e.last = match self.services.station.load_step::<CaptureData>(s, &e.id, stage) {
                     Ok(Some(c)) => c
                         .samples
                         .iter()
@@ -815,13 +837,13 @@ impl Model {
                 e.stage = next;
                 self.live = None;
                 if next == Stage::AwaitingApproval {
-                    let seq = self.station.sequence_of(&e.id).ok().flatten().unwrap_or(0);
+                    let seq = self.services.station.sequence_of(&e.id).ok().flatten().unwrap_or(0);
                     self.notice = Some(Message::new("signed").number("sequence", seq as i64));
                     let id = e.id.clone();
                     self.enrolling = None;
                     self.marks.clear();
                     self.screen = Screen::Home;
-                    match self.station.signed_enrollment(s, &id) {
+                    match self.services.station.signed_enrollment(s, &id) {
                         Ok(opened) => {
                             self.slip = Some(crate::slip::Slip::from_manifest(&opened.manifest));
                             self.screen = Screen::Slip;
@@ -859,12 +881,12 @@ impl Model {
 
     /// Approves the batch that was shown, and nothing that arrived since.
     fn approve_batch(&mut self) {
-        let now = (self.clock)();
+        let now = (self.services.clock)();
         let Some(s) = &self.session else { return };
         let Some(ids) = self.batch.take() else { return };
         let mut sealed = 0;
         for id in ids {
-            match self.station.decide(s, &id, Verdict::Approve, None, now) {
+            match self.services.station.decide(s, &id, Verdict::Approve, None, now) {
                 Ok(_) => sealed += 1,
                 Err(e) => self.refusal = vec![e.explain()],
             }
@@ -875,10 +897,10 @@ impl Model {
     }
 
     pub fn apply(&mut self, action: Action) {
-        let now = (self.clock)();
+        let now = (self.services.clock)();
         // An idle session locks itself: the next action finds it gone.
         if let Some(s) = &mut self.session
-            && s.touch(now, &self.station.login_policy).is_err()
+            && s.touch(now, &self.services.station.login_policy).is_err()
         {
             let e = station_core::operators::OperatorError::Idle;
             self.session = None;
@@ -890,7 +912,7 @@ impl Model {
             Action::SetLang(l) => self.lang = l,
             Action::SetTheme(t) => self.theme = t,
             Action::CancelCapture => {
-                if let Some(job) = &mut self.capturing {
+                if let Some(job) = &mut self.services.capturing {
                     job.cancelled = true;
                 }
             }
@@ -938,8 +960,8 @@ impl Model {
     }
 
     fn log_in(&mut self) {
-        let now = (self.clock)();
-        match self.station.login(self.username.trim(), &self.password, now) {
+        let now = (self.services.clock)();
+        match self.services.station.login(self.username.trim(), &self.password, now) {
             Ok(s) => {
                 self.session = Some(s);
                 self.screen = Screen::Home;
@@ -955,7 +977,7 @@ impl Model {
 
     fn log_out(&mut self) {
         // The worker finishes the step it is on, then stops; the next log-in starts it again.
-        self.sync = None;
+        self.services.sync = None;
         self.session = None;
         self.enrolling = None;
         self.slip = None;
@@ -983,7 +1005,7 @@ impl Model {
     fn decide(&mut self, id: &str, verdict: Verdict, now: i64) {
         let Some(s) = &self.session else { return };
         let reason = (verdict == Verdict::Reject).then_some(self.reject_reason.as_str());
-        match self.station.decide(s, id, verdict, reason, now) {
+        match self.services.station.decide(s, id, verdict, reason, now) {
             Ok(_) => {
                 if verdict == Verdict::Reject {
                     self.reject_reason.clear();
@@ -1121,7 +1143,7 @@ impl App {
 
     /// One screen refresh: takes the live device frame, then draws.
     pub fn frame(&mut self, ui: &mut Ui) {
-        if self.model.capturing.is_some() {
+        if self.model.services.capturing.is_some() {
             self.model.poll_capture(None);
             // Drawn on while the device works: the seconds count, the cancel button answers.
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
@@ -1131,10 +1153,10 @@ impl App {
             self.model.poll_review(false);
         }
         // After each sync cycle the counts and the registry's news are read again.
-        if let Some(cycles) = self.model.sync.as_ref().map(|w| w.progress().cycles)
-            && cycles != self.model.sync_seen
+        if let Some(cycles) = self.model.services.sync.as_ref().map(|w| w.progress().cycles)
+            && cycles != self.model.services.sync_seen
         {
-            self.model.sync_seen = cycles;
+            self.model.services.sync_seen = cycles;
             self.model.refresh_pending();
         }
         self.draw(ui);
@@ -1147,7 +1169,7 @@ impl App {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(33));
         }
         // While the worker sends, its progress is drawn twice a second; otherwise every few seconds.
-        if let Some(w) = &self.model.sync {
+        if let Some(w) = &self.model.services.sync {
             let busy = !matches!(
                 w.progress().phase,
                 station_uplink::Phase::Idle | station_uplink::Phase::Backoff
@@ -1212,7 +1234,7 @@ impl App {
         const SWITCHES: f32 = 360.0;
         let room = row(ui, start, |ui| {
             text::label(ui, &self.t("app-title", &[]), base, Style::heading(ui));
-            if self.model.station.is_demo() {
+            if self.model.services.station.is_demo() {
                 ui.add_space(theme::space::L);
                 let style = Style { size: theme::size::BODY, color: theme::palette(ui).warn };
                 text::label(ui, &self.t("demo-banner", &[]), base, style);
@@ -1253,7 +1275,7 @@ impl App {
 
     fn status_lines(&self, ui: &mut Ui) {
         let base = self.model.base();
-        let st = &self.model.station;
+        let st = &self.model.services.station;
         let line = self.t(
             "station-status",
             &[
@@ -1294,12 +1316,12 @@ impl App {
 
     /// The devices: how many of the four an enrollment needs are ready, and which are missing.
     fn device_lines(&self, ui: &mut Ui) {
-        let Some(a) = &self.model.devices else { return };
+        let Some(a) = &self.model.services.devices else { return };
         let base = self.model.base();
         let list = a
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .inventory(self.model.station.mode.allows_simulation());
+            .inventory(self.model.services.station.mode.allows_simulation());
         let needed: Vec<_> = list
             .iter()
             .filter(|e| {
@@ -1349,7 +1371,7 @@ impl App {
     /// the last failure and when the registry was last reached.
     fn sync_lines(&self, ui: &mut Ui) {
         use station_uplink::Phase;
-        let Some(w) = &self.model.sync else { return };
+        let Some(w) = &self.model.services.sync else { return };
         let base = self.model.base();
         let p = w.progress();
         let mb = |b: u64| isolate(&format!("{:.1}", b as f64 / 1e6));
@@ -1382,7 +1404,7 @@ impl App {
                 Style { size: theme::size::BODY, color: theme::palette(ui).warn },
             );
         }
-        let limit = self.model.station.config.max_clock_offset_s;
+        let limit = self.model.services.station.config.max_clock_offset_s;
         if let Some(offset) =
             p.clock_offset_ms.filter(|o| o.unsigned_abs() / 1000 > u64::from(limit))
         {
@@ -1523,7 +1545,7 @@ impl App {
         let base = self.model.base();
         self.status_lines(ui);
         // Today's date inside a sentence: it must read 2026-11-18 in Arabic too.
-        let today = time::OffsetDateTime::from_unix_timestamp((self.model.clock)() / 1000)
+        let today = time::OffsetDateTime::from_unix_timestamp((self.model.services.clock)() / 1000)
             .map(|t| t.date().to_string())
             .unwrap_or_default();
         text::paragraph(
@@ -1901,7 +1923,7 @@ impl App {
 
     fn consent_ui(&self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let base = self.model.base();
-        let version = self.model.station.config.consent_notice_version.clone();
+        let version = self.model.services.station.config.consent_notice_version.clone();
         let notice =
             station_text::consent::notice(&version, self.model.lang).unwrap_or_else(|| {
                 self.t("consent-notice-unknown", &[("version", FluentValue::from(version.clone()))])
@@ -1991,7 +2013,7 @@ impl App {
     /// diagram with the retries allowed, and the way back.
     fn capture_ui(&mut self, ui: &mut Ui, stage: Stage, actions: &mut Vec<Action>) {
         let base = self.model.base();
-        let auto = self.model.station.config.capture.quality.auto_capture_frames;
+        let auto = self.model.services.station.config.capture.quality.auto_capture_frames;
         if stage == Stage::Face
             && self.model.live.as_ref().is_some_and(|l| l.auto_capture_due(auto))
         {
@@ -2029,7 +2051,7 @@ impl App {
             });
             ui.add_space(gap - ui.spacing().item_spacing.x);
             cell(ui, controls, rtl, |ui| {
-                if let Some(job) = &self.model.capturing {
+                if let Some(job) = &self.model.services.capturing {
                     let seconds = FluentValue::from(job.seconds());
                     let waiting = self.t("capturing", &[("seconds", seconds)]);
                     text::paragraph(ui, &waiting, base, Style::heading(ui));
@@ -2049,7 +2071,7 @@ impl App {
                 }
                 self.quality_bars(ui, stage, &last);
                 if matches!(stage, Stage::RightFour | Stage::LeftFour | Stage::Thumbs) {
-                    let threshold = self.model.station.config.capture.finger_threshold;
+                    let threshold = self.model.services.station.config.capture.finger_threshold;
                     live::hand_diagram(ui, &self.model.marks, live::fingers_of(stage), threshold);
                 }
             });
@@ -2164,10 +2186,10 @@ pub fn run_native(model: Model, kiosk: bool) -> Result<(), String> {
             let mut app = App::new(model, tr);
             app.kiosk = kiosk;
             app.live_refresh = true;
-            app.model.wait_for_verdict = false;
-            app.model.captures_in_background = true;
+            app.model.services.wait_for_verdict = false;
+            app.model.services.captures_in_background = true;
             app.applicant_window = true;
-            app.model.sync_enabled = true;
+            app.model.services.sync_enabled = true;
             Ok(Box::new(app))
         }),
     )

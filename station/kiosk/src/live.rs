@@ -79,9 +79,9 @@ impl Model {
                 self.refusal = vec![Message::new("device-bad-frame").with("detail", detail)];
             }
             Some(Ok(frame)) => {
-                if self.judge.is_none() {
+                if self.services.judge.is_none() {
                     match quality::Judge::start() {
-                        Ok(j) => self.judge = Some(j),
+                        Ok(j) => self.services.judge = Some(j),
                         Err(err) => {
                             self.refusal = vec![
                                 Message::new("preview-judge-stopped")
@@ -91,16 +91,16 @@ impl Model {
                         }
                     }
                 }
-                let Some(judge) = &self.judge else { return };
+                let Some(judge) = &self.services.judge else { return };
                 // A new capture step (of this enrollment or another), or a device that counts its
                 // frames from the start again: nothing carries over from the frames before.
                 let step = (e.id.clone(), stage);
                 let recounted =
                     self.live.as_ref().is_some_and(|l| frame.sequence < l.frame.sequence);
-                if self.judged_step.as_ref() != Some(&step) || recounted {
+                if self.services.judged_step.as_ref() != Some(&step) || recounted {
                     judge.restart();
                     self.live = None;
-                    self.judged_step = Some(step);
+                    self.services.judged_step = Some(step);
                 }
                 if self.live.as_ref().is_some_and(|l| {
                     l.frame.sequence == frame.sequence && l.judged == frame.sequence
@@ -113,10 +113,10 @@ impl Model {
                         &frame.image,
                         frame.sequence,
                         stage == Stage::Face,
-                        &self.station.config.capture.quality.face,
+                        &self.services.station.config.capture.quality.face,
                     );
                 }
-                let got = if self.wait_for_verdict {
+                let got = if self.services.wait_for_verdict {
                     judge.wait(frame.sequence, VERDICT_WAIT)
                 } else {
                     judge.take()
@@ -128,8 +128,8 @@ impl Model {
                         self.refusal = vec![
                             Message::new("preview-judge-stopped").with("error", err.to_string()),
                         ];
-                        self.judge = None;
-                        self.judged_step = None;
+                        self.services.judge = None;
+                        self.services.judged_step = None;
                         return;
                     }
                 };
@@ -165,7 +165,7 @@ impl Model {
         self.marks.clear();
         let (Some(s), Some(e)) = (&self.session, &self.enrolling) else { return };
         for stage in CAPTURE_STAGES {
-            if let Ok(Some(c)) = self.station.load_step::<CaptureData>(s, &e.id, stage) {
+            if let Ok(Some(c)) = self.services.station.load_step::<CaptureData>(s, &e.id, stage) {
                 for x in c.samples.into_iter().chain(c.exception_photo) {
                     let mark = match &x.exception {
                         Some(ex) => Mark::Excepted(ex.kind),

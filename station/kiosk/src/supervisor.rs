@@ -58,7 +58,7 @@ pub struct ReviewView {
 impl Model {
     pub(super) fn open_review(&mut self, id: &str) {
         let Some(s) = &self.session else { return };
-        let opened = match self.station.signed_enrollment(s, id) {
+        let opened = match self.services.station.signed_enrollment(s, id) {
             Ok(o) => o,
             Err(e) => return self.refuse_err(&e),
         };
@@ -103,9 +103,9 @@ impl Model {
     /// Today's report (station clock, UTC day).
     pub(super) fn open_report(&mut self) {
         let Some(s) = &self.session else { return };
-        let now = (self.clock)();
+        let now = (self.services.clock)();
         let start = now - now.rem_euclid(86_400_000);
-        match self.station.daily_report(s, start, start + 86_400_000) {
+        match self.services.station.daily_report(s, start, start + 86_400_000) {
             Ok(r) => {
                 self.operator_days = r;
                 self.screen = Screen::Report;
@@ -570,7 +570,7 @@ impl App {
 
     pub(super) fn day_report_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let base = self.model.base();
-        let today = time::OffsetDateTime::from_unix_timestamp((self.model.clock)() / 1000)
+        let today = time::OffsetDateTime::from_unix_timestamp((self.model.services.clock)() / 1000)
             .map(|t| t.date().to_string())
             .unwrap_or_default();
         text::paragraph(

@@ -190,8 +190,9 @@ fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
 fn enroll_through_every_step_then_supervisor_approves() {
     let (_dir, mut app) = app("ui-enroll");
     {
-        let admin = app.model.station.login("admin1", "demo", T0).unwrap();
+        let admin = app.model.services.station.login("admin1", "demo", T0).unwrap();
         app.model
+            .services
             .station
             .add_operator(&admin, "super1", OperatorRole::Supervisor, "demo", T0)
             .unwrap();
@@ -325,7 +326,7 @@ fn enroll_through_every_step_then_supervisor_approves() {
     h.snapshot("supervisor_review_ar");
     click(&mut h, "اعتماد هذا التسجيل");
     h.get_by_label("خُتم تسجيل واحد ووُضع في صندوق الإرسال");
-    let outbox = h.state().model.station.outbox().unwrap();
+    let outbox = h.state().model.services.station.outbox().unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].verdict, "approve");
     // The outbox shows on the start screen, waiting for sync.
@@ -488,7 +489,7 @@ fn reading_the_id_card_flags_what_was_mistyped() {
 #[test]
 fn the_kiosk_preview_draws_frames_without_waiting_for_their_verdict() {
     let (_dir, mut app) = app("ui-judge");
-    app.model.wait_for_verdict = false;
+    app.model.services.wait_for_verdict = false;
     let mut h = harness_sized(app, 2600.0);
     h.run();
     clerk_to_the_face_step(&mut h);
@@ -564,11 +565,11 @@ fn missing_face_models_are_told_and_stop_auto_capture() {
     let (dir, mut app) = app("ui-models");
     let empty = dir.join("no-models");
     std::fs::create_dir_all(&empty).unwrap();
-    let admin = app.model.station.login("admin1", "demo", T0).unwrap();
-    let mut config = app.model.station.config.clone();
+    let admin = app.model.services.station.login("admin1", "demo", T0).unwrap();
+    let mut config = app.model.services.station.config.clone();
     config.capture.quality.auto_capture_frames = 3;
     config.capture.quality.face.models = Some(empty.clone());
-    app.model.station.set_config(&admin, config.clone(), T0).unwrap();
+    app.model.services.station.set_config(&admin, config.clone(), T0).unwrap();
     let mut h = harness_sized(app, 2600.0);
     h.run();
     clerk_to_the_face_step(&mut h);
@@ -596,8 +597,8 @@ fn missing_face_models_are_told_and_stop_auto_capture() {
 
     // The administrator puts the folder right (here: back to Debian's).
     config.capture.quality.face.models = None;
-    let admin = h.state_mut().model.station.login("admin1", "demo", T0).unwrap();
-    h.state_mut().model.station.set_config(&admin, config, T0).unwrap();
+    let admin = h.state_mut().model.services.station.login("admin1", "demo", T0).unwrap();
+    h.state_mut().model.services.station.set_config(&admin, config, T0).unwrap();
     for _ in 0..8 {
         h.run();
     }
@@ -644,7 +645,7 @@ fn a_missing_finger_is_recorded_as_an_exception() {
     click(&mut h, "التقاط"); // irises
     click(&mut h, "أكّد المتقدم صحة البيانات");
     click(&mut h, "توقيع الموظف");
-    let station = &mut h.state_mut().model.station;
+    let station = &mut h.state_mut().model.services.station;
     let admin = station.login("admin1", "demo", T0).unwrap();
     station.add_operator(&admin, "super9", OperatorRole::Supervisor, "demo", T0).unwrap();
     let sup = station.login("super9", "demo", T0).unwrap();
@@ -683,7 +684,7 @@ fn supervisor_rejects_with_a_reason_and_idle_sessions_lock() {
     type_into(&mut h, "سبب الرفض", "وليّ الأمر لم يحضر");
     click(&mut h, "رفض التسجيل رقم 1");
     h.get_by_label("رُفض التسجيل وخُتم مع سبب الرفض.");
-    let outbox = h.state().model.station.outbox().unwrap();
+    let outbox = h.state().model.services.station.outbox().unwrap();
     assert_eq!(outbox[0].verdict, "reject");
     // Sixteen minutes without a touch: the next action finds the session locked, and is not done.
     clock.fetch_add(16 * 60_000, Ordering::SeqCst);
@@ -742,7 +743,7 @@ fn the_queue_is_worked_by_keyboard_and_the_batch_says_what_it_approves() {
     h.key_press(egui::Key::F2);
     h.run();
     h.get_by_label("خُتم تسجيل واحد ووُضع في صندوق الإرسال");
-    assert_eq!(h.state().model.station.outbox().unwrap().len(), 1);
+    assert_eq!(h.state().model.services.station.outbox().unwrap().len(), 1);
 
     // The batch: what it would approve, line by line, and the flagged one left out.
     let left: Vec<_> = h.state().model.pending.clone();
@@ -757,10 +758,10 @@ fn the_queue_is_worked_by_keyboard_and_the_batch_says_what_it_approves() {
     h.snapshot("supervisor_batch_ar");
     // Cancelled: nothing approved.
     click(&mut h, "إلغاء");
-    assert_eq!(h.state().model.station.outbox().unwrap().len(), 1);
+    assert_eq!(h.state().model.services.station.outbox().unwrap().len(), 1);
     click(&mut h, "اعتماد الكل");
     click(&mut h, "اعتماد ما سبق (1)");
-    let outbox = h.state().model.station.outbox().unwrap();
+    let outbox = h.state().model.services.station.outbox().unwrap();
     assert_eq!(outbox.len(), 2);
     let still: Vec<_> = h.state().model.pending.iter().map(|p| p.id.clone()).collect();
     assert_eq!(still, vec![flagged[0].id.clone()], "the flagged enrollment waits to be opened");
@@ -799,7 +800,7 @@ fn administrator_manages_operators_settings_and_sees_devices() {
     h.state_mut().model.admin.finger = "خمسون".into();
     click(&mut h, "حفظ الإعدادات");
     h.get_by_label_contains("حد جودة الأصابع: عدد من 0 إلى 100");
-    assert_eq!(h.state().model.station.config.capture.finger_threshold, 40);
+    assert_eq!(h.state().model.services.station.config.capture.finger_threshold, 40);
     h.state_mut().model.admin.finger.clear();
     type_into(&mut h, "أدنى جودة للأصابع (٠–١٠٠)", "٥٥");
     click(&mut h, "حفظ الإعدادات");
@@ -881,11 +882,11 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
     config.max_clock_offset_s = 315_360_000;
     station.set_config(&admin, config, T0).unwrap();
     let mut model = Model::new(station, Box::new(|| T0));
-    model.sync_enabled = true;
+    model.services.sync_enabled = true;
     // Cycles when asked (a sealed bundle, or `wake`), so that what is shown stays still.
-    model.sync_interval = std::time::Duration::from_secs(3600);
-    model.sync_clock = std::sync::Arc::new(|| T0);
-    model.embedded_registry = Some(std::sync::Arc::new(|cfg: &std::path::Path| {
+    model.services.sync_interval = std::time::Duration::from_secs(3600);
+    model.services.sync_clock = std::sync::Arc::new(|| T0);
+    model.services.embedded_registry = Some(std::sync::Arc::new(|cfg: &std::path::Path| {
         registry::Embedded::start(cfg)
             .map(|e| (e.url.clone(), Box::new(e) as Box<dyn std::any::Any + Send>))
             .map_err(|e| e.to_string())
@@ -903,18 +904,22 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
         }
         panic!(
             "{what} did not happen in 30 s: {:?}",
-            h.state().model.sync.as_ref().map(station_uplink::Worker::progress)
+            h.state().model.services.sync.as_ref().map(station_uplink::Worker::progress)
         );
     };
     wait(&mut h, "the first sync", &|a| {
         a.model.outbox.0 == 0
-            && a.model.sync.as_ref().is_some_and(|w| w.progress().last_success_at.is_some())
+            && a.model
+                .services
+                .sync
+                .as_ref()
+                .is_some_and(|w| w.progress().last_success_at.is_some())
     });
     h.get_by_label_contains("صندوق الإرسال فارغ");
     h.get_by_label("آخر مزامنة مع السجل المركزي: 2026-11-18 11:06 UTC");
 
     // The registry's operators reject the enrollment; the next cycle brings the news.
-    let bundle = h.state().model.station.outbox().unwrap()[0].bundle_id.clone();
+    let bundle = h.state().model.services.station.outbox().unwrap()[0].bundle_id.clone();
     let cfg = registry::config::Config::load(&station_uplink::embedded_config(&data)).unwrap();
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let i = registry::open(&cfg, registry::intake::system_clock()).await.unwrap();
@@ -924,7 +929,7 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
         };
         registry::with_intake!(&i, |x| x.set_status(&bundle, status).await.unwrap());
     });
-    h.state().model.sync.as_ref().unwrap().wake();
+    h.state().model.services.sync.as_ref().unwrap().wake();
     wait(&mut h, "the registry's news", &|a| !a.model.registry_news.is_empty());
     h.get_by_label("التسجيل رقم 1: رفضه السجل المركزي — الصورة لا تطابق الوثيقة");
     h.snapshot("home_supervisor_registry_ar");
@@ -937,7 +942,7 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
     // A batch on its way, as the worker reports it: counts, megabytes and seconds read right
     // inside the Arabic sentence, and the bar shows the share sent.
     {
-        let w = h.state().model.sync.as_ref().unwrap();
+        let w = h.state().model.services.sync.as_ref().unwrap();
         let mut p = w.progress.lock().unwrap();
         p.phase = station_uplink::Phase::Uploading;
         (p.batch_done, p.batch_bundles, p.bytes_sent, p.batch_bytes, p.eta_s) =
@@ -956,7 +961,7 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
     // A sync that found the clock further off than allowed: the screen says so, in both
     // languages.
     {
-        let w = h.state().model.sync.as_ref().unwrap();
+        let w = h.state().model.services.sync.as_ref().unwrap();
         let mut p = w.progress.lock().unwrap();
         p.phase = station_uplink::Phase::Idle;
         p.clock_offset_ms = Some(-400_000_000_000);
@@ -968,7 +973,7 @@ fn the_kiosk_syncs_in_the_background_and_the_supervisor_hears_from_the_registry(
     h.run();
     h.get_by_label("The station's clock is 400000000 seconds off the registry's time (the limit is 315360000): set the date and time right; enrollment waits until then.");
     h.snapshot("home_clock_off_en");
-    if let Some(w) = h.state_mut().model.sync.take() {
+    if let Some(w) = h.state_mut().model.services.sync.take() {
         w.stop();
     }
 }
@@ -995,7 +1000,7 @@ fn attached_devices_are_listed_live() {
     let attached = std::sync::Arc::new(std::sync::Mutex::new(Attached::default()));
     attached.lock().unwrap().apply(discover(&cfg), &cfg);
     let (_dir, mut app) = app("ui-devices");
-    app.model.devices = Some(attached.clone());
+    app.model.services.devices = Some(attached.clone());
     let mut h = harness_sized(app, 2400.0);
     h.run();
     // Three certified devices and the demo station's simulated document camera.
@@ -1204,7 +1209,7 @@ fn every_sample_decoded_in_the_background_reaches_the_review() {
     let mut h = harness_at(app, 1366.0, 768.0);
     h.run();
     clerk_to_the_face_step(&mut h);
-    h.state_mut().model.captures_in_background = true;
+    h.state_mut().model.services.captures_in_background = true;
     let stage = |h: &Harness<'_, App>| h.state().model.enrolling.as_ref().map(|e| e.stage);
     while stage(&h) != Some(Stage::Review) {
         let before = stage(&h);
@@ -1244,7 +1249,7 @@ fn a_capture_of_five_seconds_never_freezes_the_screen() {
     clerk_to_the_face_step(&mut h);
     assert_eq!(h.state().model.enrolling.as_ref().unwrap().stage, Stage::Face);
     h.state().model.faults().unwrap().queue(Target::Face, &[Fault::Slow, Fault::Slow]);
-    h.state_mut().model.captures_in_background = true;
+    h.state_mut().model.services.captures_in_background = true;
 
     // Frames drawn while the camera works: the time each takes, and how many in two seconds.
     let draw_for = |h: &mut Harness<'_, App>, how_long: Duration| {
@@ -1260,7 +1265,7 @@ fn a_capture_of_five_seconds_never_freezes_the_screen() {
     };
     h.get_by_role_and_label(Role::Button, "التقاط").click();
     let (frames, slowest) = draw_for(&mut h, Duration::from_secs(2));
-    assert!(h.state().model.capturing.is_some(), "the capture still runs");
+    assert!(h.state().model.services.capturing.is_some(), "the capture still runs");
     h.get_by_label_contains("جارٍ الالتقاط");
     assert!(
         frames >= 20 && slowest < Duration::from_millis(500),
@@ -1271,7 +1276,9 @@ fn a_capture_of_five_seconds_never_freezes_the_screen() {
     // Stop waiting: nothing is kept when the camera answers, the step stays.
     h.get_by_role_and_label(Role::Button, "التوقف عن الانتظار").click();
     let started = Instant::now();
-    while h.state().model.capturing.is_some() && started.elapsed() < Duration::from_secs(20) {
+    while h.state().model.services.capturing.is_some()
+        && started.elapsed() < Duration::from_secs(20)
+    {
         draw_for(&mut h, Duration::from_millis(200));
     }
     h.run();
@@ -1281,9 +1288,11 @@ fn a_capture_of_five_seconds_never_freezes_the_screen() {
     // Captured again, and waited for: the face is kept and the fingers are next.
     h.get_by_role_and_label(Role::Button, "التقاط").click();
     h.step();
-    assert!(h.state().model.capturing.is_some());
+    assert!(h.state().model.services.capturing.is_some());
     let started = Instant::now();
-    while h.state().model.capturing.is_some() && started.elapsed() < Duration::from_secs(20) {
+    while h.state().model.services.capturing.is_some()
+        && started.elapsed() < Duration::from_secs(20)
+    {
         draw_for(&mut h, Duration::from_millis(200));
     }
     h.run();
