@@ -1075,7 +1075,8 @@ fn row<R>(ui: &mut Ui, layout: Layout, add: impl FnOnce(&mut Ui) -> R) -> R {
 /// One cell of a row of columns, `width` wide, its contents from the reading side.
 fn cell(ui: &mut Ui, width: f32, rtl: bool, add: impl FnOnce(&mut Ui)) {
     let layout = Layout::top_down(if rtl { Align::Max } else { Align::Min });
-    ui.allocate_ui_with_layout(egui::vec2(width, 0.0), layout, |ui| {
+    // As tall as the space left (what scrolls inside needs it); only what it holds is taken.
+    ui.allocate_ui_with_layout(egui::vec2(width, ui.available_height()), layout, |ui| {
         ui.set_width(width);
         add(ui);
     });
@@ -1491,8 +1492,10 @@ impl App {
         let side = 440.0;
         let gap = theme::space::XL;
         if ui.available_width() >= 1200.0 {
-            let main = ui.available_width() - side - gap;
-            row(ui, self.rows().0.with_cross_align(Align::Min), |ui| {
+            // The row puts item spacing between its cells as well.
+            let main = ui.available_width() - side - gap - 2.0 * ui.spacing().item_spacing.x;
+            let layout = self.rows().0.with_cross_align(Align::Min);
+            ui.allocate_ui_with_layout(ui.available_size(), layout, |ui| {
                 cell(ui, main, rtl, |ui| self.home_work(ui, actions));
                 ui.add_space(gap - ui.spacing().item_spacing.x);
                 cell(ui, side, rtl, |ui| self.home_side(ui, actions));

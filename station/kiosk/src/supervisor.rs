@@ -131,11 +131,11 @@ fn clock_time(ms: i64) -> String {
 }
 
 /// The widths of the queue's columns in the reading order (number, time, clerk, what needs
-/// attention, lowest quality) in a table `width` wide: the buttons need about 200 points, what
-/// needs attention takes the rest.
+/// attention, lowest quality) in a table `width` wide: the two buttons need up to 240 points in
+/// either language, what needs attention takes the rest.
 fn columns(width: f32, spacing: f32) -> [f32; 5] {
-    let fixed = 60.0 + 90.0 + 130.0 + 110.0 + 200.0 + 7.0 * spacing;
-    [60.0, 90.0, 130.0, (width - fixed).clamp(120.0, 360.0), 110.0]
+    let fixed = 60.0 + 90.0 + 130.0 + 110.0 + 240.0 + 8.0 * spacing;
+    [60.0, 90.0, 130.0, (width - fixed).clamp(100.0, 360.0), 110.0]
 }
 
 impl App {
@@ -192,66 +192,64 @@ impl App {
             }
         }
         // Long queues scroll inside the table; a short one shows whole.
-        let rows = self.model.pending.len() as f32 * (ui.spacing().interact_size.y + 8.0);
-        egui::ScrollArea::vertical().max_height(320.0).min_scrolled_height(rows.min(320.0)).show(
-            ui,
-            |ui| {
-                for (i, q) in self.model.pending.clone().iter().enumerate() {
-                    let fill = if i == selected { p.selection } else { p.surface };
-                    let time = isolate(&clock_time(q.signed_at));
-                    let flags = self.t(
-                        "queue-flags",
-                        &[
-                            ("exceptions", FluentValue::from(q.exceptions)),
-                            ("forced", FluentValue::from(q.forced)),
-                        ],
-                    );
-                    let quality = q.lowest_quality.map_or("-".to_string(), |v| v.to_string());
-                    let flagged = q.exceptions > 0 || q.forced > 0;
-                    egui::Frame::new().fill(fill).show(ui, |ui| {
-                        super::row(ui, start, |ui| {
-                            let body = Style::body(ui);
-                            let cells: [(String, Style); 5] = [
-                                (q.sequence.to_string(), body),
-                                (time.clone(), body),
-                                (q.operator.clone(), body),
-                                (
-                                    flags.clone(),
-                                    if flagged { Style { color: p.warn, ..body } } else { body },
-                                ),
-                                (quality.clone(), body),
-                            ];
-                            for ((value, style), width) in cells.into_iter().zip(widths) {
-                                super::cell(ui, width, rtl, |ui| {
-                                    text::label(ui, &value, base, style);
-                                });
-                            }
-                            let seq = [("sequence", FluentValue::from(q.sequence))];
-                            let open = text::button_said(
-                                ui,
-                                &self.t("queue-open", &[]),
-                                &self.t("open-one", &seq),
-                                base,
-                                body,
-                            );
-                            if open.clicked() {
-                                actions.push(Action::OpenReview(q.id.clone()));
-                            }
-                            let reject = text::button_said(
-                                ui,
-                                &self.t("queue-reject", &[]),
-                                &self.t("reject-one", &seq),
-                                base,
-                                body,
-                            );
-                            if reject.clicked() {
-                                actions.push(Action::Reject(q.id.clone()));
-                            }
-                        });
+        egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+            for (i, q) in self.model.pending.clone().iter().enumerate() {
+                let fill = if i == selected { p.selection } else { p.surface };
+                let time = isolate(&clock_time(q.signed_at));
+                let flags = self.t(
+                    "queue-flags",
+                    &[
+                        ("exceptions", FluentValue::from(q.exceptions)),
+                        ("forced", FluentValue::from(q.forced)),
+                    ],
+                );
+                let quality = q.lowest_quality.map_or("-".to_string(), |v| v.to_string());
+                let flagged = q.exceptions > 0 || q.forced > 0;
+                egui::Frame::new().fill(fill).show(ui, |ui| {
+                    super::row(ui, start, |ui| {
+                        let body = Style::body(ui);
+                        let cells: [(String, Style); 5] = [
+                            (q.sequence.to_string(), body),
+                            (time.clone(), body),
+                            (q.operator.clone(), body),
+                            (
+                                flags.clone(),
+                                if flagged { Style { color: p.warn, ..body } } else { body },
+                            ),
+                            (quality.clone(), body),
+                        ];
+                        for ((value, style), width) in cells.into_iter().zip(widths) {
+                            // Wrapped inside its cell: a long line must not push the
+                            // row's buttons (and the panel beside) out of place.
+                            super::cell(ui, width, rtl, |ui| {
+                                text::paragraph(ui, &value, base, style);
+                            });
+                        }
+                        let seq = [("sequence", FluentValue::from(q.sequence))];
+                        let open = text::button_said(
+                            ui,
+                            &self.t("queue-open", &[]),
+                            &self.t("open-one", &seq),
+                            base,
+                            body,
+                        );
+                        if open.clicked() {
+                            actions.push(Action::OpenReview(q.id.clone()));
+                        }
+                        let reject = text::button_said(
+                            ui,
+                            &self.t("queue-reject", &[]),
+                            &self.t("reject-one", &seq),
+                            base,
+                            body,
+                        );
+                        if reject.clicked() {
+                            actions.push(Action::Reject(q.id.clone()));
+                        }
                     });
-                }
-            },
-        );
+                });
+            }
+        });
         text::paragraph(
             ui,
             &self.t("queue-keys", &[]),
