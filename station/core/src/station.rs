@@ -365,7 +365,13 @@ impl Station {
     }
 
     /// Opens an existing station.
+    /// Opens the station set up in `dir`. A folder with no station in it is refused as it is:
+    /// nothing is created there (a half-made database would make `init` and `demo-seed` take
+    /// the folder for a used one).
     pub fn open(dir: &Path) -> Result<Station, CoreError> {
+        if !dir.join(crate::store::DB_FILE).is_file() {
+            return Err(StoreError::NotInitialised.into());
+        }
         let store = Store::open(dir)?;
         if store.meta("station_id")?.is_none() {
             return Err(StoreError::NotInitialised.into());

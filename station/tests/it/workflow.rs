@@ -463,6 +463,30 @@ fn the_data_directory_holds_no_plaintext() {
     scan("closed");
 }
 
+/// A folder with no station in it, opened by the window or a command, is refused in both
+/// languages and left as it was: `demo-seed` then sets it up (a half-made database used to make
+/// it refuse the folder as a used one).
+#[test]
+fn a_folder_without_a_station_is_refused_untouched_and_can_still_be_seeded() {
+    let d = tempdir("core-unset");
+    let data = d.join("data");
+    for command in ["ui", "status"] {
+        let out = crate::common::run(
+            std::process::Command::new(STATION)
+                .args([command, "--data", p(&data)])
+                .env_remove("DISPLAY")
+                .env_remove("WAYLAND_DISPLAY"),
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{command}: {err}");
+        assert!(err.contains("not set up yet") && err.contains("لم تُعدّ هذه المحطة بعد"), "{err}");
+        assert!(!data.join(station_core::store::DB_FILE).exists(), "{command} made a database");
+    }
+    let out = station(&["demo-seed", "--data", p(&data)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(Station::open(&data).is_ok());
+}
+
 #[test]
 fn commands_demo_seed_operators_approve_reject_outbox_audit() {
     let d = demo_station("core-cli");
