@@ -2144,6 +2144,8 @@ impl eframe::App for App {
             // an ordinary window on the first.
             let mut builder = egui::ViewportBuilder::default()
                 .with_title("Hukumati — applicant")
+                // What a compositor's rule places on the monitor facing the applicant.
+                .with_app_id("ps.hukumati.applicant")
                 .with_inner_size([900.0, 700.0]);
             if self.kiosk {
                 builder = builder.with_monitor(1).with_decorations(false).with_close_button(false);
