@@ -121,7 +121,7 @@ impl App {
     /// One bar per position of the current step, with what it has (after a capture), the
     /// threshold drawn across it and the attempts left; then the positions the step just
     /// recorded as exceptions, with their reasons.
-    pub(super) fn quality_bars(&self, ui: &mut Ui, stage: Stage, last: &[Recorded]) {
+    pub(super) fn quality_bars(&self, ui: &mut Ui, stage: Stage) {
         let base = self.model.base();
         let policy = &self.model.services.station.config.capture;
         let attempts = u32::from(policy.max_retries) + 1;
@@ -171,6 +171,7 @@ impl App {
         }
         // A step that moved on shows its results in the modality list and the hand diagram; the
         // reasons of its exceptions are told here.
+        let last = self.model.enrolling.as_ref().map_or(&[][..], |e| &e.last[..]);
         for l in last {
             if let Recorded::Excepted { position, reason } = l {
                 let line = self.t(

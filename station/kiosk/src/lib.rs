@@ -2025,7 +2025,6 @@ impl App {
             actions.push(Action::Advance);
         }
         let rtl = self.model.lang.rtl();
-        let last = self.model.enrolling.as_ref().map(|e| e.last.clone()).unwrap_or_default();
         // What is left of the window below the header, for the preview.
         let height = (ui.available_height() - theme::space::L).max(200.0);
         // Three columns from the reading side: the modalities, the live view, the controls.
@@ -2072,7 +2071,7 @@ impl App {
                         actions.push(Action::Advance);
                     }
                 }
-                self.quality_bars(ui, stage, &last);
+                self.quality_bars(ui, stage);
                 if matches!(stage, Stage::RightFour | Stage::LeftFour | Stage::Thumbs) {
                     let threshold = self.model.services.station.config.capture.finger_threshold;
                     live::hand_diagram(ui, &self.model.marks, live::fingers_of(stage), threshold);

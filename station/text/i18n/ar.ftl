@@ -76,7 +76,6 @@ capturing = جارٍ الالتقاط… { $seconds } ث
 capture-cancel = التوقف عن الانتظار
 capture-cancelled = أُوقف الالتقاط ولم يُحفظ منه شيء. التقط من جديد عند الاستعداد.
 capture = التقاط
-captured-line = { $position }: الجودة { $quality }، المحاولات الإضافية { $retries }
 excepted-line = { $position }: استثناء — { $reason }
 review-summary = { $name } — رقم الهوية { $id } — مواليد { $date }
 review-confirm = أكّد المتقدم صحة البيانات
@@ -234,14 +233,6 @@ instr-show-document = ضع الوثيقة كاملة أمام الكاميرا
 instr-document-glare = انعكاس على الوثيقة: أمِلها بعيدًا عن الضوء
 instr-hold-document-still = الوثيقة غير واضحة: ثبّتها
 instr-mrz-unreadable = تتعذّر قراءة الأسطر المقروءة آليًا: افرد الوثيقة وأعد المحاولة
-retries-allowed = { PLURAL($count) ->
-    [zero] لا محاولات إضافية بعد الأولى
-    [one] محاولة إضافية واحدة لكل إصبع دون الحد
-    [two] محاولتان إضافيتان لكل إصبع دون الحد
-    [few] { $count } محاولات إضافية لكل إصبع دون الحد
-    [many] { $count } محاولة إضافية لكل إصبع دون الحد
-   *[other] { $count } محاولة إضافية لكل إصبع دون الحد
-}
 slip-qr = رمز QR لرقم الطلب
 review-title = التسجيل رقم { $sequence } من { $operator }
 approve-one = اعتماد هذا التسجيل

@@ -64,7 +64,6 @@ capturing = Capturing… { $seconds } s
 capture-cancel = Stop waiting
 capture-cancelled = The capture was stopped; nothing of it was kept. Capture again when ready.
 capture = Capture
-captured-line = { $position }: quality { $quality }, extra attempts { $retries }
 excepted-line = { $position }: exception — { $reason }
 review-summary = { $name } — ID number { $id } — born { $date }
 review-confirm = The applicant confirms the data
@@ -212,11 +211,6 @@ instr-show-document = Place the whole document in view
 instr-document-glare = Glare on the document: tilt it away from the light
 instr-hold-document-still = The document is blurred: hold it still
 instr-mrz-unreadable = The machine-readable lines cannot be read: flatten the document and try again
-retries-allowed = { PLURAL($count) ->
-    [zero] No retries after the first attempt
-    [one] One retry for each finger below the threshold
-   *[other] { $count } retries for each finger below the threshold
-}
 slip-qr = QR code of the enrollment number
 review-title = Enrollment number { $sequence } by { $operator }
 approve-one = Approve this enrollment
