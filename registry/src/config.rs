@@ -31,6 +31,10 @@ fn file_err(path: &Path, problem: impl ToString) -> ConfigError {
 pub struct Config {
     /// Address to listen on (`127.0.0.1:8443`).
     pub listen: SocketAddr,
+    /// Where the operations team's health check and Prometheus metrics are served
+    /// (`127.0.0.1:9464`), apart from the stations' API; none when left out.
+    #[serde(default)]
+    pub monitoring: Option<SocketAddr>,
     pub metadata: MetadataConfig,
     pub objects: ObjectsConfig,
     pub keys: KeysConfig,
@@ -290,6 +294,19 @@ pub struct Initialised {
     pub admin_token: String,
 }
 
+/// The configuration `registry init` writes: SQLite and a local folder beside it, the keys in
+/// `keys/`, listening on `listen`.
+fn initial_config(listen: &str) -> String {
+    format!(
+        "# Hukumati registry (written by `registry init`).\n\
+         listen = \"{listen}\"\n\n\
+         [metadata]\nsqlite = \"registry.db\"\n\n\
+         [objects]\nlocal = \"objects\"\n\n\
+         [keys]\nidentities = [\"keys/registry.age\"]\nroot = \"keys/root.key\"\nadmin_token = \"keys/admin.token\"\n\
+         receipt = [{{ kid = \"r1\", file = \"keys/receipt-1.key\" }}]\n"
+    )
+}
+
 /// Writes a new registry into `dir`: keys (age identity, root key, a receipt key, an admin token)
 /// and a configuration using SQLite and a local folder there, listening on `listen`.
 pub fn init(dir: &Path, listen: &str) -> Result<Initialised, ConfigError> {
@@ -297,43 +314,85 @@ pub fn init(dir: &Path, listen: &str) -> Result<Initialised, ConfigError> {
     if config.exists() {
         return Err(file_err(&config, "already exists: a registry is set up in this folder"));
     }
-    std::fs::create_dir_all(dir.join("keys")).map_err(|e| file_err(dir, e))?;
-    let write = |name: &str, text: &str| -> Result<(), ConfigError> {
-        let p = dir.join("keys").join(name);
-        write_private(&p, text).map_err(|e| file_err(&p, e))
-    };
-    let identity = schemas::keys::new_registry_identity();
-    write("registry.age", &schemas::keys::identity_file_text(&identity))?;
-    let root = schemas::keys::new_signing_key().map_err(|e| ConfigError::Invalid(e.to_string()))?;
-    write(
-        "root.key",
-        &schemas::keys::signing_key_file_text(&root, "registry root key (signs master data)"),
-    )?;
-    let receipt =
-        schemas::keys::new_signing_key().map_err(|e| ConfigError::Invalid(e.to_string()))?;
-    write(
-        "receipt-1.key",
-        &schemas::keys::signing_key_file_text(&receipt, "registry receipt key r1"),
-    )?;
-    let mut token = [0u8; 24];
-    getrandom::fill(&mut token).map_err(|e| ConfigError::Invalid(e.to_string()))?;
-    let token = hex::encode(token);
-    write("admin.token", &format!("{token}\n"))?;
-    let text = format!(
-        "# Hukumati registry (written by `registry init`).\n\
-         listen = \"{listen}\"\n\n\
-         [metadata]\nsqlite = \"registry.db\"\n\n\
-         [objects]\nlocal = \"objects\"\n\n\
-         [keys]\nidentities = [\"keys/registry.age\"]\nroot = \"keys/root.key\"\nadmin_token = \"keys/admin.token\"\n\
-         receipt = [{{ kid = \"r1\", file = \"keys/receipt-1.key\" }}]\n"
-    );
-    std::fs::write(&config, text).map_err(|e| file_err(&config, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
+    std::fs::write(&config, initial_config(listen)).map_err(|e| file_err(&config, e))?;
+    let c = Config::load(&config)?;
+    let made = c.make_keys()?;
     Ok(Initialised {
         config,
-        recipient: identity.to_public().to_string(),
-        root_public: hex::encode(root.verifying_key().to_bytes()),
-        admin_token: token,
+        recipient: made.recipient,
+        root_public: made.root_public,
+        admin_token: made.admin_token.unwrap_or_default(),
     })
+}
+
+/// What [`Config::make_keys`] did.
+#[derive(Debug, serde::Serialize)]
+pub struct MadeKeys {
+    /// The key files written now (the others existed and were left alone).
+    pub written: Vec<PathBuf>,
+    /// The recipient stations seal to (the first identity's).
+    pub recipient: String,
+    /// The root key's public half, hex: stations pin it.
+    pub root_public: String,
+    /// Its fingerprint as people compare it (`/etc/hukumati/registry-roots` on stations).
+    pub root_fingerprint: String,
+    /// The administrators' token, when it was written now (never read back otherwise).
+    #[serde(skip)]
+    pub admin_token: Option<String>,
+}
+
+impl Config {
+    /// Writes every key file this configuration names that does not exist yet (readable by
+    /// its owner only, folders made as needed), leaving existing ones untouched, then loads
+    /// them all. A packaged registry runs this once at install; an administrator runs it again
+    /// after adding a receipt key or an identity to the configuration.
+    pub fn make_keys(&self) -> Result<MadeKeys, ConfigError> {
+        let mut written = Vec::new();
+        let mut write = |p: &Path, text: &str| -> Result<(), ConfigError> {
+            if let Some(dir) = p.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
+            }
+            write_private(p, text).map_err(|e| file_err(p, e))?;
+            written.push(p.to_path_buf());
+            Ok(())
+        };
+        for p in &self.keys.identities {
+            if !p.exists() {
+                let id = schemas::keys::new_registry_identity();
+                write(p, &schemas::keys::identity_file_text(&id))?;
+            }
+        }
+        let signing = |what: &str| -> Result<String, ConfigError> {
+            let key = schemas::keys::new_signing_key()
+                .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+            Ok(schemas::keys::signing_key_file_text(&key, what))
+        };
+        if !self.keys.root.exists() {
+            write(&self.keys.root, &signing("registry root key (signs master data)")?)?;
+        }
+        for r in &self.keys.receipt {
+            if !r.file.exists() {
+                write(&r.file, &signing(&format!("registry receipt key {}", r.kid))?)?;
+            }
+        }
+        let mut admin_token = None;
+        if !self.keys.admin_token.exists() {
+            let mut token = [0u8; 24];
+            getrandom::fill(&mut token).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+            let token = hex::encode(token);
+            write(&self.keys.admin_token, &format!("{token}\n"))?;
+            admin_token = Some(token);
+        }
+        let keys = self.load_keys()?;
+        Ok(MadeKeys {
+            written,
+            recipient: keys.recipients().last().map(|r| r.recipient.clone()).unwrap_or_default(),
+            root_public: hex::encode(keys.root.verifying_key().to_bytes()),
+            root_fingerprint: sync::onboarding::fingerprint(&keys.root.verifying_key().to_bytes()),
+            admin_token,
+        })
+    }
 }
 
 /// Writes a file readable by its owner only.

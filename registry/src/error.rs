@@ -86,6 +86,8 @@ impl From<ObjectError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut r = (self.status(), Json(self.refusal())).into_response();
+        // For the metrics (crate::monitor), counted by the router's middleware.
+        r.extensions_mut().insert(self.code);
         if let Some(o) = self.offset
             && let Ok(v) = o.to_string().parse()
         {

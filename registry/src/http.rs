@@ -58,7 +58,32 @@ pub fn router<M: Meta>(intake: App<M>) -> Router {
             )
         })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_JSON))
+        .layer(axum::middleware::from_fn_with_state(intake.clone(), observe::<M>))
         .with_state(intake)
+}
+
+/// Counts what the operations team watches (crate::monitor): refusals by code, the time
+/// uploads take.
+async fn observe<M: Meta>(
+    State(app): State<App<M>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let upload = req.method() == Method::PATCH && req.uri().path().starts_with("/v1/uploads/");
+    let started = std::time::Instant::now();
+    let r = next.run(req).await;
+    if upload {
+        app.metrics.upload_took(started.elapsed());
+    }
+    if let Some(code) = r.extensions().get::<Code>() {
+        app.metrics.refused(*code);
+    }
+    r
+}
+
+/// Notes a station's authenticated request (its last contact, in the metrics).
+fn contact<M: Meta>(app: &App<M>, st: &StationRow) {
+    app.metrics.contact(&st.id, (app.clock)());
 }
 
 async fn health() -> Json<serde_json::Value> {
@@ -107,7 +132,9 @@ async fn station<M: Meta>(
     let path = path_of(uri);
     let line =
         RequestLine { method: method.as_str(), path: &path, body_sha256: body.map(sync::sha256) };
-    app.authenticate(authorization(headers), &line).await
+    let st = app.authenticate(authorization(headers), &line).await?;
+    contact(app, &st);
+    Ok(st)
 }
 
 /// Like [`station`] for a request without a body, letting a revoked station through (it may
@@ -121,7 +148,9 @@ async fn station_even_revoked<M: Meta>(
     let path = path_of(uri);
     let line =
         RequestLine { method: method.as_str(), path: &path, body_sha256: Some(sync::sha256(b"")) };
-    app.authenticate_revoked(authorization(headers), &line).await
+    let st = app.authenticate_revoked(authorization(headers), &line).await?;
+    contact(app, &st);
+    Ok(st)
 }
 
 /// Authenticates a station's request before its body is read (the token names the body's
@@ -138,6 +167,7 @@ async fn station_then_body<M: Meta>(
     let path = path_of(uri);
     let line = RequestLine { method: method.as_str(), path: &path, body_sha256: claimed };
     let st = app.authenticate(authorization(headers), &line).await?;
+    contact(app, &st);
     let body = read_body(app, body).await?;
     if claimed != Some(sync::sha256(&body)) {
         return Err(ApiError::new(

@@ -49,6 +49,7 @@ pub struct Intake<M: Meta> {
     pub settings: Settings,
     pub clock: Clock,
     pub gates: Gates,
+    pub metrics: crate::monitor::Metrics,
 }
 
 /// What this process holds at once, within [`Limits`]: uploads running per station, bundles
@@ -116,10 +117,7 @@ fn bad(code: Code, detail: impl Into<String>) -> ApiError {
     ApiError::new(code, detail)
 }
 
-/// An identifier as the registry keeps them: 1 to 64 Latin letters, digits, `.`, `-` or `_`.
-fn plain_id(s: &str) -> bool {
-    (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
-}
+use sync::plain_id;
 
 /// A UUID in its lower-case hyphenated form (a bundle id).
 fn bundle_id_ok(s: &str) -> bool {
@@ -408,6 +406,7 @@ impl<M: Meta> Intake<M> {
                     format!("more than the {len} bytes announced"),
                 ));
             }
+            self.metrics.upload_bytes(chunk.len() as u64);
             buf.extend_from_slice(&chunk);
             if buf.len() >= PART && at + (buf.len() as u64) < len {
                 let rest = buf.split_off(buf.len() / BLOCK * BLOCK);
@@ -565,6 +564,7 @@ impl<M: Meta> Intake<M> {
             .map_err(|e| bad(Code::Unavailable, e.to_string()))?
         };
         if let Err((code, detail)) = verdict {
+            self.metrics.bundle_refused(&station.id, &t.bundle_id, code);
             self.objects.delete_parts(&sha).await?;
             if code.is_permanent() {
                 self.meta.refuse(&sha, code, &detail).await?;
@@ -604,6 +604,7 @@ impl<M: Meta> Intake<M> {
             )
             .await?;
         self.objects.delete_parts(&sha).await?;
+        self.metrics.received(&station.id, &t.bundle_id, t.ciphertext_len);
         Ok(UploadOutcome::Done { receipt: signed })
     }
 

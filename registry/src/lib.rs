@@ -11,6 +11,8 @@
 //! - [`intake`]: the logic (authentication, tickets, uploads, verification, receipts, feeds);
 //! - [`http`]: the axum API over it;
 //! - [`error`]: the one error type;
+//! - [`onboarding`]: onboarding files issued for new stations, and their key files imported;
+//! - [`monitor`]: health, Prometheus metrics and structured log lines for operations;
 //! - [`media`]: bundles carried on removable media by stations without a link;
 //! - this module: building a registry from its configuration and serving it, in its own process
 //!   or embedded in another (a demo station's).
@@ -26,7 +28,9 @@ pub mod http;
 pub mod intake;
 pub mod media;
 pub mod meta;
+pub mod monitor;
 pub mod objects;
+pub mod onboarding;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -103,6 +107,7 @@ fn intake_of<M: Meta>(c: &Config, meta: M, clock: Clock) -> Result<Arc<Intake<M>
         settings: c.settings.clone(),
         clock,
         gates: intake::Gates::new(&c.limits),
+        metrics: monitor::Metrics::new(),
     }))
 }
 
@@ -133,6 +138,24 @@ impl AnyIntake {
     pub fn router(&self) -> axum::Router {
         with_intake!(self, |i| http::router(i.clone()))
     }
+    /// The monitoring address's routes (health, metrics): [`monitor::router`].
+    pub fn monitoring_router(&self) -> axum::Router {
+        with_intake!(self, |i| monitor::router(i.clone()))
+    }
+}
+
+/// Serves the health check and metrics on `listener` until the process ends (plain HTTP/1, for
+/// Prometheus and the load balancer's checks on an internal address).
+pub fn serve_monitoring(
+    intake: &AnyIntake,
+    listener: tokio::net::TcpListener,
+) -> tokio::task::JoinHandle<()> {
+    let router = intake.monitoring_router();
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(problem = %e, "the monitoring address stopped");
+        }
+    })
 }
 
 /// Installs rustls's ring provider as the process's TLS crypto (once; later calls do nothing).
@@ -213,6 +236,24 @@ pub fn onboard(config: &Path, station: sync::api::NewStation) -> Result<bool, Se
     rt.block_on(async {
         let intake = open(&c, intake::system_clock()).await?;
         with_intake!(&intake, |i| i.add_station(station).await)
+            .map_err(|e| ServeError::Other(e.to_string()))
+    })
+}
+
+/// Imports a station key file into the registry configured in `config`, directly on its
+/// database (the `registry station import` command, and tests).
+pub fn import_station_key(
+    config: &Path,
+    input: &[u8],
+) -> Result<(sync::onboarding::Onboarding, bool), ServeError> {
+    let c = Config::load(config)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Other(e.to_string()))?;
+    rt.block_on(async {
+        let intake = open(&c, intake::system_clock()).await?;
+        with_intake!(&intake, |i| i.import_station_key(input).await)
             .map_err(|e| ServeError::Other(e.to_string()))
     })
 }

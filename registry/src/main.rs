@@ -29,6 +29,13 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8443")]
         listen: String,
     },
+    /// Write every key file the configuration names that does not exist yet, leaving existing
+    /// ones alone (a packaged registry runs this at install; run it again after adding a key to
+    /// the configuration). Prints the recipient and root key stations are given.
+    Keys {
+        #[arg(long)]
+        config: PathBuf,
+    },
     /// Make a new age identity (the key stations seal bundles to) and print its recipient.
     Keygen {
         #[arg(long)]
@@ -114,6 +121,35 @@ enum StationCommand {
         #[arg(long)]
         id: String,
     },
+    /// Issue the signed onboarding file for a new station (`station init --onboarding FILE`
+    /// sets the station up from it; nobody types a key).
+    Invite {
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        centre: String,
+        /// production, training or demo.
+        #[arg(long)]
+        mode: String,
+        /// The address stations reach this registry at (https://...), as they see it.
+        #[arg(long)]
+        url: String,
+        /// Days the file may be used (1 to 90).
+        #[arg(long, default_value_t = 14)]
+        days: u32,
+        /// The file to write (it must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Finish onboarding a station from the station key file `station init --onboarding` wrote
+    /// (or its text form, `hukumati-station-key:...`, as a QR code scanner types it).
+    Import {
+        #[arg(long)]
+        config: PathBuf,
+        file: PathBuf,
+    },
 }
 
 /// A failure, told in Arabic (what kind) and English (exactly what).
@@ -150,6 +186,52 @@ fn open(rt: &tokio::runtime::Runtime, config: &Path) -> Result<AnyIntake, Failur
     Ok(rt.block_on(registry::open(&c, registry::intake::system_clock()))?)
 }
 
+/// Reads a small file named on the command line, refusing one larger than `max` bytes.
+fn read_small(path: &Path, max: u64) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let fail = |e: std::io::Error| Failure {
+        ar: "تعذّرت قراءة الملف",
+        en: format!("{}: {e}", path.display()),
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).map_err(fail)?.take(max + 1).read_to_end(&mut bytes).map_err(fail)?;
+    if bytes.len() as u64 > max {
+        return Err(Failure {
+            ar: "الملف أكبر من المتوقع",
+            en: format!("{}: larger than {max} bytes", path.display()),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Writes a file that must not exist yet.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| Failure {
+        ar: "تعذّرت كتابة الملف",
+        en: format!("{}: {e}", path.display()),
+    };
+    let mut f =
+        std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(fail)?;
+    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(fail)
+}
+
+/// Resolves on Ctrl-C or SIGTERM (systemd stopping the service): requests under way finish.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 fn run(command: Command) -> Result<(), Failure> {
     registry::install_tls_provider();
     let rt = runtime()?;
@@ -163,6 +245,19 @@ fn run(command: Command) -> Result<(), Failure> {
                     "recipient": made.recipient,
                     "root_key": made.root_public,
                     "admin_token_file": dir.join("keys/admin.token"),
+                })
+            );
+        }
+        Command::Keys { config } => {
+            let c = Config::load(&config).map_err(ServeError::from)?;
+            let made = c.make_keys().map_err(ServeError::from)?;
+            println!(
+                "{}",
+                serde_json::json!({
+                    "written": made.written,
+                    "recipient": made.recipient,
+                    "root_key": made.root_public,
+                    "root_fingerprint": made.root_fingerprint,
                 })
             );
         }
@@ -187,14 +282,26 @@ fn run(command: Command) -> Result<(), Failure> {
                 let listener = tokio::net::TcpListener::bind(c.listen)
                     .await
                     .map_err(|e| ServeError::Other(format!("{}: {e}", c.listen)))?;
-                eprintln!(
-                    "registry listening on http://{}",
-                    listener.local_addr().map_err(|e| ServeError::Other(e.to_string()))?
+                let monitoring = match c.monitoring {
+                    Some(addr) => Some(
+                        tokio::net::TcpListener::bind(addr)
+                            .await
+                            .map_err(|e| ServeError::Other(format!("monitoring {addr}: {e}")))?,
+                    ),
+                    None => None,
+                };
+                let address = |l: &tokio::net::TcpListener| {
+                    l.local_addr().map(|a| a.to_string()).unwrap_or_default()
+                };
+                tracing::info!(
+                    listen = address(&listener),
+                    monitoring = monitoring.as_ref().map(address).unwrap_or_default(),
+                    "registry serving"
                 );
-                registry::serve(&intake, listener, async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
+                let _monitor = monitoring.map(|m| registry::serve_monitoring(&intake, m));
+                registry::serve(&intake, listener, stop_signal()).await?;
+                tracing::info!("registry stopped");
+                Ok::<(), ServeError>(())
             })?;
         }
         Command::Station { command: StationCommand::Add { config, id, key, centre, mode } } => {
@@ -216,6 +323,54 @@ fn run(command: Command) -> Result<(), Failure> {
             eprintln!(
                 "station {id} {}",
                 if created { "onboarded" } else { "was already onboarded with this key" }
+            );
+        }
+        Command::Station {
+            command: StationCommand::Invite { config, id, centre, mode, url, days, out },
+        } => {
+            let mode = sync::master::StationMode::parse(&mode).ok_or_else(|| Failure {
+                ar: "نوع المحطة غير معروف",
+                en: format!("unknown station mode {mode}: production, training or demo"),
+            })?;
+            let c = Config::load(&config).map_err(ServeError::from)?;
+            let invitation = registry::onboarding::Invitation {
+                station_id: &id,
+                centre: &centre,
+                mode,
+                url: &url,
+                days,
+            };
+            let (bytes, o) =
+                registry::onboarding::invite(&c, &invitation, registry::intake::system_clock()())?;
+            write_new(&out, &bytes)?;
+            tracing::info!(station = id, "onboarding file issued");
+            println!(
+                "{}",
+                serde_json::json!({
+                    "file": out,
+                    "station": id,
+                    "expires_at": o.expires_at,
+                    "root_fingerprint": o.root_fingerprint(),
+                })
+            );
+        }
+        Command::Station { command: StationCommand::Import { config, file } } => {
+            let input = read_small(&file, 64 * 1024)?;
+            let i = open(&rt, &config)?;
+            let (o, created) = rt
+                .block_on(async { with_intake!(&i, |x| x.import_station_key(&input).await) })
+                .map_err(|e| Failure {
+                    ar: "ملف مفتاح المحطة غير صالح أو ليس من هذا السجل",
+                    en: format!("{}: {e}", file.display()),
+                })?;
+            println!(
+                "{}",
+                serde_json::json!({
+                    "station": o.station_id,
+                    "centre": o.centre,
+                    "mode": o.mode.as_str(),
+                    "onboarded": created,
+                })
             );
         }
         Command::Station { command: StationCommand::Revoke { config, id } } => {
@@ -311,6 +466,7 @@ fn run(command: Command) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
+    registry::monitor::init_logging();
     match run(Cli::parse().command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {

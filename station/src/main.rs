@@ -46,20 +46,34 @@ enum Command {
         #[command(subcommand)]
         command: BundleCommand,
     },
-    /// Set up a new station and its first administrator (password on standard input).
+    /// Set up a new station and its first administrator (password on standard input): from the
+    /// registry's onboarding file (`--onboarding FILE`), or from its keys given one by one.
     Init {
         #[arg(long)]
         data: PathBuf,
-        #[arg(long)]
-        station_id: String,
-        #[arg(long)]
-        centre: String,
         /// User name of the first administrator.
         #[arg(long)]
         admin: String,
+        /// The onboarding file the registry issued for this station (`registry station invite`):
+        /// the registry's address and keys, the station's id, centre and mode.
+        #[arg(long, conflicts_with_all = ["station_id", "centre", "registry_recipient", "registry_url", "registry_key", "mode"])]
+        onboarding: Option<PathBuf>,
+        /// The registry root keys this station may be onboarded to, one fingerprint per line
+        /// (`registry keys` prints the fingerprint). Without the file, the root key is trusted
+        /// on first use and its fingerprint printed, to be compared with the one operations gave.
+        #[arg(long, default_value = "/etc/hukumati/registry-roots", requires = "onboarding")]
+        roots: PathBuf,
+        /// Where to write the station key file the registry imports to finish onboarding
+        /// (default: station-key.hukumati in the data directory).
+        #[arg(long, requires = "onboarding")]
+        key_out: Option<PathBuf>,
+        #[arg(long, required_unless_present = "onboarding")]
+        station_id: Option<String>,
+        #[arg(long, required_unless_present = "onboarding")]
+        centre: Option<String>,
         /// The registry's age recipient (age1...), from its master data.
-        #[arg(long)]
-        registry_recipient: String,
+        #[arg(long, required_unless_present = "onboarding")]
+        registry_recipient: Option<String>,
         /// The registry's address (https://...), for sync.
         #[arg(long, requires = "registry_key")]
         registry_url: Option<String>,
@@ -69,8 +83,8 @@ enum Command {
         /// production (the default: attached devices only), training (simulated devices where
         /// none is attached; never an identity) or demo. The registry's master data has the
         /// last word.
-        #[arg(long, default_value = "production")]
-        mode: String,
+        #[arg(long)]
+        mode: Option<String>,
     },
     /// Sync with the registry now: master data, operators, waiting bundles (announce, upload,
     /// receipts), the status feed; a JSON report (any operator's password on standard input:
@@ -466,6 +480,9 @@ pub(crate) fn embedded_registry() -> Option<station_uplink::StartEmbedded> {
 }
 
 fn ui(data: &Path, kiosk: bool) -> Result<ExitCode, Failure> {
+    if let Some(missing) = station_kiosk::window_system_missing() {
+        return Err(Failure(missing));
+    }
     let station = station_core::station::Station::open(data)?;
     // Devices are looked for while the window is open: every few seconds, and at once on USB
     // hotplug.
@@ -497,6 +514,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 export_cbeff(&file, &identity, out.as_deref())
             }
         },
+        Command::Init { data, admin, onboarding: Some(file), roots, key_out, .. } => {
+            ops::init_onboarding(&data, &admin, &file, &roots, key_out.as_deref())
+        }
         Command::Init {
             data,
             station_id,
@@ -506,16 +526,17 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             registry_url,
             registry_key,
             mode,
+            ..
         } => ops::init(
             &data,
             &ops::Setup {
-                station_id: &station_id,
-                centre: &centre,
+                station_id: station_id.as_deref().unwrap_or_default(),
+                centre: centre.as_deref().unwrap_or_default(),
                 admin: &admin,
-                recipient: &registry_recipient,
+                recipient: registry_recipient.as_deref().unwrap_or_default(),
                 registry_url: registry_url.as_deref(),
                 registry_key: registry_key.as_deref(),
-                mode: &mode,
+                mode: mode.as_deref().unwrap_or("production"),
             },
         ),
         Command::Sync { data, operator } => ops::sync(&data, &operator),

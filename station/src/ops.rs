@@ -94,6 +94,126 @@ pub fn init(data: &Path, setup: &Setup<'_>) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `station init --onboarding FILE`: sets the station up from the registry's signed onboarding
+/// file, then writes the station key file that the registry imports to finish onboarding.
+pub fn init_onboarding(
+    data: &Path,
+    admin: &str,
+    file: &Path,
+    roots: &Path,
+    key_out: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    use sync::onboarding::{Onboarding, StationKey};
+    let bytes = read_small_file(file, 64 * 1024)?;
+    let now = now_ms();
+    let o = Onboarding::open(&bytes, now)
+        .map_err(|e| Failure::new("cli-onboarding-invalid", format!("{}: {e}", file.display())))?;
+    let fingerprint = o.root_fingerprint();
+    match std::fs::read_to_string(roots) {
+        Ok(text) => {
+            let pinned = text
+                .lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim().to_uppercase())
+                .any(|l| l == fingerprint);
+            if !pinned {
+                return Err(Failure(
+                    Message::new("cli-onboarding-untrusted")
+                        .with("fingerprint", &fingerprint)
+                        .with("roots", roots.display()),
+                ));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            say(&Message::new("cli-onboarding-first-use")
+                .with("fingerprint", &fingerprint)
+                .with("roots", roots.display()));
+        }
+        Err(e) => {
+            return Err(Failure::new("cli-read-file", format!("{}: {e}", roots.display())));
+        }
+    }
+    let mode = Mode::parse(o.mode.as_str())
+        .ok_or_else(|| Failure::new("cli-unknown-mode", o.mode.as_str()))?;
+    let key_out =
+        key_out.map(Path::to_path_buf).unwrap_or_else(|| data.join("station-key.hukumati"));
+    if key_out.exists() {
+        return Err(Failure::new(
+            "cli-write-file",
+            format!("{} exists already", key_out.display()),
+        ));
+    }
+    let pw = read_password(admin)?;
+    Station::init(
+        data,
+        &InitParams {
+            station_id: &o.station_id,
+            centre: &o.centre,
+            registry_recipient: &o.recipient,
+            admin,
+            admin_password: &pw,
+            mode,
+        },
+        now,
+    )?;
+    let mut station = Station::open(data)?;
+    let session = station.login(admin, &pw, now_ms())?;
+    station.set_registry(
+        &session,
+        &o.registry_url,
+        &hex::encode(o.root_key.as_slice()),
+        now_ms(),
+    )?;
+    let signing = station.station_signing_key(&session)?;
+    let key_file = StationKey {
+        onboarding: bytes,
+        station_key: schemas::manifest::Bytes32::new(signing.verifying_key().to_bytes()),
+    }
+    .sign(&signing);
+    write_new_file(&key_out, &key_file)?;
+    say(&Message::new("cli-set-up").with("station", &o.station_id).with("path", data.display()));
+    say(&Message::new("cli-onboarding-key-file").with("path", key_out.display()));
+    print_json(&serde_json::json!({
+        "station_id": o.station_id,
+        "centre": o.centre,
+        "mode": o.mode.as_str(),
+        "registry_url": o.registry_url,
+        "root_fingerprint": fingerprint,
+        "station_key": station.station_public_key()?,
+        "station_key_file": key_out,
+        "station_key_text": sync::onboarding::station_key_text(&key_file),
+    }));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a file given on the command line that must be small (a key or onboarding file),
+/// refusing anything larger than `max` bytes before reading it.
+fn read_small_file(path: &Path, max: u64) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)
+        .map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", path.display())))?;
+    let mut bytes = Vec::new();
+    f.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", path.display())))?;
+    if bytes.len() as u64 > max {
+        return Err(Failure::new(
+            "cli-read-file",
+            format!("{}: larger than {max} bytes", path.display()),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Writes a file that must not exist yet.
+fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let fail =
+        |e: std::io::Error| Failure::new("cli-write-file", format!("{}: {e}", path.display()));
+    let mut f =
+        std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(fail)?;
+    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(fail)
+}
+
 pub fn registry_set(data: &Path, admin: &str, url: &str, key: &str) -> Result<ExitCode, Failure> {
     let mut station = open(data)?;
     let session = login(&mut station, admin)?;

@@ -8,6 +8,8 @@
 //!   chain its receipts are appended to;
 //! - [`master`]: the registry's signed master data (operators, keys, revocations, settings);
 //! - [`status`]: the registry's signed pages of later decisions about bundles;
+//! - [`onboarding`]: the signed onboarding file a registry issues for a new station, and the
+//!   station key file that comes back;
 //! - [`media`]: the folder layout of bundles carried on removable media;
 //! - [`api`]: the JSON bodies, paths and headers of the HTTP API, and the refusal codes.
 //!
@@ -18,6 +20,7 @@
 pub mod api;
 pub mod master;
 pub mod media;
+pub mod onboarding;
 pub mod receipt;
 pub mod status;
 pub mod ticket;
@@ -71,6 +74,12 @@ pub(crate) fn sign<T: serde::Serialize>(
     let payload = schemas::cbor::to_vec(value).expect("protocol documents are plain data");
     schemas::cose::sign1(content_type, kid.as_bytes(), payload, key)
         .expect("COSE encoding of plain data")
+}
+
+/// An identifier as the registry keeps them (a station id, a username): 1 to 64 Latin letters,
+/// digits, `.`, `-` or `_`.
+pub fn plain_id(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
 }
 
 /// SHA-256 of `bytes`.

@@ -27,5 +27,6 @@ mod fuzz;
 mod hostile;
 mod intake;
 mod limits;
+mod operations;
 mod trust;
 mod world;

@@ -2165,6 +2165,31 @@ impl eframe::App for App {
     }
 }
 
+/// What the window system lacks for the kiosk's window, found before it opens: under a Wayland
+/// session (winit prefers Wayland when `WAYLAND_DISPLAY` or `WAYLAND_SOCKET` is set and
+/// libwayland-client loads), the OpenGL window also needs `libwayland-egl.so.1`, which winit
+/// loads at run time and panics without. `None` when nothing is missing.
+pub fn window_system_missing() -> Option<Message> {
+    #[cfg(target_os = "linux")]
+    {
+        let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some()
+            || std::env::var_os("WAYLAND_SOCKET").is_some();
+        wayland_gap(
+            wayland,
+            wayland_sys::client::is_lib_available(),
+            wayland_sys::egl::is_lib_available(),
+        )
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// The decision of [`window_system_missing`], given what it found.
+pub fn wayland_gap(session: bool, client: bool, egl: bool) -> Option<Message> {
+    (session && client && !egl)
+        .then(|| Message::new("cli-wayland-egl").with("library", "libwayland-egl.so.1"))
+}
+
 /// Runs the kiosk in a native window (glow renderer: under software rendering it keeps a 720p
 /// camera preview near 30 frames per second where wgpu did not).
 pub fn run_native(model: Model, kiosk: bool) -> Result<(), String> {

@@ -8,6 +8,7 @@ mod crash;
 mod devices;
 mod field;
 mod hostile;
+mod install;
 mod layering;
 mod quality_cli;
 mod replay;
