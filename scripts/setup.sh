@@ -25,6 +25,14 @@ if [ "${HUKUMATI_SETUP_UI:-0}" = 1 ]; then
   PACKAGES+=(libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
 fi
 
+# What building and checking the Debian packages needs (scripts/package.sh asks for these with
+# HUKUMATI_SETUP_PACKAGING=1; scripts/test.sh does): lintian checks them; sway and grim run the
+# locked kiosk session headless and take its screenshots; the window's run-time libraries are
+# the station package's dependencies.
+if [ "${HUKUMATI_SETUP_PACKAGING:-0}" = 1 ]; then
+  PACKAGES+=(lintian dpkg-dev sway grim libgl1 libegl1 libgl1-mesa-dri libwayland-client0 libwayland-egl1 libxkbcommon0 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -86,4 +94,10 @@ if [ -z "${CARGO_TARGET_DIR:-}" ]; then
   else
     export CARGO_TARGET_DIR="$HOME/.cache/hukumati-target"
   fi
+fi
+
+# cargo-deb makes the Debian packages (scripts/package.sh); installed once, pinned.
+if [ "${HUKUMATI_SETUP_PACKAGING:-0}" = 1 ] && [ "$(cargo deb --version 2>/dev/null)" != "cargo-deb 3.8.0" ]; then
+  echo "setup: installing cargo-deb 3.8.0"
+  cargo install --locked --quiet cargo-deb --version 3.8.0
 fi
