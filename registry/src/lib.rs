@@ -224,38 +224,37 @@ pub async fn serve(
     Ok(())
 }
 
+/// The registry configured in `config`, opened on a runtime of its own for one command that
+/// works on its database directly (no server).
+fn open_blocking(config: &Path) -> Result<(tokio::runtime::Runtime, AnyIntake), ServeError> {
+    let c = Config::load(config)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Other(e.to_string()))?;
+    let intake = rt.block_on(open(&c, intake::system_clock()))?;
+    Ok((rt, intake))
+}
+
 /// Onboards a station into the registry configured in `config`, directly on its database (for
 /// a demo station's embedded registry, and the `registry station add` command). `false` if it
 /// was onboarded already with the same key.
 pub fn onboard(config: &Path, station: sync::api::NewStation) -> Result<bool, ServeError> {
-    let c = Config::load(config)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| ServeError::Other(e.to_string()))?;
-    rt.block_on(async {
-        let intake = open(&c, intake::system_clock()).await?;
-        with_intake!(&intake, |i| i.add_station(station).await)
-            .map_err(|e| ServeError::Other(e.to_string()))
-    })
+    let (rt, intake) = open_blocking(config)?;
+    rt.block_on(async { with_intake!(&intake, |i| i.add_station(station).await) })
+        .map_err(|e| ServeError::Other(e.to_string()))
 }
 
-/// Imports a station key file into the registry configured in `config`, directly on its
-/// database (the `registry station import` command, and tests).
+/// Imports a station key file (or its `hukumati-station-key:` text) into the registry
+/// configured in `config`, directly on its database (the `registry station import` command):
+/// the onboarding it carries, and whether the station is new.
 pub fn import_station_key(
     config: &Path,
     input: &[u8],
 ) -> Result<(sync::onboarding::Onboarding, bool), ServeError> {
-    let c = Config::load(config)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| ServeError::Other(e.to_string()))?;
-    rt.block_on(async {
-        let intake = open(&c, intake::system_clock()).await?;
-        with_intake!(&intake, |i| i.import_station_key(input).await)
-            .map_err(|e| ServeError::Other(e.to_string()))
-    })
+    let (rt, intake) = open_blocking(config)?;
+    rt.block_on(async { with_intake!(&intake, |i| i.import_station_key(input).await) })
+        .map_err(|e| ServeError::Other(e.to_string()))
 }
 
 /// A registry running inside another process (a demo station's), on a loopback port.

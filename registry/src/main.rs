@@ -356,10 +356,8 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Station { command: StationCommand::Import { config, file } } => {
             let input = read_small(&file, 64 * 1024)?;
-            let i = open(&rt, &config)?;
-            let (o, created) = rt
-                .block_on(async { with_intake!(&i, |x| x.import_station_key(&input).await) })
-                .map_err(|e| Failure {
+            let (o, created) =
+                registry::import_station_key(&config, &input).map_err(|e| Failure {
                     ar: "ملف مفتاح المحطة غير صالح أو ليس من هذا السجل",
                     en: format!("{}: {e}", file.display()),
                 })?;
