@@ -236,3 +236,36 @@ fn the_manuals_show_the_screens_the_tests_draw() {
     }
     assert_eq!(shown[0], shown[1], "the manuals show different screens");
 }
+
+/// The udev rule the package ships names the reader the driver opens, as a USB device (not each
+/// of its interfaces), for the station's group and the seat's user.
+#[test]
+fn the_udev_rule_grants_the_reader_the_driver_opens() {
+    let rules = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("packaging/60-hukumati-station.rules"),
+    )
+    .unwrap();
+    let vendor = format!("ATTR{{idVendor}}==\"{:04x}\"", drivers::uru4500::VENDOR_ID);
+    let product = format!("ATTR{{idProduct}}==\"{:04x}\"", drivers::uru4500::PRODUCT_ID);
+    let rule = rules
+        .lines()
+        .find(|l| !l.trim_start().starts_with('#') && l.contains(&vendor))
+        .unwrap_or_else(|| panic!("no rule for {vendor}:\n{rules}"));
+    for part in [
+        product.as_str(),
+        "SUBSYSTEM==\"usb\"",
+        "ENV{DEVTYPE}==\"usb_device\"",
+        "GROUP=\"hukumati\"",
+        "MODE=\"0660\"",
+        "TAG+=\"uaccess\"",
+    ] {
+        assert!(rule.contains(part), "{part} missing from {rule}");
+    }
+    // The group the rule names is the one the package's postinst makes.
+    let postinst = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/debian/postinst"),
+    )
+    .unwrap();
+    assert!(postinst.contains("addgroup --system --quiet hukumati"), "{postinst}");
+}
