@@ -119,7 +119,11 @@ printf 'tr0ub4dor&3\n' | as_kiosk station approve --all --data "$data" --operato
 waiting() { as_kiosk station status --data "$data" | python3 -c 'import json,sys; print(json.load(sys.stdin)["outbox_unsynced"])'; }
 [ "$(waiting)" = 1 ] || fail "no bundle waiting before the upgrade"
 # The same station, packaged as a later revision, installed over it.
+# (cargo-deb deletes the package's earlier .deb in the target directory when it makes another:
+# keep the one being checked.)
+cp "$station_deb" "$tmp/checked.deb"
 cargo deb --locked --no-build --strip -p station --no-default-features --deb-revision 2 --output "$tmp" --quiet >/dev/null
+[ -f "$station_deb" ] || cp "$tmp/checked.deb" "$station_deb"
 $SUDO dpkg -i "$tmp"/hukumati-station_*-2_*.deb >/dev/null
 dpkg-query -W -f='${Version}' hukumati-station | grep -q -- '-2$' || fail "the upgrade was not installed"
 [ "$(waiting)" = 1 ] || fail "the upgrade lost the waiting bundle"

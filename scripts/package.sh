@@ -21,5 +21,8 @@ for d in "${debs[@]}"; do
 done
 if [ "${1:-}" = --check ]; then
   bash scripts/package-check.sh "${debs[@]}"
+  for d in "${debs[@]}"; do
+    [ -f "$d" ] || { echo "package: $d is gone after the check" >&2; exit 1; }
+  done
 fi
 printf '%s\n' "${debs[@]}"
