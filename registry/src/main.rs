@@ -186,34 +186,24 @@ fn open(rt: &tokio::runtime::Runtime, config: &Path) -> Result<AnyIntake, Failur
     Ok(rt.block_on(registry::open(&c, registry::intake::system_clock()))?)
 }
 
-/// Reads a small file named on the command line, refusing one larger than `max` bytes.
-fn read_small(path: &Path, max: u64) -> Result<Vec<u8>, Failure> {
-    use std::io::Read;
-    let fail = |e: std::io::Error| Failure {
-        ar: "تعذّرت قراءة الملف",
-        en: format!("{}: {e}", path.display()),
-    };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path).map_err(fail)?.take(max + 1).read_to_end(&mut bytes).map_err(fail)?;
-    if bytes.len() as u64 > max {
-        return Err(Failure {
-            ar: "الملف أكبر من المتوقع",
-            en: format!("{}: larger than {max} bytes", path.display()),
-        });
-    }
-    Ok(bytes)
+/// Reads a small file named on the command line (it may come on a station's stick): as removable
+/// media are read, never through a link, only a regular file, at most `max` bytes.
+fn read_small(path: &Path, max: u64, what: &'static str) -> Result<Vec<u8>, Failure> {
+    let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let folder = path.parent().unwrap_or(Path::new("/"));
+    sync::media::read(folder, path, max, what)
+        .map_err(|e| Failure { ar: "تعذّرت قراءة الملف", en: e.to_string() })
 }
 
-/// Writes a file that must not exist yet.
+/// Writes a file that must not exist yet (made and synced as files for removable media are).
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    use std::io::Write;
-    let fail = |e: std::io::Error| Failure {
-        ar: "تعذّرت كتابة الملف",
-        en: format!("{}: {e}", path.display()),
-    };
-    let mut f =
-        std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(fail)?;
-    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(fail)
+    let fail = |en: String| Failure { ar: "تعذّرت كتابة الملف", en };
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(fail(format!("{}: exists already", path.display())));
+    }
+    let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let folder = path.parent().unwrap_or(Path::new("/"));
+    sync::media::write_new(folder, path, bytes).map_err(|e| fail(e.to_string()))
 }
 
 /// Resolves on Ctrl-C or SIGTERM (systemd stopping the service): requests under way finish.
@@ -355,7 +345,7 @@ fn run(command: Command) -> Result<(), Failure> {
             );
         }
         Command::Station { command: StationCommand::Import { config, file } } => {
-            let input = read_small(&file, 64 * 1024)?;
+            let input = read_small(&file, 64 * 1024, "station key file")?;
             let (o, created) =
                 registry::import_station_key(&config, &input).map_err(|e| Failure {
                     ar: "ملف مفتاح المحطة غير صالح أو ليس من هذا السجل",

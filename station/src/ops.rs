@@ -104,7 +104,7 @@ pub fn init_onboarding(
     key_out: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
     use sync::onboarding::{Onboarding, StationKey};
-    let bytes = read_small_file(file, 64 * 1024)?;
+    let bytes = read_small_file(file, 64 * 1024, "onboarding file")?;
     let now = now_ms();
     let o = Onboarding::open(&bytes, now)
         .map_err(|e| Failure::new("cli-onboarding-invalid", format!("{}: {e}", file.display())))?;
@@ -185,33 +185,24 @@ pub fn init_onboarding(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a file given on the command line that must be small (a key or onboarding file),
-/// refusing anything larger than `max` bytes before reading it.
-fn read_small_file(path: &Path, max: u64) -> Result<Vec<u8>, Failure> {
-    use std::io::Read;
-    let f = std::fs::File::open(path)
-        .map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", path.display())))?;
-    let mut bytes = Vec::new();
-    f.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", path.display())))?;
-    if bytes.len() as u64 > max {
-        return Err(Failure::new(
-            "cli-read-file",
-            format!("{}: larger than {max} bytes", path.display()),
-        ));
-    }
-    Ok(bytes)
+/// Reads a small file named on the command line (it may sit on a stick someone else prepared):
+/// as removable media are read, never through a link, only a regular file, at most `max` bytes.
+fn read_small_file(path: &Path, max: u64, what: &'static str) -> Result<Vec<u8>, Failure> {
+    let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let folder = path.parent().unwrap_or(Path::new("/"));
+    sync::media::read(folder, path, max, what)
+        .map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", path.display())))
 }
 
-/// Writes a file that must not exist yet.
+/// Writes a file that must not exist yet (made and synced as files for removable media are).
 fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    use std::io::Write;
-    let fail =
-        |e: std::io::Error| Failure::new("cli-write-file", format!("{}: {e}", path.display()));
-    let mut f =
-        std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(fail)?;
-    f.write_all(bytes).and_then(|()| f.sync_all()).map_err(fail)
+    let fail = |e: String| Failure::new("cli-write-file", format!("{}: {e}", path.display()));
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(fail("exists already".into()));
+    }
+    let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let folder = path.parent().unwrap_or(Path::new("/"));
+    sync::media::write_new(folder, path, bytes).map_err(|e| fail(e.to_string()))
 }
 
 pub fn registry_set(data: &Path, admin: &str, url: &str, key: &str) -> Result<ExitCode, Failure> {

@@ -91,6 +91,11 @@ fn a_station_is_onboarded_from_files_and_syncs() {
         "{err}"
     );
     assert!(!data.join(station_core::store::DB_FILE).exists());
+    // A link where the file should be (a stick prepared by someone else): refused.
+    std::os::unix::fs::symlink(&onboarding, d.join("link.onboarding")).unwrap();
+    let out = init(&data, &d.join("link.onboarding"), &roots);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!data.join(station_core::store::DB_FILE).exists());
     // A registry the station does not trust (its roots file names another).
     std::fs::write(&roots, "# the national registry\n0000-1111-2222-3333-4444-5555-6666-7777\n")
         .unwrap();
