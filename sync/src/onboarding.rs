@@ -54,16 +54,13 @@ impl Onboarding {
     /// Opens an onboarding file: it must be well formed, signed by the root key it names, and
     /// valid at `now` (ms). Whether that root key is to be trusted is the caller's decision.
     pub fn open(bytes: &[u8], now: i64) -> Result<Onboarding, ProtocolError> {
-        const WHAT: &str = "onboarding file";
-        let s = schemas::cose::parse1(bytes, CONTENT_TYPE)
-            .map_err(|e| ProtocolError::malformed(WHAT, e))?;
-        let claimed: Onboarding =
-            schemas::cbor::from_slice(&s.payload).map_err(|e| ProtocolError::malformed(WHAT, e))?;
-        let root = schemas::VerifyingKey::from_bytes(&claimed.root_key)
-            .map_err(|e| ProtocolError::malformed(WHAT, format!("root key: {e}")))?;
-        let (o, _): (Onboarding, String) = crate::open_signed(WHAT, bytes, CONTENT_TYPE, &|kid| {
-            (kid == crate::master::ROOT_KID).then_some(root)
-        })?;
+        let o: Onboarding = open_self_signed(
+            "onboarding file",
+            bytes,
+            CONTENT_TYPE,
+            crate::master::ROOT_KID,
+            |o: &Onboarding| &o.root_key,
+        )?;
         o.check(now)?;
         Ok(o)
     }
@@ -108,6 +105,29 @@ impl Onboarding {
     }
 }
 
+/// Opens a document signed by a key it carries itself (`key_of` finds it in the payload): well
+/// formed, of `content_type`, under key id `kid`, and verifying with that key. Whether the key is
+/// to be trusted is the caller's decision.
+fn open_self_signed<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    bytes: &[u8],
+    content_type: &str,
+    kid: &str,
+    key_of: impl Fn(&T) -> &Bytes32,
+) -> Result<T, ProtocolError> {
+    let s = schemas::cose::parse1(bytes, content_type)
+        .map_err(|e| ProtocolError::malformed(what, e))?;
+    if s.kid_text() != kid {
+        return Err(ProtocolError::UnknownKey { what, kid: s.kid_text() });
+    }
+    let value: T =
+        schemas::cbor::from_slice(&s.payload).map_err(|e| ProtocolError::malformed(what, e))?;
+    let key = schemas::VerifyingKey::from_bytes(key_of(&value))
+        .map_err(|e| ProtocolError::malformed(what, format!("its key: {e}")))?;
+    s.verify(&key).map_err(|_| ProtocolError::BadSignature { what })?;
+    Ok(value)
+}
+
 /// A key's fingerprint as a person compares it (see [`Onboarding::root_fingerprint`]).
 pub fn fingerprint(key: &[u8; 32]) -> String {
     let h = crate::sha256(key);
@@ -137,17 +157,13 @@ impl StationKey {
         root: &schemas::VerifyingKey,
         now: i64,
     ) -> Result<(Onboarding, Bytes32), ProtocolError> {
-        const WHAT: &str = "station key file";
-        let s = schemas::cose::parse1(bytes, STATION_KEY_CONTENT_TYPE)
-            .map_err(|e| ProtocolError::malformed(WHAT, e))?;
-        let claimed: StationKey =
-            schemas::cbor::from_slice(&s.payload).map_err(|e| ProtocolError::malformed(WHAT, e))?;
-        let key = schemas::VerifyingKey::from_bytes(&claimed.station_key)
-            .map_err(|e| ProtocolError::malformed(WHAT, format!("station key: {e}")))?;
-        let (k, _): (StationKey, String) =
-            crate::open_signed(WHAT, bytes, STATION_KEY_CONTENT_TYPE, &|kid| {
-                (kid == STATION_KID).then_some(key)
-            })?;
+        let k: StationKey = open_self_signed(
+            "station key file",
+            bytes,
+            STATION_KEY_CONTENT_TYPE,
+            STATION_KID,
+            |k: &StationKey| &k.station_key,
+        )?;
         let o = Onboarding::open(&k.onboarding, now)?;
         if o.root_key.as_slice() != root.as_bytes() {
             return Err(ProtocolError::Mismatch(
