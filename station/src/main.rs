@@ -296,6 +296,47 @@ enum OperatorCommand {
         #[arg(long)]
         username: String,
     },
+    /// Officials' fingers: enrol them, check one.
+    Finger {
+        #[command(subcommand)]
+        command: FingerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FingerCommand {
+    /// Enrol finger images of an official (administrator's password on standard input): PNG
+    /// or other images at --ppi, or ISO/IEC 19794-4 records (their position and resolution are
+    /// read from the record). Two impressions or more the first time.
+    Add {
+        #[arg(long)]
+        data: PathBuf,
+        /// The administrator doing it.
+        #[arg(long)]
+        operator: String,
+        /// The official whose fingers these are.
+        #[arg(long)]
+        username: String,
+        /// Resolution of plain images (records state their own).
+        #[arg(long, default_value_t = 500)]
+        ppi: u16,
+        #[arg(required = true, num_args = 1..)]
+        images: Vec<PathBuf>,
+    },
+    /// Compares one finger image with an official's enrolled fingers (1:1); exit status 0 on a
+    /// match, 1 otherwise. Records nothing and does not count towards the lockout.
+    Verify {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value_t = 500)]
+        ppi: u16,
+        /// Print the result as JSON: {"match", "score", "threshold", ...}.
+        #[arg(long)]
+        json: bool,
+        image: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -493,6 +534,13 @@ fn ui(data: &Path, kiosk: bool) -> Result<ExitCode, Failure> {
     let mut model = station_kiosk::Model::new(station, Box::new(now_ms));
     model.services.embedded_registry = embedded_registry();
     model.services.devices = Some(watcher.attached.clone());
+    let attached = watcher.attached.clone();
+    model.services.finger_reader = Some(Box::new(move || {
+        station_core::devices::Attached::read_official_finger(
+            &attached,
+            std::time::Duration::from_secs(15),
+        )
+    }));
     station_kiosk::run_native(model, kiosk).map_err(|e| Failure::new("cli-window", e))?;
     drop(watcher);
     Ok(ExitCode::SUCCESS)
@@ -561,6 +609,12 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             OperatorCommand::Unlock { data, operator, username } => {
                 ops::operator_lock(&data, &operator, &username, false)
             }
+            OperatorCommand::Finger {
+                command: FingerCommand::Add { data, operator, username, ppi, images },
+            } => ops::finger_add(&data, &operator, &username, ppi, &images),
+            OperatorCommand::Finger {
+                command: FingerCommand::Verify { data, username, ppi, json, image },
+            } => ops::finger_verify(&data, &username, ppi, &image, json),
         },
         Command::Enroll { data, script, operator } => ops::enroll(&data, &script, &operator),
         Command::Approve { data, all, id, operator } => {
@@ -601,7 +655,12 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
 fn load_image(path: &Path) -> Result<drivers::raster::Image, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::new("cli-read-file", format!("{}: {e}", path.display())))?;
-    if let Ok(record) = schemas::iso19794::Record::parse(&bytes) {
+    decode_image(path, &bytes)
+}
+
+/// The image in `bytes` (an image file, or the first image of an ISO/IEC 19794 record).
+pub(crate) fn decode_image(path: &Path, bytes: &[u8]) -> Result<drivers::raster::Image, Failure> {
+    if let Ok(record) = schemas::iso19794::Record::parse(bytes) {
         let px = record
             .decode_images()
             .map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;
@@ -618,7 +677,7 @@ fn load_image(path: &Path) -> Result<drivers::raster::Image, Failure> {
             data: p.data,
         });
     }
-    let img = image::load_from_memory(&bytes)
+    let img = image::load_from_memory(bytes)
         .map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;
     Ok(match img.color().channel_count() {
         1 | 2 => {

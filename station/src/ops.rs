@@ -386,6 +386,100 @@ pub fn operator_lock(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The largest finger image file read (a 500 ppi finger is well under 1 MB even uncompressed).
+const MAX_FINGER_FILE: u64 = 16 << 20;
+
+/// A finger image named on the command line: its pixels, resolution and ISO position. A
+/// finger record states its own position and resolution; a plain image is at `ppi`.
+fn load_finger(path: &Path, ppi: u16) -> Result<(drivers::raster::Image, u16, u8), Failure> {
+    let bytes = read_small_file(path, MAX_FINGER_FILE, "finger image")?;
+    let record = schemas::iso19794::Record::parse(&bytes);
+    if let Ok(r) = &record
+        && !matches!(r, schemas::iso19794::Record::Finger(_))
+    {
+        return Err(Failure::new(
+            "cli-not-a-finger",
+            format!("{}: an ISO/IEC 19794 record of another modality", path.display()),
+        ));
+    }
+    if let Ok(schemas::iso19794::Record::Finger(r)) = record {
+        let v = r.views.first().ok_or_else(|| {
+            Failure::new("cli-not-an-image", format!("{}: no finger in the record", path.display()))
+        })?;
+        if v.position > 10 {
+            return Err(Failure::new(
+                "cli-not-an-image",
+                format!("{}: position {} is not one finger", path.display(), v.position),
+            ));
+        }
+        let ppi = match v.scale_units {
+            1 => v.image_sampling_rate[0],
+            2 => schemas::iso19794::minutiae::ppi_from_ppcm(v.image_sampling_rate[0]),
+            _ => 500,
+        };
+        return Ok((crate::decode_image(path, &bytes)?, ppi, v.position));
+    }
+    if !(250..=1000).contains(&ppi) {
+        return Err(Failure::new("cli-ppi", ppi));
+    }
+    Ok((crate::decode_image(path, &bytes)?, ppi, 0))
+}
+
+pub fn finger_add(
+    data: &Path,
+    admin: &str,
+    username: &str,
+    ppi: u16,
+    paths: &[std::path::PathBuf],
+) -> Result<ExitCode, Failure> {
+    let loaded = paths.iter().map(|p| load_finger(p, ppi)).collect::<Result<Vec<_>, _>>()?;
+    let mut station = open(data)?;
+    let session = login(&mut station, admin)?;
+    let images: Vec<_> = loaded
+        .iter()
+        .map(|(image, ppi, position)| station_core::fingers::FingerImage {
+            image,
+            ppi: *ppi,
+            position: *position,
+        })
+        .collect();
+    let enrolled = station.enrol_fingers(&session, username, &images, now_ms())?;
+    say(&Message::new("cli-fingers-enrolled")
+        .with("name", username)
+        .number("count", enrolled.len() as i64)
+        .number("total", station.fingers_enrolled(username)? as i64));
+    print_json(&enrolled);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn finger_verify(
+    data: &Path,
+    username: &str,
+    ppi: u16,
+    path: &Path,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    let (image, ppi, position) = load_finger(path, ppi)?;
+    let station = open(data)?;
+    let check = station.check_finger(
+        username,
+        &station_core::fingers::FingerImage { image: &image, ppi, position },
+    )?;
+    if json {
+        print_json(&check);
+    } else {
+        say(&Message::new(if check.comparison.matched {
+            "cli-finger-match"
+        } else {
+            "cli-finger-no-match"
+        })
+        .with("name", username)
+        .number("score", i64::from(check.comparison.score))
+        .number("threshold", i64::from(check.comparison.threshold)));
+    }
+    Ok(if check.comparison.matched { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
 pub fn enroll(data: &Path, script_path: &Path, operator: &str) -> Result<ExitCode, Failure> {
     let text = std::fs::read_to_string(script_path)
         .map_err(|e| Failure::new("cli-read-script", format!("{}: {e}", script_path.display())))?;

@@ -1,4 +1,4 @@
-//! ISO/IEC 19794 biometric data interchange records: finger images (part 4), face images (part 5)
+//! ISO/IEC 19794 biometric data interchange records: finger minutiae (part 2, [`minutiae`]), finger images (part 4), face images (part 5)
 //! and iris images (part 6).
 //!
 //! Reading handles both editions found in the field: 2005 (version `010`, MOSIP's older test
@@ -12,6 +12,7 @@
 pub mod face;
 pub mod finger;
 pub mod iris;
+pub mod minutiae;
 
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};

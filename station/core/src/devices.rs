@@ -466,6 +466,22 @@ impl Attached {
         &self.problems
     }
 
+    /// One finger of an official from the attached reader: never a simulated one, on any
+    /// station (simulated fingers share their pattern's ridge flow and match each other).
+    pub fn read_official_finger(
+        attached: &Mutex<Attached>,
+        timeout: Duration,
+    ) -> Result<drivers::device::FingerCapture, DeviceError> {
+        let device = lock(attached)
+            .fingerprint
+            .as_ref()
+            .map(|s| s.device.clone())
+            .ok_or(DeviceError::Absent)?;
+        let mut d = lock(&device);
+        d.new_transaction();
+        d.capture_finger(drivers::device::Finger::RightIndex, timeout)
+    }
+
     /// One device per modality for an enrollment: attached, else simulated from `sims` where
     /// `simulation` is allowed (training and demo stations), else absent: a production station
     /// never falls back to a simulated device. Each attached device starts a new capture

@@ -8,6 +8,8 @@
 //!   the simulated ones in demo mode only;
 //! - [`validate`]: what a clerk types, checked, with reasons in Arabic and English;
 //! - [`operators`]: accounts, passwords, keys, lockout, sessions;
+//! - [`fingers`]: officials' finger templates, finger log-in and sign-off, and the check that an
+//!   applicant is not one of the station's officials;
 //! - [`store`]: the power-cut-safe SQLite store and the audit hash chain;
 //! - [`vault`]: keys and encryption of everything that touches the disk;
 //! - [`script`]: scripted enrollments against simulated devices (headless runs and tests);
@@ -23,6 +25,7 @@
 pub mod capture;
 pub mod devices;
 pub mod explain;
+pub mod fingers;
 pub mod operators;
 pub mod sample;
 pub mod script;

@@ -89,6 +89,14 @@ pub enum OperatorError {
     NotAllowed(&'static str),
     #[error("the session is locked after inactivity; log in again")]
     Idle,
+    #[error("the finger does not match this user's enrolled fingers")]
+    FingerNoMatch,
+    #[error(
+        "'{0}' has no finger enrolled at this station: log in with the password, or ask an administrator to enrol fingers"
+    )]
+    NoFingers(String),
+    #[error("'{0}' must log in once with the password before the finger can open their keys")]
+    PasswordOnceFirst(String),
     #[error("key storage: {0}")]
     Vault(#[from] VaultError),
     #[error("{0}")]
@@ -128,6 +136,11 @@ impl Explain for OperatorError {
                 Message::new("op-not-allowed").nested("role", Message::new(format!("role-{role}")))
             }
             OperatorError::Idle => Message::new("op-idle"),
+            OperatorError::FingerNoMatch => Message::new("op-finger-no-match"),
+            OperatorError::NoFingers(n) => Message::new("op-no-fingers").with("name", n),
+            OperatorError::PasswordOnceFirst(n) => {
+                Message::new("op-password-once-first").with("name", n)
+            }
             OperatorError::Vault(e) => Message::new("op-key-storage").detail(e),
             OperatorError::Store(e) => Message::new("store-sql").detail(e),
         }
@@ -217,7 +230,7 @@ pub fn add(
     let signing =
         schemas::keys::new_signing_key().map_err(|e| VaultError::Random(e.to_string()))?;
     tx.execute(
-        "INSERT INTO operators (username, role, password_hash, kek_salt, wrapped_data_key, signing_key, public_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO operators (username, role, password_hash, kek_salt, wrapped_data_key, signing_key, public_key, created_at, station_wrapped_signing_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             username,
             role.as_str(),
@@ -226,41 +239,57 @@ pub fn add(
             kek.wrap(&aad(username, "data-key"), data_key.bytes())?,
             kek.wrap(&aad(username, "signing-key"), &signing.to_bytes())?,
             &signing.verifying_key().to_bytes()[..],
-            now_ms
+            now_ms,
+            data_key.wrap(&aad(username, "signing-key-station"), &signing.to_bytes())?,
         ],
     )?;
     Ok(())
 }
 
-/// Checks the password and opens the operator's keys. Failures count towards a lockout.
-pub fn login(
-    store: &mut Store,
+/// What log-in needs of an operator's row.
+pub(crate) struct LoginRow {
+    role: String,
+    hash: String,
+    kek_salt: Vec<u8>,
+    wrapped_dk: Vec<u8>,
+    wrapped_sk: Vec<u8>,
+    failures: i64,
+    station_wrapped_sk: Option<Vec<u8>>,
+}
+
+/// The operator's row, refused when the account is locked (by an administrator, by the registry
+/// or after repeated failures). `None`: no such operator.
+pub(crate) fn login_row(
+    store: &Store,
     username: &str,
-    password: &str,
-    policy: &LoginPolicy,
     now_ms: i64,
-) -> Result<Session, OperatorError> {
-    type Row = (String, String, Vec<u8>, Vec<u8>, Vec<u8>, i64, Option<i64>, i64);
+) -> Result<Option<LoginRow>, OperatorError> {
+    type Row =
+        (String, String, Vec<u8>, Vec<u8>, Vec<u8>, i64, Option<i64>, i64, i64, Option<Vec<u8>>);
     let row: Option<Row> = store
         .conn
         .query_row(
-            "SELECT role, password_hash, kek_salt, wrapped_data_key, signing_key, failed_logins, locked_until, locked FROM operators WHERE username = ?1",
+            "SELECT role, password_hash, kek_salt, wrapped_data_key, signing_key, failed_logins, locked_until, locked, revoked_by_registry, station_wrapped_signing_key FROM operators WHERE username = ?1",
             [username],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?)),
         )
         .optional()?;
-    let Some((role, hash, kek_salt, wrapped_dk, wrapped_sk, failures, locked_until, locked)) = row
+    let Some((
+        role,
+        hash,
+        kek_salt,
+        wrapped_dk,
+        wrapped_sk,
+        failures,
+        locked_until,
+        locked,
+        by_registry,
+        station_wrapped_sk,
+    )) = row
     else {
-        // Spend the same time as a real check, so a wrong name is not told apart by timing.
-        let _ = Key::from_password(password, b"no-such-operator");
-        return Err(OperatorError::BadCredentials);
+        return Ok(None);
     };
     if locked != 0 {
-        let by_registry: i64 = store.conn.query_row(
-            "SELECT revoked_by_registry FROM operators WHERE username = ?1",
-            [username],
-            |r| r.get(0),
-        )?;
         return Err(if by_registry == 1 {
             OperatorError::RevokedByRegistry(username.into())
         } else {
@@ -275,44 +304,131 @@ pub fn login(
             minutes_left: (until - now_ms + 59_999) / 60_000,
         });
     }
-    let parsed = PasswordHash::new(&hash)
-        .map_err(|e| OperatorError::Store(format!("stored password hash: {e}")))?;
-    if hasher().verify_password(password.as_bytes(), &parsed).is_err() {
-        let failures = failures + 1;
-        let tx = store.conn.transaction()?;
-        if failures >= i64::from(policy.max_failures) {
-            tx.execute(
-                "UPDATE operators SET failed_logins = 0, locked_until = ?2 WHERE username = ?1",
-                params![username, now_ms + policy.lockout_ms],
-            )?;
-            audit_append(&tx, now_ms, username, "login:locked-out", None)?;
-        } else {
-            tx.execute(
-                "UPDATE operators SET failed_logins = ?2 WHERE username = ?1",
-                params![username, failures],
-            )?;
-            audit_append(&tx, now_ms, username, "login:failed", None)?;
-        }
-        tx.commit()?;
-        return Err(OperatorError::BadCredentials);
+    Ok(Some(LoginRow {
+        role,
+        hash,
+        kek_salt,
+        wrapped_dk,
+        wrapped_sk,
+        failures,
+        station_wrapped_sk,
+    }))
+}
+
+/// Counts a failed attempt (a wrong password or a finger that does not match) towards the
+/// lockout, and records it in the audit log as `what` (`login:failed`, `login:finger-failed`).
+pub(crate) fn count_failure(
+    store: &mut Store,
+    username: &str,
+    failures_before: i64,
+    policy: &LoginPolicy,
+    what: &str,
+    now_ms: i64,
+) -> Result<(), OperatorError> {
+    let failures = failures_before + 1;
+    let tx = store.conn.transaction()?;
+    if failures >= i64::from(policy.max_failures) {
+        tx.execute(
+            "UPDATE operators SET failed_logins = 0, locked_until = ?2 WHERE username = ?1",
+            params![username, now_ms + policy.lockout_ms],
+        )?;
+        audit_append(&tx, now_ms, username, "login:locked-out", None)?;
+    } else {
+        tx.execute(
+            "UPDATE operators SET failed_logins = ?2 WHERE username = ?1",
+            params![username, failures],
+        )?;
+        audit_append(&tx, now_ms, username, what, None)?;
     }
-    let kek = Key::from_password(password, &kek_salt)?;
-    let data_key =
-        kek.unwrap_key(&aad(username, "data-key"), &wrapped_dk, "the station data key")?;
-    let seed =
-        kek.unwrap_key(&aad(username, "signing-key"), &wrapped_sk, "the operator's signing key")?;
-    let signing_key = SigningKey::from_bytes(seed.bytes());
+    tx.commit()?;
+    Ok(())
+}
+
+/// A successful log-in: the failure count is reset and the log-in recorded as `what`.
+pub(crate) fn record_login(
+    store: &mut Store,
+    username: &str,
+    what: &str,
+    now_ms: i64,
+) -> Result<(), OperatorError> {
     let tx = store.conn.transaction()?;
     tx.execute(
         "UPDATE operators SET failed_logins = 0, locked_until = NULL WHERE username = ?1",
         [username],
     )?;
-    audit_append(&tx, now_ms, username, "login", None)?;
+    audit_append(&tx, now_ms, username, what, None)?;
     tx.commit()?;
+    Ok(())
+}
+
+impl LoginRow {
+    pub(crate) fn role(&self) -> Result<Role, OperatorError> {
+        Role::parse(&self.role).ok_or(OperatorError::Store("unknown role in the database".into()))
+    }
+
+    pub(crate) fn failures(&self) -> i64 {
+        self.failures
+    }
+
+    /// The operator's signing key, opened with the station data key (a finger log-in): `None`
+    /// for an operator made before finger log-in existed who has not logged in by password since.
+    pub(crate) fn signing_key_by_data_key(
+        &self,
+        username: &str,
+        data_key: &Key,
+    ) -> Result<Option<SigningKey>, OperatorError> {
+        let Some(w) = &self.station_wrapped_sk else { return Ok(None) };
+        let seed = data_key.unwrap_key(
+            &aad(username, "signing-key-station"),
+            w,
+            "the operator's signing key",
+        )?;
+        Ok(Some(SigningKey::from_bytes(seed.bytes())))
+    }
+}
+
+/// Checks the password and opens the operator's keys. Failures count towards a lockout.
+pub fn login(
+    store: &mut Store,
+    username: &str,
+    password: &str,
+    policy: &LoginPolicy,
+    now_ms: i64,
+) -> Result<Session, OperatorError> {
+    let Some(row) = login_row(store, username, now_ms)? else {
+        // Spend the same time as a real check, so a wrong name is not told apart by timing.
+        let _ = Key::from_password(password, b"no-such-operator");
+        return Err(OperatorError::BadCredentials);
+    };
+    let parsed = PasswordHash::new(&row.hash)
+        .map_err(|e| OperatorError::Store(format!("stored password hash: {e}")))?;
+    if hasher().verify_password(password.as_bytes(), &parsed).is_err() {
+        count_failure(store, username, row.failures, policy, "login:failed", now_ms)?;
+        return Err(OperatorError::BadCredentials);
+    }
+    let kek = Key::from_password(password, &row.kek_salt)?;
+    let data_key =
+        kek.unwrap_key(&aad(username, "data-key"), &row.wrapped_dk, "the station data key")?;
+    let seed = kek.unwrap_key(
+        &aad(username, "signing-key"),
+        &row.wrapped_sk,
+        "the operator's signing key",
+    )?;
+    let signing_key = SigningKey::from_bytes(seed.bytes());
+    if row.station_wrapped_sk.is_none() {
+        // Made before finger log-in existed: keep the key where a finger log-in can open it.
+        store.conn.execute(
+            "UPDATE operators SET station_wrapped_signing_key = ?2 WHERE username = ?1",
+            params![
+                username,
+                data_key.wrap(&aad(username, "signing-key-station"), &signing_key.to_bytes())?
+            ],
+        )?;
+    }
+    record_login(store, username, "login", now_ms)?;
     Ok(Session {
         username: username.into(),
-        role: Role::parse(&role)
-            .ok_or(OperatorError::Store("unknown role in the database".into()))?,
+        role: row.role()?,
         data_key,
         signing_key,
         last_activity_ms: now_ms,

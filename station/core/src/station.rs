@@ -47,6 +47,9 @@ pub struct Config {
     /// registry's signed time (the times in a manifest are the station's).
     #[serde(default = "default_clock_offset")]
     pub max_clock_offset_s: u32,
+    /// How clerks and supervisors prove who they are: password, finger, or both.
+    #[serde(default)]
+    pub officials: crate::fingers::OfficialsPolicy,
 }
 
 fn default_clock_offset() -> u32 {
@@ -106,6 +109,7 @@ impl Default for Config {
             sync_limit_kbit: 0,
             devices: crate::devices::DeviceSettings::default(),
             max_clock_offset_s: default_clock_offset(),
+            officials: crate::fingers::OfficialsPolicy::default(),
         }
     }
 }
@@ -171,6 +175,18 @@ pub enum CoreError {
     StaleMasterData { have: u64, got: u64 },
     #[error("removable media: {0}")]
     RemovableMedia(String),
+    #[error("finger: {0}")]
+    Finger(#[from] station_quality::matching::MatchError),
+    #[error("finger enrolment: {0}")]
+    FingerEnrolment(String),
+    #[error("this station requires the supervisor's finger to approve or reject")]
+    FingerRequired,
+    #[error("this station allows clerks and supervisors to log in by finger only")]
+    PasswordLoginForbidden,
+    #[error(
+        "the applicant's finger (position {}) matches the enrolled finger of official '{}' (score {}): an official may not enroll themself; reject the enrollment and report it", .0.position, .0.official, .0.score
+    )]
+    ApplicantIsOfficial(crate::fingers::OfficialMatch),
 }
 
 impl From<rusqlite::Error> for CoreError {
@@ -222,6 +238,20 @@ impl Explain for CoreError {
                 .number("limit", i64::from(*limit_s)),
             CoreError::SimulationOnProduction => Message::new("simulation-on-production"),
             CoreError::RemovableMedia(d) => Message::new("removable-media").detail(d),
+            CoreError::Finger(e) => e.explain(),
+            CoreError::FingerEnrolment(d) => Message::new("finger-enrolment").detail(d),
+            CoreError::FingerRequired => Message::new("finger-required"),
+            CoreError::PasswordLoginForbidden => Message::new("password-login-forbidden"),
+            CoreError::ApplicantIsOfficial(m) => {
+                Message::new("applicant-is-official").with("official", &m.official).nested(
+                    "finger",
+                    Message::new(
+                        schemas::manifest::Position::from_iso_finger_code(m.position)
+                            .map(|p| format!("pos-{}", crate::workflow::position_name(p)))
+                            .unwrap_or_else(|| "pos-unknown".into()),
+                    ),
+                )
+            }
             CoreError::StaleMasterData { have, got } => Message::new("stale-master-data")
                 .number("have", *have as i64)
                 .number("got", *got as i64),
@@ -397,6 +427,9 @@ impl Station {
         password: &str,
         now_ms: i64,
     ) -> Result<Session, CoreError> {
+        if !self.password_login_allowed(username)? {
+            return Err(CoreError::PasswordLoginForbidden);
+        }
         Ok(operators::login(&mut self.store, username, password, &self.login_policy, now_ms)?)
     }
 
@@ -1037,6 +1070,56 @@ impl Station {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The applicant's finger records in a signed enrollment, compared with the officials'.
+    fn applicant_is_official(
+        &self,
+        signed: &SignedData,
+    ) -> Result<Option<crate::fingers::OfficialMatch>, CoreError> {
+        use schemas::iso19794::Record;
+        if self
+            .store
+            .conn
+            .query_row("SELECT count(*) FROM operator_fingers", [], |r| r.get::<_, i64>(0))?
+            == 0
+        {
+            return Ok(None);
+        }
+        let mut images = Vec::new();
+        for (kind, bytes) in signed.payload_kinds.iter().zip(&signed.payloads) {
+            if *kind != schemas::manifest::PayloadKind::FingerRecord {
+                continue;
+            }
+            let Ok(Record::Finger(r)) = Record::parse(bytes) else { continue };
+            for v in &r.views {
+                let Ok(px) = v.decode_image() else { continue };
+                let ppi = match v.scale_units {
+                    1 => v.image_sampling_rate[0],
+                    2 => schemas::iso19794::minutiae::ppi_from_ppcm(v.image_sampling_rate[0]),
+                    _ => 500,
+                };
+                images.push((
+                    drivers::raster::Image {
+                        width: px.width,
+                        height: px.height,
+                        channels: px.channels,
+                        data: px.data,
+                    },
+                    ppi,
+                    v.position,
+                ));
+            }
+        }
+        let fingers: Vec<_> = images
+            .iter()
+            .map(|(image, ppi, position)| crate::fingers::FingerImage {
+                image,
+                ppi: *ppi,
+                position: *position,
+            })
+            .collect();
+        self.applicant_official_match(&fingers)
+    }
+
     /// The supervisor approves or rejects: the decision is signed, the enrollment sealed to the
     /// registry into the outbox, and its draft erased, in one transaction.
     pub fn decide(
@@ -1045,6 +1128,23 @@ impl Station {
         id: &str,
         verdict: Verdict,
         reason: Option<&str>,
+        now_ms: i64,
+    ) -> Result<OutboxEntry, CoreError> {
+        self.decide_with_finger(supervisor, id, verdict, reason, None, now_ms)
+    }
+
+    /// [`Station::decide`] with the supervisor's finger, checked against theirs when given and
+    /// required when the station's policy says so. Before an approval is sealed, the applicant's
+    /// fingers are compared with every official's enrolled at this station: a match refuses the
+    /// approval ([`CoreError::ApplicantIsOfficial`]), is recorded in the audit log, and leaves
+    /// the supervisor to reject.
+    pub fn decide_with_finger(
+        &mut self,
+        supervisor: &Session,
+        id: &str,
+        verdict: Verdict,
+        reason: Option<&str>,
+        finger: Option<&crate::fingers::FingerImage<'_>>,
         now_ms: i64,
     ) -> Result<OutboxEntry, CoreError> {
         supervisor.require(Role::Supervisor)?;
@@ -1064,7 +1164,28 @@ impl Station {
         if verdict == Verdict::Reject && reason.is_none() {
             return Err(CoreError::ReasonMissing);
         }
+        match finger {
+            Some(f) => self.confirm_finger(supervisor, f, now_ms)?,
+            None if self.config.officials.approval_requires_finger => {
+                return Err(CoreError::FingerRequired);
+            }
+            None => {}
+        }
         let signed: SignedData = self.need(supervisor, id, Stage::Sign)?;
+        if verdict == Verdict::Approve
+            && let Some(m) = self.applicant_is_official(&signed)?
+        {
+            let tx = self.store.conn.transaction()?;
+            audit_append(
+                &tx,
+                now_ms,
+                &supervisor.username,
+                &format!("enrollment:applicant-is-official:{}", m.official),
+                Some(id),
+            )?;
+            tx.commit()?;
+            return Err(CoreError::ApplicantIsOfficial(m));
+        }
         let manifest_sha256: [u8; 32] = signed
             .manifest_sha256
             .as_slice()

@@ -135,6 +135,20 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE operators ADD COLUMN approved_by_registry INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE outbox ADD COLUMN set_aside_at INTEGER;
     "#,
+    // 5: officials' fingers. Each row is one enrolled impression: an ISO/IEC 19794-2 minutiae
+    // record sealed under the station's machine key. An operator's signing key is also kept
+    // wrapped under the station data key, so that a finger log-in can open it.
+    r#"
+    CREATE TABLE operator_fingers (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES operators(username),
+        position INTEGER NOT NULL,
+        template BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX operator_fingers_username ON operator_fingers(username);
+    ALTER TABLE operators ADD COLUMN station_wrapped_signing_key BLOB;
+    "#,
 ];
 
 pub const DB_FILE: &str = "station.db";

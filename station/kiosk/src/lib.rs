@@ -57,6 +57,10 @@ pub enum Screen {
 pub enum Action {
     SetLang(Lang),
     LogIn,
+    /// Log in with the user name typed and a finger.
+    FingerLogIn,
+    /// Stop waiting for a finger.
+    CancelFinger,
     LogOut,
     NewEnrollment,
     Consent(bool),
@@ -262,6 +266,33 @@ pub struct Services {
     /// Whether the screens keep drawing while a device captures (the kiosk), or each capture is
     /// waited for before the frame ends (tests and screenshots, so every picture is the same).
     pub captures_in_background: bool,
+    /// Where an official's finger comes from at log-in and sign-off: the attached reader (the
+    /// `station` binary hands it in; never a simulated one, whose fingers look alike), or a test's.
+    /// None: no reader, finger log-in is not offered.
+    pub finger_reader: Option<FingerReader>,
+    /// An official's finger being read, on its own thread.
+    pub finger_job: Option<FingerJob>,
+}
+
+/// Reads one finger of an official (blocking until a finger is on the glass or the reader gives
+/// up).
+pub type FingerReader =
+    Box<dyn FnMut() -> Result<drivers::device::FingerCapture, drivers::device::DeviceError> + Send>;
+
+/// What an official's finger is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FingerFor {
+    LogIn(String),
+    Decide(String, Verdict),
+}
+
+/// A finger being read: the reader comes back with the finger.
+pub struct FingerJob {
+    pub purpose: FingerFor,
+    done: std::sync::mpsc::Receiver<(
+        FingerReader,
+        Result<drivers::device::FingerCapture, drivers::device::DeviceError>,
+    )>,
 }
 
 /// The interface state, without any drawing: what the screens show (typed, changed only by
@@ -342,6 +373,8 @@ impl Model {
             decoding: Vec::new(),
             wait_for_verdict: true,
             captures_in_background: false,
+            finger_reader: None,
+            finger_job: None,
         };
         let mut m = Model {
             services,
@@ -917,6 +950,18 @@ impl Model {
                 }
             }
             Action::LogIn => self.log_in(),
+            Action::FingerLogIn => {
+                let user = self.username.trim().to_string();
+                if user.is_empty() {
+                    self.refusal = vec![Message::new("login-finger-who")];
+                } else {
+                    self.read_finger(FingerFor::LogIn(user));
+                }
+            }
+            Action::CancelFinger => {
+                // The reader thread ends with its timeout; what it brings back is dropped.
+                self.services.finger_job = None;
+            }
             Action::LogOut => self.log_out(),
             Action::NewEnrollment => self.new_enrollment(),
             Action::Consent(true) => {
@@ -962,17 +1007,19 @@ impl Model {
     fn log_in(&mut self) {
         let now = (self.services.clock)();
         match self.services.station.login(self.username.trim(), &self.password, now) {
-            Ok(s) => {
-                self.session = Some(s);
-                self.screen = Screen::Home;
-                self.refusal.clear();
-                self.start_sync();
-                self.refresh_pending();
-            }
+            Ok(s) => self.logged_in(s),
             Err(e) => self.refuse_err(&e),
         }
         // The password never stays in memory longer than the attempt.
         self.password.clear();
+    }
+
+    fn logged_in(&mut self, s: Session) {
+        self.session = Some(s);
+        self.screen = Screen::Home;
+        self.refusal.clear();
+        self.start_sync();
+        self.refresh_pending();
     }
 
     fn log_out(&mut self) {
@@ -1003,9 +1050,77 @@ impl Model {
 
     /// The supervisor approves, or rejects with the reason typed, and the bundle is sealed.
     fn decide(&mut self, id: &str, verdict: Verdict, now: i64) {
+        if self.services.station.config.officials.approval_requires_finger {
+            return self.read_finger(FingerFor::Decide(id.to_string(), verdict));
+        }
+        self.decide_with(id, verdict, None, now);
+    }
+
+    /// Starts reading an official's finger for `purpose`; the screens say so until it is done.
+    fn read_finger(&mut self, purpose: FingerFor) {
+        if self.services.finger_job.is_some() {
+            return;
+        }
+        let Some(mut reader) = self.services.finger_reader.take() else {
+            self.refusal = vec![Message::new("finger-no-reader")];
+            return;
+        };
+        self.refusal.clear();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new().name("finger".into()).spawn(move || {
+            let got = reader();
+            let _ = tx.send((reader, got));
+        });
+        match spawned {
+            Ok(_) => self.services.finger_job = Some(FingerJob { purpose, done: rx }),
+            Err(e) => self.refuse_err(&Message::new("capture-thread").detail(e)),
+        }
+    }
+
+    /// Takes the finger read back, if it has come, and does what it was for.
+    pub fn poll_finger(&mut self) {
+        let Some(job) = &self.services.finger_job else { return };
+        let (reader, got) = match job.done.try_recv() {
+            Ok(r) => r,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.services.finger_job = None;
+                return self.refuse_err(&Message::new("capture-lost"));
+            }
+        };
+        let purpose = self.services.finger_job.take().expect("polled").purpose;
+        self.services.finger_reader = Some(reader);
+        let capture = match got {
+            Ok(c) => c,
+            Err(e) => return self.refuse_err(&station_core::explain::device(&e)),
+        };
+        let finger = station_core::fingers::FingerImage {
+            image: &capture.image,
+            ppi: capture.ppi,
+            position: capture.finger.iso_code(),
+        };
+        let now = (self.services.clock)();
+        match purpose {
+            FingerFor::LogIn(user) => {
+                match self.services.station.login_finger(&user, &finger, now) {
+                    Ok(s) => self.logged_in(s),
+                    Err(e) => self.refuse_err(&e),
+                }
+            }
+            FingerFor::Decide(id, verdict) => self.decide_with(&id, verdict, Some(&finger), now),
+        }
+    }
+
+    fn decide_with(
+        &mut self,
+        id: &str,
+        verdict: Verdict,
+        finger: Option<&station_core::fingers::FingerImage<'_>>,
+        now: i64,
+    ) {
         let Some(s) = &self.session else { return };
         let reason = (verdict == Verdict::Reject).then_some(self.reject_reason.as_str());
-        match self.services.station.decide(s, id, verdict, reason, now) {
+        match self.services.station.decide_with_finger(s, id, verdict, reason, finger, now) {
             Ok(_) => {
                 if verdict == Verdict::Reject {
                     self.reject_reason.clear();
@@ -1144,6 +1259,10 @@ impl App {
 
     /// One screen refresh: takes the live device frame, then draws.
     pub fn frame(&mut self, ui: &mut Ui) {
+        if self.model.services.finger_job.is_some() {
+            self.model.poll_finger();
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+        }
         if self.model.services.capturing.is_some() {
             self.model.poll_capture(None);
             // Drawn on while the device works: the seconds count, the cancel button answers.
@@ -1194,6 +1313,7 @@ impl App {
             ui.with_layout(column, |ui| {
                 self.top_bar(ui, &mut actions);
                 ui.add_space(theme::space::S);
+                self.finger_prompt(ui, &mut actions);
                 match self.model.screen {
                     Screen::Login => self.login(ui, &mut actions),
                     Screen::Home => self.home(ui, &mut actions),
@@ -1460,6 +1580,12 @@ impl App {
         {
             actions.push(Action::LogIn);
         }
+        let reader = self.model.services.finger_reader.is_some();
+        if (reader || self.model.services.finger_job.is_some())
+            && text::button(ui, &self.t("login-finger", &[]), base, Style::body(ui)).clicked()
+        {
+            actions.push(Action::FingerLogIn);
+        }
         if let Some(msg) = self.model.refusal_text(self.model.lang) {
             text::paragraph(
                 ui,
@@ -1468,6 +1594,41 @@ impl App {
                 Style { size: theme::size::BODY, color: theme::palette(ui).danger },
             );
         }
+    }
+
+    /// While an official's finger is awaited: what for, and a way to stop waiting.
+    fn finger_prompt(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let Some(job) = &self.model.services.finger_job else { return };
+        let base = self.model.base();
+        let what = match &job.purpose {
+            FingerFor::LogIn(user) => {
+                self.t("finger-place-login", &[("user", FluentValue::from(user.as_str()))])
+            }
+            FingerFor::Decide(id, verdict) => {
+                let n = self
+                    .model
+                    .pending
+                    .iter()
+                    .find(|p| p.id == *id)
+                    .map_or(0, |p| p.sequence as i64);
+                self.t(
+                    if *verdict == Verdict::Approve {
+                        "finger-place-approve"
+                    } else {
+                        "finger-place-reject"
+                    },
+                    &[("n", FluentValue::from(n))],
+                )
+            }
+        };
+        egui::Frame::group(ui.style()).inner_margin(theme::space::M).show(ui, |ui| {
+            text::paragraph(ui, &what, base, Style::heading(ui));
+            text::paragraph(ui, &self.t("finger-place-how", &[]), base, Style::body(ui));
+            if text::button(ui, &self.t("finger-cancel", &[]), base, Style::body(ui)).clicked() {
+                actions.push(Action::CancelFinger);
+            }
+        });
+        ui.add_space(theme::space::M);
     }
 
     fn home(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {

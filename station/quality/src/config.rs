@@ -164,6 +164,11 @@ pub struct DocumentThresholds {
     /// more at their weakest character; a card's front-page print, once bent by look-alike swaps
     /// to satisfy every check digit, was turned away by this floor and the calendar-date check).
     pub min_character_match: f64,
+    /// The least match of the zone's weakest character for the document check to pass. A zone
+    /// read between `min_character_match` and this is still offered to the form, its
+    /// characters the check digits cannot vouch for marked as doubts, but the photograph is not
+    /// reported as passed (`ocr::CERTAIN_MATCH`, the calibrated level of a clear reading).
+    pub certain_character_match: f64,
 }
 
 impl Default for DocumentThresholds {
@@ -172,6 +177,7 @@ impl Default for DocumentThresholds {
             max_glare_percent: 2.0,
             min_sharpness: 40.0,
             min_character_match: 0.45,
+            certain_character_match: f64::from(crate::ocr::CERTAIN_MATCH),
         }
     }
 }

@@ -242,7 +242,7 @@ pub fn read(img: &Image, t: &DocumentThresholds) -> Result<DocumentAssessment, Q
         checks.min(
             "mrz weakest character",
             f64::from(m.min_match),
-            t.min_character_match,
+            t.certain_character_match.max(t.min_character_match),
             Instruction::MrzUnreadable,
         );
     }

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::{Assessment, Checks, FingerThresholds, Instruction, QualityError, cv};
 
-pub const ALGORITHM: &str = "hukumati-finger/1";
+pub const ALGORITHM: &str = "hukumati-finger/2";
 const BLOCK: i32 = 16;
 
 /// The finger verdict with its measures.
@@ -33,10 +33,19 @@ pub struct FingerAssessment {
     pub coherence: f64,
     /// Median ridge period in pixels (at 500 ppi).
     pub ridge_period_px: f64,
+    /// Minutiae MINDTCT finds, and the share of them it rates reliable (quality 50 or more).
+    pub minutiae: usize,
+    pub reliable_minutiae_share: f64,
 }
 
+/// A minutia MINDTCT rates at least this reliable counts as reliable.
+const RELIABLE_MINUTIA: i32 = 50;
+/// The reliable share at and above which the score is not lowered (clean fingers of the tuning
+/// set measure 0.5-0.6; motion smear, dry and wet ridges bring spurious, unreliable minutiae).
+const RELIABLE_SHARE: f64 = 0.5;
+
 /// The image at 500 ppi, grey.
-fn at_500ppi(img: &Image, ppi: u16) -> Result<Mat, QualityError> {
+pub(crate) fn at_500ppi(img: &Image, ppi: u16) -> Result<Mat, QualityError> {
     let g = cv::grey(img)?;
     if ppi == 500 || ppi == 0 {
         return Ok(g);
@@ -70,7 +79,11 @@ pub fn assess(
     let fields = BlockFields::of(&g8, bw, bh)?;
     let blocks = fields.classify()?;
     let ridges = fields.ridges(&g8, &blocks)?;
-    Ok(verdict(&blocks, &ridges, t))
+    // An image MINDTCT cannot take (too small) has no reliable minutiae.
+    let minutiae = crate::matching::detect(&g8).unwrap_or_default();
+    let reliable = minutiae.iter().filter(|m| m.quality >= RELIABLE_MINUTIA).count();
+    let share = if minutiae.is_empty() { 0.0 } else { reliable as f64 / minutiae.len() as f64 };
+    Ok(verdict(&blocks, &ridges, (minutiae.len(), share), t))
 }
 
 /// Per 16 x 16 block: the grey mean and mean square, and the gradient structure tensor.
@@ -254,7 +267,12 @@ fn ridge_period(profile: &[f32]) -> Option<f64> {
 }
 
 /// The checks, in the order a person fixes them, and the 0-100 score.
-fn verdict(blocks: &Blocks, r: &Ridges, t: &FingerThresholds) -> FingerAssessment {
+fn verdict(
+    blocks: &Blocks,
+    r: &Ridges,
+    (minutiae, share): (usize, f64),
+    t: &FingerThresholds,
+) -> FingerAssessment {
     let foreground_px = (r.blocks as i32 * BLOCK * BLOCK) as u32;
     let mut checks = Checks::default();
     // Little finger with ridges: if there is finger on the glass all the same, its ridges are
@@ -274,13 +292,19 @@ fn verdict(blocks: &Blocks, r: &Ridges, t: &FingerThresholds) -> FingerAssessmen
     let area = (f64::from(foreground_px) / 70_000.0).min(1.0);
     let clarity = ((r.coherence - 0.2) / 0.5).clamp(0.0, 1.0);
     let contrast_term = (r.contrast / 15.0).min(1.0);
-    let score = (100.0 * area * clarity * r.band * contrast_term).round().clamp(0.0, 100.0) as u8;
+    // Smear, dry and wet ridges keep the ridge flow (even make it smoother) but break the
+    // detail a matcher needs: the share of reliable minutiae tells (docs/quality.md).
+    let detail = (share / RELIABLE_SHARE).min(1.0);
+    let score =
+        (100.0 * area * clarity * r.band * contrast_term * detail).round().clamp(0.0, 100.0) as u8;
     FingerAssessment {
         assessment: Assessment::new(ALGORITHM, score, checks),
         foreground_px,
         contrast: r.contrast,
         coherence: r.coherence,
         ridge_period_px: r.period_px,
+        minutiae,
+        reliable_minutiae_share: share,
     }
 }
 

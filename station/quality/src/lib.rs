@@ -20,6 +20,7 @@ pub mod face;
 pub mod finger;
 pub mod iris;
 mod live;
+pub mod matching;
 pub mod ocr;
 
 pub use config::{
@@ -226,7 +227,7 @@ impl Assessment {
 
 /// CBEFF algorithm ids of our own scores (vendor 0xFFFF).
 pub const FACE_ALGORITHM_ID: u16 = 0x0010;
-pub const FINGER_ALGORITHM_ID: u16 = 0x0011;
+pub const FINGER_ALGORITHM_ID: u16 = 0x0013;
 pub const IRIS_ALGORITHM_ID: u16 = 0x0012;
 
 /// Why an image could not be judged at all (as opposed to judged poor).

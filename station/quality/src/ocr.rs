@@ -162,6 +162,12 @@ pub struct Doubt {
 /// A runner-up this close to the character read (in normalised correlation) makes a doubt.
 pub(crate) const DOUBT_MARGIN: f32 = 0.05;
 
+/// A character matched its template at least this well is clearly read (calibrated: every
+/// character of the zones on the test photographs matches 0.6 or more). Below it, every
+/// character a check digit cannot tell from the one read is a doubt, however far behind it
+/// came: a letter confusion the check digits cannot see (F for P, L for B) must reach the clerk.
+pub const CERTAIN_MATCH: f32 = 0.6;
+
 /// The doubts of a zone read as `reads` (after the check digits' resolutions).
 fn doubts(format: Format, reads: &[Vec<CharRead>]) -> Vec<Doubt> {
     let layout = format.layout();
@@ -182,7 +188,7 @@ fn doubts(format: Format, reads: &[Vec<CharRead>]) -> Vec<Doubt> {
                         && layout[l][p].allows(*x)
                 });
                 if let Some(&(could_be, s)) = rival
-                    && own - s <= DOUBT_MARGIN
+                    && (own - s <= DOUBT_MARGIN || own < CERTAIN_MATCH)
                 {
                     out.push(Doubt {
                         line: l,
@@ -676,6 +682,23 @@ mod tests {
             vec![("document number", 3, '8', 'S')]
         );
         assert!((d[0].margin - 0.02).abs() < 1e-6);
+        // A reading that is not clearly certain: the number's L, matched at 0.55, with B (21
+        // and 11: the same check-digit value modulo 10) far behind. The margin is no comfort
+        // when the character itself matched poorly: a doubt.
+        r[1][0] = CharRead {
+            chosen: 'L',
+            score: 0.55,
+            candidates: vec![('L', 0.55), ('E', 0.50), ('B', 0.35)],
+        };
+        let d = doubts(Format::Td3, &r);
+        assert_eq!(
+            d.iter().map(|d| (d.field, d.index, d.read, d.could_be)).collect::<Vec<_>>(),
+            vec![("document number", 0, 'L', 'B'), ("document number", 3, '8', 'S')]
+        );
+        // The same far-behind B after a clear reading of L: no doubt.
+        r[1][0].score = 0.9;
+        r[1][0].candidates[0].1 = 0.9;
+        assert_eq!(doubts(Format::Td3, &r).len(), 1);
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod common;
 mod crash;
 mod devices;
 mod field;
+mod fingers_cli;
 mod hostile;
 mod install;
 mod layering;

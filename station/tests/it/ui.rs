@@ -1342,3 +1342,133 @@ fn the_model_answers_actions_without_a_screen() {
     assert_eq!(notice, Message::new("signed").number("sequence", 1));
     assert!(notice.text(Lang::En).contains('1'), "{}", notice.text(Lang::En));
 }
+
+/// A finger record of MOSIP's registration profile, as an image.
+fn mosip_finger(name: &str) -> Option<drivers::raster::Image> {
+    let dir = fixtures::mosip_registration_dir().filter(|d| d.is_dir())?;
+    let r = schemas::iso19794::Record::parse(&fixtures::read(&dir.join(name))).unwrap();
+    let px = r.decode_images().unwrap().remove(0);
+    Some(drivers::raster::Image {
+        width: px.width,
+        height: px.height,
+        channels: px.channels,
+        data: px.data,
+    })
+}
+
+/// Puts `finger` on the test's glass and draws until the kiosk has taken it.
+fn touch(
+    h: &mut Harness<'_, App>,
+    glass: &std::sync::mpsc::Sender<drivers::raster::Image>,
+    finger: &drivers::raster::Image,
+) {
+    glass.send(finger.clone()).unwrap();
+    for _ in 0..500 {
+        h.step();
+        if h.state().model.services.finger_job.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(h.state().model.services.finger_job.is_none(), "the finger was never taken");
+    h.run();
+}
+
+/// Officials log in by user name and finger, and a station that asks for the supervisor's
+/// finger at sign-off gets it: the prompts in Arabic and English, someone else's finger refused,
+/// the right one let in or sealing the enrollment.
+#[test]
+fn officials_log_in_and_sign_off_by_finger() {
+    let (Some(clerk_a), Some(clerk_b), Some(sup_a), Some(sup_b)) = (
+        mosip_finger("0001Right_Index.iso"),
+        mosip_finger("0001Right_Middle.iso"),
+        mosip_finger("0001Left_Thumb.iso"),
+        mosip_finger("0001Left_Index.iso"),
+    ) else {
+        eprintln!("skipped: ../shared/fixtures (MOSIP's registration records) is absent");
+        return;
+    };
+    let fi = |image| station_core::fingers::FingerImage { image, ppi: 500, position: 0 };
+    let (dir, app) = app("ui-finger");
+    drop(app);
+    let mut station = Station::open(&dir.join("data")).unwrap();
+    {
+        let admin = station.login("admin1", "demo", T0).unwrap();
+        station.add_operator(&admin, "super1", OperatorRole::Supervisor, "demo", T0).unwrap();
+        station.enrol_fingers(&admin, "clerk1", &[fi(&clerk_a), fi(&clerk_b)], T0).unwrap();
+        station.enrol_fingers(&admin, "super1", &[fi(&sup_a), fi(&sup_b)], T0).unwrap();
+        let mut config = station.config.clone();
+        config.officials.approval_requires_finger = true;
+        station.set_config(&admin, config, T0).unwrap();
+        let clerk = station.login("clerk1", "demo", T0).unwrap();
+        let (sc, hash) = station_core::script::Script::parse(
+            &std::fs::read_to_string(script("child-under-5")).unwrap(),
+        )
+        .unwrap();
+        station_core::script::run(&mut station, &clerk, &sc, &hash, &|| T0).unwrap();
+    }
+    let mut model = Model::new(station, Box::new(|| T0));
+    // The reader: hands over whatever finger the test puts on the glass.
+    let (glass, on_glass) = std::sync::mpsc::channel::<drivers::raster::Image>();
+    model.services.finger_reader = Some(Box::new(move || {
+        let image = on_glass.recv_timeout(std::time::Duration::from_secs(60)).map_err(|_| {
+            drivers::device::DeviceError::Timeout(std::time::Duration::from_secs(60))
+        })?;
+        Ok(drivers::device::FingerCapture {
+            finger: drivers::device::Finger::RightIndex,
+            image,
+            ppi: 500,
+            device_quality: None,
+            signed: None,
+        })
+    }));
+    let mut h = harness(App::new(model, Translations::load().unwrap()));
+    h.run();
+
+    // Arabic: the user name, then the finger.
+    type_into(&mut h, "اسم المستخدم", "clerk1");
+    h.get_by_role_and_label(Role::Button, "الدخول بالبصمة").click();
+    h.run_steps(3);
+    h.get_by_label("clerk1: ضع إصبعك على القارئ");
+    h.snapshot("login_finger_ar");
+    // Someone else's finger: refused, still at the log-in.
+    touch(&mut h, &glass, &sup_a);
+    assert_eq!(h.state().model.screen, Screen::Login);
+    h.get_by_label_contains("البصمة لا تطابق");
+    // The clerk's own finger.
+    h.get_by_role_and_label(Role::Button, "الدخول بالبصمة").click();
+    h.run_steps(3);
+    touch(&mut h, &glass, &clerk_b);
+    assert_eq!(h.state().model.screen, Screen::Home);
+    assert_eq!(h.state().model.session.as_ref().unwrap().username, "clerk1");
+    click(&mut h, "تسجيل الخروج");
+
+    // English: the supervisor logs in by finger, opens the enrollment and approves it with it.
+    click(&mut h, "English");
+    type_into(&mut h, "User name", "super1");
+    h.get_by_role_and_label(Role::Button, "Log in with finger").click();
+    h.run_steps(3);
+    h.get_by_label("super1: place your finger on the reader");
+    h.snapshot("login_finger_en");
+    touch(&mut h, &glass, &sup_b);
+    assert_eq!(h.state().model.screen, Screen::Home);
+    click(&mut h, "Open enrollment number 1 and its samples");
+    h.get_by_role_and_label(Role::Button, "Approve this enrollment").click();
+    h.run_steps(3);
+    h.get_by_label("To approve enrollment 1, place your finger on the reader");
+    h.snapshot("supervisor_finger_en");
+    h.get_by_role_and_label(Role::Button, "العربية").click();
+    h.run_steps(3);
+    h.get_by_label("لاعتماد التسجيل رقم 1 ضع إصبعك على القارئ");
+    h.snapshot("supervisor_finger_ar");
+    // The clerk's finger does not sign for the supervisor; nothing is sealed.
+    touch(&mut h, &glass, &clerk_a);
+    h.get_by_label_contains("البصمة لا تطابق");
+    assert!(h.state().model.services.station.outbox().unwrap().is_empty());
+    h.get_by_role_and_label(Role::Button, "اعتماد هذا التسجيل").click();
+    h.run_steps(3);
+    touch(&mut h, &glass, &sup_a);
+    let outbox = h.state().model.services.station.outbox().unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].verdict, "approve");
+}

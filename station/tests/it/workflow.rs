@@ -127,7 +127,7 @@ fn adult_enrollment_runs_to_a_sealed_verifiable_bundle() {
             .as_ref()
             .unwrap_or_else(|| panic!("{:?} has no second opinion", s.position));
         let want = if s.modality == schemas::manifest::Modality::Finger {
-            ("hukumati-finger/1", 0x11)
+            ("hukumati-finger/2", 0x13)
         } else {
             ("hukumati-iris/1", 0x12)
         };

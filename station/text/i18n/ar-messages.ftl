@@ -269,3 +269,23 @@ removable-media = لم تُستعمل وسيلة التخزين المنقولة
 uplink-address = لا يجوز لهذه المحطة استعمال عنوان السجل المركزي هذا: { $detail }
 capture-thread = تعذّر بدء الالتقاط ({ $detail })؛ افتح التسجيل من جديد من الشاشة الرئيسية
 capture-lost = توقف الالتقاط دون جواب؛ افتح التسجيل من جديد من الشاشة الرئيسية
+
+# بصمات الموظفين (fingers.rs و station_quality::matching)
+op-finger-no-match = البصمة لا تطابق بصمات هذا المستخدم المسجّلة
+op-no-fingers = لا بصمة مسجّلة لـ { $name } في هذه المحطة: ادخل بكلمة المرور، أو اطلب من مدير المركز تسجيل البصمات
+op-password-once-first = على { $name } الدخول مرة واحدة بكلمة المرور قبل الدخول بالبصمة
+finger-too-few-minutiae = تفاصيل البصمة غير كافية ({ $found } نقطة والمطلوب { $needed }): نظّف الزجاج والإصبع واضغط بالإصبع مستويًا ثم أعد المحاولة
+finger-template-image = لا يمكن استعمال صورة البصمة: { $detail }
+finger-template-bad = قالب بصمة محفوظ تالف: { $detail }
+finger-enrolment = لم تُسجَّل البصمات: { $detail }
+finger-required = تتطلب هذه المحطة بصمة المشرف للاعتماد أو الرفض
+password-login-forbidden = في هذه المحطة يدخل موظفو التسجيل والمشرفون بالبصمة فقط
+applicant-is-official = { $finger } لمقدّم الطلب تطابق البصمة المسجّلة للموظف { $official }: لا يسجّل الموظف نفسه. ارفض التسجيل وأبلغ عنه
+cli-fingers-enrolled = سُجّلت { $count } طبعة بصمة لـ { $name } (المجموع { $total })
+cli-finger-match = البصمة تطابق { $name } (الدرجة { $score }، الحد { $threshold })
+cli-finger-no-match = البصمة لا تطابق { $name } (الدرجة { $score }، الحد { $threshold })
+cli-ppi = يجب أن تكون الدقة بين ٢٥٠ و١٠٠٠ نقطة في البوصة، لا { $detail }
+pos-unknown = الإصبع
+cli-not-a-finger = هذه ليست صورة بصمة: { $detail }
+login-finger-who = اكتب اسم المستخدم أولًا ثم ادخل بالبصمة
+finger-no-reader = لا قارئ بصمات موصولًا بهذه المحطة: استعمل كلمة المرور

@@ -11,6 +11,12 @@ login-title = تسجيل الدخول
 login-username = اسم المستخدم
 login-password = كلمة المرور
 login-submit = دخول
+login-finger = الدخول بالبصمة
+finger-place-login = { $user }: ضع إصبعك على القارئ
+finger-place-approve = لاعتماد التسجيل رقم { $n } ضع إصبعك على القارئ
+finger-place-reject = لرفض التسجيل رقم { $n } ضع إصبعك على القارئ
+finger-place-how = اضغط بإصبع مسجّلة مستويةً على الزجاج وأبقها ثابتة حتى تتغير الشاشة.
+finger-cancel = إلغاء
 station-status = المحطة { $station } في { $centre }
 awaiting-approval = { PLURAL($count) ->
     [zero] لا توجد تسجيلات بانتظار الاعتماد

@@ -238,3 +238,23 @@ removable-media = the removable medium was not used as it is, since it may have 
 uplink-address = the registry's address cannot be used by this station: { $detail }
 capture-thread = the capture could not start ({ $detail }); open the enrollment again from the start screen
 capture-lost = the capture stopped without an answer; open the enrollment again from the start screen
+
+# Officials' fingers (fingers.rs, station_quality::matching)
+op-finger-no-match = the finger does not match this user's enrolled fingers
+op-no-fingers = { $name } has no finger enrolled at this station: log in with the password, or ask an administrator to enrol fingers
+op-password-once-first = { $name } must log in once with the password before logging in by finger
+finger-too-few-minutiae = the finger shows too little detail ({ $found } points where { $needed } are needed): clean the glass and the finger, press flat, and try again
+finger-template-image = the finger image cannot be used: { $detail }
+finger-template-bad = a stored finger template is damaged: { $detail }
+finger-enrolment = the fingers were not enrolled: { $detail }
+finger-required = this station requires the supervisor's finger to approve or reject
+password-login-forbidden = at this station clerks and supervisors log in by finger only
+applicant-is-official = the applicant's { $finger } matches the enrolled finger of official { $official }: an official may not enroll themself. Reject the enrollment and report it
+cli-fingers-enrolled = { $count } finger impressions enrolled for { $name } ({ $total } in all)
+cli-finger-match = the finger matches { $name } (score { $score }, threshold { $threshold })
+cli-finger-no-match = the finger does not match { $name } (score { $score }, threshold { $threshold })
+cli-ppi = the resolution must be between 250 and 1000 pixels per inch, not { $detail }
+pos-unknown = finger
+cli-not-a-finger = this is not a finger image: { $detail }
+login-finger-who = type your user name first, then log in with your finger
+finger-no-reader = no finger reader is attached to this station: use the password

@@ -10,6 +10,12 @@ login-title = Log in
 login-username = User name
 login-password = Password
 login-submit = Log in
+login-finger = Log in with finger
+finger-place-login = { $user }: place your finger on the reader
+finger-place-approve = To approve enrollment { $n }, place your finger on the reader
+finger-place-reject = To reject enrollment { $n }, place your finger on the reader
+finger-place-how = Press one enrolled finger flat on the glass and hold it still until the screen changes.
+finger-cancel = Cancel
 station-status = Station { $station } at { $centre }
 awaiting-approval = { PLURAL($count) ->
     [one] One enrollment awaits approval

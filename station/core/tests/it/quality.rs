@@ -10,11 +10,11 @@ use opencv::imgproc;
 use opencv::prelude::*;
 use station_quality::{self as quality, Instruction, cv, document, face, finger, iris};
 
-fn to_image(m: &Mat) -> Image {
+pub(crate) fn to_image(m: &Mat) -> Image {
     cv::to_image(m).unwrap()
 }
 
-fn mat(img: &Image) -> Mat {
+pub(crate) fn mat(img: &Image) -> Mat {
     Mat::from_slice(&img.data)
         .unwrap()
         .reshape(i32::from(img.channels), img.height as i32)
@@ -23,7 +23,7 @@ fn mat(img: &Image) -> Mat {
         .unwrap()
 }
 
-fn blurred(img: &Image, sigma: f64) -> Image {
+pub(crate) fn blurred(img: &Image, sigma: f64) -> Image {
     let mut out = Mat::default();
     imgproc::gaussian_blur(
         &mat(img),
@@ -37,14 +37,14 @@ fn blurred(img: &Image, sigma: f64) -> Image {
     to_image(&out)
 }
 
-fn scaled_light(img: &Image, f: f32) -> Image {
+pub(crate) fn scaled_light(img: &Image, f: f32) -> Image {
     Image {
         data: img.data.iter().map(|v| (f32::from(*v) * f).min(255.0) as u8).collect(),
         ..img.clone()
     }
 }
 
-fn rotated(img: &Image, degrees: f64) -> Image {
+pub(crate) fn rotated(img: &Image, degrees: f64) -> Image {
     let m = mat(img);
     let r = imgproc::get_rotation_matrix_2d(
         Point2f::new(img.width as f32 / 2.0, img.height as f32 / 2.0),
@@ -67,7 +67,7 @@ fn rotated(img: &Image, degrees: f64) -> Image {
 }
 
 /// `img` scaled by `k` and placed at (x, y) on a canvas of `w` x `h` filled with `fill`.
-fn placed(img: &Image, k: f64, w: i32, h: i32, x: i32, y: i32, fill: f64) -> Image {
+pub(crate) fn placed(img: &Image, k: f64, w: i32, h: i32, x: i32, y: i32, fill: f64) -> Image {
     let mut small = Mat::default();
     imgproc::resize(&mat(img), &mut small, Size::new(0, 0), k, k, imgproc::INTER_AREA).unwrap();
     let typ = if img.channels == 3 { core::CV_8UC3 } else { core::CV_8UC1 };
@@ -79,7 +79,7 @@ fn placed(img: &Image, k: f64, w: i32, h: i32, x: i32, y: i32, fill: f64) -> Ima
     to_image(&canvas)
 }
 
-fn first_image(path: &std::path::Path) -> Image {
+pub(crate) fn first_image(path: &std::path::Path) -> Image {
     let r = schemas::iso19794::Record::parse(&fixtures::read(path)).unwrap();
     let p = r.decode_images().unwrap().remove(0);
     Image { width: p.width, height: p.height, channels: p.channels, data: p.data }
@@ -113,7 +113,9 @@ fn mosip_registration_samples_pass_what_they_can() {
         let img = first_image(&dir.join(format!("0001{f}.iso")));
         let a = finger::assess(&img, 500, &t).unwrap();
         assert!(a.assessment.passed, "{f}: {:?}", a.assessment.checks);
-        assert!(a.assessment.score >= 40, "{f}: score {}", a.assessment.score);
+        // Registration-grade, but not all excellent: NFIQ 2 rates the right ring and little
+        // fingers 37 and 27. None is unusable.
+        assert!(a.assessment.score >= 25, "{f}: score {}", a.assessment.score);
         assert!(
             (8.0..=12.0).contains(&a.ridge_period_px),
             "{f}: ridge period {}",
@@ -610,7 +612,19 @@ fn icao_specimen_zones_are_read_from_photographed_documents() {
             );
             assert!(mrz.trustworthy(t.min_character_match as f32));
             assert_eq!(r.size, size);
-            assert!(r.assessment.passed, "{:?}", r.assessment.checks);
+            // A zone whose weakest character is not clearly read is offered with its doubts
+            // but never reported as passed: the clerk photographs it again. Only the heaviest
+            // blur comes to that.
+            if mrz.min_match < station_quality::ocr::CERTAIN_MATCH {
+                assert!(blur > 1.0, "seed {seed} blur {blur}: weakest {}", mrz.min_match);
+                assert!(!r.assessment.passed);
+                let failed: Vec<_> =
+                    r.assessment.checks.0.iter().filter(|c| !c.passed).map(|c| c.name).collect();
+                assert_eq!(failed, ["mrz weakest character"]);
+                assert_eq!(r.assessment.instruction, Instruction::MrzUnreadable);
+            } else {
+                assert!(r.assessment.passed, "{:?}", r.assessment.checks);
+            }
         }
     }
     // A photograph without a document: said so, nothing invented.
@@ -710,7 +724,7 @@ fn the_mrz_is_compared_with_what_the_clerk_typed() {
     assert_eq!(document::birth_date("150812", 2026).as_deref(), Some("2015-08-12"));
 }
 
-fn tempfile_dir() -> std::path::PathBuf {
+pub(crate) fn tempfile_dir() -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!(
         "hukumati-quality-{}-{}",
         std::process::id(),
@@ -722,7 +736,7 @@ fn tempfile_dir() -> std::path::PathBuf {
 
 /// Runs an outside reference (`tests/independent/SCRIPT`, in the test venv scripts/setup.sh
 /// makes with nbis-py and iris-iqm) on `paths`; its JSON answer.
-fn reference(script: &str, paths: &[std::path::PathBuf]) -> serde_json::Value {
+pub(crate) fn reference(script: &str, paths: &[std::path::PathBuf]) -> serde_json::Value {
     let venv = std::env::var_os("HUKUMATI_VENV")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| "/var/cache/hukumati-venv".into());
@@ -744,7 +758,7 @@ fn reference(script: &str, paths: &[std::path::PathBuf]) -> serde_json::Value {
 }
 
 /// Ranks with ties averaged.
-fn ranks(v: &[f64]) -> Vec<f64> {
+pub(crate) fn ranks(v: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
     idx.sort_by(|a, b| v[*a].total_cmp(&v[*b]));
     let mut r = vec![0.0; v.len()];
@@ -762,7 +776,7 @@ fn ranks(v: &[f64]) -> Vec<f64> {
     r
 }
 
-fn spearman(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn spearman(a: &[f64], b: &[f64]) -> f64 {
     let (ra, rb) = (ranks(a), ranks(b));
     let n = ra.len() as f64;
     let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
@@ -772,74 +786,206 @@ fn spearman(a: &[f64], b: &[f64]) -> f64 {
     cov / (va * vb).sqrt()
 }
 
-/// Our finger score against NIST's NFIQ 2 (PyPI nbis-py, installed by scripts/setup.sh) on
-/// MOSIP's ten registration fingers, each also blurred, faded and cut short: the rank
-/// correlation is printed and held to a floor.
+/// A light-field mask of blotches: true where a smooth random field of scale `scale` px is above
+/// its `share` quantile (deterministic for `seed`).
+fn blotches(w: i32, h: i32, scale: f64, share: f64, seed: u64) -> Vec<bool> {
+    let mut rng = seed | 1;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng % 1000) as f32 / 1000.0
+    };
+    let field: Vec<f32> = (0..w * h).map(|_| next()).collect();
+    let m = Mat::from_slice(&field).unwrap().reshape(1, h).unwrap().try_clone().unwrap();
+    let mut smooth = Mat::default();
+    imgproc::gaussian_blur(&m, &mut smooth, Size::new(0, 0), scale, scale, core::BORDER_REFLECT)
+        .unwrap();
+    let v: Vec<f32> = smooth.data_typed::<f32>().unwrap().to_vec();
+    let mut sorted = v.clone();
+    sorted.sort_by(f32::total_cmp);
+    let cut = sorted[((1.0 - share) * (sorted.len() - 1) as f64) as usize];
+    v.iter().map(|x| *x > cut).collect()
+}
+
+/// The degradations a finger image meets at a counter, each a function of the clean image:
+/// blur, a faint touch, a partial touch, sensor noise, heavy JPEG compression, motion smear,
+/// dry ridges (broken into islands), wet ridges (run together), low resolution.
+pub(crate) fn finger_degradations(img: &Image, seed: u64) -> Vec<(&'static str, Image)> {
+    let (w, h) = (img.width as i32, img.height as i32);
+    let m = mat(img);
+    let faded = Image {
+        data: img.data.iter().map(|v| 255 - (f32::from(255 - *v) * 0.3) as u8).collect(),
+        ..img.clone()
+    };
+    let short = Image {
+        data: img
+            .data
+            .iter()
+            .enumerate()
+            .map(
+                |(i, v)| {
+                    if i / img.width as usize > img.height as usize * 2 / 5 { 255 } else { *v }
+                },
+            )
+            .collect(),
+        ..img.clone()
+    };
+    // Sensor noise: Gaussian, sigma 28 grey levels.
+    let mut noise = Mat::new_rows_cols_with_default(h, w, core::CV_32F, Scalar::all(0.0)).unwrap();
+    core::set_rng_seed(seed as i32).unwrap();
+    core::randn(&mut noise, &Scalar::all(0.0), &Scalar::all(28.0)).unwrap();
+    let mut noisy = Mat::default();
+    m.convert_to(&mut noisy, core::CV_32F, 1.0, 0.0).unwrap();
+    let mut sum = Mat::default();
+    core::add(&noisy, &noise, &mut sum, &core::no_array(), -1).unwrap();
+    let mut noisy8 = Mat::default();
+    sum.convert_to(&mut noisy8, core::CV_8U, 1.0, 0.0).unwrap();
+    // JPEG at quality 6.
+    let mut buf = Vector::<u8>::new();
+    let params = Vector::<i32>::from_slice(&[opencv::imgcodecs::IMWRITE_JPEG_QUALITY, 6]);
+    opencv::imgcodecs::imencode(".jpg", &m, &mut buf, &params).unwrap();
+    let jpeg = opencv::imgcodecs::imdecode(&buf, opencv::imgcodecs::IMREAD_GRAYSCALE).unwrap();
+    // Motion smear: 15 px along a slanted line.
+    let mut kernel =
+        Mat::new_rows_cols_with_default(15, 15, core::CV_32F, Scalar::all(0.0)).unwrap();
+    for i in 0..15 {
+        *kernel.at_2d_mut::<f32>(i, (i * 2 / 3 + 2).min(14)).unwrap() = 1.0 / 15.0;
+    }
+    let mut smeared = Mat::default();
+    imgproc::filter_2d(
+        &m,
+        &mut smeared,
+        -1,
+        &kernel,
+        core::Point::new(-1, -1),
+        0.0,
+        core::BORDER_REPLICATE,
+    )
+    .unwrap();
+    // Dry: ridges broken where a blotch field says so (the ridge lightens to the paper's grey).
+    let dry_mask = blotches(w, h, 3.0, 0.45, seed);
+    let dry = Image {
+        data: img
+            .data
+            .iter()
+            .zip(&dry_mask)
+            .map(|(v, gap)| if *gap && *v < 160 { 225 } else { *v })
+            .collect(),
+        ..img.clone()
+    };
+    // Wet: the dark ridges grow into the valleys and run together.
+    let k = imgproc::get_structuring_element(
+        imgproc::MORPH_ELLIPSE,
+        Size::new(5, 5),
+        core::Point::new(-1, -1),
+    )
+    .unwrap();
+    let mut grown = Mat::default();
+    imgproc::erode(
+        &m,
+        &mut grown,
+        &k,
+        core::Point::new(-1, -1),
+        1,
+        core::BORDER_REPLICATE,
+        Scalar::all(255.0),
+    )
+    .unwrap();
+    let mut wet = Mat::default();
+    imgproc::gaussian_blur(&grown, &mut wet, Size::new(0, 0), 1.2, 1.2, core::BORDER_REPLICATE)
+        .unwrap();
+    // Low resolution: sampled at 200 ppi, then brought back to 500.
+    let mut small = Mat::default();
+    imgproc::resize(&m, &mut small, Size::new(0, 0), 0.4, 0.4, imgproc::INTER_AREA).unwrap();
+    let mut lowres = Mat::default();
+    imgproc::resize(&small, &mut lowres, Size::new(w, h), 0.0, 0.0, imgproc::INTER_LINEAR).unwrap();
+    vec![
+        ("sharp", img.clone()),
+        ("blur", blurred(img, 2.0)),
+        ("faded", faded),
+        ("short", short),
+        ("noise", to_image(&noisy8)),
+        ("jpeg", to_image(&jpeg)),
+        ("motion", to_image(&smeared)),
+        ("dry", dry),
+        ("wet", to_image(&wet)),
+        ("lowres", to_image(&lowres)),
+    ]
+}
+
+/// Our finger score against NIST's NFIQ 2 (PyPI nbis-py, installed by scripts/setup.sh), each
+/// finger clean and under every degradation of [`finger_degradations`]. The score was tuned on
+/// MOSIP's right-hand fingers only; the correlation that counts is the one on fingers it never
+/// saw: MOSIP's left hand and MOSIP's two 2005 test records. Both are printed; the held-apart
+/// one is held to 0.8, and motion smear must lower the score as it lowers NFIQ 2's.
 #[test]
 fn our_finger_scores_rank_like_nfiq2() {
-    let Some(dir) = fixtures::mosip_registration_dir() else {
+    let (Some(dir), Some(old)) = (fixtures::mosip_registration_dir(), fixtures::mosip_2005_dir())
+    else {
         eprintln!("skipped: ../shared/fixtures (MOSIP's registration records) is absent");
         return;
     };
+    if !dir.is_dir() {
+        eprintln!("skipped: ../shared/fixtures (MOSIP's registration records) is absent");
+        return;
+    }
     let out = tempfile_dir();
     let t = quality::FingerThresholds::default();
-    let mut paths = Vec::new();
-    let mut ours = Vec::new();
-    for f in [
-        "Left_Thumb",
-        "Left_Index",
-        "Left_Middle",
-        "Left_Ring",
-        "Left_Little",
-        "Right_Thumb",
-        "Right_Index",
-        "Right_Middle",
-        "Right_Ring",
-        "Right_Little",
-    ] {
-        let img = first_image(&dir.join(format!("0001{f}.iso")));
-        let faded = Image {
-            data: img.data.iter().map(|v| 255 - (f32::from(255 - *v) * 0.3) as u8).collect(),
-            ..img.clone()
-        };
-        let short =
-            Image {
-                data: img
-                    .data
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        if i / img.width as usize > img.height as usize * 2 / 5 { 255 } else { *v }
-                    })
-                    .collect(),
-                ..img.clone()
-            };
-        for (name, v) in [
-            ("sharp", img.clone()),
-            ("blur1", blurred(&img, 1.2)),
-            ("blur2", blurred(&img, 2.5)),
-            ("faded", faded),
-            ("short", short),
-        ] {
-            let p = out.join(format!("{f}-{name}.png"));
-            image::save_buffer(&p, &v.data, v.width, v.height, image::ExtendedColorType::L8)
-                .unwrap();
-            ours.push(f64::from(finger::assess(&v, 500, &t).unwrap().assessment.score));
-            paths.push(p);
+    let tune: Vec<std::path::PathBuf> =
+        ["Right_Thumb", "Right_Index", "Right_Middle", "Right_Ring", "Right_Little"]
+            .iter()
+            .map(|f| dir.join(format!("0001{f}.iso")))
+            .collect();
+    let held: Vec<std::path::PathBuf> =
+        ["Left_Thumb", "Left_Index", "Left_Middle", "Left_Ring", "Left_Little"]
+            .iter()
+            .map(|f| dir.join(format!("0001{f}.iso")))
+            .chain(["FingerPrintLeft_Index.iso", "ISOImage.iso"].iter().map(|f| old.join(f)))
+            .collect();
+    let mut report = Vec::new();
+    for (set, records) in [("tuning", &tune), ("held apart", &held)] {
+        let (mut paths, mut ours, mut names) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, record) in records.iter().enumerate() {
+            let img = first_image(record);
+            let stem = record.file_stem().unwrap().to_string_lossy().to_string();
+            for (name, v) in finger_degradations(&img, k as u64 + 11) {
+                let p = out.join(format!("{stem}-{name}.png"));
+                image::save_buffer(&p, &v.data, v.width, v.height, image::ExtendedColorType::L8)
+                    .unwrap();
+                ours.push(f64::from(finger::assess(&v, 500, &t).unwrap().assessment.score));
+                paths.push(p);
+                names.push((stem.clone(), name));
+            }
         }
+        let nfiq = reference("nfiq2_scores.py", &paths);
+        let theirs: Vec<f64> =
+            paths.iter().map(|p| nfiq[p.to_str().unwrap()].as_f64().unwrap()).collect();
+        let rho = spearman(&ours, &theirs);
+        eprintln!(
+            "finger quality, {set} set: Spearman rank correlation with NFIQ 2 over {} images: {rho:.3}",
+            ours.len()
+        );
+        for ((stem, name), (a, b)) in names.iter().zip(ours.iter().zip(&theirs)) {
+            eprintln!("  {stem} {name}: ours {a} nfiq2 {b}");
+        }
+        // Per finger: did motion smear lower each score?
+        let per = names.len() / records.len();
+        let fell = |v: &[f64]| (0..records.len()).filter(|i| v[i * per + 6] < v[i * per]).count();
+        eprintln!(
+            "  motion smear lowered our score for {} fingers of {}, NFIQ 2 for {}",
+            fell(&ours),
+            records.len(),
+            fell(&theirs)
+        );
+        report.push((rho, fell(&ours), fell(&theirs), records.len()));
     }
-    let nfiq = reference("nfiq2_scores.py", &paths);
-    let theirs: Vec<f64> =
-        paths.iter().map(|p| nfiq[p.to_str().unwrap()].as_f64().unwrap()).collect();
-    let rho = spearman(&ours, &theirs);
-    eprintln!(
-        "finger quality: Spearman rank correlation with NFIQ 2 over {} images: {rho:.3}",
-        ours.len()
+    let (rho, ours_fell, theirs_fell, n) = report[1];
+    assert!(rho >= 0.8, "held-apart rank correlation {rho:.3} under 0.8");
+    assert!(
+        ours_fell + 1 >= theirs_fell && ours_fell * 10 >= n * 8,
+        "motion smear lowered our score for {ours_fell} of {n} held-apart fingers, NFIQ 2 for {theirs_fell}"
     );
-    for (p, (a, b)) in paths.iter().zip(ours.iter().zip(&theirs)) {
-        eprintln!("  {} ours {a} nfiq2 {b}", p.file_name().unwrap().to_string_lossy());
-    }
-    assert!(rho >= 0.8, "rank correlation {rho:.3} under 0.8");
 }
 
 fn finger_sample(
