@@ -6,9 +6,11 @@
 //!    of this process (user + system, from /proc/self/stat), login excluded.
 //! 3. Start-up of the core (open, migrations check, settings, status counts) with 10,000
 //!    enrollments in the store.
+//! 4. An official's finger log-in, from the finger's image to the open session: the template,
+//!    the 1:1 comparison with their two impressions, the machine key, the keys, the audit entry.
 //!
-//! Goals (issue 3): at most one fsync per step; under 2 s of CPU per enrollment; start-up under
-//! 200 ms with 10,000 enrollments.
+//! Goals (issues 3 and 19): at most one fsync per step; under 2 s of CPU per enrollment; start-up
+//! under 200 ms with 10,000 enrollments; a finger log-in under 1 s.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -220,6 +222,42 @@ fn main() {
     }
     let startup = median(startups);
 
+    // 4. Finger log-in, end to end.
+    let fdir = fixtures::tempdir("bench-finger");
+    let mut station = new_station(&fdir);
+    let admin = station.login("admin1", "bench", T0).unwrap();
+    // MOSIP's real fingers from the shared fixtures; simulated ones (slower to compare: about
+    // 150 minutiae each) without them.
+    let real = |name: &str| -> Option<drivers::raster::Image> {
+        let dir = fixtures::mosip_registration_dir().filter(|d| d.is_dir())?;
+        let r = schemas::iso19794::Record::parse(&fixtures::read(&dir.join(name))).ok()?;
+        let p = r.decode_images().ok()?.remove(0);
+        Some(drivers::raster::Image {
+            width: p.width,
+            height: p.height,
+            channels: p.channels,
+            data: p.data,
+        })
+    };
+    let (a, b, source) = match (real("0001Right_Index.iso"), real("0001Right_Thumb.iso")) {
+        (Some(a), Some(b)) => (a, b, "MOSIP's real fingers"),
+        _ => (
+            drivers::sim::fingerprint(9, 320, 400),
+            drivers::sim::fingerprint(10, 320, 400),
+            "simulated fingers",
+        ),
+    };
+    let fi = |image| station_core::fingers::FingerImage { image, ppi: 500, position: 2 };
+    station.enrol_fingers(&admin, "clerk1", &[fi(&a), fi(&b)], T0).unwrap();
+    let mut logins = Vec::new();
+    for i in 0..21 {
+        let t = Instant::now();
+        std::hint::black_box(station.login_finger("clerk1", &fi(&a), T0 + i).unwrap());
+        logins.push(t.elapsed());
+    }
+    let finger_login = median(logins);
+    drop(station);
+
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
         "persist one capture step (4 records, {} KB, encrypt + commit): {:.2} ms median of 40",
@@ -240,5 +278,9 @@ fn main() {
         size / 1_000_000,
         ms(startup)
     );
-    // The scratch folders go when `dir`, `fsync_dir`, `edir` and `sdir` are dropped.
+    println!(
+        "finger log-in, image to session (2 impressions enrolled, {source}): {:.1} ms median of 21 (goal < 1000 ms)",
+        ms(finger_login)
+    );
+    // The scratch folders go when `dir`, `fsync_dir`, `edir`, `sdir` and `fdir` are dropped.
 }

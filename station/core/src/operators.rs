@@ -500,10 +500,12 @@ pub struct OperatorInfo {
     pub approved_by_registry: bool,
     /// The registry revoked this operator: locked for good here.
     pub revoked_by_registry: bool,
+    /// Finger impressions enrolled for log-in and sign-off.
+    pub fingers: usize,
 }
 
 pub fn list(store: &Store) -> Result<Vec<OperatorInfo>, OperatorError> {
-    let mut stmt = store.conn.prepare("SELECT username, role, public_key, locked, locked_until, created_at, approved_by_registry, revoked_by_registry FROM operators ORDER BY username")?;
+    let mut stmt = store.conn.prepare("SELECT username, role, public_key, locked, locked_until, created_at, approved_by_registry, revoked_by_registry, (SELECT count(*) FROM operator_fingers f WHERE f.username = operators.username) FROM operators ORDER BY username")?;
     let rows = stmt.query_map([], |r| {
         Ok(OperatorInfo {
             username: r.get(0)?,
@@ -516,6 +518,7 @@ pub fn list(store: &Store) -> Result<Vec<OperatorInfo>, OperatorError> {
             created_at: r.get(5)?,
             approved_by_registry: r.get::<_, i64>(6)? != 0,
             revoked_by_registry: r.get::<_, i64>(7)? != 0,
+            fingers: r.get::<_, i64>(8)? as usize,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -28,6 +28,8 @@ pub struct AdminForms {
     pub sync_limit: String,
     /// Each device, one line each.
     pub devices: Vec<station_core::devices::Entry>,
+    /// The impressions of an official's fingers read so far for an enrolment.
+    pub impressions: Vec<drivers::device::FingerCapture>,
 }
 
 impl Model {
@@ -81,6 +83,53 @@ impl Model {
             Ok(()) => {
                 self.admin.operators =
                     station_core::operators::list(&self.services.station.store).unwrap_or_default()
+            }
+            Err(e) => self.refuse_err(&e),
+        }
+    }
+
+    /// Turns over one of the officials' settings: password log-in for clerks and supervisors
+    /// (`password`), or the supervisor's finger at sign-off.
+    pub(super) fn toggle_officials(&mut self, password: bool) {
+        let now = (self.services.clock)();
+        let Some(s) = &self.session else { return };
+        let mut config = self.services.station.config.clone();
+        if password {
+            config.officials.password_login = !config.officials.password_login;
+        } else {
+            config.officials.approval_requires_finger = !config.officials.approval_requires_finger;
+        }
+        match self.services.station.set_config(s, config, now) {
+            Ok(()) => {
+                self.refusal.clear();
+                self.notice = Some(Message::new("settings-saved"));
+            }
+            Err(e) => self.refuse_err(&e),
+        }
+    }
+
+    /// Enrols the impressions read for `user`; whatever happens they are dropped.
+    pub(super) fn enrol_impressions(&mut self, user: &str, now: i64) {
+        let impressions = std::mem::take(&mut self.admin.impressions);
+        let Some(s) = &self.session else { return };
+        let images: Vec<_> = impressions
+            .iter()
+            .map(|c| station_core::fingers::FingerImage {
+                image: &c.image,
+                ppi: c.ppi,
+                position: 0,
+            })
+            .collect();
+        match self.services.station.enrol_fingers(s, user, &images, now) {
+            Ok(done) => {
+                self.refusal.clear();
+                self.notice = Some(
+                    Message::new("fingers-enrolled")
+                        .with("user", user)
+                        .number("count", done.len() as i64),
+                );
+                self.admin.operators =
+                    station_core::operators::list(&self.services.station.store).unwrap_or_default();
             }
             Err(e) => self.refuse_err(&e),
         }
@@ -219,6 +268,26 @@ impl App {
             {
                 actions.push(Action::SetLocked(o.username.clone(), lock));
             }
+            let reader = self.model.services.finger_reader.is_some()
+                || self.model.services.finger_job.is_some();
+            if reader
+                && !o.locked
+                && text::button(
+                    ui,
+                    &self.t(
+                        "enrol-fingers",
+                        &[
+                            ("user", FluentValue::from(o.username.as_str())),
+                            ("count", FluentValue::from(o.fingers as i64)),
+                        ],
+                    ),
+                    base,
+                    Style::body(ui),
+                )
+                .clicked()
+            {
+                actions.push(Action::EnrolFingers(o.username.clone()));
+            }
         }
         text::paragraph(ui, &self.t("admin-add-operator", &[]), base, Style::heading(ui));
         self.admin_field(ui, "admin-username", |f| &mut f.username, false);
@@ -244,6 +313,18 @@ impl App {
         self.admin_field(ui, "setting-sync-limit", |f| &mut f.sync_limit, false);
         if text::button(ui, &self.t("admin-save", &[]), base, Style::body(ui)).clicked() {
             actions.push(Action::SaveSettings);
+        }
+        // How officials prove who they are: each button says the setting and turns it over.
+        let o = self.model.services.station.config.officials.clone();
+        for (key, on, password) in [
+            ("officials-password-login", o.password_login, true),
+            ("officials-finger-signoff", o.approval_requires_finger, false),
+        ] {
+            let state = self.t(if on { "setting-on" } else { "setting-off" }, &[]);
+            let caption = self.t(key, &[("state", FluentValue::from(state))]);
+            if text::button(ui, &caption, base, Style::body(ui)).clicked() {
+                actions.push(Action::ToggleOfficials { password });
+            }
         }
         text::paragraph(ui, &self.t("admin-devices", &[]), base, Style::heading(ui));
         // Devices come and go while the screen is open: read the watcher's list every frame.

@@ -61,6 +61,12 @@ pub enum Action {
     FingerLogIn,
     /// Stop waiting for a finger.
     CancelFinger,
+    /// An administrator enrols this official's fingers from the reader.
+    EnrolFingers(String),
+    /// An administrator turns over password log-in (`password`) or the finger at sign-off.
+    ToggleOfficials {
+        password: bool,
+    },
     LogOut,
     NewEnrollment,
     Consent(bool),
@@ -284,7 +290,12 @@ pub type FingerReader =
 pub enum FingerFor {
     LogIn(String),
     Decide(String, Verdict),
+    /// An administrator enrols an official's fingers: two impressions, one after the other.
+    Enrol(String),
 }
+
+/// Impressions an enrolment takes at the kiosk.
+const ENROL_IMPRESSIONS: usize = 2;
 
 /// A finger being read: the reader comes back with the finger.
 pub struct FingerJob {
@@ -961,6 +972,12 @@ impl Model {
             Action::CancelFinger => {
                 // The reader thread ends with its timeout; what it brings back is dropped.
                 self.services.finger_job = None;
+                self.admin.impressions.clear();
+            }
+            Action::ToggleOfficials { password } => self.toggle_officials(password),
+            Action::EnrolFingers(user) => {
+                self.admin.impressions.clear();
+                self.read_finger(FingerFor::Enrol(user));
             }
             Action::LogOut => self.log_out(),
             Action::NewEnrollment => self.new_enrollment(),
@@ -1108,6 +1125,13 @@ impl Model {
                 }
             }
             FingerFor::Decide(id, verdict) => self.decide_with(&id, verdict, Some(&finger), now),
+            FingerFor::Enrol(user) => {
+                self.admin.impressions.push(capture);
+                if self.admin.impressions.len() < ENROL_IMPRESSIONS {
+                    return self.read_finger(FingerFor::Enrol(user));
+                }
+                self.enrol_impressions(&user, now);
+            }
         }
     }
 
@@ -1604,6 +1628,14 @@ impl App {
             FingerFor::LogIn(user) => {
                 self.t("finger-place-login", &[("user", FluentValue::from(user.as_str()))])
             }
+            FingerFor::Enrol(user) => self.t(
+                "finger-place-enrol",
+                &[
+                    ("user", FluentValue::from(user.as_str())),
+                    ("n", FluentValue::from(self.model.admin.impressions.len() as i64 + 1)),
+                    ("of", FluentValue::from(ENROL_IMPRESSIONS as i64)),
+                ],
+            ),
             FingerFor::Decide(id, verdict) => {
                 let n = self
                     .model

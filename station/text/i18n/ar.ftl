@@ -17,6 +17,8 @@ finger-place-approve = لاعتماد التسجيل رقم { $n } ضع إصبع
 finger-place-reject = لرفض التسجيل رقم { $n } ضع إصبعك على القارئ
 finger-place-how = اضغط بإصبع مسجّلة مستويةً على الزجاج وأبقها ثابتة حتى تتغير الشاشة.
 finger-cancel = إلغاء
+finger-place-enrol = { $user }: ضع إصبعًا على القارئ (الطبعة { $n } من { $of })
+enrol-fingers = تسجيل بصمات { $user } (المسجّل { $count })
 station-status = المحطة { $station } في { $centre }
 awaiting-approval = { PLURAL($count) ->
     [zero] لا توجد تسجيلات بانتظار الاعتماد
@@ -266,6 +268,10 @@ setting-face = أدنى جودة للوجه (٠–١٠٠)
 setting-retries = عدد المحاولات الإضافية
 setting-registry = عنوان السجل المركزي (فارغ: السجل المدمج التجريبي)
 admin-save = حفظ الإعدادات
+officials-password-login = يدخل موظفو التسجيل والمشرفون بكلمة المرور: { $state }
+officials-finger-signoff = يلزم إصبع المشرف للاعتماد أو الرفض: { $state }
+setting-on = نعم
+setting-off = لا
 admin-devices = الأجهزة
 devices-status = الأجهزة: { $ready } من { $total } جاهزة
 devices-missing = غير جاهز: { $list }
@@ -287,6 +293,12 @@ device-status-disconnected = مفصول
 device-status-absent = مفقود
 device-status-untrusted = مرفوض: توقيعه غير موثوق
 operator-added = أُضيف الموظف.
+fingers-enrolled = { PLURAL($count) ->
+    [one] سُجّلت طبعة بصمة واحدة لـ { $user }.
+    [two] سُجّلت طبعتا بصمة لـ { $user }.
+    [few] سُجّلت { $count } طبعات بصمة لـ { $user }.
+   *[other] سُجّلت { $count } طبعة بصمة لـ { $user }.
+}
 settings-saved = حُفظت الإعدادات.
 applicant-title = حكومتي — شاشة المتقدم
 applicant-welcome = أهلًا بك. سيرشدك الموظف خطوة بخطوة.

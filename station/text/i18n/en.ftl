@@ -16,6 +16,8 @@ finger-place-approve = To approve enrollment { $n }, place your finger on the re
 finger-place-reject = To reject enrollment { $n }, place your finger on the reader
 finger-place-how = Press one enrolled finger flat on the glass and hold it still until the screen changes.
 finger-cancel = Cancel
+finger-place-enrol = { $user }: place a finger on the reader (impression { $n } of { $of })
+enrol-fingers = Enrol fingers of { $user } ({ $count } enrolled)
 station-status = Station { $station } at { $centre }
 awaiting-approval = { PLURAL($count) ->
     [one] One enrollment awaits approval
@@ -244,6 +246,10 @@ setting-face = Lowest face quality (0-100)
 setting-retries = Retries
 setting-registry = Registry address (empty: the embedded demo registry)
 admin-save = Save the settings
+officials-password-login = Clerks and supervisors may log in with a password: { $state }
+officials-finger-signoff = The supervisor's finger is needed to approve or reject: { $state }
+setting-on = yes
+setting-off = no
 admin-devices = Devices
 devices-status = Devices: { $ready } of { $total } ready
 devices-missing = Not ready: { $list }
@@ -265,6 +271,10 @@ device-status-disconnected = unplugged
 device-status-absent = missing
 device-status-untrusted = refused: its signature is not trusted
 operator-added = The operator was added.
+fingers-enrolled = { PLURAL($count) ->
+    [one] One finger impression was enrolled for { $user }.
+   *[other] { $count } finger impressions were enrolled for { $user }.
+}
 settings-saved = The settings were saved.
 applicant-title = Hukumati — applicant's screen
 applicant-welcome = Welcome. The clerk will guide you step by step.

@@ -428,6 +428,16 @@ fn finger_log_in_lockout_and_policy() {
     assert!(actions.iter().any(|a| a == "login:locked-out"));
     assert!(st.audit_verify().unwrap().is_ok());
 
+    // A link in the machine key's place is refused, not followed; the key put back works.
+    let key_path = dir.join(station_core::fingers::MACHINE_KEY_FILE);
+    let elsewhere = dir.join("elsewhere.key");
+    std::fs::rename(&key_path, &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &key_path).unwrap();
+    assert!(matches!(st.login_finger("clerk1", &fi(&touch), later), Err(CoreError::Vault(_))));
+    std::fs::remove_file(&key_path).unwrap();
+    std::fs::rename(&elsewhere, &key_path).unwrap();
+    st.login_finger("clerk1", &fi(&touch), later).unwrap();
+
     // A missing machine key is told, not taken for "no match".
     std::fs::remove_file(dir.join(station_core::fingers::MACHINE_KEY_FILE)).unwrap();
     assert!(matches!(st.login_finger("clerk1", &fi(&touch), later), Err(CoreError::Vault(_))));
