@@ -257,7 +257,7 @@ impl Position {
 pub struct QualityScore {
     /// 0-100.
     pub score: u8,
-    /// Algorithm name and version, e.g. "nfiq2.3" or "hukumati-finger/1".
+    /// Algorithm name and version, e.g. "nfiq2.3" or "hukumati-finger/2".
     pub algorithm: String,
     /// CBEFF/IBIA vendor and algorithm ids as written into the ISO quality block.
     pub vendor_id: u16,
