@@ -20,6 +20,13 @@ impl Image {
     }
 }
 
+/// A decoded record image (JPEG 2000 or raw, from `schemas`) as the pixels the checks read.
+impl From<schemas::jp2k::Pixels> for Image {
+    fn from(p: schemas::jp2k::Pixels) -> Image {
+        Image { width: p.width, height: p.height, channels: p.channels, data: p.data }
+    }
+}
+
 impl std::fmt::Debug for Image {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Image({}x{}x{})", self.width, self.height, self.channels)

@@ -670,12 +670,7 @@ pub(crate) fn decode_image(path: &Path, bytes: &[u8]) -> Result<drivers::raster:
                 format!("{}: the record holds no image", path.display()),
             )
         })?;
-        return Ok(drivers::raster::Image {
-            width: p.width,
-            height: p.height,
-            channels: p.channels,
-            data: p.data,
-        });
+        return Ok(drivers::raster::Image::from(p));
     }
     let img = image::load_from_memory(bytes)
         .map_err(|e| Failure::new("cli-not-an-image", format!("{}: {e}", path.display())))?;

@@ -412,12 +412,7 @@ fn load_finger(path: &Path, ppi: u16) -> Result<(drivers::raster::Image, u16, u8
                 format!("{}: position {} is not one finger", path.display(), v.position),
             ));
         }
-        let ppi = match v.scale_units {
-            1 => v.image_sampling_rate[0],
-            2 => schemas::iso19794::minutiae::ppi_from_ppcm(v.image_sampling_rate[0]),
-            _ => 500,
-        };
-        return Ok((crate::decode_image(path, &bytes)?, ppi, v.position));
+        return Ok((crate::decode_image(path, &bytes)?, v.ppi().unwrap_or(500), v.position));
     }
     if !(250..=1000).contains(&ppi) {
         return Err(Failure::new("cli-ppi", ppi));

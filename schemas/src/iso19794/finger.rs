@@ -136,6 +136,16 @@ pub struct FingerRecord {
 }
 
 impl FingerView {
+    /// The image's horizontal resolution in pixels per inch, as its scale units say (1: per
+    /// inch; 2: per centimetre, converted); `None` when the units are neither.
+    pub fn ppi(&self) -> Option<u16> {
+        match self.scale_units {
+            1 => Some(self.image_sampling_rate[0]),
+            2 => Some(super::minutiae::ppi_from_ppcm(self.image_sampling_rate[0])),
+            _ => None,
+        }
+    }
+
     /// A single-finger 500 ppi, 8-bit, lossless JPEG 2000 view ready for [`FingerView::to_record`].
     pub fn new_500ppi(
         position: u8,

@@ -666,8 +666,7 @@ pub(crate) fn document_zone(
 /// The finger image of a captured sample (its ISO record decoded), if it has one.
 fn finger_image(s: &CapturedSample) -> Option<Image> {
     let record = schemas::iso19794::Record::parse(s.record.as_ref()?).ok()?;
-    let p = record.decode_images().ok()?.into_iter().next()?;
-    Some(Image { width: p.width, height: p.height, channels: p.channels, data: p.data })
+    Some(Image::from(record.decode_images().ok()?.into_iter().next()?))
 }
 
 /// Refuses a slap whose fingers look like a finger already captured in this enrollment (in

@@ -340,13 +340,7 @@ impl Station {
             .signing_key_by_data_key(username, &data_key)?
             .ok_or_else(|| OperatorError::PasswordOnceFirst(username.into()))?;
         operators::record_login(&mut self.store, username, "login:finger", now_ms)?;
-        Ok(Session {
-            username: username.into(),
-            role: row.role()?,
-            data_key,
-            signing_key,
-            last_activity_ms: now_ms,
-        })
+        Ok(row.session(username, data_key, signing_key, now_ms)?)
     }
 
     /// The supervisor's finger at sign-off: refused (and counted towards the lockout) unless it

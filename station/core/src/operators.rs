@@ -370,6 +370,23 @@ impl LoginRow {
         self.failures
     }
 
+    /// The session of a log-in that passed, holding the keys it opened.
+    pub(crate) fn session(
+        &self,
+        username: &str,
+        data_key: Key,
+        signing_key: SigningKey,
+        now_ms: i64,
+    ) -> Result<Session, OperatorError> {
+        Ok(Session {
+            username: username.into(),
+            role: self.role()?,
+            data_key,
+            signing_key,
+            last_activity_ms: now_ms,
+        })
+    }
+
     /// The operator's signing key, opened with the station data key (a finger log-in): `None`
     /// for an operator made before finger log-in existed who has not logged in by password since.
     pub(crate) fn signing_key_by_data_key(
@@ -426,13 +443,7 @@ pub fn login(
         )?;
     }
     record_login(store, username, "login", now_ms)?;
-    Ok(Session {
-        username: username.into(),
-        role: row.role()?,
-        data_key,
-        signing_key,
-        last_activity_ms: now_ms,
-    })
+    row.session(username, data_key, signing_key, now_ms)
 }
 
 /// Refuses an operator the registry revoked, even in a session opened before the station heard

@@ -1092,21 +1092,7 @@ impl Station {
             let Ok(Record::Finger(r)) = Record::parse(bytes) else { continue };
             for v in &r.views {
                 let Ok(px) = v.decode_image() else { continue };
-                let ppi = match v.scale_units {
-                    1 => v.image_sampling_rate[0],
-                    2 => schemas::iso19794::minutiae::ppi_from_ppcm(v.image_sampling_rate[0]),
-                    _ => 500,
-                };
-                images.push((
-                    drivers::raster::Image {
-                        width: px.width,
-                        height: px.height,
-                        channels: px.channels,
-                        data: px.data,
-                    },
-                    ppi,
-                    v.position,
-                ));
+                images.push((drivers::raster::Image::from(px), v.ppi().unwrap_or(500), v.position));
             }
         }
         let fingers: Vec<_> = images

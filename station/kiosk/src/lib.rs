@@ -292,6 +292,8 @@ pub enum FingerFor {
     Decide(String, Verdict),
     /// An administrator enrols an official's fingers: two impressions, one after the other.
     Enrol(String),
+    /// The supervisor approves the batch shown.
+    Batch,
 }
 
 /// Impressions an enrolment takes at the kiosk.
@@ -923,14 +925,25 @@ impl Model {
         );
     }
 
-    /// Approves the batch that was shown, and nothing that arrived since.
-    fn approve_batch(&mut self) {
+    /// Approves the batch that was shown, and nothing that arrived since; with the supervisor's
+    /// finger when the station asks for it (one touch for the batch).
+    fn approve_batch(&mut self, finger: Option<&station_core::fingers::FingerImage<'_>>) {
+        if finger.is_none() && self.services.station.config.officials.approval_requires_finger {
+            return self.read_finger(FingerFor::Batch);
+        }
         let now = (self.services.clock)();
         let Some(s) = &self.session else { return };
         let Some(ids) = self.batch.take() else { return };
         let mut sealed = 0;
         for id in ids {
-            match self.services.station.decide(s, &id, Verdict::Approve, None, now) {
+            match self.services.station.decide_with_finger(
+                s,
+                &id,
+                Verdict::Approve,
+                None,
+                finger,
+                now,
+            ) {
                 Ok(_) => sealed += 1,
                 Err(e) => self.refusal = vec![e.explain()],
             }
@@ -998,7 +1011,7 @@ impl Model {
             Action::ReadDocument => self.read_document(),
             Action::SetSex(s) => self.form.sex = s.into(),
             Action::ApproveAll => self.show_batch(),
-            Action::ConfirmBatch => self.approve_batch(),
+            Action::ConfirmBatch => self.approve_batch(None),
             Action::CancelBatch => self.batch = None,
             Action::SelectQueue(i) => {
                 self.queue_selected = i.min(self.pending.len().saturating_sub(1));
@@ -1125,6 +1138,7 @@ impl Model {
                 }
             }
             FingerFor::Decide(id, verdict) => self.decide_with(&id, verdict, Some(&finger), now),
+            FingerFor::Batch => self.approve_batch(Some(&finger)),
             FingerFor::Enrol(user) => {
                 self.admin.impressions.push(capture);
                 if self.admin.impressions.len() < ENROL_IMPRESSIONS {
@@ -1628,6 +1642,13 @@ impl App {
             FingerFor::LogIn(user) => {
                 self.t("finger-place-login", &[("user", FluentValue::from(user.as_str()))])
             }
+            FingerFor::Batch => self.t(
+                "finger-place-batch",
+                &[(
+                    "count",
+                    FluentValue::from(self.model.batch.as_ref().map_or(0, Vec::len) as i64),
+                )],
+            ),
             FingerFor::Enrol(user) => self.t(
                 "finger-place-enrol",
                 &[

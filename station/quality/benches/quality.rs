@@ -72,13 +72,7 @@ fn main() {
     let real = |name: &str| -> Option<drivers::raster::Image> {
         let dir = fixtures::mosip_registration_dir().filter(|d| d.is_dir())?;
         let r = schemas::iso19794::Record::parse(&fixtures::read(&dir.join(name))).ok()?;
-        let p = r.decode_images().ok()?.remove(0);
-        Some(drivers::raster::Image {
-            width: p.width,
-            height: p.height,
-            channels: p.channels,
-            data: p.data,
-        })
+        Some(drivers::raster::Image::from(r.decode_images().ok()?.remove(0)))
     };
     let (official, other, source) = match (real("0001Right_Index.iso"), real("0001Right_Thumb.iso"))
     {

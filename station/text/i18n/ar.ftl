@@ -15,6 +15,12 @@ login-finger = الدخول بالبصمة
 finger-place-login = { $user }: ضع إصبعك على القارئ
 finger-place-approve = لاعتماد التسجيل رقم { $n } ضع إصبعك على القارئ
 finger-place-reject = لرفض التسجيل رقم { $n } ضع إصبعك على القارئ
+finger-place-batch = { PLURAL($count) ->
+    [one] لاعتماد تسجيل واحد ضع إصبعك على القارئ
+    [two] لاعتماد تسجيلين ضع إصبعك على القارئ
+    [few] لاعتماد { $count } تسجيلات ضع إصبعك على القارئ
+   *[other] لاعتماد { $count } تسجيلًا ضع إصبعك على القارئ
+}
 finger-place-how = اضغط بإصبع مسجّلة مستويةً على الزجاج وأبقها ثابتة حتى تتغير الشاشة.
 finger-cancel = إلغاء
 finger-place-enrol = { $user }: ضع إصبعًا على القارئ (الطبعة { $n } من { $of })

@@ -14,6 +14,10 @@ login-finger = Log in with finger
 finger-place-login = { $user }: place your finger on the reader
 finger-place-approve = To approve enrollment { $n }, place your finger on the reader
 finger-place-reject = To reject enrollment { $n }, place your finger on the reader
+finger-place-batch = { PLURAL($count) ->
+    [one] To approve one enrollment, place your finger on the reader
+   *[other] To approve { $count } enrollments, place your finger on the reader
+}
 finger-place-how = Press one enrolled finger flat on the glass and hold it still until the screen changes.
 finger-cancel = Cancel
 finger-place-enrol = { $user }: place a finger on the reader (impression { $n } of { $of })

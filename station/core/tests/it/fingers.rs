@@ -449,11 +449,7 @@ fn applicant_fingers(opened: &schemas::bundle::Opened) -> Vec<(u8, Image)> {
     for bytes in &opened.payloads {
         if let Ok(schemas::iso19794::Record::Finger(r)) = schemas::iso19794::Record::parse(bytes) {
             for v in &r.views {
-                let p = v.decode_image().unwrap();
-                out.push((
-                    v.position,
-                    Image { width: p.width, height: p.height, channels: p.channels, data: p.data },
-                ));
+                out.push((v.position, Image::from(v.decode_image().unwrap())));
             }
         }
     }

@@ -81,8 +81,7 @@ pub(crate) fn placed(img: &Image, k: f64, w: i32, h: i32, x: i32, y: i32, fill: 
 
 pub(crate) fn first_image(path: &std::path::Path) -> Image {
     let r = schemas::iso19794::Record::parse(&fixtures::read(path)).unwrap();
-    let p = r.decode_images().unwrap().remove(0);
-    Image { width: p.width, height: p.height, channels: p.channels, data: p.data }
+    Image::from(r.decode_images().unwrap().remove(0))
 }
 
 fn failed(checks: &quality::Checks) -> Vec<&'static str> {
