@@ -24,6 +24,9 @@ use crate::operators::{self, OperatorError, Role, Session};
 use crate::station::{CoreError, Station};
 use crate::store::{audit_append, set_meta};
 use crate::vault::{Key, VaultError};
+use crate::workflow::SignedData;
+use schemas::iso19794::Record;
+use schemas::manifest::PayloadKind;
 
 /// The machine key's file in the data folder.
 pub const MACHINE_KEY_FILE: &str = "machine.key";
@@ -371,11 +374,12 @@ impl Station {
         Err(OperatorError::FingerNoMatch.into())
     }
 
-    /// Whether one of `fingers` (an applicant's: ISO position and image) matches any official
-    /// enrolled at this station. An unreadable finger is skipped: the capture checks judged it.
+    /// Whether one of the applicant's finger records in a signed enrollment matches any
+    /// official enrolled at this station. Nothing is decoded when no official has a finger; an
+    /// unreadable finger is skipped (the capture checks judged it).
     pub(crate) fn applicant_official_match(
         &self,
-        fingers: &[FingerImage<'_>],
+        signed: &SignedData,
     ) -> Result<Option<OfficialMatch>, CoreError> {
         let officials = self.official_templates(None)?;
         if officials.is_empty() {
@@ -383,16 +387,28 @@ impl Station {
         }
         let threshold = self.config.officials.applicant_threshold;
         let mut best: Option<OfficialMatch> = None;
-        for f in fingers {
-            let Ok(probe) = matching::extract(f.image, f.ppi, 0) else { continue };
-            for (official, _, t) in &officials {
-                let score = matching::score(&probe, t);
-                if score >= threshold && best.as_ref().is_none_or(|b| score > b.score) {
-                    best = Some(OfficialMatch {
-                        official: official.clone(),
-                        position: f.position,
-                        score,
-                    });
+        let records = signed
+            .payload_kinds
+            .iter()
+            .zip(&signed.payloads)
+            .filter(|(kind, _)| **kind == PayloadKind::FingerRecord);
+        for (_, bytes) in records {
+            let Ok(Record::Finger(r)) = Record::parse(bytes) else { continue };
+            for v in &r.views {
+                let Ok(px) = v.decode_image() else { continue };
+                let image = Image::from(px);
+                let Ok(probe) = matching::extract(&image, v.ppi().unwrap_or(500), 0) else {
+                    continue;
+                };
+                for (official, _, t) in &officials {
+                    let score = matching::score(&probe, t);
+                    if score >= threshold && best.as_ref().is_none_or(|b| score > b.score) {
+                        best = Some(OfficialMatch {
+                            official: official.clone(),
+                            position: v.position,
+                            score,
+                        });
+                    }
                 }
             }
         }

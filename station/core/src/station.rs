@@ -1070,42 +1070,6 @@ impl Station {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The applicant's finger records in a signed enrollment, compared with the officials'.
-    fn applicant_is_official(
-        &self,
-        signed: &SignedData,
-    ) -> Result<Option<crate::fingers::OfficialMatch>, CoreError> {
-        use schemas::iso19794::Record;
-        if self
-            .store
-            .conn
-            .query_row("SELECT count(*) FROM operator_fingers", [], |r| r.get::<_, i64>(0))?
-            == 0
-        {
-            return Ok(None);
-        }
-        let mut images = Vec::new();
-        for (kind, bytes) in signed.payload_kinds.iter().zip(&signed.payloads) {
-            if *kind != schemas::manifest::PayloadKind::FingerRecord {
-                continue;
-            }
-            let Ok(Record::Finger(r)) = Record::parse(bytes) else { continue };
-            for v in &r.views {
-                let Ok(px) = v.decode_image() else { continue };
-                images.push((drivers::raster::Image::from(px), v.ppi().unwrap_or(500), v.position));
-            }
-        }
-        let fingers: Vec<_> = images
-            .iter()
-            .map(|(image, ppi, position)| crate::fingers::FingerImage {
-                image,
-                ppi: *ppi,
-                position: *position,
-            })
-            .collect();
-        self.applicant_official_match(&fingers)
-    }
-
     /// The supervisor approves or rejects: the decision is signed, the enrollment sealed to the
     /// registry into the outbox, and its draft erased, in one transaction.
     pub fn decide(
@@ -1159,7 +1123,7 @@ impl Station {
         }
         let signed: SignedData = self.need(supervisor, id, Stage::Sign)?;
         if verdict == Verdict::Approve
-            && let Some(m) = self.applicant_is_official(&signed)?
+            && let Some(m) = self.applicant_official_match(&signed)?
         {
             let tx = self.store.conn.transaction()?;
             audit_append(
