@@ -392,32 +392,26 @@ const MAX_FINGER_FILE: u64 = 16 << 20;
 /// A finger image named on the command line: its pixels, resolution and ISO position. A
 /// finger record states its own position and resolution; a plain image is at `ppi`.
 fn load_finger(path: &Path, ppi: u16) -> Result<(drivers::raster::Image, u16, u8), Failure> {
+    use schemas::iso19794::Record;
     let bytes = read_small_file(path, MAX_FINGER_FILE, "finger image")?;
-    let record = schemas::iso19794::Record::parse(&bytes);
-    if let Ok(r) = &record
-        && !matches!(r, schemas::iso19794::Record::Finger(_))
-    {
-        return Err(Failure::new(
+    let unreadable =
+        |why: String| Failure::new("cli-not-an-image", format!("{}: {why}", path.display()));
+    match Record::parse(&bytes) {
+        Ok(Record::Finger(r)) => {
+            let v = r.views.first().ok_or_else(|| unreadable("no finger in the record".into()))?;
+            if v.position > 10 {
+                return Err(unreadable(format!("position {} is not one finger", v.position)));
+            }
+            let px = v.decode_image().map_err(|e| unreadable(e.to_string()))?;
+            Ok((drivers::raster::Image::from(px), v.ppi().unwrap_or(500), v.position))
+        }
+        Ok(_) => Err(Failure::new(
             "cli-not-a-finger",
             format!("{}: an ISO/IEC 19794 record of another modality", path.display()),
-        ));
+        )),
+        Err(_) if !(250..=1000).contains(&ppi) => Err(Failure::new("cli-ppi", ppi)),
+        Err(_) => Ok((crate::decode_image(path, &bytes)?, ppi, 0)),
     }
-    if let Ok(schemas::iso19794::Record::Finger(r)) = record {
-        let v = r.views.first().ok_or_else(|| {
-            Failure::new("cli-not-an-image", format!("{}: no finger in the record", path.display()))
-        })?;
-        if v.position > 10 {
-            return Err(Failure::new(
-                "cli-not-an-image",
-                format!("{}: position {} is not one finger", path.display(), v.position),
-            ));
-        }
-        return Ok((crate::decode_image(path, &bytes)?, v.ppi().unwrap_or(500), v.position));
-    }
-    if !(250..=1000).contains(&ppi) {
-        return Err(Failure::new("cli-ppi", ppi));
-    }
-    Ok((crate::decode_image(path, &bytes)?, ppi, 0))
 }
 
 pub fn finger_add(
