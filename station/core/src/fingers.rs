@@ -197,7 +197,9 @@ impl Station {
             .zip(images)
             .map(|(t, f)| t.to_iso(f.position))
             .collect::<Result<Vec<_>, _>>()?;
-        let machine = self.machine_key(true)?.expect("made when asked");
+        let machine = self
+            .machine_key(true)?
+            .ok_or(CoreError::Vault(VaultError::Open("the machine key could not be made")))?;
         let tx = self.store.conn.transaction()?;
         let wrapped: Option<Vec<u8>> = tx
             .query_row("SELECT value FROM meta WHERE key = 'machine_wrapped_data_key'", [], |r| {
