@@ -302,6 +302,9 @@ const ENROL_IMPRESSIONS: usize = 2;
 /// A finger being read: the reader comes back with the finger.
 pub struct FingerJob {
     pub purpose: FingerFor,
+    /// The operator stopped waiting: the prompt is gone, and what the reader brings back is
+    /// dropped (the reader itself is kept). A new request takes the read over instead.
+    pub cancelled: bool,
     done: std::sync::mpsc::Receiver<(
         FingerReader,
         Result<drivers::device::FingerCapture, drivers::device::DeviceError>,
@@ -983,8 +986,10 @@ impl Model {
                 }
             }
             Action::CancelFinger => {
-                // The reader thread ends with its timeout; what it brings back is dropped.
-                self.services.finger_job = None;
+                // The reader's thread ends with a finger or its timeout; the reader comes back.
+                if let Some(job) = &mut self.services.finger_job {
+                    job.cancelled = true;
+                }
                 self.admin.impressions.clear();
             }
             Action::ToggleOfficials { password } => self.toggle_officials(password),
@@ -1088,7 +1093,13 @@ impl Model {
 
     /// Starts reading an official's finger for `purpose`; the screens say so until it is done.
     fn read_finger(&mut self, purpose: FingerFor) {
-        if self.services.finger_job.is_some() {
+        if let Some(job) = &mut self.services.finger_job {
+            // A cancelled read still waits on the reader: it serves this request.
+            if job.cancelled {
+                job.purpose = purpose;
+                job.cancelled = false;
+                self.refusal.clear();
+            }
             return;
         }
         let Some(mut reader) = self.services.finger_reader.take() else {
@@ -1102,7 +1113,9 @@ impl Model {
             let _ = tx.send((reader, got));
         });
         match spawned {
-            Ok(_) => self.services.finger_job = Some(FingerJob { purpose, done: rx }),
+            Ok(_) => {
+                self.services.finger_job = Some(FingerJob { purpose, cancelled: false, done: rx })
+            }
             Err(e) => self.refuse_err(&Message::new("capture-thread").detail(e)),
         }
     }
@@ -1118,8 +1131,12 @@ impl Model {
                 return self.refuse_err(&Message::new("capture-lost"));
             }
         };
-        let purpose = self.services.finger_job.take().expect("polled").purpose;
+        let Some(job) = self.services.finger_job.take() else { return };
         self.services.finger_reader = Some(reader);
+        if job.cancelled {
+            return;
+        }
+        let purpose = job.purpose;
         let capture = match got {
             Ok(c) => c,
             Err(e) => return self.refuse_err(&station_core::explain::device(&e)),
@@ -1636,7 +1653,9 @@ impl App {
 
     /// While an official's finger is awaited: what for, and a way to stop waiting.
     fn finger_prompt(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
-        let Some(job) = &self.model.services.finger_job else { return };
+        let Some(job) = self.model.services.finger_job.as_ref().filter(|j| !j.cancelled) else {
+            return;
+        };
         let base = self.model.base();
         let what = match &job.purpose {
             FingerFor::LogIn(user) => {

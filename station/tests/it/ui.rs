@@ -1465,9 +1465,16 @@ fn officials_log_in_and_sign_off_by_finger() {
     touch(&mut h, &glass, &sup_a);
     assert_eq!(h.state().model.screen, Screen::Login);
     h.get_by_label_contains("البصمة لا تطابق");
+    // Waiting stopped, then asked again: the same reader serves the new request.
+    h.get_by_role_and_label(Role::Button, "الدخول بالبصمة").click();
+    h.run_steps(3);
+    h.get_by_role_and_label(Role::Button, "إلغاء").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("clerk1: ضع إصبعك على القارئ").is_none());
     // The clerk's own finger.
     h.get_by_role_and_label(Role::Button, "الدخول بالبصمة").click();
     h.run_steps(3);
+    h.get_by_label("clerk1: ضع إصبعك على القارئ");
     touch(&mut h, &glass, &clerk_b);
     assert_eq!(h.state().model.screen, Screen::Home);
     assert_eq!(h.state().model.session.as_ref().unwrap().username, "clerk1");
