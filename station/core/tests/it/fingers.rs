@@ -83,35 +83,25 @@ fn pressed(img: &Image, hard: bool) -> Image {
     )
     .unwrap();
     let mut out = Mat::default();
-    let border = imgproc::morphology_default_border_value().unwrap();
+    let op = if hard { imgproc::MORPH_ERODE } else { imgproc::MORPH_DILATE };
+    imgproc::morphology_ex(
+        &mat(img),
+        &mut out,
+        op,
+        &k,
+        core::Point::new(-1, -1),
+        1,
+        core::BORDER_REPLICATE,
+        imgproc::morphology_default_border_value().unwrap(),
+    )
+    .unwrap();
+    let touched = to_image(&out);
     if hard {
-        imgproc::erode(
-            &mat(img),
-            &mut out,
-            &k,
-            core::Point::new(-1, -1),
-            1,
-            core::BORDER_REPLICATE,
-            border,
-        )
-        .unwrap();
-        to_image(&out)
-    } else {
-        imgproc::dilate(
-            &mat(img),
-            &mut out,
-            &k,
-            core::Point::new(-1, -1),
-            1,
-            core::BORDER_REPLICATE,
-            border,
-        )
-        .unwrap();
-        let light = to_image(&out);
-        Image {
-            data: light.data.iter().map(|v| 255 - (f32::from(255 - *v) * 0.6) as u8).collect(),
-            ..light
-        }
+        return touched;
+    }
+    Image {
+        data: touched.data.iter().map(|v| 255 - (f32::from(255 - *v) * 0.6) as u8).collect(),
+        ..touched
     }
 }
 
